@@ -1,0 +1,45 @@
+/*
+ * The MEMSNAP notes: what capture records beside the kernel's notes so that
+ * analyze sees the process as /proc showed it at the moment of the snapshot.
+ *
+ * Each is an ELF note with name "MEMSNAP" and one of the types below.  The
+ * descriptors are text, verbatim where they come from /proc, so analyze parses
+ * the very formats proc(5) documents (with common/proc_maps.c and friends).
+ * Type numbers are stable: a core written by one version is read by the next.
+ * docs/core-format.md describes each note in full.
+ */
+#ifndef MEMSNAP_MEMSNAP_NOTE_H
+#define MEMSNAP_MEMSNAP_NOTE_H
+
+#define MEMSNAP_NOTE_NAME "MEMSNAP"
+
+enum memsnap_note_type {
+        /* /proc/PID/smaps, verbatim. */
+        MEMSNAP_NT_SMAPS = 1,
+        /* /proc/PID/status, verbatim. */
+        MEMSNAP_NT_STATUS = 2,
+        /* /proc/PID/stat, verbatim. */
+        MEMSNAP_NT_STAT = 3,
+        /* /proc/PID/cmdline, verbatim: NUL-separated arguments. */
+        MEMSNAP_NT_CMDLINE = 4,
+        /*
+         * The capture's settings and facts, "key=value\n" lines: memsnap
+         * version, captured_at (RFC 3339 UTC), pid, exe (readlink of
+         * /proc/PID/exe), pause_ms, segments, page_size, and so on.
+         */
+        MEMSNAP_NT_SETTINGS = 5,
+        /*
+         * Mappings not dumped, or dumped in part: one line per range,
+         * "START-END<TAB>REASON<TAB>DETAIL", addresses in hex without 0x.
+         */
+        MEMSNAP_NT_SKIPPED = 6,
+        /* Every thread's name: "TID<TAB>COMM\n" per thread, from /proc/PID/task/TID/comm. */
+        MEMSNAP_NT_THREADS = 7,
+        /*
+         * Live stacks unwound with libunwind-ptrace during the stop
+         * (capture --stacks), in the text format `memsnap stacks` prints.
+         */
+        MEMSNAP_NT_STACKS = 8,
+};
+
+#endif

@@ -1,0 +1,235 @@
+/* Implementation of proc_maps.h: /proc/PID/{maps,smaps} text to structs. */
+#include "proc_maps.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+#define DELETED_SUFFIX " (deleted)"
+
+static bool parse_hex(const char **p, const char *end, uint64_t *out)
+{
+        uint64_t v = 0;
+        const char *s = *p;
+        int digits = 0;
+
+        while (s < end) {
+                char c = *s;
+                unsigned d;
+                if (c >= '0' && c <= '9')
+                        d = (unsigned)(c - '0');
+                else if (c >= 'a' && c <= 'f')
+                        d = (unsigned)(c - 'a' + 10);
+                else if (c >= 'A' && c <= 'F')
+                        d = (unsigned)(c - 'A' + 10);
+                else
+                        break;
+                if (++digits > 16)
+                        return false;
+                v = v << 4 | d;
+                s++;
+        }
+        if (!digits)
+                return false;
+        *p = s;
+        *out = v;
+        return true;
+}
+
+static bool parse_dec(const char **p, const char *end, uint64_t *out)
+{
+        uint64_t v = 0;
+        const char *s = *p;
+        int digits = 0;
+
+        while (s < end && *s >= '0' && *s <= '9') {
+                if (++digits > 19)
+                        return false;
+                v = v * 10 + (uint64_t)(*s - '0');
+                s++;
+        }
+        if (!digits)
+                return false;
+        *p = s;
+        *out = v;
+        return true;
+}
+
+static bool expect(const char **p, const char *end, char c)
+{
+        if (*p >= end || **p != c)
+                return false;
+        (*p)++;
+        return true;
+}
+
+static void skip_spaces(const char **p, const char *end)
+{
+        while (*p < end && (**p == ' ' || **p == '\t'))
+                (*p)++;
+}
+
+int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
+{
+        const char *p = line, *end = line + len;
+        uint64_t major, minor;
+
+        memset(e, 0, sizeof(*e));
+        e->size_kb = e->rss_kb = e->pss_kb = e->shared_clean_kb = e->shared_dirty_kb = -1;
+        e->private_clean_kb = e->private_dirty_kb = e->anonymous_kb = e->swap_kb = e->locked_kb = -1;
+
+        if (!parse_hex(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex(&p, end, &e->end) ||
+            !expect(&p, end, ' '))
+                return -EINVAL;
+        if (e->end < e->start || end - p < 4)
+                return -EINVAL;
+        memcpy(e->perms, p, 4);
+        e->perms[4] = '\0';
+        if (!strchr("r-", e->perms[0]) || !strchr("w-", e->perms[1]) || !strchr("x-", e->perms[2]) ||
+            !strchr("ps", e->perms[3]))
+                return -EINVAL;
+        p += 4;
+        if (!expect(&p, end, ' ') || !parse_hex(&p, end, &e->offset) || !expect(&p, end, ' ') ||
+            !parse_hex(&p, end, &major) || !expect(&p, end, ':') || !parse_hex(&p, end, &minor) ||
+            !expect(&p, end, ' ') || !parse_dec(&p, end, &e->inode))
+                return -EINVAL;
+        e->dev_major = (unsigned)major;
+        e->dev_minor = (unsigned)minor;
+
+        skip_spaces(&p, end);
+        size_t plen = (size_t)(end - p);
+        if (plen == 0)
+                return 0;
+
+        size_t slen = strlen(DELETED_SUFFIX);
+        if (plen > slen && memcmp(end - slen, DELETED_SUFFIX, slen) == 0) {
+                e->deleted = true;
+                plen -= slen;
+        }
+        e->path = strndup(p, plen);
+        return e->path ? 0 : -ENOMEM;
+}
+
+static bool is_mapping_line(const char *line, size_t len)
+{
+        /* "hex-hex " — smaps field lines start with a capitalised key. */
+        size_t i = 0;
+        while (i < len && ((line[i] >= '0' && line[i] <= '9') || (line[i] >= 'a' && line[i] <= 'f')))
+                i++;
+        return i > 0 && i < len && line[i] == '-';
+}
+
+static int64_t *smaps_field(struct map_entry *e, const char *key, size_t klen)
+{
+        static const struct {
+                const char *name;
+                size_t offset;
+        } fields[] = {
+                { "Size", offsetof(struct map_entry, size_kb) },
+                { "Rss", offsetof(struct map_entry, rss_kb) },
+                { "Pss", offsetof(struct map_entry, pss_kb) },
+                { "Shared_Clean", offsetof(struct map_entry, shared_clean_kb) },
+                { "Shared_Dirty", offsetof(struct map_entry, shared_dirty_kb) },
+                { "Private_Clean", offsetof(struct map_entry, private_clean_kb) },
+                { "Private_Dirty", offsetof(struct map_entry, private_dirty_kb) },
+                { "Anonymous", offsetof(struct map_entry, anonymous_kb) },
+                { "Swap", offsetof(struct map_entry, swap_kb) },
+                { "Locked", offsetof(struct map_entry, locked_kb) },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+                if (strlen(fields[i].name) == klen && memcmp(fields[i].name, key, klen) == 0)
+                        return (int64_t *)((char *)e + fields[i].offset);
+        return NULL;
+}
+
+static void parse_field_line(struct map_entry *e, const char *line, size_t len)
+{
+        const char *colon = memchr(line, ':', len);
+        if (!colon)
+                return;
+        size_t klen = (size_t)(colon - line);
+        const char *p = colon + 1, *end = line + len;
+
+        if (klen == 7 && memcmp(line, "VmFlags", 7) == 0) {
+                skip_spaces(&p, end);
+                free(e->vm_flags);
+                e->vm_flags = strndup(p, (size_t)(end - p));
+                return;
+        }
+        int64_t *f = smaps_field(e, line, klen);
+        uint64_t v;
+        if (!f)
+                return;
+        skip_spaces(&p, end);
+        if (parse_dec(&p, end, &v) && v <= INT64_MAX)
+                *f = (int64_t)v;
+}
+
+int proc_maps_parse(const char *text, size_t len, struct map_list *out, size_t *bad_line)
+{
+        const char *p = text, *end = text + len;
+        size_t lineno = 0;
+
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *eol = nl ? nl : end;
+                size_t llen = (size_t)(eol - p);
+                lineno++;
+
+                if (llen && is_mapping_line(p, llen)) {
+                        if (out->n >= MAPS_MAX) {
+                                if (bad_line)
+                                        *bad_line = lineno;
+                                return -E2BIG;
+                        }
+                        if (out->n == out->cap) {
+                                size_t cap = out->cap ? out->cap * 2 : 64;
+                                struct map_entry *v = realloc(out->v, cap * sizeof(*v));
+                                if (!v)
+                                        return -ENOMEM;
+                                out->v = v;
+                                out->cap = cap;
+                        }
+                        int r = proc_maps_parse_line(p, llen, &out->v[out->n]);
+                        if (r < 0) {
+                                free(out->v[out->n].path);
+                                if (bad_line)
+                                        *bad_line = lineno;
+                                return r;
+                        }
+                        out->n++;
+                } else if (llen && out->n) {
+                        parse_field_line(&out->v[out->n - 1], p, llen);
+                }
+                p = nl ? nl + 1 : end;
+        }
+        return 0;
+}
+
+void map_list_free(struct map_list *l)
+{
+        for (size_t i = 0; i < l->n; i++) {
+                free(l->v[i].path);
+                free(l->v[i].vm_flags);
+        }
+        free(l->v);
+        memset(l, 0, sizeof(*l));
+}
+
+const struct map_entry *map_list_find(const struct map_list *l, uint64_t addr)
+{
+        size_t lo = 0, hi = l->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (addr < l->v[mid].start)
+                        hi = mid;
+                else if (addr >= l->v[mid].end)
+                        lo = mid + 1;
+                else
+                        return &l->v[mid];
+        }
+        return NULL;
+}

@@ -1,0 +1,68 @@
+/*
+ * What a mapping is, in the words of DESIGN.md's `segments.kind`, and the
+ * classifier that decides it the way a person reading /proc/PID/maps would.
+ *
+ * Capture uses it for --segments; analyze for the `segments` table, with more
+ * facts (modules from libdwfl, glibc heaps found by the heap walker) passed in
+ * through struct segment_facts.  The classifier is pure: arrays in, kinds out.
+ */
+#ifndef MEMSNAP_SEGMENT_KIND_H
+#define MEMSNAP_SEGMENT_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum segment_kind {
+        SEG_TEXT,         /* executable code of a module */
+        SEG_RODATA,       /* read-only data of a module (headers, .rodata, RELRO) */
+        SEG_DATA,         /* writable file-backed data of a module */
+        SEG_BSS,          /* anonymous rw mapping right after a module's data */
+        SEG_HEAP,         /* [heap], glibc arena heaps, mmapped malloc chunks */
+        SEG_STACK,        /* the main thread's stack */
+        SEG_THREAD_STACK, /* a mapping that holds another thread's stack pointer */
+        SEG_ANON,         /* other anonymous private memory */
+        SEG_FILE,         /* a file mapping that is not part of a loaded module */
+        SEG_SHM,          /* shared memory: MAP_SHARED, /dev/shm, SysV, memfd */
+        SEG_VDSO,
+        SEG_VVAR,         /* [vvar], [vvar_vclock]: never readable through ptrace */
+        SEG_VSYSCALL,
+        SEG_GUARD,        /* ---p: guard pages, reserved address space */
+        SEG_KIND_COUNT
+};
+
+const char *segment_kind_name(enum segment_kind k);
+
+/* Returns the kind for a name ("heap"), or -1. */
+int segment_kind_from_name(const char *name);
+
+/*
+ * Parses "heap,stack,anon" into a bit mask (1u << kind).  On an unknown
+ * name returns -EINVAL and points *bad at it.
+ */
+int segment_kind_parse_list(const char *list, uint32_t *mask, const char **bad, size_t *bad_len);
+
+/* What the classifier is told about one mapping. */
+struct segment_facts {
+        uint64_t start, end;
+        const char *perms;     /* "rw-p" */
+        const char *path;      /* NULL for anonymous; "[heap]" and friends allowed */
+        int module;            /* index of the loaded ELF module it maps, or -1 */
+        int thread;            /* index of a thread whose SP lies inside, or -1 */
+        bool main_thread;      /* that thread is the main thread */
+        bool malloc_heap;      /* known to hold glibc malloc memory */
+};
+
+/*
+ * Decides kinds[i] for every facts[i]; facts must be sorted by address.
+ * Mappings of the same module must carry the same module index.
+ */
+void segment_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds);
+
+/*
+ * For callers without a module list: sets facts[i].module to a shared index
+ * for every file path that has an executable mapping, else -1.
+ */
+void segment_guess_modules(struct segment_facts *facts, size_t n);
+
+#endif

@@ -1,0 +1,82 @@
+/* Implementation of units.h: human byte counts, both ways. */
+#include "units.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *units_format_bytes(char buf[UNITS_BUF_MAX], uint64_t bytes)
+{
+        static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+
+        if (bytes < 1024) {
+                snprintf(buf, UNITS_BUF_MAX, "%u B", (unsigned)bytes);
+                return buf;
+        }
+        double v = (double)bytes / 1024.0;
+        size_t i = 0;
+        while (v >= 1024.0 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
+                v /= 1024.0;
+                i++;
+        }
+        snprintf(buf, UNITS_BUF_MAX, v < 10.0 ? "%.2f %s" : v < 100.0 ? "%.1f %s" : "%.0f %s", v,
+                 unit[i]);
+        return buf;
+}
+
+int units_parse_u64(const char *s, uint64_t *out)
+{
+        char *end;
+
+        if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+                return -EINVAL;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 0);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (end == s || *end)
+                return -EINVAL;
+        *out = v;
+        return 0;
+}
+
+int units_parse_bytes(const char *s, uint64_t *out)
+{
+        char *end;
+
+        if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+                return -EINVAL;
+        errno = 0;
+        unsigned long long v = strtoull(s, &end, 0);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (end == s)
+                return -EINVAL;
+
+        unsigned shift = 0;
+        switch (toupper((unsigned char)*end)) {
+        case '\0': break;
+        case 'K': shift = 10; break;
+        case 'M': shift = 20; break;
+        case 'G': shift = 30; break;
+        case 'T': shift = 40; break;
+        case 'B': shift = 0; break;
+        default: return -EINVAL;
+        }
+        if (*end) {
+                const char *rest = end + 1;
+                if (toupper((unsigned char)*end) == 'B') {
+                        if (*rest)
+                                return -EINVAL;
+                } else if (*rest && strcasecmp(rest, "iB") && strcasecmp(rest, "B")) {
+                        return -EINVAL;
+                }
+        }
+        if (shift && v > (UINT64_MAX >> shift))
+                return -ERANGE;
+        *out = (uint64_t)v << shift;
+        return 0;
+}

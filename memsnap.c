@@ -1,0 +1,145 @@
+/*
+ * memsnap's entry point: the command table and the checks that every
+ * command shares (preconditions before, write errors on stdout after).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "builtin.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "config.h"
+
+struct builtin {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+        unsigned flags;
+        const char *summary;
+};
+
+/* Alphabetical.  See builtin.h for how to add one. */
+static const struct builtin builtins[] = {
+        { "analyze", cmd_analyze, 0, "turn a core file into a SQLite database of its memory" },
+        { "capture", cmd_capture, NEED_PROC, "snapshot a live process into an ELF core file" },
+        { "diff", cmd_diff, 0, "compare two snapshot databases: what was added, what leaked" },
+        { "query", cmd_query, 0, "run read-only SQL on a snapshot database" },
+        { "report", cmd_report, 0, "print a named report of a snapshot database" },
+        { "stacks", cmd_stacks, NEED_PROC, "print every thread's backtrace of a live process" },
+};
+
+static void usage(FILE *f)
+{
+        fprintf(f, "usage: memsnap COMMAND [OPTIONS] [ARGS]\n"
+                   "       memsnap COMMAND --help\n"
+                   "       memsnap --version\n\n"
+                   "Look inside a Linux process's memory: capture, analyze, query, diff.\n\n"
+                   "commands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(builtins); i++)
+                fprintf(f, "  %-10s %s\n", builtins[i].name, builtins[i].summary);
+        fprintf(f, "  %-10s %s\n", "help", "show this list, or a command's help");
+        fprintf(f, "  %-10s %s\n", "version", "print memsnap's version");
+        fprintf(f, "\nA typical session:\n"
+                   "  memsnap capture 1234 -o a.core      # snapshot process 1234\n"
+                   "  memsnap analyze a.core -o a.db      # core -> SQLite\n"
+                   "  memsnap report a.db summary         # what is in there\n"
+                   "  memsnap diff a.db b.db              # what leaked between two snapshots\n"
+                   "\nExit status: 0 success, 1 failure (a message says why), 2 bad usage,\n"
+                   "3 new definite leaks (diff --fail-on-leak).\n");
+}
+
+static const struct builtin *find_builtin(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(builtins); i++)
+                if (strcmp(builtins[i].name, name) == 0)
+                        return &builtins[i];
+        return NULL;
+}
+
+static int check_preconditions(const struct builtin *b)
+{
+        if (b->flags & NEED_PROC) {
+                struct statfs sfs;
+                if (statfs("/proc/self", &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+                        log_error("'%s' needs /proc mounted: /proc/self is not a procfs", b->name);
+                        return EXIT_FAIL;
+                }
+        }
+        return EXIT_OK;
+}
+
+static int run_builtin(const struct builtin *b, int argc, char **argv)
+{
+        int status = check_preconditions(b);
+        if (status != EXIT_OK)
+                return status;
+        return b->fn(argc, argv);
+}
+
+/* A full disk or a closed pipe on stdout must be reported, not swallowed. */
+static int check_stdout(int status)
+{
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                if (errno == EPIPE)
+                        return status;
+                log_error_errno(errno ? errno : EIO, "cannot write to standard output: %m");
+                return status == EXIT_OK ? EXIT_FAIL : status;
+        }
+        return status;
+}
+
+static int dispatch(int argc, char **argv);
+
+int main(int argc, char **argv)
+{
+        /* A reader that goes away (| head) ends us quietly, as it does cat. */
+        signal(SIGPIPE, SIG_DFL);
+        return check_stdout(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
+{
+        if (getenv("MEMSNAP_DEBUG"))
+                log_set_level(LOG_LEVEL_DEBUG);
+
+        if (argc < 2) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+                printf("memsnap %s\n", MEMSNAP_VERSION);
+                return EXIT_OK;
+        }
+        if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+                usage(stdout);
+                return EXIT_OK;
+        }
+        if (strcmp(cmd, "help") == 0) {
+                if (argc < 3) {
+                        usage(stdout);
+                        return EXIT_OK;
+                }
+                const struct builtin *b = find_builtin(argv[2]);
+                if (!b) {
+                        log_error("unknown command '%s'; see 'memsnap help'", argv[2]);
+                        return EXIT_USAGE;
+                }
+                char *help_argv[] = { (char *)b->name, (char *)"--help", NULL };
+                return run_builtin(b, 2, help_argv);
+        }
+
+        const struct builtin *b = find_builtin(cmd);
+        if (!b) {
+                log_error("unknown command '%s'; see 'memsnap help'", cmd);
+                return EXIT_USAGE;
+        }
+        return run_builtin(b, argc - 1, argv + 1);
+}

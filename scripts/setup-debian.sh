@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything memsnap needs to build, test and demo on Debian 12, with
+# apt-get and nothing else.  Run as root (or it uses sudo when present).
+#
+#   build:  gcc meson ninja-build pkg-config and the -dev packages of
+#           libelf, libdw (elfutils), libunwind, sqlite3, cmocka
+#   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
+#           binutils (size), util-linux (setpriv), procps, python3,
+#           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests)
+set -euo pipefail
+
+packages=(
+	gcc libc6-dev meson ninja-build pkg-config
+	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
+	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg
+)
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "setup-debian: run as root (no sudo here)" >&2; exit 1; }
+	SUDO=sudo
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "setup-debian: all ${#packages[@]} packages are installed"
+	exit 0
+fi
+
+echo "setup-debian: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-debian: done"

@@ -1,0 +1,110 @@
+/*
+ * Unit tests for common/segment_kind.c: the classifier against the layout of
+ * a real process (a PIE with libc, a thread, a glibc arena heap), as a person
+ * reading /proc/PID/maps would label it.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/segment_kind.h"
+
+#define EXE "/usr/bin/churn"
+#define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
+
+static struct segment_facts F(uint64_t s, uint64_t e, const char *perms, const char *path)
+{
+        return (struct segment_facts){ .start = s, .end = e, .perms = perms, .path = path, .module = -1,
+                                       .thread = -1 };
+}
+
+static void test_classify_layout(void **state)
+{
+        (void)state;
+        struct segment_facts f[] = {
+                F(0x555555554000, 0x555555555000, "r--p", EXE),
+                F(0x555555555000, 0x555555556000, "r-xp", EXE),
+                F(0x555555556000, 0x555555557000, "r--p", EXE),
+                F(0x555555557000, 0x555555558000, "r--p", EXE),  /* RELRO */
+                F(0x555555558000, 0x555555559000, "rw-p", EXE),
+                F(0x555555559000, 0x55555555a000, "rw-p", NULL), /* bss */
+                F(0x55555555a000, 0x55555557b000, "rw-p", "[heap]"),
+                F(0x7ffff0000000, 0x7ffff0021000, "rw-p", NULL), /* arena heap */
+                F(0x7ffff0021000, 0x7ffff4000000, "---p", NULL), /* its reserve */
+                F(0x7ffff7000000, 0x7ffff7001000, "---p", NULL), /* thread guard */
+                F(0x7ffff7001000, 0x7ffff7801000, "rw-p", NULL), /* thread stack */
+                F(0x7ffff7900000, 0x7ffff7a00000, "rw-p", NULL), /* plain anon */
+                F(0x7ffff7c00000, 0x7ffff7c28000, "r--p", LIBC),
+                F(0x7ffff7c28000, 0x7ffff7dbd000, "r-xp", LIBC),
+                F(0x7ffff7dbd000, 0x7ffff7e15000, "r--p", LIBC),
+                F(0x7ffff7e15000, 0x7ffff7e19000, "r--p", LIBC),
+                F(0x7ffff7e19000, 0x7ffff7e1b000, "rw-p", LIBC),
+                F(0x7ffff7e1b000, 0x7ffff7e28000, "rw-p", NULL), /* libc bss */
+                F(0x7ffff7f00000, 0x7ffff7f10000, "r--p", "/usr/lib/locale/locale-archive"),
+                F(0x7ffff7f20000, 0x7ffff7f21000, "rw-s", "/dev/shm/x"),
+                F(0x7ffff7fc1000, 0x7ffff7fc5000, "r--p", "[vvar]"),
+                F(0x7ffff7fc5000, 0x7ffff7fc7000, "r-xp", "[vdso]"),
+                F(0x7ffffffde000, 0x7ffffffff000, "rw-p", "[stack]"),
+                F(0xffffffffff600000, 0xffffffffff601000, "--xp", "[vsyscall]"),
+        };
+        size_t n = sizeof(f) / sizeof(f[0]);
+        enum segment_kind k[sizeof(f) / sizeof(f[0])];
+
+        segment_guess_modules(f, n);
+        assert_int_equal(f[0].module, f[4].module);
+        assert_int_equal(f[12].module, f[16].module);
+        assert_true(f[0].module != f[12].module);
+        assert_int_equal(f[18].module, -1);
+
+        f[7].malloc_heap = true;
+        f[8].malloc_heap = true;
+        f[10].thread = 1;
+
+        segment_classify(f, n, k);
+        enum segment_kind want[] = {
+                SEG_RODATA, SEG_TEXT, SEG_RODATA, SEG_RODATA, SEG_DATA, SEG_BSS, SEG_HEAP, SEG_HEAP,
+                SEG_HEAP,   SEG_GUARD, SEG_THREAD_STACK, SEG_ANON, SEG_RODATA, SEG_TEXT, SEG_RODATA,
+                SEG_RODATA, SEG_DATA, SEG_BSS, SEG_FILE, SEG_SHM, SEG_VVAR, SEG_VDSO, SEG_STACK,
+                SEG_VSYSCALL,
+        };
+        for (size_t i = 0; i < n; i++) {
+                if (k[i] != want[i])
+                        fail_msg("mapping %zu (%lx %s %s): got %s, want %s", i, (unsigned long)f[i].start,
+                                 f[i].perms, f[i].path ? f[i].path : "(anon)", segment_kind_name(k[i]),
+                                 segment_kind_name(want[i]));
+        }
+}
+
+static void test_kind_names(void **state)
+{
+        (void)state;
+        uint32_t mask;
+        const char *bad;
+        size_t bad_len;
+
+        for (int k = 0; k < SEG_KIND_COUNT; k++)
+                assert_int_equal(segment_kind_from_name(segment_kind_name(k)), k);
+        assert_int_equal(segment_kind_from_name("nope"), -1);
+
+        assert_int_equal(segment_kind_parse_list("heap,stack,anon", &mask, &bad, &bad_len), 0);
+        assert_int_equal(mask, (1u << SEG_HEAP) | (1u << SEG_STACK) | (1u << SEG_ANON));
+        assert_int_equal(segment_kind_parse_list("heap,,data", &mask, &bad, &bad_len), 0);
+        assert_int_equal(segment_kind_parse_list("heap,bogus,data", &mask, &bad, &bad_len), -EINVAL);
+        assert_int_equal(bad_len, 5);
+        assert_memory_equal(bad, "bogus", 5);
+        assert_int_equal(segment_kind_parse_list("", &mask, &bad, &bad_len), -EINVAL);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_classify_layout),
+                cmocka_unit_test(test_kind_names),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
