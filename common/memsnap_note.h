@@ -37,7 +37,10 @@ enum memsnap_note_type {
         MEMSNAP_NT_THREADS = 7,
         /*
          * Live stacks unwound with libunwind-ptrace during the stop
-         * (capture --stacks), in the text format `memsnap stacks` prints.
+         * (capture --stacks): one line per frame,
+         * "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n", with
+         * PC and OFFSET in hex without 0x, DEPTH 0 for the innermost frame,
+         * FUNCTION and MODULE empty when unknown.
          */
         MEMSNAP_NT_STACKS = 8,
 };

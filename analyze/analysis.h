@@ -1,0 +1,200 @@
+/*
+ * The analysis of one core: what each stage of `memsnap analyze` finds, kept
+ * in memory as plain arrays and written to the database at the end by
+ * db_write.c (one transaction, prepared statements, indexes afterwards).
+ *
+ * The stages run in order, each reading what the earlier ones filled in:
+ *   core_open        -> core             (core.c)
+ *   snapshot         -> snap             (snapshot.c: notes, MEMSNAP text)
+ *   modules          -> modules          (libdwfl)
+ *   threads          -> threads, frames  (libdwfl)
+ *   segments         -> segments         (PT_LOADs + NT_FILE + smaps, classified)
+ *   heap             -> arenas, heaps, chunks, tcaches (glibc malloc walker)
+ *   reach            -> refs, chunks[].leak, chunks[].type
+ * Indexes into these arrays are the ids in the database (id = index + 1 for
+ * tables with an `id` column), so cross references are plain integers.
+ */
+#ifndef MEMSNAP_ANALYSIS_H
+#define MEMSNAP_ANALYSIS_H
+
+#include <elfutils/libdwfl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/segment_kind.h"
+#include "core.h"
+#include "warnings.h"
+
+#define NO_ID (-1)
+
+struct analyze_options {
+        const char *core_path;
+        const char *db_path;
+        const char *executable;      /* --exe: the main program, if not where the core says */
+        const char *debuginfo_path;  /* --debuginfo-path: replaces the default search path */
+        bool no_debuginfo;           /* --no-debuginfo: symbols from the files only, not debug files */
+        bool force;
+        bool quiet;
+        bool verbose;
+        unsigned max_frames;         /* frames per thread */
+};
+
+struct snapshot_info {
+        int pid;
+        char *exe;
+        char *cmdline;              /* arguments joined by spaces */
+        char *captured_at;          /* RFC 3339, UTC; NULL when unknown */
+        enum core_source source;
+        char *glibc_version;        /* "2.36", or NULL */
+        char *glibc_build_id;       /* hex */
+        uint64_t page_size;
+        int signal;                 /* the signal that made the core, 0 for none */
+        double pause_ms;            /* memsnap cores: how long the target was stopped; < 0 unknown */
+        /* /proc/PID/status figures in KiB, -1 when unknown */
+        int64_t vm_rss_kb, vm_size_kb, vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_swap_kb;
+        int64_t vm_hwm_kb, vm_peak_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_pte_kb;
+};
+
+struct segment {
+        uint64_t start, end;
+        char perms[5];
+        uint64_t offset;            /* file offset, for file mappings */
+        char *path;                 /* file or pseudo name ("[heap]"); NULL for anonymous */
+        bool deleted;               /* the file was deleted (" (deleted)") */
+        enum segment_kind kind;
+        int module_id;              /* index into modules, or NO_ID */
+        int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
+        int arena_id;               /* index into arenas for malloc heaps, or NO_ID */
+        uint64_t in_core;           /* bytes the core holds */
+        /* smaps figures in KiB, -1 when unknown */
+        int64_t rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb;
+        int64_t shared_clean_kb, shared_dirty_kb, anonymous_kb;
+};
+
+enum module_file_status {
+        MODULE_FILE_OK,             /* found on disk with a matching build-id */
+        MODULE_FILE_MISSING,
+        MODULE_FILE_MISMATCH,       /* a file is there, but its build-id differs */
+        MODULE_FILE_NO_BUILD_ID,    /* the core does not say, so nothing to compare */
+};
+
+struct module {
+        char *path;
+        char *build_id;             /* hex, or NULL */
+        uint64_t start, end, load_bias;
+        bool is_main;
+        enum module_file_status file_status;
+        char *debug_file;           /* separate debug info found, or NULL */
+        /* from the module's ELF program headers: as `size` counts them, in bytes */
+        int64_t text_size, data_size, bss_size;
+        Dwfl_Module *dwfl_mod;      /* not owned */
+};
+
+struct thread {
+        int tid;
+        char *name;
+        bool is_main;
+        uint64_t pc, sp, fs_base;
+        int signal;
+        int stack_segment;          /* index into segments, or NO_ID */
+        const struct core_thread *core; /* registers as the core holds them */
+};
+
+struct frame {
+        int tid;
+        int depth;                  /* 0 = innermost */
+        uint64_t pc;
+        int module_id;
+        char *function;
+        uint64_t offset;            /* pc - function start */
+        char *source_file;
+        int line;                   /* 0 when unknown */
+};
+
+/* Live stacks recorded by `capture --stacks` (MEMSNAP_NT_STACKS). */
+struct live_frame {
+        int tid;
+        int depth;
+        uint64_t pc;
+        char *function;
+        uint64_t offset;
+        char *module;
+};
+
+struct arena {
+        uint64_t address;           /* of its struct malloc_state */
+        bool is_main;
+        uint64_t top, top_size;
+        uint64_t system_mem, max_system_mem;
+        uint64_t next;              /* malloc_state.next */
+        int heaps;                  /* heap_info count (0 for the main arena) */
+        const char *found_by;       /* "symbol", "shape", ... */
+};
+
+/* A glibc heap_info: one HEAP_MAX_SIZE-aligned heap of a non-main arena. */
+struct heap {
+        uint64_t address;
+        int arena_id;
+        uint64_t size, mprotect_size;
+        uint64_t prev;
+};
+
+enum chunk_state { CHUNK_USED, CHUNK_FREE, CHUNK_TOP };
+enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE };
+enum leak_kind { LEAK_NONE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_INDIRECT, LEAK_DEFINITE };
+
+/* One malloc chunk.  Kept small: a heap can have many millions. */
+struct chunk {
+        uint64_t address;           /* of the chunk header; mem = address + 16 */
+        uint64_t size;              /* chunksize(): flags masked off */
+        uint64_t hash;              /* of the usable bytes (used chunks), 0 when not computed */
+        int32_t arena_id;           /* NO_ID for mmapped chunks */
+        int32_t segment_id;
+        int32_t type_id;            /* index into types, or NO_ID */
+        uint8_t state;              /* enum chunk_state */
+        uint8_t bin;                /* enum chunk_bin */
+        uint8_t leak;               /* enum leak_kind */
+        bool mmapped;
+};
+
+enum root_kind { ROOT_NONE, ROOT_REGISTER, ROOT_STACK, ROOT_STATIC, ROOT_TLS, ROOT_ANON };
+
+struct ref {
+        uint64_t from_address;      /* where the pointer is */
+        int32_t from_chunk;         /* NO_ID for a root */
+        int32_t to_chunk;
+        uint32_t from_offset;       /* within from_chunk's user area, or within the root segment */
+        uint32_t to_offset;         /* 0 = start pointer */
+        int32_t tid;                /* register and stack roots */
+        uint8_t root_kind;          /* enum root_kind; ROOT_NONE between chunks */
+};
+
+struct tcache {
+        int tid;                    /* 0 when not tied to a thread */
+        uint64_t address;           /* of the tcache_perthread_struct */
+        int arena_id;
+        const char *found_by;
+        unsigned entries;           /* chunks it holds */
+};
+
+struct analysis {
+        struct analyze_options opt;
+        struct warnings warnings;
+        struct core core;
+        Dwfl *dwfl;
+        struct snapshot_info snap;
+
+        struct segment *segments;   size_t nsegments;
+        struct module *modules;     size_t nmodules;
+        struct thread *threads;     size_t nthreads;
+        struct frame *frames;       size_t nframes;
+        struct live_frame *live_frames; size_t nlive_frames;
+        struct arena *arenas;       size_t narenas;
+        struct heap *heaps;         size_t nheaps;
+        struct chunk *chunks;       size_t nchunks;   /* sorted by address */
+        struct ref *refs;           size_t nrefs;
+        struct tcache *tcaches;     size_t ntcaches;
+        char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
+};
+
+#endif

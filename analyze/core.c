@@ -1,0 +1,500 @@
+/* Implementation of core.h: headers, notes and memory of an ELF core. */
+#include "core.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/memsnap_note.h"
+
+#define NOTE_ALIGN 4 /* ELF64 cores align notes to 4, as the kernel's writenote() does */
+
+const char *core_source_name(enum core_source s)
+{
+        switch (s) {
+        case CORE_SOURCE_MEMSNAP: return "memsnap";
+        case CORE_SOURCE_GCORE: return "gcore";
+        case CORE_SOURCE_KERNEL: return "kernel";
+        default: return "unknown";
+        }
+}
+
+static int seg_cmp(const void *a, const void *b)
+{
+        const struct core_segment *x = a, *y = b;
+        return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+static int read_segments(struct core *c, struct warnings *w)
+{
+        size_t phnum;
+
+        if (elf_getphdrnum(c->elf, &phnum) < 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': bad program header count: %s", c->path,
+                                       elf_errmsg(-1));
+        if (phnum == 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': it has no program headers", c->path);
+
+        GElf_Ehdr eh;
+        if (!gelf_getehdr(c->elf, &eh))
+                return log_error_errno(EINVAL, "cannot read core '%s': %s", c->path, elf_errmsg(-1));
+        if (eh.e_phoff > c->size || phnum > (c->size - eh.e_phoff) / sizeof(Elf64_Phdr))
+                return log_error_errno(EINVAL,
+                                       "cannot read core '%s': %zu program headers at offset %llu run past the end of the file (%zu bytes)",
+                                       c->path, phnum, (unsigned long long)eh.e_phoff, c->size);
+
+        /* libelf quietly reads only the headers that fit: say when some did not. */
+        size_t declared = eh.e_phnum;
+        if (declared == PN_XNUM) {
+                GElf_Shdr sh0;
+                Elf_Scn *scn0 = elf_getscn(c->elf, 0);
+                if (scn0 && gelf_getshdr(scn0, &sh0))
+                        declared = sh0.sh_info;
+        }
+        if (phnum < declared)
+                warn_add(w, "core", 0,
+                         "the ELF header declares %zu program headers at offset %llu, but the file (%zu bytes) holds only %zu: the core is truncated",
+                         declared, (unsigned long long)eh.e_phoff, c->size, phnum);
+
+        size_t nload = 0;
+        for (size_t i = 0; i < phnum; i++) {
+                GElf_Phdr ph;
+                if (gelf_getphdr(c->elf, (int)i, &ph) && ph.p_type == PT_LOAD)
+                        nload++;
+        }
+        if (nload > CORE_SEGMENTS_MAX) {
+                warn_add(w, "core", 0, "%zu PT_LOAD segments; only the first %u are read", nload,
+                         CORE_SEGMENTS_MAX);
+                nload = CORE_SEGMENTS_MAX;
+        }
+        c->segs = calloc(nload ? nload : 1, sizeof(*c->segs));
+        if (!c->segs)
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+
+        for (size_t i = 0; i < phnum && c->nsegs < nload; i++) {
+                GElf_Phdr ph;
+                if (!gelf_getphdr(c->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+                        continue;
+                struct core_segment s = {
+                        .vaddr = ph.p_vaddr, .memsz = ph.p_memsz, .offset = ph.p_offset,
+                        .filesz = ph.p_filesz, .flags = ph.p_flags,
+                };
+                if (s.memsz == 0 || s.vaddr + s.memsz < s.vaddr) {
+                        warn_add(w, "core", s.vaddr, "program header %zu: empty or wrapping segment (size %llu) ignored",
+                                 i, (unsigned long long)s.memsz);
+                        continue;
+                }
+                if (s.filesz > s.memsz) {
+                        warn_add(w, "core", s.vaddr, "program header %zu: p_filesz %llu exceeds p_memsz %llu; clamped",
+                                 i, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
+                        s.filesz = s.memsz;
+                }
+                if (s.filesz && (s.offset > c->size || s.filesz > c->size - s.offset)) {
+                        uint64_t have = s.offset > c->size ? 0 : c->size - s.offset;
+                        warn_add(w, "core", s.vaddr,
+                                 "program header %zu: data at offset %llu (%llu bytes) runs past the end of the file (%zu bytes): the core is truncated; %llu bytes kept",
+                                 i, (unsigned long long)s.offset, (unsigned long long)s.filesz, c->size,
+                                 (unsigned long long)have);
+                        s.filesz = have;
+                        s.truncated = true;
+                }
+                c->segs[c->nsegs++] = s;
+        }
+
+        qsort(c->segs, c->nsegs, sizeof(*c->segs), seg_cmp);
+
+        /* Overlapping segments make addresses ambiguous: keep the first. */
+        size_t out = 0;
+        for (size_t i = 0; i < c->nsegs; i++) {
+                if (out && c->segs[i].vaddr < c->segs[out - 1].vaddr + c->segs[out - 1].memsz) {
+                        warn_add(w, "core", c->segs[i].vaddr, "segment overlaps the one at 0x%llx; ignored",
+                                 (unsigned long long)c->segs[out - 1].vaddr);
+                        continue;
+                }
+                c->segs[out++] = c->segs[i];
+        }
+        c->nsegs = out;
+        return 0;
+}
+
+static int add_note(struct core *c, size_t *cap, const struct core_note *n)
+{
+        if (c->nnotes == *cap) {
+                size_t ncap = *cap ? *cap * 2 : 64;
+                struct core_note *v = realloc(c->notes, ncap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                c->notes = v;
+                *cap = ncap;
+        }
+        c->notes[c->nnotes++] = *n;
+        return 0;
+}
+
+/* Walks one PT_NOTE's bytes; stops at the first note that does not fit. */
+static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t len, struct warnings *w)
+{
+        uint64_t end = off + len;
+        while (off + sizeof(Elf64_Nhdr) <= end) {
+                if (c->nnotes >= CORE_NOTES_MAX) {
+                        warn_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
+                        return 0;
+                }
+                Elf64_Nhdr nh;
+                memcpy(&nh, c->data + off, sizeof(nh));
+                uint64_t name_off = off + sizeof(nh);
+                uint64_t desc_off = name_off + ALIGN_UP((uint64_t)nh.n_namesz, NOTE_ALIGN);
+                uint64_t next = desc_off + ALIGN_UP((uint64_t)nh.n_descsz, NOTE_ALIGN);
+                if (desc_off > end || nh.n_descsz > end - desc_off) {
+                        warn_add(w, "core", 0, "note at file offset %llu (namesz %u, descsz %u) runs past its segment; notes after it are ignored",
+                                 (unsigned long long)off, nh.n_namesz, nh.n_descsz);
+                        return 0;
+                }
+                /* The name must be NUL-terminated inside namesz to be used as a string. */
+                const char *name = "";
+                if (nh.n_namesz > 0 && c->data[name_off + nh.n_namesz - 1] == '\0')
+                        name = (const char *)c->data + name_off;
+                else if (nh.n_namesz > 0)
+                        warn_add(w, "core", 0, "note at file offset %llu: name is not NUL-terminated",
+                                 (unsigned long long)off);
+                struct core_note n = {
+                        .name = name, .type = nh.n_type, .desc = c->data + desc_off,
+                        .descsz = nh.n_descsz, .file_offset = off,
+                };
+                if (add_note(c, cap, &n) < 0)
+                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                off = next > end ? end : next;
+        }
+        return 0;
+}
+
+static int read_notes(struct core *c, struct warnings *w)
+{
+        size_t phnum, cap = 0;
+
+        if (elf_getphdrnum(c->elf, &phnum) < 0)
+                return 0;
+        for (size_t i = 0; i < phnum; i++) {
+                GElf_Phdr ph;
+                if (!gelf_getphdr(c->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+                        continue;
+                uint64_t len = ph.p_filesz;
+                if (ph.p_offset > c->size || len > c->size - ph.p_offset) {
+                        warn_add(w, "core", 0, "PT_NOTE at file offset %llu (%llu bytes) runs past the end of the file (%zu bytes); truncated",
+                                 (unsigned long long)ph.p_offset, (unsigned long long)len, c->size);
+                        len = ph.p_offset > c->size ? 0 : c->size - ph.p_offset;
+                }
+                int r = read_note_segment(c, &cap, ph.p_offset, len, w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool is_core_name(const struct core_note *n) { return strcmp(n->name, "CORE") == 0; }
+
+static int add_thread(struct core *c, size_t *cap, const struct core_note *n, struct warnings *w)
+{
+        prstatus_t st;
+
+        if (n->descsz < sizeof(st)) {
+                warn_add(w, "core", 0, "NT_PRSTATUS at file offset %llu is %zu bytes, expected %zu; ignored",
+                         (unsigned long long)n->file_offset, n->descsz, sizeof(st));
+                return 0;
+        }
+        if (c->nthreads >= CORE_THREADS_MAX) {
+                warn_add(w, "core", 0, "more than %u threads; the rest are ignored", CORE_THREADS_MAX);
+                return 0;
+        }
+        if (c->nthreads == *cap) {
+                size_t ncap = *cap ? *cap * 2 : 16;
+                struct core_thread *v = realloc(c->threads, ncap * sizeof(*v));
+                if (!v)
+                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                c->threads = v;
+                *cap = ncap;
+        }
+        memcpy(&st, n->desc, sizeof(st));
+        struct core_thread *t = &c->threads[c->nthreads++];
+        *t = (struct core_thread){ .tid = st.pr_pid, .cursig = st.pr_cursig, .prstatus = n };
+        _Static_assert(sizeof(st.pr_reg) == sizeof(t->regs), "elf_gregset_t is user_regs_struct");
+        memcpy(&t->regs, &st.pr_reg, sizeof(t->regs));
+        return 0;
+}
+
+static void read_nt_file(struct core *c, const struct core_note *n, struct warnings *w)
+{
+        const uint8_t *p = n->desc;
+        uint64_t count, page;
+
+        if (n->descsz < 16) {
+                warn_add(w, "core", 0, "NT_FILE at file offset %llu is too short", (unsigned long long)n->file_offset);
+                return;
+        }
+        memcpy(&count, p, 8);
+        memcpy(&page, p + 8, 8);
+        if (count > CORE_FILES_MAX || count > (n->descsz - 16) / 24) {
+                warn_add(w, "core", 0, "NT_FILE at file offset %llu claims %llu entries, more than its %zu bytes hold; ignored",
+                         (unsigned long long)n->file_offset, (unsigned long long)count, n->descsz);
+                return;
+        }
+        if (page == 0 || (page & (page - 1))) {
+                warn_add(w, "core", 0, "NT_FILE page size %llu is not a power of two; ignored",
+                         (unsigned long long)page);
+                return;
+        }
+        c->files = calloc(count ? count : 1, sizeof(*c->files));
+        if (!c->files)
+                return;
+        const char *names = (const char *)p + 16 + count * 24;
+        const char *end = (const char *)p + n->descsz;
+        for (uint64_t i = 0; i < count; i++) {
+                uint64_t e[3];
+                memcpy(e, p + 16 + i * 24, sizeof(e));
+                const char *nul = names < end ? memchr(names, '\0', (size_t)(end - names)) : NULL;
+                if (!nul) {
+                        warn_add(w, "core", 0, "NT_FILE names end after %llu of %llu entries",
+                                 (unsigned long long)i, (unsigned long long)count);
+                        break;
+                }
+                if (e[1] > e[0] && e[2] <= UINT64_MAX / page)
+                        c->files[c->nfiles++] =
+                                (struct core_file_map){ .start = e[0], .end = e[1], .offset = e[2] * page, .path = names };
+                names = nul + 1;
+        }
+        c->file_page_size = page;
+}
+
+static int interpret_notes(struct core *c, struct warnings *w)
+{
+        size_t cap = 0;
+        struct core_thread *cur = NULL;
+        bool memsnap = false;
+
+        for (size_t i = 0; i < c->nnotes; i++) {
+                const struct core_note *n = &c->notes[i];
+                if (strcmp(n->name, MEMSNAP_NOTE_NAME) == 0) {
+                        memsnap = true;
+                        continue;
+                }
+                if (is_core_name(n) && n->type == NT_PRSTATUS) {
+                        size_t before = c->nthreads;
+                        int r = add_thread(c, &cap, n, w);
+                        if (r < 0)
+                                return r;
+                        cur = c->nthreads > before ? &c->threads[c->nthreads - 1] : NULL;
+                } else if (is_core_name(n) && n->type == NT_FPREGSET) {
+                        if (cur && !cur->fpregset)
+                                cur->fpregset = n;
+                } else if (strcmp(n->name, "LINUX") == 0 && n->type == NT_X86_XSTATE) {
+                        if (cur && !cur->xstate)
+                                cur->xstate = n;
+                } else if (is_core_name(n) && n->type == NT_PRPSINFO) {
+                        if (n->descsz >= sizeof(struct elf_prpsinfo) && !c->prpsinfo &&
+                            ((uintptr_t)n->desc % _Alignof(struct elf_prpsinfo)) == 0)
+                                c->prpsinfo = (const struct elf_prpsinfo *)n->desc;
+                } else if (is_core_name(n) && n->type == NT_AUXV) {
+                        if (!c->auxv && ((uintptr_t)n->desc % 8) == 0) {
+                                c->auxv = (const uint64_t *)n->desc;
+                                c->auxv_count = n->descsz / 16;
+                        }
+                } else if (is_core_name(n) && n->type == NT_SIGINFO) {
+                        if (n->descsz >= sizeof(siginfo_t) && !c->siginfo && ((uintptr_t)n->desc % 8) == 0)
+                                c->siginfo = (const siginfo_t *)n->desc;
+                } else if (is_core_name(n) && n->type == NT_FILE) {
+                        if (!c->files)
+                                read_nt_file(c, n, w);
+                }
+        }
+        if (c->nthreads == 0)
+                warn_add(w, "core", 0, "the core has no NT_PRSTATUS note: no threads, no registers");
+
+        if (memsnap)
+                c->source = CORE_SOURCE_MEMSNAP;
+        else if (c->shnum > 1)
+                c->source = CORE_SOURCE_GCORE; /* bfd writes section headers; the kernel does not */
+        else if (c->nnotes && is_core_name(&c->notes[0]) && c->notes[0].type == NT_PRSTATUS && c->prpsinfo)
+                c->source = CORE_SOURCE_KERNEL; /* fs/binfmt_elf.c: PRSTATUS of the dumping thread first */
+        else
+                c->source = CORE_SOURCE_UNKNOWN;
+        return 0;
+}
+
+static int check_magic(const char *path, const uint8_t *d, size_t size)
+{
+        static const struct {
+                const uint8_t magic[4];
+                size_t len;
+                const char *what;
+        } compressed[] = {
+                { { 0x28, 0xb5, 0x2f, 0xfd }, 4, "zstd" },
+                { { 0x04, 0x22, 0x4d, 0x18 }, 4, "lz4" },
+                { { 0xfd, '7', 'z', 'X' }, 4, "xz" },
+                { { 0x1f, 0x8b }, 2, "gzip" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(compressed); i++)
+                if (size >= compressed[i].len && memcmp(d, compressed[i].magic, compressed[i].len) == 0)
+                        return log_error_errno(EINVAL,
+                                               "cannot read core '%s': it is %s-compressed (systemd-coredump stores cores so); decompress it first, e.g. 'coredumpctl dump PID -o FILE'",
+                                               path, compressed[i].what);
+        if (size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': not an ELF file", path);
+        if (d[EI_CLASS] != ELFCLASS64)
+                return log_error_errno(EINVAL, "cannot read core '%s': a 32-bit ELF file; memsnap reads 64-bit cores",
+                                       path);
+        if (d[EI_DATA] != ELFDATA2LSB)
+                return log_error_errno(EINVAL, "cannot read core '%s': big-endian ELF; memsnap reads x86-64 cores",
+                                       path);
+        if (size < sizeof(Elf64_Ehdr))
+                return log_error_errno(EINVAL, "cannot read core '%s': %zu bytes, shorter than an ELF header", path,
+                                       size);
+        return 0;
+}
+
+int core_open(struct core *c, const char *path, struct warnings *w)
+{
+        struct stat st;
+
+        memset(c, 0, sizeof(*c));
+        c->fd = -1;
+        c->path = strdup(path);
+        if (!c->path)
+                return log_error_errno(ENOMEM, "cannot open core '%s': %m", path);
+
+        c->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (c->fd < 0)
+                return log_error_errno(errno, "cannot open core '%s': %m", path);
+        if (fstat(c->fd, &st) < 0)
+                return log_error_errno(errno, "cannot open core '%s': %m", path);
+        if (!S_ISREG(st.st_mode))
+                return log_error_errno(EINVAL, "cannot open core '%s': not a regular file", path);
+        if (st.st_size == 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': the file is empty", path);
+
+        if (elf_version(EV_CURRENT) == EV_NONE)
+                return log_error_errno(EINVAL, "cannot open core '%s': libelf is out of date", path);
+        c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
+        if (!c->elf)
+                return log_error_errno(EINVAL, "cannot open core '%s': %s", path, elf_errmsg(-1));
+
+        c->data = (const uint8_t *)elf_rawfile(c->elf, &c->size);
+        if (!c->data || c->size == 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
+        int r = check_magic(path, c->data, c->size);
+        if (r < 0)
+                return r;
+
+        GElf_Ehdr eh;
+        if (!gelf_getehdr(c->elf, &eh))
+                return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
+        if (eh.e_type != ET_CORE)
+                return log_error_errno(EINVAL, "cannot read core '%s': an ELF file, but not a core (e_type %u)", path,
+                                       eh.e_type);
+        if (eh.e_machine != EM_X86_64)
+                return log_error_errno(EINVAL, "cannot read core '%s': machine %u is not x86-64", path, eh.e_machine);
+        if (elf_getshdrnum(c->elf, &c->shnum) < 0)
+                c->shnum = 0;
+
+        r = read_segments(c, w);
+        if (r < 0)
+                return r;
+        r = read_notes(c, w);
+        if (r < 0)
+                return r;
+        return interpret_notes(c, w);
+}
+
+void core_close(struct core *c)
+{
+        free(c->segs);
+        free(c->notes);
+        free(c->threads);
+        free(c->files);
+        if (c->elf)
+                elf_end(c->elf);
+        if (c->fd >= 0)
+                close(c->fd);
+        free(c->path);
+        memset(c, 0, sizeof(*c));
+        c->fd = -1;
+}
+
+const struct core_segment *core_segment_at(const struct core *c, uint64_t addr)
+{
+        size_t lo = 0, hi = c->nsegs;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const struct core_segment *s = &c->segs[mid];
+                if (addr < s->vaddr)
+                        hi = mid;
+                else if (addr - s->vaddr >= s->memsz)
+                        lo = mid + 1;
+                else
+                        return s;
+        }
+        return NULL;
+}
+
+const void *core_ptr(const struct core *c, uint64_t addr, size_t len)
+{
+        const struct core_segment *s = core_segment_at(c, addr);
+        if (!s)
+                return NULL;
+        uint64_t off = addr - s->vaddr;
+        if (off > s->filesz || len > s->filesz - off)
+                return NULL;
+        return c->data + s->offset + off;
+}
+
+bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len)
+{
+        uint8_t *out = buf;
+        while (len) {
+                const struct core_segment *s = core_segment_at(c, addr);
+                if (!s)
+                        return false;
+                uint64_t off = addr - s->vaddr;
+                if (off >= s->filesz)
+                        return false;
+                size_t n = (size_t)MIN((uint64_t)len, s->filesz - off);
+                memcpy(out, c->data + s->offset + off, n);
+                out += n;
+                addr += n;
+                len -= n;
+        }
+        return true;
+}
+
+bool core_read_u64(const struct core *c, uint64_t addr, uint64_t *out)
+{
+        return core_read(c, addr, out, sizeof(*out));
+}
+
+const struct core_note *core_find_note(const struct core *c, const char *name, uint32_t type)
+{
+        for (size_t i = 0; i < c->nnotes; i++)
+                if (c->notes[i].type == type && strcmp(c->notes[i].name, name) == 0)
+                        return &c->notes[i];
+        return NULL;
+}
+
+bool core_auxv(const struct core *c, uint64_t type, uint64_t *value)
+{
+        for (size_t i = 0; i < c->auxv_count; i++) {
+                if (c->auxv[2 * i] == AT_NULL)
+                        break;
+                if (c->auxv[2 * i] == type) {
+                        *value = c->auxv[2 * i + 1];
+                        return true;
+                }
+        }
+        return false;
+}

@@ -1,0 +1,128 @@
+/*
+ * An ELF core file opened for reading: its program headers, its notes, and
+ * the target's memory as the core holds it.
+ *
+ * The file is mapped, never copied (cores are often larger than memory);
+ * every count and offset read from it is checked against the file's size and
+ * against bounds below, because a core may be truncated or crafted.  What
+ * looks wrong becomes a warning, and the rest of the core is still usable;
+ * only a file that is not a 64-bit x86-64 ELF core at all fails core_open.
+ */
+#ifndef MEMSNAP_CORE_H
+#define MEMSNAP_CORE_H
+
+#include <libelf.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/procfs.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "warnings.h"
+
+#define CORE_SEGMENTS_MAX (1u << 22) /* PT_LOADs; the kernel's own limit is far lower */
+#define CORE_NOTES_MAX (1u << 22)
+#define CORE_THREADS_MAX (1u << 16)
+#define CORE_FILES_MAX (1u << 22)    /* NT_FILE entries */
+
+/* One PT_LOAD: a mapping of the process, with or without its bytes. */
+struct core_segment {
+        uint64_t vaddr, memsz;
+        uint64_t offset;  /* file offset of the bytes */
+        uint64_t filesz;  /* bytes present, clamped to the end of the file */
+        uint32_t flags;   /* PF_R | PF_W | PF_X */
+        bool truncated;   /* p_filesz reached past the end of the file */
+};
+
+struct core_note {
+        const char *name; /* NUL-terminated inside the mapped file */
+        uint32_t type;
+        const uint8_t *desc;
+        size_t descsz;
+        uint64_t file_offset; /* of the note header, for messages */
+};
+
+/* A thread as its NT_PRSTATUS and the notes after it describe it. */
+struct core_thread {
+        pid_t tid;
+        int cursig;
+        struct user_regs_struct regs;
+        const struct core_note *prstatus;
+        const struct core_note *fpregset;  /* NT_FPREGSET or NULL */
+        const struct core_note *xstate;    /* NT_X86_XSTATE or NULL */
+};
+
+/* One NT_FILE entry: a file-backed mapping. */
+struct core_file_map {
+        uint64_t start, end;
+        uint64_t offset;  /* in bytes (NT_FILE stores pages) */
+        const char *path; /* inside the mapped file; may end in " (deleted)" */
+};
+
+enum core_source {
+        CORE_SOURCE_UNKNOWN,
+        CORE_SOURCE_MEMSNAP,
+        CORE_SOURCE_GCORE,
+        CORE_SOURCE_KERNEL,
+};
+
+struct core {
+        char *path;
+        int fd;
+        Elf *elf;
+        const uint8_t *data; /* the whole file, mapped by libelf */
+        size_t size;
+
+        struct core_segment *segs; /* PT_LOADs sorted by vaddr, overlaps dropped */
+        size_t nsegs;
+        struct core_note *notes;   /* in file order */
+        size_t nnotes;
+        struct core_thread *threads; /* in note order: the first is the main or faulting thread */
+        size_t nthreads;
+        struct core_file_map *files;
+        size_t nfiles;
+        uint64_t file_page_size;   /* NT_FILE's page size */
+
+        const uint64_t *auxv;      /* (type, value) pairs, or NULL */
+        size_t auxv_count;
+        const struct elf_prpsinfo *prpsinfo; /* or NULL */
+        const siginfo_t *siginfo;  /* NT_SIGINFO, or NULL */
+        enum core_source source;
+        size_t shnum;              /* section headers, for telling producers apart */
+};
+
+/*
+ * Opens path.  Fails (-errno, logged with the file and, where it applies,
+ * the offset) only when the file cannot be read or is not a 64-bit x86-64
+ * ELF core; other damage is added to w and the core is still returned.
+ */
+int core_open(struct core *c, const char *path, struct warnings *w);
+void core_close(struct core *c);
+
+/* The segment whose [vaddr, vaddr + memsz) holds addr, or NULL. */
+const struct core_segment *core_segment_at(const struct core *c, uint64_t addr);
+
+/*
+ * A pointer to len bytes at addr when the core holds all of them in one
+ * segment, else NULL.  Zero-copy: points into the mapped file.
+ */
+const void *core_ptr(const struct core *c, uint64_t addr, size_t len);
+
+/*
+ * Copies len bytes at addr into buf, across segment boundaries.  Returns
+ * true only when every byte was present in the core.
+ */
+bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len);
+bool core_read_u64(const struct core *c, uint64_t addr, uint64_t *out);
+
+/* The first note with this name and type, or NULL. */
+const struct core_note *core_find_note(const struct core *c, const char *name, uint32_t type);
+
+/* An auxv value (AT_PAGESZ, AT_SYSINFO_EHDR, ...), or false when absent. */
+bool core_auxv(const struct core *c, uint64_t type, uint64_t *value);
+
+const char *core_source_name(enum core_source s);
+
+#endif

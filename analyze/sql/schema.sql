@@ -1,0 +1,185 @@
+-- The memsnap database: one snapshot of one process.  docs/database.md
+-- describes every table, column, unit and view.  Addresses and sizes are
+-- INTEGER bytes unless the column name says _kb.  Ids are 1-based.
+--
+-- SCHEMA_VERSION below must match analyze/db_schema.h; bump both (and
+-- docs/database.md) on any change a reader could notice.
+
+PRAGMA user_version = 1;
+
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT
+);
+
+CREATE TABLE snapshot (
+  pid            INTEGER,
+  exe            TEXT,
+  cmdline        TEXT,
+  captured_at    TEXT,     -- RFC 3339 UTC, NULL when the core does not say
+  source         TEXT,     -- memsnap, gcore, kernel, unknown
+  glibc_version  TEXT,
+  glibc_build_id TEXT,
+  page_size      INTEGER,
+  signal         INTEGER,  -- signal that caused the dump; 0 for a live capture
+  pause_ms       REAL,     -- memsnap: how long the target was stopped
+  core_path      TEXT,
+  core_size      INTEGER,
+  threads        INTEGER,
+  vm_rss_kb      INTEGER,
+  vm_size_kb     INTEGER,
+  vm_data_kb     INTEGER,
+  vm_stk_kb      INTEGER,
+  vm_exe_kb      INTEGER,
+  vm_lib_kb      INTEGER,
+  vm_swap_kb     INTEGER,
+  vm_hwm_kb      INTEGER,
+  vm_peak_kb     INTEGER,
+  vm_pte_kb      INTEGER,
+  rss_anon_kb    INTEGER,
+  rss_file_kb    INTEGER,
+  rss_shmem_kb   INTEGER
+);
+
+CREATE TABLE modules (
+  id          INTEGER PRIMARY KEY,
+  path        TEXT,
+  build_id    TEXT,
+  start       INTEGER,
+  end         INTEGER,
+  load_bias   INTEGER,
+  is_main     INTEGER,
+  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id
+  debug_file  TEXT,
+  text_size   INTEGER,  -- as `size` counts: read-only PT_LOAD bytes
+  data_size   INTEGER,  -- writable PT_LOAD file bytes
+  bss_size    INTEGER   -- writable PT_LOAD memory past the file bytes
+);
+
+CREATE TABLE segments (
+  id               INTEGER PRIMARY KEY,
+  start            INTEGER NOT NULL,
+  end              INTEGER NOT NULL,
+  perms            TEXT,
+  offset           INTEGER,
+  path             TEXT,
+  deleted          INTEGER,
+  kind             TEXT,     -- text rodata data bss heap stack thread_stack anon file shm vdso vvar vsyscall guard
+  module_id        INTEGER REFERENCES modules(id),
+  tid              INTEGER,  -- the thread whose stack, or stack guard, this is
+  arena_id         INTEGER,  -- malloc heaps: the arena they belong to
+  in_core          INTEGER,  -- bytes present in the core
+  rss_kb           INTEGER,
+  pss_kb           INTEGER,
+  swap_kb          INTEGER,
+  private_dirty_kb INTEGER,
+  private_clean_kb INTEGER,
+  shared_clean_kb  INTEGER,
+  shared_dirty_kb  INTEGER,
+  anonymous_kb     INTEGER
+);
+
+CREATE TABLE threads (
+  tid           INTEGER PRIMARY KEY,
+  name          TEXT,
+  is_main       INTEGER,
+  pc            INTEGER,
+  sp            INTEGER,
+  fs_base       INTEGER,
+  signal        INTEGER,
+  stack_segment INTEGER REFERENCES segments(id)
+);
+
+CREATE TABLE frames (
+  tid         INTEGER,
+  depth       INTEGER,  -- 0 = innermost
+  pc          INTEGER,
+  module_id   INTEGER REFERENCES modules(id),
+  function    TEXT,
+  offset      INTEGER,  -- pc - start of function
+  source_file TEXT,
+  line        INTEGER,
+  PRIMARY KEY (tid, depth)
+) WITHOUT ROWID;
+
+-- Stacks unwound live by `memsnap capture --stacks` (libunwind), beside the
+-- frames analyze unwinds from the core.
+CREATE TABLE live_frames (
+  tid      INTEGER,
+  depth    INTEGER,
+  pc       INTEGER,
+  function TEXT,
+  offset   INTEGER,
+  module   TEXT,
+  PRIMARY KEY (tid, depth)
+) WITHOUT ROWID;
+
+CREATE TABLE arenas (
+  id             INTEGER PRIMARY KEY,
+  address        INTEGER,
+  is_main        INTEGER,
+  top            INTEGER,
+  top_size       INTEGER,
+  system_mem     INTEGER,
+  max_system_mem INTEGER,
+  next           INTEGER,
+  heaps          INTEGER,
+  found_by       TEXT
+);
+
+CREATE TABLE heaps (
+  id            INTEGER PRIMARY KEY,
+  arena_id      INTEGER REFERENCES arenas(id),
+  address       INTEGER,
+  size          INTEGER,
+  mprotect_size INTEGER,
+  prev          INTEGER
+);
+
+CREATE TABLE tcaches (
+  id       INTEGER PRIMARY KEY,
+  tid      INTEGER,
+  address  INTEGER,
+  arena_id INTEGER REFERENCES arenas(id),
+  found_by TEXT,
+  entries  INTEGER
+);
+
+CREATE TABLE types (
+  id   INTEGER PRIMARY KEY,
+  name TEXT
+);
+
+CREATE TABLE chunks (
+  id         INTEGER PRIMARY KEY,
+  address    INTEGER NOT NULL,  -- chunk header
+  mem        INTEGER NOT NULL,  -- the pointer malloc returned
+  size       INTEGER NOT NULL,  -- chunk size, flags masked off
+  size_class INTEGER NOT NULL,  -- the power of two at or below size
+  usable     INTEGER NOT NULL,  -- what malloc_usable_size() says
+  state      TEXT NOT NULL,     -- used, free, top
+  bin        TEXT,              -- tcache, fast, unsorted, small, large; NULL unless free
+  mmapped    INTEGER NOT NULL,
+  arena_id   INTEGER REFERENCES arenas(id),
+  segment_id INTEGER REFERENCES segments(id),
+  leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
+  type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
+  hash       INTEGER            -- of the usable bytes, for diff
+);
+
+CREATE TABLE refs (
+  from_chunk   INTEGER,  -- NULL for a root
+  from_offset  INTEGER,  -- within from_chunk's user bytes, or within the root's segment
+  from_address INTEGER,  -- where the pointer is stored
+  root_kind    TEXT,     -- register, stack, static, tls, anon; NULL between chunks
+  tid          INTEGER,  -- register and stack roots: the thread
+  to_chunk     INTEGER NOT NULL,
+  to_offset    INTEGER NOT NULL  -- 0 = start pointer, else interior
+);
+
+CREATE TABLE warnings (
+  id      INTEGER PRIMARY KEY,
+  stage   TEXT,
+  address INTEGER,
+  message TEXT
+);

@@ -1,0 +1,36 @@
+/*
+ * The stages of `memsnap analyze`, in the order cmd_analyze.c runs them.
+ * Each reads what the earlier ones put in struct analysis and adds its own
+ * part.  Each returns 0, or a negative errno after logging why, for failures
+ * that end the analysis; anything less becomes a warning and the work goes on.
+ */
+#ifndef MEMSNAP_STAGES_H
+#define MEMSNAP_STAGES_H
+
+#include "analysis.h"
+
+/* snapshot.c: pid, exe, cmdline, source, times and /proc figures from the notes. */
+int snapshot_read(struct analysis *a);
+
+/* modules.c: loaded ELF modules through libdwfl (dwfl_core_file_report). */
+int modules_report(struct analysis *a);
+
+/* threads.c: threads and their frames through libdwfl (dwfl_core_file_attach). */
+int threads_unwind(struct analysis *a);
+
+/* segments.c: one segment per PT_LOAD with paths, smaps figures and a kind. */
+int segments_build(struct analysis *a);
+
+/*
+ * heap.c: glibc malloc's arenas, heaps, tcaches and every chunk; marks the
+ * segments that hold malloc memory as kind heap with their arena.
+ */
+int heap_walk(struct analysis *a);
+
+/* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
+int reach_compute(struct analysis *a);
+
+/* db_write.c: everything above into a new SQLite database, atomically. */
+int db_write(struct analysis *a);
+
+#endif
