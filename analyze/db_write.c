@@ -407,6 +407,9 @@ static uint64_t chunk_usable(const struct chunk *c)
         return c->mmapped ? c->size - 16 : c->size - 8;
 }
 
+/* How much of each used block the database keeps, for people to recognise it. */
+#define CHUNK_HEAD_BYTES 32
+
 static uint64_t size_class(uint64_t size)
 {
         return size ? 1ull << (63 - __builtin_clzll(size)) : 0;
@@ -417,7 +420,7 @@ static int write_chunks(const struct db *d, const struct analysis *a, struct pro
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r = prepare(d,
                         "INSERT INTO chunks(id, address, mem, size, size_class, usable, state, bin, mmapped, arena_id,"
-                        " segment_id, leak, type, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " segment_id, leak, type, hash, head) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -439,6 +442,12 @@ static int write_chunks(const struct db *d, const struct analysis *a, struct pro
                         bind_text(st, 13, a->types[c->type_id]);
                 if (c->hash)
                         bind_u64(st, 14, c->hash);
+                if (c->state == CHUNK_USED) {
+                        size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
+                        const void *head = core_ptr(&a->core, c->address + 16, n);
+                        if (head && n)
+                                sqlite3_bind_blob(st, 15, head, (int)n, SQLITE_STATIC);
+                }
                 if ((r = step_reset(d, st, "chunks")) < 0)
                         return r;
                 if ((k & 0xffff) == 0)
