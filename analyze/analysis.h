@@ -139,7 +139,7 @@ struct malloc_par_info {
         bool found;
         uint64_t address;
         const char *found_by;       /* "symbol", "shape" */
-        const char *layout;         /* the glibc layout it was read with ("2.36") */
+        char layout[16];            /* the glibc layout it was read with ("2.36") */
         uint64_t trim_threshold, top_pad, mmap_threshold, arena_test, arena_max;
         int64_t thp_pagesize, hp_pagesize; /* -1 in releases without them (before 2.35) */
         int64_t n_mmaps, n_mmaps_max, max_n_mmaps, no_dyn_threshold;
