@@ -75,6 +75,14 @@ static void warn_rest(struct heap_ctx *h, const struct heap_region *r, uint64_t 
                  (unsigned long long)(r->end - p), (unsigned long long)r->end);
 }
 
+/* After a walk that stopped early the top chunk is still known from the arena: keep it listed. */
+static int add_top(struct heap_ctx *h, const struct heap_region *r)
+{
+        if (!r->top)
+                return 0;
+        return glibc_chunks_add(h, r->top, h->a->arenas[r->arena_id].top_size, r->arena_id, CHUNK_TOP, false);
+}
+
 int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
 {
         struct gmem *m = &h->mem;
@@ -99,7 +107,7 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                                  "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
                                  (unsigned long long)h->a->arenas[r->arena_id].address, (unsigned long long)p,
                                  (unsigned long long)(r->end - p), (unsigned long long)r->end);
-                        return 0;
+                        return add_top(h, r);
                 }
                 uint64_t field = head[1];
                 uint64_t size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
@@ -114,15 +122,15 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 }
                 if (size < GLIBC_MINSIZE || (size & (GLIBC_MALLOC_ALIGNMENT - 1))) {
                         warn_rest(h, r, p, "an impossible size", field);
-                        return 0;
+                        return add_top(h, r);
                 }
                 if (size > limit - p) {
                         warn_rest(h, r, p, r->top ? "a size that runs past the top chunk" : "a size that runs past the end of the heap", field);
-                        return 0;
+                        return add_top(h, r);
                 }
                 if (field & GLIBC_IS_MMAPPED) {
                         warn_rest(h, r, p, "IS_MMAPPED set inside an arena", field);
-                        return 0;
+                        return add_top(h, r);
                 }
                 if (!(field & GLIBC_PREV_INUSE)) {
                         if (!prev_size_of_last)
@@ -138,9 +146,11 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 prev_size_of_last = size;
                 p += size;
         }
-        if (r->top && p != r->top)
+        if (r->top && p != r->top) {
                 warn_add(h->w, "heap", p, "arena 0x%llx: the chunk walk passed 0x%llx without meeting the top chunk at 0x%llx",
                          (unsigned long long)h->a->arenas[r->arena_id].address, (unsigned long long)p,
                          (unsigned long long)r->top);
+                return add_top(h, r);
+        }
         return 0;
 }
