@@ -23,6 +23,15 @@ check_mallinfo() {
 		"$(sql "$db" "SELECT (SELECT coalesce(sum(size), 0) FROM chunks WHERE bin IN ('unsorted', 'small', 'large', 'fast')) + (SELECT sum(top_size) FROM arenas)")"
 	check_eq "$label: main arena's top = mallinfo keepcost" \
 		"$(mallinfo "$var" keepcost)" "$(sql "$db" 'SELECT top_size FROM arenas WHERE is_main')"
+	check_eq "$label: the mallinfo view = mallinfo2()" \
+		"$(for f in arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost; do mallinfo "$var" $f; done | paste -sd'|')" \
+		"$(sql "$db" 'SELECT * FROM mallinfo')"
+	# The walk covers every byte: system_mem minus all chunks leaves only heap_info,
+	# a non-main arena's malloc_state and older heaps' fenceposts.
+	check_eq "$label: chunks tile the main arena's heap exactly" 0 \
+		"$(sql "$db" 'SELECT overhead_bytes FROM heap_summary WHERE is_main')"
+	check_eq "$label: chunks tile the other arenas' heaps but for heap_info and malloc_state" 0 \
+		"$(sql "$db" 'SELECT count(*) FROM heap_summary WHERE is_main = 0 AND (overhead_bytes < 0 OR overhead_bytes >= 4096 * heaps)')"
 	check_eq "$label: top chunks in chunks = arenas.top_size" \
 		"$(sql "$db" 'SELECT sum(top_size) FROM arenas')" "$(sql "$db" "SELECT sum(size) FROM chunks WHERE state = 'top'")"
 }
