@@ -30,7 +30,7 @@
 #include "glibc_mem.h"
 
 #define GLIBC_ARENAS_MAX 4096       /* arena_max defaults to 8 per core; far above any real ring */
-#define GLIBC_HEAPS_MAX 65536       /* heap_info chain of one arena (64 MiB each: 4 TiB) */
+#define GLIBC_HEAPS_MAX 16384       /* heap_info chain of one arena (64 MiB each: 1 TiB) */
 #define GLIBC_LIBC_RANGES_MAX 8
 #define GLIBC_VERSION_MAX 32
 

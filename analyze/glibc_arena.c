@@ -185,6 +185,15 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                                  (unsigned long long)s->address, GLIBC_HEAPS_MAX);
                         break;
                 }
+                for (size_t k = first_heap; k < h->a->nheaps; k++)
+                        if (h->a->heaps[k].address == hi_addr) {
+                                warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
+                                         (unsigned long long)s->address, (unsigned long long)hi_addr);
+                                hi_addr = 0;
+                                break;
+                        }
+                if (!hi_addr)
+                        break;
                 if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
                         warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
                                  (unsigned long long)s->address);

@@ -41,8 +41,13 @@ static uint64_t count_limit(const struct heap_ctx *h)
         return h->layout.tcache_count_bytes == 1 ? 127 : 65535; /* MAX_TCACHE_COUNT */
 }
 
-/* Reads and checks the struct at t; false when it is not a tcache. */
-static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v)
+/*
+ * Reads the struct at t; false when it is not a tcache.  Strict, for
+ * finding tcaches, also requires every count to fit mp_.tcache_count and
+ * to agree with its list being empty or not; the thread's own TLS slot is
+ * read leniently, and what does not fit becomes warnings of the walk.
+ */
+static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, bool strict)
 {
         const struct glibc_layout *l = &h->layout;
         const struct analysis *a = h->a;
@@ -73,12 +78,12 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v)
                         memcpy(&c, buf + l->tc_counts + 2 * i, 2);
                         raw = c;
                 }
-                if (raw > limit)
+                if (raw > limit && strict)
                         return false;
                 /* 2.42+ counts the room left (num_slots), which starts at tcache_count. */
-                v->count[i] = l->tcache_counts_free_slots ? (uint32_t)(limit - raw) : raw;
+                v->count[i] = l->tcache_counts_free_slots ? (uint32_t)(raw > limit ? 0 : limit - raw) : raw;
                 memcpy(&v->entry[i], buf + l->tc_entries + 8 * i, 8);
-                if ((v->entry[i] & (GLIBC_MALLOC_ALIGNMENT - 1)) || (v->entry[i] == 0) != (v->count[i] == 0))
+                if (strict && ((v->entry[i] & (GLIBC_MALLOC_ALIGNMENT - 1)) || (v->entry[i] == 0) != (v->count[i] == 0)))
                         return false;
         }
         return true;
@@ -204,7 +209,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         uint64_t val;
                         memcpy(&val, buf + (addr - lo), 8);
                         struct tcache_view v;
-                        if ((val & (GLIBC_MALLOC_ALIGNMENT - 1)) || !val || !tcache_read(h, val, &v))
+                        if ((val & (GLIBC_MALLOC_ALIGNMENT - 1)) || !val || !tcache_read(h, val, &v, true))
                                 continue;
                         uint64_t off = fs - addr;
                         size_t k = 0;
@@ -245,7 +250,7 @@ int glibc_tcache_classify(struct heap_ctx *h)
                 if (!th->fs_base || !core_read_u64(&a->core, th->fs_base - off, &val) || !val)
                         continue;
                 struct tcache_view v;
-                if (!tcache_read(h, val, &v)) {
+                if (!tcache_read(h, val, &v, false)) {
                         warn_add(h->w, "heap", val, "thread %d: its tcache pointer 0x%llx (at fs_base - %llu) is not a valid tcache; its entries are not listed",
                                  th->tid, (unsigned long long)val, (unsigned long long)off);
                         continue;
@@ -269,7 +274,7 @@ int glibc_tcache_classify(struct heap_ctx *h)
                                                    GLIBC_CHUNK_HDR_SZ;
                 uint64_t t = reg->start + GLIBC_CHUNK_HDR_SZ;
                 struct tcache_view v;
-                if (!first || reg->start == reg->top || already_listed(a, t) || !tcache_read(h, t, &v))
+                if (!first || reg->start == reg->top || already_listed(a, t) || !tcache_read(h, t, &v, true))
                         continue;
                 if ((r = add_tcache(h, &v, 0, "heap_start")) < 0)
                         return r;

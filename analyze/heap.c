@@ -103,10 +103,19 @@ static int walk_all(struct heap_ctx *h)
 
         qsort(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
+        uint64_t walked_to = 0;
         for (size_t i = 0; i < h->nregions; i++) {
-                if ((r = flush_mmapped(h, mm, nmm, &next, h->regions[i].start)) < 0 ||
-                    (r = glibc_chunks_walk(h, &h->regions[i])) < 0)
+                const struct heap_region *reg = &h->regions[i];
+                /* Only a corrupt heap_info or arena makes two regions overlap: walk the memory once. */
+                if (reg->start < walked_to) {
+                        warn_add(h->w, "heap", reg->start,
+                                 "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
+                                 (unsigned long long)a->arenas[reg->arena_id].address, (unsigned long long)reg->start);
+                        continue;
+                }
+                if ((r = flush_mmapped(h, mm, nmm, &next, reg->start)) < 0 || (r = glibc_chunks_walk(h, reg)) < 0)
                         return r;
+                walked_to = reg->end;
         }
         if ((r = flush_mmapped(h, mm, nmm, &next, UINT64_MAX)) < 0)
                 return r;
