@@ -137,7 +137,7 @@ void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64
                         struct glibc_arena_state *out);
 void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
                       struct malloc_par_info *out);
-bool glibc_arena_read(struct heap_ctx *h, uint64_t addr, struct glibc_arena_state *out);
+bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out);
 int glibc_arenas_collect(struct heap_ctx *h);
 
 /* glibc_chunks.c */

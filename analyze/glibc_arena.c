@@ -76,13 +76,13 @@ void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t
         m->tcache_unsorted_limit = u64_at(buf, l->mp_tcache_unsorted_limit);
 }
 
-bool glibc_arena_read(struct heap_ctx *h, uint64_t addr, struct glibc_arena_state *out)
+bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out)
 {
         uint8_t buf[4096];
         _Static_assert(sizeof(buf) >= 2200, "a malloc_state fits");
-        if ((size_t)h->layout.ms_size > sizeof(buf) || !core_read(&h->a->core, addr, buf, (size_t)h->layout.ms_size))
+        if (l->ms_size <= 0 || (size_t)l->ms_size > sizeof(buf) || !core_read(&h->a->core, addr, buf, (size_t)l->ms_size))
                 return false;
-        glibc_arena_decode(&h->layout, buf, addr, out);
+        glibc_arena_decode(l, buf, addr, out);
         return true;
 }
 
@@ -281,7 +281,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
         struct glibc_arena_state s;
         int r;
 
-        if (!glibc_arena_read(h, h->roots.main_arena, &s)) {
+        if (!glibc_arena_read(h, &h->layout, h->roots.main_arena, &s)) {
                 warn_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
                 return 0;
         }
@@ -302,7 +302,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
                                  (unsigned long long)next);
                         break;
                 }
-                if (!glibc_arena_read(h, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
+                if (!glibc_arena_read(h, &h->layout, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
                         warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
                                  (unsigned long long)next, (unsigned long long)h->a->arenas[h->a->narenas - 1].address);
                         break;

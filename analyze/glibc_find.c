@@ -12,8 +12,33 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "glibc.h"
+
+/*
+ * How well a layout explains the core: main_arena found (1), mp_ found with
+ * it (+1), and the main heap's first chunk — the main thread's tcache,
+ * made by its first malloc — of this layout's tcache size (+2).  The
+ * tcache size tells the release families apart (0x250 before 2.30, 0x290,
+ * 0x300 from 2.42), which an arena's shape alone cannot.
+ */
+static int layout_score(struct heap_ctx *h, const struct glibc_layout *l, const struct glibc_symbols *sym)
+{
+        uint64_t arena = sym->main_arena ? (glibc_arena_plausible(h, sym->main_arena, l, true) ? sym->main_arena : 0)
+                                         : glibc_shape_main_arena(h, l);
+        if (!arena)
+                return 0;
+        uint64_t mp = sym->mp ? sym->mp : glibc_shape_mp(h, l, arena);
+        uint64_t sbrk_base, field;
+        if (!mp || !core_read_u64(&h->a->core, mp + (uint64_t)l->mp_sbrk_base, &sbrk_base))
+                return 1;
+        uint64_t first = ALIGN_UP(sbrk_base + GLIBC_CHUNK_HDR_SZ, (uint64_t)GLIBC_MALLOC_ALIGNMENT) - GLIBC_CHUNK_HDR_SZ;
+        if (core_read_u64(&h->a->core, first + 8, &field) &&
+            (field & ~(uint64_t)GLIBC_SIZE_FLAGS) == glibc_tcache_chunk_size(l))
+                return 4;
+        return 2;
+}
 
 static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
 {
@@ -31,20 +56,23 @@ static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
                 }
                 return;
         }
-        /* Unknown version: the newest layout whose main_arena makes sense. */
+        /* Unknown version: the layout under which the most of malloc's state makes sense, newest first on ties. */
         h->layout_guessed = true;
+        int best = -1, best_score = 0;
         for (unsigned i = glibc_layout_count(); i-- > 0;) {
                 struct glibc_layout l;
                 glibc_layout_row(i, &l);
-                if ((sym->main_arena && glibc_arena_plausible(h, sym->main_arena, &l, true)) ||
-                    (!sym->main_arena && glibc_shape_main_arena(h, &l))) {
-                        h->layout = l;
-                        warn_add(h->w, "heap", h->libc.base, "the glibc version is unknown; the malloc structures fit the %s layout",
-                                 l.name);
-                        return;
+                int score = layout_score(h, &l, sym);
+                if (score > best_score) {
+                        best_score = score;
+                        best = (int)i;
                 }
         }
-        glibc_layout_row(glibc_layout_count() - 1, &h->layout);
+        glibc_layout_row(best >= 0 ? (unsigned)best : glibc_layout_count() - 1, &h->layout);
+        if (best >= 0)
+                warn_add(h->w, "heap", h->libc.base,
+                         "the glibc version is unknown; malloc's structures fit the %s layout best (releases with the same shapes may be confused)",
+                         h->layout.name);
 }
 
 static void check_size(struct heap_ctx *h, const char *what, uint64_t addr, uint64_t sym_size, int layout_size)

@@ -25,13 +25,11 @@
 
 bool glibc_arena_plausible(struct heap_ctx *h, uint64_t addr, const struct glibc_layout *l, bool main)
 {
-        uint8_t buf[4096];
         struct glibc_arena_state s;
         struct gmem *m = &h->mem;
 
-        if (!addr || (addr & 7) || (size_t)l->ms_size > sizeof(buf) || !core_read(m->core, addr, buf, (size_t)l->ms_size))
+        if (!addr || (addr & 7) || !glibc_arena_read(h, l, addr, &s))
                 return false;
-        glibc_arena_decode(l, buf, addr, &s);
         if (s.mutex > 2 || s.flags > 7 || s.have_fastchunks > 1)
                 return false;
         if (!s.system_mem || s.system_mem > s.max_system_mem || !s.next || (s.next & 7))
@@ -63,8 +61,14 @@ bool glibc_arena_plausible(struct heap_ctx *h, uint64_t addr, const struct glibc
                 if (broken > BROKEN_BINS_MAX)
                         return false;
         }
+        if (!main)
+                return true;
         /* The main arena always has some empty bins; a heap that fills all 127 is not one we can tell from noise. */
-        return !main || empty > 0;
+        if (empty == 0)
+                return false;
+        /* Its ring: next is itself, or an arena read with the same layout.  This rejects a
+         * layout that fits only because its fields sit at a shifted start. */
+        return s.next == addr || glibc_arena_plausible(h, s.next, l, false);
 }
 
 /* Visits the 8-byte-aligned words of the library's writable ranges that the core holds. */
@@ -180,7 +184,7 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
         struct glibc_arena_state st, *main = NULL;
         uint64_t top_size = 0, field;
 
-        if (main_arena && glibc_arena_read(h, main_arena, &st)) {
+        if (main_arena && glibc_arena_read(h, l, main_arena, &st)) {
                 main = &st;
                 if (gmem_u64(&h->mem, st.top + 8, &field))
                         top_size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
