@@ -110,8 +110,12 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                 uint64_t e = v->entry[i], lo, hi;
                 unsigned n = 0;
                 glibc_tcache_bin_sizes(i, &lo, &hi);
-                snprintf(name, sizeof(name), "tcache bin %u of %s%d (0x%llx)", i, tid ? "thread " : "arena heap ", tid,
-                         (unsigned long long)v->address);
+                if (tid)
+                        snprintf(name, sizeof(name), "tcache bin %u of thread %d (0x%llx)", i, tid,
+                                 (unsigned long long)v->address);
+                else
+                        snprintf(name, sizeof(name), "tcache bin %u of the tcache at 0x%llx", i,
+                                 (unsigned long long)v->address);
                 while (e) {
                         if (n > a->nchunks) {
                                 warn_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
