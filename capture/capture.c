@@ -268,7 +268,7 @@ static int unwind_stacks(struct capture_job *j)
                 return log_error_errno(ENOMEM, "cannot capture: %m");
         for (size_t t = 0; t < j->ti.nthreads; t++)
                 tids[t] = j->ti.threads[t].tid;
-        int r = live_stacks_unwind(&j->stacks, tids, j->ti.nthreads, &j->maps, j->o->max_frames);
+        int r = live_stacks_unwind(&j->stacks, tids, j->ti.nthreads, j->o->max_frames);
         if (r < 0)
                 return log_error_errno(r, "cannot unwind the stacks of process %d: %m", (int)j->pid);
         for (size_t t = 0; t < j->stacks.nthreads; t++) {
@@ -282,34 +282,12 @@ static int unwind_stacks(struct capture_job *j)
         return 0;
 }
 
-/* memsnap's own [vdso]: the kernel maps one image into every 64-bit process. */
-static void find_own_vdso(const uint8_t **start, size_t *len)
-{
-        _cleanup_free_ char *text = NULL;
-        size_t tlen, bad;
-        struct map_list self = { 0 };
-
-        *start = NULL;
-        *len = 0;
-        if (proc_read_at(AT_FDCWD, "/proc/self/maps", &text, &tlen) < 0 ||
-            proc_maps_parse(text, tlen, &self, &bad) < 0) {
-                map_list_free(&self);
-                return;
-        }
-        for (size_t i = 0; i < self.n; i++)
-                if (self.v[i].path && strcmp(self.v[i].path, "[vdso]") == 0) {
-                        *start = (const uint8_t *)(uintptr_t)self.v[i].start;
-                        *len = self.v[i].end - self.v[i].start;
-                }
-        map_list_free(&self);
-}
-
 /* Step 2c: every byte range, then where the bytes go. */
 static int plan_dump(struct capture_job *j)
 {
         const uint8_t *own_vdso;
         size_t own_vdso_len;
-        find_own_vdso(&own_vdso, &own_vdso_len);
+        own_vdso_find(&own_vdso, &own_vdso_len);
         struct dump_plan_input in = {
                 .own_vdso = own_vdso, .own_vdso_len = own_vdso_len,
                 .maps = &j->maps, .plans = j->plans, .select = &j->o->select, .pagemap = &j->pm,
@@ -545,6 +523,12 @@ static int capture_steps(struct capture_job *j)
         if (interrupt_check(&j->intr))
                 return log_error_errno(EINTR, "interrupted");
 
+        if (j->o->stacks) {
+                const uint8_t *own_vdso;
+                size_t own_vdso_len;
+                own_vdso_find(&own_vdso, &own_vdso_len);
+                live_stacks_symbolize(&j->stacks, j->pid, &j->maps, own_vdso, own_vdso_len);
+        }
         if ((r = build_notes(j)) < 0 || (r = write_core(j)) < 0)
                 return r;
         return 0;

@@ -90,26 +90,36 @@ static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
         if (r < 0)
                 return r;
 
-        /* Module names come from the maps of this very moment. */
-        _cleanup_free_ char *maps = NULL;
-        size_t len, bad = 0;
-        r = proc_read_at(j->target.proc_fd, "maps", &maps, &len);
-        if (r == 0)
-                r = proc_maps_parse(maps, len, &j->maps, &bad);
-        if (r < 0)
-                log_debug("cannot read /proc/%d/maps: %s; modules stay unnamed", (int)pid, strerror(-r));
-
         size_t n;
         _cleanup_free_ pid_t *tids = stopped_tids(&j->stop, pid, &n);
         if (!tids)
                 return log_error_errno(ENOMEM, "cannot unwind process %d: %m", (int)pid);
-        r = live_stacks_unwind(&j->stacks, tids, n, &j->maps, max_frames);
+
+        /*
+         * Module names come from the maps of this very moment, read through
+         * a live thread (a main thread that called pthread_exit has none).
+         */
+        _cleanup_free_ char *maps = NULL;
+        char name[64];
+        size_t len, bad = 0;
+        snprintf(name, sizeof(name), "task/%d/maps", n ? (int)tids[0] : (int)pid);
+        r = proc_read_at(j->target.proc_fd, name, &maps, &len);
+        if (r == 0)
+                r = proc_maps_parse(maps, len, &j->maps, &bad);
+        if (r < 0)
+                log_debug("cannot read /proc/%d/%s: %s; frames stay unnamed", (int)pid, name, strerror(-r));
+        r = live_stacks_unwind(&j->stacks, tids, n, max_frames);
         ptrace_stop_release(&j->stop);
         *pause_ms = ptrace_stop_pause_ms(&j->stop);
         if (r < 0)
                 return log_error_errno(r, "cannot unwind process %d: %m", (int)pid);
         if (interrupt_check(&j->intr))
                 return log_error_errno(EINTR, "interrupted");
+
+        const uint8_t *own_vdso;
+        size_t own_vdso_len;
+        own_vdso_find(&own_vdso, &own_vdso_len);
+        live_stacks_symbolize(&j->stacks, pid, &j->maps, own_vdso, own_vdso_len);
         return 0;
 }
 
