@@ -151,9 +151,14 @@ static int prepare(struct capture_job *j)
         int64_t kb = MAX(j->pre_status.rss_anon_kb, 0) + MAX(j->pre_status.rss_shmem_kb, 0);
         uint64_t estimate = (uint64_t)kb * 1024;
         estimate += estimate / STAGE_ESTIMATE_SLACK;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         r = stage_reserve(&j->stage, estimate, true);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
         if (r < 0)
                 log_debug("cannot reserve a stage of %llu bytes: %s", (unsigned long long)estimate, strerror(-r));
+        else
+                log_debug("stage of %zu bytes ready in %.1f ms, before the stop", j->stage.size, timespec_diff_ms(&t0, &t1));
 
         r = interrupt_guard_begin(&j->intr);
         if (r < 0)
@@ -245,9 +250,12 @@ static int select_segments(struct capture_job *j)
         memory_reader_init(&j->mem, j->ti.mem_tid, j->ti.mem_dir_fd, j->page_size);
         j->files.proc_fd = j->ti.mem_dir_fd;
 
-        r = guess_heaps(j);
-        if (r < 0)
-                return r;
+        /* Kinds only decide anything when --segments names some: spare the stop otherwise. */
+        if (j->o->select.kinds_given) {
+                r = guess_heaps(j);
+                if (r < 0)
+                        return r;
+        }
 
         _cleanup_free_ uint64_t *sps = calloc(j->ti.nthreads ? j->ti.nthreads : 1, sizeof(*sps));
         if (!sps)
@@ -328,6 +336,15 @@ static int plan_dump(struct capture_job *j)
         return 0;
 }
 
+/* After "No space left on device": how much the core would have taken. */
+static void log_space_needed(const struct capture_job *j)
+{
+        char need[UNITS_BUF_MAX];
+        uint64_t bytes = j->plan.memory_bytes + j->plan.file_bytes + j->notes.len;
+        log_error("the core needs up to %s (less where pages are zero); nothing was left behind",
+                  units_format_bytes(need, bytes));
+}
+
 /* Step 2d: the copy. */
 static int read_memory(struct capture_job *j)
 {
@@ -340,9 +357,11 @@ static int read_memory(struct capture_job *j)
         int r = dump_read_memory(&d);
         progress_end(&j->progress);
         j->direct_bytes = d.direct_bytes;
-        if (r == -ENOSPC)
+        if (r == -ENOBUFS)
                 return log_error_errno(ENOMEM, "cannot stage %llu bytes of process %d: %m",
                                        (unsigned long long)j->plan.memory_bytes, (int)j->pid);
+        if (r == -ENOSPC)
+                log_space_needed(j);
         return r;
 }
 
@@ -461,6 +480,8 @@ static int write_core(struct capture_job *j)
         };
         int r = core_output_write(&out);
         progress_end(&j->progress);
+        if (r == -ENOSPC)
+                log_space_needed(j);
         if (r < 0)
                 return r;
         /* The stage is no longer needed: give its memory back before the sync. */

@@ -169,6 +169,9 @@ int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
                         r = skip_list_add(in->skips, e->start, e->end, p->reason, "%s", detail);
                 } else if (p->mode == DUMP_FIRST_PAGE) {
                         r = plan_first_page(&w);
+                } else if (e->rss_kb >= 0 && (uint64_t)e->rss_kb * 1024 == e->end - e->start && e->swap_kb == 0) {
+                        /* smaps says every page is resident: no page map needed. */
+                        r = add_memory(&w, e->start, e->end);
                 } else if (p->file_pages || e->rss_kb != 0 || e->swap_kb != 0 || is_vdso(e)) {
                         /* smaps says an anonymous mapping with no Rss and no Swap has nothing to read. */
                         r = pagemap_walk(in->pagemap, e->start, e->end, on_run, &w);

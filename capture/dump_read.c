@@ -93,7 +93,7 @@ int dump_read_memory(struct dump_read *d)
                 if (k == 0) {
                         if (i >= dp->n)
                                 break;
-                        return -ENOSPC;
+                        return -ENOBUFS;
                 }
                 int r = memory_read_spans(d->mem, spans, k, on_unreadable, d);
                 if (r < 0)

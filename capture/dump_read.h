@@ -37,7 +37,7 @@ struct dump_read {
 /*
  * Copies every memory item.  Returns 0; -EINTR when interrupted; -ESRCH
  * when the process is gone (unlogged: the caller knows the pid); a write
- * error (logged); -ENOSPC from the stage when layout is NULL and it is full.
+ * error (logged); -ENOBUFS when layout is NULL and the stage is full.
  */
 int dump_read_memory(struct dump_read *d);
 

@@ -81,11 +81,12 @@ void ptrace_facts_gather(int proc_fd, pid_t pid, struct ptrace_facts *f)
                         f->target_gid[i] = st.gid[i];
                 }
                 /*
-                 * fs/proc/base.c task_dump_owner: /proc/PID belongs to the
-                 * process's euid when it is dumpable, else to root.
+                 * fs/proc/base.c task_dump_owner: the files in /proc/PID
+                 * belong to the process's euid when it is dumpable, else
+                 * to root.
                  */
                 struct stat sb;
-                if (fstat(proc_fd, &sb) == 0 && sb.st_uid == 0 && st.uid[1] != 0)
+                if (fstatat(proc_fd, "status", &sb, 0) == 0 && sb.st_uid == 0 && st.uid[1] != 0)
                         f->target_dumpable = false;
         }
 

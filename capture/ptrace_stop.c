@@ -94,14 +94,14 @@ static int explain_eperm(struct ptrace_stop *s, pid_t tid)
                 char comm[64];
                 comm_of(tracer, comm, sizeof(comm));
                 return log_error_errno(EBUSY,
-                                       "cannot capture process %d: it is already traced by process %d (%s); detach that debugger first",
+                                       "cannot trace process %d: it is already traced by process %d (%s); detach that debugger first",
                                        (int)s->pid, (int)tracer, comm);
         }
         struct ptrace_facts f;
         char why[512];
         ptrace_facts_gather(s->proc_fd, s->pid, &f);
         ptrace_denied_reason(&f, why, sizeof(why));
-        return log_error_errno(EPERM, "cannot capture process %d: permission denied: %s", (int)s->pid, why);
+        return log_error_errno(EPERM, "cannot trace process %d: permission denied: %s", (int)s->pid, why);
 }
 
 /* Seizes and interrupts one thread found in the task list. */
