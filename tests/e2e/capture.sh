@@ -7,7 +7,7 @@
 ELFNOTE="$(cd "$(dirname "$0")" && pwd)/elfnote.py"
 cd "$WORK" || exit 1
 
-start_sample C churn -t 4 || { t_result 1 "churn starts"; done_testing; }
+start_sample C churn -t 4 -n 300 || { t_result 1 "churn starts"; done_testing; }
 EXE=$SAMPLES_DIR/churn
 tids=$(truth C thread | awk '{print $2}' | sort -n)
 nthreads=$(wc -l <<<"$tids")
@@ -35,7 +35,7 @@ check "the note order is the kernel's: PRSTATUS, PRPSINFO, AUXV, FILE, FPREGSET,
 check_eq "NT_FILE lists every file mapping of /proc/PID/maps" \
 	"$(awk '$6 ~ /^\// {n++} END {print n}' "/proc/$C_PID/maps")" \
 	"$(sed -nE 's/^ +([0-9]+) files:$/\1/p' notes.txt)"
-check "NT_PRPSINFO names the command" -- grep -qE "fname: churn, psargs: .*churn -t 4" notes.txt
+check "NT_PRPSINFO names the command" -- bash -c 'grep -qE "fname: churn\b" notes.txt && grep -qE "psargs: .*churn -t 4 -n 300" notes.txt'
 
 # --- one PT_LOAD per mapping, in address order
 "$ELFNOTE" churn.core --loads >loads.txt

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
 
-start_sample C churn -t 2 || { t_result 1 "churn starts"; done_testing; }
+start_sample C churn -t 2 -n 300 || { t_result 1 "churn starts"; done_testing; }
 
 # --- usage errors: exit 2
 "$MEMSNAP" capture 2>/dev/null

@@ -9,7 +9,7 @@
 ELFNOTE="$(cd "$(dirname "$0")" && pwd)/elfnote.py"
 cd "$WORK" || exit 1
 
-start_sample C churn -t 4 || { t_result 1 "churn starts"; done_testing; }
+start_sample C churn -t 4 -n 300 || { t_result 1 "churn starts"; done_testing; }
 EXE=$SAMPLES_DIR/churn
 # Held blocks only: a freed mmapped chunk is unmapped, its address may be reused.
 truth C held | awk '{print $2}' >blocks.txt

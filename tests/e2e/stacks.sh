@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
 
-start_sample C churn -t 4 || { t_result 1 "churn starts"; done_testing; }
+start_sample C churn -t 4 -n 300 || { t_result 1 "churn starts"; done_testing; }
 
 "$MEMSNAP" stacks "$C_PID" >ours.txt 2>err
 check_eq "stacks exits 0" 0 $?
