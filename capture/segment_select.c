@@ -106,7 +106,8 @@ static bool filtered_out(const struct map_entry *e, enum segment_kind kind, cons
                 *why = SKIP_RANGE;
                 return true;
         }
-        if (o->path_glob && (!e->path || fnmatch(o->path_glob, e->path, 0) != 0)) {
+        /* "[heap]" is a bracket expression to fnmatch: a literal match counts too. */
+        if (o->path_glob && (!e->path || (fnmatch(o->path_glob, e->path, 0) != 0 && strcmp(o->path_glob, e->path) != 0))) {
                 *why = SKIP_PATH;
                 return true;
         }

@@ -7,7 +7,7 @@
  * MADV_DONTDUMP memory (the program asked).  Then the user's filters, all of
  * which must accept a mapping: --segments KINDS, --range START-END (the
  * mapping overlaps it), --path GLOB (fnmatch on the mapped path or pseudo
- * name), --max-size BYTES.  Finally, as the kernel's default coredump_filter
+ * name, or the name itself: "[heap]"), --max-size BYTES.  Finally, as the kernel's default coredump_filter
  * does, bytes that are on disk are left out unless --with-text is given or
  * the mapping's kind was named in --segments: a read-only private file
  * mapping the process never wrote to, and a shared mapping of an on-disk
