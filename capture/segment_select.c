@@ -168,7 +168,11 @@ void segment_plan_describe(const struct segment_plan *p, const struct map_entry 
                 snprintf(buf, size, "%s: emulated by the kernel, not readable", path);
                 break;
         case SKIP_GUARD:
-                snprintf(buf, size, "%s %s: no access (guard page or reserved address space)", kind, e->perms);
+                if (e->rss_kb > 0)
+                        snprintf(buf, size, "%s %s: no access; %lld KiB resident not read (made inaccessible after use)",
+                                 path, e->perms, (long long)e->rss_kb);
+                else
+                        snprintf(buf, size, "%s %s: no access (guard page or reserved address space)", path, e->perms);
                 break;
         case SKIP_IO:
                 snprintf(buf, size, "%s: device memory (VM_IO/VM_PFNMAP); reading it could have side effects", path);

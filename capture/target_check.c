@@ -1,6 +1,7 @@
 /* Implementation of target_check.h. */
 #include "target_check.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,6 +71,20 @@ static void comm_of(pid_t pid, char *buf, size_t size)
         snprintf(buf, size, "%s", text);
 }
 
+/* ELFCLASS of the process's executable, or 0 when it cannot be read. */
+static int exe_class(int proc_fd)
+{
+        unsigned char ident[EI_NIDENT];
+        int fd = openat(proc_fd, "exe", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        ssize_t n = pread(fd, ident, sizeof(ident), 0);
+        close(fd);
+        if (n != (ssize_t)sizeof(ident) || memcmp(ident, ELFMAG, SELFMAG) != 0)
+                return 0;
+        return ident[EI_CLASS];
+}
+
 int target_check(struct target_check *t, pid_t pid)
 {
         int r = open_proc(t, pid);
@@ -93,6 +108,10 @@ int target_check(struct target_check *t, pid_t pid)
                                        comm);
         if ((t->stat.state == 'Z' || t->stat.state == 'X') && t->status.threads <= 1)
                 return log_error_errno(ESRCH, "process %d (%s) has exited (a zombie): nothing is left of it",
+                                       (int)t->pid, comm);
+        /* Registers and core notes are x86-64's: a 32-bit program's would be misread. */
+        if (exe_class(t->proc_fd) == ELFCLASS32)
+                return log_error_errno(EOPNOTSUPP, "process %d (%s) is a 32-bit program: memsnap reads x86-64 processes only",
                                        (int)t->pid, comm);
         if (t->status.tracer_pid > 0) {
                 char tracer[64];

@@ -2,7 +2,8 @@
  * Before touching a process: does it exist, is it one we can stop?  Opens
  * /proc/PID (following a thread id to its process), and refuses, with a
  * message that names the pid, a process that is gone or a zombie, a kernel
- * thread, memsnap itself, or one another debugger already traces.
+ * thread, a 32-bit program, memsnap itself, or one another debugger
+ * already traces.
  */
 #ifndef MEMSNAP_TARGET_CHECK_H
 #define MEMSNAP_TARGET_CHECK_H
