@@ -1,6 +1,6 @@
 /*
  * heap_corrupt: a process whose glibc heap is damaged on purpose, for the
- * heap walker's tests (tests/e2e/heap-corrupt.sh).  Three kinds of damage,
+ * heap walker's tests (tests/e2e/heap_corrupt.sh).  Three kinds of damage,
  * each reported with the addresses the analysis must name:
  *   corrupt CHUNK        a chunk header overwritten with an impossible size
  *   loop CHUNK CHUNK     a fastbin that points back on itself (free a, b, a

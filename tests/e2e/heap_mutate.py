@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# Damages the malloc state inside an ELF core, in place, for heap-fuzz.sh:
+# Damages the malloc state inside an ELF core, in place, for heap_fuzz.sh:
 # chunk size fields, free-list links, tcache counts and entries, arena and
 # heap_info fields and mp_ get random values or pointers to other chunks,
 # as a half-overwritten heap would have them.  Deterministic for a seed.
