@@ -3,7 +3,8 @@
 # sizes 16 B to 1 MiB; a third freed, so tcache, fastbins, unsorted, small and
 # large bins and mmapped chunks are all in use; one arena with two heaps):
 # the database must add up to the sample's own mallinfo2() exactly, for a gdb
-# gcore core with and without libc's debug symbols, and for a kernel core.
+# gcore core with and without libc's debug symbols, a memsnap core, a core
+# whose libc is missing here, and a kernel core.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/heap_lib.sh"
 
@@ -63,6 +64,20 @@ done
 check_mallinfo "no debug info" "$WORK/nodebug.db" CH
 check_eq "no debug info: the same chunks" "$(sql "$WORK/g.db" 'SELECT count(*), sum(size), total(address) FROM chunks')" \
 	"$(sql "$WORK/nodebug.db" 'SELECT count(*), sum(size), total(address) FROM chunks')"
+
+# --- memsnap's own capture of the same process
+"$MEMSNAP" capture -q "$CH_PID" -o "$WORK/churn.core"
+check_eq "memsnap capture exits 0" 0 $?
+check_unharmed CH
+"$MEMSNAP" analyze -q "$WORK/churn.core" -o "$WORK/m.db"
+check_eq "analyze of the memsnap core exits 0" 0 $?
+check_mallinfo memsnap "$WORK/m.db" CH
+check_truth memsnap "$WORK/m.db" CH
+check_eq "memsnap core: the same chunks as the gcore core" \
+	"$(sql "$WORK/g.db" "SELECT count(*), sum(size), total(address) FROM chunks")" \
+	"$(sql "$WORK/m.db" "SELECT count(*), sum(size), total(address) FROM chunks")"
+check_eq "memsnap core: [heap] is the main arena's heap segment" "heap|1" \
+	"$(sql "$WORK/m.db" "SELECT kind || '|' || arena_id FROM segments WHERE path = '[heap]'")"
 
 # --- a core whose C library is not on this machine: the version is unknown,
 # so the layout is chosen by what fits.  The core's NT_FILE names a folder

@@ -2,7 +2,7 @@
 # The glibc heap walker on a real program not written here: the system
 # python3 builds and drops large dicts, lists and strings in four threads
 # (tests/e2e/heap_python.py) and reports glibc's mallinfo2() through ctypes.
-# The database must add up to it exactly, for a gcore and a kernel core.
+# The database must add up to it exactly, for gcore, memsnap and kernel cores.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/heap_lib.sh"
 
@@ -28,6 +28,13 @@ check_eq "no heap warnings for python3" "" "$(sql "$WORK/g.db" "SELECT message F
 
 "$MEMSNAP" analyze -q --no-debuginfo "$WORK/py.$PY_PID" -o "$WORK/nodebug.db"
 check_mallinfo "python3 gcore, no debug info" "$WORK/nodebug.db" PY
+
+"$MEMSNAP" capture -q "$PY_PID" -o "$WORK/py.core"
+check_eq "memsnap capture of python3 exits 0" 0 $?
+check_unharmed PY
+"$MEMSNAP" analyze -q "$WORK/py.core" -o "$WORK/m.db"
+check_eq "analyze of python3's memsnap core exits 0" 0 $?
+check_mallinfo "python3 memsnap" "$WORK/m.db" PY
 
 if kernel_core PY "$WORK/kernel.core"; then
 	"$MEMSNAP" analyze -q "$WORK/kernel.core" -o "$WORK/k.db"
