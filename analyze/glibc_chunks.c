@@ -91,6 +91,12 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
         uint64_t prev_size_of_last = 0;           /* size of the chunk before p, 0 at the start */
         int e;
 
+        if (r->top && (r->top < r->start || r->top >= r->end)) {
+                warn_add(h->w, "heap", r->top, "arena 0x%llx: top chunk 0x%llx lies outside its heap 0x%llx..0x%llx; the heap is not walked",
+                         (unsigned long long)h->a->arenas[r->arena_id].address, (unsigned long long)r->top,
+                         (unsigned long long)r->start, (unsigned long long)r->end);
+                return 0;
+        }
         while (p < r->end) {
                 if (p == r->top) {
                         uint64_t field;
