@@ -161,8 +161,8 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                         e = l->safe_linking ? glibc_reveal_ptr(e, words[0]) : words[0];
                 }
                 if (n != v->count[i])
-                        warn_add(h->w, "heap", v->entry[i], "%s: its count says %u entries, the list has %u", name,
-                                 v->count[i], n);
+                        warn_add(h->w, "heap", v->entry[i] ? v->entry[i] : v->address,
+                                 "%s: its count says %u entries, the list has %u", name, v->count[i], n);
                 total += n;
         }
         if (!h->roots.tcache_key && l->tcache_key == GLIBC_TCACHE_KEY_RANDOM)
@@ -187,10 +187,15 @@ static int add_tcache(struct heap_ctx *h, const struct tcache_view *v, int tid, 
 
 struct vote {
         uint64_t offset;            /* fs_base - address of the TLS word */
-        unsigned threads;
+        unsigned score;             /* 2 per thread where it points at a sound tcache, 1 at a damaged one */
 };
 
-/* Finds the TLS offset of `tcache`: the one that points at a valid tcache in the most threads. */
+/*
+ * Finds the TLS offset of `tcache`: the one that points at a tcache in the
+ * most threads.  A damaged tcache (counts that do not fit) still counts,
+ * for less, so that a single thread's damaged tcache is found and its
+ * damage reported rather than the tcache missed.
+ */
 static uint64_t tls_offset(struct heap_ctx *h)
 {
         const struct analysis *a = h->a;
@@ -213,8 +218,9 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         uint64_t val;
                         memcpy(&val, buf + (addr - lo), 8);
                         struct tcache_view v;
-                        if ((val & (GLIBC_MALLOC_ALIGNMENT - 1)) || !val || !tcache_read(h, val, &v, true))
+                        if ((val & (GLIBC_MALLOC_ALIGNMENT - 1)) || !val || !tcache_read(h, val, &v, false))
                                 continue;
+                        unsigned points = tcache_read(h, val, &v, true) ? 2 : 1;
                         uint64_t off = fs - addr;
                         size_t k = 0;
                         while (k < nvotes && votes[k].offset != off)
@@ -224,14 +230,14 @@ static uint64_t tls_offset(struct heap_ctx *h)
                                         continue;
                                 votes[nvotes++] = (struct vote){ off, 0 };
                         }
-                        votes[k].threads++;
+                        votes[k].score += points;
                 }
         }
         uint64_t best = 0;
         unsigned most = 0;
         for (size_t k = 0; k < nvotes; k++)
-                if (votes[k].threads > most || (votes[k].threads == most && votes[k].offset < best)) {
-                        most = votes[k].threads;
+                if (votes[k].score > most || (votes[k].score == most && votes[k].offset < best)) {
+                        most = votes[k].score;
                         best = votes[k].offset;
                 }
         return best;
