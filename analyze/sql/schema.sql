@@ -164,7 +164,8 @@ CREATE TABLE chunks (
   segment_id INTEGER REFERENCES segments(id),
   leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
   type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
-  hash       INTEGER            -- of the usable bytes, for diff
+  hash       INTEGER,           -- of the usable bytes, for diff
+  head       BLOB               -- used chunks: the first min(32, usable) bytes, for diff and reports
 );
 
 CREATE TABLE refs (
