@@ -1,11 +1,204 @@
-/* Placeholder until the analyze stage lands; replaced by its real entry point. */
+/*
+ * `memsnap analyze CORE [-o FILE.db]`: runs the stages of stages.h over a
+ * core and writes the database.  Everything a stage cannot read becomes a
+ * row in `warnings`; only an unreadable core or an unwritable database
+ * fails the command.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "builtin.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/units.h"
+#include "stages.h"
+
+#define FRAMES_DEFAULT 256
+#define FRAMES_MAX 100000
+
+static void usage(FILE *f)
+{
+        fprintf(f,
+                "usage: memsnap analyze [OPTIONS] CORE\n"
+                "\n"
+                "Turn a core file (from memsnap capture, gdb's gcore or the kernel) into a\n"
+                "SQLite database: segments, modules, threads and frames, glibc malloc arenas\n"
+                "and every heap chunk, pointers between blocks and leak verdicts.\n"
+                "\n"
+                "options:\n"
+                "  -o, --output FILE         database to write (default: CORE with .db)\n"
+                "  -f, --force               replace FILE if it exists\n"
+                "  -e, --exe PATH            the program's executable, when not where the core says\n"
+                "      --debuginfo-path DIRS colon-separated folders for separate debug info,\n"
+                "                            instead of the default (/usr/lib/debug)\n"
+                "      --no-debuginfo        use no separate debug info: symbols from the files only\n"
+                "  -n, --max-frames N        frames per thread (default %d)\n"
+                "  -q, --quiet               print errors only\n"
+                "  -v, --verbose             print every warning as it is found\n"
+                "  -h, --help                show this help\n"
+                "\n"
+                "Exit status: 0 database written (see its warnings table), 1 failure, 2 bad usage.\n",
+                FRAMES_DEFAULT);
+}
+
+static char *default_db_path(const char *core)
+{
+        char *out = NULL;
+        size_t n = strlen(core);
+        if (n > 5 && strcmp(core + n - 5, ".core") == 0) {
+                if (asprintf(&out, "%.*s.db", (int)(n - 5), core) < 0)
+                        return NULL;
+        } else if (asprintf(&out, "%s.db", core) < 0) {
+                return NULL;
+        }
+        return out;
+}
+
+static void analysis_free(struct analysis *a)
+{
+        free(a->snap.exe);
+        free(a->snap.cmdline);
+        free(a->snap.captured_at);
+        free(a->snap.glibc_version);
+        free(a->snap.glibc_build_id);
+        for (size_t i = 0; i < a->nsegments; i++)
+                free(a->segments[i].path);
+        free(a->segments);
+        for (size_t i = 0; i < a->nmodules; i++) {
+                free(a->modules[i].path);
+                free(a->modules[i].build_id);
+                free(a->modules[i].debug_file);
+        }
+        free(a->modules);
+        for (size_t i = 0; i < a->nthreads; i++)
+                free(a->threads[i].name);
+        free(a->threads);
+        for (size_t i = 0; i < a->nframes; i++) {
+                free(a->frames[i].function);
+                free(a->frames[i].source_file);
+        }
+        free(a->frames);
+        for (size_t i = 0; i < a->nlive_frames; i++) {
+                free(a->live_frames[i].function);
+                free(a->live_frames[i].module);
+        }
+        free(a->live_frames);
+        free(a->arenas);
+        free(a->heaps);
+        free(a->chunks);
+        free(a->refs);
+        free(a->tcaches);
+        for (size_t i = 0; i < a->ntypes; i++)
+                free(a->types[i]);
+        free(a->types);
+        if (a->dwfl)
+                dwfl_end(a->dwfl);
+        core_close(&a->core);
+        warnings_free(&a->warnings);
+}
+
+static void print_summary(const struct analysis *a)
+{
+        size_t used = 0, free_chunks = 0;
+        uint64_t used_bytes = 0;
+        for (size_t i = 0; i < a->nchunks; i++) {
+                if (a->chunks[i].state == CHUNK_USED) {
+                        used++;
+                        used_bytes += a->chunks[i].size;
+                } else if (a->chunks[i].state == CHUNK_FREE) {
+                        free_chunks++;
+                }
+        }
+        char ub[UNITS_BUF_MAX];
+        log_info("wrote '%s': %zu segments, %zu modules, %zu threads, %zu arenas, %zu chunks (%zu used, %s; %zu free), %zu warnings",
+                 a->opt.db_path, a->nsegments, a->nmodules, a->nthreads, a->narenas, a->nchunks, used,
+                 units_format_bytes(ub, used_bytes), free_chunks, a->warnings.n);
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-        (void)argc;
-        (void)argv;
-        log_error("'analyze' is not built yet");
-        return EXIT_FAIL;
+        enum { OPT_DEBUGINFO_PATH = 256, OPT_NO_DEBUGINFO };
+        static const struct option options[] = {
+                { "output", required_argument, NULL, 'o' },
+                { "force", no_argument, NULL, 'f' },
+                { "exe", required_argument, NULL, 'e' },
+                { "debuginfo-path", required_argument, NULL, OPT_DEBUGINFO_PATH },
+                { "no-debuginfo", no_argument, NULL, OPT_NO_DEBUGINFO },
+                { "max-frames", required_argument, NULL, 'n' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        _cleanup_(analysis_free) struct analysis a = { 0 };
+        _cleanup_free_ char *db_default = NULL;
+        int c;
+
+        a.opt.max_frames = FRAMES_DEFAULT;
+        a.core.fd = -1;
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "o:fe:n:qvh", options, NULL)) != -1) {
+                switch (c) {
+                case 'o': a.opt.db_path = optarg; break;
+                case 'f': a.opt.force = true; break;
+                case 'e': a.opt.executable = optarg; break;
+                case OPT_DEBUGINFO_PATH: a.opt.debuginfo_path = optarg; break;
+                case OPT_NO_DEBUGINFO: a.opt.no_debuginfo = true; break;
+                case 'n': {
+                        uint64_t n;
+                        if (units_parse_u64(optarg, &n) < 0 || n == 0 || n > FRAMES_MAX) {
+                                log_error("--max-frames takes a number from 1 to %d, not '%s'", FRAMES_MAX, optarg);
+                                return EXIT_USAGE;
+                        }
+                        a.opt.max_frames = (unsigned)n;
+                        break;
+                }
+                case 'q': a.opt.quiet = true; break;
+                case 'v': a.opt.verbose = true; break;
+                case 'h': usage(stdout); return EXIT_OK;
+                default: usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind != argc - 1) {
+                log_error(optind == argc ? "analyze needs a core file" : "analyze takes one core file");
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        if (a.opt.debuginfo_path && a.opt.no_debuginfo) {
+                log_error("--debuginfo-path and --no-debuginfo contradict each other");
+                return EXIT_USAGE;
+        }
+        a.opt.core_path = argv[optind];
+        if (!a.opt.db_path) {
+                db_default = default_db_path(a.opt.core_path);
+                if (!db_default)
+                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a.opt.core_path), EXIT_FAIL;
+                a.opt.db_path = db_default;
+        }
+        if (a.opt.quiet)
+                log_set_level(LOG_LEVEL_ERROR);
+        a.warnings.echo = a.opt.verbose;
+
+        if (core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
+                return EXIT_FAIL;
+
+        static const struct {
+                const char *name;
+                int (*run)(struct analysis *a);
+        } stages[] = {
+                { "snapshot", snapshot_read }, { "modules", modules_report }, { "threads", threads_unwind },
+                { "segments", segments_build }, { "heap", heap_walk },          { "reach", reach_compute },
+                { "database", db_write },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(stages); i++) {
+                log_debug("stage %s", stages[i].name);
+                if (stages[i].run(&a) < 0)
+                        return EXIT_FAIL;
+        }
+        if (!a.opt.quiet)
+                print_summary(&a);
+        return EXIT_OK;
 }

@@ -165,7 +165,7 @@ CREATE TABLE chunks (
   leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
   type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
   hash       INTEGER,           -- of the usable bytes, for diff
-  head       BLOB               -- used chunks: the first min(32, usable) bytes, for diff and reports
+  head       BLOB               -- the first 32 user bytes of a used chunk, as the core holds them
 );
 
 CREATE TABLE refs (
