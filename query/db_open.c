@@ -67,8 +67,8 @@ static int query_int(sqlite3 *db, const char *sql, const char *path, long long *
 
 int db_check_schema(sqlite3 *db, const char *schema, const char *path)
 {
-        char sql[256];
-        long long version, tables;
+        char sql[512];
+        long long version, tables, marked = 0;
         int r;
 
         /* schema is always a name of ours ("main", "b"), never user input */
@@ -82,8 +82,19 @@ int db_check_schema(sqlite3 *db, const char *schema, const char *path)
         r = query_int(db, sql, path, &tables);
         if (r < 0)
                 return r;
+        /* every memsnap database, of any version, says so in its meta table */
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM \"%1$s\".sqlite_schema WHERE type = 'table' AND name = 'meta'", schema);
+        r = query_int(db, sql, path, &marked);
+        if (r < 0)
+                return r;
+        if (marked) {
+                snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\".meta WHERE key = 'memsnap_version'", schema);
+                if (query_int(db, sql, path, &marked) < 0)
+                        marked = 0;
+        }
 
-        if (tables < 2 && (version == 0 || version == DB_SCHEMA_VERSION))
+        if (tables < 2 && !marked)
                 return log_error_errno(EINVAL, "'%s' is a SQLite database but not a memsnap database "
                                        "(it has no snapshot and chunks tables)", path);
         if (version != DB_SCHEMA_VERSION)
@@ -92,6 +103,9 @@ int db_check_schema(sqlite3 *db, const char *schema, const char *path)
                                        version < DB_SCHEMA_VERSION
                                                ? "run this memsnap's 'analyze' on the core again"
                                                : "it was written by a newer memsnap");
+        if (tables < 2)
+                return log_error_errno(EINVAL, "database '%s' lacks the snapshot or chunks table: it is damaged",
+                                       path);
         return 0;
 }
 

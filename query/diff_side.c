@@ -38,8 +38,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 snprintf(sql, sizeof(sql),
                          "SELECT pid, exe, captured_at, source, "
-                         "(SELECT build_id FROM \"%1$s\".modules WHERE is_main ORDER BY id LIMIT 1), "
-                         "(SELECT count(*) FROM \"%1$s\".threads) "
+                         "(SELECT build_id FROM \"%1$s\".modules WHERE is_main ORDER BY id LIMIT 1) "
                          "FROM \"%1$s\".snapshot LIMIT 1", schema);
                 if ((r = prepare(db, sql, s->path, &st)) < 0)
                         return r;
@@ -50,7 +49,6 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         s->captured_at = column_strdup(st, 2);
                         s->source = column_strdup(st, 3);
                         s->build_id = column_strdup(st, 4);
-                        s->threads = sqlite3_column_int64(st, 5);
                 } else if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
         }
@@ -60,14 +58,22 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                          DIFF_THREADS_MAX);
                 if ((r = prepare(db, sql, s->path, &st)) < 0)
                         return r;
-                s->thread_names = calloc((size_t)MAX(MIN(s->threads, DIFF_THREADS_MAX), 1), sizeof(*s->thread_names));
-                if (!s->thread_names)
-                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
-                while ((r = sqlite3_step(st)) == SQLITE_ROW && s->nthread_names < (size_t)MIN(s->threads, DIFF_THREADS_MAX)) {
+                size_t cap = 0;
+                while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                        if (s->nthread_names == cap) {
+                                cap = cap ? cap * 2 : 8;
+                                void *p = realloc(s->thread_names, cap * sizeof(*s->thread_names));
+                                if (!p)
+                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
+                                s->thread_names = p;
+                        }
                         s->thread_names[s->nthread_names].tid = sqlite3_column_int64(st, 0);
                         s->thread_names[s->nthread_names].name = column_strdup(st, 1);
                         s->nthread_names++;
                 }
+                if (r != SQLITE_DONE)
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                s->threads = (int64_t)s->nthread_names;
                 if (s->nthread_names == 1)
                         s->only_thread = s->thread_names[0].tid;
         }

@@ -12,7 +12,8 @@ WITH big AS (
   SELECT * FROM chunks WHERE state = 'used' ORDER BY size DESC, mem LIMIT :n
 ),
 owner AS (
-  SELECT r.to_chunk,
+  -- roots first: they are what keeps a block alive
+  SELECT r.to_chunk, r.from_chunk IS NOT NULL AS ord,
          CASE
            WHEN r.from_chunk IS NOT NULL THEN
              printf('chunk 0x%x+%d', fc.mem, r.from_offset) || COALESCE(' (' || fc.type || ')', '')
@@ -39,6 +40,7 @@ SELECT b.mem,
        b.type,
        CASE WHEN b.mmapped THEN 'mmapped' ELSE CAST(b.arena_id AS TEXT) END AS arena,
        (SELECT count(*) FROM refs r WHERE r.to_chunk = b.id) AS refs,
-       (SELECT group_concat(what, ', ') FROM (SELECT what FROM owner o WHERE o.to_chunk = b.id LIMIT 3)) AS owners
+       (SELECT group_concat(what, ', ')
+        FROM (SELECT what FROM owner o WHERE o.to_chunk = b.id ORDER BY ord, what LIMIT 3)) AS owners
 FROM big b
 ORDER BY b.size DESC, b.mem;
