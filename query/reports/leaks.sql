@@ -7,7 +7,7 @@
 -- point to it), possible (only interior pointers).
 
 -- section: summary
-SELECT kind, bytes, blocks FROM leak_summary;
+SELECT kind, leak, bytes, blocks FROM leak_summary;
 
 -- section: loss_records
 SELECT leak,

@@ -63,4 +63,4 @@ WHERE h.arena_id IS NULL;
 
 -- section: leaks
 -- valgrind's LEAK SUMMARY: usable bytes of used blocks, per verdict.
-SELECT kind, bytes, blocks FROM leak_summary;
+SELECT kind, leak, bytes, blocks FROM leak_summary;

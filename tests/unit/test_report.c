@@ -87,7 +87,7 @@ static void test_every_report_runs(void **state)
         const char *out = run_report(&cap, path, &r);
         assert_non_null(strstr(out, "\"process\": [{\"pid\":7,"));
         assert_non_null(strstr(out, "\"virt_kb\":1000,\"res_kb\":500,"));
-        assert_non_null(strstr(out, "{\"kind\":\"definitely lost\",\"bytes\":4088,\"blocks\":1}"));
+        assert_non_null(strstr(out, "{\"kind\":\"definitely lost\",\"leak\":\"definite\",\"bytes\":4088,\"blocks\":1}"));
         assert_non_null(strstr(out, "\"tcache_chunks\":1,\"tcache_bytes\":32,"));
 
         /* top 1: the largest block only; top 5: the 64-byte block with its two owners */
