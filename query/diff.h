@@ -143,11 +143,11 @@ int diff_open(const char *before, const char *after, sqlite3 **ret);
  */
 int diff_check_same_program(sqlite3 *db, struct diff *d, bool force);
 
-/* Fills d->added, removed, changed and the summary: a merge of both sides' used blocks in mem order. */
+/*
+ * Fills d->added, removed, changed, growth and the summary: a merge of both
+ * sides' used blocks in mem order, counting growth on the way.
+ */
 int diff_chunks(sqlite3 *db, struct diff *d);
-
-/* Fills d->growth. */
-int diff_growth(sqlite3 *db, struct diff *d);
 
 /* Fills d->segments and d->kinds. */
 int diff_segments(sqlite3 *db, struct diff *d);

@@ -1,8 +1,9 @@
 /*
  * The blocks part of a diff: both sides' used chunks streamed in mem order
  * and merged, like comm(1) on two sorted lists, so two million-chunk
- * snapshots cost two index scans and no join.  Runs of equal mem (one block
- * on each side, unless a database was crafted) are matched in diff_group.
+ * snapshots cost two index scans and no join, each on a thread of its own
+ * (diff_stream.c), which also counts growth (diff_growth.c).  Runs of equal mem (one block on each side, unless a
+ * database was crafted) are matched in diff_group.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,16 +11,15 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "db_open.h"
 #include "diff.h"
+#include "diff_growth.h"
+#include "diff_stream.h"
 
-/* A side's used blocks, one row at a time. */
+/* A side's used blocks, one at a time, from its stream. */
 struct chunk_cursor {
-        sqlite3_stmt *st;
-        const char *path;
-        struct diff_side *side;
+        struct chunk_stream *stream;
         bool done;
-        struct diff_chunk cur;   /* the current row, valid unless done; cur.type is owned */
+        struct diff_chunk cur;   /* the current block, valid unless done; cur.type is owned */
 };
 
 /* A growable array of blocks: the equal-mem runs. */
@@ -43,72 +43,13 @@ static int grow(void **v, size_t *cap, size_t n, size_t elem)
         return 0;
 }
 
-static int cursor_next(sqlite3 *db, struct chunk_cursor *c)
+static int cursor_next(struct chunk_cursor *c)
 {
-        int r = sqlite3_step(c->st);
-
-        if (r == SQLITE_DONE) {
-                c->done = true;
-                return 0;
-        }
-        if (r != SQLITE_ROW)
-                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", c->path, sqlite3_errmsg(db));
-
-        struct diff_chunk *k = &c->cur;
-        int64_t prev_mem = k->mem;
-        *k = (struct diff_chunk){
-                .id = sqlite3_column_int64(c->st, 0),
-                .address = (uint64_t)sqlite3_column_int64(c->st, 1),
-                .mem = (uint64_t)sqlite3_column_int64(c->st, 2),
-                .size = (uint64_t)sqlite3_column_int64(c->st, 3),
-                .usable = (uint64_t)sqlite3_column_int64(c->st, 4),
-                .arena_id = sqlite3_column_type(c->st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(c->st, 5),
-                .leak = (uint8_t)diff_leak_from_name((const char *)sqlite3_column_text(c->st, 6)),
-                .has_hash = sqlite3_column_type(c->st, 8) != SQLITE_NULL,
-                .hash = sqlite3_column_int64(c->st, 8),
-                .mmapped = sqlite3_column_int64(c->st, 10) != 0,
-        };
-        if (c->side->used_chunks > 0 && (int64_t)k->mem < prev_mem)
-                return log_error_errno(EINVAL, "cannot diff '%s': its chunks did not come in address order", c->path);
-        if (sqlite3_column_type(c->st, 7) != SQLITE_NULL) {
-                k->type = strdup((const char *)sqlite3_column_text(c->st, 7));
-                if (!k->type)
-                        return log_error_errno(ENOMEM, "cannot diff '%s': %m", c->path);
-        }
-        if (sqlite3_column_type(c->st, 9) == SQLITE_BLOB) {
-                const void *h = sqlite3_column_blob(c->st, 9);
-                size_t n = (size_t)sqlite3_column_bytes(c->st, 9);
-                k->head_len = (uint8_t)MIN(n, (size_t)DIFF_HEAD_MAX);
-                if (h)
-                        memcpy(k->head, h, k->head_len);
-                k->has_head = true;
-        }
-        c->side->used_chunks++;
-        c->side->used_bytes += (int64_t)k->size;
+        int r = chunk_stream_next(c->stream, &c->cur);
+        if (r < 0)
+                return r;
+        c->done = r == 0;
         return 0;
-}
-
-static int cursor_open(sqlite3 *db, const char *schema, struct diff_side *side, struct chunk_cursor *c)
-{
-        char sql[256];
-
-        *c = (struct chunk_cursor){ .path = side->path, .side = side };
-        side->used_chunks = side->used_bytes = 0;
-        snprintf(sql, sizeof(sql),
-                 "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped "
-                 "FROM \"%s\".chunks WHERE state = 'used' ORDER BY mem", schema);
-        if (sqlite3_prepare_v2(db, sql, -1, &c->st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", side->path, sqlite3_errmsg(db));
-        return cursor_next(db, c);
-}
-
-static void cursor_close(struct chunk_cursor *c)
-{
-        sqlite3_finalize(c->st);
-        c->st = NULL;
-        if (!c->done)
-                free(c->cur.type);
-        c->cur.type = NULL;
 }
 
 /* The same block on both sides: same mem and size, and same content where both were hashed. */
@@ -226,14 +167,14 @@ static int diff_group(struct diff *d, struct chunk_run *ga, struct chunk_run *gb
 }
 
 /* Moves the cursor's rows with this mem into run. */
-static int collect_run(sqlite3 *db, struct chunk_cursor *c, uint64_t mem, struct chunk_run *run)
+static int collect_run(struct chunk_cursor *c, uint64_t mem, struct chunk_run *run)
 {
         while (!c->done && c->cur.mem == mem) {
                 if (grow((void **)&run->v, &run->cap, run->n, sizeof(*run->v)) < 0)
                         return log_error_errno(ENOMEM, "cannot diff: %m");
                 run->v[run->n++] = c->cur;
                 c->cur.type = NULL;
-                int r = cursor_next(db, c);
+                int r = cursor_next(c);
                 if (r < 0)
                         return r;
         }
@@ -249,39 +190,54 @@ static void run_free(struct chunk_run *run)
 
 int diff_chunks(sqlite3 *db, struct diff *d)
 {
-        struct chunk_cursor a, b;
+        struct chunk_cursor a = { .done = true }, b = { .done = true };
         struct chunk_run ga = { 0 }, gb = { 0 };
+        struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = cursor_open(db, "a", &d->before, &a);
+        r = chunk_stream_start(&a.stream, d->before.path, 0, &growth_a);
         if (r == 0)
-                r = cursor_open(db, "b", &d->after, &b);
-        else
-                b = (struct chunk_cursor){ .done = true };
+                r = chunk_stream_start(&b.stream, d->after.path, 1, &growth_b);
+        if (r == 0)
+                r = cursor_next(&a);
+        if (r == 0)
+                r = cursor_next(&b);
 
         while (r == 0 && (!a.done || !b.done)) {
                 if (b.done || (!a.done && (int64_t)a.cur.mem < (int64_t)b.cur.mem)) {
                         r = add_chunk(d, &a.cur, false);
                         a.cur.type = NULL;
                         if (r == 0)
-                                r = cursor_next(db, &a);
+                                r = cursor_next(&a);
                 } else if (a.done || (int64_t)b.cur.mem < (int64_t)a.cur.mem) {
                         r = add_chunk(d, &b.cur, true);
                         b.cur.type = NULL;
                         if (r == 0)
-                                r = cursor_next(db, &b);
+                                r = cursor_next(&b);
                 } else {
                         uint64_t mem = a.cur.mem;
-                        r = collect_run(db, &a, mem, &ga);
+                        r = collect_run(&a, mem, &ga);
                         if (r == 0)
-                                r = collect_run(db, &b, mem, &gb);
+                                r = collect_run(&b, mem, &gb);
                         if (r == 0)
                                 r = diff_group(d, &ga, &gb);
                 }
         }
-        cursor_close(&a);
-        cursor_close(&b);
+        if (!a.done)
+                free(a.cur.type);
+        if (!b.done)
+                free(b.cur.type);
+        int ra = chunk_stream_finish(a.stream, &d->before.used_chunks, &d->before.used_bytes);
+        int rb = chunk_stream_finish(b.stream, &d->after.used_chunks, &d->after.used_bytes);
+        if (r == 0)
+                r = ra < 0 ? ra : rb;
         run_free(&ga);
         run_free(&gb);
+        if (r == 0)
+                r = growth_table_merge(&growth_a, &growth_b);
+        if (r == 0)
+                r = growth_table_finish(&growth_a, d);
+        growth_table_free(&growth_a);
+        growth_table_free(&growth_b);
         return r;
 }

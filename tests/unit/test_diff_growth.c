@@ -1,8 +1,9 @@
-/* Unit tests for query/diff_growth.c: keys that survive address changes, only what changed, largest first. */
+/* Unit tests for query/diff_growth.c (fed by diff_chunks): keys that survive address changes, only what changed, largest first. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -28,8 +29,9 @@ static void test_growth(void **state)
                 USED(4, 0x14000, 128, 128, "'Widget'") USED(5, 0x15000, 256, 256, "'Widget'")
                 USED(6, 0x16000, 1 << 20, 1 << 20, "NULL"));
 
-        assert_int_equal(diff_growth(db, &d), 0);
-        /* the 64 class is unchanged by count? no: 2 -> 3; size 32 vanished; Widget grew; 1 MiB appeared */
+        /* growth is counted while diff_chunks streams the blocks */
+        assert_int_equal(diff_chunks(db, &d), 0);
+        /* the 64 class went 2 -> 3 blocks, the 32 class vanished, Widget grew, a 1 MiB class appeared */
         assert_int_equal(d.ngrowth, 4);
         assert_string_equal(d.growth[0].key, "size:1048576");
         assert_int_equal(d.growth[0].count_before, 0);
@@ -52,10 +54,42 @@ static void test_growth(void **state)
         fixture_diff_close(db, &d);
 }
 
+/* Many keys: the hash table grows, and each side's table merges into one. */
+static void test_many_keys(void **state)
+{
+        (void)state;
+        struct diff d;
+        /* before: types T0..T299 once each; after: T0..T299 twice, and size classes untouched */
+        const char *rows =
+                "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < 299) "
+                "INSERT INTO chunks (id, address, mem, size, size_class, usable, state, mmapped, arena_id, type) "
+                "SELECT n + 1, 4096 + n * 64, 4112 + n * 64, 48, 32, 40, 'used', 0, 1, 'T' || n FROM i;";
+        char after[1024];
+        snprintf(after, sizeof(after), "%s"
+                 "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < 299) "
+                 "INSERT INTO chunks (id, address, mem, size, size_class, usable, state, mmapped, arena_id, type) "
+                 "SELECT n + 1001, 1048576 + n * 64, 1048592 + n * 64, 48, 32, 40, 'used', 0, 1, 'T' || n FROM i;",
+                 rows);
+        sqlite3 *db = fixture_diff_open(&d, rows, after);
+        assert_int_equal(diff_chunks(db, &d), 0);
+        assert_int_equal(d.ngrowth, 300);
+        for (size_t i = 0; i < d.ngrowth; i++) {
+                assert_int_equal(d.growth[i].count_before, 1);
+                assert_int_equal(d.growth[i].count_after, 2);
+                assert_int_equal(d.growth[i].bytes_after - d.growth[i].bytes_before, 48);
+        }
+        /* equal growth: in key order */
+        assert_string_equal(d.growth[0].key, "type:T0");
+        assert_string_equal(d.growth[1].key, "type:T1");
+        assert_string_equal(d.growth[2].key, "type:T10");
+        fixture_diff_close(db, &d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_growth),
+                cmocka_unit_test(test_many_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
