@@ -730,6 +730,9 @@ static int flush_table(struct output *o)
                 for (size_t i = 0; i < o->ncols; i++)
                         o->cols[i].width = MAX(o->cols[i].width, (size_t)3);
 
+        /* an empty section of a report says so in one line */
+        if (o->buf_rows == 0 && o->keyed && f->quoting == QUOTE_TABLE)
+                return out_puts(o, "(none)\n");
         if (o->opt.header) {
                 out_puts(o, f->row_begin);
                 out_bold(o, true);
@@ -768,8 +771,6 @@ static int flush_table(struct output *o)
                 }
                 out_puts(o, f->row_end);
         }
-        if (o->buf_rows == 0 && f->quoting == QUOTE_TABLE && o->keyed)
-                out_puts(o, "(none)\n");
         return ferror(o->opt.out) ? -EIO : 0;
 }
 

@@ -210,8 +210,6 @@ static void test_empty_and_vertical(void **state)
                             "exe  /bin/leak\n"
                             "\n"
                             "leaks\n"
-                            "pid  exe\n"
-                            "---  ---\n"
                             "(none)\n");
         capture_free(&cap);
 }
