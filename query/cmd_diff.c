@@ -169,6 +169,9 @@ int cmd_diff(int argc, char **argv)
                 .human = human >= 0 ? human : isatty(fileno(stdout)),
                 .color = !json && output_color_wanted(stdout),
         };
+        /* a big diff is tens of megabytes of JSON: fewer, larger writes */
+        if (json)
+                setvbuf(stdout, NULL, _IOFBF, 1 << 16);
         int r = json ? diff_print_json(d, &po) : diff_print_text(d, &po);
         if (r < 0)
                 return EXIT_FAIL;

@@ -12,42 +12,114 @@
 
 #include "output_format.h"
 
+/*
+ * A diff of two big snapshots lists a hundred thousand blocks: numbers and
+ * plain strings are written without printf and without the locking stdio
+ * does per call (the writer is the only thread left).
+ */
+static void j_u64(FILE *f, uint64_t v)
+{
+        char buf[24];
+        size_t i = sizeof(buf);
+        do {
+                buf[--i] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v);
+        fwrite_unlocked(buf + i, 1, sizeof(buf) - i, f);
+}
+
+static void j_i64(FILE *f, int64_t v)
+{
+        if (v < 0) {
+                putc_unlocked('-', f);
+                j_u64(f, -(uint64_t)v);
+        } else
+                j_u64(f, (uint64_t)v);
+}
+
+static void j_raw(FILE *f, const char *s) { fputs_unlocked(s, f); }
+
+/* A JSON string; the common case (plain ASCII) without a copy. */
+static void j_str(FILE *f, const char *s)
+{
+        if (!s) {
+                j_raw(f, "null");
+                return;
+        }
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
+                        output_json_string(f, s);
+                        return;
+                }
+        putc_unlocked('"', f);
+        j_raw(f, s);
+        putc_unlocked('"', f);
+}
+
+/* "KEY": then the value: keys are ours, plain ASCII */
+static void j_key(FILE *f, const char *key)
+{
+        putc_unlocked('"', f);
+        j_raw(f, key);
+        j_raw(f, "\":");
+}
+
 static void j_int_or_null(FILE *f, bool has, int64_t v)
 {
         if (has)
-                fprintf(f, "%" PRId64, v);
+                j_i64(f, v);
         else
-                fputs("null", f);
+                j_raw(f, "null");
 }
 
 static void j_head(FILE *f, const struct diff_chunk *c)
 {
+        static const char hex[] = "0123456789abcdef";
+
         if (!c->has_head) {
-                fputs("null", f);
+                j_raw(f, "null");
                 return;
         }
-        putc('"', f);
-        for (size_t i = 0; i < c->head_len; i++)
-                fprintf(f, "%02x", c->head[i]);
-        putc('"', f);
+        putc_unlocked('"', f);
+        for (size_t i = 0; i < c->head_len; i++) {
+                putc_unlocked(hex[c->head[i] >> 4], f);
+                putc_unlocked(hex[c->head[i] & 15], f);
+        }
+        putc_unlocked('"', f);
 }
 
 static void j_chunk_fields(FILE *f, const struct diff_side *side, const struct diff_chunk *c)
 {
         int64_t tid = diff_chunk_thread(side, c);
 
-        fprintf(f, "\"mem\":%" PRIu64 ",\"address\":%" PRIu64 ",\"size\":%" PRIu64 ",\"usable\":%" PRIu64
-                   ",\"state\":\"used\",\"leak\":", c->mem, c->address, c->size, c->usable);
-        output_json_string(f, diff_leak_name(c->leak));
-        fputs(",\"arena\":", f);
+        j_key(f, "mem");
+        j_u64(f, c->mem);
+        j_raw(f, ",");
+        j_key(f, "address");
+        j_u64(f, c->address);
+        j_raw(f, ",");
+        j_key(f, "size");
+        j_u64(f, c->size);
+        j_raw(f, ",");
+        j_key(f, "usable");
+        j_u64(f, c->usable);
+        j_raw(f, ",\"state\":\"used\",");
+        j_key(f, "leak");
+        j_str(f, diff_leak_name(c->leak));
+        j_raw(f, ",");
+        j_key(f, "arena");
         j_int_or_null(f, c->arena_id >= 0, c->arena_id);
-        fprintf(f, ",\"mmapped\":%s,\"type\":", c->mmapped ? "true" : "false");
-        output_json_string(f, c->type);
-        fputs(",\"hash\":", f);
+        j_raw(f, c->mmapped ? ",\"mmapped\":true," : ",\"mmapped\":false,");
+        j_key(f, "type");
+        j_str(f, c->type);
+        j_raw(f, ",");
+        j_key(f, "hash");
         j_int_or_null(f, c->has_hash, c->hash);
-        fputs(",\"head\":", f);
+        j_raw(f, ",");
+        j_key(f, "head");
         j_head(f, c);
-        fputs(",\"thread\":", f);
+        j_raw(f, ",");
+        j_key(f, "thread");
         j_int_or_null(f, tid != 0, tid);
 }
 
@@ -56,11 +128,11 @@ static void j_chunks(FILE *f, const char *name, const struct diff_side *side, co
 {
         fprintf(f, ",\n\"%s\": [", name);
         for (size_t i = 0; i < n && i < limit; i++) {
-                fputs(i ? ",\n  {" : "\n  {", f);
+                j_raw(f, i ? ",\n  {" : "\n  {");
                 j_chunk_fields(f, side, &v[i]);
-                putc('}', f);
+                putc_unlocked('}', f);
         }
-        fputs("]", f);
+        j_raw(f, "]");
 }
 
 static void j_side(FILE *f, const char *name, const struct diff_side *s)
@@ -81,17 +153,29 @@ static void j_side(FILE *f, const char *name, const struct diff_side *s)
 
 static void j_change_side(FILE *f, const char *name, const struct diff_chunk *c)
 {
-        fprintf(f, "\"%s\":{\"size\":%" PRIu64 ",\"usable\":%" PRIu64 ",\"arena\":", name, c->size, c->usable);
+        j_key(f, name);
+        j_raw(f, "{");
+        j_key(f, "size");
+        j_u64(f, c->size);
+        j_raw(f, ",");
+        j_key(f, "usable");
+        j_u64(f, c->usable);
+        j_raw(f, ",");
+        j_key(f, "arena");
         j_int_or_null(f, c->arena_id >= 0, c->arena_id);
-        fputs(",\"leak\":", f);
-        output_json_string(f, diff_leak_name(c->leak));
-        fputs(",\"type\":", f);
-        output_json_string(f, c->type);
-        fputs(",\"hash\":", f);
+        j_raw(f, ",");
+        j_key(f, "leak");
+        j_str(f, diff_leak_name(c->leak));
+        j_raw(f, ",");
+        j_key(f, "type");
+        j_str(f, c->type);
+        j_raw(f, ",");
+        j_key(f, "hash");
         j_int_or_null(f, c->has_hash, c->hash);
-        fputs(",\"head\":", f);
+        j_raw(f, ",");
+        j_key(f, "head");
         j_head(f, c);
-        putc('}', f);
+        j_raw(f, "}");
 }
 
 static void j_changed(FILE *f, const struct diff *d, size_t limit)
@@ -100,7 +184,10 @@ static void j_changed(FILE *f, const struct diff *d, size_t limit)
         for (size_t i = 0; i < d->nchanged && i < limit; i++) {
                 const struct diff_changed *c = &d->changed[i];
                 int64_t tid = diff_chunk_thread(&d->after, &c->after);
-                fprintf(f, "%s{\"mem\":%" PRIu64 ",\"what\":[", i ? ",\n  " : "\n  ", c->after.mem);
+                j_raw(f, i ? ",\n  {" : "\n  {");
+                j_key(f, "mem");
+                j_u64(f, c->after.mem);
+                j_raw(f, ",\"what\":[");
                 const char *sep = "";
                 if (c->what & DIFF_CHANGED_SIZE)
                         fprintf(f, "%s\"size\"", sep), sep = ",";
