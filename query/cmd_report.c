@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "common/cleanup.h"
@@ -108,6 +109,11 @@ int cmd_report(int argc, char **argv)
         }
         const char *path = argv[optind];
         const char *name = argc - optind >= 2 ? argv[optind + 1] : "summary";
+        if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {
+                log_error("'%s' is a report, not a database: the database comes first (memsnap report DB %s)",
+                          path, path);
+                return EXIT_USAGE;
+        }
         if (report_find(name, &rep) < 0) {
                 log_error("unknown report '%s'; see 'memsnap report --help'", name);
                 return EXIT_USAGE;

@@ -85,6 +85,8 @@ check "unknown report is named" -- grep -q "unknown report 'nosuch'" "$WORK/err"
 "$MEMSNAP" report "$DB" top ten 2>"$WORK/err"; check_eq "top with a bad count exits 2" 2 $?
 "$MEMSNAP" report "$DB" sizes 5 2>"$WORK/err"; check_eq "arguments to a report without parameters exit 2" 2 $?
 "$MEMSNAP" report "$WORK/none.db" 2>"$WORK/err"; check_eq "report on a missing file exits 1" 1 $?
+(cd "$WORK" && "$MEMSNAP" report top b.db 2>err); check_eq "report name and database swapped exits 2" 2 $?
+check "swapped arguments get a hint" -- grep -q "'top' is a report, not a database: the database comes first" "$WORK/err"
 "$MEMSNAP" report --help >"$WORK/help"
 for r in $REPORTS; do check "--help lists report $r" -- grep -q "^  $r" "$WORK/help"; done
 done_testing
