@@ -59,22 +59,30 @@ static char *default_db_path(const char *core)
 
 static void analysis_free(struct analysis *a)
 {
+        free(a->snap.comm);
         free(a->snap.exe);
         free(a->snap.cmdline);
         free(a->snap.captured_at);
         free(a->snap.glibc_version);
         free(a->snap.glibc_build_id);
-        for (size_t i = 0; i < a->nsegments; i++)
+        for (size_t i = 0; i < a->nsegments; i++) {
                 free(a->segments[i].path);
+                free(a->segments[i].vm_flags);
+        }
         free(a->segments);
         for (size_t i = 0; i < a->nmodules; i++) {
                 free(a->modules[i].path);
                 free(a->modules[i].build_id);
+                free(a->modules[i].file_build_id);
+                free(a->modules[i].elf_file);
+                free(a->modules[i].phdrs);
                 free(a->modules[i].debug_file);
         }
         free(a->modules);
-        for (size_t i = 0; i < a->nthreads; i++)
+        for (size_t i = 0; i < a->nthreads; i++) {
                 free(a->threads[i].name);
+                free(a->threads[i].unwind_stop);
+        }
         free(a->threads);
         for (size_t i = 0; i < a->nframes; i++) {
                 free(a->frames[i].function);

@@ -276,7 +276,7 @@ static int interpret_notes(struct core *c, struct warnings *w)
 {
         size_t cap = 0;
         struct core_thread *cur = NULL;
-        bool memsnap = false;
+        bool memsnap = false, gdb = false;
 
         for (size_t i = 0; i < c->nnotes; i++) {
                 const struct core_note *n = &c->notes[i];
@@ -284,6 +284,8 @@ static int interpret_notes(struct core *c, struct warnings *w)
                         memsnap = true;
                         continue;
                 }
+                if (strcmp(n->name, "GDB") == 0) /* gdb's NT_GDB_TDESC: the target description */
+                        gdb = true;
                 if (is_core_name(n) && n->type == NT_PRSTATUS) {
                         size_t before = c->nthreads;
                         int r = add_thread(c, &cap, n, w);
@@ -297,17 +299,30 @@ static int interpret_notes(struct core *c, struct warnings *w)
                         if (cur && !cur->xstate)
                                 cur->xstate = n;
                 } else if (is_core_name(n) && n->type == NT_PRPSINFO) {
-                        if (n->descsz >= sizeof(struct elf_prpsinfo) && !c->prpsinfo &&
-                            ((uintptr_t)n->desc % _Alignof(struct elf_prpsinfo)) == 0)
-                                c->prpsinfo = (const struct elf_prpsinfo *)n->desc;
+                        if (n->descsz >= sizeof(struct elf_prpsinfo) && !c->prpsinfo) {
+                                memcpy(&c->prpsinfo_copy, n->desc, sizeof(c->prpsinfo_copy));
+                                c->prpsinfo = &c->prpsinfo_copy;
+                        } else if (!c->prpsinfo) {
+                                warn_add(w, "core", 0, "NT_PRPSINFO at file offset %llu is %zu bytes, expected %zu; ignored",
+                                         (unsigned long long)n->file_offset, n->descsz, sizeof(struct elf_prpsinfo));
+                        }
                 } else if (is_core_name(n) && n->type == NT_AUXV) {
-                        if (!c->auxv && ((uintptr_t)n->desc % 8) == 0) {
-                                c->auxv = (const uint64_t *)n->desc;
-                                c->auxv_count = n->descsz / 16;
+                        if (!c->auxv) {
+                                size_t count = MIN(n->descsz / 16, (size_t)CORE_AUXV_MAX);
+                                if (n->descsz / 16 > CORE_AUXV_MAX)
+                                        warn_add(w, "core", 0, "NT_AUXV at file offset %llu has %zu entries; only the first %u are read",
+                                                 (unsigned long long)n->file_offset, n->descsz / 16, CORE_AUXV_MAX);
+                                c->auxv = malloc(count ? count * 16 : 1);
+                                if (!c->auxv)
+                                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                                memcpy(c->auxv, n->desc, count * 16);
+                                c->auxv_count = count;
                         }
                 } else if (is_core_name(n) && n->type == NT_SIGINFO) {
-                        if (n->descsz >= sizeof(siginfo_t) && !c->siginfo && ((uintptr_t)n->desc % 8) == 0)
-                                c->siginfo = (const siginfo_t *)n->desc;
+                        if (n->descsz >= sizeof(siginfo_t) && !c->siginfo) {
+                                memcpy(&c->siginfo_copy, n->desc, sizeof(c->siginfo_copy));
+                                c->siginfo = &c->siginfo_copy;
+                        }
                 } else if (is_core_name(n) && n->type == NT_FILE) {
                         if (!c->files)
                                 read_nt_file(c, n, w);
@@ -318,7 +333,7 @@ static int interpret_notes(struct core *c, struct warnings *w)
 
         if (memsnap)
                 c->source = CORE_SOURCE_MEMSNAP;
-        else if (c->shnum > 1)
+        else if (gdb || c->shnum > 1)
                 c->source = CORE_SOURCE_GCORE; /* bfd writes section headers; the kernel does not */
         else if (c->nnotes && is_core_name(&c->notes[0]) && c->notes[0].type == NT_PRSTATUS && c->prpsinfo)
                 c->source = CORE_SOURCE_KERNEL; /* fs/binfmt_elf.c: PRSTATUS of the dumping thread first */
@@ -418,6 +433,7 @@ void core_close(struct core *c)
         free(c->notes);
         free(c->threads);
         free(c->files);
+        free(c->auxv);
         if (c->elf)
                 elf_end(c->elf);
         if (c->fd >= 0)
@@ -476,6 +492,35 @@ bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len)
 bool core_read_u64(const struct core *c, uint64_t addr, uint64_t *out)
 {
         return core_read(c, addr, out, sizeof(*out));
+}
+
+char *core_read_string(const struct core *c, uint64_t addr, size_t max)
+{
+        size_t len = 0;
+
+        /* Find the NUL first, segment by segment, so nothing is copied twice. */
+        for (uint64_t at = addr; len <= max;) {
+                const struct core_segment *s = core_segment_at(c, at);
+                if (!s || at - s->vaddr >= s->filesz)
+                        return NULL;
+                uint64_t off = at - s->vaddr;
+                size_t n = (size_t)MIN(s->filesz - off, (uint64_t)(max + 1 - len));
+                const char *p = (const char *)c->data + s->offset + off;
+                const char *nul = memchr(p, '\0', n);
+                if (nul) {
+                        len += (size_t)(nul - p);
+                        char *out = malloc(len + 1);
+                        if (!out || !core_read(c, addr, out, len)) {
+                                free(out);
+                                return NULL;
+                        }
+                        out[len] = '\0';
+                        return out;
+                }
+                len += n;
+                at += n;
+        }
+        return NULL;
 }
 
 const struct core_note *core_find_note(const struct core *c, const char *name, uint32_t type)

@@ -15,6 +15,9 @@ int snapshot_read(struct analysis *a);
 /* modules.c: loaded ELF modules through libdwfl (dwfl_core_file_report). */
 int modules_report(struct analysis *a);
 
+/* The index into a->modules of a libdwfl module (set by modules_report), or NO_ID. */
+int module_of(const struct analysis *a, Dwfl_Module *mod);
+
 /* threads.c: threads and their frames through libdwfl (dwfl_core_file_attach). */
 int threads_unwind(struct analysis *a);
 

@@ -1,19 +1,373 @@
-/* Placeholder until the threads stage lands: threads from NT_PRSTATUS, no frames. */
+/*
+ * The `threads`, `frames` and `live_frames` tables.
+ *
+ * Threads are the core's NT_PRSTATUS notes, with names from the MEMSNAP
+ * threads note (or, for the main thread only, NT_PRPSINFO's pr_fname: the
+ * kernel and gdb keep no other thread's name).  Each thread is unwound from
+ * its registers through libdwfl (dwfl_core_file_attach, dwfl_getthreads,
+ * dwfl_thread_getframes), which reads CFI from the modules' files and
+ * memory from the core.  As elfutils' stack.c does, the program counters
+ * are collected in the callback and symbolised afterwards; a return address
+ * is looked up at pc - 1, inside the call, so a call at the very end of a
+ * function does not name the next one.
+ *
+ * A frame cap bounds each walk (a corrupt stack can loop); hitting it, or
+ * an unwinding error, keeps the frames found so far, leaves a warning
+ * naming the thread and the address, and says why in threads.unwind_stop.
+ *
+ * `capture --stacks` also unwinds each thread live with libunwind and
+ * stores the result in the MEMSNAP stacks note; those frames go to
+ * live_frames as they are, to compare with ours.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/memsnap_note.h"
 #include "stages.h"
+
+#define LIVE_FRAMES_MAX (1u << 20) /* bounds a crafted stacks note */
+#define THREAD_NAME_MAX 64         /* comm is 16 bytes; room for escapes */
+
+struct frame_pc {
+        uint64_t pc;
+        bool activation; /* pc is where the thread stopped, not a return address */
+};
+
+struct walk {
+        struct frame_pc *v;
+        size_t n, cap;
+        unsigned max;
+        bool capped;
+};
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+        struct walk *w = arg;
+        Dwarf_Addr pc;
+        bool activation;
+
+        if (!dwfl_frame_pc(state, &pc, &activation))
+                return -1;
+        if (w->n == w->cap) {
+                size_t cap = w->cap ? w->cap * 2 : 64;
+                struct frame_pc *v = realloc(w->v, cap * sizeof(*v));
+                if (!v)
+                        return DWARF_CB_ABORT;
+                w->v = v;
+                w->cap = cap;
+        }
+        w->v[w->n++] = (struct frame_pc){ pc, activation };
+        if (w->n >= w->max) {
+                w->capped = true;
+                return DWARF_CB_ABORT;
+        }
+        return DWARF_CB_OK;
+}
+
+static int add_frame(struct analysis *a, size_t *cap, const struct frame *f)
+{
+        if (a->nframes == *cap) {
+                size_t ncap = *cap ? *cap * 2 : 256;
+                struct frame *v = realloc(a->frames, ncap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                a->frames = v;
+                *cap = ncap;
+        }
+        a->frames[a->nframes++] = *f;
+        return 0;
+}
+
+static int symbolize(struct analysis *a, size_t *cap, int tid, int depth, const struct frame_pc *fp)
+{
+        uint64_t lookup = fp->activation || fp->pc == 0 ? fp->pc : fp->pc - 1;
+        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, lookup);
+        struct frame f = { .tid = tid, .depth = depth, .pc = fp->pc, .module_id = module_of(a, mod) };
+
+        if (mod) {
+                GElf_Off off;
+                GElf_Sym sym;
+                const char *name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
+                if (name && (f.function = strdup(name)))
+                        f.offset = fp->pc - (lookup - off);
+                Dwfl_Line *line = dwfl_module_getsrc(mod, lookup);
+                int lineno = 0;
+                const char *src = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+                if (src) {
+                        f.source_file = strdup(src);
+                        f.line = lineno > 0 ? lineno : 0;
+                }
+        }
+        int r = add_frame(a, cap, &f);
+        if (r < 0) {
+                free(f.function);
+                free(f.source_file);
+        }
+        return r;
+}
+
+static struct thread *thread_by_tid(struct analysis *a, pid_t tid)
+{
+        for (size_t i = 0; i < a->nthreads; i++)
+                if (a->threads[i].tid == tid)
+                        return &a->threads[i];
+        return NULL;
+}
+
+/* The module path of an address, for messages. */
+static const char *where(const struct analysis *a, uint64_t pc)
+{
+        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        int id = module_of(a, mod);
+        return id >= 0 ? a->modules[id].path : "no module";
+}
+
+struct unwind {
+        struct analysis *a;
+        size_t frames_cap;
+        int error;      /* -ENOMEM and such: stops the stage */
+};
+
+static int thread_cb(Dwfl_Thread *thread, void *arg)
+{
+        struct unwind *u = arg;
+        struct analysis *a = u->a;
+        pid_t tid = dwfl_thread_tid(thread);
+        struct thread *t = thread_by_tid(a, tid);
+        struct walk w = { .max = a->opt.max_frames };
+
+        if (!t || t->nframes) /* not ours, or a duplicate NT_PRSTATUS already unwound */
+                return DWARF_CB_OK;
+        int rc = dwfl_thread_getframes(thread, frame_cb, &w);
+        const char *err = rc < 0 ? dwfl_errmsg(-1) : NULL;
+
+        for (size_t i = 0; i < w.n && !u->error; i++)
+                u->error = symbolize(a, &u->frames_cap, tid, (int)i, &w.v[i]);
+        t->nframes = (int)w.n;
+
+        uint64_t last = w.n ? w.v[w.n - 1].pc : t->pc;
+        if (w.capped) {
+                if (asprintf(&t->unwind_stop, "stopped after %u frames (--max-frames)", w.max) < 0)
+                        t->unwind_stop = NULL;
+                warn_add(&a->warnings, "threads", last,
+                         "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
+                         tid, w.max);
+        } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
+                if (asprintf(&t->unwind_stop, "%s", err ? err : "unwinding failed") < 0)
+                        t->unwind_stop = NULL;
+                warn_add(&a->warnings, "threads", last,
+                         "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s", tid, w.n, last,
+                         where(a, last), err ? err : "unknown error");
+        }
+        free(w.v);
+        return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+static bool parse_int(const char *s, const char *end, int *out)
+{
+        long v = 0;
+        if (s == end || end - s > 9)
+                return false;
+        for (; s < end; s++) {
+                if (*s < '0' || *s > '9')
+                        return false;
+                v = v * 10 + (*s - '0');
+        }
+        *out = (int)v;
+        return true;
+}
+
+/* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread. */
+static void read_names(struct analysis *a)
+{
+        const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_THREADS);
+        if (!n)
+                return;
+        const char *p = (const char *)n->desc, *end = p + n->descsz;
+        size_t lineno = 0, bad = 0;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *eol = nl ? nl : end;
+                const char *tab = memchr(p, '\t', (size_t)(eol - p));
+                size_t len = tab ? (size_t)(eol - tab - 1) : 0;
+                int tid;
+                lineno++;
+                if (eol == p) {
+                        p = nl ? nl + 1 : end;
+                        continue;
+                }
+                if (tab && parse_int(p, tab, &tid) && tid > 0 && len <= THREAD_NAME_MAX &&
+                    !memchr(tab + 1, '\0', len)) {
+                        /* A thread that started or ended between the notes has nothing to name. */
+                        struct thread *t = thread_by_tid(a, tid);
+                        if (t && len) {
+                                free(t->name);
+                                t->name = strndup(tab + 1, len);
+                        }
+                } else if (!bad++) {
+                        warn_add(&a->warnings, "threads", 0,
+                                 "the MEMSNAP threads note (file offset %llu) has a malformed line %zu",
+                                 (unsigned long long)n->file_offset, lineno);
+                }
+                p = nl ? nl + 1 : end;
+        }
+}
+
+static bool parse_hex(const char *s, const char *end, uint64_t *out)
+{
+        uint64_t v = 0;
+        if (s == end || end - s > 16)
+                return false;
+        for (; s < end; s++) {
+                int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+                        : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+                if (d < 0)
+                        return false;
+                v = v << 4 | (uint64_t)d;
+        }
+        *out = v;
+        return true;
+}
+
+static char *field_dup(const char *s, const char *end)
+{
+        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? strndup(s, (size_t)(end - s)) : NULL;
+}
+
+/* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n". */
+static int read_live_stacks(struct analysis *a)
+{
+        const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STACKS);
+        size_t cap = 0, lineno = 0, bad = 0;
+
+        if (!n)
+                return 0;
+        const char *p = (const char *)n->desc, *end = p + n->descsz;
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *eol = nl ? nl : end;
+                const char *f[7];
+                size_t nf = 0;
+                lineno++;
+                f[nf++] = p;
+                for (const char *q = p; q < eol && nf < 7; q++)
+                        if (*q == '\t')
+                                f[nf++] = q + 1;
+                struct live_frame lf = { 0 };
+                if (eol == p) {
+                        p = nl ? nl + 1 : end;
+                        continue;
+                }
+                if (nf != 6 || !parse_int(f[0], f[1] - 1, &lf.tid) || !parse_int(f[1], f[2] - 1, &lf.depth) ||
+                    !parse_hex(f[2], f[3] - 1, &lf.pc) || (f[5] - 1 > f[4] && !parse_hex(f[4], f[5] - 1, &lf.offset))) {
+                        if (!bad++)
+                                warn_add(&a->warnings, "threads", 0,
+                                         "the MEMSNAP stacks note (file offset %llu) has a malformed line %zu; such lines are skipped",
+                                         (unsigned long long)n->file_offset, lineno);
+                        p = nl ? nl + 1 : end;
+                        continue;
+                }
+                if (a->nlive_frames >= LIVE_FRAMES_MAX) {
+                        warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has more than %u frames; the rest are left out",
+                                 LIVE_FRAMES_MAX);
+                        break;
+                }
+                if (a->nlive_frames == cap) {
+                        size_t ncap = cap ? cap * 2 : 256;
+                        struct live_frame *v = realloc(a->live_frames, ncap * sizeof(*v));
+                        if (!v)
+                                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
+                        a->live_frames = v;
+                        cap = ncap;
+                }
+                lf.function = field_dup(f[3], f[4] - 1);
+                lf.module = field_dup(f[5], eol);
+                a->live_frames[a->nlive_frames++] = lf;
+                p = nl ? nl + 1 : end;
+        }
+        if (bad > 1)
+                warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has %zu malformed lines in all", bad);
+        return 0;
+}
+
+static int collect_threads(struct analysis *a)
+{
+        const struct core *c = &a->core;
+
+        a->threads = calloc(c->nthreads ? c->nthreads : 1, sizeof(*a->threads));
+        if (!a->threads)
+                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
+        for (size_t i = 0; i < c->nthreads; i++) {
+                const struct core_thread *ct = &c->threads[i];
+                if (ct->tid <= 0 || thread_by_tid(a, ct->tid)) {
+                        warn_add(&a->warnings, "threads", 0,
+                                 "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
+                                 (unsigned long long)ct->prstatus->file_offset, ct->tid,
+                                 ct->tid <= 0 ? "not a thread id" : "a duplicate");
+                        continue;
+                }
+                a->threads[a->nthreads++] = (struct thread){
+                        .tid = ct->tid, .is_main = ct->tid == a->snap.pid, .pc = ct->regs.rip,
+                        .sp = ct->regs.rsp, .fs_base = ct->regs.fs_base, .signal = ct->cursig,
+                        .stack_segment = NO_ID, .core = ct,
+                };
+        }
+        struct thread *main_thread = thread_by_tid(a, a->snap.pid);
+        if (main_thread && c->prpsinfo)
+                main_thread->name = strndup(c->prpsinfo->pr_fname,
+                                            strnlen(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname)));
+        else if (!main_thread && a->nthreads && a->snap.pid > 0)
+                warn_add(&a->warnings, "threads", 0,
+                         "no thread has the process id %d: the main thread had exited when the core was written",
+                         a->snap.pid);
+        read_names(a);
+        return 0;
+}
+
+/* When libdwfl cannot unwind at all: one frame per thread, from its registers. */
+static int registers_only(struct analysis *a, size_t *cap)
+{
+        for (size_t i = 0; i < a->nthreads; i++) {
+                struct thread *t = &a->threads[i];
+                if (t->nframes)
+                        continue;
+                struct frame_pc fp = { t->pc, true };
+                int r = symbolize(a, cap, t->tid, 0, &fp);
+                if (r < 0)
+                        return r;
+                t->nframes = 1;
+                if (!t->unwind_stop)
+                        t->unwind_stop = strdup("not unwound: only the registers' pc is known");
+        }
+        return 0;
+}
 
 int threads_unwind(struct analysis *a)
 {
-        a->threads = calloc(a->core.nthreads ? a->core.nthreads : 1, sizeof(*a->threads));
-        if (!a->threads)
-                return -1;
-        for (size_t i = 0; i < a->core.nthreads; i++) {
-                const struct core_thread *t = &a->core.threads[i];
-                a->threads[a->nthreads++] = (struct thread){
-                        .tid = t->tid, .is_main = t->tid == a->snap.pid, .pc = t->regs.rip, .sp = t->regs.rsp,
-                        .fs_base = t->regs.fs_base, .signal = t->cursig, .stack_segment = NO_ID, .core = t,
-                };
+        struct unwind u = { .a = a };
+        int r = collect_threads(a);
+        if (r < 0)
+                return r;
+
+        if (a->nthreads && a->dwfl) {
+                if (dwfl_core_file_attach(a->dwfl, a->core.elf) < 0) {
+                        const char *err = dwfl_errmsg(-1);
+                        warn_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
+                                 err ? err : "unknown error");
+                } else if (dwfl_getthreads(a->dwfl, thread_cb, &u) < 0 && !u.error) {
+                        const char *err = dwfl_errmsg(-1);
+                        warn_add(&a->warnings, "threads", 0, "libdwfl stopped listing threads: %s",
+                                 err ? err : "unknown error");
+                }
         }
-        return 0;
+        if (u.error)
+                return log_error_errno(u.error, "cannot analyze '%s': %m", a->opt.core_path);
+        if (a->dwfl && (r = registers_only(a, &u.frames_cap)) < 0)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
+        return read_live_stacks(a);
 }
