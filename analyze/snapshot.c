@@ -9,7 +9,8 @@
  *   pid          settings pid, NT_PRPSINFO pr_pid, the first thread
  *   exe          settings exe, the NT_FILE mapping holding AT_ENTRY, the
  *                AT_EXECFN string in core memory, NT_PRPSINFO pr_fname
- *   cmdline      the cmdline note, NT_PRPSINFO pr_psargs (cut at 79 bytes)
+ *   cmdline      the cmdline note, the argv strings in core memory, NT_PRPSINFO
+ *                pr_psargs (gcore puts only the program there, the kernel cuts it at 79 bytes)
  *   captured_at  settings captured_at only: a core's mtime is not when it was taken
  *   page_size    AT_PAGESZ, settings page_size, NT_FILE's page size
  */
@@ -28,6 +29,9 @@
 #define DELETED_SUFFIX " (deleted)"
 #define PATH_MAX_BYTES 4096      /* linux/limits.h: PATH_MAX */
 #define PRARGSZ 80               /* linux/elfcore.h: ELF_PRARGSZ */
+#define ARG_STRLEN_MAX (32 * 4096) /* linux/binfmts.h: MAX_ARG_STRLEN */
+#define CMDLINE_MAX (1u << 20)   /* what we keep of a longer command line */
+#define ARGS_MAX (1u << 20)      /* argv and envp entries walked */
 
 struct settings {
         const char *text;
@@ -128,6 +132,93 @@ static char *find_exe(struct analysis *a, const struct settings *st)
         return NULL;
 }
 
+/*
+ * The start of argv on the process's initial stack, which the kernel lays
+ * out as argc, argv[], NULL, envp[], NULL, auxv (fs/binfmt_elf.c
+ * create_elf_tables): find NT_AUXV's copy of the auxv in the mapping that
+ * holds the AT_EXECFN string, then step back over envp to argc.
+ */
+static bool find_argv(const struct core *c, uint64_t *argv, uint64_t *argc)
+{
+        uint64_t execfn;
+        if (c->auxv_count < 2 || !core_auxv(c, AT_EXECFN, &execfn))
+                return false;
+        const struct core_segment *seg = core_segment_at(c, execfn);
+        if (!seg || !seg->filesz)
+                return false;
+        const uint8_t *base = c->data + seg->offset;
+        size_t len = (size_t)seg->filesz, needle = 2 * 16; /* two auxv pairs are unique enough */
+        const uint8_t *hit = NULL;
+        for (const uint8_t *p = base; len - (size_t)(p - base) >= needle;) {
+                hit = memmem(p, len - (size_t)(p - base), c->auxv, needle);
+                if (!hit || (size_t)(hit - base) % 8 == 0)
+                        break;
+                p = hit + 1;
+                hit = NULL;
+        }
+        if (!hit)
+                return false;
+
+        uint64_t at = seg->vaddr + (uint64_t)(hit - base), word;
+        /* envp's NULL, then envp back to argv's NULL. */
+        if (at < seg->vaddr + 16 || !core_read_u64(c, at -= 8, &word) || word != 0)
+                return false;
+        for (size_t n = 0;; n++) {
+                if (n > ARGS_MAX || at < seg->vaddr + 8 || !core_read_u64(c, at -= 8, &word))
+                        return false;
+                if (word == 0)
+                        break;
+        }
+        /* argv back to argc: the word that counts the pointers after it. */
+        for (uint64_t n = 0;; n++) {
+                if (n > ARGS_MAX || at < seg->vaddr + 8 || !core_read_u64(c, at -= 8, &word))
+                        return false;
+                if (word == n) {
+                        *argv = at + 8;
+                        *argc = n;
+                        return n > 0;
+                }
+        }
+}
+
+static char *cmdline_from_memory(const struct core *c, bool *complete)
+{
+        uint64_t argv, argc;
+        if (!find_argv(c, &argv, &argc))
+                return NULL;
+        size_t len = 0, cap = 256;
+        _cleanup_free_ char *out = malloc(cap);
+        if (!out)
+                return NULL;
+        *complete = true;
+        for (uint64_t i = 0; i < argc; i++) {
+                uint64_t p;
+                if (!core_read_u64(c, argv + 8 * i, &p))
+                        return NULL;
+                _cleanup_free_ char *arg = core_read_string(c, p, ARG_STRLEN_MAX);
+                if (!arg)
+                        return NULL;
+                size_t n = strlen(arg);
+                if (len + n + 2 > CMDLINE_MAX) {
+                        *complete = false;
+                        break;
+                }
+                if (len + n + 2 > cap) {
+                        cap = MAX(cap * 2, len + n + 2);
+                        char *v = realloc(out, cap);
+                        if (!v)
+                                return NULL;
+                        out = v;
+                }
+                if (i)
+                        out[len++] = ' ';
+                memcpy(out + len, arg, n);
+                len += n;
+        }
+        out[len] = '\0';
+        return TAKE_PTR(out);
+}
+
 static void read_cmdline(struct analysis *a)
 {
         const struct core *c = &a->core;
@@ -145,6 +236,13 @@ static void read_cmdline(struct analysis *a)
                 s[len] = '\0';
                 a->snap.cmdline = s;
                 a->snap.cmdline_complete = true;
+                return;
+        }
+        a->snap.cmdline = cmdline_from_memory(c, &a->snap.cmdline_complete);
+        if (a->snap.cmdline) {
+                if (!a->snap.cmdline_complete)
+                        warn_add(&a->warnings, "snapshot", 0, "the command line is longer than %u bytes: it is cut",
+                                 CMDLINE_MAX);
                 return;
         }
         if (!c->prpsinfo)
