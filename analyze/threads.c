@@ -53,6 +53,11 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 
         if (!dwfl_frame_pc(state, &pc, &activation))
                 return -1;
+        /* A frame past the cap: only now is the stack known to be deeper. */
+        if (w->n >= w->max) {
+                w->capped = true;
+                return DWARF_CB_ABORT;
+        }
         if (w->n == w->cap) {
                 size_t cap = w->cap ? w->cap * 2 : 64;
                 struct frame_pc *v = realloc(w->v, cap * sizeof(*v));
@@ -62,10 +67,6 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
                 w->cap = cap;
         }
         w->v[w->n++] = (struct frame_pc){ pc, activation };
-        if (w->n >= w->max) {
-                w->capped = true;
-                return DWARF_CB_ABORT;
-        }
         return DWARF_CB_OK;
 }
 
