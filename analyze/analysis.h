@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/atomic_file.h"
 #include "common/segment_kind.h"
 #include "core.h"
 #include "warnings.h"
@@ -194,6 +195,8 @@ struct tcache {
 
 struct analysis {
         struct analyze_options opt;
+        /* The database's temporary, made before the work starts so a bad -o fails at once. */
+        struct atomic_file out;
         struct warnings warnings;
         struct core core;
         Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */

@@ -106,6 +106,7 @@ static void analysis_free(struct analysis *a)
                 dwfl_end(a->dwfl);
         core_close(&a->core);
         warnings_free(&a->warnings);
+        atomic_file_discard(&a->out);
 }
 
 static void print_summary(const struct analysis *a)
@@ -141,7 +142,7 @@ int cmd_analyze(int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        _cleanup_(analysis_free) struct analysis a = { 0 };
+        _cleanup_(analysis_free) struct analysis a = { .out = ATOMIC_FILE_INIT };
         _cleanup_free_ char *db_default = NULL;
         int c;
 
@@ -190,7 +191,7 @@ int cmd_analyze(int argc, char **argv)
                 log_set_level(LOG_LEVEL_ERROR);
         a.warnings.echo = a.opt.verbose;
 
-        if (core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
+        if (db_open(&a) < 0 || core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
                 return EXIT_FAIL;
 
         static const struct {

@@ -36,32 +36,10 @@ static int read_segments(struct core *c, struct warnings *w)
 {
         size_t phnum;
 
-        if (elf_getphdrnum(c->elf, &phnum) < 0)
+        /* check_headers made sure all of them lie inside the file. */
+        if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': bad program header count: %s", c->path,
                                        elf_errmsg(-1));
-        if (phnum == 0)
-                return log_error_errno(EINVAL, "cannot read core '%s': it has no program headers", c->path);
-
-        GElf_Ehdr eh;
-        if (!gelf_getehdr(c->elf, &eh))
-                return log_error_errno(EINVAL, "cannot read core '%s': %s", c->path, elf_errmsg(-1));
-        if (eh.e_phoff > c->size || phnum > (c->size - eh.e_phoff) / sizeof(Elf64_Phdr))
-                return log_error_errno(EINVAL,
-                                       "cannot read core '%s': %zu program headers at offset %llu run past the end of the file (%zu bytes)",
-                                       c->path, phnum, (unsigned long long)eh.e_phoff, c->size);
-
-        /* libelf quietly reads only the headers that fit: say when some did not. */
-        size_t declared = eh.e_phnum;
-        if (declared == PN_XNUM) {
-                GElf_Shdr sh0;
-                Elf_Scn *scn0 = elf_getscn(c->elf, 0);
-                if (scn0 && gelf_getshdr(scn0, &sh0))
-                        declared = sh0.sh_info;
-        }
-        if (phnum < declared)
-                warn_add(w, "core", 0,
-                         "the ELF header declares %zu program headers at offset %llu, but the file (%zu bytes) holds only %zu: the core is truncated",
-                         declared, (unsigned long long)eh.e_phoff, c->size, phnum);
 
         size_t nload = 0;
         for (size_t i = 0; i < phnum; i++) {
@@ -360,8 +338,11 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
                         return log_error_errno(EINVAL,
                                                "cannot read core '%s': it is %s-compressed (systemd-coredump stores cores so); decompress it first, e.g. 'coredumpctl dump PID -o FILE'",
                                                path, compressed[i].what);
-        if (size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0)
+        if (size < SELFMAG || memcmp(d, ELFMAG, SELFMAG) != 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': not an ELF file", path);
+        if (size < EI_NIDENT)
+                return log_error_errno(EINVAL, "cannot read core '%s': %zu bytes, shorter than an ELF header", path,
+                                       size);
         if (d[EI_CLASS] != ELFCLASS64)
                 return log_error_errno(EINVAL, "cannot read core '%s': a 32-bit ELF file; memsnap reads 64-bit cores",
                                        path);
@@ -371,6 +352,67 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
         if (size < sizeof(Elf64_Ehdr))
                 return log_error_errno(EINVAL, "cannot read core '%s': %zu bytes, shorter than an ELF header", path,
                                        size);
+        return 0;
+}
+
+/*
+ * The ELF header and where it says the program and section headers are,
+ * checked on the raw bytes before libelf sees them: libelf quietly reads
+ * only the program headers that fit in the file, which would take notes or
+ * memory for program headers, and its messages say neither what nor where.
+ */
+static int check_headers(const char *path, int fd, uint64_t size, struct warnings *w)
+{
+        uint8_t head[sizeof(Elf64_Ehdr)];
+        ssize_t n = pread(fd, head, sizeof(head), 0);
+        if (n < 0)
+                return log_error_errno(errno, "cannot read core '%s': %m", path);
+        int r = check_magic(path, head, (size_t)n);
+        if (r < 0)
+                return r;
+
+        Elf64_Ehdr eh;
+        memcpy(&eh, head, sizeof(eh));
+        if (eh.e_type != ET_CORE)
+                return log_error_errno(EINVAL, "cannot read core '%s': an ELF file, but not a core (e_type %u)", path,
+                                       eh.e_type);
+        if (eh.e_machine != EM_X86_64)
+                return log_error_errno(EINVAL, "cannot read core '%s': machine %u is not x86-64", path, eh.e_machine);
+
+        /* Past 65534 program headers, the count is in section header 0's sh_info (PN_XNUM). */
+        uint64_t phnum = eh.e_phnum, shnum = eh.e_shnum;
+        bool sh0_read = false;
+        Elf64_Shdr sh0;
+        if ((phnum == PN_XNUM || (eh.e_shoff && shnum == 0)) && eh.e_shoff <= size &&
+            size - eh.e_shoff >= sizeof(sh0) && pread(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
+                sh0_read = true;
+        if (phnum == PN_XNUM) {
+                if (!sh0_read)
+                        return log_error_errno(EINVAL,
+                                               "cannot read core '%s': the program header count is in section header 0 (PN_XNUM), but there is none at offset %llu",
+                                               path, (unsigned long long)eh.e_shoff);
+                phnum = sh0.sh_info;
+        }
+        if (eh.e_shoff && shnum == 0 && sh0_read)
+                shnum = sh0.sh_size;
+        if (phnum == 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': it has no program headers", path);
+        if (eh.e_phentsize != sizeof(Elf64_Phdr))
+                return log_error_errno(EINVAL, "cannot read core '%s': program headers of %u bytes, not %zu", path,
+                                       eh.e_phentsize, sizeof(Elf64_Phdr));
+        if (eh.e_phoff > size || phnum > (size - eh.e_phoff) / sizeof(Elf64_Phdr))
+                return log_error_errno(EINVAL,
+                                       "cannot read core '%s': %llu program headers at offset %llu run past the end of the file (%llu bytes): it is truncated or damaged",
+                                       path, (unsigned long long)phnum, (unsigned long long)eh.e_phoff,
+                                       (unsigned long long)size);
+
+        /* memsnap needs no section headers, but their absence says the file was cut short. */
+        if (eh.e_shoff && shnum &&
+            (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+             shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)))
+                warn_add(w, "core", 0,
+                         "%llu section headers at offset %llu run past the end of the file (%llu bytes): the core is truncated or damaged",
+                         (unsigned long long)shnum, (unsigned long long)eh.e_shoff, (unsigned long long)size);
         return 0;
 }
 
@@ -393,28 +435,20 @@ int core_open(struct core *c, const char *path, struct warnings *w)
                 return log_error_errno(EINVAL, "cannot open core '%s': not a regular file", path);
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': the file is empty", path);
+        int r = check_headers(path, c->fd, (uint64_t)st.st_size, w);
+        if (r < 0)
+                return r;
 
         if (elf_version(EV_CURRENT) == EV_NONE)
                 return log_error_errno(EINVAL, "cannot open core '%s': libelf is out of date", path);
         c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
         if (!c->elf)
                 return log_error_errno(EINVAL, "cannot open core '%s': %s", path, elf_errmsg(-1));
-
         c->data = (const uint8_t *)elf_rawfile(c->elf, &c->size);
         if (!c->data || c->size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
-        int r = check_magic(path, c->data, c->size);
-        if (r < 0)
-                return r;
-
-        GElf_Ehdr eh;
-        if (!gelf_getehdr(c->elf, &eh))
-                return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
-        if (eh.e_type != ET_CORE)
-                return log_error_errno(EINVAL, "cannot read core '%s': an ELF file, but not a core (e_type %u)", path,
-                                       eh.e_type);
-        if (eh.e_machine != EM_X86_64)
-                return log_error_errno(EINVAL, "cannot read core '%s': machine %u is not x86-64", path, eh.e_machine);
+        if (c->size != (uint64_t)st.st_size)
+                return log_error_errno(EINVAL, "cannot read core '%s': it changed while being opened", path);
         if (elf_getshdrnum(c->elf, &c->shnum) < 0)
                 c->shnum = 0;
 

@@ -553,17 +553,21 @@ static int write_all(const struct db *d, struct analysis *a)
         return exec_sql(d, "ANALYZE", "analyze");
 }
 
-int db_write(struct analysis *a)
+int db_open(struct analysis *a)
 {
-        _cleanup_(atomic_file_discard) struct atomic_file af = ATOMIC_FILE_INIT;
-        int r = atomic_file_begin(&af, a->opt.db_path, a->opt.force, true);
+        int r = atomic_file_begin(&a->out, a->opt.db_path, a->opt.force, true);
         if (r < 0)
                 return r;
-        atomic_file_install_signal_cleanup(&af);
+        atomic_file_install_signal_cleanup(&a->out);
+        return 0;
+}
 
+int db_write(struct analysis *a)
+{
+        int r;
         {
                 _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
-                if (sqlite3_open_v2(af.tmp_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+                if (sqlite3_open_v2(a->out.tmp_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot create database '%s': %s", a->opt.db_path,
                                                db ? sqlite3_errmsg(db) : "out of memory");
                 struct db d = { .db = db, .path = a->opt.db_path };
@@ -573,5 +577,5 @@ int db_write(struct analysis *a)
                 if (sqlite3_close(TAKE_PTR(db)) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot close database '%s'", a->opt.db_path);
         }
-        return atomic_file_commit(&af);
+        return atomic_file_commit(&a->out);
 }

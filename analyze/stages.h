@@ -33,7 +33,13 @@ int heap_walk(struct analysis *a);
 /* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
 int reach_compute(struct analysis *a);
 
-/* db_write.c: everything above into a new SQLite database, atomically. */
+/*
+ * db_write.c: db_open, before any stage, makes the temporary the database
+ * is written to (and fails at once on an existing file without --force or
+ * a folder that cannot be written); db_write writes everything above into
+ * it and renames it to its final name.
+ */
+int db_open(struct analysis *a);
 int db_write(struct analysis *a);
 
 #endif
