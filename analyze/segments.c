@@ -285,16 +285,22 @@ static void name_segments(struct builder *b)
                 name_without_smaps(a);
 }
 
-/* The module whose image holds [start, end), page-rounded as the mappings are. */
+/* The module whose image holds the segment, page-rounded as the mappings are; modules are sorted by start. */
 static int module_holding(const struct builder *b, const struct segment *s)
 {
         const struct analysis *a = b->a;
-        for (size_t i = 0; i < a->nmodules; i++) {
-                const struct module *m = &a->modules[i];
-                if (s->start >= m->start && s->end <= ALIGN_UP(m->end, b->page_size))
-                        return (int)i;
+        size_t lo = 0, hi = a->nmodules;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (a->modules[mid].start <= s->start)
+                        lo = mid + 1;
+                else
+                        hi = mid;
         }
-        return NO_ID;
+        if (lo == 0)
+                return NO_ID;
+        const struct module *m = &a->modules[lo - 1];
+        return s->end <= ALIGN_UP(m->end, b->page_size) ? (int)(lo - 1) : NO_ID;
 }
 
 /* The module's program header that maps the segment's first page (PT_LOAD), and whether RELRO covers it. */
