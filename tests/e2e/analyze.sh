@@ -171,6 +171,26 @@ quit_sample() {
 	wait "${!pidvar}" 2>/dev/null
 }
 
+# check_memsnap_db LABEL VAR: what the MEMSNAP notes add, against /proc read before the capture
+check_memsnap_db() {
+	local label=$1 var=$2 db=$WORK/$1.db f col
+	check_summary "$label" "$var" 8 VmSize VmRSS VmData VmStk VmExe VmLib VmSwap
+	# The status note is the target's own /proc/PID/status at the capture.
+	for f in vm_rss_kb:res_kb vm_size_kb:virt_kb vm_data_kb:data_kb vm_stk_kb:stk_kb vm_exe_kb:exe_kb vm_lib_kb:lib_kb; do
+		col=${f#*:}; f=${f%:*}
+		check_near "$label: segment_summary $col agrees with snapshot.$f (the status note)" \
+			"$(sql "$db" "select $f from snapshot")" \
+			"$(sql "$db" "select $col from segment_summary where kind = 'total'")" 8
+	done
+	check "$label: captured_at is set" -- test -n "$(sql "$db" 'select captured_at from snapshot')"
+	check_eq "$label: every segment has smaps figures and VmFlags" 0 \
+		"$(sql "$db" "select count(*) from segments where rss_kb is null or vm_flags is null")"
+	check_eq "$label: [heap] is a heap segment" heap "$(sql "$db" "select kind from segments where path = '[heap]'")"
+	check_eq "$label: [stack] is the main thread's stack" "stack|$(truth "$var" pid)" \
+		"$(sql "$db" "select kind, tid from segments where path = '[stack]'")"
+	check_eq "$label: every thread is named" 0 "$(sql "$db" 'select count(*) from threads where name is null')"
+}
+
 # ---- memsnap capture ---------------------------------------------------------
 start_sample mem churn "${CHURN_ARGS[@]}" || exit 1
 save_truth mem
@@ -179,18 +199,7 @@ if "$MEMSNAP" capture "$mem_PID" -o "$WORK/mem.core" >"$WORK/capture.log" 2>&1; 
 	analyze mem "$WORK/mem.core" && {
 		check_db mem mem memsnap
 		check_frames_like_eu_stack mem "$WORK/mem.core"
-		check_summary mem mem 8 VmSize VmRSS VmData VmStk VmExe VmLib VmSwap
-		# The status note is the target's own /proc/PID/status at the capture.
-		for f in vm_rss_kb vm_size_kb vm_data_kb vm_stk_kb vm_exe_kb vm_lib_kb; do
-			col=$(case $f in vm_rss_kb) echo res_kb ;; vm_size_kb) echo virt_kb ;; vm_data_kb) echo data_kb ;;
-				vm_stk_kb) echo stk_kb ;; vm_exe_kb) echo exe_kb ;; vm_lib_kb) echo lib_kb ;; esac)
-			check_near "mem: segment_summary $col agrees with snapshot.$f (the status note)" \
-				"$(sql "$WORK/mem.db" "select $f from snapshot")" \
-				"$(sql "$WORK/mem.db" "select $col from segment_summary where kind = 'total'")" 8
-		done
-		check "mem: captured_at is set" -- test -n "$(sql "$WORK/mem.db" 'select captured_at from snapshot')"
-		check "mem: every segment has smaps figures" -- \
-			test "$(sql "$WORK/mem.db" "select count(*) from segments where rss_kb is null and kind <> 'vsyscall'")" = 0
+		check_memsnap_db mem mem
 	}
 else
 	skip "memsnap capture cannot capture here yet: $(head -n 1 "$WORK/capture.log")"
@@ -267,6 +276,44 @@ else
 	else
 		skip "the kernel wrote no core for pid $k_PID in $WORK/kernel"
 	fi
+fi
+
+# ---- a kernel core with MEMSNAP notes made from /proc ------------------------------
+# The smaps, status and cmdline text memsnap capture stores, saved from /proc
+# right before the kernel dumps the process and added to its core: every
+# byte comes from the kernel, so segment_summary is held against the
+# kernel's own figures whatever capture's state.
+if [ "$pattern" = core ] || [ "$pattern" = core.%p ] && ulimit -c unlimited 2>/dev/null; then
+	mkdir -p "$WORK/knotes" "$WORK/kn.notes"
+	cd "$WORK/knotes" || exit 1
+	start_sample kn churn "${CHURN_ARGS[@]}" || exit 1
+	cd - >/dev/null || exit 1
+	save_truth kn
+	notes=$WORK/kn.notes
+	cp "/proc/$kn_PID/smaps" "$notes/smaps"
+	cp "/proc/$kn_PID/cmdline" "$notes/cmdline"
+	for t in /proc/"$kn_PID"/task/*; do printf '%s\t%s\n' "${t##*/}" "$(cat "$t/comm")"; done >"$notes/threads"
+	printf 'captured_at=%s\npid=%s\nexe=%s\npause_ms=0\n' "$(date -u +%FT%TZ)" "$kn_PID" \
+		"$(readlink "/proc/$kn_PID/exe")" >"$notes/settings"
+	cp "/proc/$kn_PID/status" "$notes/status"
+	kill -SEGV "$kn_PID"
+	wait "$kn_PID" 2>/dev/null
+	kcore=$WORK/knotes/core
+	[ -f "$kcore" ] || kcore=$WORK/knotes/core.$kn_PID
+	if [ -s "$kcore" ] && python3 "$SOURCE_ROOT/tests/e2e/add_memsnap_notes.py" "$kcore" "$notes"; then
+		analyze knotes "$kcore" && {
+			check_db knotes kn memsnap
+			check_memsnap_db knotes kn
+			check_eq "knotes: snapshot.vm_rss_kb is VmRSS of the status note" "$(status_kb "$notes/status" VmRSS)" \
+				"$(sql "$WORK/knotes.db" 'select vm_rss_kb from snapshot')"
+			check_eq "knotes: thread names are /proc's" "$(cut -f2 "$notes/threads" | sort | tr '\n' ' ')" \
+				"$(sql "$WORK/knotes.db" 'select name from threads order by name' | tr '\n' ' ')"
+		}
+	else
+		skip "knotes: no kernel core to add notes to"
+	fi
+else
+	skip "knotes: kernel cores are not written here (core_pattern '$pattern')"
 fi
 
 done_testing
