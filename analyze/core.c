@@ -207,32 +207,39 @@ static int add_thread(struct core *c, size_t *cap, const struct core_note *n, st
         return 0;
 }
 
-static void read_nt_file(struct core *c, const struct core_note *n, struct warnings *w)
+static int file_cmp(const void *a, const void *b)
+{
+        const struct core_file_map *x = a, *y = b;
+        return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int read_nt_file(struct core *c, const struct core_note *n, struct warnings *w)
 {
         const uint8_t *p = n->desc;
         uint64_t count, page;
 
         if (n->descsz < 16) {
                 warn_add(w, "core", 0, "NT_FILE at file offset %llu is too short", (unsigned long long)n->file_offset);
-                return;
+                return 0;
         }
         memcpy(&count, p, 8);
         memcpy(&page, p + 8, 8);
         if (count > CORE_FILES_MAX || count > (n->descsz - 16) / 24) {
                 warn_add(w, "core", 0, "NT_FILE at file offset %llu claims %llu entries, more than its %zu bytes hold; ignored",
                          (unsigned long long)n->file_offset, (unsigned long long)count, n->descsz);
-                return;
+                return 0;
         }
         if (page == 0 || (page & (page - 1))) {
                 warn_add(w, "core", 0, "NT_FILE page size %llu is not a power of two; ignored",
                          (unsigned long long)page);
-                return;
+                return 0;
         }
         c->files = calloc(count ? count : 1, sizeof(*c->files));
         if (!c->files)
-                return;
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
         const char *names = (const char *)p + 16 + count * 24;
         const char *end = (const char *)p + n->descsz;
+        size_t bad = 0;
         for (uint64_t i = 0; i < count; i++) {
                 uint64_t e[3];
                 memcpy(e, p + 16 + i * 24, sizeof(e));
@@ -245,9 +252,28 @@ static void read_nt_file(struct core *c, const struct core_note *n, struct warni
                 if (e[1] > e[0] && e[2] <= UINT64_MAX / page)
                         c->files[c->nfiles++] =
                                 (struct core_file_map){ .start = e[0], .end = e[1], .offset = e[2] * page, .path = names };
+                else
+                        bad++;
                 names = nul + 1;
         }
+        if (bad)
+                warn_add(w, "core", 0, "NT_FILE at file offset %llu: %zu entries with an empty range or an absurd offset; ignored",
+                         (unsigned long long)n->file_offset, bad);
+
+        /* The kernel lists mappings in address order, one per VMA; a crafted note need not. */
+        qsort(c->files, c->nfiles, sizeof(*c->files), file_cmp);
+        size_t out = 0;
+        for (size_t i = 0; i < c->nfiles; i++) {
+                if (out && c->files[i].start < c->files[out - 1].end) {
+                        warn_add(w, "core", c->files[i].start, "NT_FILE entry for '%s' overlaps the one at 0x%llx; ignored",
+                                 c->files[i].path, (unsigned long long)c->files[out - 1].start);
+                        continue;
+                }
+                c->files[out++] = c->files[i];
+        }
+        c->nfiles = out;
         c->file_page_size = page;
+        return 0;
 }
 
 static int interpret_notes(struct core *c, struct warnings *w)
@@ -302,8 +328,11 @@ static int interpret_notes(struct core *c, struct warnings *w)
                                 c->siginfo = &c->siginfo_copy;
                         }
                 } else if (is_core_name(n) && n->type == NT_FILE) {
-                        if (!c->files)
-                                read_nt_file(c, n, w);
+                        if (!c->files) {
+                                int r = read_nt_file(c, n, w);
+                                if (r < 0)
+                                        return r;
+                        }
                 }
         }
         if (c->nthreads == 0)

@@ -174,10 +174,10 @@ static int gather(struct builder *b)
         }
         size_t from_core = a->nsegments;
 
-        /* NT_FILE and smaps are each sorted and free of overlaps among themselves. */
+        /* NT_FILE and smaps are each sorted and free of overlaps among themselves (core.c, parse_smaps). */
         for (size_t i = 0; i < c->nfiles; i++) {
                 const struct core_file_map *f = &c->files[i];
-                if (overlapping_n(a, from_core, f->start, f->end) || (i && f->start < c->files[i - 1].end))
+                if (overlapping_n(a, from_core, f->start, f->end))
                         continue;
                 struct segment *s = add_segment(b, f->start, f->end);
                 if (!s)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "analyze/core.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
@@ -262,6 +263,34 @@ static void test_bad_notes(void **state)
         cb_free(&b);
 }
 
+static void test_nt_file_order(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct opened o;
+        const struct cb_file files[] = {
+                { 0x30000, 0x31000, 2, "/c" },
+                { 0x10000, 0x12000, 0, "/a" },
+                { 0x11000, 0x13000, 1, "/overlaps-a" },
+                { 0x20000, 0x20000, 0, "/empty" },
+                { 0x40000, 0x41000, 1ull << 60, "/absurd-offset" },
+        };
+
+        cb_init(&b);
+        cb_prstatus(&b, 1, 0, 0, 0, 0);
+        cb_nt_file(&b, files, ELEMENTSOF(files), 4096);
+        open_built(&o, &b);
+        assert_int_equal(o.r, 0);
+        assert_int_equal(o.c.nfiles, 2);
+        assert_string_equal(o.c.files[0].path, "/a");
+        assert_string_equal(o.c.files[1].path, "/c");
+        assert_int_equal(o.c.files[1].offset, 2 * 4096);
+        assert_true(warned(&o, "overlaps"));
+        assert_true(warned(&o, "2 entries with an empty range or an absurd offset"));
+        close_built(&o);
+        cb_free(&b);
+}
+
 static void test_not_a_core(void **state)
 {
         (void)state;
@@ -395,6 +424,7 @@ int main(void)
                 cmocka_unit_test(test_overlap_and_truncation),
                 cmocka_unit_test(test_truncated_file),
                 cmocka_unit_test(test_bad_notes),
+                cmocka_unit_test(test_nt_file_order),
                 cmocka_unit_test(test_not_a_core),
                 cmocka_unit_test(test_sources),
                 cmocka_unit_test(test_bounds),
