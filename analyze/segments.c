@@ -303,28 +303,19 @@ static int module_holding(const struct builder *b, const struct segment *s)
         return s->end <= ALIGN_UP(m->end, b->page_size) ? (int)(lo - 1) : NO_ID;
 }
 
-/* The module's program header that maps the segment's first page (PT_LOAD), and whether RELRO covers it. */
-static const Elf64_Phdr *module_phdr(const struct module *m, const struct segment *s, uint64_t page_size,
-                                     bool *relro)
+/* The module's PT_LOAD that maps the segment's first page, or NULL. */
+static const Elf64_Phdr *module_load(const struct module *m, const struct segment *s, uint64_t page_size)
 {
-        const Elf64_Phdr *load = NULL;
         uint64_t at = s->start - m->load_bias;
 
-        *relro = false;
         for (size_t i = 0; i < m->nphdrs; i++) {
                 const Elf64_Phdr *ph = &m->phdrs[i];
-                if (ph->p_memsz > UINT64_MAX - ph->p_vaddr - page_size)
+                if (ph->p_type != PT_LOAD || ph->p_memsz > UINT64_MAX - ph->p_vaddr - page_size)
                         continue;
-                uint64_t lo = ALIGN_DOWN(ph->p_vaddr, page_size);
-                uint64_t hi = ALIGN_UP(ph->p_vaddr + ph->p_memsz, page_size);
-                if (at < lo || at >= hi)
-                        continue;
-                if (ph->p_type == PT_LOAD && !load)
-                        load = ph;
-                else if (ph->p_type == PT_GNU_RELRO && s->end - m->load_bias <= hi)
-                        *relro = true;
+                if (at >= ALIGN_DOWN(ph->p_vaddr, page_size) && at < ALIGN_UP(ph->p_vaddr + ph->p_memsz, page_size))
+                        return ph;
         }
-        return load;
+        return NULL;
 }
 
 static void tie_modules(struct builder *b)
@@ -337,10 +328,8 @@ static void tie_modules(struct builder *b)
                 if (id < 0)
                         continue;
                 const struct module *m = &a->modules[id];
-                /* A mapping of another file inside the module's span is not the module. */
-                if (s->path && s->path[0] != '[' && strcmp(s->path, m->path) != 0)
-                        continue;
-                if (s->path && s->path[0] == '[' && strcmp(s->path, m->path) != 0)
+                /* A mapping of another file (or [heap]...) inside the module's span is not the module. */
+                if (s->path && strcmp(s->path, m->path) != 0)
                         continue;
                 s->module_id = id;
 
@@ -350,8 +339,7 @@ static void tie_modules(struct builder *b)
                  * only what was never writable or written.
                  */
                 if (s->from_notes && !b->smaps.n && s->path && s->path[0] != '[') {
-                        bool relro;
-                        const Elf64_Phdr *ph = module_phdr(m, s, b->page_size, &relro);
+                        const Elf64_Phdr *ph = module_load(m, s, b->page_size);
                         if (ph)
                                 perms_from_flags(s->perms, ph->p_flags & ~(uint32_t)PF_W);
                 }
