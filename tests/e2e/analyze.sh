@@ -194,12 +194,17 @@ check_memsnap_db() {
 # ---- memsnap capture ---------------------------------------------------------
 start_sample mem churn "${CHURN_ARGS[@]}" || exit 1
 save_truth mem
-if "$MEMSNAP" capture "$mem_PID" -o "$WORK/mem.core" >"$WORK/capture.log" 2>&1; then
+if "$MEMSNAP" capture --stacks "$mem_PID" -o "$WORK/mem.core" >"$WORK/capture.log" 2>&1; then
 	check_unharmed mem
 	analyze mem "$WORK/mem.core" && {
 		check_db mem mem memsnap
 		check_frames_like_eu_stack mem "$WORK/mem.core"
 		check_memsnap_db mem mem
+		# capture --stacks unwound the threads live (libunwind): the same functions as ours from the core.
+		check_eq "mem: live_frames has each worker in worker_block" 4 \
+			"$(sql "$WORK/mem.db" "select count(distinct tid) from live_frames where function = 'worker_block'")"
+		check_eq "mem: live_frames and frames agree on every thread's functions" 0 \
+			"$(sql "$WORK/mem.db" "select count(*) from live_frames l join frames f using (tid, depth) where l.function is not f.function and l.function is not null and f.function is not null")"
 	}
 else
 	skip "memsnap capture cannot capture here yet: $(head -n 1 "$WORK/capture.log")"
