@@ -201,6 +201,11 @@ struct analysis {
         struct core core;
         Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
         Dwfl *dwfl;
+        struct {                    /* threads.c's libdwfl thread callbacks */
+                size_t next_thread; /* index into threads */
+                bool read_failed;   /* a stack read since the last frame found nothing in the core */
+                uint64_t failed_address;
+        } unwind;
         struct snapshot_info snap;
 
         struct segment *segments;   size_t nsegments;

@@ -4,12 +4,20 @@
  * Threads are the core's NT_PRSTATUS notes, with names from the MEMSNAP
  * threads note (or, for the main thread only, NT_PRPSINFO's pr_fname: the
  * kernel and gdb keep no other thread's name).  Each thread is unwound from
- * its registers through libdwfl (dwfl_core_file_attach, dwfl_getthreads,
- * dwfl_thread_getframes), which reads CFI from the modules' files and
- * memory from the core.  As elfutils' stack.c does, the program counters
- * are collected in the callback and symbolised afterwards; a return address
- * is looked up at pc - 1, inside the call, so a call at the very end of a
- * function does not name the next one.
+ * its registers through libdwfl (dwfl_getthreads, dwfl_thread_getframes),
+ * which reads CFI from the modules' files.  As elfutils' stack.c does, the
+ * program counters are collected in the callback and symbolised afterwards;
+ * a return address is looked up at pc - 1, inside the call, so a call at
+ * the very end of a function does not name the next one.
+ *
+ * The thread callbacks are ours (dwfl_attach_state) rather than
+ * dwfl_core_file_attach's, for two reasons.  libdwfl takes a return
+ * address it cannot read for the end of the stack and reports success, so
+ * a stack missing from the core would look complete; reading memory
+ * ourselves, we see the read that failed and say where the stack stopped.
+ * And reads go through core.c, which knows which bytes the core holds (a
+ * PT_LOAD with p_filesz 0 holds none; libdwfl 0.188 reads the file past
+ * it) and finds a segment by binary search instead of a scan per word.
  *
  * A frame cap bounds each walk (a corrupt stack can loop); hitting it, or
  * an unwinding error, keeps the frames found so far, leaves a warning
@@ -39,6 +47,7 @@ struct frame_pc {
 };
 
 struct walk {
+        struct analysis *a;
         struct frame_pc *v;
         size_t n, cap;
         unsigned max;
@@ -51,6 +60,8 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
         Dwarf_Addr pc;
         bool activation;
 
+        /* Reads that fail from here on are about the frame after this one. */
+        w->a->unwind.read_failed = false;
         if (!dwfl_frame_pc(state, &pc, &activation))
                 return -1;
         /* A frame past the cap: only now is the stack known to be deeper. */
@@ -140,7 +151,7 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
         struct analysis *a = u->a;
         pid_t tid = dwfl_thread_tid(thread);
         struct thread *t = thread_by_tid(a, tid);
-        struct walk w = { .max = a->opt.max_frames };
+        struct walk w = { .a = a, .max = a->opt.max_frames };
 
         if (!t || t->nframes) /* not ours, or a duplicate NT_PRSTATUS already unwound */
                 return DWARF_CB_OK;
@@ -158,6 +169,15 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
                          tid, w.max);
+        } else if (a->unwind.read_failed) {
+                /* libdwfl ends quietly when it cannot read a return address: the stack is cut short. */
+                if (asprintf(&t->unwind_stop, "the stack at 0x%" PRIx64 " is not in the core",
+                             a->unwind.failed_address) < 0)
+                        t->unwind_stop = NULL;
+                warn_add(&a->warnings, "threads", last,
+                         "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
+                         " is not in the core",
+                         tid, w.n, last, where(a, last), a->unwind.failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
                 if (asprintf(&t->unwind_stop, "%s", err ? err : "unwinding failed") < 0)
                         t->unwind_stop = NULL;
@@ -182,6 +202,53 @@ static bool parse_int(const char *s, const char *end, int *out)
         *out = (int)v;
         return true;
 }
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
+{
+        struct analysis *a = arg;
+        (void)dwfl;
+        if (a->unwind.next_thread >= a->nthreads)
+                return 0;
+        struct thread *t = &a->threads[a->unwind.next_thread++];
+        *thread_arg = t;
+        return t->tid;
+}
+
+#define NULL_PAGE 4096 /* a read there is a NULL frame pointer ending the chain, not missing memory */
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+        struct analysis *a = arg;
+        uint64_t v;
+        (void)dwfl;
+        if (core_read_u64(&a->core, addr, &v)) {
+                *result = v;
+                return true;
+        }
+        if (addr >= NULL_PAGE) {
+                a->unwind.read_failed = true;
+                a->unwind.failed_address = addr;
+        }
+        return false;
+}
+
+static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
+{
+        const struct user_regs_struct *r = &((const struct thread *)thread_arg)->core->regs;
+        /* x86-64 psABI, DWARF register numbers 0-16: rax rdx rcx rbx rsi rdi rbp rsp r8-r15, return address. */
+        const Dwarf_Word regs[17] = {
+                r->rax, r->rdx, r->rcx, r->rbx, r->rsi, r->rdi, r->rbp, r->rsp,
+                r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13, r->r14, r->r15, r->rip,
+        };
+        dwfl_thread_state_register_pc(thread, r->rip);
+        return dwfl_thread_state_registers(thread, 0, ELEMENTSOF(regs), regs);
+}
+
+static const Dwfl_Thread_Callbacks core_thread_callbacks = {
+        .next_thread = next_thread,
+        .memory_read = memory_read,
+        .set_initial_registers = set_initial_registers,
+};
 
 /* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread. */
 static void read_names(struct analysis *a)
@@ -356,7 +423,8 @@ int threads_unwind(struct analysis *a)
                 return r;
 
         if (a->nthreads && a->dwfl) {
-                if (dwfl_core_file_attach(a->dwfl, a->core.elf) < 0) {
+                if (!dwfl_attach_state(a->dwfl, a->core.elf, a->snap.pid > 0 ? a->snap.pid : a->threads[0].tid,
+                                       &core_thread_callbacks, a)) {
                         const char *err = dwfl_errmsg(-1);
                         warn_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
                                  err ? err : "unknown error");

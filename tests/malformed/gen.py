@@ -190,6 +190,11 @@ def main():
     for n in prs:  # every register of every thread: garbage
         d[n[3] + 112:n[3] + 112 + 27 * 8] = bytes(r.randrange(256) for _ in range(27 * 8))
     case("registers-garbage", d, "any", "")
+    # pr_reg holds user_regs_struct: rbp is register 4, rsp register 19.
+    d = core.copy()
+    struct.pack_into("<Q", d, prs[0][3] + 112 + 4 * 8, 0x2000)
+    struct.pack_into("<Q", d, prs[0][3] + 112 + 19 * 8, 0x1000)
+    case("stack-pointer-astray", d, "ok", "stack at 0x[0-9a-f]+ is not in the core")
     d = core.copy()
     for n in prs:
         struct.pack_into("<I", d, n[0] + 4, 100)  # NT_PRSTATUS shorter than prstatus_t
