@@ -221,4 +221,7 @@ struct analysis {
         char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
 };
 
+/* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
+void analysis_free(struct analysis *a);
+
 #endif
