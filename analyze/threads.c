@@ -81,53 +81,128 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
         return DWARF_CB_OK;
 }
 
-static int add_frame(struct analysis *a, size_t *cap, const struct frame *f)
+/* A frame found, waiting to be named: names are looked up once per distinct address. */
+struct pending {
+        int tid, depth;
+        struct frame_pc fp;
+};
+
+/* What one code address is: its module, function and source line. */
+struct symbol {
+        uint64_t lookup;        /* pc, or pc - 1 for a return address */
+        int module_id;
+        const char *function;   /* owned by libdwfl */
+        uint64_t start;         /* the function's address */
+        const char *source_file; /* owned by libdwfl */
+        int line;
+};
+
+static uint64_t lookup_address(const struct frame_pc *fp)
 {
-        if (a->nframes == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 256;
-                struct frame *v = realloc(a->frames, ncap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                a->frames = v;
-                *cap = ncap;
+        return fp->activation || fp->pc == 0 ? fp->pc : fp->pc - 1;
+}
+
+static void symbol_lookup(struct analysis *a, struct symbol *sym)
+{
+        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, sym->lookup);
+        sym->module_id = module_of(a, mod);
+        if (!mod)
+                return;
+        GElf_Off off;
+        GElf_Sym elfsym;
+        sym->function = dwfl_module_addrinfo(mod, sym->lookup, &off, &elfsym, NULL, NULL, NULL);
+        if (sym->function)
+                sym->start = sym->lookup - off;
+        Dwfl_Line *line = dwfl_module_getsrc(mod, sym->lookup);
+        int lineno = 0;
+        sym->source_file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+        sym->line = sym->source_file && lineno > 0 ? lineno : 0;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+        uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+        return a < b ? -1 : a > b;
+}
+
+/*
+ * Names every pending frame into a->frames.  libdwfl finds a symbol by
+ * scanning the module's whole symbol table, so each distinct address is
+ * looked up once: threads of a pool share their stacks' addresses.
+ */
+static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
+{
+        _cleanup_free_ uint64_t *keys = calloc(n ? n : 1, sizeof(*keys));
+        if (!keys)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                keys[i] = lookup_address(&p[i].fp);
+        qsort(keys, n, sizeof(*keys), u64_cmp);
+        size_t nkeys = 0;
+        for (size_t i = 0; i < n; i++)
+                if (!nkeys || keys[nkeys - 1] != keys[i])
+                        keys[nkeys++] = keys[i];
+
+        _cleanup_free_ struct symbol *syms = calloc(nkeys ? nkeys : 1, sizeof(*syms));
+        a->frames = calloc(n ? n : 1, sizeof(*a->frames));
+        if (!syms || !a->frames)
+                return -ENOMEM;
+        for (size_t k = 0; k < nkeys; k++) {
+                syms[k] = (struct symbol){ .lookup = keys[k], .module_id = NO_ID };
+                symbol_lookup(a, &syms[k]);
         }
-        a->frames[a->nframes++] = *f;
+
+        for (size_t i = 0; i < n; i++) {
+                uint64_t key = lookup_address(&p[i].fp);
+                const uint64_t *at = bsearch(&key, keys, nkeys, sizeof(*keys), u64_cmp);
+                const struct symbol *sym = &syms[at - keys];
+                struct frame *f = &a->frames[a->nframes++];
+                *f = (struct frame){
+                        .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .module_id = sym->module_id,
+                        .line = sym->line,
+                };
+                if (sym->function) {
+                        if (!(f->function = strdup(sym->function)))
+                                return -ENOMEM;
+                        f->offset = f->pc - sym->start;
+                }
+                if (sym->source_file && !(f->source_file = strdup(sym->source_file)))
+                        return -ENOMEM;
+        }
         return 0;
 }
 
-static int symbolize(struct analysis *a, size_t *cap, int tid, int depth, const struct frame_pc *fp)
-{
-        uint64_t lookup = fp->activation || fp->pc == 0 ? fp->pc : fp->pc - 1;
-        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, lookup);
-        struct frame f = { .tid = tid, .depth = depth, .pc = fp->pc, .module_id = module_of(a, mod) };
+/* Threads by id, for lookups that must stay fast with tens of thousands of threads. */
+struct tid_slot {
+        int tid;
+        size_t index;   /* into a->threads, or into core.threads while collecting */
+};
 
-        if (mod) {
-                GElf_Off off;
-                GElf_Sym sym;
-                const char *name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
-                if (name && (f.function = strdup(name)))
-                        f.offset = fp->pc - (lookup - off);
-                Dwfl_Line *line = dwfl_module_getsrc(mod, lookup);
-                int lineno = 0;
-                const char *src = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
-                if (src) {
-                        f.source_file = strdup(src);
-                        f.line = lineno > 0 ? lineno : 0;
-                }
-        }
-        int r = add_frame(a, cap, &f);
-        if (r < 0) {
-                free(f.function);
-                free(f.source_file);
-        }
-        return r;
+struct tid_index {
+        struct tid_slot *v;
+        size_t n;
+};
+
+static int slot_cmp(const void *x, const void *y)
+{
+        const struct tid_slot *a = x, *b = y;
+        if (a->tid != b->tid)
+                return a->tid < b->tid ? -1 : 1;
+        return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static struct thread *thread_by_tid(struct analysis *a, pid_t tid)
+static struct thread *thread_by_tid(struct analysis *a, const struct tid_index *ix, int tid)
 {
-        for (size_t i = 0; i < a->nthreads; i++)
-                if (a->threads[i].tid == tid)
-                        return &a->threads[i];
+        size_t lo = 0, hi = ix->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ix->v[mid].tid < tid)
+                        lo = mid + 1;
+                else if (ix->v[mid].tid > tid)
+                        hi = mid;
+                else
+                        return &a->threads[ix->v[mid].index];
+        }
         return NULL;
 }
 
@@ -141,25 +216,44 @@ static const char *where(const struct analysis *a, uint64_t pc)
 
 struct unwind {
         struct analysis *a;
-        size_t frames_cap;
+        struct tid_index tids;
+        struct pending *pending; /* every thread's frames, in order */
+        size_t npending, cap;
         int error;      /* -ENOMEM and such: stops the stage */
 };
+
+static int add_pending(struct unwind *u, int tid, int depth, const struct frame_pc *fp)
+{
+        if (u->npending == u->cap) {
+                size_t cap = u->cap ? u->cap * 2 : 256;
+                struct pending *v = realloc(u->pending, cap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                u->pending = v;
+                u->cap = cap;
+        }
+        u->pending[u->npending++] = (struct pending){ tid, depth, *fp };
+        return 0;
+}
 
 static int thread_cb(Dwfl_Thread *thread, void *arg)
 {
         struct unwind *u = arg;
         struct analysis *a = u->a;
         pid_t tid = dwfl_thread_tid(thread);
-        struct thread *t = thread_by_tid(a, tid);
         struct walk w = { .a = a, .max = a->opt.max_frames };
 
-        if (!t || t->nframes) /* not ours, or a duplicate NT_PRSTATUS already unwound */
+        /* next_thread just handed libdwfl this thread. */
+        size_t hint = a->unwind.next_thread - 1;
+        struct thread *t = hint < a->nthreads && a->threads[hint].tid == tid ? &a->threads[hint]
+                                                                             : thread_by_tid(a, &u->tids, tid);
+        if (!t || t->nframes)
                 return DWARF_CB_OK;
         int rc = dwfl_thread_getframes(thread, frame_cb, &w);
         const char *err = rc < 0 ? dwfl_errmsg(-1) : NULL;
 
         for (size_t i = 0; i < w.n && !u->error; i++)
-                u->error = symbolize(a, &u->frames_cap, tid, (int)i, &w.v[i]);
+                u->error = add_pending(u, tid, (int)i, &w.v[i]);
         t->nframes = (int)w.n;
 
         uint64_t last = w.n ? w.v[w.n - 1].pc : t->pc;
@@ -251,7 +345,7 @@ static const Dwfl_Thread_Callbacks core_thread_callbacks = {
 };
 
 /* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread. */
-static void read_names(struct analysis *a)
+static void read_names(struct analysis *a, const struct tid_index *tids)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_THREADS);
         if (!n)
@@ -272,7 +366,7 @@ static void read_names(struct analysis *a)
                 if (tab && parse_int(p, tab, &tid) && tid > 0 && len <= THREAD_NAME_MAX &&
                     !memchr(tab + 1, '\0', len)) {
                         /* A thread that started or ended between the notes has nothing to name. */
-                        struct thread *t = thread_by_tid(a, tid);
+                        struct thread *t = thread_by_tid(a, tids, tid);
                         if (t && len) {
                                 free(t->name);
                                 t->name = strndup(tab + 1, len);
@@ -363,29 +457,52 @@ static int read_live_stacks(struct analysis *a)
         return 0;
 }
 
-static int collect_threads(struct analysis *a)
+/*
+ * One thread per NT_PRSTATUS, in the core's order (the kernel puts the
+ * dumping thread first); an id that is not one, or that an earlier note
+ * already gave, is left out with a warning.  Fills tids for lookups.
+ */
+static int collect_threads(struct analysis *a, struct tid_index *tids)
 {
         const struct core *c = &a->core;
+        size_t n = 0;
 
         a->threads = calloc(c->nthreads ? c->nthreads : 1, sizeof(*a->threads));
-        if (!a->threads)
+        tids->v = calloc(c->nthreads ? c->nthreads : 1, sizeof(*tids->v));
+        _cleanup_free_ bool *skip = calloc(c->nthreads ? c->nthreads : 1, sizeof(*skip));
+        if (!a->threads || !tids->v || !skip)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-        for (size_t i = 0; i < c->nthreads; i++) {
-                const struct core_thread *ct = &c->threads[i];
-                if (ct->tid <= 0 || thread_by_tid(a, ct->tid)) {
+
+        for (size_t i = 0; i < c->nthreads; i++)
+                tids->v[n++] = (struct tid_slot){ c->threads[i].tid, i };
+        qsort(tids->v, n, sizeof(*tids->v), slot_cmp);
+        for (size_t k = 0; k < n; k++) {
+                const struct core_thread *ct = &c->threads[tids->v[k].index];
+                bool dup = k > 0 && tids->v[k - 1].tid == tids->v[k].tid;
+                if (ct->tid <= 0 || dup) {
+                        skip[tids->v[k].index] = true;
                         warn_add(&a->warnings, "threads", 0,
                                  "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
                                  (unsigned long long)ct->prstatus->file_offset, ct->tid,
                                  ct->tid <= 0 ? "not a thread id" : "a duplicate");
-                        continue;
                 }
+        }
+        for (size_t i = 0; i < c->nthreads; i++) {
+                const struct core_thread *ct = &c->threads[i];
+                if (skip[i])
+                        continue;
                 a->threads[a->nthreads++] = (struct thread){
                         .tid = ct->tid, .is_main = ct->tid == a->snap.pid, .pc = ct->regs.rip,
                         .sp = ct->regs.rsp, .fs_base = ct->regs.fs_base, .signal = ct->cursig,
                         .stack_segment = NO_ID, .core = ct,
                 };
         }
-        struct thread *main_thread = thread_by_tid(a, a->snap.pid);
+        tids->n = 0;
+        for (size_t i = 0; i < a->nthreads; i++)
+                tids->v[tids->n++] = (struct tid_slot){ a->threads[i].tid, i };
+        qsort(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
+
+        struct thread *main_thread = thread_by_tid(a, tids, a->snap.pid);
         if (main_thread && c->prpsinfo)
                 main_thread->name = strndup(c->prpsinfo->pr_fname,
                                             strnlen(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname)));
@@ -393,19 +510,19 @@ static int collect_threads(struct analysis *a)
                 warn_add(&a->warnings, "threads", 0,
                          "no thread has the process id %d: the main thread had exited when the core was written",
                          a->snap.pid);
-        read_names(a);
+        read_names(a, tids);
         return 0;
 }
 
-/* When libdwfl cannot unwind at all: one frame per thread, from its registers. */
-static int registers_only(struct analysis *a, size_t *cap)
+/* When libdwfl could not unwind a thread at all: one frame, from its registers. */
+static int registers_only(struct analysis *a, struct unwind *u)
 {
         for (size_t i = 0; i < a->nthreads; i++) {
                 struct thread *t = &a->threads[i];
                 if (t->nframes)
                         continue;
                 struct frame_pc fp = { t->pc, true };
-                int r = symbolize(a, cap, t->tid, 0, &fp);
+                int r = add_pending(u, t->tid, 0, &fp);
                 if (r < 0)
                         return r;
                 t->nframes = 1;
@@ -415,10 +532,16 @@ static int registers_only(struct analysis *a, size_t *cap)
         return 0;
 }
 
+static void unwind_done(struct unwind *u)
+{
+        free(u->tids.v);
+        free(u->pending);
+}
+
 int threads_unwind(struct analysis *a)
 {
-        struct unwind u = { .a = a };
-        int r = collect_threads(a);
+        _cleanup_(unwind_done) struct unwind u = { .a = a };
+        int r = collect_threads(a, &u.tids);
         if (r < 0)
                 return r;
 
@@ -434,9 +557,7 @@ int threads_unwind(struct analysis *a)
                                  err ? err : "unknown error");
                 }
         }
-        if (u.error)
-                return log_error_errno(u.error, "cannot analyze '%s': %m", a->opt.core_path);
-        if (a->dwfl && (r = registers_only(a, &u.frames_cap)) < 0)
-                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
+        if (u.error || (a->dwfl && ((r = registers_only(a, &u)) < 0 || (r = symbolize_all(a, u.pending, u.npending)) < 0)))
+                return log_error_errno(u.error ? u.error : r, "cannot analyze '%s': %m", a->opt.core_path);
         return read_live_stacks(a);
 }
