@@ -190,6 +190,14 @@ def main():
     for n in prs:  # every register of every thread: garbage
         d[n[3] + 112:n[3] + 112 + 27 * 8] = bytes(r.randrange(256) for _ in range(27 * 8))
     case("registers-garbage", d, "any", "")
+    # Absurd counts: twenty thousand threads, two hundred thousand notes.
+    desc = bytearray(base[prs[-1][3]:prs[-1][3] + prs[-1][4]])
+    many = []
+    for k in range(20000):
+        struct.pack_into("<i", desc, 32, 1000000 + k)
+        many.append(("CORE", NT_PRSTATUS, bytes(desc)))
+    case("threads-many", with_notes(core, many), "any", "")
+    case("notes-many", with_notes(core, [("JUNK", k, b"") for k in range(200000)]), "any", "")
     # pr_reg holds user_regs_struct: rbp is register 4, rsp register 19.
     d = core.copy()
     struct.pack_into("<Q", d, prs[0][3] + 112 + 4 * 8, 0x2000)
