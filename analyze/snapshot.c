@@ -23,7 +23,7 @@
 #include "common/keyval.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
-#include "common/proc_status.h"
+#include "common/proc_status_mem.h"
 #include "stages.h"
 
 #define DELETED_SUFFIX " (deleted)"
@@ -270,11 +270,11 @@ static void read_status(struct analysis *a)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STATUS);
         struct snapshot_info *s = &a->snap;
-        struct proc_status ps;
+        struct proc_status_mem ps;
 
         if (!n)
                 return;
-        if (proc_status_parse((const char *)n->desc, n->descsz, &ps) < 0) {
+        if (proc_status_mem_parse((const char *)n->desc, n->descsz, &ps) < 0) {
                 warn_add(&a->warnings, "snapshot", 0,
                          "the MEMSNAP status note (file offset %llu, %zu bytes) is not /proc/PID/status text; no status figures",
                          (unsigned long long)n->file_offset, n->descsz);

@@ -1,5 +1,5 @@
-/* Implementation of proc_status.h: /proc/PID/status text to a struct. */
-#include "proc_status.h"
+/* Implementation of proc_status_mem.h: /proc/PID/status text to a struct. */
+#include "proc_status_mem.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -12,26 +12,26 @@ static const struct {
         size_t offset;
         bool kb; /* the value is "N kB" */
 } fields[] = {
-        { "Tgid", offsetof(struct proc_status, tgid), false },
-        { "Pid", offsetof(struct proc_status, pid), false },
-        { "PPid", offsetof(struct proc_status, ppid), false },
-        { "TracerPid", offsetof(struct proc_status, tracer_pid), false },
-        { "Threads", offsetof(struct proc_status, threads), false },
-        { "VmPeak", offsetof(struct proc_status, vm_peak_kb), true },
-        { "VmSize", offsetof(struct proc_status, vm_size_kb), true },
-        { "VmLck", offsetof(struct proc_status, vm_lck_kb), true },
-        { "VmPin", offsetof(struct proc_status, vm_pin_kb), true },
-        { "VmHWM", offsetof(struct proc_status, vm_hwm_kb), true },
-        { "VmRSS", offsetof(struct proc_status, vm_rss_kb), true },
-        { "RssAnon", offsetof(struct proc_status, rss_anon_kb), true },
-        { "RssFile", offsetof(struct proc_status, rss_file_kb), true },
-        { "RssShmem", offsetof(struct proc_status, rss_shmem_kb), true },
-        { "VmData", offsetof(struct proc_status, vm_data_kb), true },
-        { "VmStk", offsetof(struct proc_status, vm_stk_kb), true },
-        { "VmExe", offsetof(struct proc_status, vm_exe_kb), true },
-        { "VmLib", offsetof(struct proc_status, vm_lib_kb), true },
-        { "VmPTE", offsetof(struct proc_status, vm_pte_kb), true },
-        { "VmSwap", offsetof(struct proc_status, vm_swap_kb), true },
+        { "Tgid", offsetof(struct proc_status_mem, tgid), false },
+        { "Pid", offsetof(struct proc_status_mem, pid), false },
+        { "PPid", offsetof(struct proc_status_mem, ppid), false },
+        { "TracerPid", offsetof(struct proc_status_mem, tracer_pid), false },
+        { "Threads", offsetof(struct proc_status_mem, threads), false },
+        { "VmPeak", offsetof(struct proc_status_mem, vm_peak_kb), true },
+        { "VmSize", offsetof(struct proc_status_mem, vm_size_kb), true },
+        { "VmLck", offsetof(struct proc_status_mem, vm_lck_kb), true },
+        { "VmPin", offsetof(struct proc_status_mem, vm_pin_kb), true },
+        { "VmHWM", offsetof(struct proc_status_mem, vm_hwm_kb), true },
+        { "VmRSS", offsetof(struct proc_status_mem, vm_rss_kb), true },
+        { "RssAnon", offsetof(struct proc_status_mem, rss_anon_kb), true },
+        { "RssFile", offsetof(struct proc_status_mem, rss_file_kb), true },
+        { "RssShmem", offsetof(struct proc_status_mem, rss_shmem_kb), true },
+        { "VmData", offsetof(struct proc_status_mem, vm_data_kb), true },
+        { "VmStk", offsetof(struct proc_status_mem, vm_stk_kb), true },
+        { "VmExe", offsetof(struct proc_status_mem, vm_exe_kb), true },
+        { "VmLib", offsetof(struct proc_status_mem, vm_lib_kb), true },
+        { "VmPTE", offsetof(struct proc_status_mem, vm_pte_kb), true },
+        { "VmSwap", offsetof(struct proc_status_mem, vm_swap_kb), true },
 };
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -66,7 +66,7 @@ static bool parse_value(const char *p, const char *end, bool kb, int64_t *out)
         return true;
 }
 
-static bool parse_line(const char *line, size_t len, struct proc_status *out)
+static bool parse_line(const char *line, size_t len, struct proc_status_mem *out)
 {
         const char *colon = memchr(line, ':', len);
         if (!colon)
@@ -102,7 +102,7 @@ static bool parse_line(const char *line, size_t len, struct proc_status *out)
         return false;
 }
 
-int proc_status_parse(const char *text, size_t len, struct proc_status *out)
+int proc_status_mem_parse(const char *text, size_t len, struct proc_status_mem *out)
 {
         const char *p = text, *end = text + len;
         size_t known = 0;

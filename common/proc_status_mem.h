@@ -1,21 +1,22 @@
 /*
- * Parser for the text of /proc/PID/status (see proc(5)): the memory figures
- * top and ps show (VmRSS, VmData, ...) and the few identity fields around
- * them.  Analyze parses it from the MEMSNAP status note, capture may parse
- * it from the live process, unit tests from fixtures: the parser takes a
- * buffer and touches nothing else.
+ * Parser for the memory figures of /proc/PID/status (see proc(5)): what top
+ * and ps show (VmRSS, VmData, ...) and the few identity fields around them.
+ * Analyze parses them from the MEMSNAP status note, unit tests from
+ * fixtures: the parser takes a buffer and touches nothing else.  (Capture's
+ * capture/proc_read.h parses the same file for what a capture needs:
+ * credentials, tracer, signal masks.)
  */
-#ifndef MEMSNAP_PROC_STATUS_H
-#define MEMSNAP_PROC_STATUS_H
+#ifndef MEMSNAP_PROC_STATUS_MEM_H
+#define MEMSNAP_PROC_STATUS_MEM_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* fs/proc/array.c prints the task's comm, at most TASK_COMM_LEN (16) bytes, escaped. */
-#define PROC_STATUS_NAME_MAX 64
+#define PROC_STATUS_MEM_NAME_MAX 64
 
-struct proc_status {
-        char name[PROC_STATUS_NAME_MAX]; /* "Name:" as printed (escapes kept), "" when absent */
+struct proc_status_mem {
+        char name[PROC_STATUS_MEM_NAME_MAX]; /* "Name:" as printed (escapes kept), "" when absent */
         char state;                      /* 'R', 'S', ... or 0 */
         int64_t tgid, pid, ppid, tracer_pid, threads; /* -1 when absent */
 
@@ -31,6 +32,6 @@ struct proc_status {
  * -1).  Returns 0, or -EINVAL when not one known line was found: the text
  * is not /proc/PID/status.
  */
-int proc_status_parse(const char *text, size_t len, struct proc_status *out);
+int proc_status_mem_parse(const char *text, size_t len, struct proc_status_mem *out);
 
 #endif

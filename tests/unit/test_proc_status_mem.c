@@ -1,4 +1,4 @@
-/* Unit tests for common/proc_status.c with status text from a real system. */
+/* Unit tests for common/proc_status_mem.c with status text from a real system. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "common/proc_status.h"
+#include "common/proc_status_mem.h"
 
 /* /proc/PID/status of churn on Linux 6.18, verbatim (Groups and below trimmed). */
 static const char status_fixture[] =
@@ -54,9 +54,9 @@ static const char status_fixture[] =
 static void test_real(void **state)
 {
         (void)state;
-        struct proc_status s;
+        struct proc_status_mem s;
 
-        assert_int_equal(proc_status_parse(status_fixture, strlen(status_fixture), &s), 0);
+        assert_int_equal(proc_status_mem_parse(status_fixture, strlen(status_fixture), &s), 0);
         assert_string_equal(s.name, "churn");
         assert_int_equal(s.state, 'S');
         assert_int_equal(s.tgid, 7851);
@@ -85,11 +85,11 @@ static void test_real(void **state)
 static void test_partial(void **state)
 {
         (void)state;
-        struct proc_status s;
+        struct proc_status_mem s;
         static const char text[] = "Name:\tkworker/0:1 my name\nState:\tI (idle)\nPid:\t12\nVmRSS:\t12 MB\n"
                                    "VmData:\t-5 kB\nVmStk:\t 9999999999999999999999 kB\nVmExe:\t8 kB trailing\n";
 
-        assert_int_equal(proc_status_parse(text, strlen(text), &s), 0);
+        assert_int_equal(proc_status_mem_parse(text, strlen(text), &s), 0);
         assert_string_equal(s.name, "kworker/0:1 my name");
         assert_int_equal(s.state, 'I');
         assert_int_equal(s.pid, 12);
@@ -104,22 +104,22 @@ static void test_partial(void **state)
 static void test_not_status(void **state)
 {
         (void)state;
-        struct proc_status s;
+        struct proc_status_mem s;
         static const char maps[] = "55c0a4a00000-55c0a4a01000 r--p 00000000 fe:01 1315039 /usr/bin/sleep\n";
         static const char nul[] = "VmRSS:\t1\0 kB\n";
 
-        assert_int_equal(proc_status_parse(maps, strlen(maps), &s), -EINVAL);
-        assert_int_equal(proc_status_parse("", 0, &s), -EINVAL);
+        assert_int_equal(proc_status_mem_parse(maps, strlen(maps), &s), -EINVAL);
+        assert_int_equal(proc_status_mem_parse("", 0, &s), -EINVAL);
         /* No newline at the end, a NUL inside: still bounded by len. */
-        assert_int_equal(proc_status_parse("VmRSS:\t  10 kB", 14, &s), 0);
+        assert_int_equal(proc_status_mem_parse("VmRSS:\t  10 kB", 14, &s), 0);
         assert_int_equal(s.vm_rss_kb, 10);
-        assert_int_equal(proc_status_parse(nul, sizeof(nul) - 1, &s), 0);
+        assert_int_equal(proc_status_mem_parse(nul, sizeof(nul) - 1, &s), 0);
         assert_int_equal(s.vm_rss_kb, -1);
         /* A name longer than the buffer is cut, not overrun. */
         char big[200] = "Name:\t";
         memset(big + 6, 'n', 150);
-        assert_int_equal(proc_status_parse(big, strlen(big), &s), 0);
-        assert_int_equal(strlen(s.name), PROC_STATUS_NAME_MAX - 1);
+        assert_int_equal(proc_status_mem_parse(big, strlen(big), &s), 0);
+        assert_int_equal(strlen(s.name), PROC_STATUS_MEM_NAME_MAX - 1);
 }
 
 int main(void)
