@@ -59,7 +59,7 @@ static void row(const char *what, struct times t, size_t chunks, const char *not
 
 int main(int argc, char **argv)
 {
-        struct analysis a = { 0 };
+        struct analysis a = { .out = ATOMIC_FILE_INIT };
         int runs = argc > 3 ? atoi(argv[3]) : 5;
 
         if (argc < 3 || runs < 1) {
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         a.opt.force = true;
         a.opt.quiet = true;
         a.opt.max_frames = 1;
-        if (core_open(&a.core, argv[1], &a.warnings) < 0 || snapshot_read(&a) < 0 || modules_report(&a) < 0 ||
+        if (db_open(&a) < 0 || core_open(&a.core, argv[1], &a.warnings) < 0 || snapshot_read(&a) < 0 || modules_report(&a) < 0 ||
             threads_unwind(&a) < 0 || segments_build(&a) < 0)
                 return 1;
 
