@@ -1,0 +1,225 @@
+/*
+ * Unit tests for analyze/glibc_tcache.c on a fabricated heap (glibc 2.36
+ * layout: uint16_t counts, safe-linked next pointers, a random key): the
+ * tcache found through a thread's TLS below fs_base, or at its arena's
+ * first chunk when no thread points to it; its entries marked free in bin
+ * 'tcache'; a loop, a wrong count and a wrong key named in warnings.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze/glibc.h"
+#include "fake_core.h"
+
+#define BASE 0x55550000ull
+#define LEN 0x1000u
+#define TLS 0x7f0000000000ull       /* a thread's static TLS and TCB page */
+#define FS (TLS + 0x800)
+#define SLOT (FS - 0x48)            /* where `tcache` lives below fs_base */
+#define KEY 0x1122334455667788ull
+#define P GLIBC_PREV_INUSE
+
+/* The heap: the tcache struct (0x290), three 0x20 chunks, a 0x30 chunk, top. */
+#define T (BASE)
+#define X1 (BASE + 0x290)
+#define X2 (BASE + 0x2b0)
+#define X3 (BASE + 0x2d0)
+#define Y (BASE + 0x2f0)
+#define TOP (BASE + 0x320)
+
+struct fixture {
+        struct analysis a;
+        struct heap_ctx h;
+        uint8_t mem[LEN];
+        uint8_t tls[0x1000];
+};
+
+static void put(struct fixture *f, uint64_t addr, uint64_t v) { memcpy(f->mem + (addr - BASE), &v, 8); }
+
+static void put16(struct fixture *f, uint64_t addr, uint16_t v) { memcpy(f->mem + (addr - BASE), &v, 2); }
+
+/* tcache_put: e->next = PROTECT_PTR (&e->next, next), e->key = tcache_key */
+static void entry(struct fixture *f, uint64_t chunk, uint64_t next_mem)
+{
+        uint64_t e = chunk + 16;
+        put(f, e, (e >> 12) ^ next_mem);
+        put(f, e + 8, KEY);
+}
+
+static int setup(void **state)
+{
+        struct fixture *f = calloc(1, sizeof(*f));
+        f->a.core.fd = -1;
+        glibc_layout_for(2, 36, 0, &f->h.layout);
+        put(f, T + 8, 0x290 | P);
+        put(f, X1 + 8, 0x20 | P);
+        put(f, X2 + 8, 0x20 | P);
+        put(f, X3 + 8, 0x20 | P);
+        put(f, Y + 8, 0x30 | P);
+        put(f, TOP + 8, (LEN - 0x320) | P);
+        /* bin 0 (0x20): X1 -> X2 -> X3; bin 1 (0x30): Y */
+        uint64_t t = T + 16;
+        put16(f, t + 0, 3);
+        put16(f, t + 2, 1);
+        put(f, t + (uint64_t)f->h.layout.tc_entries + 0, X1 + 16);
+        put(f, t + (uint64_t)f->h.layout.tc_entries + 8, Y + 16);
+        entry(f, X1, X2 + 16);
+        entry(f, X2, X3 + 16);
+        entry(f, X3, 0);
+        entry(f, Y, 0);
+        uint64_t slot = T + 16;
+        memcpy(f->tls + (SLOT - TLS), &slot, 8);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+        free(f->a.chunks);
+        free(f->a.arenas);
+        free(f->a.tcaches);
+        free(f->a.threads);
+        free(f->h.regions);
+        core_close(&f->a.core);
+        warnings_free(&f->a.warnings);
+        free(f);
+        return 0;
+}
+
+/* Walks the fake heap, then looks for tcaches; with_thread gives one thread whose fs_base is FS. */
+static void classify(struct fixture *f, bool with_thread)
+{
+        struct fake_piece pieces[] = { { BASE, f->mem, LEN }, { TLS, f->tls, sizeof(f->tls) } };
+        assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
+        f->h.a = &f->a;
+        f->h.w = &f->a.warnings;
+        f->h.page_size = 4096;
+        f->h.roots.tcache_key = KEY;
+        gmem_init(&f->h.mem, &f->a.core);
+        f->a.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
+        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
+        f->a.narenas = 1;
+        f->a.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = TOP, .top_size = LEN - 0x320 };
+        f->h.regions = calloc(1, sizeof(*f->h.regions));
+        f->h.regions[0] = (struct heap_region){ .start = BASE, .end = BASE + LEN, .top = TOP, .arena_id = 0,
+                                                .heap_id = NO_ID };
+        f->h.nregions = 1;
+        if (with_thread) {
+                f->a.threads = calloc(1, sizeof(*f->a.threads));
+                f->a.threads[0] = (struct thread){ .tid = 42, .fs_base = FS };
+                f->a.nthreads = 1;
+        }
+        assert_int_equal(glibc_chunks_walk(&f->h, &f->h.regions[0]), 0);
+        assert_int_equal(f->a.nchunks, 6);
+        assert_int_equal(glibc_tcache_classify(&f->h), 0);
+}
+
+static const struct chunk *chunk(const struct fixture *f, uint64_t addr)
+{
+        ssize_t k = glibc_chunk_find(&f->a, addr);
+        assert_true(k >= 0);
+        return &f->a.chunks[k];
+}
+
+static void test_found_through_tls(void **state)
+{
+        struct fixture *f = *state;
+        classify(f, true);
+        assert_int_equal(f->a.warnings.n, 0);
+        assert_int_equal(f->a.ntcaches, 1);
+        assert_int_equal(f->a.tcaches[0].tid, 42);
+        assert_int_equal(f->a.tcaches[0].address, T + 16);
+        assert_string_equal(f->a.tcaches[0].found_by, "tls");
+        assert_int_equal(f->a.tcaches[0].entries, 4);
+        assert_int_equal(f->a.tcaches[0].arena_id, 0);
+        const uint64_t held[] = { X1, X2, X3, Y };
+        for (size_t i = 0; i < 4; i++) {
+                assert_int_equal(chunk(f, held[i])->state, CHUNK_FREE);
+                assert_int_equal(chunk(f, held[i])->bin, BIN_TCACHE);
+        }
+        /* the tcache struct itself is an ordinary used chunk */
+        assert_int_equal(chunk(f, T)->state, CHUNK_USED);
+}
+
+static void test_found_at_heap_start(void **state)
+{
+        struct fixture *f = *state;
+        classify(f, false);
+        assert_int_equal(f->a.ntcaches, 1);
+        assert_int_equal(f->a.tcaches[0].tid, 0);
+        assert_string_equal(f->a.tcaches[0].found_by, "heap_start");
+        assert_int_equal(chunk(f, X3)->bin, BIN_TCACHE);
+}
+
+static void test_loop(void **state)
+{
+        struct fixture *f = *state;
+        entry(f, X3, X1 + 16); /* X1 -> X2 -> X3 -> X1 */
+        classify(f, true);
+        assert_true(fake_warned(&f->a.warnings, X1 + 16, "tcache bin 0 of thread 42"));
+        assert_true(fake_warned(&f->a.warnings, X1 + 16, "loops"));
+        assert_int_equal(chunk(f, X3)->bin, BIN_TCACHE);
+}
+
+static void test_wrong_count_and_key(void **state)
+{
+        struct fixture *f = *state;
+        put16(f, T + 16, 5);    /* the list holds 3 */
+        put(f, X2 + 24, 0xbad); /* a key that is not tcache_key */
+        classify(f, true);
+        assert_true(fake_warned(&f->a.warnings, X1 + 16, "its count says 5 entries, the list has 3"));
+        assert_true(fake_warned(&f->a.warnings, X2 + 16, "has key 0xbad"));
+        assert_int_equal(f->a.tcaches[0].entries, 4);
+}
+
+static void test_wild_entry(void **state)
+{
+        struct fixture *f = *state;
+        entry(f, X2, 0x4141414141410ull); /* X1 -> X2 -> nowhere */
+        classify(f, true);
+        assert_true(fake_warned(&f->a.warnings, 0x4141414141410ull, "is not a chunk of the heap walk"));
+        assert_int_equal(chunk(f, X2)->bin, BIN_TCACHE);
+        assert_int_equal(chunk(f, X3)->state, CHUNK_USED);
+}
+
+static void test_not_a_tcache(void **state)
+{
+        struct fixture *f = *state;
+        put16(f, T + 16 + 2 * 5, 100); /* more than mp_.tcache_count, and an empty list */
+        classify(f, false);
+        /* searching strictly, the first chunk is not taken for a tcache */
+        assert_int_equal(f->a.ntcaches, 0);
+        assert_int_equal(chunk(f, X1)->state, CHUNK_USED);
+}
+
+static void test_thread_slot_read_leniently(void **state)
+{
+        struct fixture *f = *state;
+        put16(f, T + 16 + 2 * 5, 100); /* damaged, but the thread's own TLS slot points at it */
+        classify(f, true);
+        assert_int_equal(f->a.ntcaches, 1);
+        assert_string_equal(f->a.tcaches[0].found_by, "tls");
+        assert_true(fake_warned(&f->a.warnings, T + 16, "tcache bin 5 of thread 42 (0x55550010): its count says 100 entries, the list has 0"));
+        assert_int_equal(chunk(f, X1)->bin, BIN_TCACHE);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_found_through_tls, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_found_at_heap_start, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_wrong_count_and_key, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_wild_entry, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_not_a_tcache, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_thread_slot_read_leniently, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
