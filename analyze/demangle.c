@@ -48,6 +48,7 @@ static bool add_sub(struct dm *d, const struct str *s)
 }
 
 static bool parse_type(struct dm *d, struct str *out);
+static bool builtin(char c, const char **name);
 
 /* <source-name> ::= <positive length number> <identifier> */
 static bool source_name(struct dm *d, struct str *out)
@@ -124,24 +125,33 @@ static bool template_args(struct dm *d, struct str *out)
                 if (!*d->p)
                         return false;
                 if (*d->p == 'L') {
-                        /* <expr-primary> ::= L <type> <value number> E, for integral literals only. */
+                        /* <expr-primary> ::= L <type> <value number> E: integral and enum literals. */
                         d->p++;
-                        char t = *d->p++;
-                        const char *v = d->p;
+                        const char *name;
+                        struct str type = { 0 };
+                        char code = *d->p;
+                        bool is_builtin = builtin(code, &name);
+                        if (is_builtin)
+                                d->p++;
+                        else if (!parse_type(d, &type))
+                                return false;
                         bool neg = *d->p == 'n';
                         if (neg)
                                 d->p++;
                         const char *digits = d->p;
                         while (*d->p >= '0' && *d->p <= '9')
                                 d->p++;
-                        if (*d->p != 'E' || d->p == digits || !strchr("bcahstijlmxy", t))
+                        size_t ndigits = (size_t)(d->p - digits);
+                        if (*d->p != 'E' || ndigits == 0 || (is_builtin && !strchr("bcahstijlmxy", code)))
                                 return false;
-                        if (t == 'b')
-                                puts_(&arg, *digits == '0' ? "false" : "true");
-                        else if (!put(&arg, v, (size_t)(d->p - v)))
+                        bool ok = true;
+                        if (is_builtin && code == 'b')
+                                ok = puts_(&arg, *digits == '0' ? "false" : "true");
+                        else
+                                ok = (is_builtin || (puts_(&arg, "(") && put(&arg, type.b, type.n) && puts_(&arg, ")"))) &&
+                                     (!neg || puts_(&arg, "-")) && put(&arg, digits, ndigits);
+                        if (!ok)
                                 return false;
-                        if (neg)
-                                arg.b[0] = '-';
                         d->p++;
                 } else if (!parse_type(d, &arg)) {
                         return false;

@@ -10,7 +10,7 @@
  *                 characters of valid UTF-8, no control characters but
  *                 whitespace, mostly printable ASCII, and a first word that
  *                 is not an address the core maps (list nodes whose next
- *                 pointer happens to spell "`2UUUU" are not text)
+ *                 pointer happens to spell "`BUUUU" are not text)
  *
  * Names are interned into analysis.types; a block's hint is its type_id.
  */
