@@ -17,7 +17,12 @@
  *   freed             blocks freed at the end (tcache, fastbins, unsorted)
  * and prints one line per block, with the thread that allocated it:
  *   block KIND ADDR SIZE TID
- * then "ready", and serves commands on stdin (see sample_io.h).
+ * Some of the static ones have a known type, printed as
+ *   type NAME ADDR
+ * where NAME is "string" for text, or sample::Widget for objects whose
+ * first word points into a vtable laid out as a C++ compiler would (under
+ * its mangled symbol _ZTVN6sample6WidgetE).
+ * Then "ready", and it serves commands on stdin (see sample_io.h).
  *
  * Nothing else holds these addresses: lines are printed by say(), which
  * does not allocate; the functions that allocate return before the thread
@@ -49,6 +54,8 @@
 #define INTERIOR_OFFSET 64
 #define MMAPPED_SIZE (512u << 10) /* above glibc's default M_MMAP_THRESHOLD of 128 KiB */
 #define SCRUB_BYTES (64u << 10)
+#define N_TEXT 20
+#define N_WIDGETS 20
 
 struct node {
         struct node *next;
@@ -73,10 +80,20 @@ struct worker {
  * The only globals that hold heap pointers, by design.  volatile: they are
  * written and never read, and the compiler would drop the stores.
  */
-static void *volatile statics[N_STATIC + N_STATIC_MMAPPED];
+static void *volatile statics[N_STATIC + N_STATIC_MMAPPED + N_TEXT + N_WIDGETS];
 static struct tree *volatile tree_root;
 static char *volatile interior[N_POSSIBLE];
 static __thread void *volatile tls_held[N_TLS];
+
+/*
+ * What g++ emits for `namespace sample { struct Widget { virtual void draw(); virtual ~Widget(); }; }`:
+ * offset-to-top, the typeinfo pointer, then the virtual functions; objects
+ * point at the first function slot, 16 bytes in (Itanium C++ ABI 2.5).
+ */
+static void widget_draw(void) {}
+__attribute__((used)) const void *const widget_vtable[4] __asm__("_ZTVN6sample6WidgetE") = {
+        0, 0, (const void *)widget_draw, (const void *)widget_draw,
+};
 
 static void tell(const char *kind, const void *p, size_t size, int tid)
 {
@@ -134,6 +151,26 @@ static __attribute__((noinline)) void build_statics(struct worker *w)
         for (unsigned i = 0; i < N_STATIC_MMAPPED; i++) {
                 statics[N_STATIC + i] = fill(MMAPPED_SIZE, i);
                 tell("reachable_static", statics[N_STATIC + i], MMAPPED_SIZE, w->tid);
+        }
+}
+
+static __attribute__((noinline)) void build_typed(struct worker *w)
+{
+        void *volatile *slot = &statics[N_STATIC + N_STATIC_MMAPPED];
+        for (unsigned i = 0; i < N_TEXT; i++) {
+                char *t = malloc(40 + 8 * (i % 4));
+                snprintf(t, 40, "label %u of the reach sample", i);
+                slot[i] = t;
+                tell("reachable_static", t, 40 + 8 * (i % 4), w->tid);
+                say("type string %p", (void *)t);
+        }
+        slot += N_TEXT;
+        for (unsigned i = 0; i < N_WIDGETS; i++) {
+                const void **obj = calloc(1, 48);
+                obj[0] = &widget_vtable[2];
+                slot[i] = obj;
+                tell("reachable_static", obj, 48, w->tid);
+                say("type sample::Widget %p", (void *)obj);
         }
 }
 
@@ -293,6 +330,7 @@ int main(int argc, char **argv)
         build_stack(mainw, held);
         build_tls(mainw);
         build_statics(mainw);
+        build_typed(mainw);
         build_tree(mainw);
         build_possible(mainw);
         build_leaks(mainw);
