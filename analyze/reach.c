@@ -57,9 +57,9 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
                 const uint8_t *bytes;
                 if ((r = scan_block(s, u, &bytes)) < 0)
                         return r;
-                struct chunk *c = &a->chunks[ix->chunk[u]];
+                struct chunk *c = &a->chunks[ix->area[u].chunk];
                 if (bytes) {
-                        uint64_t len = ix->end[u] - ix->mem[u];
+                        uint64_t len = ix->area[u].end - ix->area[u].mem;
                         c->hash = chunk_hash(bytes, (size_t)len);
                         int32_t t = type_hint(&th, bytes, len);
                         if (t < NO_ID)
@@ -96,7 +96,7 @@ int reach_compute(struct analysis *a)
         for (size_t i = 0; i < roots.n; i++)
                 if ((r = scan_root(&s, &roots.v[i])) < 0)
                         return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
-        if ((r = scan_blocks(a, &s, &ix)) < 0)
+        if ((r = scan_blocks(a, &s, &ix)) < 0 || (r = scan_flush(&s)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         report_unknown(a, &s);
 
@@ -118,7 +118,7 @@ int reach_compute(struct analysis *a)
         if (!indexed)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': leak verdicts: %m", a->opt.core_path);
         for (size_t u = 0; u < ix.n; u++)
-                indexed[ix.chunk[u]] = 1;
+                indexed[ix.area[u].chunk] = 1;
         for (size_t i = 0; i < a->nchunks; i++)
                 if (!indexed[i])
                         a->chunks[i].leak = LEAK_NONE;

@@ -44,14 +44,18 @@ struct reach_span {
         uint32_t nslots;      /* slots + 1 sentinel are stored */
 };
 
+/* A used chunk's user area, with what a hit needs beside it so a lookup misses the cache once. */
+struct reach_area {
+        uint64_t mem, end;
+        uint32_t chunk;       /* index into analysis.chunks */
+        bool before_free;     /* the next chunk is free or top, and its header is our last 8 bytes */
+};
+
 /* The used chunks' user areas [mem, mem + usable), sorted, for pointer lookup. */
 struct reach_index {
         uint64_t lo, hi;      /* every user area lies in [lo, hi) */
         size_t n;             /* used chunks */
-        uint64_t *mem;        /* n user-area starts, ascending */
-        uint64_t *end;        /* n user-area ends */
-        uint32_t *chunk;      /* n indexes into analysis.chunks */
-        uint8_t *before_free; /* n flags: the next chunk is free or top, its header in our last 8 bytes */
+        struct reach_area *area; /* n, ascending */
         struct reach_span *spans;
         size_t nspans;
         uint32_t *slots;
@@ -68,10 +72,29 @@ struct reach_index {
 int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t n, struct warnings *w);
 void reach_index_free(struct reach_index *ix);
 
-/* Slow path of reach_index_find: which used chunk holds addr, or -1. */
-long reach_index_lookup(const struct reach_index *ix, uint64_t addr);
+/*
+ * Memory for the big arrays that are read at random (the index, the
+ * verdict's graph): 2 MiB-aligned and marked for transparent huge pages,
+ * because a TLB miss per lookup costs more than the lookup, under a
+ * hypervisor most of all.  Free with free().
+ */
+void *reach_alloc_hot(size_t n, size_t size);
 
-/* The used chunk (index into ix->mem) whose user area holds addr, or -1. */
+/*
+ * A lookup in two steps, so a caller can prefetch between them: the slot
+ * covering addr (NULL when no span does), then the chunk from that slot.
+ */
+const uint32_t *reach_index_slot(const struct reach_index *ix, uint64_t addr);
+long reach_index_resolve(const struct reach_index *ix, const uint32_t *slot, uint64_t addr);
+
+/* Slow path of reach_index_find: which used chunk holds addr, or -1. */
+static inline long reach_index_lookup(const struct reach_index *ix, uint64_t addr)
+{
+        const uint32_t *slot = reach_index_slot(ix, addr);
+        return slot ? reach_index_resolve(ix, slot, addr) : -1;
+}
+
+/* The used chunk (index into ix->area) whose user area holds addr, or -1. */
 static inline long reach_index_find(const struct reach_index *ix, uint64_t addr)
 {
         /* Most words are small numbers, text or pointers elsewhere: one compare rejects them. */
@@ -120,6 +143,18 @@ uint64_t reach_tls_below(const struct analysis *a);
 
 /* ---- reach_scan.c ------------------------------------------------------- */
 
+/* A word that may point into a block, waiting in a batch for its lookup. */
+struct scan_pending {
+        uint64_t word;
+        uint64_t from_address;
+        uint32_t from_offset;
+        uint32_t proto;       /* index into scan.protos */
+        const uint32_t *slot; /* filled in by the batch's first pass */
+};
+
+/* Words looked up together: their cache misses overlap instead of queueing. */
+#define SCAN_BATCH 256
+
 /* Bytes that could not be scanned because the core does not hold them. */
 struct scan_unknown {
         uint64_t bytes[SEG_KIND_COUNT]; /* root bytes, by kind of segment */
@@ -132,9 +167,14 @@ struct scan {
         const struct core *core;
         const struct reach_index *ix;
         const struct segment *segments;
+        const struct core_segment *cur; /* where the last block was: blocks come in address order */
         struct ref *refs;
         size_t nrefs, cap;
         size_t max_refs;       /* REFS_MAX, lowered by tests */
+        struct scan_pending pending[SCAN_BATCH];
+        size_t npending;
+        struct ref protos[SCAN_BATCH]; /* what the pending words' refs are from */
+        size_t nprotos;
         bool refs_capped;      /* max_refs was reached: later edges were dropped */
         struct scan_unknown unknown;
 };
@@ -154,6 +194,9 @@ int scan_root(struct scan *s, const struct root_range *r);
  * core holds all of them (for hashing and type hints), else NULL.
  */
 int scan_block(struct scan *s, size_t u, const uint8_t **bytes);
+
+/* Looks up the words still pending; call before reading s->refs.  Returns 0 or -ENOMEM. */
+int scan_flush(struct scan *s);
 
 void scan_free(struct scan *s);
 

@@ -19,19 +19,33 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "common/cleanup.h"
 #include "reach.h"
 
 #define SLOT_SHIFT_MIN 5   /* slots narrower than the smallest chunk buy nothing */
 #define SLOT_SHIFT_MAX 40
+#define HUGE_PAGE (2u << 20) /* x86-64 PMD-sized transparent huge page */
+
+void *reach_alloc_hot(size_t n, size_t size)
+{
+        if (n && size > SIZE_MAX / n)
+                return NULL;
+        size_t bytes = n && size ? n * size : 1;
+        if (bytes < HUGE_PAGE)
+                return malloc(bytes);
+        void *p;
+        size_t rounded = ALIGN_UP(bytes, (size_t)HUGE_PAGE);
+        if (rounded < bytes || posix_memalign(&p, HUGE_PAGE, rounded) != 0)
+                return NULL;
+        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without THP it is only slower */
+        return p;
+}
 
 void reach_index_free(struct reach_index *ix)
 {
-        free(ix->mem);
-        free(ix->end);
-        free(ix->chunk);
-        free(ix->before_free);
+        free(ix->area);
         free(ix->spans);
         free(ix->slots);
         *ix = (struct reach_index){ 0 };
@@ -56,29 +70,29 @@ static int build_spans(struct reach_index *ix)
         /* First pass: how many spans and slots. */
         for (size_t i = 0; i < ix->n;) {
                 size_t j = i + 1;
-                uint64_t hi = ix->end[i];
-                while (j < ix->n && ix->mem[j] - hi <= REACH_SPAN_GAP)
-                        hi = ix->end[j++];
-                unsigned shift = span_shift(hi - ix->mem[i], j - i);
-                nslots += ((hi - ix->mem[i] - 1) >> shift) + 2;
+                uint64_t hi = ix->area[i].end;
+                while (j < ix->n && ix->area[j].mem - hi <= REACH_SPAN_GAP)
+                        hi = ix->area[j++].end;
+                unsigned shift = span_shift(hi - ix->area[i].mem, j - i);
+                nslots += ((hi - ix->area[i].mem - 1) >> shift) + 2;
                 nspans++;
                 i = j;
         }
         if (nslots > UINT32_MAX)
                 return -ENOMEM;
         ix->spans = calloc(nspans ? nspans : 1, sizeof(*ix->spans));
-        ix->slots = malloc((nslots ? nslots : 1) * sizeof(*ix->slots));
+        ix->slots = reach_alloc_hot(nslots, sizeof(*ix->slots));
         if (!ix->spans || !ix->slots)
                 return -ENOMEM;
 
         size_t at = 0;
         for (size_t i = 0; i < ix->n;) {
                 size_t j = i + 1;
-                uint64_t hi = ix->end[i];
-                while (j < ix->n && ix->mem[j] - hi <= REACH_SPAN_GAP)
-                        hi = ix->end[j++];
+                uint64_t hi = ix->area[i].end;
+                while (j < ix->n && ix->area[j].mem - hi <= REACH_SPAN_GAP)
+                        hi = ix->area[j++].end;
                 struct reach_span *sp = &ix->spans[ix->nspans++];
-                sp->lo = ix->mem[i];
+                sp->lo = ix->area[i].mem;
                 sp->hi = hi;
                 sp->shift = span_shift(hi - sp->lo, j - i);
                 sp->nslots = (uint32_t)(((hi - sp->lo - 1) >> sp->shift) + 1);
@@ -88,7 +102,7 @@ static int build_spans(struct reach_index *ix)
                 size_t c = i;
                 for (uint32_t k = 0; k <= sp->nslots; k++) {
                         uint64_t start = sp->lo + ((uint64_t)k << sp->shift);
-                        while (c < j && ix->end[c] <= start)
+                        while (c < j && ix->area[c].end <= start)
                                 c++;
                         ix->slots[at++] = (uint32_t)c;
                 }
@@ -109,11 +123,8 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
         for (size_t i = 0; i < n; i++)
                 used += chunks[i].state == CHUNK_USED;
 
-        ix->mem = malloc((used ? used : 1) * sizeof(*ix->mem));
-        ix->end = malloc((used ? used : 1) * sizeof(*ix->end));
-        ix->chunk = malloc((used ? used : 1) * sizeof(*ix->chunk));
-        ix->before_free = malloc(used ? used : 1);
-        if (!ix->mem || !ix->end || !ix->chunk || !ix->before_free) {
+        ix->area = reach_alloc_hot(used, sizeof(*ix->area));
+        if (!ix->area) {
                 reach_index_free(ix);
                 return -ENOMEM;
         }
@@ -125,16 +136,16 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 uint64_t usable = chunk_usable_bytes(c);
                 uint64_t mem = c->address + CHUNK_HDR, end = mem + usable;
                 /* A crafted or torn heap: areas must be ordered, disjoint and not wrap. */
-                if (usable == 0 || end < mem || (ix->n && mem < ix->end[ix->n - 1])) {
+                if (usable == 0 || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
                                 first_skipped = c->address;
                         continue;
                 }
-                ix->mem[ix->n] = mem;
-                ix->end[ix->n] = end;
-                ix->chunk[ix->n] = (uint32_t)i;
-                ix->before_free[ix->n] = !c->mmapped && i + 1 < n && chunks[i + 1].state != CHUNK_USED &&
-                                         chunks[i + 1].address == c->address + c->size;
+                ix->area[ix->n] = (struct reach_area){
+                        .mem = mem, .end = end, .chunk = (uint32_t)i,
+                        .before_free = !c->mmapped && i + 1 < n && chunks[i + 1].state != CHUNK_USED &&
+                                       chunks[i + 1].address == c->address + c->size,
+                };
                 ix->n++;
         }
         if (skipped)
@@ -143,8 +154,8 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                          skipped, (unsigned long long)first_skipped);
 
         if (ix->n) {
-                ix->lo = ix->mem[0];
-                ix->hi = ix->end[ix->n - 1];
+                ix->lo = ix->area[0].mem;
+                ix->hi = ix->area[ix->n - 1].end;
         }
         int r = build_spans(ix);
         if (r < 0)
@@ -152,7 +163,7 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
         return r;
 }
 
-long reach_index_lookup(const struct reach_index *ix, uint64_t addr)
+const uint32_t *reach_index_slot(const struct reach_index *ix, uint64_t addr)
 {
         size_t l = 0, h = ix->nspans;
 
@@ -164,14 +175,16 @@ long reach_index_lookup(const struct reach_index *ix, uint64_t addr)
                         h = m;
         }
         if (l == 0)
-                return -1;
+                return NULL;
         const struct reach_span *sp = &ix->spans[l - 1];
         if (addr >= sp->hi)
-                return -1;
+                return NULL;
+        return &ix->slots[sp->first_slot + ((addr - sp->lo) >> sp->shift)];
+}
 
-        uint64_t k = (addr - sp->lo) >> sp->shift;
-        size_t lo = ix->slots[sp->first_slot + k];
-        size_t hi = ix->slots[sp->first_slot + k + 1];
+long reach_index_resolve(const struct reach_index *ix, const uint32_t *slot, uint64_t addr)
+{
+        size_t lo = slot[0], hi = slot[1];
         if (hi >= ix->n)
                 hi = ix->n - 1;
         if (lo > hi)
@@ -179,14 +192,15 @@ long reach_index_lookup(const struct reach_index *ix, uint64_t addr)
         /* The last chunk in [lo, hi] starting at or below addr. */
         while (lo < hi) {
                 size_t m = lo + (hi - lo + 1) / 2;
-                if (ix->mem[m] <= addr)
+                if (ix->area[m].mem <= addr)
                         lo = m;
                 else
                         hi = m - 1;
         }
-        if (ix->mem[lo] > addr || addr >= ix->end[lo])
+        const struct reach_area *ar = &ix->area[lo];
+        if (ar->mem > addr || addr >= ar->end)
                 return -1;
-        if (addr == ix->end[lo] - 8 && ix->before_free[lo])
+        if (addr == ar->end - 8 && ar->before_free)
                 return -1; /* the free next chunk's header: see the top of this file */
         return (long)lo;
 }

@@ -48,35 +48,86 @@ static uint32_t offset32(uint64_t v)
         return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
+/* Appends the ref for a word that hit used chunk u. */
+static int add_ref(struct scan *s, const struct scan_pending *pw, long u)
+{
+        if (s->nrefs == s->cap) {
+                int r = grow(s);
+                if (r <= 0)
+                        return r;
+        }
+        const struct reach_area *ar = &s->ix->area[u];
+        const struct ref *proto = &s->protos[pw->proto];
+        struct ref *x = &s->refs[s->nrefs++];
+        *x = *proto;
+        x->from_address = proto->root_kind == ROOT_REGISTER ? 0 : pw->from_address;
+        x->from_offset = pw->from_offset;
+        x->to_chunk = (int32_t)ar->chunk;
+        x->to_offset = offset32(pw->word - ar->mem);
+        return 0;
+}
+
 /*
- * Scans len bytes at p, which hold the target's memory at addr.  Each hit
- * becomes a ref like proto, with from_offset counted from base.
+ * Three passes over the batch: find each word's slot and prefetch it, read
+ * the slot and prefetch the first candidate chunk, then finish the lookups.
+ * Each pass's misses are in flight together, where one lookup at a time
+ * would wait for two or three misses in a row.  Refs come out in the order
+ * the words were found.
+ */
+int scan_flush(struct scan *s)
+{
+        const struct reach_index *ix = s->ix;
+        int r = 0;
+
+        for (size_t i = 0; i < s->npending; i++) {
+                s->pending[i].slot = reach_index_slot(ix, s->pending[i].word);
+                if (s->pending[i].slot)
+                        __builtin_prefetch(s->pending[i].slot);
+        }
+        for (size_t i = 0; i < s->npending; i++)
+                if (s->pending[i].slot && s->pending[i].slot[0] < ix->n)
+                        __builtin_prefetch(&ix->area[s->pending[i].slot[0]]);
+        for (size_t i = 0; i < s->npending && r == 0; i++) {
+                const struct scan_pending *pw = &s->pending[i];
+                long u = pw->slot ? reach_index_resolve(ix, pw->slot, pw->word) : -1;
+                if (u >= 0)
+                        r = add_ref(s, pw, u);
+        }
+        s->npending = 0;
+        s->nprotos = 0;
+        return r;
+}
+
+/*
+ * Scans len bytes at p, which hold the target's memory at addr.  Each word
+ * that may be a heap pointer waits in the batch; its ref will be like
+ * proto, with from_offset counted from base.
  */
 static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t len, uint64_t base,
                       const struct ref *proto)
 {
-        const struct reach_index *ix = s->ix;
-        const uint64_t lo = ix->lo, width = ix->hi - ix->lo;
+        const uint64_t lo = s->ix->lo, width = s->ix->hi - s->ix->lo;
+        bool have_proto = false;
 
         for (uint64_t off = 0; off + 8 <= len; off += 8) {
                 uint64_t w;
                 memcpy(&w, p + off, sizeof(w));
                 if (__builtin_expect(w - lo >= width, 1))
                         continue;
-                long u = reach_index_lookup(ix, w);
-                if (u < 0)
-                        continue;
-                if (s->nrefs == s->cap) {
-                        int r = grow(s);
-                        if (r <= 0)
+                if (s->npending == SCAN_BATCH) {
+                        int r = scan_flush(s);
+                        if (r < 0)
                                 return r;
+                        have_proto = false;
                 }
-                struct ref *x = &s->refs[s->nrefs++];
-                *x = *proto;
-                x->from_address = addr + off;
-                x->from_offset = offset32(addr + off - base);
-                x->to_chunk = (int32_t)ix->chunk[u];
-                x->to_offset = offset32(w - ix->mem[u]);
+                if (!have_proto) {
+                        s->protos[s->nprotos++] = *proto;
+                        have_proto = true;
+                }
+                s->pending[s->npending++] = (struct scan_pending){
+                        .word = w, .from_address = addr + off, .from_offset = offset32(addr + off - base),
+                        .proto = (uint32_t)(s->nprotos - 1),
+                };
         }
         return 0;
 }
@@ -126,13 +177,10 @@ int scan_registers(struct scan *s, const struct thread *threads, size_t n)
                         continue;
                 const struct ref proto = { .from_chunk = NO_ID, .root_kind = ROOT_REGISTER, .tid = threads[t].tid };
                 const struct user_regs_struct *regs = &threads[t].core->regs;
-                size_t first = s->nrefs;
+                /* from_offset is the register's offset in user_regs_struct (NT_PRSTATUS pr_reg); no address. */
                 int r = scan_words(s, (const uint8_t *)regs, 0, sizeof(*regs), 0, &proto);
                 if (r < 0)
                         return r;
-                /* from_offset is the register's offset in user_regs_struct (NT_PRSTATUS pr_reg); it has no address. */
-                for (size_t k = first; k < s->nrefs; k++)
-                        s->refs[k].from_address = 0;
         }
         return 0;
 }
@@ -156,10 +204,15 @@ int scan_root(struct scan *s, const struct root_range *rr)
 
 int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
 {
-        uint64_t mem = s->ix->mem[u], len = s->ix->end[u] - mem;
-        const struct ref proto = { .from_chunk = (int32_t)s->ix->chunk[u], .root_kind = ROOT_NONE };
+        uint64_t mem = s->ix->area[u].mem, len = s->ix->area[u].end - mem;
+        const struct ref proto = { .from_chunk = (int32_t)s->ix->area[u].chunk, .root_kind = ROOT_NONE };
 
-        const uint8_t *p = len <= SIZE_MAX ? core_ptr(s->core, mem, (size_t)len) : NULL;
+        const struct core_segment *cs = s->cur;
+        if (!cs || mem < cs->vaddr || mem - cs->vaddr >= cs->memsz)
+                cs = s->cur = core_segment_at(s->core, mem);
+        const uint8_t *p = NULL;
+        if (cs && mem - cs->vaddr <= cs->filesz && len <= cs->filesz - (mem - cs->vaddr))
+                p = s->core->data + cs->offset + (mem - cs->vaddr);
         *bytes = p;
         if (p)
                 return scan_words(s, p, mem, len, mem, &proto);

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/cleanup.h"
 #include "reach.h"
@@ -30,16 +31,17 @@ enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
 
 struct graph {
         size_t n;              /* chunks */
-        size_t *first;         /* n + 1: refs out of chunk c are edges[first[c] .. first[c + 1]) */
-        uint32_t *to;          /* target chunk of each block ref */
-        uint8_t *start;        /* 1 when that ref is a start pointer */
+        uint32_t *first;       /* n + 1: refs out of chunk c are edge[first[c] .. first[c + 1]) */
+        uint32_t *edge;        /* target chunk of each block ref, START_BIT when a start pointer */
 };
+
+#define START_BIT (1u << 31)
+#define TARGET(e) ((e) & ~START_BIT)
 
 static void graph_free(struct graph *g)
 {
         free(g->first);
-        free(g->to);
-        free(g->start);
+        free(g->edge);
 }
 
 static bool valid_target(const struct chunk *chunks, size_t n, int32_t c)
@@ -47,37 +49,58 @@ static bool valid_target(const struct chunk *chunks, size_t n, int32_t c)
         return c >= 0 && (size_t)c < n && chunks[c].state == CHUNK_USED;
 }
 
-/* Block-to-block refs as adjacency lists (compressed rows), whatever their order. */
+static bool is_edge(const struct chunk *chunks, size_t n, const struct ref *r)
+{
+        return r->from_chunk >= 0 && (size_t)r->from_chunk < n && valid_target(chunks, n, r->to_chunk);
+}
+
+/*
+ * Block-to-block refs as adjacency lists (compressed rows).  The scan
+ * leaves them grouped by source in ascending order, and then one
+ * sequential pass fills the rows; any other order is sorted by counting.
+ */
 static int graph_build(struct graph *g, const struct chunk *chunks, size_t n, const struct ref *refs, size_t nrefs)
 {
+        size_t edges = 0;
+        bool sorted = true;
+        int32_t last = -1;
+
+        if (n >= START_BIT || nrefs >= UINT32_MAX)
+                return -ENOMEM; /* ids and counts must fit the 31 and 32 bits used here */
         g->n = n;
-        g->first = calloc(n + 1, sizeof(*g->first));
+        g->first = reach_alloc_hot(n + 1, sizeof(*g->first));
         if (!g->first)
                 return -ENOMEM;
-        size_t edges = 0;
+        memset(g->first, 0, (n + 1) * sizeof(*g->first));
         for (size_t k = 0; k < nrefs; k++) {
                 const struct ref *r = &refs[k];
-                if (r->from_chunk >= 0 && (size_t)r->from_chunk < n && valid_target(chunks, n, r->to_chunk)) {
-                        g->first[r->from_chunk + 1]++;
-                        edges++;
-                }
+                if (!is_edge(chunks, n, r))
+                        continue;
+                g->first[r->from_chunk + 1]++;
+                edges++;
+                sorted = sorted && r->from_chunk >= last;
+                last = r->from_chunk;
         }
         for (size_t c = 0; c < n; c++)
                 g->first[c + 1] += g->first[c];
-        g->to = malloc((edges ? edges : 1) * sizeof(*g->to));
-        g->start = malloc(edges ? edges : 1);
-        _cleanup_free_ size_t *fill = malloc((n ? n : 1) * sizeof(*fill));
-        if (!g->to || !g->start || !fill)
+        g->edge = reach_alloc_hot(edges, sizeof(*g->edge));
+        if (!g->edge)
                 return -ENOMEM;
-        for (size_t c = 0; c < n; c++)
-                fill[c] = g->first[c];
+
+        _cleanup_free_ uint32_t *fill = NULL;
+        if (!sorted) {
+                fill = malloc((n ? n : 1) * sizeof(*fill));
+                if (!fill)
+                        return -ENOMEM;
+                memcpy(fill, g->first, n * sizeof(*fill));
+        }
+        size_t e = 0;
         for (size_t k = 0; k < nrefs; k++) {
                 const struct ref *r = &refs[k];
-                if (r->from_chunk >= 0 && (size_t)r->from_chunk < n && valid_target(chunks, n, r->to_chunk)) {
-                        size_t e = fill[r->from_chunk]++;
-                        g->to[e] = (uint32_t)r->to_chunk;
-                        g->start[e] = r->to_offset == 0;
-                }
+                if (!is_edge(chunks, n, r))
+                        continue;
+                uint32_t v = (uint32_t)r->to_chunk | (r->to_offset == 0 ? START_BIT : 0);
+                g->edge[sorted ? e++ : fill[r->from_chunk]++] = v;
         }
         return 0;
 }
@@ -112,8 +135,8 @@ int reach_verdict(struct chunk *chunks, size_t nchunks, const struct ref *refs, 
         while (s.n) {
                 uint32_t c = s.v[--s.n];
                 for (size_t e = g.first[c]; e < g.first[c + 1]; e++)
-                        if (g.start[e] && state[g.to[e]] != REACHABLE)
-                                mark(state, &s, g.to[e], REACHABLE);
+                        if ((g.edge[e] & START_BIT) && state[TARGET(g.edge[e])] != REACHABLE)
+                                mark(state, &s, TARGET(g.edge[e]), REACHABLE);
         }
 
         /* Possible: whatever else roots and reachable blocks point into, and onwards. */
@@ -124,13 +147,13 @@ int reach_verdict(struct chunk *chunks, size_t nchunks, const struct ref *refs, 
         for (size_t c = 0; c < nchunks; c++)
                 if (state[c] == REACHABLE)
                         for (size_t e = g.first[c]; e < g.first[c + 1]; e++)
-                                if (state[g.to[e]] == UNREACHED)
-                                        mark(state, &s, g.to[e], POSSIBLE);
+                                if (state[TARGET(g.edge[e])] == UNREACHED)
+                                        mark(state, &s, TARGET(g.edge[e]), POSSIBLE);
         while (s.n) {
                 uint32_t c = s.v[--s.n];
                 for (size_t e = g.first[c]; e < g.first[c + 1]; e++)
-                        if (state[g.to[e]] == UNREACHED)
-                                mark(state, &s, g.to[e], POSSIBLE);
+                        if (state[TARGET(g.edge[e])] == UNREACHED)
+                                mark(state, &s, TARGET(g.edge[e]), POSSIBLE);
         }
 
         /*
@@ -145,8 +168,8 @@ int reach_verdict(struct chunk *chunks, size_t nchunks, const struct ref *refs, 
                 while (s.n) {
                         uint32_t c = s.v[--s.n];
                         for (size_t e = g.first[c]; e < g.first[c + 1]; e++)
-                                if (g.to[e] != leader && state[g.to[e]] == UNREACHED)
-                                        mark(state, &s, g.to[e], INDIRECT);
+                                if (TARGET(g.edge[e]) != leader && state[TARGET(g.edge[e])] == UNREACHED)
+                                        mark(state, &s, TARGET(g.edge[e]), INDIRECT);
                 }
         }
 

@@ -119,7 +119,7 @@ static void test_start_and_bounds(void **state)
         assert_int_equal(reach_index_find(&ix, 0x10a8), 2);
         assert_int_equal(reach_index_find(&ix, 0x10b0), -1);      /* top's header: main_arena.top */
         assert_int_equal(reach_index_find(&ix, 0x10c0), -1);      /* inside top */
-        assert_int_equal(ix.chunk[2], 3);
+        assert_int_equal(ix.area[2].chunk, 3);
         reach_index_free(&ix);
         warnings_free(&w);
 }
