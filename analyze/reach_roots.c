@@ -14,8 +14,11 @@
  *
  * Malloc heaps are never roots (a block is scanned only as a block, or a
  * leaked block would keep its own children reachable), and neither is any
- * byte a chunk covers, in case an mmapped chunk shares a mapping with other
- * anonymous memory.  Registers are roots too; reach_scan.c reads them.
+ * byte a chunk covers.  But a mapping the heap walker calls a heap because
+ * it holds mmapped chunks (no arena) is scanned outside them: the kernel
+ * merges adjacent anonymous mappings into one, and the main thread's TLS,
+ * which ld.so mmaps at startup, often ends up in the same one as the first
+ * mmapped chunks.  Registers are roots too; reach_scan.c reads them.
  */
 #include <elf.h>
 #include <errno.h>
@@ -218,12 +221,14 @@ static uint8_t segment_root_kind(const struct segment *s)
         case SEG_ANON:
         case SEG_SHM:
                 return ROOT_ANON;
+        case SEG_HEAP: /* arena heaps are all malloc's; mmapped chunks' mappings may hold more */
+                return s->arena_id == NO_ID ? ROOT_ANON : ROOT_NONE;
         case SEG_FILE:
                 return s->perms[1] == 'w' ? ROOT_ANON : ROOT_NONE;
         case SEG_STACK:
         case SEG_THREAD_STACK:
                 return ROOT_STACK;
-        default: /* text, heap, vdso, vvar, vsyscall, guard */
+        default: /* text, vdso, vvar, vsyscall, guard */
                 return ROOT_NONE;
         }
 }
