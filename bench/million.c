@@ -2,11 +2,10 @@
  * million: the bench target for bench/reach — a heap of about a million
  * small chunks shaped like a pointer-heavy service's: THREADS threads
  * (default 4: the main thread and 3 more, each in its own arena) malloc
- * BLOCKS blocks each (default
- * 250000) of 16 to 512 bytes; each block's first word points to an earlier
- * block of its thread, a tenth are held from a global table, and every
- * third is freed (tcache, fastbins, bins).  Prints "ready" and waits for
- * end of input.
+ * BLOCKS blocks each (default 250000) of 16 to 512 bytes; each block's
+ * first word points to an earlier block of its thread, a tenth are held
+ * from tables the main thread keeps, and every third is freed (tcache,
+ * fastbins, bins).  Prints "ready" and waits for end of input.
  *
  * usage: million [-t THREADS] [-n BLOCKS]
  */
