@@ -50,9 +50,9 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
         _cleanup_(progress_end) struct progress p;
         int r;
 
+        progress_begin(&p, "reach", ix->n, false, a->opt.quiet);
         if ((r = type_hints_init(&th, a)) < 0)
                 return r;
-        progress_begin(&p, "reach", ix->n, false, a->opt.quiet);
         for (size_t u = 0; u < ix->n; u++) {
                 const uint8_t *bytes;
                 if ((r = scan_block(s, u, &bytes)) < 0)
