@@ -132,14 +132,16 @@ static void test_overlap_is_refused(void **state)
                 { .address = 0x1020, .size = 0x40, .state = CHUNK_USED }, /* overlaps the first */
                 { .address = 0x1080, .size = 0x20, .state = CHUNK_USED },
                 { .address = 0x2000, .size = 0x8, .state = CHUNK_USED },  /* smaller than a header */
+                { .address = UINT64_MAX - 8, .size = 0x40, .state = CHUNK_USED }, /* wraps */
         };
         struct warnings w = { 0 };
         struct reach_index ix;
 
-        assert_int_equal(reach_index_build(&ix, c, 4, &w), 0);
+        assert_int_equal(reach_index_build(&ix, c, 5, &w), 0);
         assert_int_equal(ix.n, 2);
         assert_int_equal(w.n, 1);
         assert_int_equal(reach_index_find(&ix, 0x1090), 1);
+        assert_int_equal(reach_index_find(&ix, UINT64_MAX - 4), -1);
         reach_index_free(&ix);
         warnings_free(&w);
 }
