@@ -77,7 +77,7 @@ static void test_matches_brute_force(void **state)
         assert_true(ix.nspans >= 3);
 
         uint64_t s = 1234567;
-        for (int i = 0; i < 30000; i++) {
+        for (int i = 0; i < 10000; i++) {
                 /* Addresses near chunk boundaries, where mistakes live. */
                 const struct chunk *at = &c[rnd(&s) % n];
                 uint64_t addr = at->address + (rnd(&s) % (at->size + 64)) - 32;
