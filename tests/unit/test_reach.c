@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analyze/reach.h"
+#include "common/cleanup.h"
 #include "analyze/stages.h"
 
 enum { S_DATA, S_HEAP, S_STACK, S_HOLE, S_POOL, S_TLS, NSEGS };
@@ -260,6 +261,60 @@ static void test_no_roots(void **state)
         destroy(f);
 }
 
+static uint64_t rnd(uint64_t *s)
+{
+        *s ^= *s << 13;
+        *s ^= *s >> 7;
+        *s ^= *s << 17;
+        return *s;
+}
+
+/*
+ * Crafted cores: chunk lists that overlap, wrap, hold absurd sizes or lie
+ * outside any segment, threads whose registers point anywhere, bytes that
+ * are random.  The stage must finish, and its output must keep its rules.
+ */
+static void test_garbage(void **state)
+{
+        (void)state;
+        uint64_t seed = 0x9e3779b97f4a7c15ull;
+        for (int round = 0; round < 200; round++) {
+                struct fixture *f = build();
+                struct analysis *a = &f->a;
+                for (size_t i = 0; i < f->a.core.size; i += 8) {
+                        uint64_t v = rnd(&seed);
+                        /* Some words point into the heap, most do not. */
+                        if (v % 3 == 0)
+                                v = 0x600000 + v % 0x1100;
+                        memcpy(f->data + i, &v, MIN((size_t)8, f->a.core.size - i));
+                }
+                for (size_t i = 0; i < a->nchunks; i++) {
+                        uint64_t r = rnd(&seed);
+                        if (r % 7 == 0)
+                                a->chunks[i].size = r % 5 == 0 ? UINT64_MAX - (r & 0xff) : r % 0x200;
+                        if (r % 11 == 0)
+                                a->chunks[i].address = UINT64_MAX - (r & 0xfff);
+                        a->chunks[i].state = (uint8_t)(r >> 20) % 3;
+                        a->chunks[i].mmapped = (r >> 30) & 1;
+                }
+                f->ct.regs.rsp = rnd(&seed);
+                a->threads[0].sp = f->ct.regs.rsp % 3 ? f->ct.regs.rsp : SP;
+                a->threads[0].fs_base = rnd(&seed) % 2 ? rnd(&seed) : FS_BASE;
+                if (round % 5 == 0)
+                        a->threads[0].stack_segment = NO_ID;
+
+                assert_int_equal(reach_compute(a), 0);
+                for (size_t i = 0; i < a->nchunks; i++)
+                        if (a->chunks[i].state != CHUNK_USED)
+                                assert_int_equal(a->chunks[i].leak, LEAK_NONE);
+                for (size_t k = 0; k < a->nrefs; k++) {
+                        assert_true(a->refs[k].to_chunk >= 0 && (size_t)a->refs[k].to_chunk < a->nchunks);
+                        assert_int_equal(a->chunks[a->refs[k].to_chunk].state, CHUNK_USED);
+                }
+                destroy(f);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -267,6 +322,7 @@ int main(void)
                 cmocka_unit_test(test_refs),
                 cmocka_unit_test(test_hash_type_and_warnings),
                 cmocka_unit_test(test_no_roots),
+                cmocka_unit_test(test_garbage),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
