@@ -129,6 +129,23 @@ struct arena {
         uint64_t next;              /* malloc_state.next */
         int heaps;                  /* heap_info count (0 for the main arena) */
         const char *found_by;       /* "symbol", "shape", ... */
+        uint32_t mutex;             /* malloc_state.mutex: nonzero = a thread held the arena at the snapshot */
+        uint32_t flags;             /* malloc_state.flags (2 = NONCONTIGUOUS_BIT) */
+        uint64_t attached_threads;  /* threads using the arena */
+};
+
+/* glibc's struct malloc_par (mp_): the tunables and mmap counters of malloc. */
+struct malloc_par_info {
+        bool found;
+        uint64_t address;
+        const char *found_by;       /* "symbol", "shape" */
+        char layout[16];            /* the glibc layout it was read with ("2.36") */
+        uint64_t trim_threshold, top_pad, mmap_threshold, arena_test, arena_max;
+        int64_t thp_pagesize, hp_pagesize; /* -1 in releases without them (before 2.35) */
+        int64_t n_mmaps, n_mmaps_max, max_n_mmaps, no_dyn_threshold;
+        uint64_t mmapped_mem, max_mmapped_mem; /* bytes */
+        uint64_t sbrk_base;         /* where the main arena's brk heap starts */
+        uint64_t tcache_bins, tcache_max_bytes, tcache_count, tcache_unsorted_limit;
 };
 
 /* A glibc heap_info: one HEAP_MAX_SIZE-aligned heap of a non-main arena. */
@@ -194,6 +211,7 @@ struct analysis {
         struct chunk *chunks;       size_t nchunks;   /* sorted by address */
         struct ref *refs;           size_t nrefs;
         struct tcache *tcaches;     size_t ntcaches;
+        struct malloc_par_info malloc_par;
         char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
 };
 

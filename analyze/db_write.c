@@ -318,7 +318,7 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
 
         if ((r = prepare(d,
                          "INSERT INTO arenas(id, address, is_main, top, top_size, system_mem, max_system_mem, next,"
-                         " heaps, found_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         " heaps, found_by, mutex, flags, attached_threads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          &ar)) < 0)
                 return r;
         for (size_t k = 0; k < a->narenas; k++) {
@@ -333,6 +333,9 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_u64(ar, 8, x->next);
                 sqlite3_bind_int(ar, 9, x->heaps);
                 bind_text(ar, 10, x->found_by);
+                sqlite3_bind_int64(ar, 11, x->mutex);
+                sqlite3_bind_int64(ar, 12, x->flags);
+                bind_u64(ar, 13, x->attached_threads);
                 if ((r = step_reset(d, ar, "arenas")) < 0)
                         return r;
         }
@@ -378,6 +381,40 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                         return r;
         }
         return 0;
+}
+
+static int write_malloc_par(const struct db *d, const struct analysis *a)
+{
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        const struct malloc_par_info *m = &a->malloc_par;
+
+        if (!m->found)
+                return 0;
+        int r = prepare(d,
+                        "INSERT INTO malloc_par(address, found_by, layout, trim_threshold, top_pad, mmap_threshold,"
+                        " arena_test, arena_max, thp_pagesize, hp_pagesize, n_mmaps, n_mmaps_max, max_n_mmaps,"
+                        " no_dyn_threshold, mmapped_mem, max_mmapped_mem, sbrk_base, tcache_bins, tcache_max_bytes,"
+                        " tcache_count, tcache_unsorted_limit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        &st);
+        if (r < 0)
+                return r;
+        int i = 1;
+        bind_u64(st, i++, m->address);
+        bind_text(st, i++, m->found_by);
+        bind_text(st, i++, m->layout);
+        const uint64_t head[] = { m->trim_threshold, m->top_pad, m->mmap_threshold, m->arena_test, m->arena_max };
+        for (size_t k = 0; k < ELEMENTSOF(head); k++)
+                bind_u64(st, i++, head[k]);
+        bind_known(st, i++, m->thp_pagesize);
+        bind_known(st, i++, m->hp_pagesize);
+        const int64_t counts[] = { m->n_mmaps, m->n_mmaps_max, m->max_n_mmaps, m->no_dyn_threshold };
+        for (size_t k = 0; k < ELEMENTSOF(counts); k++)
+                sqlite3_bind_int64(st, i++, counts[k]);
+        const uint64_t tail[] = { m->mmapped_mem, m->max_mmapped_mem, m->sbrk_base, m->tcache_bins,
+                                  m->tcache_max_bytes, m->tcache_count, m->tcache_unsorted_limit };
+        for (size_t k = 0; k < ELEMENTSOF(tail); k++)
+                bind_u64(st, i++, tail[k]);
+        return step_reset(d, st, "malloc_par");
 }
 
 static const char *const state_names[] = { [CHUNK_USED] = "used", [CHUNK_FREE] = "free", [CHUNK_TOP] = "top" };
@@ -523,7 +560,7 @@ static int write_all(const struct db *d, struct analysis *a)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_heap_tables(d, a)) < 0 || (r = write_chunks(d, a, &p, &done)) < 0 ||
+            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_chunks(d, a, &p, &done)) < 0 ||
             (r = write_refs(d, a, &p, &done)) < 0 || (r = write_warnings(d, a)) < 0)
                 return r;
         if ((r = exec_sql(d, "COMMIT", "commit")) < 0)
@@ -535,7 +572,8 @@ static int write_all(const struct db *d, struct analysis *a)
                 if (strcmp(f->name, "schema") != 0 && (r = exec_sql(d, f->text, f->name)) < 0)
                         return r;
         }
-        return exec_sql(d, "ANALYZE", "analyze");
+        /* Statistics from a sample of each index: a full ANALYZE reads every row again. */
+        return exec_sql(d, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
 }
 
 int db_write(struct analysis *a)
@@ -548,7 +586,8 @@ int db_write(struct analysis *a)
 
         {
                 _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
-                if (sqlite3_open_v2(af.tmp_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+                /* One connection on one thread: no per-call locking (SQLITE_OPEN_NOMUTEX). */
+                if (sqlite3_open_v2(af.tmp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot create database '%s': %s", a->opt.db_path,
                                                db ? sqlite3_errmsg(db) : "out of memory");
                 struct db d = { .db = db, .path = a->opt.db_path };

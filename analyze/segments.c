@@ -140,8 +140,9 @@ int segments_build(struct analysis *a)
                 else
                         name_without_smaps(a, s);
                 /* Kernels since 6.? name a second vvar mapping; both sit right below the vdso. */
+                /* [vvar] is read-only: a writable mapping there is anonymous memory (malloc's, ld.so's). */
                 if (!smaps.n && have_vdso && !s->path && s->end <= vdso && s->end + (64u << 10) > vdso &&
-                    s->perms[2] != 'x')
+                    s->perms[2] != 'x' && s->perms[1] != 'w')
                         s->path = strdup("[vvar]");
 
                 s->module_id = module_at(a, s->start);

@@ -124,7 +124,35 @@ CREATE TABLE arenas (
   max_system_mem INTEGER,
   next           INTEGER,
   heaps          INTEGER,
-  found_by       TEXT
+  found_by       TEXT,
+  mutex          INTEGER,  -- nonzero: a thread held the arena's lock when the core was taken
+  flags          INTEGER,  -- malloc_state.flags; 2 = NONCONTIGUOUS_BIT
+  attached_threads INTEGER
+);
+
+-- glibc's malloc_par (mp_): one row when it was found.
+CREATE TABLE malloc_par (
+  address               INTEGER,
+  found_by              TEXT,     -- symbol, shape
+  layout                TEXT,     -- the glibc release layout it was read with
+  trim_threshold        INTEGER,
+  top_pad               INTEGER,
+  mmap_threshold        INTEGER,
+  arena_test            INTEGER,
+  arena_max             INTEGER,
+  thp_pagesize          INTEGER,  -- NULL before glibc 2.35
+  hp_pagesize           INTEGER,  -- NULL before glibc 2.35
+  n_mmaps               INTEGER,  -- mmapped chunks, as mallinfo's hblks
+  n_mmaps_max           INTEGER,
+  max_n_mmaps           INTEGER,
+  no_dyn_threshold      INTEGER,
+  mmapped_mem           INTEGER,  -- bytes in mmapped chunks, as mallinfo's hblkhd
+  max_mmapped_mem       INTEGER,
+  sbrk_base             INTEGER,
+  tcache_bins           INTEGER,
+  tcache_max_bytes      INTEGER,
+  tcache_count          INTEGER,
+  tcache_unsorted_limit INTEGER
 );
 
 CREATE TABLE heaps (

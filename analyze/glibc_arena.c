@@ -1,0 +1,315 @@
+/*
+ * The arenas: main_arena, then around the ring by malloc_state.next until
+ * it comes back; for each other arena its heap_info chain, from the heap
+ * that holds top (heap_for_ptr: top rounded down to HEAP_MAX_SIZE) back
+ * through `prev` to the first heap, whose malloc_state follows heap_info.
+ * The result is a->arenas, a->heaps and the regions glibc_chunks.c walks:
+ *   main arena   mp_.sbrk_base (aligned) .. top + size
+ *   first heap   after heap_info and malloc_state (aligned) .. heap end
+ *   later heaps  after heap_info .. heap end (top's end for the newest)
+ * Older heaps end in fenceposts (malloc.c sysmalloc), which the walk knows.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "glibc.h"
+
+static uint64_t u64_at(const uint8_t *buf, int off)
+{
+        uint64_t v;
+        memcpy(&v, buf + off, sizeof(v));
+        return v;
+}
+
+static uint32_t u32_at(const uint8_t *buf, int off)
+{
+        uint32_t v;
+        memcpy(&v, buf + off, sizeof(v));
+        return v;
+}
+
+void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
+                        struct glibc_arena_state *out)
+{
+        *out = (struct glibc_arena_state){ .address = addr };
+        out->mutex = u32_at(buf, l->ms_mutex);
+        out->flags = u32_at(buf, l->ms_flags);
+        if (l->ms_have_fastchunks >= 0)
+                out->have_fastchunks = u32_at(buf, l->ms_have_fastchunks);
+        for (unsigned i = 0; i < l->nfastbins; i++)
+                out->fastbins[i] = u64_at(buf, l->ms_fastbins + 8 * (int)i);
+        out->top = u64_at(buf, l->ms_top);
+        out->last_remainder = u64_at(buf, l->ms_last_remainder);
+        memcpy(out->bins, buf + l->ms_bins, sizeof(out->bins));
+        memcpy(out->binmap, buf + l->ms_binmap, sizeof(out->binmap));
+        out->next = u64_at(buf, l->ms_next);
+        out->next_free = u64_at(buf, l->ms_next_free);
+        out->attached_threads = u64_at(buf, l->ms_attached_threads);
+        out->system_mem = u64_at(buf, l->ms_system_mem);
+        out->max_system_mem = u64_at(buf, l->ms_max_system_mem);
+}
+
+void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr, struct malloc_par_info *m)
+{
+        *m = (struct malloc_par_info){ .found = true, .address = addr };
+        memcpy(m->layout, l->name, sizeof(m->layout));
+        m->trim_threshold = u64_at(buf, l->mp_trim_threshold);
+        m->top_pad = u64_at(buf, l->mp_top_pad);
+        m->mmap_threshold = u64_at(buf, l->mp_mmap_threshold);
+        m->arena_test = u64_at(buf, l->mp_arena_test);
+        m->arena_max = u64_at(buf, l->mp_arena_max);
+        m->thp_pagesize = l->mp_thp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_thp_pagesize) : -1;
+        m->hp_pagesize = l->mp_hp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_hp_pagesize) : -1;
+        m->n_mmaps = (int32_t)u32_at(buf, l->mp_n_mmaps);
+        m->n_mmaps_max = (int32_t)u32_at(buf, l->mp_n_mmaps_max);
+        m->max_n_mmaps = (int32_t)u32_at(buf, l->mp_max_n_mmaps);
+        m->no_dyn_threshold = (int32_t)u32_at(buf, l->mp_no_dyn_threshold);
+        m->mmapped_mem = u64_at(buf, l->mp_mmapped_mem);
+        m->max_mmapped_mem = u64_at(buf, l->mp_max_mmapped_mem);
+        m->sbrk_base = u64_at(buf, l->mp_sbrk_base);
+        m->tcache_bins = u64_at(buf, l->mp_tcache_bins);
+        m->tcache_max_bytes = u64_at(buf, l->mp_tcache_max_bytes);
+        m->tcache_count = u64_at(buf, l->mp_tcache_count);
+        m->tcache_unsorted_limit = u64_at(buf, l->mp_tcache_unsorted_limit);
+}
+
+bool glibc_arena_read(struct heap_ctx *h, uint64_t addr, struct glibc_arena_state *out)
+{
+        uint8_t buf[4096];
+        _Static_assert(sizeof(buf) >= 2200, "a malloc_state fits");
+        if ((size_t)h->layout.ms_size > sizeof(buf) || !core_read(&h->a->core, addr, buf, (size_t)h->layout.ms_size))
+                return false;
+        glibc_arena_decode(&h->layout, buf, addr, out);
+        return true;
+}
+
+static int add_region(struct heap_ctx *h, const struct heap_region *r)
+{
+        if (h->nregions == h->regions_cap) {
+                size_t cap = h->regions_cap ? h->regions_cap * 2 : 16;
+                struct heap_region *v = realloc(h->regions, cap * sizeof(*v));
+                if (!v)
+                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+                h->regions = v;
+                h->regions_cap = cap;
+        }
+        h->regions[h->nregions++] = *r;
+        return 0;
+}
+
+static int add_heap(struct heap_ctx *h, const struct heap *hp)
+{
+        struct analysis *a = h->a;
+        if (a->nheaps == h->heaps_cap) {
+                size_t cap = h->heaps_cap ? h->heaps_cap * 2 : 16;
+                struct heap *v = realloc(a->heaps, cap * sizeof(*v));
+                if (!v)
+                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
+                a->heaps = v;
+                h->heaps_cap = cap;
+        }
+        a->heaps[a->nheaps++] = *hp;
+        return 0;
+}
+
+/* malloc.c: the first chunk sits where chunk2mem (p) is MALLOC_ALIGNMENT-aligned. */
+static uint64_t first_chunk_at(uint64_t p)
+{
+        return ALIGN_UP(p + GLIBC_CHUNK_HDR_SZ, (uint64_t)GLIBC_MALLOC_ALIGNMENT) - GLIBC_CHUNK_HDR_SZ;
+}
+
+static bool top_size(struct heap_ctx *h, uint64_t top, uint64_t *size)
+{
+        uint64_t field;
+        if (!top || (top & (GLIBC_MALLOC_ALIGNMENT - 1)) || !gmem_u64(&h->mem, top + 8, &field))
+                return false;
+        *size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
+        return true;
+}
+
+static int main_region(struct heap_ctx *h, int arena_id)
+{
+        const struct glibc_arena_state *s = &h->states[arena_id];
+        const struct malloc_par_info *mp = &h->a->malloc_par;
+        struct arena *ar = &h->a->arenas[arena_id];
+
+        if (!mp->found || !mp->sbrk_base) {
+                /* Without mp_ the brk heap's start is where the [heap] mapping starts. */
+                const struct core_segment *cs = core_segment_at(&h->a->core, s->top);
+                if (!cs) {
+                        warn_add(h->w, "heap", s->top, "main arena: its top chunk is in no mapping; its chunks are not listed");
+                        return 0;
+                }
+                warn_add(h->w, "heap", cs->vaddr,
+                         "main arena: mp_ was not found; the chunk walk starts at the start of the mapping that holds top");
+                return add_region(h, &(struct heap_region){ .start = first_chunk_at(cs->vaddr), .end = s->top + ar->top_size,
+                                                            .top = s->top, .arena_id = arena_id, .heap_id = NO_ID });
+        }
+        uint64_t start = first_chunk_at(mp->sbrk_base);
+        uint64_t end = s->top + ar->top_size;
+        if (s->top < start || s->top - start > s->system_mem) {
+                /* sysmalloc fell back to mmap when brk failed: top is elsewhere (NONCONTIGUOUS_BIT). */
+                warn_add(h->w, "heap", s->top,
+                         "main arena is not contiguous (flags 0x%x): top lies outside the brk heap at 0x%llx; chunks of its mmapped extensions other than top are not listed",
+                         s->flags, (unsigned long long)mp->sbrk_base);
+                const struct core_segment *cs = core_segment_at(&h->a->core, mp->sbrk_base);
+                int r = add_region(h, &(struct heap_region){ .start = start,
+                                                             .end = cs ? cs->vaddr + cs->memsz : start,
+                                                             .arena_id = arena_id, .heap_id = NO_ID });
+                if (r < 0)
+                        return r;
+                return add_region(h, &(struct heap_region){ .start = s->top, .end = end, .top = s->top,
+                                                            .arena_id = arena_id, .heap_id = NO_ID });
+        }
+        return add_region(h, &(struct heap_region){ .start = start, .end = end, .top = s->top, .arena_id = arena_id,
+                                                    .heap_id = NO_ID });
+}
+
+/* Reads the heap_info chain of a non-main arena, newest heap first, and adds its heaps and regions. */
+static int heap_chain(struct heap_ctx *h, int arena_id)
+{
+        const struct glibc_layout *l = &h->layout;
+        const struct glibc_arena_state *s = &h->states[arena_id];
+        struct arena *ar = &h->a->arenas[arena_id];
+        uint64_t hi_addr = s->top & ~(h->heap_max - 1);
+        uint64_t sum = 0;
+        size_t first_heap = h->a->nheaps;
+
+        for (unsigned n = 0; hi_addr; n++) {
+                uint8_t buf[64];
+                if (n >= GLIBC_HEAPS_MAX) {
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: more than %u heaps; the rest are not read",
+                                 (unsigned long long)s->address, GLIBC_HEAPS_MAX);
+                        break;
+                }
+                if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
+                                 (unsigned long long)s->address);
+                        break;
+                }
+                uint64_t ar_ptr = u64_at(buf, l->hi_ar_ptr), prev = u64_at(buf, l->hi_prev);
+                uint64_t size = u64_at(buf, l->hi_size), mprotect_size = u64_at(buf, l->hi_mprotect_size);
+                if (ar_ptr != s->address) {
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
+                                 (unsigned long long)s->address, (unsigned long long)ar_ptr);
+                        break;
+                }
+                if (size > h->heap_max || size < (uint64_t)l->hi_size_of || (prev & (h->heap_max - 1))) {
+                        warn_add(h->w, "heap", hi_addr,
+                                 "arena 0x%llx: heap_info has size %llu and prev 0x%llx, impossible for %llu-byte heaps; this heap and older ones are not listed",
+                                 (unsigned long long)s->address, (unsigned long long)size, (unsigned long long)prev,
+                                 (unsigned long long)h->heap_max);
+                        break;
+                }
+                /* The arena's own heap holds its malloc_state right after heap_info. */
+                bool first = s->address == hi_addr + (uint64_t)l->hi_size_of;
+                uint64_t start = first ? first_chunk_at(s->address + (uint64_t)l->ms_size) : hi_addr + (uint64_t)l->hi_size_of;
+                bool newest = n == 0;
+                struct heap hp = { .address = hi_addr, .arena_id = arena_id, .size = size,
+                                   .mprotect_size = mprotect_size, .prev = prev };
+                int r = add_heap(h, &hp);
+                if (r < 0)
+                        return r;
+                r = add_region(h, &(struct heap_region){
+                                          .start = start, .end = newest ? s->top + ar->top_size : hi_addr + size,
+                                          .top = newest ? s->top : 0, .arena_id = arena_id,
+                                          .heap_id = (int)h->a->nheaps - 1 });
+                if (r < 0)
+                        return r;
+                sum += size;
+                if (first && prev)
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: its first heap has a previous heap 0x%llx; ignored",
+                                 (unsigned long long)s->address, (unsigned long long)prev);
+                if (first)
+                        break;
+                if (!prev)
+                        warn_add(h->w, "heap", hi_addr,
+                                 "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
+                hi_addr = prev;
+        }
+        ar->heaps = (int)(h->a->nheaps - first_heap);
+        if (sum != s->system_mem && ar->heaps)
+                warn_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
+                         (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
+        return 0;
+}
+
+static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool is_main, const char *found_by)
+{
+        struct analysis *a = h->a;
+        size_t n = a->narenas;
+        struct arena *v = realloc(a->arenas, (n + 1) * sizeof(*v));
+        if (!v)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
+        a->arenas = v;
+        struct glibc_arena_state *st = realloc(h->states, (n + 1) * sizeof(*st));
+        if (!st)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
+        h->states = st;
+        h->states[n] = *s;
+
+        uint64_t tsize = 0;
+        if (!top_size(h, s->top, &tsize))
+                warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
+        a->arenas[n] = (struct arena){
+                .address = s->address, .is_main = is_main, .top = s->top, .top_size = tsize,
+                .system_mem = s->system_mem, .max_system_mem = s->max_system_mem, .next = s->next,
+                .found_by = found_by, .mutex = s->mutex, .flags = s->flags, .attached_threads = s->attached_threads,
+        };
+        a->narenas++;
+        if (s->mutex)
+                warn_add(h->w, "heap", s->address,
+                         "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
+                         (unsigned long long)s->address, s->mutex);
+        return 0;
+}
+
+int glibc_arenas_collect(struct heap_ctx *h)
+{
+        struct glibc_arena_state s;
+        int r;
+
+        if (!glibc_arena_read(h, h->roots.main_arena, &s)) {
+                warn_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
+                return 0;
+        }
+        if ((r = add_arena(h, &s, true, h->roots.arena_found_by)) < 0)
+                return r;
+
+        uint64_t next = s.next;
+        while (next && next != h->roots.main_arena) {
+                if (h->a->narenas >= GLIBC_ARENAS_MAX) {
+                        warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
+                        break;
+                }
+                bool seen = false;
+                for (size_t i = 0; i < h->a->narenas && !seen; i++)
+                        seen = h->a->arenas[i].address == next;
+                if (seen) {
+                        warn_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
+                                 (unsigned long long)next);
+                        break;
+                }
+                if (!glibc_arena_read(h, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
+                        warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
+                                 (unsigned long long)next, (unsigned long long)h->a->arenas[h->a->narenas - 1].address);
+                        break;
+                }
+                if ((r = add_arena(h, &s, false, "ring")) < 0)
+                        return r;
+                next = s.next;
+        }
+        if (!next)
+                warn_add(h->w, "heap", h->a->arenas[h->a->narenas - 1].address,
+                         "the arena ring ends in a NULL next pointer instead of returning to main_arena");
+
+        for (size_t i = 0; i < h->a->narenas; i++) {
+                r = h->a->arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}

@@ -1,0 +1,156 @@
+/*
+ * The linear chunk walk: from a region's first chunk, chunk after chunk by
+ * the size fields, to its top chunk or the heap's end.  This is one pass
+ * over the core's mapped bytes with no allocation per chunk (the chunks
+ * array grows geometrically), since heaps have many millions of chunks.
+ *
+ * Every size is checked before it is trusted (MALLOC_ALIGNMENT multiple,
+ * at least MINSIZE, inside the region, no IS_MMAPPED in an arena; a clear
+ * PREV_INUSE needs a matching prev_size).  A size that fails ends the walk
+ * of that region with a warning naming the chunk; the rest of the regions
+ * are still walked.  Chunks start as used; the free lists say later which
+ * are free.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "glibc.h"
+
+#define CHUNKS_INITIAL (1u << 14)
+
+static int grow(struct heap_ctx *h)
+{
+        struct analysis *a = h->a;
+        size_t cap = h->chunks_cap ? h->chunks_cap * 2 : CHUNKS_INITIAL;
+        struct chunk *v = realloc(a->chunks, cap * sizeof(*v));
+        if (!v)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %zu chunks: %m", a->opt.core_path,
+                                       cap);
+        a->chunks = v;
+        h->chunks_cap = cap;
+        return 0;
+}
+
+int glibc_chunks_add(struct heap_ctx *h, uint64_t address, uint64_t size, int arena_id, enum chunk_state state,
+                     bool mmapped)
+{
+        struct analysis *a = h->a;
+        if (a->nchunks == h->chunks_cap) {
+                int r = grow(h);
+                if (r < 0)
+                        return r;
+        }
+        a->chunks[a->nchunks++] = (struct chunk){
+                .address = address, .size = size, .arena_id = arena_id, .segment_id = NO_ID, .type_id = NO_ID,
+                .state = (uint8_t)state, .bin = BIN_NONE, .leak = LEAK_NONE, .mmapped = mmapped,
+        };
+        return 0;
+}
+
+ssize_t glibc_chunk_find(const struct analysis *a, uint64_t address)
+{
+        size_t lo = 0, hi = a->nchunks;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                uint64_t x = a->chunks[mid].address;
+                if (x < address)
+                        lo = mid + 1;
+                else if (x > address)
+                        hi = mid;
+                else
+                        return (ssize_t)mid;
+        }
+        return -1;
+}
+
+/* How a walk that stops early describes what it leaves out. */
+static void warn_rest(struct heap_ctx *h, const struct heap_region *r, uint64_t p, const char *why, uint64_t field)
+{
+        const struct arena *ar = &h->a->arenas[r->arena_id];
+        warn_add(h->w, "heap", p,
+                 "arena 0x%llx: chunk at 0x%llx has %s (size field 0x%llx); the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
+                 (unsigned long long)ar->address, (unsigned long long)p, why, (unsigned long long)field,
+                 (unsigned long long)(r->end - p), (unsigned long long)r->end);
+}
+
+/* After a walk that stopped early the top chunk is still known from the arena: keep it listed. */
+static int add_top(struct heap_ctx *h, const struct heap_region *r)
+{
+        if (!r->top)
+                return 0;
+        return glibc_chunks_add(h, r->top, h->a->arenas[r->arena_id].top_size, r->arena_id, CHUNK_TOP, false);
+}
+
+int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
+{
+        struct gmem *m = &h->mem;
+        uint64_t p = r->start;
+        uint64_t limit = r->top ? r->top : r->end; /* ordinary chunks end at or before this */
+        uint64_t prev_size_of_last = 0;           /* size of the chunk before p, 0 at the start */
+        int e;
+
+        while (p < r->end) {
+                if (p == r->top) {
+                        uint64_t field;
+                        uint64_t size = h->a->arenas[r->arena_id].top_size;
+                        if (gmem_u64(m, p + 8, &field) && !(field & GLIBC_PREV_INUSE) && prev_size_of_last)
+                                warn_add(h->w, "heap", p,
+                                         "arena 0x%llx: top chunk's PREV_INUSE is clear: the chunk before it should have merged into top",
+                                         (unsigned long long)h->a->arenas[r->arena_id].address);
+                        return glibc_chunks_add(h, p, size, r->arena_id, CHUNK_TOP, false);
+                }
+                uint64_t head[2];
+                if (!gmem_u64(m, p, &head[0]) || !gmem_u64(m, p + 8, &head[1])) {
+                        warn_add(h->w, "heap", p,
+                                 "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
+                                 (unsigned long long)h->a->arenas[r->arena_id].address, (unsigned long long)p,
+                                 (unsigned long long)(r->end - p), (unsigned long long)r->end);
+                        return add_top(h, r);
+                }
+                uint64_t field = head[1];
+                uint64_t size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
+
+                /* malloc.c sysmalloc: an older heap ends in a CHUNK_HDR_SZ fencepost, then a zero size. */
+                if (!r->top && (size == GLIBC_CHUNK_HDR_SZ || size == 0)) {
+                        uint64_t next = 0;
+                        if (size == 0 || (gmem_u64(m, p + size + 8, &next) &&
+                                          ((next & ~(uint64_t)GLIBC_SIZE_FLAGS) == 0 ||
+                                           (next & ~(uint64_t)GLIBC_SIZE_FLAGS) == GLIBC_CHUNK_HDR_SZ)))
+                                return 0;
+                }
+                if (size < GLIBC_MINSIZE || (size & (GLIBC_MALLOC_ALIGNMENT - 1))) {
+                        warn_rest(h, r, p, "an impossible size", field);
+                        return add_top(h, r);
+                }
+                if (size > limit - p) {
+                        warn_rest(h, r, p, r->top ? "a size that runs past the top chunk" : "a size that runs past the end of the heap", field);
+                        return add_top(h, r);
+                }
+                if (field & GLIBC_IS_MMAPPED) {
+                        warn_rest(h, r, p, "IS_MMAPPED set inside an arena", field);
+                        return add_top(h, r);
+                }
+                if (!(field & GLIBC_PREV_INUSE)) {
+                        if (!prev_size_of_last)
+                                warn_add(h->w, "heap", p, "first chunk of a heap has PREV_INUSE clear (size field 0x%llx)",
+                                         (unsigned long long)field);
+                        else if (head[0] != prev_size_of_last)
+                                warn_add(h->w, "heap", p,
+                                         "chunk's PREV_INUSE is clear but its prev_size %llu differs from the size %llu of the chunk before it",
+                                         (unsigned long long)head[0], (unsigned long long)prev_size_of_last);
+                }
+                if ((e = glibc_chunks_add(h, p, size, r->arena_id, CHUNK_USED, false)) < 0)
+                        return e;
+                prev_size_of_last = size;
+                p += size;
+        }
+        if (r->top && p != r->top) {
+                warn_add(h->w, "heap", p, "arena 0x%llx: the chunk walk passed 0x%llx without meeting the top chunk at 0x%llx",
+                         (unsigned long long)h->a->arenas[r->arena_id].address, (unsigned long long)p,
+                         (unsigned long long)r->top);
+                return add_top(h, r);
+        }
+        return 0;
+}
