@@ -1,11 +1,191 @@
-/* Placeholder until the stacks stage lands; replaced by its real entry point. */
+/*
+ * `memsnap stacks PID`: every thread's backtrace of a running process,
+ * printed as `eu-stack -p PID` prints it.  The process is stopped
+ * (ptrace_stop.c) only while libunwind walks the stacks (live_stacks.c);
+ * the printing happens after it runs again.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "builtin.h"
+#include "capture/interrupt.h"
+#include "capture/live_stacks.h"
+#include "capture/proc_read.h"
+#include "capture/ptrace_stop.h"
+#include "capture/target_check.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/proc_maps.h"
+#include "common/units.h"
+
+static void usage(FILE *f)
+{
+        fputs("usage: memsnap stacks PID [-n FRAMES] [-m] [-q]\n"
+              "\n"
+              "Print the backtrace of every thread of a running process, as\n"
+              "`eu-stack -p PID` does: \"PID N - process\", then per thread \"TID N:\" and\n"
+              "its frames \"#0  0x00007f... function\", innermost first.  The process is\n"
+              "stopped only while the stacks are unwound (libunwind), then runs on.\n"
+              "\n"
+              "options:\n"
+              "  -n, --frames N   at most N frames a thread (default 256, 0 for no limit);\n"
+              "                   a warning says when a stack was cut\n"
+              "  -m, --modules    print the module of each frame: \"function - /path/lib.so\"\n"
+              "  -q, --quiet      print errors only (no \"paused N ms\")\n"
+              "  -h, --help       show this help\n"
+              "\n"
+              "Exit status: 0 printed, 1 failed (the message says why), 2 bad usage.\n",
+              f);
+}
+
+struct stacks_job {
+        struct target_check target;
+        struct interrupt_guard intr;
+        struct ptrace_stop stop;
+        struct map_list maps;
+        struct live_stacks stacks;
+};
+
+static void stacks_job_done(struct stacks_job *j)
+{
+        ptrace_stop_done(&j->stop);
+        interrupt_guard_end(&j->intr);
+        live_stacks_free(&j->stacks);
+        map_list_free(&j->maps);
+        target_check_close(&j->target);
+}
+
+static int by_tid(const void *a, const void *b)
+{
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x > y) - (x < y);
+}
+
+/* The stopped threads, main thread first, then by id (as eu-stack lists /proc/PID/task). */
+static pid_t *stopped_tids(const struct ptrace_stop *s, pid_t pid, size_t *n)
+{
+        pid_t *tids = calloc(s->n ? s->n : 1, sizeof(*tids));
+        if (!tids)
+                return NULL;
+        *n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].stopped && !s->v[i].gone)
+                        tids[(*n)++] = s->v[i].tid;
+        qsort(tids, *n, sizeof(*tids), by_tid);
+        for (size_t i = 1; i < *n; i++)
+                if (tids[i] == pid) {
+                        memmove(&tids[1], &tids[0], i * sizeof(*tids));
+                        tids[0] = pid;
+                }
+        return tids;
+}
+
+static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
+{
+        pid_t pid = j->target.pid;
+        int r = ptrace_stop_all(&j->stop, pid, j->target.proc_fd, &j->intr);
+        if (r < 0)
+                return r;
+
+        size_t n;
+        _cleanup_free_ pid_t *tids = stopped_tids(&j->stop, pid, &n);
+        if (!tids)
+                return log_error_errno(ENOMEM, "cannot unwind process %d: %m", (int)pid);
+
+        /*
+         * Module names come from the maps of this very moment, read through
+         * a live thread (a main thread that called pthread_exit has none).
+         */
+        _cleanup_free_ char *maps = NULL;
+        char name[64];
+        size_t len, bad = 0;
+        snprintf(name, sizeof(name), "task/%d/maps", n ? (int)tids[0] : (int)pid);
+        r = proc_read_at(j->target.proc_fd, name, &maps, &len);
+        if (r == 0)
+                r = proc_maps_parse(maps, len, &j->maps, &bad);
+        if (r < 0)
+                log_debug("cannot read /proc/%d/%s: %s; frames stay unnamed", (int)pid, name, strerror(-r));
+        r = live_stacks_unwind(&j->stacks, tids, n, max_frames);
+        ptrace_stop_release(&j->stop);
+        *pause_ms = ptrace_stop_pause_ms(&j->stop);
+        if (r < 0)
+                return log_error_errno(r, "cannot unwind process %d: %m", (int)pid);
+        if (interrupt_check(&j->intr))
+                return log_error_errno(EINTR, "interrupted");
+
+        const uint8_t *own_vdso;
+        size_t own_vdso_len;
+        own_vdso_find(&own_vdso, &own_vdso_len);
+        live_stacks_symbolize(&j->stacks, pid, &j->maps, own_vdso, own_vdso_len);
+        return 0;
+}
 
 int cmd_stacks(int argc, char **argv)
 {
-        (void)argc;
-        (void)argv;
-        log_error("'stacks' is not built yet");
-        return EXIT_FAIL;
+        static const struct option longopts[] = {
+                { "frames", required_argument, NULL, 'n' },
+                { "modules", no_argument, NULL, 'm' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        unsigned max_frames = LIVE_STACKS_DEFAULT_FRAMES;
+        bool modules = false;
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "n:mqh", longopts, NULL)) != -1) {
+                uint64_t v;
+                switch (c) {
+                case 'n':
+                        if (units_parse_u64(optarg, &v) < 0 || v > 1000000) {
+                                log_error("invalid --frames '%s': expected a count from 0 to 1000000", optarg);
+                                return EXIT_USAGE;
+                        }
+                        max_frames = (unsigned)v;
+                        break;
+                case 'm':
+                        modules = true;
+                        break;
+                case 'q':
+                        log_set_level(LOG_LEVEL_ERROR);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return EXIT_OK;
+                default:
+                        usage(stderr);
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind + 1 != argc) {
+                log_error("%s", optind >= argc ? "stacks needs a process id" : "stacks takes one process id");
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        pid_t pid;
+        if (proc_parse_pid(argv[optind], &pid) < 0) {
+                log_error("invalid process id '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+
+        _cleanup_(stacks_job_done) struct stacks_job j = { .target = TARGET_CHECK_INIT, .stop = PTRACE_STOP_INIT };
+        if (target_check(&j.target, pid) < 0)
+                return EXIT_FAIL;
+        int r = interrupt_guard_begin(&j.intr);
+        if (r < 0) {
+                log_error_errno(r, "cannot block signals: %m");
+                return EXIT_FAIL;
+        }
+        double pause_ms = 0;
+        if (unwind(&j, max_frames, &pause_ms) < 0)
+                return EXIT_FAIL;
+        interrupt_guard_end(&j.intr);
+
+        live_stacks_print(&j.stacks, j.target.pid, modules, stdout);
+        log_info("paused %.0f ms", pause_ms);
+        return EXIT_OK;
 }

@@ -1,0 +1,95 @@
+/* Implementation of backing_file.h: map_files first, the path second. */
+#include "backing_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int open_mapped(struct backing_files *b, const struct map_entry *e, struct stat *st)
+{
+        char name[64];
+
+        snprintf(name, sizeof(name), "map_files/%llx-%llx", (unsigned long long)e->start, (unsigned long long)e->end);
+        int fd = openat(b->proc_fd, name, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+                if (fstat(fd, st) == 0)
+                        return fd;
+                close(fd);
+        }
+        if (e->deleted)
+                return -ENOENT;
+
+        /* The path may name another file by now: accept it only with the mapped inode. */
+        fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, st) < 0 || (uint64_t)st->st_ino != e->inode) {
+                close(fd);
+                return -ESTALE;
+        }
+        return fd;
+}
+
+const struct backing_file *backing_file_get(struct backing_files *b, const struct map_entry *e)
+{
+        for (size_t i = 0; i < b->n; i++) {
+                struct backing_file *f = &b->v[i];
+                if (f->inode == e->inode && f->dev_major == e->dev_major && f->dev_minor == e->dev_minor)
+                        return f;
+        }
+        if (b->n == b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 16;
+                struct backing_file *v = realloc(b->v, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                b->v = v;
+                b->cap = cap;
+        }
+        struct backing_file *f = &b->v[b->n++];
+        *f = (struct backing_file){ .dev_major = e->dev_major, .dev_minor = e->dev_minor, .inode = e->inode, .fd = -1 };
+
+        struct stat st;
+        int fd = open_mapped(b, e, &st);
+        if (fd < 0) {
+                f->err = -fd;
+                return f;
+        }
+        f->fd = fd;
+        f->size = (uint64_t)st.st_size;
+        return f;
+}
+
+int backing_file_pread(const struct backing_file *f, void *dst, size_t len, uint64_t off)
+{
+        size_t got = 0;
+
+        if (f->fd < 0)
+                return -f->err;
+        while (got < len) {
+                ssize_t r = pread(f->fd, (char *)dst + got, len - got, (off_t)(off + got));
+                if (r < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (r == 0)
+                        break;
+                got += (size_t)r;
+        }
+        memset((char *)dst + got, 0, len - got);
+        return 0;
+}
+
+void backing_files_close(struct backing_files *b)
+{
+        for (size_t i = 0; i < b->n; i++)
+                if (b->v[i].fd >= 0)
+                        close(b->v[i].fd);
+        free(b->v);
+        b->v = NULL;
+        b->n = b->cap = 0;
+}

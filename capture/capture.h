@@ -1,0 +1,43 @@
+/*
+ * One capture, from a pid to a core file on disk:
+ *
+ *   1. before the stop: check the target (exists, not traced, not a kernel
+ *      thread), open the output, map the stage;
+ *   2. stop every thread (ptrace_stop.c), read registers and /proc
+ *      (target_info.c), classify and select mappings (segment_select.c),
+ *      plan the bytes (dump_plan.c), unwind stacks if asked
+ *      (live_stacks.c), copy memory (dump_read.c);
+ *   3. let the target go;
+ *   4. build the notes, write the file (core_output.c), sync it and give it
+ *      its name.
+ *
+ * The target runs again before anything is written, unless the stage is
+ * too small.  On every error path, and on SIGINT/SIGTERM/SIGHUP, the target
+ * is released and nothing is left under the output name.
+ */
+#ifndef MEMSNAP_CAPTURE_H
+#define MEMSNAP_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "segment_select.h"
+
+struct capture_options {
+        pid_t pid;
+        const char *output;          /* NULL: "core.PID" in the current folder */
+        bool force;                  /* replace an existing output */
+        bool quiet;                  /* no progress, no summary */
+        bool stacks;                 /* record live stacks (MEMSNAP stacks note) */
+        unsigned max_frames;         /* for stacks; 0 = no cap */
+        bool read_swapped;           /* read swapped-out pages (swaps them in) */
+        uint64_t stage_limit;        /* bytes, when stage_limit_given */
+        bool stage_limit_given;      /* else stage_default_limit() */
+        struct select_options select;
+};
+
+/* Runs one capture.  Returns 0, or -errno after a message that says why. */
+int capture_run(const struct capture_options *o);
+
+#endif

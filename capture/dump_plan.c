@@ -1,0 +1,193 @@
+/* Implementation of dump_plan.h: pagemap runs turned into items. */
+#include "dump_plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+
+struct walk {
+        struct dump_plan *dp;
+        const struct dump_plan_input *in;
+        size_t seg;
+        const struct map_entry *e;
+        const struct segment_plan *p;
+        uint64_t data_end;      /* end of the last item of this mapping */
+};
+
+static int add_item(struct dump_plan *dp, const struct dump_item *it)
+{
+        if (dp->n == dp->cap) {
+                size_t cap = dp->cap ? dp->cap * 2 : 1024;
+                struct dump_item *v = realloc(dp->v, cap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                dp->v = v;
+                dp->cap = cap;
+        }
+        dp->v[dp->n++] = *it;
+        return 0;
+}
+
+static int add_memory(struct walk *w, uint64_t start, uint64_t end)
+{
+        for (uint64_t a = start; a < end;) {
+                uint64_t len = MIN(end - a, (uint64_t)DUMP_ITEM_MAX);
+                struct dump_item it = { .addr = a, .len = len, .seg = (uint32_t)w->seg, .src = DUMP_SRC_MEMORY };
+                int r = add_item(w->dp, &it);
+                if (r < 0)
+                        return r;
+                w->dp->memory_bytes += len;
+                a += len;
+        }
+        w->data_end = end;
+        return 0;
+}
+
+/* Absent pages of a file mapping: the file's bytes, up to its end. */
+static int add_file(struct walk *w, uint64_t start, uint64_t end)
+{
+        const struct map_entry *e = w->e;
+        const struct backing_file *f = backing_file_get(w->in->files, e);
+        if (!f)
+                return -ENOMEM;
+        if (f->fd < 0)
+                return skip_list_add(w->in->skips, start, end, SKIP_FILE_ERROR, "cannot open %s: %s", e->path,
+                                     strerror(f->err));
+
+        uint64_t off = e->offset + (start - e->start);
+        uint64_t in_file = off >= f->size ? 0 : MIN(end - start, ALIGN_UP(f->size - off, (uint64_t)w->in->page_size));
+        if (in_file) {
+                struct dump_item it = {
+                        .addr = start, .len = in_file, .seg = (uint32_t)w->seg, .src = DUMP_SRC_FILE,
+                        .file = (uint32_t)(f - w->in->files->v), .file_off = off,
+                };
+                int r = add_item(w->dp, &it);
+                if (r < 0)
+                        return r;
+                w->dp->file_bytes += in_file;
+                w->data_end = start + in_file;
+        }
+        return skip_list_add(w->in->skips, start + in_file, end, SKIP_BEYOND_EOF,
+                             "%s: past the end of the file (%llu bytes); the process would get SIGBUS", e->path,
+                             (unsigned long long)f->size);
+}
+
+/* Absent pages of the vDSO: the same image is mapped in memsnap. */
+static int add_vdso(struct walk *w, uint64_t start, uint64_t end)
+{
+        const struct dump_plan_input *in = w->in;
+        uint64_t off = start - w->e->start;
+
+        if (!in->own_vdso || in->own_vdso_len != w->e->end - w->e->start)
+                return skip_list_add(in->skips, start, end, SKIP_UNREADABLE,
+                                     "[vdso] pages not faulted in, and memsnap's own vDSO differs in size");
+        struct dump_item it = {
+                .addr = start, .len = end - start, .seg = (uint32_t)w->seg, .src = DUMP_SRC_LOCAL,
+                .data = (uint8_t *)in->own_vdso + off,
+        };
+        int r = add_item(w->dp, &it);
+        if (r == 0)
+                w->data_end = end;
+        return r;
+}
+
+static bool is_vdso(const struct map_entry *e)
+{
+        return e->path && strcmp(e->path, "[vdso]") == 0;
+}
+
+static int on_run(void *ud, uint64_t start, uint64_t end, enum page_state state)
+{
+        struct walk *w = ud;
+
+        switch (state) {
+        case PAGE_PRESENT:
+                return add_memory(w, start, end);
+        case PAGE_SWAPPED:
+                if (w->in->read_swapped)
+                        return add_memory(w, start, end);
+                return skip_list_add(w->in->skips, start, end, SKIP_SWAPPED,
+                                     "swapped out; reading it would swap it in (--read-swapped reads it)");
+        case PAGE_ABSENT:
+                if (w->p->file_pages)
+                        return add_file(w, start, end);
+                if (is_vdso(w->e))
+                        return add_vdso(w, start, end);
+                return 0; /* never touched: a hole of zeros */
+        }
+        return 0;
+}
+
+static int walk_error(const struct walk *w, int r)
+{
+        if (r == -ESRCH)
+                return r; /* the process is gone: the caller says so */
+        if (r == -ENOMEM)
+                return log_error_errno(r, "cannot plan the capture: %m");
+        return log_error_errno(r, "cannot read the page map of %llx-%llx: %m", (unsigned long long)w->e->start,
+                               (unsigned long long)w->e->end);
+}
+
+static int plan_first_page(struct walk *w)
+{
+        const uint64_t ps = w->in->page_size;
+        enum page_state st;
+
+        int r = pagemap_page(w->in->pagemap, w->e->start, &st);
+        if (r < 0)
+                return walk_error(w, r);
+        r = on_run(w, w->e->start, w->e->start + ps, st == PAGE_PRESENT ? PAGE_PRESENT : PAGE_ABSENT);
+        if (r < 0)
+                return r;
+        char detail[512];
+        segment_plan_describe(w->p, w->e, w->in->select, detail, sizeof(detail));
+        return skip_list_add(w->in->skips, w->e->start + ps, w->e->end, w->p->reason, "%s", detail);
+}
+
+int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
+{
+        const struct map_list *maps = in->maps;
+
+        memset(dp, 0, sizeof(*dp));
+        dp->filesz = calloc(maps->n ? maps->n : 1, sizeof(*dp->filesz));
+        if (!dp->filesz)
+                return log_error_errno(ENOMEM, "cannot plan the capture: %m");
+
+        for (size_t i = 0; i < maps->n; i++) {
+                const struct map_entry *e = &maps->v[i];
+                const struct segment_plan *p = &in->plans[i];
+                struct walk w = { .dp = dp, .in = in, .seg = i, .e = e, .p = p, .data_end = e->start };
+                int r = 0;
+
+                if (p->mode == DUMP_NONE) {
+                        char detail[512];
+                        segment_plan_describe(p, e, in->select, detail, sizeof(detail));
+                        r = skip_list_add(in->skips, e->start, e->end, p->reason, "%s", detail);
+                } else if (p->mode == DUMP_FIRST_PAGE) {
+                        r = plan_first_page(&w);
+                } else if (e->rss_kb >= 0 && (uint64_t)e->rss_kb * 1024 == e->end - e->start && e->swap_kb == 0) {
+                        /* smaps says every page is resident: no page map needed. */
+                        r = add_memory(&w, e->start, e->end);
+                } else if (p->file_pages || e->rss_kb != 0 || e->swap_kb != 0 || is_vdso(e)) {
+                        /* smaps says an anonymous mapping with no Rss and no Swap has nothing to read. */
+                        r = pagemap_walk(in->pagemap, e->start, e->end, on_run, &w);
+                        if (r < 0 && r != -ENOMEM && !(r == -ESRCH))
+                                r = walk_error(&w, r);
+                }
+                if (r < 0)
+                        return r == -ENOMEM ? log_error_errno(r, "cannot plan the capture: %m") : r;
+                dp->filesz[i] = w.data_end - e->start;
+        }
+        return 0;
+}
+
+void dump_plan_free(struct dump_plan *dp)
+{
+        free(dp->v);
+        free(dp->filesz);
+        memset(dp, 0, sizeof(*dp));
+}

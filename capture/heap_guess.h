@@ -1,0 +1,35 @@
+/*
+ * Recognising glibc malloc's memory among anonymous mappings, so that
+ * `--segments heap` takes all of it and not only [heap]:
+ *
+ *  - a non-main arena's heap: a mapping at a HEAP_MAX_SIZE-aligned address
+ *    that starts with a consistent heap_info (glibc malloc/arena.c);
+ *  - an mmapped chunk: a mapping that starts with a chunk header whose size
+ *    has IS_MMAPPED set (glibc malloc/malloc.c sysmalloc_mmap).
+ *
+ * Pure: the caller reads the first bytes of the mapping (only when its first
+ * page is present, so nothing is faulted in) and asks.
+ */
+#ifndef MEMSNAP_HEAP_GUESS_H
+#define MEMSNAP_HEAP_GUESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* glibc malloc/arena.c: HEAP_MAX_SIZE = 2 * DEFAULT_MMAP_THRESHOLD_MAX = 64 MiB on 64-bit */
+#define GLIBC_HEAP_MAX_SIZE (64ull << 20)
+
+/* The bytes heap_guess looks at: heap_info's first four fields, or a chunk header. */
+#define HEAP_GUESS_HEAD_BYTES 32
+
+/*
+ * A heap_info at start: { ar_ptr, prev, size, mprotect_size }.  rw_len is
+ * the length of the readable-writable mapping that starts there.
+ */
+bool heap_guess_arena_heap(uint64_t start, uint64_t rw_len, const uint64_t head[4], size_t page_size);
+
+/* A chunk header at start: { prev_size, size }, len the mapping's length. */
+bool heap_guess_mmapped_chunk(uint64_t start, uint64_t len, const uint64_t head[2], size_t page_size);
+
+#endif

@@ -1,0 +1,93 @@
+/* Implementation of interrupt.h: blocked signals, polled and waited for. */
+#include "interrupt.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+static void interrupt_set(sigset_t *s)
+{
+        sigemptyset(s);
+        sigaddset(s, SIGINT);
+        sigaddset(s, SIGTERM);
+        sigaddset(s, SIGHUP);
+}
+
+int interrupt_guard_begin(struct interrupt_guard *g)
+{
+        sigset_t block;
+
+        memset(g, 0, sizeof(*g));
+        /*
+         * kernel/signal.c do_notify_parent_cldstop sends no SIGCHLD when the
+         * tracer ignores it, and SIG_IGN survives exec from our parent.
+         */
+        struct sigaction dfl = { .sa_handler = SIG_DFL };
+        sigemptyset(&dfl.sa_mask);
+        if (sigaction(SIGCHLD, &dfl, &g->old_chld) < 0)
+                return -errno;
+
+        interrupt_set(&block);
+        sigaddset(&block, SIGCHLD);
+        if (sigprocmask(SIG_BLOCK, &block, &g->old_mask) < 0) {
+                int r = -errno;
+                sigaction(SIGCHLD, &g->old_chld, NULL);
+                return r;
+        }
+        g->active = true;
+        return 0;
+}
+
+bool interrupt_check(struct interrupt_guard *g)
+{
+        sigset_t set;
+        const struct timespec zero = { 0, 0 };
+
+        if (g->signal || !g->active)
+                return g->signal != 0;
+        interrupt_set(&set);
+        int sig = sigtimedwait(&set, NULL, &zero);
+        if (sig > 0)
+                g->signal = sig;
+        return g->signal != 0;
+}
+
+int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms)
+{
+        sigset_t set;
+        struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+
+        if (interrupt_check(g))
+                return -EINTR;
+        interrupt_set(&set);
+        sigaddset(&set, SIGCHLD);
+        for (;;) {
+                int sig = sigtimedwait(&set, NULL, &ts);
+                if (sig == SIGCHLD)
+                        return 1;
+                if (sig > 0) {
+                        g->signal = sig;
+                        return -EINTR;
+                }
+                if (errno == EAGAIN)
+                        return 0;
+                if (errno != EINTR)
+                        return 0;
+        }
+}
+
+void interrupt_guard_end(struct interrupt_guard *g)
+{
+        if (!g->active)
+                return;
+        /* Drop a SIGCHLD left pending by our tracees, so it does not fire later. */
+        sigset_t chld;
+        const struct timespec zero = { 0, 0 };
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        while (sigtimedwait(&chld, NULL, &zero) > 0)
+                ;
+        sigprocmask(SIG_SETMASK, &g->old_mask, NULL);
+        sigaction(SIGCHLD, &g->old_chld, NULL);
+        g->active = false;
+}

@@ -1,0 +1,41 @@
+/*
+ * Signals while a target is stopped.  A SIGINT, SIGTERM or SIGHUP that
+ * killed memsnap mid-capture would leave the job half done; instead they are
+ * blocked for the whole capture and polled between regions, so the capture
+ * can detach from every thread, drop its partial file and say "interrupted".
+ * SIGCHLD is blocked too: tracee stops arrive as SIGCHLD, and waiting for it
+ * with sigtimedwait lets one wait serve both "a thread stopped" and "the
+ * user gave up", with a timeout.
+ *
+ * (A SIGKILL cannot be caught; the kernel then detaches and resumes every
+ * tracee on its own, and the O_TMPFILE output vanishes with us.)
+ */
+#ifndef MEMSNAP_INTERRUPT_H
+#define MEMSNAP_INTERRUPT_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+struct interrupt_guard {
+        sigset_t old_mask;
+        struct sigaction old_chld;
+        bool active;
+        int signal;          /* the interrupting signal received, 0 if none */
+};
+
+/* Blocks SIGINT, SIGTERM, SIGHUP and SIGCHLD; makes sure SIGCHLD is not ignored. */
+int interrupt_guard_begin(struct interrupt_guard *g);
+
+/* True once SIGINT, SIGTERM or SIGHUP has arrived (it is consumed and remembered). */
+bool interrupt_check(struct interrupt_guard *g);
+
+/*
+ * Waits up to timeout_ms for SIGCHLD.  Returns 1 when one arrived, 0 on
+ * timeout, -EINTR when an interrupting signal arrived instead.
+ */
+int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms);
+
+/* Restores the signal mask and SIGCHLD's disposition; idempotent. */
+void interrupt_guard_end(struct interrupt_guard *g);
+
+#endif

@@ -1,0 +1,371 @@
+/* Implementation of ptrace_stop.h: seize, interrupt, wait; detach. */
+#include "ptrace_stop.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "proc_read.h"
+#include "ptrace_permission.h"
+
+#define WAIT_SLICE_MS 50
+#define RELEASE_WAIT_MS 2000 /* for a seized thread that has not stopped yet */
+
+static struct stopped_thread *find_thread(struct ptrace_stop *s, pid_t tid)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].tid == tid)
+                        return &s->v[i];
+        return NULL;
+}
+
+static struct stopped_thread *add_thread(struct ptrace_stop *s, pid_t tid)
+{
+        if (s->n >= PTRACE_STOP_THREADS_MAX)
+                return NULL;
+        if (s->n == s->cap) {
+                size_t cap = s->cap ? s->cap * 2 : 64;
+                struct stopped_thread *v = realloc(s->v, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                s->v = v;
+                s->cap = cap;
+        }
+        s->v[s->n] = (struct stopped_thread){ .tid = tid };
+        return &s->v[s->n++];
+}
+
+/* The state letter of one thread, or 0 when it is gone. */
+static char thread_state(struct ptrace_stop *s, pid_t tid)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        struct proc_stat st;
+
+        snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
+        if (proc_read_at(s->proc_fd, path, &text, &len) < 0 || proc_stat_parse(text, len, &st) < 0)
+                return 0;
+        return st.state;
+}
+
+static pid_t thread_tracer(struct ptrace_stop *s, pid_t tid)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        struct proc_status st;
+
+        snprintf(path, sizeof(path), "task/%d/status", (int)tid);
+        if (proc_read_at(s->proc_fd, path, &text, &len) < 0 || proc_status_parse(text, len, &st) < 0)
+                return -1;
+        return st.tracer_pid;
+}
+
+static void comm_of(pid_t pid, char *buf, size_t size)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+        if (proc_read_at(AT_FDCWD, path, &text, &len) < 0) {
+                snprintf(buf, size, "?");
+                return;
+        }
+        text[strcspn(text, "\n")] = '\0';
+        snprintf(buf, size, "%s", text);
+}
+
+static int explain_eperm(struct ptrace_stop *s, pid_t tid)
+{
+        pid_t tracer = thread_tracer(s, tid);
+        if (tracer > 0 && tracer != getpid()) {
+                char comm[64];
+                comm_of(tracer, comm, sizeof(comm));
+                return log_error_errno(EBUSY,
+                                       "cannot trace process %d: it is already traced by process %d (%s); detach that debugger first",
+                                       (int)s->pid, (int)tracer, comm);
+        }
+        struct ptrace_facts f;
+        char why[512];
+        ptrace_facts_gather(s->proc_fd, s->pid, &f);
+        ptrace_denied_reason(&f, why, sizeof(why));
+        return log_error_errno(EPERM, "cannot trace process %d: permission denied: %s", (int)s->pid, why);
+}
+
+/* Seizes and interrupts one thread found in the task list. */
+static int seize_thread(struct ptrace_stop *s, struct stopped_thread *t)
+{
+        long opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+
+        if (ptrace(PTRACE_SEIZE, t->tid, NULL, (void *)opts) < 0) {
+                int err = errno;
+                if (err == ESRCH) {
+                        t->gone = true;
+                        return 0;
+                }
+                if (err == EPERM) {
+                        /* kernel/ptrace.c ptrace_attach: a zombie (exit_state) cannot be attached. */
+                        char st = thread_state(s, t->tid);
+                        if (st == 0 || st == 'Z' || st == 'X') {
+                                t->gone = true;
+                                return 0;
+                        }
+                        /* A clone child is traced from birth: its stop will be reported. */
+                        if (thread_tracer(s, t->tid) == getpid()) {
+                                t->seized = true;
+                                s->active = true;
+                                return 0;
+                        }
+                        return explain_eperm(s, t->tid);
+                }
+                return log_error_errno(err, "cannot trace thread %d of process %d: %m", (int)t->tid, (int)s->pid);
+        }
+        t->seized = true;
+        s->active = true;
+        if (s->stopped_at.tv_sec == 0 && s->stopped_at.tv_nsec == 0)
+                clock_gettime(CLOCK_MONOTONIC, &s->stopped_at);
+        if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0 && errno != ESRCH)
+                return log_error_errno(errno, "cannot stop thread %d of process %d: %m", (int)t->tid, (int)s->pid);
+        return 0;
+}
+
+/* Records one wait status. */
+static int handle_status(struct ptrace_stop *s, pid_t tid, int status)
+{
+        struct stopped_thread *t = find_thread(s, tid);
+        if (!t) {
+                /* A clone child whose stop came before its parent's clone event. */
+                t = add_thread(s, tid);
+                if (!t)
+                        return log_error_errno(ENOMEM, "process %d has too many threads to stop (more than %u)",
+                                               (int)s->pid, PTRACE_STOP_THREADS_MAX);
+                t->seized = true;
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+                t->gone = true;
+                t->stopped = false;
+                return 0;
+        }
+        if (!WIFSTOPPED(status))
+                return 0;
+
+        int event = status >> 16;
+        t->stopped = true;
+        if (event == PTRACE_EVENT_CLONE) {
+                unsigned long child;
+                if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child) == 0 && !find_thread(s, (pid_t)child)) {
+                        struct stopped_thread *c = add_thread(s, (pid_t)child);
+                        if (!c)
+                                return log_error_errno(ENOMEM, "process %d has too many threads to stop (more than %u)",
+                                                       (int)s->pid, PTRACE_STOP_THREADS_MAX);
+                        c->seized = true;
+                }
+        } else if (event == PTRACE_EVENT_EXEC) {
+                s->exec_seen = true;
+        } else if (event == 0) {
+                /*
+                 * A signal-delivery-stop: the signal is held by us now.  It
+                 * goes back with PTRACE_DETACH, or the target would lose it.
+                 */
+                t->resume_signal = WSTOPSIG(status);
+        }
+        return 0;
+}
+
+/* Takes every wait status that is ready, without blocking. */
+static int drain_events(struct ptrace_stop *s)
+{
+        for (;;) {
+                int status;
+                pid_t w = waitpid(-1, &status, __WALL | WNOHANG);
+                if (w <= 0)
+                        return 0;
+                int r = handle_status(s, w, status);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static bool all_settled(const struct ptrace_stop *s)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].seized && !s->v[i].stopped && !s->v[i].gone)
+                        return false;
+        return true;
+}
+
+static const struct stopped_thread *first_unsettled(const struct ptrace_stop *s)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].seized && !s->v[i].stopped && !s->v[i].gone)
+                        return &s->v[i];
+        return NULL;
+}
+
+/* Waits until every seized thread has stopped or gone, up to timeout_ms. */
+static int wait_settled(struct ptrace_stop *s, int timeout_ms, bool interruptible)
+{
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+
+        for (;;) {
+                int r = drain_events(s);
+                if (r < 0)
+                        return r;
+                if (all_settled(s))
+                        return 0;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                double left = timeout_ms - timespec_diff_ms(&start, &now);
+                if (left <= 0)
+                        return -ETIMEDOUT;
+                int slice = left < WAIT_SLICE_MS ? (int)left + 1 : WAIT_SLICE_MS;
+                if (s->intr) {
+                        r = interrupt_wait_child(s->intr, slice);
+                        if (r == -EINTR && interruptible)
+                                return -EINTR;
+                } else {
+                        usleep(1000);
+                }
+        }
+}
+
+/* Seizes every thread in the task list not seen yet; *found counts them. */
+static int seize_new_threads(struct ptrace_stop *s, size_t *found)
+{
+        *found = 0;
+        int fd = openat(s->proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT || errno == ESRCH ? -ESRCH : -errno;
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                char *end;
+                long tid = strtol(de->d_name, &end, 10);
+                if (*end || tid <= 0)
+                        continue;
+                if (find_thread(s, (pid_t)tid))
+                        continue;
+                struct stopped_thread *t = add_thread(s, (pid_t)tid);
+                if (!t)
+                        return log_error_errno(ENOMEM, "process %d has too many threads to stop (more than %u)",
+                                               (int)s->pid, PTRACE_STOP_THREADS_MAX);
+                int r = seize_thread(s, t);
+                if (r < 0)
+                        return r;
+                (*found)++;
+        }
+        return 0;
+}
+
+static size_t live_threads(const struct ptrace_stop *s)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].stopped && !s->v[i].gone)
+                        n++;
+        return n;
+}
+
+int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interrupt_guard *intr)
+{
+        s->pid = pid;
+        s->proc_fd = proc_fd;
+        s->intr = intr;
+
+        for (unsigned round = 0;; round++) {
+                size_t found;
+                int r = seize_new_threads(s, &found);
+                if (r == -ESRCH)
+                        return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
+                if (r < 0)
+                        return r;
+
+                r = wait_settled(s, PTRACE_STOP_TIMEOUT_MS, true);
+                if (r == -EINTR)
+                        return log_error_errno(EINTR, "interrupted");
+                if (r == -ETIMEDOUT) {
+                        const struct stopped_thread *t = first_unsettled(s);
+                        char st = t ? thread_state(s, t->tid) : '?';
+                        return log_error_errno(ETIMEDOUT,
+                                               "thread %d of process %d did not stop within %d s (state '%c'%s); nothing was captured",
+                                               t ? (int)t->tid : 0, (int)pid, PTRACE_STOP_TIMEOUT_MS / 1000, st ? st : '?',
+                                               st == 'D' ? ": uninterruptible sleep in the kernel" : "");
+                }
+                if (r < 0)
+                        return r;
+                if (s->exec_seen)
+                        return log_error_errno(EBUSY, "process %d called exec while memsnap was stopping it; try again",
+                                               (int)pid);
+                if (live_threads(s) == 0)
+                        return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
+                /* Stable: every thread listed is stopped, and no stopped thread can make another. */
+                if (round > 0 && found == 0)
+                        return 0;
+        }
+}
+
+bool ptrace_stop_alive(struct ptrace_stop *s)
+{
+        (void)drain_events(s);
+        return live_threads(s) > 0;
+}
+
+void ptrace_stop_release(struct ptrace_stop *s)
+{
+        if (!s->active)
+                return;
+
+        /* A seized thread must be stopped before PTRACE_DETACH takes it. */
+        if (!all_settled(s))
+                (void)wait_settled(s, RELEASE_WAIT_MS, false);
+
+        for (size_t i = 0; i < s->n; i++) {
+                struct stopped_thread *t = &s->v[i];
+                if (!t->seized || t->gone)
+                        continue;
+                if (ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->resume_signal) < 0 && errno != ESRCH)
+                        log_warning("cannot detach from thread %d of process %d: %s; it is released when memsnap exits",
+                                    (int)t->tid, (int)s->pid, strerror(errno));
+                t->seized = false;
+                t->stopped = false;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &s->resumed_at);
+        /* Reap the exit statuses of threads that died traced. */
+        for (;;) {
+                int status;
+                if (waitpid(-1, &status, __WALL | WNOHANG) <= 0)
+                        break;
+        }
+        s->active = false;
+}
+
+void ptrace_stop_done(struct ptrace_stop *s)
+{
+        ptrace_stop_release(s);
+        free(s->v);
+        s->v = NULL;
+        s->n = s->cap = 0;
+}
+
+double ptrace_stop_pause_ms(const struct ptrace_stop *s)
+{
+        if (s->stopped_at.tv_sec == 0 && s->stopped_at.tv_nsec == 0)
+                return 0;
+        return timespec_diff_ms(&s->stopped_at, &s->resumed_at);
+}

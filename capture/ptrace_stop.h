@@ -1,0 +1,78 @@
+/*
+ * Stopping every thread of a process with ptrace, and letting them all go.
+ *
+ * Each thread listed in /proc/PID/task is PTRACE_SEIZEd (with
+ * PTRACE_O_TRACECLONE, so a thread born meanwhile is traced from birth, and
+ * PTRACE_O_TRACEEXEC, so an exec midway is seen) and PTRACE_INTERRUPTed; the
+ * task list is re-read until every thread in it is stopped.  SIGSTOP is never
+ * used: a group-stop would outlive memsnap if it died, whereas a seized
+ * tracee is detached and resumed by the kernel when its tracer dies, even by
+ * SIGKILL.  A signal that arrives while a thread is being stopped (a
+ * signal-delivery-stop) is remembered and handed back at detach, so the
+ * target loses nothing.  A thread that exits meanwhile is simply gone.
+ *
+ * ptrace_stop_release detaches every thread; it runs on every path through
+ * the cleanup attribute of the context.
+ */
+#ifndef MEMSNAP_PTRACE_STOP_H
+#define MEMSNAP_PTRACE_STOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "interrupt.h"
+
+/* Bound on threads, for a process that spawns them faster than we stop them. */
+#define PTRACE_STOP_THREADS_MAX (1u << 20)
+/* How long a thread may take to stop (one in uninterruptible sleep may never). */
+#define PTRACE_STOP_TIMEOUT_MS 10000
+
+struct stopped_thread {
+        pid_t tid;
+        bool seized;        /* we are its tracer */
+        bool stopped;       /* in a ptrace-stop: registers readable */
+        bool gone;          /* exited, or a zombie that cannot be traced */
+        int resume_signal;  /* caught in a signal-delivery-stop; given back at detach */
+};
+
+struct ptrace_stop {
+        pid_t pid;
+        int proc_fd;                    /* /proc/PID, not owned */
+        struct interrupt_guard *intr;   /* not owned */
+        struct stopped_thread *v;       /* in the order they were found */
+        size_t n, cap;
+        bool exec_seen;                 /* a thread called exec while we stopped them */
+        bool active;                    /* some thread may still be traced */
+        struct timespec stopped_at;     /* CLOCK_MONOTONIC of the first PTRACE_INTERRUPT */
+        struct timespec resumed_at;     /* and of the last PTRACE_DETACH */
+};
+
+#define PTRACE_STOP_INIT { .proc_fd = -1 }
+
+/*
+ * Stops every thread of pid.  Returns 0 when every live thread is stopped;
+ * else, with a message naming the pid: -ESRCH (the process exited), -EPERM
+ * (with the reason), -EBUSY (already traced, or it called exec), -EINTR (the
+ * user interrupted), -ETIMEDOUT (a thread did not stop).  Whatever was
+ * seized is released by ptrace_stop_release, which the caller must run.
+ */
+int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interrupt_guard *intr);
+
+/* Detaches every thread (handing back caught signals); idempotent. */
+void ptrace_stop_release(struct ptrace_stop *s);
+
+/* Cleanup attribute form: releases and frees. */
+void ptrace_stop_done(struct ptrace_stop *s);
+
+/*
+ * Collects pending wait events (exits, kills).  Returns true when the
+ * process is still there: at least one thread stopped and not gone.
+ */
+bool ptrace_stop_alive(struct ptrace_stop *s);
+
+/* Milliseconds the process was stopped (valid after release). */
+double ptrace_stop_pause_ms(const struct ptrace_stop *s);
+
+#endif

@@ -1,0 +1,138 @@
+/* Implementation of skip_list.h. */
+#include "skip_list.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+
+static const char *const reason_names[SKIP_REASON_COUNT] = {
+        [SKIP_VVAR] = "vvar",
+        [SKIP_VSYSCALL] = "vsyscall",
+        [SKIP_GUARD] = "guard",
+        [SKIP_IO] = "io",
+        [SKIP_DONTDUMP] = "dontdump",
+        [SKIP_ON_DISK] = "on-disk",
+        [SKIP_SHARED_FILE] = "shared-file",
+        [SKIP_KIND] = "kind",
+        [SKIP_RANGE] = "range",
+        [SKIP_PATH] = "path",
+        [SKIP_MAX_SIZE] = "max-size",
+        [SKIP_SWAPPED] = "swapped",
+        [SKIP_UNREADABLE] = "unreadable",
+        [SKIP_BEYOND_EOF] = "beyond-eof",
+        [SKIP_FILE_ERROR] = "file-error",
+};
+
+const char *skip_reason_name(enum skip_reason r)
+{
+        return (unsigned)r < SKIP_REASON_COUNT ? reason_names[r] : "unknown";
+}
+
+int skip_list_add(struct skip_list *l, uint64_t start, uint64_t end, enum skip_reason reason, const char *fmt, ...)
+{
+        _cleanup_free_ char *detail = NULL;
+        va_list ap;
+
+        if (end <= start)
+                return 0;
+        va_start(ap, fmt);
+        int r = vasprintf(&detail, fmt, ap);
+        va_end(ap);
+        if (r < 0) {
+                detail = NULL;
+                return -ENOMEM;
+        }
+
+        if (l->n) {
+                struct skip_entry *last = &l->v[l->n - 1];
+                if (last->end == start && last->reason == reason && strcmp(last->detail, detail) == 0) {
+                        last->end = end;
+                        return 0;
+                }
+        }
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 64;
+                struct skip_entry *v = realloc(l->v, cap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                l->v = v;
+                l->cap = cap;
+        }
+        l->v[l->n++] = (struct skip_entry){ start, end, reason, TAKE_PTR(detail) };
+        return 0;
+}
+
+uint64_t skip_list_bytes(const struct skip_list *l, enum skip_reason reason)
+{
+        uint64_t sum = 0;
+        for (size_t i = 0; i < l->n; i++)
+                if (l->v[i].reason == reason)
+                        sum += l->v[i].end - l->v[i].start;
+        return sum;
+}
+
+static int by_start(const void *a, const void *b)
+{
+        const struct skip_entry *x = a, *y = b;
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return 0;
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+        for (; *s; s++) {
+                if (*s == '\t')
+                        fputs("\\t", f);
+                else if (*s == '\n')
+                        fputs("\\n", f);
+                else if (*s == '\\')
+                        fputs("\\\\", f);
+                else
+                        fputc(*s, f);
+        }
+}
+
+int skip_list_format(struct skip_list *l, char **text, size_t *len)
+{
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+
+        if (l->n > 1) {
+                bool sorted = true;
+                for (size_t i = 1; i < l->n && sorted; i++)
+                        sorted = l->v[i - 1].start <= l->v[i].start;
+                if (!sorted)
+                        qsort(l->v, l->n, sizeof(l->v[0]), by_start);
+        }
+        for (size_t i = 0; i < l->n; i++) {
+                const struct skip_entry *e = &l->v[i];
+                fprintf(f, "%llx-%llx\t%s\t", (unsigned long long)e->start, (unsigned long long)e->end,
+                        skip_reason_name(e->reason));
+                put_escaped(f, e->detail);
+                fputc('\n', f);
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *text = buf;
+        *len = size;
+        return 0;
+}
+
+void skip_list_free(struct skip_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                free(l->v[i].detail);
+        free(l->v);
+        memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,152 @@
+/* Implementation of target_info.h. */
+#include "target_info.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+
+/* ESRCH, or ENOENT on a /proc/PID that vanished, both mean the process is gone. */
+static int gone_or(int r, pid_t pid, const char *what)
+{
+        if (r == -ESRCH || r == -ENOENT)
+                return -ESRCH;
+        return log_error_errno(r, "cannot read /proc/%d/%s: %m", (int)pid, what);
+}
+
+static int read_text(int proc_fd, pid_t pid, const char *name, char **out, size_t *len)
+{
+        int r = proc_read_at(proc_fd, name, out, len);
+        return r < 0 ? gone_or(r, pid, name) : 0;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+        const struct target_thread *x = a, *y = b;
+        return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r;
+
+        r = thread_regs_read(t->tid, &t->regs);
+        if (r < 0)
+                return r == -ESRCH ? -ESRCH : log_error_errno(r, "cannot read the registers of thread %d: %m", (int)t->tid);
+
+        snprintf(path, sizeof(path), "task/%d/status", (int)t->tid);
+        r = read_text(proc_fd, pid, path, &text, &len);
+        if (r < 0)
+                return r;
+        (void)proc_status_parse(text, len, &t->status);
+        free(text);
+        text = NULL;
+
+        snprintf(path, sizeof(path), "task/%d/stat", (int)t->tid);
+        r = read_text(proc_fd, pid, path, &text, &len);
+        if (r < 0)
+                return r;
+        (void)proc_stat_parse(text, len, &t->stat);
+        free(text);
+        text = NULL;
+
+        snprintf(path, sizeof(path), "task/%d/comm", (int)t->tid);
+        r = read_text(proc_fd, pid, path, &text, &len);
+        if (r < 0)
+                return r;
+        text[strcspn(text, "\n")] = '\0';
+        t->name = TAKE_PTR(text);
+        return 0;
+}
+
+int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struct ptrace_stop *stop)
+{
+        int r;
+
+        memset(ti, 0, sizeof(*ti));
+        ti->pid = pid;
+        ti->mem_dir_fd = -1;
+
+        ti->threads = calloc(stop->n ? stop->n : 1, sizeof(*ti->threads));
+        if (!ti->threads)
+                return log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
+        for (size_t i = 0; i < stop->n; i++)
+                if (stop->v[i].stopped && !stop->v[i].gone)
+                        ti->threads[ti->nthreads++].tid = stop->v[i].tid;
+        /* fs/binfmt_elf.c puts the dumping thread first; for us, the main thread. */
+        qsort(ti->threads, ti->nthreads, sizeof(*ti->threads), by_tid);
+        for (size_t i = 1; i < ti->nthreads; i++)
+                if (ti->threads[i].tid == pid) {
+                        struct target_thread main = ti->threads[i];
+                        memmove(&ti->threads[1], &ti->threads[0], i * sizeof(*ti->threads));
+                        ti->threads[0] = main;
+                }
+
+        if (ti->nthreads == 0)
+                return -ESRCH;
+        for (size_t i = 0; i < ti->nthreads; i++) {
+                r = read_thread(proc_fd, pid, &ti->threads[i]);
+                if (r < 0)
+                        return r;
+        }
+
+        char dir[64];
+        ti->mem_tid = ti->threads[0].tid;
+        snprintf(dir, sizeof(dir), "task/%d", (int)ti->mem_tid);
+        ti->mem_dir_fd = openat(proc_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (ti->mem_dir_fd < 0)
+                return gone_or(-errno, pid, dir);
+
+        if ((r = read_text(ti->mem_dir_fd, pid, "smaps", &ti->smaps, &ti->smaps_len)) < 0 ||
+            (r = read_text(proc_fd, pid, "status", &ti->status, &ti->status_len)) < 0 ||
+            (r = read_text(proc_fd, pid, "stat", &ti->stat, &ti->stat_len)) < 0 ||
+            (r = read_text(ti->mem_dir_fd, pid, "cmdline", &ti->cmdline, &ti->cmdline_len)) < 0)
+                return r;
+        char *auxv;
+        r = read_text(ti->mem_dir_fd, pid, "auxv", &auxv, &ti->auxv_len);
+        if (r < 0)
+                return r;
+        ti->auxv = (uint8_t *)auxv;
+
+        if (proc_status_parse(ti->status, ti->status_len, &ti->proc_status) < 0 ||
+            proc_stat_parse(ti->stat, ti->stat_len, &ti->proc_stat) < 0)
+                return log_error_errno(EINVAL, "cannot parse /proc/%d/status or stat", (int)pid);
+        /* An exiting process has an empty smaps: its memory is gone. */
+        if (ti->smaps_len == 0)
+                return -ESRCH;
+
+        char exe[PATH_MAX];
+        ssize_t n = readlinkat(ti->mem_dir_fd, "exe", exe, sizeof(exe) - 1);
+        exe[n > 0 ? n : 0] = '\0';
+        ti->exe = strdup(exe);
+        if (!ti->exe)
+                return log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
+        return 0;
+}
+
+void target_info_free(struct target_info *ti)
+{
+        if (ti->mem_dir_fd >= 0)
+                close(ti->mem_dir_fd);
+        for (size_t i = 0; i < ti->nthreads; i++) {
+                free(ti->threads[i].name);
+                thread_regs_free(&ti->threads[i].regs);
+        }
+        free(ti->threads);
+        free(ti->smaps);
+        free(ti->status);
+        free(ti->stat);
+        free(ti->cmdline);
+        free(ti->auxv);
+        free(ti->exe);
+        *ti = (struct target_info)TARGET_INFO_INIT;
+}

@@ -1,0 +1,45 @@
+/* Implementation of thread_regs.h: PTRACE_GETREGSET three times. */
+#include "thread_regs.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+
+#include "common/cleanup.h"
+
+int thread_regs_read(pid_t tid, struct thread_regs *r)
+{
+        memset(r, 0, sizeof(*r));
+
+        struct iovec iov = { &r->gpr, sizeof(r->gpr) };
+        if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+                return -errno;
+        if (iov.iov_len != sizeof(r->gpr))
+                return -EPROTO;
+
+        iov = (struct iovec){ &r->fpr, sizeof(r->fpr) };
+        if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) == 0 && iov.iov_len == sizeof(r->fpr))
+                r->have_fpr = true;
+
+        _cleanup_free_ uint8_t *xs = malloc(THREAD_XSTATE_MAX);
+        if (!xs)
+                return -ENOMEM;
+        iov = (struct iovec){ xs, THREAD_XSTATE_MAX };
+        if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) == 0 && iov.iov_len > 0) {
+                uint8_t *shrunk = realloc(xs, iov.iov_len);
+                r->xstate = shrunk ? shrunk : xs;
+                xs = NULL;
+                r->xstate_len = iov.iov_len;
+        }
+        return 0;
+}
+
+void thread_regs_free(struct thread_regs *r)
+{
+        free(r->xstate);
+        r->xstate = NULL;
+        r->xstate_len = 0;
+}

@@ -1,0 +1,133 @@
+/* Unit tests for capture/proc_read.c: /proc/PID/status and stat parsed from fixtures. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "capture/proc_read.h"
+
+static const char status_text[] =
+        "Name:\tchurn\n"
+        "Umask:\t0022\n"
+        "State:\tS (sleeping)\n"
+        "Tgid:\t1234\n"
+        "Ngid:\t0\n"
+        "Pid:\t1236\n"
+        "PPid:\t1000\n"
+        "TracerPid:\t4321\n"
+        "Uid:\t1000\t1001\t1002\t1003\n"
+        "Gid:\t100\t101\t102\t103\n"
+        "VmRSS:\t   49032 kB\n"
+        "RssAnon:\t   45000 kB\n"
+        "RssFile:\t    4000 kB\n"
+        "RssShmem:\t      32 kB\n"
+        "Threads:\t5\n"
+        "SigQ:\t0/95000\n"
+        "SigPnd:\t0000000000000100\n"
+        "ShdPnd:\t0000000000000000\n"
+        "SigBlk:\t0000000000010002\n"
+        "CapEff:\t000001ffffffffff\n";
+
+static void test_status(void **state)
+{
+        (void)state;
+        struct proc_status st;
+        assert_int_equal(proc_status_parse(status_text, strlen(status_text), &st), 0);
+        assert_string_equal(st.name, "churn");
+        assert_int_equal(st.state, 'S');
+        assert_int_equal(st.tgid, 1234);
+        assert_int_equal(st.pid, 1236);
+        assert_int_equal(st.ppid, 1000);
+        assert_int_equal(st.tracer_pid, 4321);
+        assert_true(st.have_uid && st.have_gid);
+        assert_int_equal(st.uid[0], 1000);
+        assert_int_equal(st.uid[2], 1002);
+        assert_int_equal(st.gid[1], 101);
+        assert_int_equal(st.vm_rss_kb, 49032);
+        assert_int_equal(st.rss_anon_kb, 45000);
+        assert_int_equal(st.rss_shmem_kb, 32);
+        assert_int_equal(st.threads, 5);
+        assert_int_equal(st.sig_pnd, 0x100);
+        assert_int_equal(st.sig_blk, 0x10002);
+        assert_true((st.cap_eff >> PROC_CAP_SYS_PTRACE) & 1);
+
+        /* A kernel thread has no Vm lines; "Name" is the one field required. */
+        static const char kthread[] = "Name:\tkthreadd\nState:\tS (sleeping)\nTgid:\t2\n";
+        assert_int_equal(proc_status_parse(kthread, strlen(kthread), &st), 0);
+        assert_int_equal(st.vm_rss_kb, -1);
+        assert_false(st.have_uid);
+        assert_int_equal(proc_status_parse("Tgid:\t2\n", 8, &st), -EINVAL);
+}
+
+static void test_stat(void **state)
+{
+        (void)state;
+        struct proc_stat st;
+        /* comm may hold spaces and parentheses: the last ')' ends it. */
+        static const char text[] = "1234 (a (b) c)) S 1000 1234 999 34816 1234 4194560 120 0 0 0 "
+                                   "250 37 11 4 20 -5 5 0 123456 1000000 300 18446744073709551615\n";
+        assert_int_equal(proc_stat_parse(text, strlen(text), &st), 0);
+        assert_string_equal(st.comm, "a (b) c)");
+        assert_int_equal(st.state, 'S');
+        assert_int_equal(st.ppid, 1000);
+        assert_int_equal(st.pgrp, 1234);
+        assert_int_equal(st.session, 999);
+        assert_int_equal(st.flags, 4194560);
+        assert_int_equal(st.utime, 250);
+        assert_int_equal(st.stime, 37);
+        assert_int_equal(st.cutime, 11);
+        assert_int_equal(st.cstime, 4);
+        assert_int_equal(st.nice, -5);
+
+        static const char kthread[] = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2\n";
+        assert_int_equal(proc_stat_parse(kthread, strlen(kthread), &st), 0);
+        assert_true(st.flags & PROC_PF_KTHREAD);
+
+        assert_int_equal(proc_stat_parse("1234 churn S 1", 14, &st), -EINVAL);
+        static const char short_text[] = "1234 (x) S 1 2 3";
+        assert_int_equal(proc_stat_parse(short_text, strlen(short_text), &st), -EINVAL);
+}
+
+static void test_read_whole(void **state)
+{
+        (void)state;
+        char path[] = "/tmp/test-proc-read-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        /* Larger than the first buffer, so it has to grow. */
+        size_t n = 100000;
+        char *data = malloc(n);
+        for (size_t i = 0; i < n; i++)
+                data[i] = (char)('a' + i % 26);
+        assert_int_equal(write(fd, data, n), (ssize_t)n);
+        close(fd);
+
+        char *out;
+        size_t len;
+        assert_int_equal(proc_read_at(AT_FDCWD, path, &out, &len), 0);
+        assert_int_equal(len, n);
+        assert_memory_equal(out, data, n);
+        assert_int_equal(out[len], '\0');
+        free(out);
+        free(data);
+        unlink(path);
+        assert_int_equal(proc_read_at(AT_FDCWD, path, &out, &len), -ENOENT);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_status),
+                cmocka_unit_test(test_stat),
+                cmocka_unit_test(test_read_whole),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
