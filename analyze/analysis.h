@@ -17,10 +17,12 @@
 #ifndef MEMSNAP_ANALYSIS_H
 #define MEMSNAP_ANALYSIS_H
 
+#include <elf.h>
 #include <elfutils/libdwfl.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/atomic_file.h"
 #include "common/segment_kind.h"
 #include "core.h"
 #include "warnings.h"
@@ -41,8 +43,11 @@ struct analyze_options {
 
 struct snapshot_info {
         int pid;
+        int ppid;                   /* 0 when unknown */
+        char *comm;                 /* the kernel's 16-byte task name (prpsinfo fname, status Name) */
         char *exe;
         char *cmdline;              /* arguments joined by spaces */
+        bool cmdline_complete;      /* false: from NT_PRPSINFO, which keeps only 79 bytes */
         char *captured_at;          /* RFC 3339, UTC; NULL when unknown */
         enum core_source source;
         char *glibc_version;        /* "2.36", or NULL */
@@ -61,11 +66,13 @@ struct segment {
         uint64_t offset;            /* file offset, for file mappings */
         char *path;                 /* file or pseudo name ("[heap]"); NULL for anonymous */
         bool deleted;               /* the file was deleted (" (deleted)") */
+        char *vm_flags;             /* smaps VmFlags ("rd wr mr mw me ac"), or NULL */
         enum segment_kind kind;
         int module_id;              /* index into modules, or NO_ID */
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
         int arena_id;               /* index into arenas for malloc heaps, or NO_ID */
         uint64_t in_core;           /* bytes the core holds */
+        bool from_notes;            /* no PT_LOAD: known from NT_FILE or the smaps note only */
         /* smaps figures in KiB, -1 when unknown */
         int64_t rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb;
         int64_t shared_clean_kb, shared_dirty_kb, anonymous_kb;
@@ -76,17 +83,24 @@ enum module_file_status {
         MODULE_FILE_MISSING,
         MODULE_FILE_MISMATCH,       /* a file is there, but its build-id differs */
         MODULE_FILE_NO_BUILD_ID,    /* the core does not say, so nothing to compare */
+        MODULE_FILE_IN_CORE,        /* no file at all: the vdso */
 };
 
 struct module {
-        char *path;
-        char *build_id;             /* hex, or NULL */
+        char *path;                 /* as the core names it, without " (deleted)" */
+        char *build_id;             /* hex, as the core holds it, or NULL */
+        char *file_build_id;        /* hex, of the file found on disk, or NULL */
         uint64_t start, end, load_bias;
         bool is_main;
+        bool deleted;               /* the core says the file was deleted */
         enum module_file_status file_status;
+        char *elf_file;             /* the file libdwfl read symbols from, or NULL for none */
         char *debug_file;           /* separate debug info found, or NULL */
         /* from the module's ELF program headers: as `size` counts them, in bytes */
         int64_t text_size, data_size, bss_size;
+        /* the program headers: of the file when it matches, else the core's copy; or NULL */
+        Elf64_Phdr *phdrs;
+        size_t nphdrs;
         Dwfl_Module *dwfl_mod;      /* not owned */
 };
 
@@ -97,6 +111,8 @@ struct thread {
         uint64_t pc, sp, fs_base;
         int signal;
         int stack_segment;          /* index into segments, or NO_ID */
+        int nframes;                /* frames unwound */
+        char *unwind_stop;          /* why unwinding stopped early, or NULL when it reached the end */
         const struct core_thread *core; /* registers as the core holds them */
 };
 
@@ -196,9 +212,17 @@ struct tcache {
 
 struct analysis {
         struct analyze_options opt;
+        /* The database's temporary, made before the work starts so a bad -o fails at once. */
+        struct atomic_file out;
         struct warnings warnings;
         struct core core;
+        Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
         Dwfl *dwfl;
+        struct {                    /* threads.c's libdwfl thread callbacks */
+                size_t next_thread; /* index into threads */
+                bool read_failed;   /* a stack read since the last frame found nothing in the core */
+                uint64_t failed_address;
+        } unwind;
         struct snapshot_info snap;
 
         struct segment *segments;   size_t nsegments;
@@ -214,5 +238,8 @@ struct analysis {
         struct malloc_par_info malloc_par;
         char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
 };
+
+/* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
+void analysis_free(struct analysis *a);
 
 #endif

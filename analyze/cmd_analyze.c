@@ -57,49 +57,6 @@ static char *default_db_path(const char *core)
         return out;
 }
 
-static void analysis_free(struct analysis *a)
-{
-        free(a->snap.exe);
-        free(a->snap.cmdline);
-        free(a->snap.captured_at);
-        free(a->snap.glibc_version);
-        free(a->snap.glibc_build_id);
-        for (size_t i = 0; i < a->nsegments; i++)
-                free(a->segments[i].path);
-        free(a->segments);
-        for (size_t i = 0; i < a->nmodules; i++) {
-                free(a->modules[i].path);
-                free(a->modules[i].build_id);
-                free(a->modules[i].debug_file);
-        }
-        free(a->modules);
-        for (size_t i = 0; i < a->nthreads; i++)
-                free(a->threads[i].name);
-        free(a->threads);
-        for (size_t i = 0; i < a->nframes; i++) {
-                free(a->frames[i].function);
-                free(a->frames[i].source_file);
-        }
-        free(a->frames);
-        for (size_t i = 0; i < a->nlive_frames; i++) {
-                free(a->live_frames[i].function);
-                free(a->live_frames[i].module);
-        }
-        free(a->live_frames);
-        free(a->arenas);
-        free(a->heaps);
-        free(a->chunks);
-        free(a->refs);
-        free(a->tcaches);
-        for (size_t i = 0; i < a->ntypes; i++)
-                free(a->types[i]);
-        free(a->types);
-        if (a->dwfl)
-                dwfl_end(a->dwfl);
-        core_close(&a->core);
-        warnings_free(&a->warnings);
-}
-
 static void print_summary(const struct analysis *a)
 {
         size_t used = 0, free_chunks = 0;
@@ -133,7 +90,7 @@ int cmd_analyze(int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        _cleanup_(analysis_free) struct analysis a = { 0 };
+        _cleanup_(analysis_free) struct analysis a = { .out = ATOMIC_FILE_INIT };
         _cleanup_free_ char *db_default = NULL;
         int c;
 
@@ -182,7 +139,7 @@ int cmd_analyze(int argc, char **argv)
                 log_set_level(LOG_LEVEL_ERROR);
         a.warnings.echo = a.opt.verbose;
 
-        if (core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
+        if (db_open(&a) < 0 || core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
                 return EXIT_FAIL;
 
         static const struct {

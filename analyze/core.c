@@ -36,32 +36,10 @@ static int read_segments(struct core *c, struct warnings *w)
 {
         size_t phnum;
 
-        if (elf_getphdrnum(c->elf, &phnum) < 0)
+        /* check_headers made sure all of them lie inside the file. */
+        if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': bad program header count: %s", c->path,
                                        elf_errmsg(-1));
-        if (phnum == 0)
-                return log_error_errno(EINVAL, "cannot read core '%s': it has no program headers", c->path);
-
-        GElf_Ehdr eh;
-        if (!gelf_getehdr(c->elf, &eh))
-                return log_error_errno(EINVAL, "cannot read core '%s': %s", c->path, elf_errmsg(-1));
-        if (eh.e_phoff > c->size || phnum > (c->size - eh.e_phoff) / sizeof(Elf64_Phdr))
-                return log_error_errno(EINVAL,
-                                       "cannot read core '%s': %zu program headers at offset %llu run past the end of the file (%zu bytes)",
-                                       c->path, phnum, (unsigned long long)eh.e_phoff, c->size);
-
-        /* libelf quietly reads only the headers that fit: say when some did not. */
-        size_t declared = eh.e_phnum;
-        if (declared == PN_XNUM) {
-                GElf_Shdr sh0;
-                Elf_Scn *scn0 = elf_getscn(c->elf, 0);
-                if (scn0 && gelf_getshdr(scn0, &sh0))
-                        declared = sh0.sh_info;
-        }
-        if (phnum < declared)
-                warn_add(w, "core", 0,
-                         "the ELF header declares %zu program headers at offset %llu, but the file (%zu bytes) holds only %zu: the core is truncated",
-                         declared, (unsigned long long)eh.e_phoff, c->size, phnum);
 
         size_t nload = 0;
         for (size_t i = 0; i < phnum; i++) {
@@ -229,32 +207,39 @@ static int add_thread(struct core *c, size_t *cap, const struct core_note *n, st
         return 0;
 }
 
-static void read_nt_file(struct core *c, const struct core_note *n, struct warnings *w)
+static int file_cmp(const void *a, const void *b)
+{
+        const struct core_file_map *x = a, *y = b;
+        return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int read_nt_file(struct core *c, const struct core_note *n, struct warnings *w)
 {
         const uint8_t *p = n->desc;
         uint64_t count, page;
 
         if (n->descsz < 16) {
                 warn_add(w, "core", 0, "NT_FILE at file offset %llu is too short", (unsigned long long)n->file_offset);
-                return;
+                return 0;
         }
         memcpy(&count, p, 8);
         memcpy(&page, p + 8, 8);
         if (count > CORE_FILES_MAX || count > (n->descsz - 16) / 24) {
                 warn_add(w, "core", 0, "NT_FILE at file offset %llu claims %llu entries, more than its %zu bytes hold; ignored",
                          (unsigned long long)n->file_offset, (unsigned long long)count, n->descsz);
-                return;
+                return 0;
         }
         if (page == 0 || (page & (page - 1))) {
                 warn_add(w, "core", 0, "NT_FILE page size %llu is not a power of two; ignored",
                          (unsigned long long)page);
-                return;
+                return 0;
         }
         c->files = calloc(count ? count : 1, sizeof(*c->files));
         if (!c->files)
-                return;
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
         const char *names = (const char *)p + 16 + count * 24;
         const char *end = (const char *)p + n->descsz;
+        size_t bad = 0;
         for (uint64_t i = 0; i < count; i++) {
                 uint64_t e[3];
                 memcpy(e, p + 16 + i * 24, sizeof(e));
@@ -267,16 +252,35 @@ static void read_nt_file(struct core *c, const struct core_note *n, struct warni
                 if (e[1] > e[0] && e[2] <= UINT64_MAX / page)
                         c->files[c->nfiles++] =
                                 (struct core_file_map){ .start = e[0], .end = e[1], .offset = e[2] * page, .path = names };
+                else
+                        bad++;
                 names = nul + 1;
         }
+        if (bad)
+                warn_add(w, "core", 0, "NT_FILE at file offset %llu: %zu entries with an empty range or an absurd offset; ignored",
+                         (unsigned long long)n->file_offset, bad);
+
+        /* The kernel lists mappings in address order, one per VMA; a crafted note need not. */
+        qsort(c->files, c->nfiles, sizeof(*c->files), file_cmp);
+        size_t out = 0;
+        for (size_t i = 0; i < c->nfiles; i++) {
+                if (out && c->files[i].start < c->files[out - 1].end) {
+                        warn_add(w, "core", c->files[i].start, "NT_FILE entry for '%s' overlaps the one at 0x%llx; ignored",
+                                 c->files[i].path, (unsigned long long)c->files[out - 1].start);
+                        continue;
+                }
+                c->files[out++] = c->files[i];
+        }
+        c->nfiles = out;
         c->file_page_size = page;
+        return 0;
 }
 
 static int interpret_notes(struct core *c, struct warnings *w)
 {
         size_t cap = 0;
         struct core_thread *cur = NULL;
-        bool memsnap = false;
+        bool memsnap = false, gdb = false;
 
         for (size_t i = 0; i < c->nnotes; i++) {
                 const struct core_note *n = &c->notes[i];
@@ -284,6 +288,8 @@ static int interpret_notes(struct core *c, struct warnings *w)
                         memsnap = true;
                         continue;
                 }
+                if (strcmp(n->name, "GDB") == 0) /* gdb's NT_GDB_TDESC: the target description */
+                        gdb = true;
                 if (is_core_name(n) && n->type == NT_PRSTATUS) {
                         size_t before = c->nthreads;
                         int r = add_thread(c, &cap, n, w);
@@ -297,20 +303,36 @@ static int interpret_notes(struct core *c, struct warnings *w)
                         if (cur && !cur->xstate)
                                 cur->xstate = n;
                 } else if (is_core_name(n) && n->type == NT_PRPSINFO) {
-                        if (n->descsz >= sizeof(struct elf_prpsinfo) && !c->prpsinfo &&
-                            ((uintptr_t)n->desc % _Alignof(struct elf_prpsinfo)) == 0)
-                                c->prpsinfo = (const struct elf_prpsinfo *)n->desc;
+                        if (n->descsz >= sizeof(struct elf_prpsinfo) && !c->prpsinfo) {
+                                memcpy(&c->prpsinfo_copy, n->desc, sizeof(c->prpsinfo_copy));
+                                c->prpsinfo = &c->prpsinfo_copy;
+                        } else if (!c->prpsinfo) {
+                                warn_add(w, "core", 0, "NT_PRPSINFO at file offset %llu is %zu bytes, expected %zu; ignored",
+                                         (unsigned long long)n->file_offset, n->descsz, sizeof(struct elf_prpsinfo));
+                        }
                 } else if (is_core_name(n) && n->type == NT_AUXV) {
-                        if (!c->auxv && ((uintptr_t)n->desc % 8) == 0) {
-                                c->auxv = (const uint64_t *)n->desc;
-                                c->auxv_count = n->descsz / 16;
+                        if (!c->auxv) {
+                                size_t count = MIN(n->descsz / 16, (size_t)CORE_AUXV_MAX);
+                                if (n->descsz / 16 > CORE_AUXV_MAX)
+                                        warn_add(w, "core", 0, "NT_AUXV at file offset %llu has %zu entries; only the first %u are read",
+                                                 (unsigned long long)n->file_offset, n->descsz / 16, CORE_AUXV_MAX);
+                                c->auxv = malloc(count ? count * 16 : 1);
+                                if (!c->auxv)
+                                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                                memcpy(c->auxv, n->desc, count * 16);
+                                c->auxv_count = count;
                         }
                 } else if (is_core_name(n) && n->type == NT_SIGINFO) {
-                        if (n->descsz >= sizeof(siginfo_t) && !c->siginfo && ((uintptr_t)n->desc % 8) == 0)
-                                c->siginfo = (const siginfo_t *)n->desc;
+                        if (n->descsz >= sizeof(siginfo_t) && !c->siginfo) {
+                                memcpy(&c->siginfo_copy, n->desc, sizeof(c->siginfo_copy));
+                                c->siginfo = &c->siginfo_copy;
+                        }
                 } else if (is_core_name(n) && n->type == NT_FILE) {
-                        if (!c->files)
-                                read_nt_file(c, n, w);
+                        if (!c->files) {
+                                int r = read_nt_file(c, n, w);
+                                if (r < 0)
+                                        return r;
+                        }
                 }
         }
         if (c->nthreads == 0)
@@ -318,7 +340,7 @@ static int interpret_notes(struct core *c, struct warnings *w)
 
         if (memsnap)
                 c->source = CORE_SOURCE_MEMSNAP;
-        else if (c->shnum > 1)
+        else if (gdb || c->shnum > 1)
                 c->source = CORE_SOURCE_GCORE; /* bfd writes section headers; the kernel does not */
         else if (c->nnotes && is_core_name(&c->notes[0]) && c->notes[0].type == NT_PRSTATUS && c->prpsinfo)
                 c->source = CORE_SOURCE_KERNEL; /* fs/binfmt_elf.c: PRSTATUS of the dumping thread first */
@@ -345,8 +367,11 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
                         return log_error_errno(EINVAL,
                                                "cannot read core '%s': it is %s-compressed (systemd-coredump stores cores so); decompress it first, e.g. 'coredumpctl dump PID -o FILE'",
                                                path, compressed[i].what);
-        if (size < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0)
+        if (size < SELFMAG || memcmp(d, ELFMAG, SELFMAG) != 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': not an ELF file", path);
+        if (size < EI_NIDENT)
+                return log_error_errno(EINVAL, "cannot read core '%s': %zu bytes, shorter than an ELF header", path,
+                                       size);
         if (d[EI_CLASS] != ELFCLASS64)
                 return log_error_errno(EINVAL, "cannot read core '%s': a 32-bit ELF file; memsnap reads 64-bit cores",
                                        path);
@@ -356,6 +381,67 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
         if (size < sizeof(Elf64_Ehdr))
                 return log_error_errno(EINVAL, "cannot read core '%s': %zu bytes, shorter than an ELF header", path,
                                        size);
+        return 0;
+}
+
+/*
+ * The ELF header and where it says the program and section headers are,
+ * checked on the raw bytes before libelf sees them: libelf quietly reads
+ * only the program headers that fit in the file, which would take notes or
+ * memory for program headers, and its messages say neither what nor where.
+ */
+static int check_headers(const char *path, int fd, uint64_t size, struct warnings *w)
+{
+        uint8_t head[sizeof(Elf64_Ehdr)];
+        ssize_t n = pread(fd, head, sizeof(head), 0);
+        if (n < 0)
+                return log_error_errno(errno, "cannot read core '%s': %m", path);
+        int r = check_magic(path, head, (size_t)n);
+        if (r < 0)
+                return r;
+
+        Elf64_Ehdr eh;
+        memcpy(&eh, head, sizeof(eh));
+        if (eh.e_type != ET_CORE)
+                return log_error_errno(EINVAL, "cannot read core '%s': an ELF file, but not a core (e_type %u)", path,
+                                       eh.e_type);
+        if (eh.e_machine != EM_X86_64)
+                return log_error_errno(EINVAL, "cannot read core '%s': machine %u is not x86-64", path, eh.e_machine);
+
+        /* Past 65534 program headers, the count is in section header 0's sh_info (PN_XNUM). */
+        uint64_t phnum = eh.e_phnum, shnum = eh.e_shnum;
+        bool sh0_read = false;
+        Elf64_Shdr sh0;
+        if ((phnum == PN_XNUM || (eh.e_shoff && shnum == 0)) && eh.e_shoff <= size &&
+            size - eh.e_shoff >= sizeof(sh0) && pread(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
+                sh0_read = true;
+        if (phnum == PN_XNUM) {
+                if (!sh0_read)
+                        return log_error_errno(EINVAL,
+                                               "cannot read core '%s': the program header count is in section header 0 (PN_XNUM), but there is none at offset %llu",
+                                               path, (unsigned long long)eh.e_shoff);
+                phnum = sh0.sh_info;
+        }
+        if (eh.e_shoff && shnum == 0 && sh0_read)
+                shnum = sh0.sh_size;
+        if (phnum == 0)
+                return log_error_errno(EINVAL, "cannot read core '%s': it has no program headers", path);
+        if (eh.e_phentsize != sizeof(Elf64_Phdr))
+                return log_error_errno(EINVAL, "cannot read core '%s': program headers of %u bytes, not %zu", path,
+                                       eh.e_phentsize, sizeof(Elf64_Phdr));
+        if (eh.e_phoff > size || phnum > (size - eh.e_phoff) / sizeof(Elf64_Phdr))
+                return log_error_errno(EINVAL,
+                                       "cannot read core '%s': %llu program headers at offset %llu run past the end of the file (%llu bytes): it is truncated or damaged",
+                                       path, (unsigned long long)phnum, (unsigned long long)eh.e_phoff,
+                                       (unsigned long long)size);
+
+        /* memsnap needs no section headers, but their absence says the file was cut short. */
+        if (eh.e_shoff && shnum &&
+            (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+             shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)))
+                warn_add(w, "core", 0,
+                         "%llu section headers at offset %llu run past the end of the file (%llu bytes): the core is truncated or damaged",
+                         (unsigned long long)shnum, (unsigned long long)eh.e_shoff, (unsigned long long)size);
         return 0;
 }
 
@@ -378,28 +464,20 @@ int core_open(struct core *c, const char *path, struct warnings *w)
                 return log_error_errno(EINVAL, "cannot open core '%s': not a regular file", path);
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': the file is empty", path);
+        int r = check_headers(path, c->fd, (uint64_t)st.st_size, w);
+        if (r < 0)
+                return r;
 
         if (elf_version(EV_CURRENT) == EV_NONE)
                 return log_error_errno(EINVAL, "cannot open core '%s': libelf is out of date", path);
         c->elf = elf_begin(c->fd, ELF_C_READ_MMAP, NULL);
         if (!c->elf)
                 return log_error_errno(EINVAL, "cannot open core '%s': %s", path, elf_errmsg(-1));
-
         c->data = (const uint8_t *)elf_rawfile(c->elf, &c->size);
         if (!c->data || c->size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
-        int r = check_magic(path, c->data, c->size);
-        if (r < 0)
-                return r;
-
-        GElf_Ehdr eh;
-        if (!gelf_getehdr(c->elf, &eh))
-                return log_error_errno(EINVAL, "cannot read core '%s': %s", path, elf_errmsg(-1));
-        if (eh.e_type != ET_CORE)
-                return log_error_errno(EINVAL, "cannot read core '%s': an ELF file, but not a core (e_type %u)", path,
-                                       eh.e_type);
-        if (eh.e_machine != EM_X86_64)
-                return log_error_errno(EINVAL, "cannot read core '%s': machine %u is not x86-64", path, eh.e_machine);
+        if (c->size != (uint64_t)st.st_size)
+                return log_error_errno(EINVAL, "cannot read core '%s': it changed while being opened", path);
         if (elf_getshdrnum(c->elf, &c->shnum) < 0)
                 c->shnum = 0;
 
@@ -418,6 +496,7 @@ void core_close(struct core *c)
         free(c->notes);
         free(c->threads);
         free(c->files);
+        free(c->auxv);
         if (c->elf)
                 elf_end(c->elf);
         if (c->fd >= 0)
@@ -476,6 +555,35 @@ bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len)
 bool core_read_u64(const struct core *c, uint64_t addr, uint64_t *out)
 {
         return core_read(c, addr, out, sizeof(*out));
+}
+
+char *core_read_string(const struct core *c, uint64_t addr, size_t max)
+{
+        size_t len = 0;
+
+        /* Find the NUL first, segment by segment, so nothing is copied twice. */
+        for (uint64_t at = addr; len <= max;) {
+                const struct core_segment *s = core_segment_at(c, at);
+                if (!s || at - s->vaddr >= s->filesz)
+                        return NULL;
+                uint64_t off = at - s->vaddr;
+                size_t n = (size_t)MIN(s->filesz - off, (uint64_t)(max + 1 - len));
+                const char *p = (const char *)c->data + s->offset + off;
+                const char *nul = memchr(p, '\0', n);
+                if (nul) {
+                        len += (size_t)(nul - p);
+                        char *out = malloc(len + 1);
+                        if (!out || !core_read(c, addr, out, len)) {
+                                free(out);
+                                return NULL;
+                        }
+                        out[len] = '\0';
+                        return out;
+                }
+                len += n;
+                at += n;
+        }
+        return NULL;
 }
 
 const struct core_note *core_find_note(const struct core *c, const char *name, uint32_t type)

@@ -26,6 +26,7 @@
 #define CORE_NOTES_MAX (1u << 22)
 #define CORE_THREADS_MAX (1u << 16)
 #define CORE_FILES_MAX (1u << 22)    /* NT_FILE entries */
+#define CORE_AUXV_MAX 1024           /* auxv pairs; the kernel writes about 25 (AT_VECTOR_SIZE_BASE) */
 
 /* One PT_LOAD: a mapping of the process, with or without its bytes. */
 struct core_segment {
@@ -85,10 +86,16 @@ struct core {
         size_t nfiles;
         uint64_t file_page_size;   /* NT_FILE's page size */
 
-        const uint64_t *auxv;      /* (type, value) pairs, or NULL */
+        /*
+         * Copies of the notes below: their descriptors need only 4-byte
+         * alignment in the file (gdb writes them so), these structs need 8.
+         */
+        uint64_t *auxv;            /* (type, value) pairs, or NULL */
         size_t auxv_count;
-        const struct elf_prpsinfo *prpsinfo; /* or NULL */
-        const siginfo_t *siginfo;  /* NT_SIGINFO, or NULL */
+        const struct elf_prpsinfo *prpsinfo; /* &prpsinfo_copy, or NULL */
+        const siginfo_t *siginfo;  /* &siginfo_copy: the first NT_SIGINFO, or NULL */
+        struct elf_prpsinfo prpsinfo_copy;
+        siginfo_t siginfo_copy;
         enum core_source source;
         size_t shnum;              /* section headers, for telling producers apart */
 };
@@ -116,6 +123,12 @@ const void *core_ptr(const struct core *c, uint64_t addr, size_t len);
  */
 bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len);
 bool core_read_u64(const struct core *c, uint64_t addr, uint64_t *out);
+
+/*
+ * A copy of the NUL-terminated string at addr, at most max bytes before the
+ * NUL, or NULL when the core does not hold it whole (or on no memory).
+ */
+char *core_read_string(const struct core *c, uint64_t addr, size_t max);
 
 /* The first note with this name and type, or NULL. */
 const struct core_note *core_find_note(const struct core *c, const char *name, uint32_t type);

@@ -127,8 +127,8 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
                         "INSERT INTO snapshot(pid, exe, cmdline, captured_at, source, glibc_version, glibc_build_id,"
                         " page_size, signal, pause_ms, core_path, core_size, threads, vm_rss_kb, vm_size_kb,"
                         " vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_swap_kb, vm_hwm_kb, vm_peak_kb,"
-                        " vm_pte_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " vm_pte_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, ppid, comm, cmdline_complete)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -157,6 +157,13 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
                                     s->rss_anon_kb, s->rss_file_kb, s->rss_shmem_kb };
         for (size_t k = 0; k < ELEMENTSOF(figures); k++)
                 bind_known(st, i++, figures[k]);
+        if (s->ppid > 0)
+                sqlite3_bind_int(st, i, s->ppid);
+        i++;
+        bind_text(st, i++, s->comm);
+        if (s->cmdline)
+                sqlite3_bind_int(st, i, s->cmdline_complete);
+        i++;
         return step_reset(d, st, "snapshot");
 }
 
@@ -167,6 +174,7 @@ static const char *file_status_name(enum module_file_status s)
         case MODULE_FILE_MISSING: return "missing";
         case MODULE_FILE_MISMATCH: return "build_id_mismatch";
         case MODULE_FILE_NO_BUILD_ID: return "no_build_id";
+        case MODULE_FILE_IN_CORE: return "in_core";
         }
         return NULL;
 }
@@ -176,7 +184,8 @@ static int write_modules(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r = prepare(d,
                         "INSERT INTO modules(id, path, build_id, start, end, load_bias, is_main, file_status,"
-                        " debug_file, text_size, data_size, bss_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " debug_file, text_size, data_size, bss_size, deleted, file_build_id, elf_file)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -194,6 +203,9 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 bind_known(st, 10, m->text_size);
                 bind_known(st, 11, m->data_size);
                 bind_known(st, 12, m->bss_size);
+                sqlite3_bind_int(st, 13, m->deleted);
+                bind_text(st, 14, m->file_build_id);
+                bind_text(st, 15, m->elf_file);
                 if ((r = step_reset(d, st, "modules")) < 0)
                         return r;
         }
@@ -206,8 +218,8 @@ static int write_segments(const struct db *d, const struct analysis *a)
         int r = prepare(d,
                         "INSERT INTO segments(id, start, end, perms, offset, path, deleted, kind, module_id, tid,"
                         " arena_id, in_core, rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb,"
-                        " shared_clean_kb, shared_dirty_kb, anonymous_kb)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        " shared_clean_kb, shared_dirty_kb, anonymous_kb, vm_flags)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -234,6 +246,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
                 bind_known(st, 18, s->shared_clean_kb);
                 bind_known(st, 19, s->shared_dirty_kb);
                 bind_known(st, 20, s->anonymous_kb);
+                bind_text(st, 21, s->vm_flags);
                 if ((r = step_reset(d, st, "segments")) < 0)
                         return r;
         }
@@ -244,8 +257,8 @@ static int write_threads(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r = prepare(d,
-                        "INSERT OR REPLACE INTO threads(tid, name, is_main, pc, sp, fs_base, signal, stack_segment)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
+                        "INSERT OR REPLACE INTO threads(tid, name, is_main, pc, sp, fs_base, signal, stack_segment,"
+                        " frames, unwind_stop) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -259,6 +272,8 @@ static int write_threads(const struct db *d, const struct analysis *a)
                 bind_u64(st, 6, t->fs_base);
                 sqlite3_bind_int(st, 7, t->signal);
                 bind_id(st, 8, t->stack_segment);
+                sqlite3_bind_int(st, 9, t->nframes);
+                bind_text(st, 10, t->unwind_stop);
                 if ((r = step_reset(d, st, "threads")) < 0)
                         return r;
         }
@@ -576,18 +591,22 @@ static int write_all(const struct db *d, struct analysis *a)
         return exec_sql(d, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
 }
 
-int db_write(struct analysis *a)
+int db_open(struct analysis *a)
 {
-        _cleanup_(atomic_file_discard) struct atomic_file af = ATOMIC_FILE_INIT;
-        int r = atomic_file_begin(&af, a->opt.db_path, a->opt.force, true);
+        int r = atomic_file_begin(&a->out, a->opt.db_path, a->opt.force, true);
         if (r < 0)
                 return r;
-        atomic_file_install_signal_cleanup(&af);
+        atomic_file_install_signal_cleanup(&a->out);
+        return 0;
+}
 
+int db_write(struct analysis *a)
+{
+        int r;
         {
                 _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
                 /* One connection on one thread: no per-call locking (SQLITE_OPEN_NOMUTEX). */
-                if (sqlite3_open_v2(af.tmp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+                if (sqlite3_open_v2(a->out.tmp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot create database '%s': %s", a->opt.db_path,
                                                db ? sqlite3_errmsg(db) : "out of memory");
                 struct db d = { .db = db, .path = a->opt.db_path };
@@ -597,5 +616,5 @@ int db_write(struct analysis *a)
                 if (sqlite3_close(TAKE_PTR(db)) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot close database '%s'", a->opt.db_path);
         }
-        return atomic_file_commit(&af);
+        return atomic_file_commit(&a->out);
 }

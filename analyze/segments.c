@@ -1,10 +1,25 @@
 /*
- * The `segments` table: one row per PT_LOAD of the core, including those
- * with no bytes, joined with what names them — the MEMSNAP smaps note when
- * the core has one (paths, pseudo names like [heap], exact permissions, the
- * kernel's RSS/PSS/swap figures), else NT_FILE for file paths and auxv for
- * the vdso — and classified by common/segment_kind.c as a person reading
- * /proc/PID/maps would.
+ * The `segments` table: the process's whole address space, one row per
+ * mapping, named and classified as a person reading /proc/PID/maps would.
+ *
+ * Each producer leaves out something, so the rows are gathered from every
+ * source and the first that knows a fact wins:
+ *   - every PT_LOAD, with or without bytes (in_core = the bytes present);
+ *   - every NT_FILE mapping that no PT_LOAD covers: gdb's gcore leaves
+ *     read-only file mappings it could reread from the file (the text of
+ *     every module) out of the core entirely; they come back with in_core 0;
+ *   - every mapping of the MEMSNAP smaps note that no PT_LOAD covers.
+ * Names come from the smaps note (which also gives exact permissions,
+ * VmFlags and the kernel's RSS/PSS/swap figures), else NT_FILE, else auxv
+ * (the vdso) and the layout the kernel gives the vvar pages below it.
+ * Without smaps the permissions are those of the program headers, and
+ * where those are unreliable they are repaired: a file mapping gcore left
+ * out gets the flags of its module's program header; gcore writes PROT_NONE
+ * mappings as readable, so a thread's guard page is recognised by where it
+ * lies, right below the thread's stack.
+ *
+ * Modules come from the modules stage, threads' stack pointers from the
+ * threads stage; common/segment_kind.c decides the kinds.
  */
 #include <elf.h>
 #include <errno.h>
@@ -18,21 +33,77 @@
 #include "stages.h"
 
 #define VSYSCALL_ADDR 0xffffffffff600000ull /* arch/x86/include/asm/vsyscall.h: VSYSCALL_ADDR */
+#define DELETED_SUFFIX " (deleted)"
+#define GUARD_MAX (1ull << 20) /* glibc's default guard is one page; pthread_attr_setguardsize rarely asks more */
 
-static const struct core_file_map *find_file(const struct core *c, uint64_t start)
+struct builder {
+        struct analysis *a;
+        size_t cap;
+        struct map_list smaps;
+        uint64_t page_size;
+};
+
+static struct segment *add_segment(struct builder *b, uint64_t start, uint64_t end)
 {
-        /* NT_FILE lists mappings in address order, one per VMA. */
-        size_t lo = 0, hi = c->nfiles;
+        struct analysis *a = b->a;
+        if (a->nsegments == b->cap) {
+                size_t cap = b->cap ? b->cap * 2 : 256;
+                struct segment *v = realloc(a->segments, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                a->segments = v;
+                b->cap = cap;
+        }
+        struct segment *s = &a->segments[a->nsegments++];
+        *s = (struct segment){
+                .start = start, .end = end, .module_id = NO_ID, .arena_id = NO_ID,
+                .rss_kb = -1, .pss_kb = -1, .swap_kb = -1, .private_dirty_kb = -1,
+                .private_clean_kb = -1, .shared_clean_kb = -1, .shared_dirty_kb = -1, .anonymous_kb = -1,
+        };
+        memcpy(s->perms, "---p", sizeof(s->perms));
+        return s;
+}
+
+static void perms_from_flags(char perms[5], uint32_t flags)
+{
+        perms[0] = flags & PF_R ? 'r' : '-';
+        perms[1] = flags & PF_W ? 'w' : '-';
+        perms[2] = flags & PF_X ? 'x' : '-';
+        perms[3] = 'p';
+        perms[4] = '\0';
+}
+
+static int seg_cmp(const void *x, const void *y)
+{
+        const struct segment *a = x, *b = y;
+        return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Of the first n segments (sorted, not overlapping), the first overlapping [start, end), or NULL. */
+static struct segment *overlapping_n(struct analysis *a, size_t n, uint64_t start, uint64_t end)
+{
+        size_t lo = 0, hi = n;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                if (c->files[mid].start < start)
+                if (a->segments[mid].end <= start)
                         lo = mid + 1;
-                else if (c->files[mid].start > start)
-                        hi = mid;
                 else
-                        return &c->files[mid];
+                        hi = mid;
         }
-        return NULL;
+        return lo < n && a->segments[lo].start < end ? &a->segments[lo] : NULL;
+}
+
+static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t end)
+{
+        return overlapping_n(a, a->nsegments, start, end);
+}
+
+static void set_path(struct segment *s, const char *path)
+{
+        size_t len = strlen(path), slen = strlen(DELETED_SUFFIX);
+        free(s->path);
+        s->deleted = len > slen && strcmp(path + len - slen, DELETED_SUFFIX) == 0;
+        s->path = strndup(path, s->deleted ? len - slen : len);
 }
 
 static void copy_smaps(struct segment *s, const struct map_entry *m)
@@ -52,136 +123,317 @@ static void copy_smaps(struct segment *s, const struct map_entry *m)
         s->shared_clean_kb = m->shared_clean_kb;
         s->shared_dirty_kb = m->shared_dirty_kb;
         s->anonymous_kb = m->anonymous_kb;
+        if (m->vm_flags) {
+                free(s->vm_flags);
+                /* The kernel ends the line with a space; keep the flags only. */
+                size_t n = strlen(m->vm_flags);
+                while (n && m->vm_flags[n - 1] == ' ')
+                        n--;
+                s->vm_flags = strndup(m->vm_flags, n);
+        }
 }
 
-static int parse_smaps(struct analysis *a, struct map_list *smaps)
+static void parse_smaps(struct builder *b)
 {
+        struct analysis *a = b->a;
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SMAPS);
         size_t bad = 0;
 
         if (!n)
-                return 0;
-        int r = proc_maps_parse((const char *)n->desc, n->descsz, smaps, &bad);
-        if (r < 0) {
+                return;
+        if (proc_maps_parse((const char *)n->desc, n->descsz, &b->smaps, &bad) < 0) {
                 warn_add(&a->warnings, "segments", 0,
                          "the MEMSNAP smaps note (file offset %llu) is malformed at line %zu; paths and RSS figures come from NT_FILE only",
                          (unsigned long long)n->file_offset, bad);
-                map_list_free(smaps);
+                map_list_free(&b->smaps);
+                return;
         }
+        /* map_list_find needs the kernel's order; a crafted note may not have it. */
+        for (size_t i = 1; i < b->smaps.n; i++)
+                if (b->smaps.v[i].start < b->smaps.v[i - 1].end) {
+                        warn_add(&a->warnings, "segments", b->smaps.v[i].start,
+                                 "the MEMSNAP smaps note is not in address order at line %zu; it is not used", i + 1);
+                        map_list_free(&b->smaps);
+                        return;
+                }
+}
+
+/* The core's own PT_LOADs, then what the core's notes know that they leave out. */
+static int gather(struct builder *b)
+{
+        struct analysis *a = b->a;
+        const struct core *c = &a->core;
+
+        for (size_t i = 0; i < c->nsegs; i++) {
+                const struct core_segment *cs = &c->segs[i];
+                struct segment *s = add_segment(b, cs->vaddr, cs->vaddr + cs->memsz);
+                if (!s)
+                        return -ENOMEM;
+                s->in_core = cs->filesz;
+                perms_from_flags(s->perms, cs->flags);
+        }
+        size_t from_core = a->nsegments;
+
+        /* NT_FILE and smaps are each sorted and free of overlaps among themselves (core.c, parse_smaps). */
+        for (size_t i = 0; i < c->nfiles; i++) {
+                const struct core_file_map *f = &c->files[i];
+                if (overlapping_n(a, from_core, f->start, f->end))
+                        continue;
+                struct segment *s = add_segment(b, f->start, f->end);
+                if (!s)
+                        return -ENOMEM;
+                memcpy(s->perms, "r--p", sizeof(s->perms)); /* repaired from the module's headers later */
+                s->from_notes = true;
+        }
+        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+
+        size_t known = a->nsegments;
+        for (size_t i = 0; i < b->smaps.n; i++) {
+                const struct map_entry *m = &b->smaps.v[i];
+                if (m->end <= m->start || overlapping_n(a, known, m->start, m->end))
+                        continue;
+                struct segment *s = add_segment(b, m->start, m->end);
+                if (!s)
+                        return -ENOMEM;
+                s->from_notes = true;
+        }
+        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        if (a->nsegments > from_core)
+                log_debug("%zu mappings the core's program headers leave out come from its notes",
+                          a->nsegments - from_core);
         return 0;
 }
 
-static void name_without_smaps(struct analysis *a, struct segment *s)
+static const struct core_file_map *find_file(const struct core *c, uint64_t start)
 {
-        uint64_t vdso;
-        if (core_auxv(&a->core, AT_SYSINFO_EHDR, &vdso) && s->start == vdso && !s->path)
-                s->path = strdup("[vdso]");
-        else if (s->start == VSYSCALL_ADDR && !s->path)
-                s->path = strdup("[vsyscall]");
+        /* NT_FILE lists mappings in address order, one per VMA. */
+        size_t lo = 0, hi = c->nfiles;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (c->files[mid].start < start)
+                        lo = mid + 1;
+                else if (c->files[mid].start > start)
+                        hi = mid;
+                else
+                        return &c->files[mid];
+        }
+        return NULL;
 }
 
-static int module_at(const struct analysis *a, uint64_t addr)
+/*
+ * The kernel maps [vvar] (and since 6.13 [vvar_vclock] too) right below
+ * the vdso, read-only and with no file: name such a run of mappings.
+ */
+static void name_vvar(struct analysis *a, size_t vdso_index)
 {
-        for (size_t i = 0; i < a->nmodules; i++)
-                if (addr >= a->modules[i].start && addr < a->modules[i].end)
-                        return (int)i;
-        return NO_ID;
+        size_t first = vdso_index;
+        while (first > 0 && vdso_index - first < 2) {
+                const struct segment *s = &a->segments[first - 1];
+                if (s->path || s->end != a->segments[first].start || strcmp(s->perms, "r--p") != 0)
+                        break;
+                first--;
+        }
+        for (size_t i = first; i < vdso_index; i++)
+                a->segments[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]");
+}
+
+static void name_without_smaps(struct analysis *a)
+{
+        uint64_t vdso;
+        bool have_vdso = core_auxv(&a->core, AT_SYSINFO_EHDR, &vdso);
+
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                if (s->path)
+                        continue;
+                if (have_vdso && s->start == vdso) {
+                        s->path = strdup("[vdso]");
+                        name_vvar(a, i);
+                } else if (s->start == VSYSCALL_ADDR) {
+                        s->path = strdup("[vsyscall]");
+                }
+        }
+}
+
+static void name_segments(struct builder *b)
+{
+        struct analysis *a = b->a;
+        const struct core *c = &a->core;
+        size_t unmatched = 0;
+
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                const struct core_file_map *f = find_file(c, s->start);
+                if (f) {
+                        set_path(s, f->path);
+                        s->offset = f->offset;
+                }
+                if (!b->smaps.n)
+                        continue;
+                const struct map_entry *m = map_list_find(&b->smaps, s->start);
+                if (m && m->start == s->start && m->end == s->end)
+                        copy_smaps(s, m);
+                else if (!unmatched++)
+                        warn_add(&a->warnings, "segments", s->start,
+                                 "segment 0x%llx-0x%llx is not a mapping of the smaps note; its name and figures come from NT_FILE",
+                                 (unsigned long long)s->start, (unsigned long long)s->end);
+        }
+        if (unmatched > 1)
+                warn_add(&a->warnings, "segments", 0, "%zu segments in all are not mappings of the smaps note",
+                         unmatched);
+        if (!b->smaps.n)
+                name_without_smaps(a);
+}
+
+/* The module whose image holds the segment, page-rounded as the mappings are; modules are sorted by start. */
+static int module_holding(const struct builder *b, const struct segment *s)
+{
+        const struct analysis *a = b->a;
+        size_t lo = 0, hi = a->nmodules;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (a->modules[mid].start <= s->start)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == 0)
+                return NO_ID;
+        const struct module *m = &a->modules[lo - 1];
+        return s->end <= ALIGN_UP(m->end, b->page_size) ? (int)(lo - 1) : NO_ID;
+}
+
+/* The module's PT_LOAD that maps the segment's first page, or NULL. */
+static const Elf64_Phdr *module_load(const struct module *m, const struct segment *s, uint64_t page_size)
+{
+        uint64_t at = s->start - m->load_bias;
+
+        for (size_t i = 0; i < m->nphdrs; i++) {
+                const Elf64_Phdr *ph = &m->phdrs[i];
+                if (ph->p_type != PT_LOAD || ph->p_memsz > UINT64_MAX - ph->p_vaddr - page_size)
+                        continue;
+                if (at >= ALIGN_DOWN(ph->p_vaddr, page_size) && at < ALIGN_UP(ph->p_vaddr + ph->p_memsz, page_size))
+                        return ph;
+        }
+        return NULL;
+}
+
+static void tie_modules(struct builder *b)
+{
+        struct analysis *a = b->a;
+
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                int id = module_holding(b, s);
+                if (id < 0)
+                        continue;
+                const struct module *m = &a->modules[id];
+                /* A mapping of another file (or [heap]...) inside the module's span is not the module. */
+                if (s->path && strcmp(s->path, m->path) != 0)
+                        continue;
+                s->module_id = id;
+
+                /*
+                 * A file mapping the core leaves out has the permissions of
+                 * its program header, but not write access: gcore leaves out
+                 * only what was never writable or written.
+                 */
+                if (s->from_notes && !b->smaps.n && s->path && s->path[0] != '[') {
+                        const Elf64_Phdr *ph = module_load(m, s, b->page_size);
+                        if (ph)
+                                perms_from_flags(s->perms, ph->p_flags & ~(uint32_t)PF_W);
+                }
+        }
+}
+
+/*
+ * glibc puts a PROT_NONE guard right below each thread's stack
+ * (nptl/allocatestack.c).  gcore writes PROT_NONE mappings as readable, so
+ * without smaps an anonymous read-only mapping there is taken for the guard.
+ */
+static bool is_guard_below(const struct builder *b, const struct segment *g, const struct segment *stack)
+{
+        if (g->end != stack->start || g->path)
+                return false;
+        if (strcmp(g->perms, "---p") == 0)
+                return true;
+        return b->a->core.source == CORE_SOURCE_GCORE && !b->smaps.n && strcmp(g->perms, "r--p") == 0 &&
+               g->end - g->start <= GUARD_MAX;
+}
+
+static void tie_threads(struct builder *b, struct segment_facts *facts)
+{
+        struct analysis *a = b->a;
+
+        for (size_t t = 0; t < a->nthreads; t++) {
+                struct thread *th = &a->threads[t];
+                struct segment *s = overlapping(a, th->sp, th->sp + 1);
+                th->stack_segment = NO_ID;
+                if (!s) {
+                        warn_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
+                                 th->tid, (unsigned long long)th->sp);
+                        continue;
+                }
+                size_t i = (size_t)(s - a->segments);
+                if (s->tid) {
+                        warn_add(&a->warnings, "segments", th->sp,
+                                 "threads %d and %d have their stack pointers in the same mapping 0x%llx-0x%llx",
+                                 s->tid, th->tid, (unsigned long long)s->start, (unsigned long long)s->end);
+                        continue;
+                }
+                th->stack_segment = (int)i;
+                s->tid = th->tid;
+                facts[i].thread = (int)t;
+                facts[i].main_thread = th->is_main;
+                if (i > 0 && !th->is_main && is_guard_below(b, &a->segments[i - 1], s)) {
+                        memcpy(a->segments[i - 1].perms, "---p", sizeof(a->segments[i - 1].perms));
+                        a->segments[i - 1].tid = th->tid;
+                }
+        }
 }
 
 int segments_build(struct analysis *a)
 {
-        const struct core *c = &a->core;
-        _cleanup_(map_list_free) struct map_list smaps = { 0 };
-        int r = parse_smaps(a, &smaps);
-        if (r < 0)
-                return r;
+        struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
 
-        a->segments = calloc(c->nsegs ? c->nsegs : 1, sizeof(*a->segments));
-        _cleanup_free_ struct segment_facts *facts = calloc(c->nsegs ? c->nsegs : 1, sizeof(*facts));
-        _cleanup_free_ enum segment_kind *kinds = calloc(c->nsegs ? c->nsegs : 1, sizeof(*kinds));
-        if (!a->segments || !facts || !kinds)
+        parse_smaps(&b);
+        int r = gather(&b);
+        if (r < 0) {
+                map_list_free(&b.smaps);
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
+        }
+        name_segments(&b);
+        tie_modules(&b);
+
+        size_t n = a->nsegments;
+        _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
+        _cleanup_free_ enum segment_kind *kinds = calloc(n ? n : 1, sizeof(*kinds));
+        if (!facts || !kinds) {
+                map_list_free(&b.smaps);
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-
-        uint64_t vdso = 0;
-        bool have_vdso = core_auxv(c, AT_SYSINFO_EHDR, &vdso);
-
-        for (size_t i = 0; i < c->nsegs; i++) {
-                const struct core_segment *cs = &c->segs[i];
-                struct segment *s = &a->segments[a->nsegments++];
-                *s = (struct segment){
-                        .start = cs->vaddr, .end = cs->vaddr + cs->memsz, .in_core = cs->filesz,
-                        .module_id = NO_ID, .arena_id = NO_ID,
-                        .rss_kb = -1, .pss_kb = -1, .swap_kb = -1, .private_dirty_kb = -1,
-                        .private_clean_kb = -1, .shared_clean_kb = -1, .shared_dirty_kb = -1, .anonymous_kb = -1,
-                };
-                s->perms[0] = cs->flags & PF_R ? 'r' : '-';
-                s->perms[1] = cs->flags & PF_W ? 'w' : '-';
-                s->perms[2] = cs->flags & PF_X ? 'x' : '-';
-                s->perms[3] = 'p';
-
-                const struct core_file_map *f = find_file(c, s->start);
-                if (f) {
-                        size_t len = strlen(f->path);
-                        static const char deleted[] = " (deleted)";
-                        if (len > sizeof(deleted) - 1 && strcmp(f->path + len - (sizeof(deleted) - 1), deleted) == 0) {
-                                s->path = strndup(f->path, len - (sizeof(deleted) - 1));
-                                s->deleted = true;
-                        } else {
-                                s->path = strdup(f->path);
-                        }
-                        s->offset = f->offset;
-                }
-
-                const struct map_entry *m = smaps.n ? map_list_find(&smaps, s->start) : NULL;
-                if (m && m->start == s->start)
-                        copy_smaps(s, m);
-                else if (smaps.n)
-                        warn_add(&a->warnings, "segments", s->start, "segment is not in the smaps note");
-                else
-                        name_without_smaps(a, s);
-                /* Kernels since 6.? name a second vvar mapping; both sit right below the vdso. */
-                /* [vvar] is read-only: a writable mapping there is anonymous memory (malloc's, ld.so's). */
-                if (!smaps.n && have_vdso && !s->path && s->end <= vdso && s->end + (64u << 10) > vdso &&
-                    s->perms[2] != 'x' && s->perms[1] != 'w')
-                        s->path = strdup("[vvar]");
-
-                s->module_id = module_at(a, s->start);
+        }
+        for (size_t i = 0; i < n; i++) {
+                const struct segment *s = &a->segments[i];
                 facts[i] = (struct segment_facts){
                         .start = s->start, .end = s->end, .perms = s->perms, .path = s->path,
                         .module = s->module_id, .thread = -1,
                 };
         }
-
         if (a->nmodules == 0)
-                segment_guess_modules(facts, a->nsegments);
+                segment_guess_modules(facts, n);
+        tie_threads(&b, facts);
 
-        /* The mapping holding a thread's stack pointer is its stack. */
-        for (size_t t = 0; t < a->nthreads; t++) {
-                struct thread *th = &a->threads[t];
-                th->stack_segment = NO_ID;
-                for (size_t i = 0; i < a->nsegments; i++) {
-                        if (th->sp >= a->segments[i].start && th->sp < a->segments[i].end) {
-                                th->stack_segment = (int)i;
-                                facts[i].thread = (int)t;
-                                facts[i].main_thread = th->is_main;
-                                a->segments[i].tid = th->tid;
-                                /* glibc puts a PROT_NONE guard right below a thread's stack. */
-                                if (i > 0 && a->segments[i - 1].end == a->segments[i].start &&
-                                    strcmp(a->segments[i - 1].perms, "---p") == 0)
-                                        a->segments[i - 1].tid = th->tid;
-                                break;
-                        }
-                }
-                if (th->stack_segment == NO_ID)
-                        warn_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer is in no segment",
-                                 th->tid);
+        segment_classify(facts, n, kinds);
+        for (size_t i = 0; i < n; i++) {
+                struct segment *s = &a->segments[i];
+                s->kind = kinds[i];
+                /* Guessed modules have no row to point to; anonymous memory is a module's only as its bss. */
+                if (a->nmodules == 0 || (!s->path && s->kind != SEG_BSS))
+                        s->module_id = NO_ID;
+                /* An anonymous mapping after a module's data but beyond its image is not its bss. */
+                if (s->kind == SEG_BSS && a->nmodules && s->module_id == NO_ID)
+                        s->kind = SEG_ANON;
         }
-
-        segment_classify(facts, a->nsegments, kinds);
-        for (size_t i = 0; i < a->nsegments; i++) {
-                a->segments[i].kind = kinds[i];
-                if (a->nmodules == 0 && facts[i].module >= 0)
-                        a->segments[i].module_id = NO_ID; /* guessed modules have no row to point to */
-        }
+        map_list_free(&b.smaps);
         return 0;
 }

@@ -15,6 +15,9 @@ int snapshot_read(struct analysis *a);
 /* modules.c: loaded ELF modules through libdwfl (dwfl_core_file_report). */
 int modules_report(struct analysis *a);
 
+/* The index into a->modules of a libdwfl module (set by modules_report), or NO_ID. */
+int module_of(const struct analysis *a, Dwfl_Module *mod);
+
 /* threads.c: threads and their frames through libdwfl (dwfl_core_file_attach). */
 int threads_unwind(struct analysis *a);
 
@@ -30,7 +33,13 @@ int heap_walk(struct analysis *a);
 /* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
 int reach_compute(struct analysis *a);
 
-/* db_write.c: everything above into a new SQLite database, atomically. */
+/*
+ * db_write.c: db_open, before any stage, makes the temporary the database
+ * is written to (and fails at once on an existing file without --force or
+ * a folder that cannot be written); db_write writes everything above into
+ * it and renames it to its final name.
+ */
+int db_open(struct analysis *a);
 int db_write(struct analysis *a);
 
 #endif

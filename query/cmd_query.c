@@ -1,11 +1,130 @@
-/* Placeholder until the query stage lands; replaced by its real entry point. */
+/*
+ * `memsnap query DB [SQL]`: any read-only SQL on a snapshot database,
+ * printed in one of the output formats.  SQL comes from the argument, or
+ * from standard input when it is "-" or left out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "builtin.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "db_open.h"
+#include "output_args.h"
+#include "sql_script.h"
+
+/* More SQL than anyone types; a bound so a runaway pipe cannot eat memory. */
+#define SQL_STDIN_MAX (64u << 20)
+
+static void query_help(FILE *f)
+{
+        fprintf(f, "usage: memsnap query [OPTIONS] DB [SQL]\n\n"
+                   "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
+                   "hold several statements; each result is printed in turn.  Without SQL (or\n"
+                   "with \"-\") the statements are read from standard input.  A statement that\n"
+                   "would write is refused before anything runs.\n\n"
+                   "options:\n");
+        output_args_help(f);
+        fprintf(f, "      --human          sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)\n"
+                   "  -h, --help           show this help\n\n"
+                   "Tables: snapshot, segments, modules, threads, frames, live_frames, arenas,\n"
+                   "heaps, tcaches, chunks, refs, types, warnings, meta; views: heap_summary,\n"
+                   "size_histogram, segment_summary, leak_summary (docs/database.md).\n\n"
+                   "examples:\n"
+                   "  memsnap query a.db \"select leak, count(*), sum(size) from chunks group by leak\"\n"
+                   "  memsnap query -f json a.db \"select * from leak_summary\"\n\n"
+                   "Exit status: 0 success, 1 failure (bad SQL, a statement that writes, a file\n"
+                   "that is not a memsnap database), 2 bad usage.\n");
+}
+
+static int read_stdin(char **ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        for (;;) {
+                if (len + 4096 + 1 > cap) {
+                        cap = cap ? cap * 2 : 8192;
+                        char *p = realloc(buf, cap);
+                        if (!p)
+                                return log_error_errno(ENOMEM, "cannot read SQL from standard input: %m");
+                        buf = p;
+                }
+                ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return log_error_errno(errno, "cannot read SQL from standard input: %m");
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len > SQL_STDIN_MAX)
+                        return log_error_errno(EFBIG, "SQL on standard input is longer than %u MiB",
+                                               SQL_STDIN_MAX >> 20);
+        }
+        buf[len] = '\0';
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
 
 int cmd_query(int argc, char **argv)
 {
-        (void)argc;
-        (void)argv;
-        log_error("'query' is not built yet");
-        return EXIT_FAIL;
+        static const struct option options[] = {
+                OUTPUT_ARGS_LONG_OPTIONS,
+                { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        struct output_args oa = OUTPUT_ARGS_INIT;
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+                if (output_args_take(&oa, c, optarg))
+                        continue;
+                switch (c) {
+                case 'h':
+                        query_help(stdout);
+                        return EXIT_OK;
+                default:
+                        query_help(stderr);
+                        return EXIT_USAGE;
+                }
+        }
+        if (argc - optind < 1 || argc - optind > 2) {
+                log_error(argc - optind < 1 ? "query needs a database" : "query takes one SQL argument; "
+                          "put several statements in it, separated by ';'");
+                return EXIT_USAGE;
+        }
+        const char *path = argv[optind];
+        const char *sql_arg = argc - optind == 2 ? argv[optind + 1] : "-";
+
+        struct output_options opt;
+        if (output_args_finish(&oa, stdout, false, &opt) < 0)
+                return EXIT_USAGE;
+
+        _cleanup_free_ char *stdin_sql = NULL;
+        if (strcmp(sql_arg, "-") == 0) {
+                if (isatty(STDIN_FILENO)) {
+                        log_error("no SQL given: pass it as an argument or on standard input");
+                        return EXIT_USAGE;
+                }
+                if (read_stdin(&stdin_sql) < 0)
+                        return EXIT_FAIL;
+                sql_arg = stdin_sql;
+        }
+
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        if (db_open_readonly(path, &db) < 0)
+                return EXIT_FAIL;
+
+        struct output o;
+        output_init(&o, &opt, false);
+        int r = sql_script_run(db, path, sql_arg, &o, NULL, 0);
+        output_free(&o);
+        return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -1,11 +1,138 @@
-/* Placeholder until the report stage lands; replaced by its real entry point. */
+/*
+ * `memsnap report DB [NAME [ARGS]]`: one of the named reports (report.h),
+ * printed in the output formats `query` has, with sizes in binary units in
+ * the formats for people unless --bytes asks for exact numbers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "builtin.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/units.h"
+#include "db_open.h"
+#include "output_args.h"
+#include "report.h"
+
+enum { OPT_SQL = OPT_OUTPUT_LAST };
+
+static void report_help(FILE *f)
+{
+        fprintf(f, "usage: memsnap report [OPTIONS] DB [REPORT [ARGS]]\n"
+                   "       memsnap report --sql REPORT\n\n"
+                   "Print a named report of a snapshot database (default: summary).\n\n"
+                   "reports:\n");
+        report_list_help(f);
+        fprintf(f, "\noptions:\n");
+        output_args_help(f);
+        fprintf(f, "      --bytes          sizes as exact byte (or KiB) counts; the default in a pipe\n"
+                   "      --human          sizes in B/KiB/MiB; the default in table, markdown, line\n"
+                   "      --sql            print the report's SQL instead of running it\n"
+                   "  -h, --help           show this help\n\n"
+                   "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
+                   "with 'memsnap query'.  Column names ending in _kb are KiB, as /proc says.\n\n"
+                   "Exit status: 0 success, 1 failure (a file that is not a memsnap database,\n"
+                   "a database of another schema version), 2 bad usage.\n");
+}
+
+/* Binds the words after the report's name to its parameters, in order. */
+static int report_take_args(struct report *r, char **args, size_t nargs)
+{
+        if (nargs > r->nparams) {
+                if (r->nparams == 0)
+                        return log_error_errno(EINVAL, "report '%s' takes no arguments", r->name);
+                return log_error_errno(EINVAL, "report '%s' takes at most %zu argument%s", r->name,
+                                       r->nparams, r->nparams == 1 ? "" : "s");
+        }
+        for (size_t i = 0; i < nargs; i++) {
+                uint64_t v;
+                if (units_parse_u64(args[i], &v) < 0 || v > INT64_MAX)
+                        return log_error_errno(EINVAL, "report '%s': %s must be a non-negative integer, not '%s'",
+                                               r->name, r->param_names[i], args[i]);
+                r->params[i].value = (int64_t)v;
+        }
+        return 0;
+}
 
 int cmd_report(int argc, char **argv)
 {
-        (void)argc;
-        (void)argv;
-        log_error("'report' is not built yet");
-        return EXIT_FAIL;
+        static const struct option options[] = {
+                OUTPUT_ARGS_LONG_OPTIONS,
+                { "bytes", no_argument, NULL, OPT_OUTPUT_BYTES },
+                { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
+                { "sql", no_argument, NULL, OPT_SQL },
+                { "help", no_argument, NULL, 'h' },
+                {},
+        };
+        struct output_args oa = OUTPUT_ARGS_INIT;
+        bool show_sql = false;
+        int c;
+
+        optind = 0;
+        while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+                if (output_args_take(&oa, c, optarg))
+                        continue;
+                switch (c) {
+                case OPT_SQL:
+                        show_sql = true;
+                        break;
+                case 'h':
+                        report_help(stdout);
+                        return EXIT_OK;
+                default:
+                        report_help(stderr);
+                        return EXIT_USAGE;
+                }
+        }
+
+        struct report rep;
+        if (show_sql) {
+                if (argc - optind != 1) {
+                        log_error("--sql takes the name of one report");
+                        return EXIT_USAGE;
+                }
+                if (report_find(argv[optind], &rep) < 0) {
+                        log_error("unknown report '%s'; see 'memsnap report --help'", argv[optind]);
+                        return EXIT_USAGE;
+                }
+                fputs(rep.sql, stdout);
+                return EXIT_OK;
+        }
+
+        if (argc - optind < 1) {
+                log_error("report needs a database");
+                return EXIT_USAGE;
+        }
+        const char *path = argv[optind];
+        const char *name = argc - optind >= 2 ? argv[optind + 1] : "summary";
+        if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {
+                log_error("'%s' is a report, not a database: the database comes first (memsnap report DB %s)",
+                          path, path);
+                return EXIT_USAGE;
+        }
+        if (report_find(name, &rep) < 0) {
+                log_error("unknown report '%s'; see 'memsnap report --help'", name);
+                return EXIT_USAGE;
+        }
+        size_t nargs = argc - optind >= 2 ? (size_t)(argc - optind - 2) : 0;
+        if (report_take_args(&rep, argv + optind + 2, nargs) < 0)
+                return EXIT_USAGE;
+
+        struct output_options opt;
+        if (output_args_finish(&oa, stdout, true, &opt) < 0)
+                return EXIT_USAGE;
+
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        if (db_open_readonly(path, &db) < 0)
+                return EXIT_FAIL;
+
+        struct output o;
+        output_init(&o, &opt, true);
+        int r = sql_script_run(db, path, rep.sql, &o, rep.params, rep.nparams);
+        output_free(&o);
+        return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -38,7 +38,10 @@ CREATE TABLE snapshot (
   vm_pte_kb      INTEGER,
   rss_anon_kb    INTEGER,
   rss_file_kb    INTEGER,
-  rss_shmem_kb   INTEGER
+  rss_shmem_kb   INTEGER,
+  ppid           INTEGER,
+  comm           TEXT,     -- the kernel's task name, at most 15 bytes
+  cmdline_complete INTEGER -- 0 when cmdline comes from NT_PRPSINFO and was cut at 79 bytes
 );
 
 CREATE TABLE modules (
@@ -49,11 +52,14 @@ CREATE TABLE modules (
   end         INTEGER,
   load_bias   INTEGER,
   is_main     INTEGER,
-  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id
+  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id, in_core
   debug_file  TEXT,
   text_size   INTEGER,  -- as `size` counts: read-only PT_LOAD bytes
   data_size   INTEGER,  -- writable PT_LOAD file bytes
-  bss_size    INTEGER   -- writable PT_LOAD memory past the file bytes
+  bss_size    INTEGER,  -- writable PT_LOAD memory past the file bytes
+  deleted     INTEGER,  -- the core says the file was deleted
+  file_build_id TEXT,   -- build-id of the file on disk at path (NULL when unreadable)
+  elf_file    TEXT      -- the file symbols were read from; NULL when none matched
 );
 
 CREATE TABLE segments (
@@ -76,7 +82,8 @@ CREATE TABLE segments (
   private_clean_kb INTEGER,
   shared_clean_kb  INTEGER,
   shared_dirty_kb  INTEGER,
-  anonymous_kb     INTEGER
+  anonymous_kb     INTEGER,
+  vm_flags         TEXT      -- smaps VmFlags ("rd wr mr mw me gd ac"), NULL when unknown
 );
 
 CREATE TABLE threads (
@@ -87,7 +94,9 @@ CREATE TABLE threads (
   sp            INTEGER,
   fs_base       INTEGER,
   signal        INTEGER,
-  stack_segment INTEGER REFERENCES segments(id)
+  stack_segment INTEGER REFERENCES segments(id),
+  frames        INTEGER,  -- rows in frames for this thread
+  unwind_stop   TEXT      -- why unwinding ended early; NULL when it reached the outermost frame
 );
 
 CREATE TABLE frames (

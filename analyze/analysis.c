@@ -1,0 +1,59 @@
+/* Implementation of analysis.h: the end of an analysis's life. */
+#include <stdlib.h>
+
+#include "analysis.h"
+
+void analysis_free(struct analysis *a)
+{
+        free(a->snap.comm);
+        free(a->snap.exe);
+        free(a->snap.cmdline);
+        free(a->snap.captured_at);
+        free(a->snap.glibc_version);
+        free(a->snap.glibc_build_id);
+        for (size_t i = 0; i < a->nsegments; i++) {
+                free(a->segments[i].path);
+                free(a->segments[i].vm_flags);
+        }
+        free(a->segments);
+        for (size_t i = 0; i < a->nmodules; i++) {
+                free(a->modules[i].path);
+                free(a->modules[i].build_id);
+                free(a->modules[i].file_build_id);
+                free(a->modules[i].elf_file);
+                free(a->modules[i].phdrs);
+                free(a->modules[i].debug_file);
+        }
+        free(a->modules);
+        for (size_t i = 0; i < a->nthreads; i++) {
+                free(a->threads[i].name);
+                free(a->threads[i].unwind_stop);
+        }
+        free(a->threads);
+        for (size_t i = 0; i < a->nframes; i++) {
+                free(a->frames[i].function);
+                free(a->frames[i].source_file);
+        }
+        free(a->frames);
+        for (size_t i = 0; i < a->nlive_frames; i++) {
+                free(a->live_frames[i].function);
+                free(a->live_frames[i].module);
+        }
+        free(a->live_frames);
+        free(a->arenas);
+        free(a->heaps);
+        free(a->chunks);
+        free(a->refs);
+        free(a->tcaches);
+        for (size_t i = 0; i < a->ntypes; i++)
+                free(a->types[i]);
+        free(a->types);
+        if (a->dwfl)
+                dwfl_end(a->dwfl);
+        /* A zeroed analysis has fd 0 in both: close only what was opened. */
+        if (a->core.path)
+                core_close(&a->core);
+        warnings_free(&a->warnings);
+        if (a->out.path)
+                atomic_file_discard(&a->out);
+}

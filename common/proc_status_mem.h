@@ -1,0 +1,37 @@
+/*
+ * Parser for the memory figures of /proc/PID/status (see proc(5)): what top
+ * and ps show (VmRSS, VmData, ...) and the few identity fields around them.
+ * Analyze parses them from the MEMSNAP status note, unit tests from
+ * fixtures: the parser takes a buffer and touches nothing else.  (Capture's
+ * capture/proc_read.h parses the same file for what a capture needs:
+ * credentials, tracer, signal masks.)
+ */
+#ifndef MEMSNAP_PROC_STATUS_MEM_H
+#define MEMSNAP_PROC_STATUS_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* fs/proc/array.c prints the task's comm, at most TASK_COMM_LEN (16) bytes, escaped. */
+#define PROC_STATUS_MEM_NAME_MAX 64
+
+struct proc_status_mem {
+        char name[PROC_STATUS_MEM_NAME_MAX]; /* "Name:" as printed (escapes kept), "" when absent */
+        char state;                      /* 'R', 'S', ... or 0 */
+        int64_t tgid, pid, ppid, tracer_pid, threads; /* -1 when absent */
+
+        /* Figures in KiB, as fs/proc/task_mmu.c task_mem() prints them; -1 when absent. */
+        int64_t vm_peak_kb, vm_size_kb, vm_lck_kb, vm_pin_kb, vm_hwm_kb, vm_rss_kb;
+        int64_t rss_anon_kb, rss_file_kb, rss_shmem_kb;
+        int64_t vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
+};
+
+/*
+ * Parses `len` bytes of status text into *out.  Lines it does not know are
+ * skipped, as are known lines whose value does not parse (that field stays
+ * -1).  Returns 0, or -EINVAL when not one known line was found: the text
+ * is not /proc/PID/status.
+ */
+int proc_status_mem_parse(const char *text, size_t len, struct proc_status_mem *out);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Opening a snapshot database for reading, the one way query, report and
+ * diff do it: read-only (a query can never change a snapshot), with views
+ * from the file treated as untrusted, and checked before use — a missing
+ * file, a file that is not SQLite, a SQLite file that is not memsnap's and a
+ * memsnap database of another schema version each get a message that names
+ * the file and what is wrong with it, instead of SQLite's terse codes.
+ */
+#ifndef MEMSNAP_DB_OPEN_H
+#define MEMSNAP_DB_OPEN_H
+
+#include <sqlite3.h>
+
+#include "common/cleanup.h"
+
+DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
+DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
+#define _cleanup_sqlite3_ _cleanup_(sqlite3_closep)
+#define _cleanup_stmt_ _cleanup_(sqlite3_finalizep)
+
+/* Opens path read-only into *ret after db_check_file; logs and returns -errno. */
+int db_open_readonly(const char *path, sqlite3 **ret);
+
+/*
+ * Attaches path to db read-only as `schema` ("b"), checked as
+ * db_open_readonly checks, and returns 0 or a logged -errno.
+ */
+int db_attach_readonly(sqlite3 *db, const char *path, const char *schema);
+
+/*
+ * The file-level checks: path exists, is a regular file, can be read, and
+ * starts with SQLite's header.  Logs and returns -errno.
+ */
+int db_check_file(const char *path);
+
+/*
+ * The schema-level checks on an open database (schema "main" or an attached
+ * name): it is a memsnap database ("snapshot" and "chunks" tables) of
+ * version DB_SCHEMA_VERSION.  `path` names it in messages.
+ */
+int db_check_schema(sqlite3 *db, const char *schema, const char *path);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * The diff's frame: opening the two snapshots side by side, the verdict
+ * names, and freeing the model.  The parts are computed in diff_side.c,
+ * diff_chunks.c (with diff_stream.c and diff_growth.c), diff_segments.c and
+ * diff_threads.c.
+ */
+#include "diff.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "db_open.h"
+
+static const char *const leak_names[] = {
+        [DIFF_LEAK_NONE] = NULL,
+        [DIFF_LEAK_REACHABLE] = "reachable",
+        [DIFF_LEAK_POSSIBLE] = "possible",
+        [DIFF_LEAK_INDIRECT] = "indirect",
+        [DIFF_LEAK_DEFINITE] = "definite",
+};
+
+const char *diff_leak_name(enum diff_leak l)
+{
+        return (size_t)l < sizeof(leak_names) / sizeof(leak_names[0]) ? leak_names[l] : NULL;
+}
+
+enum diff_leak diff_leak_from_name(const char *s)
+{
+        /* called for every block of both sides: the first letter decides, the rest confirms */
+        if (!s)
+                return DIFF_LEAK_NONE;
+        switch (s[0]) {
+        case 'r': return strcmp(s, "reachable") == 0 ? DIFF_LEAK_REACHABLE : DIFF_LEAK_NONE;
+        case 'p': return strcmp(s, "possible") == 0 ? DIFF_LEAK_POSSIBLE : DIFF_LEAK_NONE;
+        case 'i': return strcmp(s, "indirect") == 0 ? DIFF_LEAK_INDIRECT : DIFF_LEAK_NONE;
+        case 'd': return strcmp(s, "definite") == 0 ? DIFF_LEAK_DEFINITE : DIFF_LEAK_NONE;
+        default: return DIFF_LEAK_NONE;
+        }
+}
+
+int diff_open(const char *before, const char *after, sqlite3 **ret)
+{
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+
+        /* checks the files first, so a typo is named before SQLite is involved */
+        if (db_check_file(before) < 0 || db_check_file(after) < 0)
+                return -EINVAL;
+        /* an empty read-only connection; both snapshots attach to it under fixed names */
+        int r = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (r != SQLITE_OK)
+                return log_error_errno(ENOMEM, "cannot open a database connection: %s", sqlite3_errstr(r));
+        sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+        sqlite3_busy_timeout(db, 5000);
+        r = db_attach_readonly(db, before, "a");
+        if (r < 0)
+                return r;
+        r = db_attach_readonly(db, after, "b");
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(db);
+        return 0;
+}
+
+static void chunk_free(struct diff_chunk *c) { free(c->type); }
+
+static void side_free(struct diff_side *s)
+{
+        free(s->exe);
+        free(s->captured_at);
+        free(s->source);
+        free(s->build_id);
+        free(s->arena_threads);
+        for (size_t i = 0; i < s->nthread_names; i++)
+                free(s->thread_names[i].name);
+        free(s->thread_names);
+}
+
+void diff_free(struct diff *d)
+{
+        side_free(&d->before);
+        side_free(&d->after);
+        for (size_t i = 0; i < d->nadded; i++)
+                chunk_free(&d->added[i]);
+        free(d->added);
+        for (size_t i = 0; i < d->nremoved; i++)
+                chunk_free(&d->removed[i]);
+        free(d->removed);
+        for (size_t i = 0; i < d->nchanged; i++) {
+                chunk_free(&d->changed[i].before);
+                chunk_free(&d->changed[i].after);
+        }
+        free(d->changed);
+        for (size_t i = 0; i < d->ngrowth; i++) {
+                free(d->growth[i].key);
+                free(d->growth[i].type);
+        }
+        free(d->growth);
+        for (size_t i = 0; i < d->nsegments; i++) {
+                struct diff_segment *s[] = { &d->segments[i].before, &d->segments[i].after };
+                for (size_t k = 0; k < 2; k++) {
+                        free(s[k]->kind);
+                        free(s[k]->path);
+                }
+        }
+        free(d->segments);
+        for (size_t i = 0; i < d->nkinds; i++)
+                free(d->kinds[i].kind);
+        free(d->kinds);
+        for (size_t i = 0; i < d->nthreads; i++) {
+                free(d->threads[i].name);
+                free(d->threads[i].function);
+        }
+        free(d->threads);
+        *d = (struct diff){ 0 };
+}

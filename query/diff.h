@@ -1,0 +1,175 @@
+/*
+ * What changed between two snapshots of one program: the model `memsnap
+ * diff` computes (diff.c and friends) and prints (diff_text.c for people,
+ * diff_json.c for programs).
+ *
+ * Blocks are the used chunks.  A block of "after" is added when "before"
+ * has no used block with the same mem and size (and the same content hash
+ * where both have one); removed the other way round.  Blocks at the same
+ * mem whose size differs are changed, not added and removed, and so are
+ * matching blocks whose arena or leak verdict differs.  A new definite leak
+ * is an added block with verdict definite, or a block that stayed and became
+ * definite.  Growth compares used blocks grouped by a key that survives
+ * address changes: the type hint where there is one, else the size class.
+ */
+#ifndef MEMSNAP_DIFF_H
+#define MEMSNAP_DIFF_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum diff_leak {
+        DIFF_LEAK_NONE,      /* NULL: no verdict computed */
+        DIFF_LEAK_REACHABLE,
+        DIFF_LEAK_POSSIBLE,
+        DIFF_LEAK_INDIRECT,
+        DIFF_LEAK_DEFINITE,
+};
+
+const char *diff_leak_name(enum diff_leak l); /* NULL for DIFF_LEAK_NONE */
+enum diff_leak diff_leak_from_name(const char *s); /* NULL or unknown: NONE */
+
+#define DIFF_HEAD_MAX 32
+
+/* One used block as a database holds it (a row of chunks). */
+struct diff_chunk {
+        int64_t id;                 /* chunks.id in its database */
+        uint64_t address, mem, size, usable;
+        int64_t arena_id;           /* -1: none (mmapped) */
+        int64_t hash;
+        char *type;                 /* type hint, or NULL */
+        uint8_t head[DIFF_HEAD_MAX];
+        uint8_t head_len;
+        bool has_hash, has_head, mmapped;
+        uint8_t leak;               /* enum diff_leak */
+};
+
+/* What differs in a changed block (bits). */
+enum diff_change {
+        DIFF_CHANGED_SIZE = 1 << 0,
+        DIFF_CHANGED_ARENA = 1 << 1,
+        DIFF_CHANGED_LEAK = 1 << 2,
+};
+
+struct diff_changed {
+        struct diff_chunk before, after;
+        unsigned what;              /* enum diff_change bits */
+};
+
+struct diff_growth {
+        char *key;                  /* "type:NAME" or "size:CLASS" */
+        char *type;                 /* NULL for size-class keys */
+        int64_t size_class;         /* -1 for type keys */
+        int64_t count_before, count_after, bytes_before, bytes_after;
+};
+
+struct diff_segment {
+        uint64_t start, end;
+        char perms[8];
+        char *kind;
+        char *path;                 /* NULL for anonymous */
+        int64_t rss_kb;             /* -1 unknown (no smaps) */
+};
+
+enum diff_segment_change { DIFF_SEG_ADDED, DIFF_SEG_REMOVED, DIFF_SEG_RESIZED };
+
+struct diff_segment_delta {
+        enum diff_segment_change change;
+        struct diff_segment before, after; /* before unset for added, after for removed */
+};
+
+struct diff_kind {
+        char *kind;
+        int64_t virt_kb_before, virt_kb_after;
+        int64_t rss_kb_before, rss_kb_after; /* -1 unknown */
+};
+
+struct diff_thread {
+        bool added;                 /* else removed */
+        int64_t tid;
+        char *name;
+        char *function;             /* innermost named frame, or NULL */
+};
+
+/* Facts about one side, for the header and the build-id check. */
+struct diff_side {
+        const char *path;           /* as given */
+        int64_t pid;
+        char *exe, *captured_at, *source, *build_id;
+        int64_t threads;
+        int64_t used_chunks, used_bytes;
+        /* arenas used by exactly one thread's tcache, and that thread: a block's likely owner */
+        struct { int64_t arena_id, tid; } *arena_threads;
+        size_t narena_threads;
+        int64_t only_thread;        /* the tid when the process has one thread, else 0 */
+        struct { int64_t tid; char *name; } *thread_names;
+        size_t nthread_names;
+};
+
+struct diff_summary {
+        size_t added, removed, changed;
+        uint64_t added_bytes, removed_bytes;
+        size_t leaked_added;        /* added blocks with verdict definite */
+        uint64_t leaked_added_bytes;
+        size_t leaked_changed;      /* blocks that stayed and became definite */
+        uint64_t leaked_changed_bytes;
+};
+
+struct diff {
+        struct diff_side before, after;
+        struct diff_summary summary;
+
+        struct diff_chunk *added;       size_t nadded, cap_added;     /* by mem */
+        struct diff_chunk *removed;     size_t nremoved, cap_removed; /* by mem */
+        struct diff_changed *changed;   size_t nchanged, cap_changed; /* by mem */
+        struct diff_growth *growth;     size_t ngrowth;    /* largest byte growth first */
+        struct diff_segment_delta *segments; size_t nsegments; /* by address */
+        struct diff_kind *kinds;        size_t nkinds;
+        struct diff_thread *threads;    size_t nthreads;
+};
+
+/*
+ * Opens the two databases as "a" and "b" on one read-only connection,
+ * each checked as db_open_readonly checks.  Logs and returns -errno.
+ */
+int diff_open(const char *before, const char *after, sqlite3 **ret);
+
+/*
+ * Reads both sides' facts and refuses (-EXDEV, logged) snapshots of
+ * different programs — main modules with different build-ids, or, where a
+ * build-id is missing, different executables — unless force.
+ */
+int diff_check_same_program(sqlite3 *db, struct diff *d, bool force);
+
+/*
+ * Fills d->added, removed, changed, growth and the summary: a merge of both
+ * sides' used blocks in mem order, counting growth on the way.
+ */
+int diff_chunks(sqlite3 *db, struct diff *d);
+
+/* Fills d->segments and d->kinds. */
+int diff_segments(sqlite3 *db, struct diff *d);
+
+/* Fills d->threads: by tid when both sides are one process, else by name. */
+int diff_threads(sqlite3 *db, struct diff *d);
+
+/* The thread a block's arena belongs to on that side, or 0 when it is not known. */
+int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c);
+const char *diff_thread_name(const struct diff_side *s, int64_t tid);
+
+/* A new definite leak: added and definite, or changed into definite. */
+static inline bool diff_changed_is_new_leak(const struct diff_changed *c)
+{
+        return c->after.leak == DIFF_LEAK_DEFINITE && c->before.leak != DIFF_LEAK_DEFINITE;
+}
+
+static inline size_t diff_new_leaks(const struct diff *d)
+{
+        return d->summary.leaked_added + d->summary.leaked_changed;
+}
+
+void diff_free(struct diff *d);
+
+#endif

@@ -1,0 +1,243 @@
+/*
+ * The blocks part of a diff: both sides' used chunks streamed in mem order
+ * and merged, like comm(1) on two sorted lists, so two million-chunk
+ * snapshots cost two index scans and no join, each on a thread of its own
+ * (diff_stream.c), which also counts growth (diff_growth.c).  Runs of equal mem (one block on each side, unless a
+ * database was crafted) are matched in diff_group.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "diff.h"
+#include "diff_growth.h"
+#include "diff_stream.h"
+
+/* A side's used blocks, one at a time, from its stream. */
+struct chunk_cursor {
+        struct chunk_stream *stream;
+        bool done;
+        struct diff_chunk cur;   /* the current block, valid unless done; cur.type is owned */
+};
+
+/* A growable array of blocks: the equal-mem runs. */
+struct chunk_run {
+        struct diff_chunk *v;
+        size_t n, cap;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+        if (n < *cap)
+                return 0;
+        size_t c = *cap ? *cap * 2 : 16;
+        if (c > SIZE_MAX / elem)
+                return -ENOMEM;
+        void *p = realloc(*v, c * elem);
+        if (!p)
+                return -ENOMEM;
+        *v = p;
+        *cap = c;
+        return 0;
+}
+
+static int cursor_next(struct chunk_cursor *c)
+{
+        int r = chunk_stream_next(c->stream, &c->cur);
+        if (r < 0)
+                return r;
+        c->done = r == 0;
+        return 0;
+}
+
+/* The same block on both sides: same mem and size, and same content where both were hashed. */
+static bool same_block(const struct diff_chunk *a, const struct diff_chunk *b)
+{
+        return a->size == b->size && (!a->has_hash || !b->has_hash || a->hash == b->hash);
+}
+
+/* Takes ownership of k's type. */
+static int add_chunk(struct diff *d, const struct diff_chunk *k, bool added)
+{
+        struct diff_chunk **v = added ? &d->added : &d->removed;
+        size_t *n = added ? &d->nadded : &d->nremoved;
+        size_t *cap = added ? &d->cap_added : &d->cap_removed;
+
+        if (grow((void **)v, cap, *n, sizeof(**v)) < 0) {
+                free(k->type);
+                return log_error_errno(ENOMEM, "cannot diff: %m");
+        }
+        (*v)[(*n)++] = *k;
+        if (added) {
+                d->summary.added++;
+                d->summary.added_bytes += k->size;
+                if (k->leak == DIFF_LEAK_DEFINITE) {
+                        d->summary.leaked_added++;
+                        d->summary.leaked_added_bytes += k->size;
+                }
+        } else {
+                d->summary.removed++;
+                d->summary.removed_bytes += k->size;
+        }
+        return 0;
+}
+
+/* Takes ownership of both types; keeps the pair only when something changed. */
+static int pair_chunks(struct diff *d, const struct diff_chunk *a, const struct diff_chunk *b)
+{
+        unsigned what = 0;
+
+        if (a->size != b->size)
+                what |= DIFF_CHANGED_SIZE;
+        if (a->arena_id != b->arena_id)
+                what |= DIFF_CHANGED_ARENA;
+        if (a->leak != b->leak)
+                what |= DIFF_CHANGED_LEAK;
+        if (!what) {
+                free(a->type);
+                free(b->type);
+                return 0;
+        }
+        if (grow((void **)&d->changed, &d->cap_changed, d->nchanged, sizeof(*d->changed)) < 0) {
+                free(a->type);
+                free(b->type);
+                return log_error_errno(ENOMEM, "cannot diff: %m");
+        }
+        struct diff_changed *c = &d->changed[d->nchanged++];
+        *c = (struct diff_changed){ .before = *a, .after = *b, .what = what };
+        d->summary.changed++;
+        if (diff_changed_is_new_leak(c)) {
+                d->summary.leaked_changed++;
+                d->summary.leaked_changed_bytes += b->size;
+        }
+        return 0;
+}
+
+/*
+ * Matches the blocks of one mem: same blocks pair first (changed when their
+ * arena or verdict differs), then blocks whose size differs pair as
+ * changed; what is left was added or removed.
+ */
+static int match_run(struct diff *d, struct chunk_run *ga, struct chunk_run *gb)
+{
+        _cleanup_free_ bool *used_a = calloc(ga->n + 1, sizeof(bool));
+        _cleanup_free_ bool *used_b = calloc(gb->n + 1, sizeof(bool));
+        int r;
+
+        if (!used_a || !used_b)
+                return log_error_errno(ENOMEM, "cannot diff: %m");
+        for (size_t i = 0; i < ga->n; i++)
+                for (size_t j = 0; j < gb->n; j++)
+                        if (!used_b[j] && same_block(&ga->v[i], &gb->v[j])) {
+                                used_a[i] = used_b[j] = true;
+                                r = pair_chunks(d, &ga->v[i], &gb->v[j]);
+                                if (r < 0)
+                                        return r;
+                                break;
+                        }
+        for (size_t i = 0; i < ga->n; i++) {
+                if (used_a[i])
+                        continue;
+                for (size_t j = 0; j < gb->n; j++)
+                        if (!used_b[j] && ga->v[i].size != gb->v[j].size) {
+                                used_a[i] = used_b[j] = true;
+                                r = pair_chunks(d, &ga->v[i], &gb->v[j]);
+                                if (r < 0)
+                                        return r;
+                                break;
+                        }
+        }
+        for (size_t i = 0; i < ga->n; i++)
+                if (!used_a[i] && (r = add_chunk(d, &ga->v[i], false)) < 0)
+                        return r;
+        for (size_t j = 0; j < gb->n; j++)
+                if (!used_b[j] && (r = add_chunk(d, &gb->v[j], true)) < 0)
+                        return r;
+        return 0;
+}
+
+/* Every block of the runs has been handed on (or, on an error, dropped). */
+static int diff_group(struct diff *d, struct chunk_run *ga, struct chunk_run *gb)
+{
+        int r = match_run(d, ga, gb);
+        ga->n = gb->n = 0;
+        return r;
+}
+
+/* Moves the cursor's rows with this mem into run. */
+static int collect_run(struct chunk_cursor *c, uint64_t mem, struct chunk_run *run)
+{
+        while (!c->done && c->cur.mem == mem) {
+                if (grow((void **)&run->v, &run->cap, run->n, sizeof(*run->v)) < 0)
+                        return log_error_errno(ENOMEM, "cannot diff: %m");
+                run->v[run->n++] = c->cur;
+                c->cur.type = NULL;
+                int r = cursor_next(c);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static void run_free(struct chunk_run *run)
+{
+        for (size_t i = 0; i < run->n; i++)
+                free(run->v[i].type);
+        free(run->v);
+}
+
+int diff_chunks(sqlite3 *db, struct diff *d)
+{
+        struct chunk_cursor a = { .done = true }, b = { .done = true };
+        struct chunk_run ga = { 0 }, gb = { 0 };
+        struct growth_table growth_a = { 0 }, growth_b = { 0 };
+        int r;
+
+        r = chunk_stream_start(&a.stream, d->before.path, 0, &growth_a);
+        if (r == 0)
+                r = chunk_stream_start(&b.stream, d->after.path, 1, &growth_b);
+        if (r == 0)
+                r = cursor_next(&a);
+        if (r == 0)
+                r = cursor_next(&b);
+
+        while (r == 0 && (!a.done || !b.done)) {
+                if (b.done || (!a.done && (int64_t)a.cur.mem < (int64_t)b.cur.mem)) {
+                        r = add_chunk(d, &a.cur, false);
+                        a.cur.type = NULL;
+                        if (r == 0)
+                                r = cursor_next(&a);
+                } else if (a.done || (int64_t)b.cur.mem < (int64_t)a.cur.mem) {
+                        r = add_chunk(d, &b.cur, true);
+                        b.cur.type = NULL;
+                        if (r == 0)
+                                r = cursor_next(&b);
+                } else {
+                        uint64_t mem = a.cur.mem;
+                        r = collect_run(&a, mem, &ga);
+                        if (r == 0)
+                                r = collect_run(&b, mem, &gb);
+                        if (r == 0)
+                                r = diff_group(d, &ga, &gb);
+                }
+        }
+        if (!a.done)
+                free(a.cur.type);
+        if (!b.done)
+                free(b.cur.type);
+        int ra = chunk_stream_finish(a.stream, &d->before.used_chunks, &d->before.used_bytes);
+        int rb = chunk_stream_finish(b.stream, &d->after.used_chunks, &d->after.used_bytes);
+        if (r == 0)
+                r = ra < 0 ? ra : rb;
+        run_free(&ga);
+        run_free(&gb);
+        if (r == 0)
+                r = growth_table_merge(&growth_a, &growth_b);
+        if (r == 0)
+                r = growth_table_finish(&growth_a, d);
+        growth_table_free(&growth_a);
+        growth_table_free(&growth_b);
+        return r;
+}

@@ -1,0 +1,157 @@
+/*
+ * What the diff needs to know about each snapshot besides its blocks: who
+ * the process was (pid, executable, main module's build-id, when), so two
+ * different programs are not compared by mistake, and which thread owns
+ * which arena, so a new leak can name the thread that likely made it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "db_open.h"
+#include "diff.h"
+
+/* Bounds for what a crafted database may claim. */
+#define DIFF_THREADS_MAX 100000
+
+static char *column_strdup(sqlite3_stmt *st, int i)
+{
+        const unsigned char *t = sqlite3_column_text(st, i);
+        return t ? strdup((const char *)t) : NULL;
+}
+
+static int prepare(sqlite3 *db, const char *sql, const char *path, sqlite3_stmt **st)
+{
+        if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+                return log_error_errno(EIO, "cannot read '%s': %s", path, sqlite3_errmsg(db));
+        return 0;
+}
+
+static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
+{
+        char sql[512];
+        int r;
+
+        {
+                _cleanup_stmt_ sqlite3_stmt *st = NULL;
+                snprintf(sql, sizeof(sql),
+                         "SELECT pid, exe, captured_at, source, "
+                         "(SELECT build_id FROM \"%1$s\".modules WHERE is_main ORDER BY id LIMIT 1) "
+                         "FROM \"%1$s\".snapshot LIMIT 1", schema);
+                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                        return r;
+                r = sqlite3_step(st);
+                if (r == SQLITE_ROW) {
+                        s->pid = sqlite3_column_int64(st, 0);
+                        s->exe = column_strdup(st, 1);
+                        s->captured_at = column_strdup(st, 2);
+                        s->source = column_strdup(st, 3);
+                        s->build_id = column_strdup(st, 4);
+                } else if (r != SQLITE_DONE)
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+        }
+        {
+                _cleanup_stmt_ sqlite3_stmt *st = NULL;
+                snprintf(sql, sizeof(sql), "SELECT tid, name FROM \"%s\".threads ORDER BY tid LIMIT %d", schema,
+                         DIFF_THREADS_MAX);
+                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                        return r;
+                size_t cap = 0;
+                while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                        if (s->nthread_names == cap) {
+                                cap = cap ? cap * 2 : 8;
+                                void *p = realloc(s->thread_names, cap * sizeof(*s->thread_names));
+                                if (!p)
+                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
+                                s->thread_names = p;
+                        }
+                        s->thread_names[s->nthread_names].tid = sqlite3_column_int64(st, 0);
+                        s->thread_names[s->nthread_names].name = column_strdup(st, 1);
+                        s->nthread_names++;
+                }
+                if (r != SQLITE_DONE)
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                s->threads = (int64_t)s->nthread_names;
+                if (s->nthread_names == 1)
+                        s->only_thread = s->thread_names[0].tid;
+        }
+        {
+                /* an arena whose tcaches all belong to one thread is that thread's */
+                _cleanup_stmt_ sqlite3_stmt *st = NULL;
+                snprintf(sql, sizeof(sql),
+                         "SELECT arena_id, min(tid) FROM \"%s\".tcaches "
+                         "WHERE tid > 0 AND arena_id IS NOT NULL GROUP BY arena_id "
+                         "HAVING count(DISTINCT tid) = 1 ORDER BY arena_id LIMIT %d", schema, DIFF_THREADS_MAX);
+                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                        return r;
+                size_t cap = 0;
+                while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                        if (s->narena_threads == cap) {
+                                cap = cap ? cap * 2 : 8;
+                                void *p = realloc(s->arena_threads, cap * sizeof(*s->arena_threads));
+                                if (!p)
+                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
+                                s->arena_threads = p;
+                        }
+                        s->arena_threads[s->narena_threads].arena_id = sqlite3_column_int64(st, 0);
+                        s->arena_threads[s->narena_threads].tid = sqlite3_column_int64(st, 1);
+                        s->narena_threads++;
+                }
+                if (r != SQLITE_DONE)
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+        }
+        return 0;
+}
+
+int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c)
+{
+        if (s->only_thread)
+                return s->only_thread;
+        for (size_t i = 0; i < s->narena_threads; i++)
+                if (c->arena_id >= 0 && s->arena_threads[i].arena_id == c->arena_id)
+                        return s->arena_threads[i].tid;
+        return 0;
+}
+
+const char *diff_thread_name(const struct diff_side *s, int64_t tid)
+{
+        for (size_t i = 0; i < s->nthread_names; i++)
+                if (s->thread_names[i].tid == tid)
+                        return s->thread_names[i].name;
+        return NULL;
+}
+
+static bool differ(const char *a, const char *b) { return a && b && strcmp(a, b) != 0; }
+
+int diff_check_same_program(sqlite3 *db, struct diff *d, bool force)
+{
+        int r;
+
+        r = side_read(db, "a", &d->before);
+        if (r < 0)
+                return r;
+        r = side_read(db, "b", &d->after);
+        if (r < 0)
+                return r;
+
+        const struct diff_side *a = &d->before, *b = &d->after;
+        char why[512] = "";
+        if (differ(a->build_id, b->build_id))
+                snprintf(why, sizeof(why), "the main module's build-id is %s in '%s' and %s in '%s'",
+                         a->build_id, a->path, b->build_id, b->path);
+        else if (!(a->build_id && b->build_id) && differ(a->exe, b->exe))
+                snprintf(why, sizeof(why), "the executable is '%s' in '%s' and '%s' in '%s'", a->exe, a->path,
+                         b->exe, b->path);
+        if (why[0]) {
+                if (!force)
+                        return log_error_errno(EXDEV, "'%s' and '%s' are snapshots of different programs: %s; "
+                                               "use --force to compare them anyway", a->path, b->path, why);
+                log_warning("comparing snapshots of different programs: %s", why);
+        }
+        if (a->captured_at && b->captured_at && strcmp(a->captured_at, b->captured_at) > 0)
+                log_warning("'%s' was captured after '%s': the diff reads from the first to the second",
+                            a->path, b->path);
+        return 0;
+}

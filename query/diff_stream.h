@@ -1,0 +1,40 @@
+/*
+ * One side's used blocks in mem order, read on a thread of its own.
+ *
+ * Decoding a million SQLite rows is most of a diff's work, and the two
+ * sides are independent, so each side gets a thread with its own read-only
+ * connection that decodes rows into batches and hands them to the merge
+ * (diff_chunks.c) through a two-slot queue; on a machine with two cores the
+ * sides cost the time of one.  The thread also counts the side's growth keys.
+ */
+#ifndef MEMSNAP_DIFF_STREAM_H
+#define MEMSNAP_DIFF_STREAM_H
+
+#include "diff.h"
+#include "diff_growth.h"
+
+struct chunk_stream;
+
+/*
+ * Starts reading the used blocks of the database at path (already checked
+ * by diff_open) as side 0 (before) or 1 (after), counting them into growth,
+ * which the caller must not touch until chunk_stream_finish.  Logs and
+ * returns -errno.
+ */
+int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, struct growth_table *growth);
+
+/*
+ * Moves the next block into *out (ownership of out->type goes with it) and
+ * returns 1, or returns 0 at the end, or a logged -errno.  Blocks come in
+ * ascending mem order (signed, as SQLite sorts).
+ */
+int chunk_stream_next(struct chunk_stream *s, struct diff_chunk *out);
+
+/*
+ * Stops the thread (early, if the caller gave up), frees everything, and
+ * returns the thread's result; *used_chunks, *used_bytes get the side's
+ * totals.  s may be NULL.
+ */
+int chunk_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes);
+
+#endif

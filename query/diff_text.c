@@ -1,0 +1,340 @@
+/*
+ * `memsnap diff` for people: what the engineer chasing a leak reads first
+ * comes first.  The two snapshots, a summary, the new definite leaks (with
+ * the thread that likely made each and its first bytes, which often say
+ * what it was), growth by type and size class, blocks that changed, the
+ * mappings that came, went or moved, memory by kind, and threads.  Tables
+ * are drawn by the same printer as `query` and `report`.
+ */
+#include "diff_output.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/units.h"
+#include "output_format.h"
+
+/* Bytes of a block's head the text shows: one line's worth. */
+#define HEAD_SHOWN 16
+
+struct text {
+        struct output o;
+        const struct diff_print_options *opt;
+};
+
+static int section(struct text *t, const char *title, bool vertical, const char *const *names, size_t n)
+{
+        return output_set_begin(&t->o, title, vertical, names, n);
+}
+
+/* "... and 12 more" under a list cut at the limit. */
+static void more_note(struct text *t, size_t shown, size_t total)
+{
+        if (shown < total)
+                fprintf(t->opt->out, "... and %zu more (--limit 0 lists all)\n", total - shown);
+}
+
+static int print_sides(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "snapshot", "path", "pid", "captured_at", "source", "threads",
+                                             "used_blocks", "used_bytes" };
+        const struct diff_side *sides[] = { &d->before, &d->after };
+        int r = section(t, "snapshots", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < 2; i++) {
+                const struct diff_side *s = sides[i];
+                struct output_cell c[] = {
+                        cell_text(i ? "after" : "before"), cell_text(s->path), cell_int(s->pid),
+                        cell_text(s->captured_at), cell_text(s->source), cell_int(s->threads),
+                        cell_int(s->used_chunks), cell_int(s->used_bytes),
+                };
+                r = output_set_row(&t->o, c);
+        }
+        return r < 0 ? r : output_set_end(&t->o);
+}
+
+static int print_summary(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = {
+                "new_definite_leaks", "new_definite_leak_bytes", "added_blocks", "added_bytes",
+                "removed_blocks", "removed_bytes", "changed_blocks", "used_bytes_delta",
+        };
+        const struct diff_summary *s = &d->summary;
+        struct output_cell c[] = {
+                cell_int((int64_t)diff_new_leaks(d)),
+                cell_int((int64_t)(s->leaked_added_bytes + s->leaked_changed_bytes)),
+                cell_int((int64_t)s->added), cell_int((int64_t)s->added_bytes),
+                cell_int((int64_t)s->removed), cell_int((int64_t)s->removed_bytes),
+                cell_int((int64_t)s->changed), cell_int(d->after.used_bytes - d->before.used_bytes),
+        };
+        int r = section(t, "summary", true, names, ELEMENTSOF(names));
+        if (r == 0)
+                r = output_set_row(&t->o, c);
+        return r < 0 ? r : output_set_end(&t->o);
+}
+
+/* One new leak: an added block, or a block that stayed and became definite (before set). */
+struct leak_entry {
+        const struct diff_chunk *c;
+        const struct diff_chunk *before;
+};
+
+static int leak_cmp(const void *p, const void *q)
+{
+        const struct leak_entry *a = p, *b = q;
+        if (a->c->size != b->c->size)
+                return a->c->size > b->c->size ? -1 : 1;
+        return a->c->mem < b->c->mem ? -1 : a->c->mem > b->c->mem;
+}
+
+static void head_hex(const struct diff_chunk *c, char *buf, size_t size)
+{
+        size_t n = 0, shown = MIN((size_t)c->head_len, (size_t)HEAD_SHOWN);
+        buf[0] = '\0';
+        for (size_t i = 0; i < shown && n + 4 < size; i++)
+                n += (size_t)snprintf(buf + n, size - n, "%s%02x", i && i % 4 == 0 ? " " : "", c->head[i]);
+}
+
+static void head_text(const struct diff_chunk *c, char *buf, size_t size)
+{
+        size_t shown = MIN(MIN((size_t)c->head_len, (size_t)HEAD_SHOWN), size - 1);
+        for (size_t i = 0; i < shown; i++)
+                buf[i] = isprint(c->head[i]) ? (char)c->head[i] : '.';
+        buf[shown] = '\0';
+}
+
+static void thread_label(const struct diff_side *s, const struct diff_chunk *c, char *buf, size_t size)
+{
+        int64_t tid = diff_chunk_thread(s, c);
+        const char *name = tid ? diff_thread_name(s, tid) : NULL;
+        buf[0] = '\0';
+        if (tid)
+                snprintf(buf, size, "%" PRId64 "%s%s", tid, name ? " " : "", name ? name : "");
+}
+
+static int print_new_leaks(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "mem", "size", "how", "thread", "type", "first_bytes", "text" };
+        size_t n = diff_new_leaks(d), k = 0;
+        _cleanup_free_ struct leak_entry *v = calloc(n + 1, sizeof(*v));
+        int r;
+
+        if (!v)
+                return log_error_errno(ENOMEM, "cannot print the diff: %m");
+        for (size_t i = 0; i < d->nadded; i++)
+                if (d->added[i].leak == DIFF_LEAK_DEFINITE)
+                        v[k++] = (struct leak_entry){ .c = &d->added[i] };
+        for (size_t i = 0; i < d->nchanged; i++)
+                if (diff_changed_is_new_leak(&d->changed[i]))
+                        v[k++] = (struct leak_entry){ .c = &d->changed[i].after, .before = &d->changed[i].before };
+        qsort(v, k, sizeof(*v), leak_cmp);
+
+        r = section(t, "new definite leaks", false, names, ELEMENTSOF(names));
+        size_t shown = t->opt->limit ? MIN(k, t->opt->limit) : k;
+        for (size_t i = 0; r == 0 && i < shown; i++) {
+                const struct diff_chunk *c = v[i].c;
+                char how[32], thread[64], hex[48], text[HEAD_SHOWN + 1];
+                if (v[i].before) {
+                        const char *was = diff_leak_name(v[i].before->leak);
+                        snprintf(how, sizeof(how), "was %s", was ? was : "unknown");
+                } else
+                        snprintf(how, sizeof(how), "added");
+                thread_label(&d->after, c, thread, sizeof(thread));
+                head_hex(c, hex, sizeof(hex));
+                head_text(c, text, sizeof(text));
+                struct output_cell cells[] = {
+                        cell_int((int64_t)c->mem), cell_int((int64_t)c->size), cell_text(how),
+                        thread[0] ? cell_text(thread) : cell_null(), cell_text(c->type),
+                        c->has_head ? cell_text(hex) : cell_null(), c->has_head ? cell_text(text) : cell_null(),
+                };
+                r = output_set_row(&t->o, cells);
+        }
+        if (r == 0)
+                r = output_set_end(&t->o);
+        if (r == 0)
+                more_note(t, shown, k);
+        return r;
+}
+
+static int print_growth(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "key", "before_count", "after_count", "count_delta", "before_bytes",
+                                             "after_bytes", "bytes_delta" };
+        size_t shown = t->opt->limit ? MIN(d->ngrowth, t->opt->limit) : d->ngrowth;
+        int r = section(t, "growth by type and size class (used blocks)", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < shown; i++) {
+                const struct diff_growth *g = &d->growth[i];
+                char key[160], size[UNITS_BUF_MAX];
+                if (g->type)
+                        snprintf(key, sizeof(key), "type %s", g->type);
+                else if (t->opt->human)
+                        snprintf(key, sizeof(key), "size class %s", units_format_bytes(size, (uint64_t)g->size_class));
+                else
+                        snprintf(key, sizeof(key), "size class %" PRId64, g->size_class);
+                struct output_cell c[] = {
+                        cell_text(key), cell_int(g->count_before), cell_int(g->count_after),
+                        cell_int(g->count_after - g->count_before), cell_int(g->bytes_before), cell_int(g->bytes_after),
+                        cell_int(g->bytes_after - g->bytes_before),
+                };
+                r = output_set_row(&t->o, c);
+        }
+        if (r == 0)
+                r = output_set_end(&t->o);
+        if (r == 0)
+                more_note(t, shown, d->ngrowth);
+        return r;
+}
+
+/* Changed blocks that are not already listed as new leaks. */
+static int print_changed(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "mem", "what", "before_size", "after_size", "before_leak", "after_leak",
+                                             "before_arena", "after_arena" };
+        size_t total = 0, shown = 0;
+        int r = section(t, "changed blocks", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < d->nchanged; i++) {
+                const struct diff_changed *c = &d->changed[i];
+                if (diff_changed_is_new_leak(c))
+                        continue;
+                total++;
+                if (t->opt->limit && shown >= t->opt->limit)
+                        continue;
+                char what[32] = "";
+                if (c->what & DIFF_CHANGED_SIZE)
+                        strcat(what, "size ");
+                if (c->what & DIFF_CHANGED_ARENA)
+                        strcat(what, "arena ");
+                if (c->what & DIFF_CHANGED_LEAK)
+                        strcat(what, "leak ");
+                what[strlen(what) - 1] = '\0';
+                struct output_cell cells[] = {
+                        cell_int((int64_t)c->after.mem), cell_text(what),
+                        cell_int((int64_t)c->before.size), cell_int((int64_t)c->after.size),
+                        cell_text(diff_leak_name(c->before.leak)), cell_text(diff_leak_name(c->after.leak)),
+                        c->before.arena_id >= 0 ? cell_int(c->before.arena_id) : cell_text("mmapped"),
+                        c->after.arena_id >= 0 ? cell_int(c->after.arena_id) : cell_text("mmapped"),
+                };
+                r = output_set_row(&t->o, cells);
+                shown++;
+        }
+        if (r == 0)
+                r = output_set_end(&t->o);
+        if (r == 0)
+                more_note(t, shown, total);
+        return r;
+}
+
+static int print_segments(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "change", "start", "end", "size", "size_delta", "kind", "perms",
+                                             "mapping" };
+        static const char *const change[] = { "added", "removed", "resized" };
+        size_t shown = t->opt->limit ? MIN(d->nsegments, t->opt->limit) : d->nsegments;
+        int r = section(t, "mappings", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < shown; i++) {
+                const struct diff_segment_delta *x = &d->segments[i];
+                const struct diff_segment *s = x->change == DIFF_SEG_REMOVED ? &x->before : &x->after;
+                int64_t size = (int64_t)(s->end - s->start);
+                int64_t delta = x->change == DIFF_SEG_ADDED     ? size
+                                : x->change == DIFF_SEG_REMOVED ? -size
+                                                                : size - (int64_t)(x->before.end - x->before.start);
+                struct output_cell c[] = {
+                        cell_text(change[x->change]), cell_int((int64_t)s->start), cell_int((int64_t)s->end),
+                        cell_int(size), cell_int(delta), cell_text(s->kind), cell_text(s->perms),
+                        cell_text(s->path ? s->path : "[ anon ]"),
+                };
+                r = output_set_row(&t->o, c);
+        }
+        if (r == 0)
+                r = output_set_end(&t->o);
+        if (r == 0)
+                more_note(t, shown, d->nsegments);
+        return r;
+}
+
+static struct output_cell kb_or_null(int64_t v) { return v >= 0 ? cell_int(v) : cell_null(); }
+
+static int print_kinds(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "kind", "before_virt_kb", "after_virt_kb", "virt_kb_delta",
+                                             "before_rss_kb", "after_rss_kb", "rss_kb_delta" };
+        int r = section(t, "memory by kind (top, pmap)", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < d->nkinds; i++) {
+                const struct diff_kind *k = &d->kinds[i];
+                bool rss = k->rss_kb_before >= 0 && k->rss_kb_after >= 0;
+                struct output_cell c[] = {
+                        cell_text(k->kind), cell_int(k->virt_kb_before), cell_int(k->virt_kb_after),
+                        cell_int(k->virt_kb_after - k->virt_kb_before), kb_or_null(k->rss_kb_before),
+                        kb_or_null(k->rss_kb_after), rss ? cell_int(k->rss_kb_after - k->rss_kb_before) : cell_null(),
+                };
+                r = output_set_row(&t->o, c);
+        }
+        return r < 0 ? r : output_set_end(&t->o);
+}
+
+static int print_threads(struct text *t, const struct diff *d)
+{
+        static const char *const names[] = { "change", "tid", "name", "function" };
+        size_t shown = t->opt->limit ? MIN(d->nthreads, t->opt->limit) : d->nthreads;
+        int r = section(t, "threads", false, names, ELEMENTSOF(names));
+
+        for (size_t i = 0; r == 0 && i < shown; i++) {
+                const struct diff_thread *th = &d->threads[i];
+                struct output_cell c[] = {
+                        cell_text(th->added ? "added" : "removed"), cell_int(th->tid), cell_text(th->name),
+                        cell_text(th->function),
+                };
+                r = output_set_row(&t->o, c);
+        }
+        if (r == 0)
+                r = output_set_end(&t->o);
+        if (r == 0)
+                more_note(t, shown, d->nthreads);
+        return r;
+}
+
+int diff_print_text(const struct diff *d, const struct diff_print_options *opt)
+{
+        struct output_options oo = {
+                .format = output_format_find("table"),
+                .out = opt->out,
+                .header = true,
+                .hex = true,
+                .human = opt->human,
+                .color = opt->color,
+        };
+        struct text t = { .opt = opt };
+        int r;
+
+        output_init(&t.o, &oo, true);
+        r = output_doc_begin(&t.o);
+        if (r == 0)
+                r = print_sides(&t, d);
+        if (r == 0)
+                r = print_summary(&t, d);
+        if (r == 0)
+                r = print_new_leaks(&t, d);
+        if (r == 0)
+                r = print_growth(&t, d);
+        if (r == 0)
+                r = print_changed(&t, d);
+        if (r == 0)
+                r = print_segments(&t, d);
+        if (r == 0)
+                r = print_kinds(&t, d);
+        if (r == 0)
+                r = print_threads(&t, d);
+        if (r == 0)
+                r = output_doc_end(&t.o);
+        output_free(&t.o);
+        return r;
+}

@@ -1,0 +1,64 @@
+/* Implementation of output_args.h. */
+#include "output_args.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "common/log.h"
+
+int output_args_take(struct output_args *a, int opt, const char *arg)
+{
+        switch (opt) {
+        case 'f': a->format = arg; return 1;
+        case OPT_OUTPUT_HEADER: a->header = 1; return 1;
+        case OPT_OUTPUT_NO_HEADER: a->header = 0; return 1;
+        case OPT_OUTPUT_HEX: a->hex = 1; return 1;
+        case OPT_OUTPUT_NO_HEX: a->hex = 0; return 1;
+        case OPT_OUTPUT_BYTES: a->human = 0; return 1;
+        case OPT_OUTPUT_HUMAN: a->human = 1; return 1;
+        default: return 0;
+        }
+}
+
+int output_args_finish(const struct output_args *a, FILE *out, bool human_default, struct output_options *opt)
+{
+        const struct output_format *f;
+        char names[128];
+
+        if (a->format) {
+                f = output_format_find(a->format);
+                if (!f)
+                        return log_error_errno(EINVAL, "unknown format '%s'; formats: %s", a->format,
+                                               output_format_names(names, sizeof(names)));
+        } else
+                f = output_format_default(out);
+
+        if (a->header >= 0 && f->keys != KEYS_HEADER)
+                return log_error_errno(EINVAL, "--header and --no-header do not apply to the %s format: "
+                                       "it names every value", f->name);
+        if (a->header == 0 && f->header_required)
+                return log_error_errno(EINVAL, "a %s table needs its header row; --no-header does not apply",
+                                       f->name);
+
+        *opt = (struct output_options){
+                .format = f,
+                .out = out,
+                .header = a->header >= 0 ? a->header : f->header_default,
+                .hex = a->hex >= 0 ? a->hex : f->human,
+                .human = a->human >= 0 ? a->human : (human_default && f->human),
+                .color = f->human && output_color_wanted(out),
+        };
+        return 0;
+}
+
+void output_args_help(FILE *f)
+{
+        fprintf(f, "  -f, --format FORMAT  how to print results (default: table on a terminal,\n"
+                   "                       tsv in a pipe):\n");
+        for (const struct output_format *of = output_formats; of->name; of++)
+                fprintf(f, "                         %-9s %s\n", of->name, of->summary);
+        fprintf(f, "      --header         print column names (table, csv, tsv, markdown)\n"
+                   "      --no-header      do not (table, csv, tsv)\n"
+                   "      --hex            addresses as 0x... (default in table, markdown, line)\n"
+                   "      --no-hex         addresses as decimal integers, as stored\n");
+}

@@ -1,0 +1,66 @@
+-- summary: the process at a glance, as top, pmap and valgrind's LEAK SUMMARY show it
+--
+-- One screen: who the process is, its memory as top counts it, its
+-- mappings by kind as pmap would sum them, the malloc heap as mallinfo2()
+-- counts it, and the leak verdicts as valgrind's LEAK SUMMARY prints them.
+-- Figures come from /proc/PID/status when the core carries it (memsnap
+-- captures) and from the segments otherwise (gcore, kernel cores).
+
+-- section: process
+-- layout: vertical
+SELECT s.pid,
+       s.exe,
+       s.cmdline,
+       s.source,
+       s.captured_at,
+       s.pause_ms,
+       s.glibc_version,
+       (SELECT count(*) FROM threads) AS threads,
+       (SELECT count(*) FROM warnings) AS warnings
+FROM snapshot s;
+
+-- section: memory
+-- layout: vertical
+-- top's columns: VIRT = VmSize, RES = VmRSS, SHR = RssFile + RssShmem,
+-- DATA = VmData + VmStk and CODE = VmExe (as statm's "data" and "text").
+WITH t AS (SELECT * FROM segment_summary WHERE kind = 'total')
+SELECT COALESCE(s.vm_size_kb, t.virt_kb) AS virt_kb,
+       COALESCE(s.vm_rss_kb, t.res_kb) AS res_kb,
+       COALESCE(s.rss_file_kb + s.rss_shmem_kb, t.shr_kb) AS shr_kb,
+       COALESCE(s.vm_data_kb + s.vm_stk_kb, t.data_kb + t.stk_kb) AS data_kb,
+       COALESCE(s.vm_exe_kb, t.exe_kb) AS code_kb,
+       COALESCE(s.vm_swap_kb, t.swap_kb) AS swap_kb,
+       CASE WHEN s.vm_size_kb IS NOT NULL THEN '/proc/PID/status' ELSE 'segments' END AS figures_from
+FROM snapshot s, t;
+
+-- section: mappings
+-- pmap's view summed by kind, largest first, and the total.
+SELECT kind, segments, virt_kb, res_kb, pss_kb, swap_kb, in_core
+FROM segment_summary
+ORDER BY kind = 'total', virt_kb DESC, kind;
+
+-- section: heap
+-- layout: vertical
+-- mallinfo2()'s figures: arena = system_bytes of the main arena, uordblks =
+-- used_bytes + tcache_bytes (tcache chunks look in use to glibc), fordblks
+-- = free_bytes + top_bytes, hblks / hblkhd = mmapped_chunks / mmapped_bytes.
+-- (The view's per-bin counts are NULL where no chunk has a bin: 0 here.)
+SELECT (SELECT count(*) FROM arenas) AS arenas,
+       h.system_mem AS system_bytes,
+       COALESCE(h.used_chunks, 0) AS used_chunks,
+       COALESCE(h.used_bytes, 0) AS used_bytes,
+       COALESCE(h.tcache_chunks, 0) AS tcache_chunks,
+       COALESCE(h.tcache_bytes, 0) AS tcache_bytes,
+       COALESCE(h.fast_chunks, 0) + COALESCE(h.unsorted_chunks, 0) + COALESCE(h.small_chunks, 0)
+         + COALESCE(h.large_chunks, 0) AS free_chunks,
+       COALESCE(h.fast_bytes, 0) + COALESCE(h.unsorted_bytes, 0) + COALESCE(h.small_bytes, 0)
+         + COALESCE(h.large_bytes, 0) AS free_bytes,
+       COALESCE(h.top_bytes, 0) AS top_bytes,
+       COALESCE(h.mmapped_chunks, 0) AS mmapped_chunks,
+       COALESCE(h.mmapped_bytes, 0) AS mmapped_bytes
+FROM heap_summary h
+WHERE h.arena_id IS NULL;
+
+-- section: leaks
+-- valgrind's LEAK SUMMARY: usable bytes of used blocks, per verdict.
+SELECT kind, leak, bytes, blocks FROM leak_summary;

@@ -1,0 +1,235 @@
+/*
+ * Implementation of sql_script.h: a first pass prepares every statement to
+ * refuse writes before any output, a second pass runs them one by one.
+ */
+#include "sql_script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "db_open.h"
+
+/* How much of a refused statement the message quotes. */
+#define STATEMENT_QUOTE_MAX 80
+
+static const char *skip_space(const char *p, const char *end)
+{
+        while (p < end && isspace((unsigned char)*p))
+                p++;
+        return p;
+}
+
+/* If the comment line [p, eol) is "-- KEY: value", copies value to out. */
+static bool directive(const char *p, const char *eol, const char *key, char *out, size_t size)
+{
+        size_t klen = strlen(key);
+
+        p += 2; /* "--" */
+        p = skip_space(p, eol);
+        if ((size_t)(eol - p) <= klen || strncmp(p, key, klen) != 0 || p[klen] != ':')
+                return false;
+        p = skip_space(p + klen + 1, eol);
+        const char *e = eol;
+        while (e > p && isspace((unsigned char)e[-1]))
+                e--;
+        size_t n = MIN((size_t)(e - p), size - 1);
+        memcpy(out, p, n);
+        out[n] = '\0';
+        return true;
+}
+
+void sql_directives_parse(const char *text, size_t len, struct sql_directives *d)
+{
+        const char *p = text, *end = text + len;
+        char value[64];
+
+        *d = (struct sql_directives){ 0 };
+        for (;;) {
+                p = skip_space(p, end);
+                if (end - p < 2 || p[0] != '-' || p[1] != '-')
+                        return;
+                const char *eol = memchr(p, '\n', (size_t)(end - p));
+                if (!eol)
+                        eol = end;
+                if (directive(p, eol, "section", value, sizeof(value)))
+                        snprintf(d->section, sizeof(d->section), "%s", value);
+                else if (directive(p, eol, "layout", value, sizeof(value)))
+                        d->vertical = strcmp(value, "vertical") == 0;
+                p = eol;
+        }
+}
+
+/* The statement's first line, shortened, for messages. */
+static void statement_quote(sqlite3_stmt *st, char *buf, size_t size)
+{
+        const char *sql = sqlite3_sql(st);
+        const char *p = sql ? sql : "";
+        const char *end = p + strlen(p);
+
+        /* skip the comment lines and blanks in front of the statement */
+        for (;;) {
+                p = skip_space(p, end);
+                if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+                        const char *eol = memchr(p, '\n', (size_t)(end - p));
+                        p = eol ? eol : end;
+                        continue;
+                }
+                break;
+        }
+        size_t n = 0;
+        while (p + n < end && p[n] != '\n')
+                n++;
+        while (n > 0 && isspace((unsigned char)p[n - 1]))
+                n--;
+        if (n > STATEMENT_QUOTE_MAX)
+                snprintf(buf, size, "%.*s...", STATEMENT_QUOTE_MAX, p);
+        else
+                snprintf(buf, size, "%.*s", (int)n, p);
+}
+
+static int refuse_write(sqlite3_stmt *st)
+{
+        char quote[STATEMENT_QUOTE_MAX + 8];
+
+        statement_quote(st, quote, sizeof(quote));
+        return log_error_errno(EPERM, "refusing to run a statement that writes: %s", quote);
+}
+
+/*
+ * Refuses a script with a writing statement before anything of it runs.  A
+ * statement that does not prepare yet (it names a database a preceding
+ * ATTACH opens) ends the check; the run checks each statement again.
+ */
+static int check_readonly(sqlite3 *db, const char *sql)
+{
+        const char *p = sql;
+
+        while (*p) {
+                _cleanup_stmt_ sqlite3_stmt *st = NULL;
+                const char *tail = NULL;
+                if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
+                        return 0;
+                if (st && !sqlite3_stmt_readonly(st))
+                        return refuse_write(st);
+                if (!tail || tail == p)
+                        break;
+                p = tail;
+        }
+        return 0;
+}
+
+static int bind_params(sqlite3 *db, sqlite3_stmt *st, const struct sql_param *params, size_t nparams)
+{
+        for (size_t i = 0; i < nparams; i++) {
+                char name[64];
+                snprintf(name, sizeof(name), ":%s", params[i].name);
+                int idx = sqlite3_bind_parameter_index(st, name);
+                if (idx > 0 && sqlite3_bind_int64(st, idx, params[i].value) != SQLITE_OK)
+                        return log_error_errno(EINVAL, "cannot bind %s: %s", name, sqlite3_errmsg(db));
+        }
+        return 0;
+}
+
+static struct output_cell column_cell(sqlite3_stmt *st, int i)
+{
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+                return cell_int(sqlite3_column_int64(st, i));
+        case SQLITE_FLOAT:
+                return cell_real(sqlite3_column_double(st, i));
+        case SQLITE_TEXT: {
+                const unsigned char *t = sqlite3_column_text(st, i);
+                return (struct output_cell){ .type = CELL_TEXT, .p = t,
+                                             .len = (size_t)sqlite3_column_bytes(st, i) };
+        }
+        case SQLITE_BLOB: {
+                const void *b = sqlite3_column_blob(st, i);
+                return cell_blob(b, (size_t)sqlite3_column_bytes(st, i));
+        }
+        default:
+                return cell_null();
+        }
+}
+
+static int run_statement(sqlite3 *db, const char *path, sqlite3_stmt *st, const struct sql_directives *d,
+                         struct output *o)
+{
+        int ncols = sqlite3_column_count(st);
+        int r;
+
+        if (ncols == 0) {
+                /* ATTACH, BEGIN, a PRAGMA that sets: nothing to print */
+                while ((r = sqlite3_step(st)) == SQLITE_ROW)
+                        ;
+                if (r != SQLITE_DONE)
+                        return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+                return 0;
+        }
+
+        _cleanup_free_ const char **names = calloc((size_t)ncols, sizeof(*names));
+        _cleanup_free_ struct output_cell *cells = calloc((size_t)ncols, sizeof(*cells));
+        if (!names || !cells)
+                return log_error_errno(ENOMEM, "cannot run query: %m");
+        for (int i = 0; i < ncols; i++)
+                names[i] = sqlite3_column_name(st, i);
+
+        char title[32];
+        snprintf(title, sizeof(title), "result %zu", o->sets + 1);
+        r = output_set_begin(o, d->section[0] ? d->section : title, d->vertical, names, (size_t)ncols);
+        if (r < 0)
+                return r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                for (int i = 0; i < ncols; i++)
+                        cells[i] = column_cell(st, i);
+                int w = output_set_row(o, cells);
+                if (w < 0)
+                        return w;
+        }
+        if (r != SQLITE_DONE)
+                return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+        return output_set_end(o);
+}
+
+int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output *o,
+                   const struct sql_param *params, size_t nparams)
+{
+        const char *p = sql;
+        int r;
+
+        r = check_readonly(db, sql);
+        if (r < 0)
+                return r;
+
+        r = output_doc_begin(o);
+        if (r < 0)
+                return r;
+        while (*p) {
+                _cleanup_stmt_ sqlite3_stmt *st = NULL;
+                const char *tail = NULL;
+
+                if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
+                        return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+                if (!st) /* only blanks and comments left */
+                        break;
+                if (!sqlite3_stmt_readonly(st))
+                        return refuse_write(st);
+
+                struct sql_directives d;
+                sql_directives_parse(p, (size_t)(tail - p), &d);
+                r = bind_params(db, st, params, nparams);
+                if (r < 0)
+                        return r;
+                r = run_statement(db, path, st, &d, o);
+                if (r < 0)
+                        return r;
+                if (!tail || tail == p)
+                        break;
+                p = tail;
+        }
+        return output_doc_end(o);
+}

@@ -1,0 +1,48 @@
+/*
+ * Running a script of SQL statements — a user's argument to `memsnap query`
+ * or one of the report files — against a read-only database, each result set
+ * going to an output printer.
+ *
+ * Statements that would write are refused before anything runs ("refusing
+ * to run a statement that writes: ..."): the connection is read-only anyway,
+ * but SQLite lets a few writes through on one (VACUUM INTO, temporary
+ * tables), and a clear refusal beats "attempt to write a readonly database".
+ *
+ * Comment lines just before a statement may direct how its result is shown:
+ *   -- section: NAME      names the result set (a title, a JSON key)
+ *   -- layout: vertical   one "name  value" line per column in the table format
+ * Named parameters (":n") are bound from the params given, by name.
+ */
+#ifndef MEMSNAP_SQL_SCRIPT_H
+#define MEMSNAP_SQL_SCRIPT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output_format.h"
+
+struct sql_param {
+        const char *name;  /* without the ':' */
+        int64_t value;
+};
+
+/* What the comment lines before one statement ask for. */
+struct sql_directives {
+        char section[64];  /* "" when none */
+        bool vertical;
+};
+
+/* Parses the comment lines at the start of text (up to len bytes). */
+void sql_directives_parse(const char *text, size_t len, struct sql_directives *d);
+
+/*
+ * Runs every statement of sql (NUL-terminated) on db, printing each result
+ * set to o; path names the database in messages.  Returns 0, or a logged
+ * -errno: -EPERM for a statement that writes, -EINVAL for SQLite's own
+ * errors (bad SQL), with SQLite's message.
+ */
+int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output *o,
+                   const struct sql_param *params, size_t nparams);
+
+#endif
