@@ -58,6 +58,8 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
                 if ((r = scan_block(s, u, &bytes)) < 0)
                         return r;
                 struct chunk *c = &a->chunks[ix->area[u].chunk];
+                c->hash = 0;
+                c->type_id = NO_ID;
                 if (bytes) {
                         uint64_t len = ix->area[u].end - ix->area[u].mem;
                         c->hash = chunk_hash(bytes, (size_t)len);
@@ -79,10 +81,7 @@ int reach_compute(struct analysis *a)
         _cleanup_(scan_free) struct scan s = { 0 };
         int r;
 
-        for (size_t i = 0; i < a->nchunks; i++) {
-                a->chunks[i].leak = LEAK_NONE;
-                a->chunks[i].type_id = NO_ID;
-        }
+        /* Chunks come as the heap walker leaves them: no hash, no type, no verdict. */
         if (a->nchunks == 0)
                 return 0;
 
@@ -114,14 +113,8 @@ int reach_compute(struct analysis *a)
                 return log_error_errno(r, "cannot analyze '%s': leak verdicts: %m", a->opt.core_path);
 
         /* Used chunks the index refused (overlapping, empty) are nobody's target: no verdict for them. */
-        _cleanup_free_ uint8_t *indexed = calloc(a->nchunks, 1);
-        if (!indexed)
-                return log_error_errno(ENOMEM, "cannot analyze '%s': leak verdicts: %m", a->opt.core_path);
-        for (size_t u = 0; u < ix.n; u++)
-                indexed[ix.area[u].chunk] = 1;
-        for (size_t i = 0; i < a->nchunks; i++)
-                if (!indexed[i])
-                        a->chunks[i].leak = LEAK_NONE;
+        for (size_t k = 0; k < ix.nrefused; k++)
+                a->chunks[ix.refused[k]].leak = LEAK_NONE;
 
         log_debug("reach: %zu root ranges, %zu used blocks, %zu refs", roots.n, ix.n, a->nrefs);
         return 0;

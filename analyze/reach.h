@@ -60,6 +60,8 @@ struct reach_index {
         size_t nspans;
         uint32_t *slots;
         size_t nslots;
+        uint32_t *refused;    /* used chunks left out (empty, wrapping, overlapping): no target, no verdict */
+        size_t nrefused;
 };
 
 #define REACH_SPAN_GAP (64u << 10)

@@ -48,6 +48,7 @@ void reach_index_free(struct reach_index *ix)
         free(ix->area);
         free(ix->spans);
         free(ix->slots);
+        free(ix->refused);
         *ix = (struct reach_index){ 0 };
 }
 
@@ -114,7 +115,7 @@ static int build_spans(struct reach_index *ix)
 
 int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t n, struct warnings *w)
 {
-        size_t used = 0, skipped = 0;
+        size_t used = 0, skipped = 0, refused_cap = 0;
         uint64_t first_skipped = 0;
 
         *ix = (struct reach_index){ 0 };
@@ -139,6 +140,16 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 if (usable == 0 || mem < c->address || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
                                 first_skipped = c->address;
+                        if (ix->nrefused == refused_cap) {
+                                refused_cap = refused_cap ? refused_cap * 2 : 16;
+                                uint32_t *v = realloc(ix->refused, refused_cap * sizeof(*v));
+                                if (!v) {
+                                        reach_index_free(ix);
+                                        return -ENOMEM;
+                                }
+                                ix->refused = v;
+                        }
+                        ix->refused[ix->nrefused++] = (uint32_t)i;
                         continue;
                 }
                 ix->area[ix->n] = (struct reach_area){

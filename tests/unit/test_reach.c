@@ -83,13 +83,14 @@ static struct fixture *build(void)
         a->chunks = calloc(a->nchunks, sizeof(*a->chunks));
         for (int i = 0; i < 10; i++)
                 a->chunks[i] = (struct chunk){ .address = 0x600000 + 0x30 * (uint64_t)i, .size = 0x30,
-                                               .state = CHUNK_USED, .segment_id = S_HEAP, .arena_id = 0 };
+                                               .state = CHUNK_USED, .segment_id = S_HEAP, .arena_id = 0,
+                                               .type_id = NO_ID };
         a->chunks[2].state = CHUNK_FREE;
         a->chunks[2].bin = BIN_TCACHE;
         a->chunks[9].state = CHUNK_TOP;
         a->chunks[9].size = 0x1000 - 9 * 0x30;
         a->chunks[10] = (struct chunk){ .address = MMAPPED, .size = 0x2000, .state = CHUNK_USED, .mmapped = true,
-                                        .arena_id = NO_ID, .segment_id = S_POOL };
+                                        .arena_id = NO_ID, .segment_id = S_POOL, .type_id = NO_ID };
 
         f->ct.tid = TID;
         f->ct.regs.rsp = SP;
@@ -219,10 +220,12 @@ static void test_hash_type_and_warnings(void **state)
 
         assert_int_equal(reach_compute(a), 0);
         for (size_t i = 0; i < a->nchunks; i++) {
-                if (a->chunks[i].state == CHUNK_USED)
+                if (a->chunks[i].state == CHUNK_USED) {
                         assert_int_not_equal(a->chunks[i].hash, 0);
-                else
+                } else {
                         assert_int_equal(a->chunks[i].hash, 0);
+                        assert_int_equal(a->chunks[i].type_id, NO_ID);
+                }
         }
         /* Chunks 3 and 4 hold the same (zero) bytes; 0 holds a pointer. */
         assert_int_equal(a->chunks[3].hash, a->chunks[4].hash);
