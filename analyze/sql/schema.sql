@@ -210,7 +210,7 @@ CREATE TABLE refs (
   from_offset  INTEGER,  -- within from_chunk's user bytes, or within the root's segment
   from_address INTEGER,  -- where the pointer is stored
   root_kind    TEXT,     -- register, stack, static, tls, anon; NULL between chunks
-  tid          INTEGER,  -- register and stack roots: the thread
+  tid          INTEGER,  -- register, stack and tls roots: the thread
   to_chunk     INTEGER NOT NULL,
   to_offset    INTEGER NOT NULL  -- 0 = start pointer, else interior
 );

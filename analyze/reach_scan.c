@@ -1,0 +1,228 @@
+/*
+ * The scan: every aligned 8-byte word of the roots and of every used
+ * block's user bytes, looked up in the chunk index; a word that points into
+ * a used block's user area [mem, mem + usable) becomes a ref (a start
+ * pointer when it equals mem, else an interior one).
+ *
+ * This is the hot loop of the stage: the words are read in place from the
+ * mapped core, rejected by one compare when they cannot be heap pointers,
+ * and refs go into one growing array; nothing else is allocated and no SQL
+ * runs here (db_write.c writes the refs afterwards).  Memory the core does
+ * not hold (p_filesz 0, truncated cores) is not guessed at: it is counted,
+ * and reach.c reports it.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "reach.h"
+
+void scan_free(struct scan *s)
+{
+        free(s->refs);
+        s->refs = NULL;
+        s->nrefs = s->cap = 0;
+}
+
+static int grow(struct scan *s)
+{
+        if (s->nrefs >= s->max_refs) {
+                s->refs_capped = true;
+                return 0;
+        }
+        size_t ncap = s->cap ? s->cap * 2 : 4096;
+        if (ncap > s->max_refs)
+                ncap = s->max_refs;
+        struct ref *v = realloc(s->refs, ncap * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        s->refs = v;
+        s->cap = ncap;
+        return 1;
+}
+
+static uint32_t offset32(uint64_t v)
+{
+        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* Appends the ref for a word that hit used chunk u. */
+static int add_ref(struct scan *s, const struct scan_pending *pw, long u)
+{
+        if (s->nrefs == s->cap) {
+                int r = grow(s);
+                if (r <= 0)
+                        return r;
+        }
+        const struct reach_area *ar = &s->ix->area[u];
+        const struct ref *proto = &s->protos[pw->proto];
+        struct ref *x = &s->refs[s->nrefs++];
+        *x = *proto;
+        x->from_address = proto->root_kind == ROOT_REGISTER ? 0 : pw->from_address;
+        x->from_offset = pw->from_offset;
+        x->to_chunk = (int32_t)ar->chunk;
+        x->to_offset = offset32(pw->word - ar->mem);
+        return 0;
+}
+
+/*
+ * Three passes over the batch: find each word's slot and prefetch it, read
+ * the slot and prefetch the first candidate chunk, then finish the lookups.
+ * Each pass's misses are in flight together, where one lookup at a time
+ * would wait for two or three misses in a row.  Refs come out in the order
+ * the words were found.
+ */
+int scan_flush(struct scan *s)
+{
+        const struct reach_index *ix = s->ix;
+        int r = 0;
+
+        for (size_t i = 0; i < s->npending; i++) {
+                s->pending[i].slot = reach_index_slot(ix, s->pending[i].word);
+                if (s->pending[i].slot)
+                        __builtin_prefetch(s->pending[i].slot);
+        }
+        for (size_t i = 0; i < s->npending; i++)
+                if (s->pending[i].slot && s->pending[i].slot[0] < ix->n)
+                        __builtin_prefetch(&ix->area[s->pending[i].slot[0]]);
+        for (size_t i = 0; i < s->npending && r == 0; i++) {
+                const struct scan_pending *pw = &s->pending[i];
+                long u = pw->slot ? reach_index_resolve(ix, pw->slot, pw->word) : -1;
+                if (u >= 0)
+                        r = add_ref(s, pw, u);
+        }
+        s->npending = 0;
+        s->nprotos = 0;
+        return r;
+}
+
+/*
+ * Scans len bytes at p, which hold the target's memory at addr.  Each word
+ * that may be a heap pointer waits in the batch; its ref will be like
+ * proto, with from_offset counted from base.
+ */
+static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t len, uint64_t base,
+                      const struct ref *proto)
+{
+        const uint64_t lo = s->ix->lo, width = s->ix->hi - s->ix->lo;
+        bool have_proto = false;
+
+        for (uint64_t off = 0; off + 8 <= len; off += 8) {
+                uint64_t w;
+                memcpy(&w, p + off, sizeof(w));
+                if (__builtin_expect(w - lo >= width, 1))
+                        continue;
+                if (s->npending == SCAN_BATCH) {
+                        int r = scan_flush(s);
+                        if (r < 0)
+                                return r;
+                        have_proto = false;
+                }
+                if (!have_proto) {
+                        s->protos[s->nprotos++] = *proto;
+                        have_proto = true;
+                }
+                s->pending[s->npending++] = (struct scan_pending){
+                        .word = w, .from_address = addr + off, .from_offset = offset32(addr + off - base),
+                        .proto = (uint32_t)(s->nprotos - 1),
+                };
+        }
+        return 0;
+}
+
+/*
+ * Scans [start, end) through the core's segments.  Returns the bytes the
+ * core lacks (they are not scanned), or -errno.
+ */
+static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, uint64_t base, const struct ref *proto)
+{
+        uint64_t addr = start, missing = 0;
+
+        while (addr < end) {
+                const struct core_segment *cs = core_segment_at(s->core, addr);
+                if (!cs) {
+                        /* The next segment, if one starts before end, holds the rest. */
+                        uint64_t next = end;
+                        for (size_t i = 0; i < s->core->nsegs; i++)
+                                if (s->core->segs[i].vaddr > addr) {
+                                        next = MIN(end, s->core->segs[i].vaddr);
+                                        break;
+                                }
+                        missing += next - addr;
+                        addr = next;
+                        continue;
+                }
+                uint64_t present_end = MIN(end, cs->vaddr + cs->filesz);
+                uint64_t seg_end = MIN(end, cs->vaddr + cs->memsz);
+                if (addr < present_end) {
+                        const uint8_t *p = s->core->data + cs->offset + (addr - cs->vaddr);
+                        int r = scan_words(s, p, addr, present_end - addr, base, proto);
+                        if (r < 0)
+                                return r;
+                        addr = present_end;
+                } else {
+                        missing += seg_end - addr;
+                        addr = seg_end;
+                }
+        }
+        return (int64_t)missing;
+}
+
+int scan_registers(struct scan *s, const struct thread *threads, size_t n)
+{
+        for (size_t t = 0; t < n; t++) {
+                if (!threads[t].core)
+                        continue;
+                const struct ref proto = { .from_chunk = NO_ID, .root_kind = ROOT_REGISTER, .tid = threads[t].tid };
+                const struct user_regs_struct *regs = &threads[t].core->regs;
+                /* from_offset is the register's offset in user_regs_struct (NT_PRSTATUS pr_reg); no address. */
+                int r = scan_words(s, (const uint8_t *)regs, 0, sizeof(*regs), 0, &proto);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int scan_root(struct scan *s, const struct root_range *rr)
+{
+        const struct segment *seg = &s->segments[rr->segment];
+        const struct ref proto = {
+                .from_chunk = NO_ID, .root_kind = rr->kind,
+                .tid = rr->kind == ROOT_STACK || rr->kind == ROOT_TLS ? rr->tid : 0,
+        };
+        int64_t missing = scan_through_core(s, rr->start, rr->end, seg->start, &proto);
+        if (missing < 0)
+                return (int)missing;
+        if (missing > 0) {
+                s->unknown.bytes[seg->kind] += (uint64_t)missing;
+                s->unknown.segments[seg->kind]++;
+        }
+        return 0;
+}
+
+int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
+{
+        uint64_t mem = s->ix->area[u].mem, len = s->ix->area[u].end - mem;
+        const struct ref proto = { .from_chunk = (int32_t)s->ix->area[u].chunk, .root_kind = ROOT_NONE };
+
+        const struct core_segment *cs = s->cur;
+        if (!cs || mem < cs->vaddr || mem - cs->vaddr >= cs->memsz)
+                cs = s->cur = core_segment_at(s->core, mem);
+        const uint8_t *p = NULL;
+        if (cs && mem - cs->vaddr <= cs->filesz && len <= cs->filesz - (mem - cs->vaddr))
+                p = s->core->data + cs->offset + (mem - cs->vaddr);
+        *bytes = p;
+        if (p)
+                return scan_words(s, p, mem, len, mem, &proto);
+
+        int64_t missing = scan_through_core(s, mem, mem + len, mem, &proto);
+        if (missing < 0)
+                return (int)missing;
+        if (missing > 0) {
+                s->unknown.block_bytes += (uint64_t)missing;
+                s->unknown.blocks++;
+        }
+        return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * Type hints for heap blocks, where they are cheap and sure:
+ *
+ *   a C++ class   the block's first word is a vtable pointer: it points 16
+ *                 bytes into a `_ZTV...` symbol of a loaded module (the
+ *                 Itanium ABI puts offset-to-top and the RTTI pointer before
+ *                 the address objects hold); the class name is demangled,
+ *                 or the symbol is kept as it is when the demangler gives up
+ *   'string'      the block starts with NUL-terminated text: at least 4
+ *                 characters of valid UTF-8, no control characters but
+ *                 whitespace, mostly printable ASCII, and a first word that
+ *                 is not an address the core maps (list nodes whose next
+ *                 pointer happens to spell "`BUUUU" are not text)
+ *
+ * Names are interned into analysis.types; a block's hint is its type_id.
+ */
+#ifndef MEMSNAP_TYPE_HINT_H
+#define MEMSNAP_TYPE_HINT_H
+
+#include "analysis.h"
+
+#define STRING_MIN_CHARS 4
+
+struct module_range {
+        uint64_t start, end;
+        Dwfl_Module *mod;
+};
+
+struct vtable_slot {
+        uint64_t vptr;      /* 0 = empty */
+        int32_t type_id;    /* NO_ID: that address is no vtable */
+};
+
+struct type_hints {
+        struct analysis *a;
+        struct module_range *mods;   /* sorted by start */
+        size_t nmods;
+        struct vtable_slot *cache;   /* open addressing, power-of-two size */
+        size_t cache_size, cache_used;
+        int32_t string_id;           /* NO_ID until the first string */
+};
+
+int type_hints_init(struct type_hints *th, struct analysis *a);
+void type_hints_free(struct type_hints *th);
+
+/* The hint for a block whose len user bytes are at bytes, or NO_ID; -ENOMEM on failure. */
+int32_t type_hint(struct type_hints *th, const uint8_t *bytes, uint64_t len);
+
+/* Pure test of the text rule above, minus the mapped-address check. */
+bool type_hint_is_text(const uint8_t *bytes, uint64_t len);
+
+#endif

@@ -1,0 +1,64 @@
+/* Unit tests for analyze/chunk_hash.c: equal bytes hash equal, and a change anywhere shows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze/chunk_hash.h"
+
+static void test_equal_and_nonzero(void **state)
+{
+        (void)state;
+        uint8_t a[200], b[200];
+        for (size_t i = 0; i < sizeof(a); i++)
+                a[i] = b[i] = (uint8_t)(i * 7);
+        for (size_t len = 0; len <= sizeof(a); len++) {
+                assert_int_equal(chunk_hash(a, len), chunk_hash(b, len));
+                assert_int_not_equal(chunk_hash(a, len), 0);
+        }
+        /* Length counts: zeros of different lengths differ. */
+        uint8_t z[64] = { 0 };
+        assert_int_not_equal(chunk_hash(z, 24), chunk_hash(z, 40));
+}
+
+/* Flipping any single bit of blocks up to 1 KiB changes the hash. */
+static void test_every_bit_counts(void **state)
+{
+        (void)state;
+        size_t lens[] = { 8, 24, 40, 56, 104, 1000, 1024 };
+        uint8_t *buf = calloc(1, 1024);
+        for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+                size_t len = lens[l];
+                uint64_t base = chunk_hash(buf, len);
+                for (size_t bit = 0; bit < len * 8; bit++) {
+                        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                        if (chunk_hash(buf, len) == base)
+                                fail_msg("length %zu: flipping bit %zu leaves the hash", len, bit);
+                        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                }
+        }
+        free(buf);
+}
+
+/* Swapping two words (a list node's next and prev) changes the hash. */
+static void test_order_counts(void **state)
+{
+        (void)state;
+        uint64_t a[6] = { 1, 2, 3, 4, 5, 6 }, b[6] = { 2, 1, 3, 4, 5, 6 }, c[6] = { 1, 2, 3, 4, 6, 5 };
+        assert_int_not_equal(chunk_hash(a, sizeof(a)), chunk_hash(b, sizeof(b)));
+        assert_int_not_equal(chunk_hash(a, sizeof(a)), chunk_hash(c, sizeof(c)));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_equal_and_nonzero),
+                cmocka_unit_test(test_every_bit_counts),
+                cmocka_unit_test(test_order_counts),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
