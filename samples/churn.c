@@ -130,6 +130,22 @@ static __attribute__((noinline)) void sort_unsorted(struct worker *w)
         add_block(w, p, HELD);
 }
 
+/*
+ * malloc frees behind the program's back: when an arena outgrows a heap,
+ * sysmalloc frees the old top chunk, and a small one lands in the thread's
+ * tcache.  Taking TCACHE_FILL blocks of every tcache size empties the cache,
+ * so the frees that follow fill it exactly as free_block() counts.
+ */
+static __attribute__((noinline)) void drain_tcache(struct worker *w)
+{
+        for (size_t idx = 0; idx < TCACHE_BINS; idx++)
+                for (int k = 0; k < TCACHE_FILL; k++) {
+                        /* glibc malloc.c: tidx2usize — the largest request of bin idx */
+                        void *p = malloc(idx * 16 + 24);
+                        add_block(w, p, HELD);
+                }
+}
+
 static __attribute__((noinline)) void churn(struct worker *w)
 {
         uint32_t s = w->seed;
@@ -148,6 +164,8 @@ static __attribute__((noinline)) void churn(struct worker *w)
                         memset(p, 0x33, 64);
                         add_block(w, p, HELD);
                 }
+
+        drain_tcache(w);
 
         /* A third of the blocks: tcache first, then fastbins and unsorted. */
         for (size_t i = first; i < first + w->nblocks; i++)
@@ -235,7 +253,8 @@ int main(int argc, char **argv)
                 w->index = i < nthreads ? i : -1;
                 w->seed = seed + (unsigned)i * 7919u;
                 w->nblocks = nblocks;
-                w->blocks = calloc(nblocks + HEAP_OVERFLOW_COUNT + 1, sizeof(*w->blocks));
+                w->blocks = calloc(nblocks + HEAP_OVERFLOW_COUNT + TCACHE_BINS * TCACHE_FILL + 1,
+                                   sizeof(*w->blocks));
                 w->wait_fd = pipefd[0];
                 w->ready = &ready;
         }
