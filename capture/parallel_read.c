@@ -1,0 +1,227 @@
+/* Implementation of parallel_read.h: batches cut up front, taken from a shared counter. */
+#include "parallel_read.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+
+#define BATCH_PIECES 1024 /* UIO_MAXIOV: process_vm_readv takes no more iovecs per call */
+
+/* Where a batch starts: a span and a byte offset in it.  Batch k ends where k + 1 starts. */
+struct batch_start {
+        size_t span;
+        uint64_t off;
+};
+
+struct copy_job {
+        struct parallel_read *p;
+        struct batch_start *starts;    /* nbatches + 1: the last is (n, 0) */
+        size_t nbatches;
+        atomic_size_t next;            /* the next batch to take */
+        atomic_uint_fast64_t done;     /* bytes copied so far */
+        atomic_int error;              /* the first error; once set, no thread takes another batch */
+        pthread_mutex_t bad_lock;      /* serializes p->bad */
+};
+
+struct copier {
+        struct copy_job *job;
+        struct memory_reader mem;      /* this thread's: its /proc/PID/mem, its counters */
+        struct mem_span pieces[BATCH_PIECES];
+        pthread_t thread;
+        bool started;
+};
+
+unsigned parallel_read_default_threads(void)
+{
+        cpu_set_t set;
+        int cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+        if (cpus < 2)
+                return 2;
+        return MIN((unsigned)cpus, PARALLEL_READ_MAX_THREADS);
+}
+
+/* Cuts the spans into batches of at most BATCH_PIECES pieces and PARALLEL_READ_BATCH_BYTES bytes. */
+static int cut_batches(struct copy_job *job)
+{
+        const struct parallel_read *p = job->p;
+        size_t cap = 16, k = 0, pieces = 0;
+        uint64_t bytes = 0;
+        struct batch_start *v = malloc(cap * sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        v[k++] = (struct batch_start){ 0, 0 };
+        for (size_t i = 0; i < p->n;) {
+                const struct mem_span *sp = &p->spans[i];
+                uint64_t off = v[k - 1].span == i ? v[k - 1].off : 0;
+                uint64_t take = MIN(sp->len - off, PARALLEL_READ_BATCH_BYTES - bytes);
+                if (sp->len - off > 0)
+                        pieces++;
+                bytes += take;
+                bool span_done = off + take == sp->len;
+                if (bytes < PARALLEL_READ_BATCH_BYTES && pieces < BATCH_PIECES) {
+                        i++; /* the span ended inside the batch */
+                        continue;
+                }
+                /* The batch is full: the next one starts after what was taken. */
+                if (k + 2 > cap) {
+                        struct batch_start *nv = realloc(v, cap * 2 * sizeof(*v));
+                        if (!nv) {
+                                free(v);
+                                return -ENOMEM;
+                        }
+                        v = nv;
+                        cap *= 2;
+                }
+                v[k++] = span_done ? (struct batch_start){ i + 1, 0 } : (struct batch_start){ i, off + take };
+                if (span_done)
+                        i++;
+                bytes = 0;
+                pieces = 0;
+        }
+        /* The end, unless the last batch was cut exactly there. */
+        if (v[k - 1].span < p->n) {
+                if (k + 1 > cap) {
+                        struct batch_start *nv = realloc(v, (cap + 1) * sizeof(*v));
+                        if (!nv) {
+                                free(v);
+                                return -ENOMEM;
+                        }
+                        v = nv;
+                }
+                v[k++] = (struct batch_start){ p->n, 0 };
+        }
+        job->starts = v;
+        job->nbatches = k - 1;
+        return 0;
+}
+
+static void on_bad(void *ud, uint64_t start, uint64_t end, int err)
+{
+        struct copier *c = ud;
+        struct copy_job *job = c->job;
+
+        pthread_mutex_lock(&job->bad_lock);
+        job->p->bad(job->p->bad_ud, start, end, err);
+        pthread_mutex_unlock(&job->bad_lock);
+}
+
+static void fail(struct copy_job *job, int r)
+{
+        int none = 0;
+        atomic_compare_exchange_strong(&job->error, &none, r);
+}
+
+/* Copies batch b; returns its bytes, or -errno. */
+static int64_t copy_batch(struct copier *c, size_t b)
+{
+        const struct parallel_read *p = c->job->p;
+        const struct batch_start from = c->job->starts[b], to = c->job->starts[b + 1];
+        size_t k = 0;
+        uint64_t bytes = 0;
+
+        for (size_t i = from.span; i <= to.span && i < p->n; i++) {
+                const struct mem_span *sp = &p->spans[i];
+                uint64_t start = i == from.span ? from.off : 0;
+                uint64_t end = i == to.span ? to.off : sp->len;
+                if (end <= start)
+                        continue;
+                c->pieces[k++] = (struct mem_span){ sp->addr + start, (size_t)(end - start), sp->dst + start };
+                bytes += end - start;
+        }
+        int r = memory_read_spans(&c->mem, c->pieces, k, p->bad ? on_bad : NULL, c);
+        return r < 0 ? r : (int64_t)bytes;
+}
+
+/* Takes batches until none is left or a thread failed.  The leader also polls signals and shows progress. */
+static void copy_batches(struct copier *c, bool leader)
+{
+        struct copy_job *job = c->job;
+        const struct parallel_read *p = job->p;
+
+        while (atomic_load(&job->error) == 0) {
+                if (leader && p->intr && interrupt_check(p->intr)) {
+                        fail(job, -EINTR);
+                        break;
+                }
+                size_t b = atomic_fetch_add(&job->next, 1);
+                if (b >= job->nbatches)
+                        break;
+                int64_t r = copy_batch(c, b);
+                if (r < 0) {
+                        fail(job, (int)r);
+                        break;
+                }
+                uint64_t done = atomic_fetch_add(&job->done, (uint64_t)r) + (uint64_t)r;
+                if (leader && p->progress)
+                        progress_update(p->progress, p->progress_base + done);
+        }
+}
+
+static void *copier_main(void *arg)
+{
+        copy_batches(arg, false);
+        return NULL;
+}
+
+/* Joins the helpers that run, and adds every reader's counters to the caller's. */
+static void copiers_finish(struct copier *c, unsigned n, struct memory_reader *mem)
+{
+        for (unsigned t = 0; t < n; t++) {
+                if (c[t].started)
+                        pthread_join(c[t].thread, NULL);
+                mem->fallback_bytes += c[t].mem.fallback_bytes;
+                mem->bad_bytes += c[t].mem.bad_bytes;
+                memory_reader_close(&c[t].mem);
+        }
+}
+
+int parallel_read_spans(struct parallel_read *p)
+{
+        struct copy_job job = { .p = p };
+        struct memory_reader *mem = p->mem;
+
+        p->threads_used = 0;
+        int r = cut_batches(&job);
+        if (r < 0)
+                return r;
+        _cleanup_free_ struct batch_start *starts = job.starts;
+        if (job.nbatches == 0)
+                return 0;
+
+        unsigned want = p->threads ? MIN(p->threads, PARALLEL_READ_MAX_THREADS) : parallel_read_default_threads();
+        if (want > job.nbatches)
+                want = (unsigned)job.nbatches;
+        _cleanup_free_ struct copier *c = calloc(want, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        pthread_mutex_init(&job.bad_lock, NULL);
+
+        /* c[0] is the calling thread. */
+        unsigned n = 0;
+        for (unsigned t = 0; t < want; t++) {
+                c[t].job = &job;
+                memory_reader_init(&c[t].mem, mem->pid, mem->proc_fd, mem->page_size);
+                if (t > 0) {
+                        int e = pthread_create(&c[t].thread, NULL, copier_main, &c[t]);
+                        if (e != 0) {
+                                log_debug("cannot start a copying thread: %s; %u copy", strerror(e), n);
+                                break;
+                        }
+                        c[t].started = true;
+                }
+                n++;
+        }
+        p->threads_used = n;
+        copy_batches(&c[0], true);
+        copiers_finish(c, n, mem);
+        pthread_mutex_destroy(&job.bad_lock);
+        return atomic_load(&job.error);
+}
