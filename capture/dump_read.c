@@ -66,7 +66,7 @@ static int read_staged(struct dump_read *d, size_t staged, uint64_t *done)
         }
 
         struct parallel_read pr = {
-                .mem = d->mem, .spans = spans, .n = k, .threads = d->threads,
+                .mem = d->mem, .spans = spans, .n = k, .threads = d->threads, .stream = true,
                 .bad = on_unreadable, .bad_ud = d, .progress = d->progress, .intr = d->intr,
         };
         int r = parallel_read_spans(&pr);

@@ -1,4 +1,8 @@
-/* Implementation of parallel_read.h: batches cut up front, taken from a shared counter. */
+/*
+ * Implementation of parallel_read.h: batches cut up front, taken from a
+ * shared counter; each read a cache-sized slice at a time and streamed
+ * into place where the machine can (stream_copy.h).
+ */
 #include "parallel_read.h"
 
 #include <errno.h>
@@ -11,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "stream_copy.h"
 
 #define BATCH_PIECES 1024 /* UIO_MAXIOV: process_vm_readv takes no more iovecs per call */
 
@@ -33,7 +38,10 @@ struct copy_job {
 struct copier {
         struct copy_job *job;
         struct memory_reader mem;      /* this thread's: its /proc/PID/mem, its counters */
-        struct mem_span pieces[BATCH_PIECES];
+        struct mem_span pieces[BATCH_PIECES];  /* the batch */
+        uint8_t *slice;                /* STREAM_COPY_SLICE bytes the kernel copies into, or NULL */
+        struct mem_span parts[BATCH_PIECES];   /* one slice's worth of the batch, into slice */
+        uint8_t *part_dst[BATCH_PIECES];       /* where each part goes */
         pthread_t thread;
         bool started;
 };
@@ -119,6 +127,38 @@ static void fail(struct copy_job *job, int r)
         atomic_compare_exchange_strong(&job->error, &none, r);
 }
 
+/* Reads the batch's n pieces a slice at a time into c->slice, and streams each slice into place. */
+static int read_through_slice(struct copier *c, size_t n)
+{
+        memory_bad_fn bad = c->job->p->bad ? on_bad : NULL;
+        size_t i = 0;
+        uint64_t off = 0; /* the next byte: offset off of piece i */
+
+        while (i < n) {
+                size_t k = 0, used = 0;
+                while (i < n && used < STREAM_COPY_SLICE && k < BATCH_PIECES) {
+                        const struct mem_span *pc = &c->pieces[i];
+                        size_t take = (size_t)MIN(pc->len - off, (uint64_t)(STREAM_COPY_SLICE - used));
+                        c->parts[k] = (struct mem_span){ pc->addr + off, take, c->slice + used };
+                        c->part_dst[k++] = pc->dst + off;
+                        used += take;
+                        off += take;
+                        if (off == pc->len) {
+                                i++;
+                                off = 0;
+                        }
+                }
+                int r = memory_read_spans(&c->mem, c->parts, k, bad, c);
+                if (r < 0)
+                        return r;
+                for (size_t j = 0; j < k; j++)
+                        stream_copy(c->part_dst[j], c->parts[j].dst, c->parts[j].len);
+        }
+        /* The caller's thread reads the stage once the helpers are joined: the stores must have landed. */
+        stream_copy_fence();
+        return 0;
+}
+
 /* Copies batch b; returns its bytes, or -errno. */
 static int64_t copy_batch(struct copier *c, size_t b)
 {
@@ -136,7 +176,7 @@ static int64_t copy_batch(struct copier *c, size_t b)
                 c->pieces[k++] = (struct mem_span){ sp->addr + start, (size_t)(end - start), sp->dst + start };
                 bytes += end - start;
         }
-        int r = memory_read_spans(&c->mem, c->pieces, k, p->bad ? on_bad : NULL, c);
+        int r = c->slice ? read_through_slice(c, k) : memory_read_spans(&c->mem, c->pieces, k, p->bad ? on_bad : NULL, c);
         return r < 0 ? r : (int64_t)bytes;
 }
 
@@ -180,6 +220,7 @@ static void copiers_finish(struct copier *c, unsigned n, struct memory_reader *m
                 mem->fallback_bytes += c[t].mem.fallback_bytes;
                 mem->bad_bytes += c[t].mem.bad_bytes;
                 memory_reader_close(&c[t].mem);
+                free(c[t].slice);
         }
 }
 
@@ -209,10 +250,14 @@ int parallel_read_spans(struct parallel_read *p)
         for (unsigned t = 0; t < want; t++) {
                 c[t].job = &job;
                 memory_reader_init(&c[t].mem, mem->pid, mem->proc_fd, mem->page_size);
+                /* Without a slice the kernel copies straight into place: slower, but still right. */
+                if (STREAM_COPY_BYPASSES_CACHE && p->stream)
+                        c[t].slice = aligned_alloc(4096, STREAM_COPY_SLICE);
                 if (t > 0) {
                         int e = pthread_create(&c[t].thread, NULL, copier_main, &c[t]);
                         if (e != 0) {
                                 log_debug("cannot start a copying thread: %s; %u copy", strerror(e), n);
+                                free(c[t].slice);
                                 break;
                         }
                         c[t].started = true;

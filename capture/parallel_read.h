@@ -11,6 +11,11 @@
  * scheduler holds back simply takes fewer batches, so a busy machine slows
  * the copy down no more than it must.
  *
+ * With stream set, each thread reads its batch a slice at a time into a
+ * buffer of its own that stays in cache, and streams the slice into place
+ * with stores that bypass the cache (stream_copy.h): a third less memory
+ * traffic for the same bytes.
+ *
  * Every thread has its own memory_reader (its own /proc/PID/mem for the
  * pages process_vm_readv refuses), so the fallback works in each batch.
  * Only the calling thread looks for SIGINT/SIGTERM/SIGHUP and draws the
@@ -21,6 +26,7 @@
 #ifndef MEMSNAP_PARALLEL_READ_H
 #define MEMSNAP_PARALLEL_READ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/progress.h"
@@ -36,6 +42,7 @@ struct parallel_read {
         const struct mem_span *spans;
         size_t n;
         unsigned threads;              /* threads to copy with, the caller's included; 0: the default */
+        bool stream;                   /* through a cache-sized slice, streamed into place (stream_copy.h) */
         memory_bad_fn bad;             /* called under a lock: it needs none of its own */
         void *bad_ud;
         struct progress *progress;     /* may be NULL */

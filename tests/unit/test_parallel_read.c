@@ -136,14 +136,17 @@ static void test_exact_bytes(void **state)
         int proc_fd = open("/proc/self", O_RDONLY | O_DIRECTORY);
         assert_true(proc_fd >= 0);
         const unsigned counts[] = { 1, 2, 3, 4, 16, 0 };
-        for (size_t c = 0; c < ELEMENTSOF(counts); c++) {
+        for (size_t c = 0; c < 2 * ELEMENTSOF(counts); c++) {
+                /* Each count twice: straight into place, then through a slice streamed into place. */
+                bool stream = c >= ELEMENTSOF(counts);
+                unsigned threads = counts[c % ELEMENTSOF(counts)];
                 struct memory_reader mem;
                 memory_reader_init(&mem, getpid(), proc_fd, PS);
                 memset(dst, 0xee, REGION);
-                struct parallel_read p = { .mem = &mem, .spans = s.v, .n = s.n, .threads = counts[c] };
+                struct parallel_read p = { .mem = &mem, .spans = s.v, .n = s.n, .threads = threads, .stream = stream };
                 assert_int_equal(parallel_read_spans(&p), 0);
                 check_spans(&s, m);
-                unsigned want = counts[c] ? counts[c] : parallel_read_default_threads();
+                unsigned want = threads ? threads : parallel_read_default_threads();
                 /* 16 threads are more than there are batches: each started thread has one at least. */
                 if (want <= 4)
                         assert_int_equal(p.threads_used, want);
@@ -212,7 +215,9 @@ static void test_fallback_and_holes(void **state)
         memory_reader_init(&mem, getpid(), proc_fd, PS);
         struct mem_span sp = { (uintptr_t)m, REGION, dst };
         struct bad_log bad = { 0 };
-        struct parallel_read p = { .mem = &mem, .spans = &sp, .n = 1, .threads = 4, .bad = on_bad, .bad_ud = &bad };
+        struct parallel_read p = {
+                .mem = &mem, .spans = &sp, .n = 1, .threads = 4, .stream = true, .bad = on_bad, .bad_ud = &bad,
+        };
         memset(dst, 0xee, REGION);
         assert_int_equal(parallel_read_spans(&p), 0);
         assert_int_equal(p.threads_used, 4);
@@ -263,7 +268,7 @@ static void test_process_gone(void **state)
         struct memory_reader mem;
         memory_reader_init(&mem, child, proc_fd, PS);
         struct mem_span sp = { (uintptr_t)m, REGION, dst };
-        struct parallel_read p = { .mem = &mem, .spans = &sp, .n = 1, .threads = 4 };
+        struct parallel_read p = { .mem = &mem, .spans = &sp, .n = 1, .threads = 4, .stream = true };
         assert_int_equal(parallel_read_spans(&p), -ESRCH);
         assert_int_equal(threads_running(), 1);
         memory_reader_close(&mem);
