@@ -55,59 +55,59 @@ unsigned parallel_read_default_threads(void)
         return MIN((unsigned)cpus, PARALLEL_READ_MAX_THREADS);
 }
 
+struct starts {
+        struct batch_start *v;
+        size_t n, cap;
+};
+
+static int starts_push(struct starts *st, size_t span, uint64_t off)
+{
+        if (st->n == st->cap) {
+                size_t cap = st->cap ? st->cap * 2 : 64;
+                struct batch_start *v = realloc(st->v, cap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                st->v = v;
+                st->cap = cap;
+        }
+        st->v[st->n++] = (struct batch_start){ span, off };
+        return 0;
+}
+
 /* Cuts the spans into batches of at most BATCH_PIECES pieces and PARALLEL_READ_BATCH_BYTES bytes. */
 static int cut_batches(struct copy_job *job)
 {
         const struct parallel_read *p = job->p;
-        size_t cap = 16, k = 0, pieces = 0;
-        uint64_t bytes = 0;
-        struct batch_start *v = malloc(cap * sizeof(*v));
+        _cleanup_free_ struct batch_start *v = NULL;
+        struct starts st = { 0 };
+        size_t pieces = 0;
+        uint64_t bytes = 0, off = 0; /* off: where span i's share of the current batch begins */
+        int r = starts_push(&st, 0, 0);
 
-        if (!v)
-                return -ENOMEM;
-        v[k++] = (struct batch_start){ 0, 0 };
-        for (size_t i = 0; i < p->n;) {
-                const struct mem_span *sp = &p->spans[i];
-                uint64_t off = v[k - 1].span == i ? v[k - 1].off : 0;
-                uint64_t take = MIN(sp->len - off, PARALLEL_READ_BATCH_BYTES - bytes);
-                if (sp->len - off > 0)
-                        pieces++;
+        for (size_t i = 0; r == 0 && i < p->n;) {
+                uint64_t left = p->spans[i].len - off;
+                uint64_t take = MIN(left, PARALLEL_READ_BATCH_BYTES - bytes);
+                pieces += left > 0;
                 bytes += take;
-                bool span_done = off + take == sp->len;
-                if (bytes < PARALLEL_READ_BATCH_BYTES && pieces < BATCH_PIECES) {
-                        i++; /* the span ended inside the batch */
-                        continue;
-                }
-                /* The batch is full: the next one starts after what was taken. */
-                if (k + 2 > cap) {
-                        struct batch_start *nv = realloc(v, cap * 2 * sizeof(*v));
-                        if (!nv) {
-                                free(v);
-                                return -ENOMEM;
-                        }
-                        v = nv;
-                        cap *= 2;
-                }
-                v[k++] = span_done ? (struct batch_start){ i + 1, 0 } : (struct batch_start){ i, off + take };
-                if (span_done)
+                off += take;
+                if (off == p->spans[i].len) {
                         i++;
-                bytes = 0;
-                pieces = 0;
+                        off = 0;
+                }
+                if (bytes == PARALLEL_READ_BATCH_BYTES || pieces == BATCH_PIECES) {
+                        r = starts_push(&st, i, off);
+                        bytes = 0;
+                        pieces = 0;
+                }
         }
         /* The end, unless the last batch was cut exactly there. */
-        if (v[k - 1].span < p->n) {
-                if (k + 1 > cap) {
-                        struct batch_start *nv = realloc(v, (cap + 1) * sizeof(*v));
-                        if (!nv) {
-                                free(v);
-                                return -ENOMEM;
-                        }
-                        v = nv;
-                }
-                v[k++] = (struct batch_start){ p->n, 0 };
-        }
-        job->starts = v;
-        job->nbatches = k - 1;
+        if (r == 0 && st.v[st.n - 1].span < p->n)
+                r = starts_push(&st, p->n, 0);
+        v = st.v;
+        if (r < 0)
+                return r;
+        job->starts = TAKE_PTR(v);
+        job->nbatches = st.n - 1;
         return 0;
 }
 
