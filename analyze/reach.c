@@ -27,7 +27,13 @@ static void report_unknown(struct analysis *a, const struct scan *s)
         char b[UNITS_BUF_MAX];
 
         for (int k = 0; k < SEG_KIND_COUNT; k++)
-                if (s->unknown.bytes[k])
+                /*
+                 * A module's read-only pages missing from a core were never
+                 * written (every producer dumps RELRO once the loader has
+                 * relocated it): they hold the file's bytes, which cannot
+                 * know a heap address.  Nothing is unknown there.
+                 */
+                if (s->unknown.bytes[k] && k != SEG_RODATA)
                         warn_add(&a->warnings, "reach", 0,
                                  "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
                                  units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
