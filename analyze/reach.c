@@ -95,7 +95,8 @@ int reach_compute(struct analysis *a)
             (r = reach_roots_collect(a, &roots)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
 
-        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .max_refs = REFS_MAX };
+        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .chunks = a->chunks,
+                           .max_refs = REFS_MAX };
         if ((r = scan_registers(&s, a->threads, a->nthreads)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         for (size_t i = 0; i < roots.n; i++)
