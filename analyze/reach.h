@@ -169,6 +169,7 @@ struct scan {
         const struct core *core;
         const struct reach_index *ix;
         const struct segment *segments;
+        const struct chunk *chunks;
         const struct core_segment *cur; /* where the last block was: blocks come in address order */
         struct ref *refs;
         size_t nrefs, cap;

@@ -195,7 +195,7 @@ int scan_root(struct scan *s, const struct root_range *rr)
         int64_t missing = scan_through_core(s, rr->start, rr->end, seg->start, &proto);
         if (missing < 0)
                 return (int)missing;
-        if (missing > 0) {
+        if (missing > 0 && !seg->tail_zero) {
                 s->unknown.bytes[seg->kind] += (uint64_t)missing;
                 s->unknown.segments[seg->kind]++;
         }
@@ -220,7 +220,8 @@ int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
         int64_t missing = scan_through_core(s, mem, mem + len, mem, &proto);
         if (missing < 0)
                 return (int)missing;
-        if (missing > 0) {
+        int32_t seg_id = s->chunks[s->ix->area[u].chunk].segment_id;
+        if (missing > 0 && !(seg_id >= 0 && s->segments[seg_id].tail_zero)) {
                 s->unknown.block_bytes += (uint64_t)missing;
                 s->unknown.blocks++;
         }

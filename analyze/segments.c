@@ -73,6 +73,25 @@ static void perms_from_flags(char perms[5], uint32_t flags)
         perms[4] = '\0';
 }
 
+/* Whether a "START-END<TAB>..." line of the MEMSNAP skipped note overlaps [start, end). */
+static bool skipped_overlaps(const char *text, size_t len, uint64_t start, uint64_t end)
+{
+        const char *p = text, *stop = text + len;
+        while (p < stop) {
+                const char *nl = memchr(p, '\n', (size_t)(stop - p));
+                const char *eol = nl ? nl : stop;
+                char line[64];
+                size_t n = MIN((size_t)(eol - p), sizeof(line) - 1);
+                unsigned long long lo, hi;
+                memcpy(line, p, n);
+                line[n] = '\0';
+                if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 && lo < end && hi > start)
+                        return true;
+                p = nl ? nl + 1 : stop;
+        }
+        return false;
+}
+
 static int seg_cmp(const void *x, const void *y)
 {
         const struct segment *a = x, *b = y;
@@ -392,6 +411,27 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
         }
 }
 
+/*
+ * memsnap capture ends a mapping's bytes at its last page with data and lists
+ * every range it did not read in the skipped note; so in its cores the tail
+ * of an anonymous private mapping past p_filesz, when no skipped range
+ * touches it, was never touched: zero.  Other producers do not say.
+ */
+static void mark_zero_tails(struct analysis *a)
+{
+        const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SKIPPED);
+
+        if (a->core.source != CORE_SOURCE_MEMSNAP)
+                return;
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
+                if (!anon || s->perms[3] != 'p' || s->in_core == 0 || s->in_core >= s->end - s->start)
+                        continue;
+                s->tail_zero = !(n && skipped_overlaps((const char *)n->desc, n->descsz, s->start + s->in_core, s->end));
+        }
+}
+
 int segments_build(struct analysis *a)
 {
         struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
@@ -434,6 +474,7 @@ int segments_build(struct analysis *a)
                 if (s->kind == SEG_BSS && a->nmodules && s->module_id == NO_ID)
                         s->kind = SEG_ANON;
         }
+        mark_zero_tails(a);
         map_list_free(&b.smaps);
         return 0;
 }

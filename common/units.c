@@ -27,6 +27,12 @@ char *units_format_bytes(char buf[UNITS_BUF_MAX], uint64_t bytes)
         return buf;
 }
 
+/* Decimal, or hexadecimal with an explicit 0x: a leading zero is not octal ("010M" is 10 MiB). */
+static int base_of(const char *s)
+{
+        return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 int units_parse_u64(const char *s, uint64_t *out)
 {
         char *end;
@@ -34,7 +40,7 @@ int units_parse_u64(const char *s, uint64_t *out)
         if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
                 return -EINVAL;
         errno = 0;
-        unsigned long long v = strtoull(s, &end, 0);
+        unsigned long long v = strtoull(s, &end, base_of(s));
         if (errno == ERANGE)
                 return -ERANGE;
         if (end == s || *end)
@@ -50,7 +56,7 @@ int units_parse_bytes(const char *s, uint64_t *out)
         if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
                 return -EINVAL;
         errno = 0;
-        unsigned long long v = strtoull(s, &end, 0);
+        unsigned long long v = strtoull(s, &end, base_of(s));
         if (errno == ERANGE)
                 return -ERANGE;
         if (end == s)

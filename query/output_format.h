@@ -77,7 +77,8 @@ enum output_role {
  * Address columns: address, mem, start, end, pc, sp, top, next, prev,
  * fs_base, load_bias, and names ending in _address, _addr, _mem, _pc, _sp,
  * _start, _end.  Byte columns: size, usable, bytes, in_core, system_mem,
- * max_system_mem, and names ending in _bytes or _size (signed deltas too).
+ * max_system_mem, size_class, and names ending in _bytes or _size (signed
+ * deltas too).
  * KiB columns: names ending in _kb.  Case does not matter.
  */
 enum output_role output_column_role(const char *name);
