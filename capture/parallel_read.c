@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "stream_copy.h"
@@ -62,14 +63,8 @@ struct starts {
 
 static int starts_push(struct starts *st, size_t span, uint64_t off)
 {
-        if (st->n == st->cap) {
-                size_t cap = st->cap ? st->cap * 2 : 64;
-                struct batch_start *v = realloc(st->v, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                st->v = v;
-                st->cap = cap;
-        }
+        if (ARRAY_RESERVE(st->v, st->cap, st->n + 1) < 0)
+                return -ENOMEM;
         st->v[st->n++] = (struct batch_start){ span, off };
         return 0;
 }
