@@ -132,20 +132,26 @@ static int walk_error(const struct walk *w, int r)
                                (unsigned long long)w->e->end);
 }
 
+/*
+ * The ELF header page of an unchanged file mapping: from memory when it is
+ * present, else from the file (which holds the same bytes), so it is in the
+ * core either way or, when the file cannot be read, in the skip list.
+ */
 static int plan_first_page(struct walk *w)
 {
         const uint64_t ps = w->in->page_size;
+        const uint64_t start = w->e->start, first_end = MIN(start + ps, w->e->end);
         enum page_state st;
 
-        int r = pagemap_page(w->in->pagemap, w->e->start, &st);
+        int r = pagemap_page(w->in->pagemap, start, &st);
         if (r < 0)
                 return walk_error(w, r);
-        r = on_run(w, w->e->start, w->e->start + ps, st == PAGE_PRESENT ? PAGE_PRESENT : PAGE_ABSENT);
+        r = st == PAGE_PRESENT ? add_memory(w, start, first_end) : add_file(w, start, first_end);
         if (r < 0)
                 return r;
         char detail[512];
-        segment_plan_describe(w->p, w->e, w->in->select, detail, sizeof(detail));
-        return skip_list_add(w->in->skips, w->e->start + ps, w->e->end, w->p->reason, "%s", detail);
+        segment_plan_describe(w->p, w->e, w->in->select, first_end, detail, sizeof(detail));
+        return skip_list_add(w->in->skips, first_end, w->e->end, w->p->reason, "%s", detail);
 }
 
 int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
@@ -165,7 +171,7 @@ int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
 
                 if (p->mode == DUMP_NONE) {
                         char detail[512];
-                        segment_plan_describe(p, e, in->select, detail, sizeof(detail));
+                        segment_plan_describe(p, e, in->select, e->start, detail, sizeof(detail));
                         r = skip_list_add(in->skips, e->start, e->end, p->reason, "%s", detail);
                 } else if (p->mode == DUMP_FIRST_PAGE) {
                         r = plan_first_page(&w);

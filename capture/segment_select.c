@@ -155,10 +155,11 @@ void segment_select(const struct map_list *maps, const enum segment_kind *kinds,
 }
 
 void segment_plan_describe(const struct segment_plan *p, const struct map_entry *e, const struct select_options *o,
-                           char *buf, size_t size)
+                           uint64_t from, char *buf, size_t size)
 {
         const char *path = e->path ? e->path : "anonymous";
         const char *kind = segment_kind_name(p->kind);
+        unsigned long long offset = e->offset + (from - e->start); /* in the file, of the first byte described */
 
         switch (p->reason) {
         case SKIP_VVAR:
@@ -181,13 +182,12 @@ void segment_plan_describe(const struct segment_plan *p, const struct map_entry 
                 snprintf(buf, size, "%s %s: the program excluded it with madvise(MADV_DONTDUMP)", kind, path);
                 break;
         case SKIP_ON_DISK:
-                snprintf(buf, size, "%s: read-only and unchanged; its bytes are in the file at offset 0x%llx%s (--with-text dumps it)",
-                         path, (unsigned long long)e->offset,
-                         p->mode == DUMP_FIRST_PAGE ? "; first page (ELF header) dumped" : "");
+                snprintf(buf, size, "%s: read-only and unchanged; its bytes are in the file from offset 0x%llx%s (--with-text dumps it)",
+                         path, offset, p->mode == DUMP_FIRST_PAGE ? "; the first page (ELF header) is in the core" : "");
                 break;
         case SKIP_SHARED_FILE:
-                snprintf(buf, size, "%s: shared file mapping; its bytes are in the file at offset 0x%llx (--with-text dumps it)",
-                         path, (unsigned long long)e->offset);
+                snprintf(buf, size, "%s: shared file mapping; its bytes are in the file from offset 0x%llx (--with-text dumps it)",
+                         path, offset);
                 break;
         case SKIP_KIND:
                 snprintf(buf, size, "kind %s not in --segments", kind);

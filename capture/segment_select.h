@@ -68,9 +68,12 @@ void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t
 void segment_select(const struct map_list *maps, const enum segment_kind *kinds, const struct select_options *o,
                     struct segment_plan *plans);
 
-/* The SKIPPED note's detail for a plan that is not DUMP_WHOLE. */
+/*
+ * The SKIPPED note's detail for a plan that is not DUMP_WHOLE, for the
+ * range of e that begins at from (file offsets are given for that byte).
+ */
 void segment_plan_describe(const struct segment_plan *p, const struct map_entry *e, const struct select_options *o,
-                           char *buf, size_t size);
+                           uint64_t from, char *buf, size_t size);
 
 /* True when the mapping's file is on disk (not deleted, not shmem or memfd). */
 bool map_is_on_disk(const struct map_entry *e);

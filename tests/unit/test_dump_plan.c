@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "capture/dump_plan.h"
+#include "common/cleanup.h"
 
 #define PS 4096
 #define P PAGEMAP_PRESENT
@@ -190,12 +191,130 @@ static void test_item_cut(void **state)
         map_list_free(&maps);
 }
 
+/* Bytes of [start, end) the skip list accounts for, whatever the reason. */
+static uint64_t skipped_in(const struct skip_list *l, uint64_t start, uint64_t end)
+{
+        uint64_t sum = 0;
+        for (size_t i = 0; i < l->n; i++) {
+                uint64_t a = MAX(l->v[i].start, start), b = MIN(l->v[i].end, end);
+                if (a < b)
+                        sum += b - a;
+        }
+        return sum;
+}
+
+/*
+ * One unchanged read-only mapping of an ELF file, planned DUMP_FIRST_PAGE
+ * (capture.c saw the magic), its first page present or not in the pagemap.
+ * Every byte must be in the core or in the skip list.
+ */
+static void first_page_case(bool present, bool file_exists)
+{
+        char file[] = "/var/tmp/test-dump-plan-elf-XXXXXX";
+        int fd = mkstemp(file);
+        assert_true(fd >= 0);
+        char buf[3 * PS];
+        memset(buf, 'e', sizeof(buf));
+        memcpy(buf, "\177ELF", 4);
+        assert_int_equal(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+        struct stat st;
+        assert_int_equal(fstat(fd, &st), 0);
+        close(fd);
+        if (!file_exists)
+                unlink(file);
+
+        char smaps[512];
+        snprintf(smaps, sizeof(smaps), "70000-73000 r--p 00000000 %02x:%02x %llu %s\nRss: %d kB\nSwap: 0 kB\n",
+                 major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino, file, present ? 4 : 0);
+        struct map_list maps = { 0 };
+        size_t bad;
+        assert_int_equal(proc_maps_parse(smaps, strlen(smaps), &maps, &bad), 0);
+        struct segment_plan plan = { .kind = SEG_RODATA, .mode = DUMP_FIRST_PAGE, .reason = SKIP_ON_DISK };
+        struct select_options o;
+        select_options_default(&o);
+
+        char pm_path[] = "/var/tmp/test-dump-plan-pm-XXXXXX";
+        int pm_fd = mkstemp(pm_path);
+        assert_true(pm_fd >= 0);
+        unlink(pm_path);
+        put(pm_fd, 0x70000, (uint64_t[]){ present ? P : 0, 0, 0 }, 3);
+        struct pagemap pm = PAGEMAP_INIT;
+        assert_int_equal(pagemap_open_fd(&pm, pm_fd, PS), 0);
+        int root_fd = open("/", O_RDONLY | O_DIRECTORY);
+        struct backing_files files = BACKING_FILES_INIT;
+        files.proc_fd = root_fd;
+        struct skip_list skips = { 0 };
+        struct dump_plan dp;
+        struct dump_plan_input in = { .maps = &maps, .plans = &plan, .select = &o, .pagemap = &pm, .files = &files,
+                                      .skips = &skips, .page_size = PS };
+        assert_int_equal(dump_plan_build(&dp, &in), 0);
+
+        uint64_t in_core = 0;
+        for (size_t i = 0; i < dp.n; i++)
+                in_core += dp.v[i].len;
+        if (present || file_exists) {
+                assert_int_equal(dp.n, 1);
+                assert_true(dp.v[0].addr == 0x70000 && dp.v[0].len == PS);
+                assert_int_equal(dp.v[0].src, present ? DUMP_SRC_MEMORY : DUMP_SRC_FILE);
+                if (!present)
+                        assert_int_equal(dp.v[0].file_off, 0);
+                assert_int_equal(dp.filesz[0], PS);
+        } else {
+                /* The header page is neither in memory nor readable: it is listed. */
+                assert_int_equal(dp.n, 0);
+                assert_int_equal(skip_list_bytes(&skips, SKIP_FILE_ERROR), PS);
+        }
+        assert_int_equal(in_core + skipped_in(&skips, 0x70000, 0x73000), 0x3000);
+        assert_int_equal(skip_list_bytes(&skips, SKIP_ON_DISK), 2 * PS);
+
+        /* The rest is described from its own place in the file. */
+        bool found = false;
+        for (size_t i = 0; i < skips.n; i++)
+                if (skips.v[i].reason == SKIP_ON_DISK) {
+                        assert_int_equal(skips.v[i].start, 0x71000);
+                        assert_non_null(strstr(skips.v[i].detail, "from offset 0x1000"));
+                        assert_non_null(strstr(skips.v[i].detail, "first page (ELF header) is in the core"));
+                        found = true;
+                }
+        assert_true(found);
+
+        dump_plan_free(&dp);
+        skip_list_free(&skips);
+        backing_files_close(&files);
+        pagemap_close(&pm);
+        map_list_free(&maps);
+        close(root_fd);
+        if (file_exists)
+                unlink(file);
+}
+
+static void test_first_page_absent(void **state)
+{
+        (void)state;
+        first_page_case(false, true);
+}
+
+static void test_first_page_present(void **state)
+{
+        (void)state;
+        first_page_case(true, true);
+}
+
+static void test_first_page_unreadable(void **state)
+{
+        (void)state;
+        first_page_case(false, false);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_plan),
                 cmocka_unit_test(test_read_swapped),
                 cmocka_unit_test(test_item_cut),
+                cmocka_unit_test(test_first_page_absent),
+                cmocka_unit_test(test_first_page_present),
+                cmocka_unit_test(test_first_page_unreadable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,12 +214,16 @@ static void test_describe(void **state)
         select_options_default(&o);
         load(&f);
         plan(&f, &o);
-        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, buf, sizeof(buf));
+        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start, buf, sizeof(buf));
         assert_non_null(strstr(buf, LIBC));
         assert_non_null(strstr(buf, "--with-text"));
+        assert_non_null(strstr(buf, "from offset 0x28000"));
+        /* A range that starts a page in: its own offset in the file. */
+        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start + 0x1000, buf, sizeof(buf));
+        assert_non_null(strstr(buf, "from offset 0x29000"));
         o.max_size = 4096;
         plan(&f, &o);
-        segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, buf, sizeof(buf));
+        segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, f.maps.v[8].start, buf, sizeof(buf));
         assert_non_null(strstr(buf, "larger than --max-size 4096"));
         assert_true(map_has_vm_flag(&f.maps.v[9], "dd"));
         assert_false(map_has_vm_flag(&f.maps.v[9], "d"));
