@@ -82,7 +82,6 @@ static void capture_job_done(struct capture_job *j)
 {
         /* The target first: whatever failed, it runs again. */
         ptrace_stop_done(&j->stop);
-        interrupt_guard_end(&j->intr);
         progress_end(&j->progress);
         atomic_file_discard(&j->out);
         free(j->out_path);
@@ -102,6 +101,8 @@ static void capture_job_done(struct capture_job *j)
         map_list_free(&j->maps);
         target_info_free(&j->ti);
         target_check_close(&j->target);
+        /* Last: a signal still pending is taken here, after the temporary file is gone. */
+        interrupt_guard_end(&j->intr);
 }
 
 /* Step 1: the target exists, is a process we may and can capture. */
@@ -491,6 +492,9 @@ static int write_core(struct capture_job *j)
 
         struct stat st;
         uint64_t disk = fstat(j->out.fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+        /* The last moment a SIGINT can still keep the file from being named. */
+        if (interrupt_check(&j->intr))
+                return log_error_errno(EINTR, "interrupted");
         r = atomic_file_commit(&j->out);
         if (r < 0)
                 return r;

@@ -80,13 +80,18 @@ void interrupt_guard_end(struct interrupt_guard *g)
 {
         if (!g->active)
                 return;
-        /* Drop a SIGCHLD left pending by our tracees, so it does not fire later. */
-        sigset_t chld;
+        /*
+         * Take what is still pending before unblocking: a SIGCHLD left by our
+         * tracees would fire later, and a SIGINT that came after the last
+         * check would kill memsnap on the spot, before its caller's cleanup.
+         */
+        sigset_t set;
         const struct timespec zero = { 0, 0 };
-        sigemptyset(&chld);
-        sigaddset(&chld, SIGCHLD);
-        while (sigtimedwait(&chld, NULL, &zero) > 0)
-                ;
+        interrupt_set(&set);
+        sigaddset(&set, SIGCHLD);
+        for (int sig; (sig = sigtimedwait(&set, NULL, &zero)) > 0;)
+                if (sig != SIGCHLD && !g->signal)
+                        g->signal = sig;
         sigprocmask(SIG_SETMASK, &g->old_mask, NULL);
         sigaction(SIGCHLD, &g->old_chld, NULL);
         g->active = false;

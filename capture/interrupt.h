@@ -35,7 +35,11 @@ bool interrupt_check(struct interrupt_guard *g);
  */
 int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms);
 
-/* Restores the signal mask and SIGCHLD's disposition; idempotent. */
+/*
+ * Restores the signal mask and SIGCHLD's disposition; idempotent.  An
+ * interrupting signal still pending is consumed (and remembered in signal)
+ * rather than delivered: run it after the cleanup it would cut short.
+ */
 void interrupt_guard_end(struct interrupt_guard *g);
 
 #endif

@@ -75,6 +75,29 @@ else
 fi
 check_unharmed S
 
+# --- a second SIGTERM soon after the first: the first interrupts, the second
+# comes while memsnap cleans up and must not kill it before it has (exit 1,
+# not 143).  (SIGTERM: bash starts background jobs with SIGINT ignored.)
+for when in stopped stopped stopped writing writing writing; do
+	"$MEMSNAP" capture "$S_PID" -o twice.core 2>err &
+	m=$!
+	wait_traced "$S_PID" yes
+	[ "$when" = writing ] && wait_traced "$S_PID" no
+	kill -TERM "$m"
+	sleep 0.002
+	kill -TERM "$m" 2>/dev/null
+	wait "$m"
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		skip "the core was written before memsnap could be interrupted ($when)"
+		rm -f twice.core
+	else
+		check_eq "two SIGTERMs while $when: exit 1, not death by SIGTERM" 1 "$rc"
+		check "no file" -- no_file twice.core
+	fi
+done
+check_unharmed S
+
 # --- the target is killed while stopped
 "$MEMSNAP" capture "$S_PID" -o gone.core 2>gone.err &
 m=$!

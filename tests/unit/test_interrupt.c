@@ -38,8 +38,35 @@ static void test_interrupt(void **state)
         interrupt_guard_end(&g); /* idempotent */
 }
 
+static void test_pending_at_end(void **state)
+{
+        (void)state;
+        struct interrupt_guard g;
+
+        /* A signal after the last check is taken at the end, not delivered (it would kill us). */
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGINT);
+        interrupt_guard_end(&g);
+        assert_int_equal(g.signal, SIGINT);
+
+        /* One seen, then another: the first is what interrupted, the second must not kill. */
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGTERM);
+        assert_true(interrupt_check(&g));
+        raise(SIGHUP);
+        interrupt_guard_end(&g);
+        assert_int_equal(g.signal, SIGTERM);
+
+        sigset_t pending;
+        assert_int_equal(sigpending(&pending), 0);
+        assert_false(sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) || sigismember(&pending, SIGHUP));
+}
+
 int main(void)
 {
-        const struct CMUnitTest tests[] = { cmocka_unit_test(test_interrupt) };
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_interrupt),
+                cmocka_unit_test(test_pending_at_end),
+        };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
