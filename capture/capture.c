@@ -494,7 +494,7 @@ static int write_core(struct capture_job *j)
         uint64_t disk = fstat(j->out.fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
         /* The last moment a SIGINT can still keep the file from being named. */
         if (interrupt_check(&j->intr))
-                return log_error_errno(EINTR, "interrupted");
+                return -EINTR;
         r = atomic_file_commit(&j->out);
         if (r < 0)
                 return r;
@@ -548,7 +548,7 @@ static int capture_steps(struct capture_job *j)
         ptrace_stop_release(&j->stop);
         j->pause_ms = ptrace_stop_pause_ms(&j->stop);
         if (interrupt_check(&j->intr))
-                return log_error_errno(EINTR, "interrupted");
+                return -EINTR;
 
         if (j->o->stacks) {
                 const uint8_t *own_vdso;
@@ -570,6 +570,13 @@ int capture_run(const struct capture_options *o)
         };
 
         int r = capture_steps(&j);
+        if (r == -EINTR) {
+                /* Said once, here, when it is true: the target released, the file gone. */
+                ptrace_stop_release(&j.stop);
+                atomic_file_discard(&j.out);
+                return log_error_errno(EINTR, "capture of process %d interrupted by %s: it runs on, nothing was written",
+                                       (int)j.pid, interrupt_signal_name(j.intr.signal));
+        }
         if (r == -ESRCH && j.stopped && !ptrace_stop_alive(&j.stop))
                 return log_error_errno(ESRCH, "process %d exited during the capture; nothing was written", (int)j.pid);
         if (r == -ESRCH && j.stopped)

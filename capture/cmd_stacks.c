@@ -114,7 +114,7 @@ static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
         if (r < 0)
                 return log_error_errno(r, "cannot unwind process %d: %m", (int)pid);
         if (interrupt_check(&j->intr))
-                return log_error_errno(EINTR, "interrupted");
+                return -EINTR;
 
         const uint8_t *own_vdso;
         size_t own_vdso_len;
@@ -181,7 +181,13 @@ int cmd_stacks(int argc, char **argv)
                 return EXIT_FAIL;
         }
         double pause_ms = 0;
-        if (unwind(&j, max_frames, &pause_ms) < 0)
+        r = unwind(&j, max_frames, &pause_ms);
+        if (r == -EINTR) {
+                ptrace_stop_release(&j.stop);
+                log_error("stacks of process %d interrupted by %s: it runs on, nothing was printed", (int)j.target.pid,
+                          interrupt_signal_name(j.intr.signal));
+        }
+        if (r < 0)
                 return EXIT_FAIL;
         interrupt_guard_end(&j.intr);
 

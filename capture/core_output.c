@@ -82,7 +82,7 @@ int core_output_write(struct core_output *o)
         for (size_t i = 0; i < o->plan->n; i++) {
                 const struct dump_item *it = &o->plan->v[i];
                 if (interrupt_check(o->intr))
-                        return log_error_errno(EINTR, "interrupted");
+                        return -EINTR;
                 if (it->src == DUMP_SRC_MEMORY || it->src == DUMP_SRC_LOCAL) {
                         if (!it->data)
                                 continue; /* written while the target was stopped */

@@ -35,7 +35,7 @@ struct core_output {
         uint64_t file_errors;                /* out: bytes of mapped files left as holes */
 };
 
-/* Returns 0, -EINTR (logged "interrupted"), or a write error (logged). */
+/* Returns 0, -EINTR (unlogged: the caller says it once), or a write error (logged). */
 int core_output_write(struct core_output *o);
 
 #endif

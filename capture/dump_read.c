@@ -72,7 +72,7 @@ static int read_staged(struct dump_read *d, size_t staged, uint64_t *done)
         int r = parallel_read_spans(&pr);
         d->threads_used = pr.threads_used;
         if (r == -EINTR)
-                return log_error_errno(EINTR, "interrupted");
+                return r;
         if (r == -ENOMEM)
                 return log_error_errno(r, "cannot read memory: %m");
         if (r < 0)
@@ -118,7 +118,7 @@ static int read_direct(struct dump_read *d, uint64_t done)
 
         for (size_t i = 0;;) {
                 if (interrupt_check(d->intr))
-                        return log_error_errno(EINTR, "interrupted");
+                        return -EINTR;
                 size_t k = gather_direct(d, &i, spans, idx, bounce);
                 if (k == 0)
                         return 0;

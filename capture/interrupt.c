@@ -76,6 +76,16 @@ int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms)
         }
 }
 
+const char *interrupt_signal_name(int sig)
+{
+        switch (sig) {
+        case SIGINT: return "SIGINT";
+        case SIGTERM: return "SIGTERM";
+        case SIGHUP: return "SIGHUP";
+        default: return "a signal";
+        }
+}
+
 void interrupt_guard_end(struct interrupt_guard *g)
 {
         if (!g->active)

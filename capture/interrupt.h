@@ -2,7 +2,8 @@
  * Signals while a target is stopped.  A SIGINT, SIGTERM or SIGHUP that
  * killed memsnap mid-capture would leave the job half done; instead they are
  * blocked for the whole capture and polled between regions, so the capture
- * can detach from every thread, drop its partial file and say "interrupted".
+ * can detach from every thread, drop its partial file and say, once, that
+ * it was interrupted and by which signal.
  * SIGCHLD is blocked too: tracee stops arrive as SIGCHLD, and waiting for it
  * with sigtimedwait lets one wait serve both "a thread stopped" and "the
  * user gave up", with a timeout.
@@ -34,6 +35,9 @@ bool interrupt_check(struct interrupt_guard *g);
  * timeout, -EINTR when an interrupting signal arrived instead.
  */
 int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms);
+
+/* "SIGINT", "SIGTERM" or "SIGHUP" for an interrupting signal; "a signal" for any other. */
+const char *interrupt_signal_name(int sig);
 
 /*
  * Restores the signal mask and SIGCHLD's disposition; idempotent.  An

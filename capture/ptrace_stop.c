@@ -298,7 +298,7 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
 
                 r = wait_settled(s, PTRACE_STOP_TIMEOUT_MS, true);
                 if (r == -EINTR)
-                        return log_error_errno(EINTR, "interrupted");
+                        return r; /* the caller says so, once */
                 if (r == -ETIMEDOUT) {
                         const struct stopped_thread *t = first_unsettled(s);
                         char st = t ? thread_state(s, t->tid) : '?';

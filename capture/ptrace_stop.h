@@ -54,8 +54,9 @@ struct ptrace_stop {
 /*
  * Stops every thread of pid.  Returns 0 when every live thread is stopped;
  * else, with a message naming the pid: -ESRCH (the process exited), -EPERM
- * (with the reason), -EBUSY (already traced, or it called exec), -EINTR (the
- * user interrupted), -ETIMEDOUT (a thread did not stop).  Whatever was
+ * (with the reason), -EBUSY (already traced, or it called exec), -ETIMEDOUT
+ * (a thread did not stop); or -EINTR, unlogged, when a signal interrupted
+ * it (intr->signal says which).  Whatever was
  * seized is released by ptrace_stop_release, which the caller must run.
  */
 int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interrupt_guard *intr);

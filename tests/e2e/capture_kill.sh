@@ -48,14 +48,15 @@ else
 fi
 check_unharmed S
 
-# --- SIGINT while stopped, SIGTERM while writing: "interrupted", exit 1
+# --- SIGINT while stopped, SIGTERM while writing: said once, exit 1
 "$MEMSNAP" capture "$S_PID" -o int.core 2>err &
 m=$!
 wait_traced "$S_PID" yes
 kill -INT "$m"
 wait "$m"
 check_eq "SIGINT while the target is stopped: exit 1" 1 $?
-check "the message says interrupted" -- grep -qx "memsnap: interrupted" err
+check "one message, with the pid and the signal" -- grep -qx "memsnap: capture of process $S_PID interrupted by SIGINT: it runs on, nothing was written" err
+check_eq "said once" 1 "$(wc -l <err)"
 check "no file" -- no_file int.core
 check_unharmed S
 
@@ -67,7 +68,8 @@ if kill -0 "$m" 2>/dev/null; then
 	kill -TERM "$m"
 	wait "$m"
 	check_eq "SIGTERM while writing: exit 1" 1 $?
-	check "the message says interrupted" -- grep -qx "memsnap: interrupted" err
+	check "one message, with the pid and the signal" -- grep -qx "memsnap: capture of process $S_PID interrupted by SIGTERM: it runs on, nothing was written" err
+	check_eq "said once" 1 "$(wc -l <err)"
 	check "no file" -- no_file term.core
 else
 	wait "$m"
