@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "proc_read.h"
 
 static void addr_space_destroyp(unw_addr_space_t *as)
@@ -210,17 +211,6 @@ static int report_modules(Dwfl *dwfl, struct symbolizer *s, pid_t pid, const str
         return dwfl_report_end(dwfl, NULL, NULL) == 0 ? 0 : -EINVAL;
 }
 
-static char *clean_strdup(const char *s)
-{
-        /* Names must not break the note's tab-separated lines. */
-        char *d = strdup(s);
-        if (d)
-                for (char *p = d; *p; p++)
-                        if (*p == '\t' || *p == '\n')
-                                *p = ' ';
-        return d;
-}
-
 void live_stacks_symbolize(struct live_stacks *ls, pid_t pid, const struct map_list *maps, const uint8_t *own_vdso,
                            size_t own_vdso_len)
 {
@@ -231,7 +221,7 @@ void live_stacks_symbolize(struct live_stacks *ls, pid_t pid, const struct map_l
                 struct live_frame_rec *f = &ls->v[i];
                 const struct map_entry *e = map_list_find(maps, f->pc);
                 if (e && e->path && !f->module)
-                        f->module = clean_strdup(e->path);
+                        f->module = strdup(e->path);
         }
         if (!dwfl || report_modules(dwfl, &s, pid, maps, own_vdso, own_vdso_len) < 0) {
                 log_debug("cannot name the frames: %s", dwfl_errmsg(-1));
@@ -249,7 +239,7 @@ void live_stacks_symbolize(struct live_stacks *ls, pid_t pid, const struct map_l
                 const char *name = dwfl_module_addrinfo(mod, lookup, &off, &sym, NULL, NULL, NULL);
                 if (!name)
                         continue;
-                f->function = clean_strdup(name);
+                f->function = strdup(name);
                 f->offset = off + (f->activation ? 0 : 1);
         }
 }
@@ -284,11 +274,16 @@ int live_stacks_format(const struct live_stacks *ls, char **text, size_t *len)
         FILE *f = open_memstream(&buf, &size);
         if (!f)
                 return -ENOMEM;
+        /* Names are escaped: a tab or newline in one must not break the line. */
         for (size_t i = 0; i < ls->n; i++) {
                 const struct live_frame_rec *r = &ls->v[i];
-                fprintf(f, "%d\t%d\t%llx\t%s\t%llx\t%s\n", (int)r->tid, r->depth, (unsigned long long)r->pc,
-                        r->function ? r->function : "", (unsigned long long)(r->function ? r->offset : 0),
-                        r->module ? r->module : "");
+                fprintf(f, "%d\t%d\t%llx\t", (int)r->tid, r->depth, (unsigned long long)r->pc);
+                if (r->function)
+                        text_escape_write(f, r->function, strlen(r->function));
+                fprintf(f, "\t%llx\t", (unsigned long long)(r->function ? r->offset : 0));
+                if (r->module)
+                        text_escape_write(f, r->module, strlen(r->module));
+                fputc('\n', f);
         }
         if (fclose(f) != 0) {
                 free(buf);

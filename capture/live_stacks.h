@@ -73,7 +73,11 @@ void live_stacks_symbolize(struct live_stacks *ls, pid_t pid, const struct map_l
 /* Prints like eu-stack: "PID N - process", "TID N:", "#0  0x... function" (" - module" with modules). */
 void live_stacks_print(const struct live_stacks *ls, pid_t pid, bool modules, FILE *out);
 
-/* The MEMSNAP stacks note: "TID\tDEPTH\tPC\tFUNCTION\tOFFSET\tMODULE\n" per frame (common/memsnap_note.h). */
+/*
+ * The MEMSNAP stacks note: "TID\tDEPTH\tPC\tFUNCTION\tOFFSET\tMODULE\n" per
+ * frame (common/memsnap_note.h), FUNCTION and MODULE escaped
+ * (common/text_escape.h).
+ */
 int live_stacks_format(const struct live_stacks *ls, char **text, size_t *len);
 
 void live_stacks_free(struct live_stacks *ls);

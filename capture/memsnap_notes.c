@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/segment_kind.h"
+#include "common/text_escape.h"
 
 void format_rfc3339_utc(const struct timespec *t, char buf[32])
 {
@@ -18,17 +19,11 @@ void format_rfc3339_utc(const struct timespec *t, char buf[32])
         snprintf(buf, 32, "%.20s.%03dZ", secs, (int)(t->tv_nsec / 1000000));
 }
 
+/* A value is one line: a newline in a path would start a new key. */
 static void put_value(FILE *f, const char *s)
 {
-        /* A value is one line: a newline in a path would start a new key. */
-        for (; s && *s; s++) {
-                if (*s == '\n')
-                        fputs("\\n", f);
-                else if (*s == '\\')
-                        fputs("\\\\", f);
-                else
-                        fputc(*s, f);
-        }
+        if (s)
+                text_escape_write(f, s, strlen(s));
 }
 
 static void put_kinds(FILE *f, const struct select_options *o)
@@ -105,16 +100,7 @@ int memsnap_threads_format(const pid_t *tids, char *const *names, size_t n, char
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 fprintf(f, "%d\t", (int)tids[i]);
-                for (const char *s = names[i] ? names[i] : ""; *s; s++) {
-                        if (*s == '\t')
-                                fputs("\\t", f);
-                        else if (*s == '\n')
-                                fputs("\\n", f);
-                        else if (*s == '\\')
-                                fputs("\\\\", f);
-                        else
-                                fputc(*s, f);
-                }
+                put_value(f, names[i]);
                 fputc('\n', f);
         }
         if (fclose(f) != 0) {

@@ -33,13 +33,13 @@ struct capture_facts {
         uint64_t direct_bytes;         /* written to the file while the target was stopped */
 };
 
-/* "key=value\n" lines; keys are documented in docs/core-format.md. */
+/* "key=value\n" lines, values escaped (common/text_escape.h); keys are documented in docs/core-format.md. */
 int memsnap_settings_format(const struct capture_facts *f, char **text, size_t *len);
 
 /* Writes t as RFC 3339 UTC with milliseconds: "2024-05-01T12:34:56.789Z". */
 void format_rfc3339_utc(const struct timespec *t, char buf[32]);
 
-/* "TID\tNAME\n" per thread; tab, newline and backslash in NAME written \t, \n, \\. */
+/* "TID\tNAME\n" per thread, NAME escaped (common/text_escape.h). */
 int memsnap_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len);
 
 #endif

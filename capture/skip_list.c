@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/text_escape.h"
 
 static const char *const reason_names[SKIP_REASON_COUNT] = {
         [SKIP_VVAR] = "vvar",
@@ -84,20 +85,6 @@ static int by_start(const void *a, const void *b)
         return 0;
 }
 
-static void put_escaped(FILE *f, const char *s)
-{
-        for (; *s; s++) {
-                if (*s == '\t')
-                        fputs("\\t", f);
-                else if (*s == '\n')
-                        fputs("\\n", f);
-                else if (*s == '\\')
-                        fputs("\\\\", f);
-                else
-                        fputc(*s, f);
-        }
-}
-
 int skip_list_format(struct skip_list *l, char **text, size_t *len)
 {
         char *buf = NULL;
@@ -117,7 +104,7 @@ int skip_list_format(struct skip_list *l, char **text, size_t *len)
                 const struct skip_entry *e = &l->v[i];
                 fprintf(f, "%llx-%llx\t%s\t", (unsigned long long)e->start, (unsigned long long)e->end,
                         skip_reason_name(e->reason));
-                put_escaped(f, e->detail);
+                text_escape_write(f, e->detail, strlen(e->detail));
                 fputc('\n', f);
         }
         if (fclose(f) != 0) {

@@ -17,6 +17,7 @@
 
 #include "capture/live_stacks.h"
 #include "capture/proc_read.h"
+#include "common/text_escape.h"
 
 static struct live_stacks two_frames(void)
 {
@@ -56,6 +57,35 @@ static void test_format(void **state)
         live_stacks_free(&ls);
 }
 
+/* Names with a tab, a newline or a backslash stay one field each, and read back whole. */
+static void test_format_escaped(void **state)
+{
+        (void)state;
+        struct live_stacks ls = two_frames();
+        free(ls.v[0].function);
+        free(ls.v[0].module);
+        ls.v[0].function = strdup("operator\t<<\\");
+        ls.v[0].module = strdup("/opt/my lib\n.so");
+        char *text;
+        size_t len;
+        assert_int_equal(live_stacks_format(&ls, &text, &len), 0);
+        assert_string_equal(text, "7\t0\t7f0000001234\toperator\\t<<\\\\\t14\t/opt/my lib\\n.so\n"
+                                  "7\t1\t555555555abc\t\t0\t\n");
+        const char *f3 = text;
+        for (int i = 0; i < 3; i++)
+                f3 = strchr(f3, '\t') + 1;
+        const char *e3 = strchr(f3, '\t');
+        char *function = text_unescape(f3, (size_t)(e3 - f3));
+        assert_string_equal(function, ls.v[0].function);
+        const char *f5 = strchr(e3 + 1, '\t') + 1;
+        char *module = text_unescape(f5, (size_t)(strchr(f5, '\n') - f5));
+        assert_string_equal(module, ls.v[0].module);
+        free(function);
+        free(module);
+        free(text);
+        live_stacks_free(&ls);
+}
+
 static __attribute__((noinline)) uintptr_t here(void)
 {
         return (uintptr_t)__builtin_return_address(0);
@@ -92,6 +122,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_format),
+                cmocka_unit_test(test_format_escaped),
                 cmocka_unit_test(test_symbolize),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

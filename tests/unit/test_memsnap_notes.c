@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "capture/memsnap_notes.h"
+#include "common/keyval.h"
+#include "common/text_escape.h"
 
 static void test_time(void **state)
 {
@@ -60,16 +62,43 @@ static void test_settings(void **state)
         free(text);
 }
 
+/* Every value comes back whole through analyze's reader: keyval_get, then text_unescape. */
+static void test_settings_escaped(void **state)
+{
+        (void)state;
+        struct select_options o;
+        select_options_default(&o);
+        static const char exe[] = "/opt/a\tb\\c\nd\r";
+        struct capture_facts f = {
+                .version = "1", .pid = 1, .exe = exe, .comm = "x\ry", .kernel = "6.1.0", .page_size = 4096, .select = &o,
+        };
+        char *text;
+        size_t len;
+        assert_int_equal(memsnap_settings_format(&f, &text, &len), 0);
+        assert_non_null(strstr(text, "exe=/opt/a\\tb\\\\c\\nd\\r\n"));
+        const char *v;
+        size_t vlen;
+        assert_true(keyval_get(text, len, "exe", &v, &vlen));
+        char *back = text_unescape(v, vlen);
+        assert_string_equal(back, exe);
+        free(back);
+        assert_true(keyval_get(text, len, "comm", &v, &vlen));
+        back = text_unescape(v, vlen);
+        assert_string_equal(back, "x\ry");
+        free(back);
+        free(text);
+}
+
 static void test_threads(void **state)
 {
         (void)state;
         pid_t tids[] = { 10, 11 };
-        char a[] = "main", b[] = "odd\tname\\";
+        char a[] = "main", b[] = "odd\tname\\\r";
         char *names[] = { a, b };
         char *text;
         size_t len;
         assert_int_equal(memsnap_threads_format(tids, names, 2, &text, &len), 0);
-        assert_string_equal(text, "10\tmain\n11\todd\\tname\\\\\n");
+        assert_string_equal(text, "10\tmain\n11\todd\\tname\\\\\\r\n");
         free(text);
 }
 
@@ -78,6 +107,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_time),
                 cmocka_unit_test(test_settings),
+                cmocka_unit_test(test_settings_escaped),
                 cmocka_unit_test(test_threads),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
