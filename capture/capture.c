@@ -55,7 +55,7 @@ struct capture_job {
         struct interrupt_guard intr;
         struct ptrace_stop stop;
         struct proc_stat pre_stat;    /* before the stop: the state the process was in */
-        struct proc_status pre_status;
+        struct proc_status_mem pre_status;
 
         struct target_info ti;
         struct map_list maps;

@@ -28,9 +28,9 @@ static bool have_cap_sys_ptrace(void)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
-        struct proc_status st;
+        struct proc_status_mem st;
         if (proc_read_at(AT_FDCWD, "/proc/self/status", &text, &len) < 0 ||
-            proc_status_parse(text, len, &st) < 0)
+            proc_status_mem_parse(text, len, &st) < 0)
                 return false;
         return (st.cap_eff >> PROC_CAP_SYS_PTRACE) & 1;
 }
@@ -71,8 +71,8 @@ void ptrace_facts_gather(int proc_fd, pid_t pid, struct ptrace_facts *f)
 
         _cleanup_free_ char *text = NULL;
         size_t len;
-        struct proc_status st;
-        if (proc_read_at(proc_fd, "status", &text, &len) == 0 && proc_status_parse(text, len, &st) == 0 &&
+        struct proc_status_mem st;
+        if (proc_read_at(proc_fd, "status", &text, &len) == 0 && proc_status_mem_parse(text, len, &st) == 0 &&
             st.have_uid && st.have_gid) {
                 f->target_known = true;
                 snprintf(f->comm, sizeof(f->comm), "%s", st.name);

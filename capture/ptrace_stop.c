@@ -64,12 +64,12 @@ static pid_t thread_tracer(struct ptrace_stop *s, pid_t tid)
         char path[64];
         _cleanup_free_ char *text = NULL;
         size_t len;
-        struct proc_status st;
+        struct proc_status_mem st;
 
         snprintf(path, sizeof(path), "task/%d/status", (int)tid);
-        if (proc_read_at(s->proc_fd, path, &text, &len) < 0 || proc_status_parse(text, len, &st) < 0)
+        if (proc_read_at(s->proc_fd, path, &text, &len) < 0 || proc_status_mem_parse(text, len, &st) < 0)
                 return -1;
-        return st.tracer_pid;
+        return (pid_t)st.tracer_pid;
 }
 
 static void comm_of(pid_t pid, char *buf, size_t size)

@@ -40,7 +40,7 @@ static int open_proc(struct target_check *t, pid_t pid)
         }
         int r = proc_read_at(t->proc_fd, "status", &text, &len);
         if (r == 0)
-                r = proc_status_parse(text, len, &t->status);
+                r = proc_status_mem_parse(text, len, &t->status);
         if (r == 0) {
                 free(text);
                 text = NULL;
@@ -91,7 +91,7 @@ int target_check(struct target_check *t, pid_t pid)
         if (r < 0)
                 return r;
 
-        pid_t tgid = t->status.tgid;
+        pid_t tgid = (pid_t)t->status.tgid;
         if (tgid > 0 && tgid != t->pid) {
                 log_info("%d is a thread of process %d: taking the whole process", (int)t->pid, (int)tgid);
                 close(t->proc_fd);

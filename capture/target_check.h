@@ -15,7 +15,7 @@
 struct target_check {
         pid_t pid;                  /* the process (the thread group id) */
         int proc_fd;                /* /proc/PID, owned */
-        struct proc_status status;  /* as it was before the stop */
+        struct proc_status_mem status;  /* as it was before the stop */
         struct proc_stat stat;
 };
 

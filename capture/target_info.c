@@ -47,7 +47,7 @@ static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
         r = read_text(proc_fd, pid, path, &text, &len);
         if (r < 0)
                 return r;
-        (void)proc_status_parse(text, len, &t->status);
+        (void)proc_status_mem_parse(text, len, &t->status);
         free(text);
         text = NULL;
 
@@ -117,7 +117,7 @@ int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struc
                 return r;
         ti->auxv = (uint8_t *)auxv;
 
-        if (proc_status_parse(ti->status, ti->status_len, &ti->proc_status) < 0 ||
+        if (proc_status_mem_parse(ti->status, ti->status_len, &ti->proc_status) < 0 ||
             proc_stat_parse(ti->stat, ti->stat_len, &ti->proc_stat) < 0)
                 return log_error_errno(EINVAL, "cannot parse /proc/%d/status or stat", (int)pid);
         /* An exiting process has an empty smaps: its memory is gone. */

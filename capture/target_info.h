@@ -25,7 +25,7 @@
 struct target_thread {
         pid_t tid;
         char *name;                 /* /proc/PID/task/TID/comm, without the newline */
-        struct proc_status status;  /* of this thread: SigPnd, SigBlk */
+        struct proc_status_mem status;  /* of this thread: SigPnd, SigBlk */
         struct proc_stat stat;      /* of this thread: utime, stime */
         struct thread_regs regs;
 };
@@ -37,7 +37,7 @@ struct target_info {
         uint8_t *auxv;
         size_t auxv_len;
         char *exe;                  /* readlink of /proc/PID/exe, "" when unreadable */
-        struct proc_status proc_status;
+        struct proc_status_mem proc_status;
         struct proc_stat proc_stat;
         struct target_thread *threads;
         size_t nthreads;

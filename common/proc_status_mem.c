@@ -34,7 +34,71 @@ static const struct {
         { "VmSwap", offsetof(struct proc_status_mem, vm_swap_kb), true },
 };
 
+/* Lines of another shape: four ids, or a hex mask (fs/proc/array.c). */
+static const struct {
+        const char *key;
+        size_t offset;
+} id_fields[] = {
+        { "Uid", offsetof(struct proc_status_mem, uid) },
+        { "Gid", offsetof(struct proc_status_mem, gid) },
+}, mask_fields[] = {
+        { "SigPnd", offsetof(struct proc_status_mem, sig_pnd) },
+        { "ShdPnd", offsetof(struct proc_status_mem, shd_pnd) },
+        { "SigBlk", offsetof(struct proc_status_mem, sig_blk) },
+        { "CapEff", offsetof(struct proc_status_mem, cap_eff) },
+};
+
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static bool key_is(const char *line, size_t klen, const char *key)
+{
+        return strlen(key) == klen && memcmp(line, key, klen) == 0;
+}
+
+/* "\t1000\t1000\t1000\t1000" to four ids; false on anything else. */
+static bool parse_ids(const char *p, const char *end, uint32_t ids[4])
+{
+        for (int i = 0; i < 4; i++) {
+                uint64_t v = 0;
+                int digits = 0;
+                while (p < end && is_blank(*p))
+                        p++;
+                while (p < end && *p >= '0' && *p <= '9') {
+                        v = v * 10 + (uint64_t)(*p++ - '0');
+                        if (++digits > 10 || v > UINT32_MAX)
+                                return false;
+                }
+                if (!digits)
+                        return false;
+                ids[i] = (uint32_t)v;
+        }
+        while (p < end && is_blank(*p))
+                p++;
+        return p == end;
+}
+
+/* "\t0000000000010002": at most 16 hex digits; false on anything else. */
+static bool parse_mask(const char *p, const char *end, uint64_t *out)
+{
+        uint64_t v = 0;
+        int digits = 0;
+
+        while (p < end && is_blank(*p))
+                p++;
+        for (; p < end && !is_blank(*p); p++, digits++) {
+                int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                        : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+                if (d < 0 || digits >= 16)
+                        return false;
+                v = v << 4 | (uint64_t)d;
+        }
+        while (p < end && is_blank(*p))
+                p++;
+        if (!digits || p != end)
+                return false;
+        *out = v;
+        return true;
+}
 
 /* "  1234 kB" (or "1234" when !kb) to a number; false on anything else. */
 static bool parse_value(const char *p, const char *end, bool kb, int64_t *out)
@@ -90,8 +154,25 @@ static bool parse_line(const char *line, size_t len, struct proc_status_mem *out
                         out->state = *v;
                 return true;
         }
+        for (size_t i = 0; i < ELEMENTSOF(id_fields); i++) {
+                if (!key_is(line, klen, id_fields[i].key))
+                        continue;
+                uint32_t *ids = (uint32_t *)((char *)out + id_fields[i].offset);
+                uint32_t x[4];
+                if (parse_ids(v, end, x)) {
+                        memcpy(ids, x, sizeof(x));
+                        *(ids == out->uid ? &out->have_uid : &out->have_gid) = true;
+                }
+                return true;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(mask_fields); i++) {
+                if (!key_is(line, klen, mask_fields[i].key))
+                        continue;
+                (void)parse_mask(v, end, (uint64_t *)((char *)out + mask_fields[i].offset));
+                return true;
+        }
         for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
-                if (strlen(fields[i].key) != klen || memcmp(fields[i].key, line, klen) != 0)
+                if (!key_is(line, klen, fields[i].key))
                         continue;
                 int64_t *f = (int64_t *)((char *)out + fields[i].offset);
                 int64_t x;

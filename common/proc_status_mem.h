@@ -1,14 +1,15 @@
 /*
- * Parser for the memory figures of /proc/PID/status (see proc(5)): what top
- * and ps show (VmRSS, VmData, ...) and the few identity fields around them.
- * Analyze parses them from the MEMSNAP status note, unit tests from
- * fixtures: the parser takes a buffer and touches nothing else.  (Capture's
- * capture/proc_read.h parses the same file for what a capture needs:
- * credentials, tracer, signal masks.)
+ * The one parser of /proc/PID/status (see proc(5)): the memory figures top
+ * and ps show (VmRSS, VmData, ...), the identity fields around them, and
+ * what capture needs before it stops a process (credentials, tracer,
+ * capabilities, signal masks).  Analyze parses it from the MEMSNAP status
+ * note, capture from /proc, unit tests from fixtures: the parser takes a
+ * buffer and touches nothing else.
  */
 #ifndef MEMSNAP_PROC_STATUS_MEM_H
 #define MEMSNAP_PROC_STATUS_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,16 @@ struct proc_status_mem {
         int64_t vm_peak_kb, vm_size_kb, vm_lck_kb, vm_pin_kb, vm_hwm_kb, vm_rss_kb;
         int64_t rss_anon_kb, rss_file_kb, rss_shmem_kb;
         int64_t vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
+
+        /* "Uid:" and "Gid:": real, effective, saved, filesystem; have_* false when absent. */
+        uint32_t uid[4], gid[4];
+        bool have_uid, have_gid;
+        /* Masks, 0 when absent: thread and process pending signals, blocked ones, effective capabilities. */
+        uint64_t sig_pnd, shd_pnd, sig_blk, cap_eff;
 };
+
+/* CAP_SYS_PTRACE from include/uapi/linux/capability.h, a bit of cap_eff */
+#define PROC_CAP_SYS_PTRACE 19
 
 /*
  * Parses `len` bytes of status text into *out.  Lines it does not know are

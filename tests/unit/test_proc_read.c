@@ -1,4 +1,4 @@
-/* Unit tests for capture/proc_read.c: /proc/PID/status and stat parsed from fixtures. */
+/* Unit tests for capture/proc_read.c: /proc/PID/stat parsed from fixtures, files read whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -13,59 +13,6 @@
 #include <cmocka.h>
 
 #include "capture/proc_read.h"
-
-static const char status_text[] =
-        "Name:\tchurn\n"
-        "Umask:\t0022\n"
-        "State:\tS (sleeping)\n"
-        "Tgid:\t1234\n"
-        "Ngid:\t0\n"
-        "Pid:\t1236\n"
-        "PPid:\t1000\n"
-        "TracerPid:\t4321\n"
-        "Uid:\t1000\t1001\t1002\t1003\n"
-        "Gid:\t100\t101\t102\t103\n"
-        "VmRSS:\t   49032 kB\n"
-        "RssAnon:\t   45000 kB\n"
-        "RssFile:\t    4000 kB\n"
-        "RssShmem:\t      32 kB\n"
-        "Threads:\t5\n"
-        "SigQ:\t0/95000\n"
-        "SigPnd:\t0000000000000100\n"
-        "ShdPnd:\t0000000000000000\n"
-        "SigBlk:\t0000000000010002\n"
-        "CapEff:\t000001ffffffffff\n";
-
-static void test_status(void **state)
-{
-        (void)state;
-        struct proc_status st;
-        assert_int_equal(proc_status_parse(status_text, strlen(status_text), &st), 0);
-        assert_string_equal(st.name, "churn");
-        assert_int_equal(st.state, 'S');
-        assert_int_equal(st.tgid, 1234);
-        assert_int_equal(st.pid, 1236);
-        assert_int_equal(st.ppid, 1000);
-        assert_int_equal(st.tracer_pid, 4321);
-        assert_true(st.have_uid && st.have_gid);
-        assert_int_equal(st.uid[0], 1000);
-        assert_int_equal(st.uid[2], 1002);
-        assert_int_equal(st.gid[1], 101);
-        assert_int_equal(st.vm_rss_kb, 49032);
-        assert_int_equal(st.rss_anon_kb, 45000);
-        assert_int_equal(st.rss_shmem_kb, 32);
-        assert_int_equal(st.threads, 5);
-        assert_int_equal(st.sig_pnd, 0x100);
-        assert_int_equal(st.sig_blk, 0x10002);
-        assert_true((st.cap_eff >> PROC_CAP_SYS_PTRACE) & 1);
-
-        /* A kernel thread has no Vm lines; "Name" is the one field required. */
-        static const char kthread[] = "Name:\tkthreadd\nState:\tS (sleeping)\nTgid:\t2\n";
-        assert_int_equal(proc_status_parse(kthread, strlen(kthread), &st), 0);
-        assert_int_equal(st.vm_rss_kb, -1);
-        assert_false(st.have_uid);
-        assert_int_equal(proc_status_parse("Tgid:\t2\n", 8, &st), -EINVAL);
-}
 
 static void test_stat(void **state)
 {
@@ -125,7 +72,6 @@ static void test_read_whole(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_status),
                 cmocka_unit_test(test_stat),
                 cmocka_unit_test(test_read_whole),
         };

@@ -1,4 +1,4 @@
-/* Unit tests for common/proc_status_mem.c with status text from a real system. */
+/* Unit tests for common/proc_status_mem.c with status text from a real system and fixtures. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +50,75 @@ static const char status_fixture[] =
         "untag_mask:\t0xffffffffffffffff\n"
         "Threads:\t5\n"
         "SigQ:\t0/95880\n";
+
+static const char status_text[] =
+        "Name:\tchurn\n"
+        "Umask:\t0022\n"
+        "State:\tS (sleeping)\n"
+        "Tgid:\t1234\n"
+        "Ngid:\t0\n"
+        "Pid:\t1236\n"
+        "PPid:\t1000\n"
+        "TracerPid:\t4321\n"
+        "Uid:\t1000\t1001\t1002\t1003\n"
+        "Gid:\t100\t101\t102\t103\n"
+        "VmRSS:\t   49032 kB\n"
+        "RssAnon:\t   45000 kB\n"
+        "RssFile:\t    4000 kB\n"
+        "RssShmem:\t      32 kB\n"
+        "Threads:\t5\n"
+        "SigQ:\t0/95000\n"
+        "SigPnd:\t0000000000000100\n"
+        "ShdPnd:\t0000000000000000\n"
+        "SigBlk:\t0000000000010002\n"
+        "CapEff:\t000001ffffffffff\n";
+
+/* The fields capture reads before it stops a process. */
+static void test_capture_fields(void **state)
+{
+        (void)state;
+        struct proc_status_mem st;
+        assert_int_equal(proc_status_mem_parse(status_text, strlen(status_text), &st), 0);
+        assert_string_equal(st.name, "churn");
+        assert_int_equal(st.state, 'S');
+        assert_int_equal(st.tgid, 1234);
+        assert_int_equal(st.pid, 1236);
+        assert_int_equal(st.ppid, 1000);
+        assert_int_equal(st.tracer_pid, 4321);
+        assert_true(st.have_uid && st.have_gid);
+        assert_int_equal(st.uid[0], 1000);
+        assert_int_equal(st.uid[2], 1002);
+        assert_int_equal(st.gid[1], 101);
+        assert_int_equal(st.vm_rss_kb, 49032);
+        assert_int_equal(st.rss_anon_kb, 45000);
+        assert_int_equal(st.rss_shmem_kb, 32);
+        assert_int_equal(st.threads, 5);
+        assert_int_equal(st.sig_pnd, 0x100);
+        assert_int_equal(st.sig_blk, 0x10002);
+        assert_true((st.cap_eff >> PROC_CAP_SYS_PTRACE) & 1);
+
+        assert_int_equal(st.shd_pnd, 0);
+
+        /* A kernel thread has no Vm lines, no ids here: absent, not zero. */
+        static const char kthread[] = "Name:\tkthreadd\nState:\tS (sleeping)\nTgid:\t2\n";
+        assert_int_equal(proc_status_mem_parse(kthread, strlen(kthread), &st), 0);
+        assert_int_equal(st.vm_rss_kb, -1);
+        assert_int_equal(st.tracer_pid, -1);
+        assert_false(st.have_uid);
+        assert_int_equal(st.cap_eff, 0);
+
+        /* Malformed ids and masks are left out, the rest is read. */
+        static const char bad[] = "Uid:\t1000\t1000\nGid:\t1\t2\t3\t4\t5\nSigBlk:\t00000000000000001\n"
+                                  "SigPnd:\tzz\nCapEff:\t00000000000000ff\n";
+        assert_int_equal(proc_status_mem_parse(bad, strlen(bad), &st), 0);
+        assert_false(st.have_uid);
+        assert_false(st.have_gid);
+        assert_int_equal(st.sig_blk, 0);
+        assert_int_equal(st.sig_pnd, 0);
+        assert_int_equal(st.cap_eff, 0xff);
+}
+
+
 
 static void test_real(void **state)
 {
@@ -125,6 +194,7 @@ static void test_not_status(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_capture_fields),
                 cmocka_unit_test(test_real),
                 cmocka_unit_test(test_partial),
                 cmocka_unit_test(test_not_status),
