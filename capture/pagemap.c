@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
+
 int pagemap_open_fd(struct pagemap *pm, int fd, size_t page_size)
 {
         pm->fd = fd;
@@ -65,16 +67,16 @@ int pagemap_walk(struct pagemap *pm, uint64_t start, uint64_t end, pagemap_run_f
         enum page_state run_state = PAGE_ABSENT;
         uint64_t run_start = start;
 
-        for (uint64_t addr = start; addr < end;) {
-                size_t n = (size_t)((end - addr) / ps);
-                if (n > PAGEMAP_SLICE_ENTRIES)
-                        n = PAGEMAP_SLICE_ENTRIES;
+        /* A page cut by start or end counts whole; runs are clipped to [start, end). */
+        for (uint64_t addr = start - start % ps; addr < end;) {
+                uint64_t pages = (end - addr) / ps + ((end - addr) % ps != 0);
+                size_t n = pages > PAGEMAP_SLICE_ENTRIES ? PAGEMAP_SLICE_ENTRIES : (size_t)pages;
                 int r = read_entries(pm, pm->slice, addr, n);
                 if (r < 0)
                         return r;
                 for (size_t i = 0; i < n; i++) {
                         enum page_state st = pagemap_state(pm->slice[i]);
-                        uint64_t a = addr + i * ps;
+                        uint64_t a = MAX(addr + i * ps, start);
                         if (have_run && st == run_state)
                                 continue;
                         if (have_run) {

@@ -58,8 +58,8 @@ void pagemap_close(struct pagemap *pm);
 typedef int (*pagemap_run_fn)(void *ud, uint64_t start, uint64_t end, enum page_state state);
 
 /*
- * Walks [start, end) (page-aligned) and calls fn for every run, in address
- * order.  Returns 0, fn's negative return, or -errno (-ESRCH when the
+ * Walks [start, end) and calls fn for every run, in address order; a page
+ * that start or end cuts has its state, the run is clipped to the range.  Returns 0, fn's negative return, or -errno (-ESRCH when the
  * process is gone: the kernel then returns nothing).
  */
 int pagemap_walk(struct pagemap *pm, uint64_t start, uint64_t end, pagemap_run_fn fn, void *ud);

@@ -90,6 +90,29 @@ static void test_runs(void **state)
         pagemap_close(&pm);
 }
 
+/* Ends and starts inside a page: the page counts, the runs are clipped, the walk ends. */
+static void test_unaligned(void **state)
+{
+        (void)state;
+        struct pagemap pm = PAGEMAP_INIT;
+        struct runs r = { 0 };
+
+        alarm(10); /* it used to loop for ever on a range shorter than a page */
+        assert_int_equal(pagemap_open_fd(&pm, make_map(8, small_layout), PS), 0);
+        assert_int_equal(pagemap_walk(&pm, BASE, BASE + 100, collect, &r), 0);
+        assert_int_equal(r.n, 1);
+        assert_true(r.v[0].start == BASE && r.v[0].end == BASE + 100 && r.v[0].st == PAGE_PRESENT);
+
+        r.n = 0;
+        assert_int_equal(pagemap_walk(&pm, BASE + PS + 8, BASE + 3 * PS + 1, collect, &r), 0);
+        assert_int_equal(r.n, 3);
+        assert_true(r.v[0].start == BASE + PS + 8 && r.v[0].end == BASE + 2 * PS && r.v[0].st == PAGE_PRESENT);
+        assert_true(r.v[1].start == BASE + 2 * PS && r.v[1].end == BASE + 3 * PS && r.v[1].st == PAGE_ABSENT);
+        assert_true(r.v[2].start == BASE + 3 * PS && r.v[2].end == BASE + 3 * PS + 1 && r.v[2].st == PAGE_SWAPPED);
+        alarm(0);
+        pagemap_close(&pm);
+}
+
 /* One run of present pages across the slice boundary, then a change after it. */
 static uint64_t long_layout(size_t i)
 {
@@ -137,6 +160,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_runs),
+                cmocka_unit_test(test_unaligned),
                 cmocka_unit_test(test_slices),
                 cmocka_unit_test(test_errors),
         };
