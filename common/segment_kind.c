@@ -64,10 +64,19 @@ static bool has_prefix(const char *s, const char *prefix)
         return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/*
+ * Shared memory as a person reading /proc/PID/maps names it: POSIX and SysV
+ * shared memory, memfd, and shared anonymous memory, which the kernel backs
+ * with a shmem file it shows as "/dev/zero (deleted)" (mm/shmem.c
+ * shmem_zero_setup), or "/anon_hugepage (deleted)" with MAP_HUGETLB.  A
+ * regular file mapped MAP_SHARED is a file, not shared memory.
+ */
 static bool is_shared(const struct segment_facts *f)
 {
-        return f->perms[3] == 's' || has_prefix(f->path, "/dev/shm/") || has_prefix(f->path, "/SYSV") ||
-               has_prefix(f->path, "/memfd:");
+        if (has_prefix(f->path, "/dev/shm/") || has_prefix(f->path, "/SYSV") || has_prefix(f->path, "/memfd:"))
+                return true;
+        return f->perms[3] == 's' &&
+               (!f->path || strcmp(f->path, "/dev/zero") == 0 || strcmp(f->path, "/anon_hugepage") == 0);
 }
 
 static bool is_file(const struct segment_facts *f) { return f->path && f->path[0] != '['; }

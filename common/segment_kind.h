@@ -23,7 +23,7 @@ enum segment_kind {
         SEG_THREAD_STACK, /* a mapping that holds another thread's stack pointer */
         SEG_ANON,         /* other anonymous private memory */
         SEG_FILE,         /* a file mapping that is not part of a loaded module */
-        SEG_SHM,          /* shared memory: MAP_SHARED, /dev/shm, SysV, memfd */
+        SEG_SHM,          /* shared memory: /dev/shm, SysV, memfd, shared anonymous (not a regular file) */
         SEG_VDSO,
         SEG_VVAR,         /* [vvar], [vvar_vclock]: never readable through ptrace */
         SEG_VSYSCALL,

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "common/cleanup.h"
 #include "common/segment_kind.h"
 
 #define EXE "/usr/bin/churn"
@@ -80,6 +81,31 @@ static void test_classify_layout(void **state)
         }
 }
 
+/* What is shm and what is a file mapped shared, as /proc/PID/maps shows them (" (deleted)" already cut). */
+static void test_shared(void **state)
+{
+        (void)state;
+#define S(p, name) { .start = 0x1000, .end = 0x2000, .perms = p, .path = name, .module = -1, .thread = -1 }
+        struct segment_facts f[] = {
+                S("rw-s", "/dev/shm/ring"),       /* POSIX shm_open */
+                S("rw-s", "/SYSV0000162e"),       /* SysV shmat */
+                S("rw-s", "/memfd:pool"),         /* memfd_create */
+                S("rw-s", "/dev/zero"),           /* MAP_SHARED | MAP_ANONYMOUS */
+                S("rw-s", "/anon_hugepage"),      /* the same with MAP_HUGETLB */
+                S("rw-s", "/var/db/data.bin"),    /* a regular file mapped MAP_SHARED */
+                S("r--s", "/usr/share/icons.cache"),
+        };
+#undef S
+        enum segment_kind want[] = { SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_FILE, SEG_FILE };
+        enum segment_kind k[ELEMENTSOF(f)];
+        for (size_t i = 0; i < ELEMENTSOF(f); i++) {
+                segment_classify(&f[i], 1, &k[i]);
+                if (k[i] != want[i])
+                        fail_msg("%s %s: got %s, want %s", f[i].perms, f[i].path, segment_kind_name(k[i]),
+                                 segment_kind_name(want[i]));
+        }
+}
+
 static void test_kind_names(void **state)
 {
         (void)state;
@@ -104,6 +130,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_classify_layout),
+                cmocka_unit_test(test_shared),
                 cmocka_unit_test(test_kind_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
