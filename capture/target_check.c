@@ -1,6 +1,7 @@
 /* Implementation of target_check.h. */
 #include "target_check.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,37 @@ static void comm_of(pid_t pid, char *buf, size_t size)
         snprintf(buf, size, "%s", text);
 }
 
+/*
+ * Whether some thread of the process is not a zombie.  A zombie main thread
+ * is not the end of a process: its other threads may run on (it called
+ * pthread_exit), or one of them is taking its place in an exec.
+ */
+static bool has_live_thread(int proc_fd)
+{
+        int fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return false;
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                char path[300];
+                _cleanup_free_ char *text = NULL;
+                size_t len;
+                struct proc_stat st;
+                if (de->d_name[0] == '.')
+                        continue;
+                snprintf(path, sizeof(path), "task/%s/stat", de->d_name);
+                if (proc_read_at(proc_fd, path, &text, &len) == 0 && proc_stat_parse(text, len, &st) == 0 &&
+                    st.state != 'Z' && st.state != 'X')
+                        return true;
+        }
+        return false;
+}
+
 /* ELFCLASS of the process's executable, or 0 when it cannot be read. */
 static int exe_class(int proc_fd)
 {
@@ -106,7 +138,7 @@ int target_check(struct target_check *t, pid_t pid)
         if (t->stat.flags & PROC_PF_KTHREAD)
                 return log_error_errno(EINVAL, "process %d (%s) is a kernel thread: it has no user memory", (int)t->pid,
                                        comm);
-        if ((t->stat.state == 'Z' || t->stat.state == 'X') && t->status.threads <= 1)
+        if ((t->stat.state == 'Z' || t->stat.state == 'X') && !has_live_thread(t->proc_fd))
                 return log_error_errno(ESRCH, "process %d (%s) has exited (a zombie): nothing is left of it",
                                        (int)t->pid, comm);
         /* Registers and core notes are x86-64's: a 32-bit program's would be misread. */
