@@ -15,11 +15,14 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "seize_waiter.h"
 #include "proc_read.h"
 #include "ptrace_permission.h"
 
 #define WAIT_SLICE_MS 50
 #define RELEASE_WAIT_MS 2000 /* for a seized thread that has not stopped yet */
+#define EPERM_RETRIES 5      /* a refusal that may be an exec midway, asked again ... */
+#define EPERM_RETRY_US 2000  /* ... this long apart */
 
 static struct stopped_thread *find_thread(struct ptrace_stop *s, pid_t tid)
 {
@@ -104,34 +107,49 @@ static int explain_eperm(struct ptrace_stop *s, pid_t tid)
         return log_error_errno(EPERM, "cannot trace process %d: permission denied: %s", (int)s->pid, why);
 }
 
+static int seize(pid_t tid)
+{
+        long opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+        return ptrace(PTRACE_SEIZE, tid, NULL, (void *)opts) < 0 ? -errno : 0;
+}
+
 /* Seizes and interrupts one thread found in the task list. */
 static int seize_thread(struct ptrace_stop *s, struct stopped_thread *t)
 {
-        long opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
-
-        if (ptrace(PTRACE_SEIZE, t->tid, NULL, (void *)opts) < 0) {
-                int err = errno;
-                if (err == ESRCH) {
+        int r = seize(t->tid);
+        for (int retry = 0; r == -EPERM; retry++) {
+                /* kernel/ptrace.c ptrace_attach: a zombie (exit_state) cannot be attached. */
+                char st = thread_state(s, t->tid);
+                if (st == 0 || st == 'Z' || st == 'X') {
                         t->gone = true;
+                        /* A zombie main thread's id may yet pass to an exec'd image: look again. */
+                        t->lost = t->tid == s->pid;
                         return 0;
                 }
-                if (err == EPERM) {
-                        /* kernel/ptrace.c ptrace_attach: a zombie (exit_state) cannot be attached. */
-                        char st = thread_state(s, t->tid);
-                        if (st == 0 || st == 'Z' || st == 'X') {
-                                t->gone = true;
-                                return 0;
-                        }
-                        /* A clone child is traced from birth: its stop will be reported. */
-                        if (thread_tracer(s, t->tid) == getpid()) {
-                                t->seized = true;
-                                s->active = true;
-                                return 0;
-                        }
-                        return explain_eperm(s, t->tid);
+                /* A clone child is traced from birth: its stop will be reported. */
+                if (thread_tracer(s, t->tid) == getpid()) {
+                        t->seized = true;
+                        s->active = true;
+                        return 0;
                 }
-                return log_error_errno(err, "cannot trace thread %d of process %d: %m", (int)t->tid, (int)s->pid);
+                /*
+                 * fs/exec.c de_thread: when a thread other than the main one
+                 * calls exec, the main thread is a zombie for a moment, then
+                 * its id passes to the new image.  A refusal in that moment
+                 * is no verdict; a real one stays when asked again.
+                 */
+                if (retry == EPERM_RETRIES)
+                        return explain_eperm(s, t->tid);
+                usleep(EPERM_RETRY_US);
+                r = seize(t->tid);
         }
+        if (r == -ESRCH) {
+                t->gone = true;
+                return 0;
+        }
+        if (r < 0)
+                return log_error_errno(r, "cannot trace thread %d of process %d: %m", (int)t->tid, (int)s->pid);
+        t->lost = false;
         t->seized = true;
         s->active = true;
         if (s->stopped_at.tv_sec == 0 && s->stopped_at.tv_nsec == 0)
@@ -163,6 +181,8 @@ static int handle_status(struct ptrace_stop *s, pid_t tid, int status)
 
         int event = status >> 16;
         t->stopped = true;
+        /* Alive and ours: after an exec, the main thread's id is back, in the new image. */
+        t->gone = t->lost = false;
         if (event == PTRACE_EVENT_CLONE) {
                 unsigned long child;
                 if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child) == 0 && !find_thread(s, (pid_t)child)) {
@@ -206,6 +226,24 @@ static bool all_settled(const struct ptrace_stop *s)
         return true;
 }
 
+/*
+ * A thread we seized that never reports a stop may no longer be ours: after
+ * an exec by another thread, its id vanished or went to the new image, and
+ * the kernel tells the tracer nothing (ptrace(2), "execve(2) under ptrace").
+ * PTRACE_INTERRUPT answers ESRCH for a task that is not our tracee.
+ */
+static void forget_lost(struct ptrace_stop *s)
+{
+        for (size_t i = 0; i < s->n; i++) {
+                struct stopped_thread *t = &s->v[i];
+                if (t->seized && !t->stopped && !t->gone && ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0 &&
+                    errno == ESRCH) {
+                        t->gone = true;
+                        t->lost = true;
+                }
+        }
+}
+
 static const struct stopped_thread *first_unsettled(const struct ptrace_stop *s)
 {
         for (size_t i = 0; i < s->n; i++)
@@ -214,8 +252,12 @@ static const struct stopped_thread *first_unsettled(const struct ptrace_stop *s)
         return NULL;
 }
 
-/* Waits until every seized thread has stopped or gone, up to timeout_ms. */
-static int wait_settled(struct ptrace_stop *s, int timeout_ms, bool interruptible)
+/*
+ * Waits until every seized thread has stopped or gone, up to timeout_ms.
+ * While stopping (not releasing), a signal interrupts the wait, and an exec
+ * ends it: the stop is given up then.
+ */
+static int wait_settled(struct ptrace_stop *s, int timeout_ms, bool stopping)
 {
         struct timespec start, now;
         clock_gettime(CLOCK_MONOTONIC, &start);
@@ -224,16 +266,21 @@ static int wait_settled(struct ptrace_stop *s, int timeout_ms, bool interruptibl
                 int r = drain_events(s);
                 if (r < 0)
                         return r;
-                if (all_settled(s))
+                if (all_settled(s) || (stopping && s->exec_seen))
                         return 0;
                 clock_gettime(CLOCK_MONOTONIC, &now);
                 double left = timeout_ms - timespec_diff_ms(&start, &now);
                 if (left <= 0)
                         return -ETIMEDOUT;
+                if (timespec_diff_ms(&start, &now) >= WAIT_SLICE_MS) {
+                        forget_lost(s);
+                        if (all_settled(s))
+                                return 0;
+                }
                 int slice = left < WAIT_SLICE_MS ? (int)left + 1 : WAIT_SLICE_MS;
                 if (s->intr) {
                         r = interrupt_wait_child(s->intr, slice);
-                        if (r == -EINTR && interruptible)
+                        if (r == -EINTR && stopping)
                                 return -EINTR;
                 } else {
                         usleep(1000);
@@ -259,18 +306,54 @@ static int seize_new_threads(struct ptrace_stop *s, size_t *found)
                 long tid = strtol(de->d_name, &end, 10);
                 if (*end || tid <= 0)
                         continue;
-                if (find_thread(s, (pid_t)tid))
+                struct stopped_thread *t = find_thread(s, (pid_t)tid);
+                /*
+                 * A thread we lost, or the main thread gone (a zombie, or
+                 * dead), listed again may be another task under that id now:
+                 * the main thread's id passes to the image an exec makes.
+                 */
+                bool again = t && (t->lost || (t->gone && t->tid == s->pid));
+                if (t && !again)
                         continue;
-                struct stopped_thread *t = add_thread(s, (pid_t)tid);
-                if (!t)
+                if (t)
+                        t->gone = t->seized = t->stopped = false;
+                else if (!(t = add_thread(s, (pid_t)tid)))
                         return log_error_errno(ENOMEM, "process %d has too many threads to stop (more than %u)",
                                                (int)s->pid, PTRACE_STOP_THREADS_MAX);
                 int r = seize_thread(s, t);
                 if (r < 0)
                         return r;
+                if (t->gone)
+                        continue;
                 (*found)++;
+                if (again && t->tid == s->pid)
+                        s->exec_seen = true; /* the main thread's id, back in a new image (fs/exec.c de_thread) */
         }
         return 0;
+}
+
+/*
+ * seize_new_threads with the waiter armed (seize_waiter.h: an exec midway
+ * would otherwise hang us both); what it took is handled as if waited for.
+ */
+static int seize_waiting(struct ptrace_stop *s, size_t *found)
+{
+        struct seize_waiter waiter;
+        _cleanup_free_ struct wait_status *taken = calloc(SEIZE_WAITER_MAX, sizeof(*taken));
+        if (!taken)
+                return log_error_errno(ENOMEM, "cannot stop process %d: %m", (int)s->pid);
+
+        int r = seize_waiter_begin(&waiter);
+        if (r < 0)
+                return log_error_errno(r, "cannot set a timer to stop process %d: %m", (int)s->pid);
+        r = seize_new_threads(s, found);
+        size_t n = seize_waiter_end(&waiter, taken);
+        for (size_t i = 0; i < n; i++) {
+                int h = handle_status(s, taken[i].tid, taken[i].status);
+                if (h < 0 && r >= 0)
+                        r = h;
+        }
+        return r;
 }
 
 static size_t live_threads(const struct ptrace_stop *s)
@@ -288,9 +371,10 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
         s->proc_fd = proc_fd;
         s->intr = intr;
 
+        bool none_alive = false;
         for (unsigned round = 0;; round++) {
-                size_t found;
-                int r = seize_new_threads(s, &found);
+                size_t found = 0;
+                int r = seize_waiting(s, &found);
                 if (r == -ESRCH)
                         return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
                 if (r < 0)
@@ -312,8 +396,18 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
                 if (s->exec_seen)
                         return log_error_errno(EBUSY, "process %d called exec while memsnap was stopping it; try again",
                                                (int)pid);
-                if (live_threads(s) == 0)
-                        return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
+                if (live_threads(s) == 0) {
+                        /*
+                         * Every thread we stopped died: the process exited, or
+                         * an exec left a new image under its id.  One more look
+                         * at the task list tells which.
+                         */
+                        if (found == 0 && none_alive)
+                                return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
+                        none_alive = true;
+                        continue;
+                }
+                none_alive = false;
                 /* Stable: every thread listed is stopped, and no stopped thread can make another. */
                 if (round > 0 && found == 0)
                         return 0;
@@ -331,7 +425,14 @@ void ptrace_stop_release(struct ptrace_stop *s)
         if (!s->active)
                 return;
 
-        /* A seized thread must be stopped before PTRACE_DETACH takes it. */
+        /*
+         * A seized thread must be stopped before PTRACE_DETACH takes it.  After
+         * an exec, the threads it killed or renamed will never stop: they are
+         * let go at once, without waiting; a thread of the new image we
+         * interrupted is waited for as any other (it stops at once).
+         */
+        if (!all_settled(s) && s->exec_seen)
+                forget_lost(s);
         if (!all_settled(s))
                 (void)wait_settled(s, RELEASE_WAIT_MS, false);
 

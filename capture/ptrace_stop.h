@@ -11,6 +11,15 @@
  * signal-delivery-stop) is remembered and handed back at detach, so the
  * target loses nothing.  A thread that exits meanwhile is simply gone.
  *
+ * An exec midway ends the stop with -EBUSY, seen by its event or by the
+ * main thread's id coming back in a new image (when a thread other than the
+ * main one calls exec, the kernel gives it the main thread's id and tells
+ * the tracer nothing of the threads it renamed or killed: they are found
+ * lost by PTRACE_INTERRUPT's ESRCH).  While seizing, a timer takes wait
+ * statuses (seize_waiter.h), so that an exec waiting for us to reap its
+ * dead threads cannot hang us both.  The new image is left running and
+ * untraced.
+ *
  * ptrace_stop_release detaches every thread; it runs on every path through
  * the cleanup attribute of the context.
  */
@@ -34,6 +43,7 @@ struct stopped_thread {
         bool seized;        /* we are its tracer */
         bool stopped;       /* in a ptrace-stop: registers readable */
         bool gone;          /* exited, or a zombie that cannot be traced */
+        bool lost;          /* seized, then no longer ours (an exec took its id): gone too */
         int resume_signal;  /* caught in a signal-delivery-stop; given back at detach */
 };
 
