@@ -8,9 +8,11 @@
  * written back.  Non-temporal stores write whole lines without reading
  * them: 2N.  So the target's pages are read, a cache-sized slice at a
  * time, into a small buffer that stays in L2 (the kernel's copy into it
- * costs no memory traffic), and streamed from there into the stage.  On
- * this 2-CPU VM that takes 12-13 % off the copy (bench/capture, the
- * capture section of docs/performance.md).
+ * costs no memory traffic), and streamed from there into the stage.  What
+ * that gains depends on the machine: on the loaded 2-CPU VM of
+ * docs/performance.md (capture), one thread copying this way beat the
+ * direct copy by 7 % in the fastest of 15 captures, and not at all at the
+ * median, where the other load decides.
  *
  * Without SSE2 (not x86-64) there are no portable streaming stores:
  * STREAM_COPY_BYPASSES_CACHE is 0, and the caller copies straight into
