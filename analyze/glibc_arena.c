@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "addr_set.h"
 #include "common/log.h"
 #include "glibc.h"
 
@@ -177,6 +178,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
         uint64_t hi_addr = s->top & ~(h->heap_max - 1);
         uint64_t sum = 0;
         size_t first_heap = h->a->nheaps;
+        _cleanup_(addr_set_free) struct addr_set seen = { 0 };
 
         for (unsigned n = 0; hi_addr; n++) {
                 uint8_t buf[64];
@@ -185,15 +187,14 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                                  (unsigned long long)s->address, GLIBC_HEAPS_MAX);
                         break;
                 }
-                for (size_t k = first_heap; k < h->a->nheaps; k++)
-                        if (h->a->heaps[k].address == hi_addr) {
-                                warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
-                                         (unsigned long long)s->address, (unsigned long long)hi_addr);
-                                hi_addr = 0;
-                                break;
-                        }
-                if (!hi_addr)
+                int r = addr_set_add(&seen, hi_addr);
+                if (r < 0)
+                        return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+                if (r == 0) {
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
+                                 (unsigned long long)s->address, (unsigned long long)hi_addr);
                         break;
+                }
                 if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
                         warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
                                  (unsigned long long)s->address);
@@ -219,7 +220,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                 bool newest = n == 0;
                 struct heap hp = { .address = hi_addr, .arena_id = arena_id, .size = size,
                                    .mprotect_size = mprotect_size, .prev = prev };
-                int r = add_heap(h, &hp);
+                r = add_heap(h, &hp);
                 if (r < 0)
                         return r;
                 r = add_region(h, &(struct heap_region){
@@ -288,16 +289,18 @@ int glibc_arenas_collect(struct heap_ctx *h)
         if ((r = add_arena(h, &s, true, h->roots.arena_found_by)) < 0)
                 return r;
 
+        _cleanup_(addr_set_free) struct addr_set seen = { 0 };
+        if ((r = addr_set_add(&seen, h->roots.main_arena)) < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         uint64_t next = s.next;
         while (next && next != h->roots.main_arena) {
                 if (h->a->narenas >= GLIBC_ARENAS_MAX) {
                         warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
                         break;
                 }
-                bool seen = false;
-                for (size_t i = 0; i < h->a->narenas && !seen; i++)
-                        seen = h->a->arenas[i].address == next;
-                if (seen) {
+                if ((r = addr_set_add(&seen, next)) < 0)
+                        return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+                if (r == 0) {
                         warn_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
                                  (unsigned long long)next);
                         break;
