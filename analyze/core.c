@@ -522,6 +522,35 @@ const struct core_segment *core_segment_at(const struct core *c, uint64_t addr)
         return NULL;
 }
 
+const struct core_segment *core_segment_from(const struct core *c, uint64_t addr)
+{
+        size_t lo = 0, hi = c->nsegs;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (addr - c->segs[mid].vaddr >= c->segs[mid].memsz && addr >= c->segs[mid].vaddr)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < c->nsegs ? &c->segs[lo] : NULL;
+}
+
+const struct core_file_map *core_file_at(const struct core *c, uint64_t addr)
+{
+        /* read_nt_file sorted the entries and dropped overlaps. */
+        size_t lo = 0, hi = c->nfiles;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (addr < c->files[mid].start)
+                        hi = mid;
+                else if (addr >= c->files[mid].end)
+                        lo = mid + 1;
+                else
+                        return &c->files[mid];
+        }
+        return NULL;
+}
+
 const void *core_ptr(const struct core *c, uint64_t addr, size_t len)
 {
         const struct core_segment *s = core_segment_at(c, addr);

@@ -89,13 +89,8 @@ static size_t rw_pieces(struct heap_ctx *h, struct word_range *out, size_t max)
                         const struct core_segment *s = core_segment_at(c, lo);
                         if (!s) {
                                 /* a hole in the core: on to the next segment that starts in the range */
-                                uint64_t next = hi;
-                                for (size_t i = 0; i < c->nsegs; i++)
-                                        if (c->segs[i].vaddr > lo) {
-                                                next = MIN(next, c->segs[i].vaddr);
-                                                break;
-                                        }
-                                lo = next;
+                                const struct core_segment *above = core_segment_from(c, lo);
+                                lo = above ? MIN(hi, above->vaddr) : hi;
                                 continue;
                         }
                         uint64_t seg_hi = s->vaddr + s->memsz;

@@ -68,11 +68,10 @@ static char *module_path(const struct core *c, uint64_t start, const char *dwfl_
         const char *path = dwfl_name ? dwfl_name : "";
         uint64_t vdso;
 
-        for (size_t i = 0; i < c->nfiles; i++)
-                if (start >= c->files[i].start && start < c->files[i].end) {
-                        path = c->files[i].path;
-                        break;
-                }
+        /* A search, not a scan: a crafted core can pair a long link map with a long NT_FILE. */
+        const struct core_file_map *f = core_file_at(c, start);
+        if (f)
+                path = f->path;
         if (core_auxv(c, AT_SYSINFO_EHDR, &vdso) && vdso == start)
                 path = "[vdso]";
 

@@ -233,14 +233,44 @@ static uint8_t segment_root_kind(const struct segment *s)
         }
 }
 
+/* Where a thread's live stack starts: its SP less the red zone, within its mapping. */
+static uint64_t live_stack_start(const struct thread *th, const struct segment *s)
+{
+        return th->sp >= s->start + STACK_RED_ZONE ? th->sp - STACK_RED_ZONE : s->start;
+}
+
+/*
+ * For each stack segment, the thread (index + 1, 0 for none) with the
+ * lowest live stack start in it: one pass over the threads, not one per
+ * stack, so tens of thousands of threads stay linear.
+ */
+static int stack_owners(const struct analysis *a, size_t **out)
+{
+        size_t *owner = calloc(a->nsegments ? a->nsegments : 1, sizeof(*owner));
+        if (!owner)
+                return -ENOMEM;
+        for (size_t t = 0; t < a->nthreads; t++) {
+                const struct thread *th = &a->threads[t];
+                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->nsegments)
+                        continue;
+                const struct segment *s = &a->segments[th->stack_segment];
+                size_t *o = &owner[th->stack_segment];
+                if (!*o || live_stack_start(th, s) < live_stack_start(&a->threads[*o - 1], s))
+                        *o = t + 1;
+        }
+        *out = owner;
+        return 0;
+}
+
 int reach_roots_collect(const struct analysis *a, struct root_set *out)
 {
         _cleanup_free_ struct tls_range *tls = NULL;
+        _cleanup_free_ size_t *owner = NULL;
         size_t ntls = 0;
         int r;
 
         *out = (struct root_set){ 0 };
-        if ((r = tls_ranges(a, &tls, &ntls)) < 0)
+        if ((r = tls_ranges(a, &tls, &ntls)) < 0 || (r = stack_owners(a, &owner)) < 0)
                 return r;
 
         for (size_t i = 0; i < a->nsegments; i++) {
@@ -253,20 +283,13 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
                         continue;
                 if (kind == ROOT_STACK) {
                         /* From the lowest SP of the threads on this stack: below it is dead. */
-                        bool found = false;
-                        for (size_t t = 0; t < a->nthreads; t++) {
-                                const struct thread *th = &a->threads[t];
-                                if (th->stack_segment != (int)i)
-                                        continue;
-                                uint64_t from = th->sp >= s->start + STACK_RED_ZONE ? th->sp - STACK_RED_ZONE : s->start;
-                                if (!found || from < start) {
-                                        start = from;
-                                        tid = th->tid;
-                                }
-                                found = true;
-                        }
-                        if (!found)
+                        if (owner[i]) {
+                                const struct thread *th = &a->threads[owner[i] - 1];
+                                start = live_stack_start(th, s);
+                                tid = th->tid;
+                        } else {
                                 kind = ROOT_ANON; /* a stack no thread runs on: scanned whole, like any mapping */
+                        }
                 }
                 if ((r = push_outside_chunks(a, out, tls, ntls, start, s->end, (int32_t)i, tid, kind)) < 0) {
                         root_set_free(out);

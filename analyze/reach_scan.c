@@ -144,12 +144,8 @@ static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, u
                 const struct core_segment *cs = core_segment_at(s->core, addr);
                 if (!cs) {
                         /* The next segment, if one starts before end, holds the rest. */
-                        uint64_t next = end;
-                        for (size_t i = 0; i < s->core->nsegs; i++)
-                                if (s->core->segs[i].vaddr > addr) {
-                                        next = MIN(end, s->core->segs[i].vaddr);
-                                        break;
-                                }
+                        const struct core_segment *above = core_segment_from(s->core, addr);
+                        uint64_t next = above ? MIN(end, above->vaddr) : end;
                         missing += next - addr;
                         addr = next;
                         continue;

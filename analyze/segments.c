@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
@@ -73,8 +74,26 @@ static void perms_from_flags(char perms[5], uint32_t flags)
         perms[4] = '\0';
 }
 
-/* Whether a "START-END<TAB>..." line of the MEMSNAP skipped note overlaps [start, end). */
-static bool skipped_overlaps(const char *text, size_t len, uint64_t start, uint64_t end)
+/* The ranges of the MEMSNAP skipped note, sorted and merged, for a search per segment. */
+struct range_list {
+        struct range { uint64_t lo, hi; } *v;
+        size_t n, cap;
+};
+
+static void range_list_free(struct range_list *l)
+{
+        free(l->v);
+        *l = (struct range_list){ 0 };
+}
+
+static int range_cmp(const void *x, const void *y)
+{
+        const struct range *a = x, *b = y;
+        return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* Reads the "START-END<TAB>..." lines of the skipped note; lines that do not start so are not ranges. */
+static int skipped_ranges(const char *text, size_t len, struct range_list *out)
 {
         const char *p = text, *stop = text + len;
         while (p < stop) {
@@ -85,11 +104,37 @@ static bool skipped_overlaps(const char *text, size_t len, uint64_t start, uint6
                 unsigned long long lo, hi;
                 memcpy(line, p, n);
                 line[n] = '\0';
-                if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 && lo < end && hi > start)
-                        return true;
+                if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 && lo < hi) {
+                        if (ARRAY_RESERVE(out->v, out->cap, out->n + 1) < 0)
+                                return -ENOMEM;
+                        out->v[out->n++] = (struct range){ lo, hi };
+                }
                 p = nl ? nl + 1 : stop;
         }
-        return false;
+        qsort(out->v, out->n, sizeof(*out->v), range_cmp);
+        size_t k = 0;
+        for (size_t i = 0; i < out->n; i++) {
+                if (k && out->v[i].lo <= out->v[k - 1].hi)
+                        out->v[k - 1].hi = MAX(out->v[k - 1].hi, out->v[i].hi);
+                else
+                        out->v[k++] = out->v[i];
+        }
+        out->n = k;
+        return 0;
+}
+
+/* Whether a range of the list overlaps [start, end). */
+static bool ranges_overlap(const struct range_list *l, uint64_t start, uint64_t end)
+{
+        size_t lo = 0, hi = l->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (l->v[mid].hi <= start)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < l->n && l->v[lo].lo < end;
 }
 
 static int seg_cmp(const void *x, const void *y)
@@ -417,19 +462,23 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
  * of an anonymous private mapping past p_filesz, when no skipped range
  * touches it, was never touched: zero.  Other producers do not say.
  */
-static void mark_zero_tails(struct analysis *a)
+static int mark_zero_tails(struct analysis *a)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SKIPPED);
+        _cleanup_(range_list_free) struct range_list skipped = { 0 };
 
         if (a->core.source != CORE_SOURCE_MEMSNAP)
-                return;
+                return 0;
+        if (n && skipped_ranges((const char *)n->desc, n->descsz, &skipped) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < a->nsegments; i++) {
                 struct segment *s = &a->segments[i];
                 bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
                 if (!anon || s->perms[3] != 'p' || s->in_core == 0 || s->in_core >= s->end - s->start)
                         continue;
-                s->tail_zero = !(n && skipped_overlaps((const char *)n->desc, n->descsz, s->start + s->in_core, s->end));
+                s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end);
         }
+        return 0;
 }
 
 int segments_build(struct analysis *a)
@@ -474,7 +523,9 @@ int segments_build(struct analysis *a)
                 if (s->kind == SEG_BSS && a->nmodules && s->module_id == NO_ID)
                         s->kind = SEG_ANON;
         }
-        mark_zero_tails(a);
+        r = mark_zero_tails(a);
         map_list_free(&b.smaps);
+        if (r < 0)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         return 0;
 }

@@ -99,14 +99,6 @@ static void read_pid(struct analysis *a, const struct settings *st)
                 a->snap.ppid = c->prpsinfo->pr_ppid;
 }
 
-static const struct core_file_map *file_holding(const struct core *c, uint64_t addr)
-{
-        for (size_t i = 0; i < c->nfiles; i++)
-                if (addr >= c->files[i].start && addr < c->files[i].end)
-                        return &c->files[i];
-        return NULL;
-}
-
 static char *find_exe(struct analysis *a, const struct settings *st)
 {
         const struct core *c = &a->core;
@@ -117,7 +109,7 @@ static char *find_exe(struct analysis *a, const struct settings *st)
                 return exe;
         free(exe);
         if (core_auxv(c, AT_ENTRY, &v)) {
-                const struct core_file_map *f = file_holding(c, v);
+                const struct core_file_map *f = core_file_at(c, v);
                 if (f)
                         return strdup(f->path);
         }
