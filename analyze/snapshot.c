@@ -7,12 +7,14 @@
  * and NT_SIGINFO, so each field falls back through what those hold, in the
  * order below, and stays NULL rather than guessed when none says:
  *   pid          settings pid, NT_PRPSINFO pr_pid, the first thread
+ *   comm         settings comm, NT_PRPSINFO pr_fname, the status note's Name
  *   exe          settings exe, the NT_FILE mapping holding AT_ENTRY, the
  *                AT_EXECFN string in core memory, NT_PRPSINFO pr_fname
  *   cmdline      the cmdline note, the argv strings in core memory, NT_PRPSINFO
  *                pr_psargs (gcore puts only the program there, the kernel cuts it at 79 bytes)
  *   captured_at  settings captured_at only: a core's mtime is not when it was taken
  *   page_size    AT_PAGESZ, settings page_size, NT_FILE's page size
+ * Settings values are escaped (common/text_escape.h) and read unescaped.
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "common/proc_status_mem.h"
+#include "common/text_escape.h"
 #include "stages.h"
 
 #define DELETED_SUFFIX " (deleted)"
@@ -38,9 +41,14 @@ struct settings {
         size_t len;
 };
 
+/* A value as capture wrote it before escaping (common/text_escape.h); NULL when absent or holding a NUL. */
 static char *setting(const struct settings *s, const char *key)
 {
-        return s->text ? keyval_dup(s->text, s->len, key) : NULL;
+        const char *v;
+        size_t n;
+        if (!s->text || !keyval_get(s->text, s->len, key, &v, &n) || memchr(v, '\0', n))
+                return NULL;
+        return text_unescape(v, n);
 }
 
 static bool setting_long(const struct settings *s, const char *key, long long min, long long max, long long *out)
@@ -285,8 +293,9 @@ static void read_status(struct analysis *a)
         s->rss_anon_kb = ps.rss_anon_kb;
         s->rss_file_kb = ps.rss_file_kb;
         s->rss_shmem_kb = ps.rss_shmem_kb;
+        /* fs/proc/array.c proc_task_name: status escapes a newline and a backslash as we do. */
         if (!s->comm && ps.name[0])
-                s->comm = strdup(ps.name);
+                s->comm = text_unescape(ps.name, strlen(ps.name));
         if (!s->ppid && ps.ppid > 0 && ps.ppid <= INT32_MAX)
                 s->ppid = (int)ps.ppid;
         if (ps.pid > 0 && s->pid > 0 && ps.pid != s->pid)
@@ -323,7 +332,12 @@ int snapshot_read(struct analysis *a)
         s->vm_pte_kb = -1;
 
         read_pid(a, &st);
-        if (c->prpsinfo)
+        s->comm = setting(&st, "comm");
+        if (s->comm && !*s->comm) {
+                free(s->comm);
+                s->comm = NULL;
+        }
+        if (!s->comm && c->prpsinfo)
                 s->comm = dup_field(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname));
         s->exe = strip_deleted(find_exe(a, &st));
         read_cmdline(a);

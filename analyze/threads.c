@@ -36,6 +36,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/text_escape.h"
 #include "stages.h"
 
 #define LIVE_FRAMES_MAX (1u << 20) /* bounds a crafted stacks note */
@@ -344,7 +345,7 @@ static const Dwfl_Thread_Callbacks core_thread_callbacks = {
         .set_initial_registers = set_initial_registers,
 };
 
-/* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread. */
+/* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread, the name escaped (common/text_escape.h). */
 static void read_names(struct analysis *a, const struct tid_index *tids)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_THREADS);
@@ -369,7 +370,7 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
                         struct thread *t = thread_by_tid(a, tids, tid);
                         if (t && len) {
                                 free(t->name);
-                                t->name = strndup(tab + 1, len);
+                                t->name = text_unescape(tab + 1, len);
                         }
                 } else if (!bad++) {
                         warn_add(&a->warnings, "threads", 0,
@@ -396,12 +397,13 @@ static bool parse_hex(const char *s, const char *end, uint64_t *out)
         return true;
 }
 
+/* A text field of the stacks note, unescaped (common/text_escape.h); NULL when empty. */
 static char *field_dup(const char *s, const char *end)
 {
-        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? strndup(s, (size_t)(end - s)) : NULL;
+        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_unescape(s, (size_t)(end - s)) : NULL;
 }
 
-/* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n". */
+/* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n", texts escaped. */
 static int read_live_stacks(struct analysis *a)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STACKS);

@@ -260,6 +260,39 @@ static void test_no_prpsinfo(void **state)
         cb_free(&b);
 }
 
+/*
+ * Capture escapes settings values (common/text_escape.h): a path or a name
+ * with a tab, a backslash or a newline reads back as it was.  The status
+ * note's Name is escaped by the kernel (newline and backslash) and reads
+ * back the same way.
+ */
+static void test_escaped_values(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct run r;
+        static const char settings[] = "pid=21\nexe=/srv/a\\tb\\\\c\\nd/prog\ncomm=we\\tird\\\\name\\n\n";
+
+        cb_init(&b);
+        cb_prstatus(&b, 21, 0, 0, 0, 0);
+        cb_prpsinfo(&b, 21, 1, "we", "prog");
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SETTINGS, settings, sizeof(settings) - 1);
+        run_snapshot(&r, &b);
+        assert_string_equal(r.a.snap.exe, "/srv/a\tb\\c\nd/prog");
+        assert_string_equal(r.a.snap.comm, "we\tird\\name\n");
+        end_run(&r);
+        cb_free(&b);
+
+        static const char status[] = "Name:\tback\\\\slash\\nline\nPid:\t22\n";
+        cb_init(&b);
+        cb_prstatus(&b, 22, 0, 0, 0, 0);
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STATUS, status, sizeof(status) - 1);
+        run_snapshot(&r, &b);
+        assert_string_equal(r.a.snap.comm, "back\\slash\nline");
+        end_run(&r);
+        cb_free(&b);
+}
+
 int main(void)
 {
         log_set_level(LOG_LEVEL_ERROR);
@@ -268,6 +301,7 @@ int main(void)
                 cmocka_unit_test(test_kernel_fallbacks),
                 cmocka_unit_test(test_argv_in_memory),
                 cmocka_unit_test(test_no_prpsinfo),
+                cmocka_unit_test(test_escaped_values),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
