@@ -25,38 +25,12 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "elf_util.h"
 #include "stages.h"
 
 #define DELETED_SUFFIX " (deleted)"
 #define MODULES_MAX 65536   /* far above any process; bounds a crafted link map */
 #define PHDRS_MAX 4096      /* program headers read from core memory */
-#define BUILD_ID_MAX 64     /* bytes; GNU build-ids are 20 (sha1) or 16 (md5/uuid) */
-
-DEFINE_POINTER_CLEANUP(Elf, elf_end)
-
-/* --no-debuginfo: no separate debug files; symbols from the ELF files alone. */
-static int find_no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
-                             const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
-                             char **debuginfo_file_name)
-{
-        (void)mod, (void)userdata, (void)modname, (void)base, (void)file_name;
-        (void)debuglink_file, (void)debuglink_crc, (void)debuginfo_file_name;
-        return -1;
-}
-
-static char *hex_of(const unsigned char *bits, size_t len)
-{
-        static const char digits[] = "0123456789abcdef";
-        char *s = malloc(len * 2 + 1);
-        if (!s)
-                return NULL;
-        for (size_t i = 0; i < len; i++) {
-                s[2 * i] = digits[bits[i] >> 4];
-                s[2 * i + 1] = digits[bits[i] & 15];
-        }
-        s[len * 2] = '\0';
-        return s;
-}
 
 /*
  * What to call a module: the path of the file mapped at its start, as NT_FILE
@@ -118,7 +92,7 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         GElf_Addr vaddr;
         int n = dwfl_module_build_id(mod, &bits, &vaddr);
         if (n > 0 && n <= BUILD_ID_MAX)
-                m->build_id = hex_of(bits, (size_t)n);
+                m->build_id = build_id_hex(bits, (size_t)n);
         return DWARF_CB_OK;
 }
 
@@ -141,7 +115,7 @@ static int file_build_id(const char *path, char **out)
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
         if (n > 0 && n <= BUILD_ID_MAX)
-                *out = hex_of(bits, (size_t)n);
+                *out = build_id_hex(bits, (size_t)n);
         return 0;
 }
 
@@ -312,7 +286,7 @@ int modules_report(struct analysis *a)
 
         a->dwfl_callbacks = (Dwfl_Callbacks){
                 .find_elf = dwfl_build_id_find_elf,
-                .find_debuginfo = a->opt.no_debuginfo ? find_no_debuginfo : dwfl_standard_find_debuginfo,
+                .find_debuginfo = a->opt.no_debuginfo ? find_debuginfo_none : dwfl_standard_find_debuginfo,
                 /* A pointer to NULL means libdwfl's default path (/usr/lib/debug). */
                 .debuginfo_path = (char **)&a->opt.debuginfo_path,
         };
