@@ -25,10 +25,10 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/path_deleted.h"
 #include "elf_util.h"
 #include "stages.h"
 
-#define DELETED_SUFFIX " (deleted)"
 #define MODULES_MAX 65536   /* far above any process; bounds a crafted link map */
 #define PHDRS_MAX 4096      /* program headers read from core memory */
 
@@ -49,9 +49,7 @@ static char *module_path(const struct core *c, uint64_t start, const char *dwfl_
         if (core_auxv(c, AT_SYSINFO_EHDR, &vdso) && vdso == start)
                 path = "[vdso]";
 
-        size_t len = strlen(path), slen = strlen(DELETED_SUFFIX);
-        *deleted = len > slen && strcmp(path + len - slen, DELETED_SUFFIX) == 0;
-        return strndup(path, *deleted ? len - slen : len);
+        return strndup(path, path_deleted_strip(path, strlen(path), deleted));
 }
 
 struct collect {

@@ -30,11 +30,11 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/path_deleted.h"
 #include "common/proc_maps.h"
 #include "stages.h"
 
 #define VSYSCALL_ADDR 0xffffffffff600000ull /* arch/x86/include/asm/vsyscall.h: VSYSCALL_ADDR */
-#define DELETED_SUFFIX " (deleted)"
 #define GUARD_MAX (1ull << 20) /* glibc's default guard is one page; pthread_attr_setguardsize rarely asks more */
 
 struct builder {
@@ -164,10 +164,8 @@ static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t 
 
 static void set_path(struct segment *s, const char *path)
 {
-        size_t len = strlen(path), slen = strlen(DELETED_SUFFIX);
         free(s->path);
-        s->deleted = len > slen && strcmp(path + len - slen, DELETED_SUFFIX) == 0;
-        s->path = strndup(path, s->deleted ? len - slen : len);
+        s->path = strndup(path, path_deleted_strip(path, strlen(path), &s->deleted));
 }
 
 static void copy_smaps(struct segment *s, const struct map_entry *m)

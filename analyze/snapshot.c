@@ -25,11 +25,11 @@
 #include "common/keyval.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/path_deleted.h"
 #include "common/proc_status_mem.h"
 #include "common/text_escape.h"
 #include "stages.h"
 
-#define DELETED_SUFFIX " (deleted)"
 #define PATH_MAX_BYTES 4096      /* linux/limits.h: PATH_MAX */
 #define PRARGSZ 80               /* linux/elfcore.h: ELF_PRARGSZ */
 #define ARG_STRLEN_MAX (32 * 4096) /* linux/binfmts.h: MAX_ARG_STRLEN */
@@ -69,11 +69,9 @@ static bool setting_long(const struct settings *s, const char *key, long long mi
 /* " (deleted)" is the kernel's remark, not part of the path. */
 static char *strip_deleted(char *path)
 {
-        if (!path)
-                return NULL;
-        size_t n = strlen(path), s = strlen(DELETED_SUFFIX);
-        if (n > s && strcmp(path + n - s, DELETED_SUFFIX) == 0)
-                path[n - s] = '\0';
+        bool deleted;
+        if (path)
+                path[path_deleted_strip(path, strlen(path), &deleted)] = '\0';
         return path;
 }
 

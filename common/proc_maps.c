@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cleanup.h"
-
-#define DELETED_SUFFIX " (deleted)"
+#include "path_deleted.h"
 
 static bool parse_hex(const char **p, const char *end, uint64_t *out)
 {
@@ -104,11 +103,7 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
         if (plen == 0)
                 return 0;
 
-        size_t slen = strlen(DELETED_SUFFIX);
-        if (plen > slen && memcmp(end - slen, DELETED_SUFFIX, slen) == 0) {
-                e->deleted = true;
-                plen -= slen;
-        }
+        plen = path_deleted_strip(p, plen, &e->deleted);
         e->path = strndup(p, plen);
         return e->path ? 0 : -ENOMEM;
 }
