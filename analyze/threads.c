@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/parse_number.h"
 #include "common/text_escape.h"
 #include "stages.h"
 
@@ -284,18 +286,20 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
         return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
+/* [s, end) is a whole field holding a non-negative int. */
 static bool parse_int(const char *s, const char *end, int *out)
 {
-        long v = 0;
-        if (s == end || end - s > 9)
+        uint64_t v;
+        if (!parse_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
                 return false;
-        for (; s < end; s++) {
-                if (*s < '0' || *s > '9')
-                        return false;
-                v = v * 10 + (*s - '0');
-        }
         *out = (int)v;
         return true;
+}
+
+/* [s, end) is a whole field holding hex digits. */
+static bool parse_hex(const char *s, const char *end, uint64_t *out)
+{
+        return parse_hex_u64(&s, end, out) && s == end;
 }
 
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
@@ -379,22 +383,6 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
                 }
                 p = nl ? nl + 1 : end;
         }
-}
-
-static bool parse_hex(const char *s, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        if (s == end || end - s > 16)
-                return false;
-        for (; s < end; s++) {
-                int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
-                        : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-                if (d < 0)
-                        return false;
-                v = v << 4 | (uint64_t)d;
-        }
-        *out = v;
-        return true;
 }
 
 /* A text field of the stacks note, unescaped (common/text_escape.h); NULL when empty. */

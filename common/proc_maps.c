@@ -7,55 +7,8 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "parse_number.h"
 #include "path_deleted.h"
-
-static bool parse_hex(const char **p, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        const char *s = *p;
-        int digits = 0;
-
-        while (s < end) {
-                char c = *s;
-                unsigned d;
-                if (c >= '0' && c <= '9')
-                        d = (unsigned)(c - '0');
-                else if (c >= 'a' && c <= 'f')
-                        d = (unsigned)(c - 'a' + 10);
-                else if (c >= 'A' && c <= 'F')
-                        d = (unsigned)(c - 'A' + 10);
-                else
-                        break;
-                if (++digits > 16)
-                        return false;
-                v = v << 4 | d;
-                s++;
-        }
-        if (!digits)
-                return false;
-        *p = s;
-        *out = v;
-        return true;
-}
-
-static bool parse_dec(const char **p, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        const char *s = *p;
-        int digits = 0;
-
-        while (s < end && *s >= '0' && *s <= '9') {
-                if (++digits > 19)
-                        return false;
-                v = v * 10 + (uint64_t)(*s - '0');
-                s++;
-        }
-        if (!digits)
-                return false;
-        *p = s;
-        *out = v;
-        return true;
-}
 
 static bool expect(const char **p, const char *end, char c)
 {
@@ -80,7 +33,7 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
         e->size_kb = e->rss_kb = e->pss_kb = e->shared_clean_kb = e->shared_dirty_kb = -1;
         e->private_clean_kb = e->private_dirty_kb = e->anonymous_kb = e->swap_kb = e->locked_kb = -1;
 
-        if (!parse_hex(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex(&p, end, &e->end) ||
+        if (!parse_hex_u64(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex_u64(&p, end, &e->end) ||
             !expect(&p, end, ' '))
                 return -EINVAL;
         if (e->end < e->start || end - p < 4)
@@ -91,9 +44,9 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
             !strchr("ps", e->perms[3]))
                 return -EINVAL;
         p += 4;
-        if (!expect(&p, end, ' ') || !parse_hex(&p, end, &e->offset) || !expect(&p, end, ' ') ||
-            !parse_hex(&p, end, &major) || !expect(&p, end, ':') || !parse_hex(&p, end, &minor) ||
-            !expect(&p, end, ' ') || !parse_dec(&p, end, &e->inode))
+        if (!expect(&p, end, ' ') || !parse_hex_u64(&p, end, &e->offset) || !expect(&p, end, ' ') ||
+            !parse_hex_u64(&p, end, &major) || !expect(&p, end, ':') || !parse_hex_u64(&p, end, &minor) ||
+            !expect(&p, end, ' ') || !parse_dec_u64(&p, end, &e->inode))
                 return -EINVAL;
         e->dev_major = (unsigned)major;
         e->dev_minor = (unsigned)minor;
@@ -159,7 +112,7 @@ static void parse_field_line(struct map_entry *e, const char *line, size_t len)
         if (!f)
                 return;
         skip_spaces(&p, end);
-        if (parse_dec(&p, end, &v) && v <= INT64_MAX)
+        if (parse_dec_u64(&p, end, &v) && v <= INT64_MAX)
                 *f = (int64_t)v;
 }
 
