@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
@@ -104,14 +105,8 @@ static int read_segments(struct core *c, struct warnings *w)
 
 static int add_note(struct core *c, size_t *cap, const struct core_note *n)
 {
-        if (c->nnotes == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 64;
-                struct core_note *v = realloc(c->notes, ncap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                c->notes = v;
-                *cap = ncap;
-        }
+        if (ARRAY_RESERVE(c->notes, *cap, c->nnotes + 1) < 0)
+                return -ENOMEM;
         c->notes[c->nnotes++] = *n;
         return 0;
 }
@@ -191,14 +186,8 @@ static int add_thread(struct core *c, size_t *cap, const struct core_note *n, st
                 warn_add(w, "core", 0, "more than %u threads; the rest are ignored", CORE_THREADS_MAX);
                 return 0;
         }
-        if (c->nthreads == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 16;
-                struct core_thread *v = realloc(c->threads, ncap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
-                c->threads = v;
-                *cap = ncap;
-        }
+        if (ARRAY_RESERVE(c->threads, *cap, c->nthreads + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
         memcpy(&st, n->desc, sizeof(st));
         struct core_thread *t = &c->threads[c->nthreads++];
         *t = (struct core_thread){ .tid = st.pr_pid, .cursig = st.pr_cursig, .prstatus = n };

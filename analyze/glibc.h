@@ -106,8 +106,8 @@ struct heap_ctx {
         struct glibc_arena_state *states; /* one per a->arenas */
         struct heap_region *regions;
         size_t nregions, regions_cap;
-        size_t chunks_cap;
-        size_t heaps_cap;
+        /* allocated lengths of the analysis arrays the walker grows, and of states */
+        size_t chunks_cap, heaps_cap, arenas_cap, states_cap, tcaches_cap;
         uint64_t *looks_free;       /* bit per chunk: the next chunk's PREV_INUSE is clear */
         uint64_t mmapped_bytes;     /* what munmap would release: chunk sizes plus alignment leads */
 };

@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "addr_set.h"
+#include "common/array.h"
 #include "common/log.h"
 #include "glibc.h"
 
@@ -89,14 +90,8 @@ bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t
 
 static int add_region(struct heap_ctx *h, const struct heap_region *r)
 {
-        if (h->nregions == h->regions_cap) {
-                size_t cap = h->regions_cap ? h->regions_cap * 2 : 16;
-                struct heap_region *v = realloc(h->regions, cap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
-                h->regions = v;
-                h->regions_cap = cap;
-        }
+        if (ARRAY_RESERVE(h->regions, h->regions_cap, h->nregions + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         h->regions[h->nregions++] = *r;
         return 0;
 }
@@ -104,14 +99,8 @@ static int add_region(struct heap_ctx *h, const struct heap_region *r)
 static int add_heap(struct heap_ctx *h, const struct heap *hp)
 {
         struct analysis *a = h->a;
-        if (a->nheaps == h->heaps_cap) {
-                size_t cap = h->heaps_cap ? h->heaps_cap * 2 : 16;
-                struct heap *v = realloc(a->heaps, cap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-                a->heaps = v;
-                h->heaps_cap = cap;
-        }
+        if (ARRAY_RESERVE(a->heaps, h->heaps_cap, a->nheaps + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         a->heaps[a->nheaps++] = *hp;
         return 0;
 }
@@ -251,14 +240,8 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
 {
         struct analysis *a = h->a;
         size_t n = a->narenas;
-        struct arena *v = realloc(a->arenas, (n + 1) * sizeof(*v));
-        if (!v)
+        if (ARRAY_RESERVE(a->arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->arenas = v;
-        struct glibc_arena_state *st = realloc(h->states, (n + 1) * sizeof(*st));
-        if (!st)
-                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        h->states = st;
         h->states[n] = *s;
 
         uint64_t tsize = 0;

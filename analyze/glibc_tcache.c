@@ -23,6 +23,7 @@
 
 #include "common/cleanup.h"
 #include "addr_set.h"
+#include "common/array.h"
 #include "common/log.h"
 #include "glibc.h"
 
@@ -172,11 +173,7 @@ static int add_tcache(struct heap_ctx *h, struct addr_set *listed, const struct 
                       const char *found_by)
 {
         struct analysis *a = h->a;
-        struct tcache *t = realloc(a->tcaches, (a->ntcaches + 1) * sizeof(*t));
-        if (!t)
-                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->tcaches = t;
-        if (addr_set_add(listed, v->address) < 0)
+        if (ARRAY_RESERVE(a->tcaches, h->tcaches_cap, a->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         a->tcaches[a->ntcaches] = (struct tcache){
                 .tid = tid, .address = v->address, .arena_id = a->chunks[v->chunk].arena_id, .found_by = found_by,

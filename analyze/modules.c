@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/path_deleted.h"
@@ -67,14 +68,8 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
                 warn_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
                 return DWARF_CB_ABORT;
         }
-        if (a->nmodules == col->cap) {
-                size_t cap = col->cap ? col->cap * 2 : 32;
-                struct module *v = realloc(a->modules, cap * sizeof(*v));
-                if (!v)
-                        return DWARF_CB_ABORT;
-                a->modules = v;
-                col->cap = cap;
-        }
+        if (ARRAY_RESERVE(a->modules, col->cap, a->nmodules + 1) < 0)
+                return DWARF_CB_ABORT;
         Dwarf_Addr end = start;
         dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
@@ -140,14 +141,9 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 if (usable == 0 || mem < c->address || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
                                 first_skipped = c->address;
-                        if (ix->nrefused == refused_cap) {
-                                refused_cap = refused_cap ? refused_cap * 2 : 16;
-                                uint32_t *v = realloc(ix->refused, refused_cap * sizeof(*v));
-                                if (!v) {
-                                        reach_index_free(ix);
-                                        return -ENOMEM;
-                                }
-                                ix->refused = v;
+                        if (ARRAY_RESERVE(ix->refused, refused_cap, ix->nrefused + 1) < 0) {
+                                reach_index_free(ix);
+                                return -ENOMEM;
                         }
                         ix->refused[ix->nrefused++] = (uint32_t)i;
                         continue;

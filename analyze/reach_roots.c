@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
@@ -44,14 +45,8 @@ static int push(struct root_set *r, uint64_t start, uint64_t end, int32_t segmen
         end = ALIGN_DOWN(end, 8);
         if (start >= end)
                 return 0;
-        if (r->n == r->cap) {
-                size_t ncap = r->cap ? r->cap * 2 : 64;
-                struct root_range *v = realloc(r->v, ncap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                r->v = v;
-                r->cap = ncap;
-        }
+        if (ARRAY_RESERVE(r->v, r->cap, r->n + 1) < 0)
+                return -ENOMEM;
         r->v[r->n++] = (struct root_range){ .start = start, .end = end, .segment = segment, .tid = tid, .kind = kind };
         return 0;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
@@ -26,21 +27,14 @@ void scan_free(struct scan *s)
         s->nrefs = s->cap = 0;
 }
 
+/* Room for one more ref: 1, or 0 when max_refs is reached (refs_capped), or -ENOMEM. */
 static int grow(struct scan *s)
 {
         if (s->nrefs >= s->max_refs) {
                 s->refs_capped = true;
                 return 0;
         }
-        size_t ncap = s->cap ? s->cap * 2 : 4096;
-        if (ncap > s->max_refs)
-                ncap = s->max_refs;
-        struct ref *v = realloc(s->refs, ncap * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        s->refs = v;
-        s->cap = ncap;
-        return 1;
+        return ARRAY_RESERVE(s->refs, s->cap, MAX(s->nrefs + 1, (size_t)4096)) < 0 ? -ENOMEM : 1;
 }
 
 static uint32_t offset32(uint64_t v)

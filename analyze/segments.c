@@ -47,14 +47,8 @@ struct builder {
 static struct segment *add_segment(struct builder *b, uint64_t start, uint64_t end)
 {
         struct analysis *a = b->a;
-        if (a->nsegments == b->cap) {
-                size_t cap = b->cap ? b->cap * 2 : 256;
-                struct segment *v = realloc(a->segments, cap * sizeof(*v));
-                if (!v)
-                        return NULL;
-                a->segments = v;
-                b->cap = cap;
-        }
+        if (ARRAY_RESERVE(a->segments, b->cap, a->nsegments + 1) < 0)
+                return NULL;
         struct segment *s = &a->segments[a->nsegments++];
         *s = (struct segment){
                 .start = start, .end = end, .module_id = NO_ID, .arena_id = NO_ID,

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/keyval.h"
 #include "common/log.h"
@@ -184,9 +185,9 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
         uint64_t argv, argc;
         if (!find_argv(c, &argv, &argc))
                 return NULL;
-        size_t len = 0, cap = 256;
-        _cleanup_free_ char *out = malloc(cap);
-        if (!out)
+        size_t len = 0, cap = 0;
+        _cleanup_free_ char *out = NULL;
+        if (ARRAY_RESERVE(out, cap, 256) < 0)
                 return NULL;
         *complete = true;
         for (uint64_t i = 0; i < argc; i++) {
@@ -201,13 +202,8 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
                         *complete = false;
                         break;
                 }
-                if (len + n + 2 > cap) {
-                        cap = MAX(cap * 2, len + n + 2);
-                        char *v = realloc(out, cap);
-                        if (!v)
-                                return NULL;
-                        out = v;
-                }
+                if (ARRAY_RESERVE(out, cap, len + n + 2) < 0)
+                        return NULL;
                 if (i)
                         out[len++] = ' ';
                 memcpy(out + len, arg, n);

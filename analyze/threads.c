@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
@@ -72,14 +73,8 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
                 w->capped = true;
                 return DWARF_CB_ABORT;
         }
-        if (w->n == w->cap) {
-                size_t cap = w->cap ? w->cap * 2 : 64;
-                struct frame_pc *v = realloc(w->v, cap * sizeof(*v));
-                if (!v)
-                        return DWARF_CB_ABORT;
-                w->v = v;
-                w->cap = cap;
-        }
+        if (ARRAY_RESERVE(w->v, w->cap, w->n + 1) < 0)
+                return DWARF_CB_ABORT;
         w->v[w->n++] = (struct frame_pc){ pc, activation };
         return DWARF_CB_OK;
 }
@@ -227,14 +222,8 @@ struct unwind {
 
 static int add_pending(struct unwind *u, int tid, int depth, const struct frame_pc *fp)
 {
-        if (u->npending == u->cap) {
-                size_t cap = u->cap ? u->cap * 2 : 256;
-                struct pending *v = realloc(u->pending, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                u->pending = v;
-                u->cap = cap;
-        }
+        if (ARRAY_RESERVE(u->pending, u->cap, u->npending + 1) < 0)
+                return -ENOMEM;
         u->pending[u->npending++] = (struct pending){ tid, depth, *fp };
         return 0;
 }
@@ -429,14 +418,8 @@ static int read_live_stacks(struct analysis *a)
                                  LIVE_FRAMES_MAX);
                         break;
                 }
-                if (a->nlive_frames == cap) {
-                        size_t ncap = cap ? cap * 2 : 256;
-                        struct live_frame *v = realloc(a->live_frames, ncap * sizeof(*v));
-                        if (!v)
-                                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-                        a->live_frames = v;
-                        cap = ncap;
-                }
+                if (ARRAY_RESERVE(a->live_frames, cap, a->nlive_frames + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
                 lf.function = field_dup(f[3], f[4] - 1);
                 lf.module = field_dup(f[5], eol);
                 a->live_frames[a->nlive_frames++] = lf;

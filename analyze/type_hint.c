@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "demangle.h"
 
@@ -19,7 +20,7 @@ static int range_cmp(const void *x, const void *y)
 
 int type_hints_init(struct type_hints *th, struct analysis *a)
 {
-        *th = (struct type_hints){ .a = a, .string_id = NO_ID };
+        *th = (struct type_hints){ .a = a, .string_id = NO_ID, .types_cap = a->ntypes };
         th->mods = calloc(a->nmodules ? a->nmodules : 1, sizeof(*th->mods));
         th->cache_size = 1024;
         th->cache = calloc(th->cache_size, sizeof(*th->cache));
@@ -45,20 +46,19 @@ void type_hints_free(struct type_hints *th)
 }
 
 /* The id of name in analysis.types, added when new. */
-static int32_t intern(struct analysis *a, const char *name)
+static int32_t intern(struct type_hints *th, const char *name)
 {
+        struct analysis *a = th->a;
         for (size_t i = 0; i < a->ntypes; i++)
                 if (strcmp(a->types[i], name) == 0)
                         return (int32_t)i;
         if (a->ntypes >= INT32_MAX)
                 return NO_ID;
         char *copy = strdup(name);
-        char **v = copy ? realloc(a->types, (a->ntypes + 1) * sizeof(*v)) : NULL;
-        if (!v) {
+        if (!copy || ARRAY_RESERVE(a->types, th->types_cap, a->ntypes + 1) < 0) {
                 free(copy);
                 return -ENOMEM;
         }
-        a->types = v;
         a->types[a->ntypes] = copy;
         return (int32_t)a->ntypes++;
 }
@@ -112,7 +112,7 @@ static int32_t vtable_class(struct type_hints *th, const struct module_range *m,
         if (!name || strncmp(name, "_ZTV", 4) != 0 || off != 2 * sizeof(uint64_t))
                 return NO_ID;
         char buf[DEMANGLE_MAX];
-        return intern(th->a, demangle_type(name + 4, buf, sizeof(buf)) ? buf : name);
+        return intern(th, demangle_type(name + 4, buf, sizeof(buf)) ? buf : name);
 }
 
 static int32_t vtable_hint(struct type_hints *th, uint64_t vptr)
@@ -191,6 +191,6 @@ int32_t type_hint(struct type_hints *th, const uint8_t *bytes, uint64_t len)
         if (!type_hint_is_text(bytes, len) || core_segment_at(&th->a->core, first))
                 return NO_ID;
         if (th->string_id == NO_ID)
-                th->string_id = intern(th->a, "string");
+                th->string_id = intern(th, "string");
         return th->string_id;
 }

@@ -38,6 +38,7 @@ struct type_hints {
         struct vtable_slot *cache;   /* open addressing, power-of-two size */
         size_t cache_size, cache_used;
         int32_t string_id;           /* NO_ID until the first string */
+        size_t types_cap;            /* allocated length of analysis.types */
 };
 
 int type_hints_init(struct type_hints *th, struct analysis *a);

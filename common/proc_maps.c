@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cleanup.h"
 #include "parse_number.h"
 #include "path_deleted.h"
@@ -133,14 +134,8 @@ int proc_maps_parse(const char *text, size_t len, struct map_list *out, size_t *
                                         *bad_line = lineno;
                                 return -E2BIG;
                         }
-                        if (out->n == out->cap) {
-                                size_t cap = out->cap ? out->cap * 2 : 64;
-                                struct map_entry *v = realloc(out->v, cap * sizeof(*v));
-                                if (!v)
-                                        return -ENOMEM;
-                                out->v = v;
-                                out->cap = cap;
-                        }
+                        if (ARRAY_RESERVE(out->v, out->cap, out->n + 1) < 0)
+                                return -ENOMEM;
                         int r = proc_maps_parse_line(p, llen, &out->v[out->n]);
                         if (r < 0) {
                                 free(out->v[out->n].path);

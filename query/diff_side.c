@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 #include "db_open.h"
 #include "diff.h"
@@ -60,13 +61,8 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                        if (s->nthread_names == cap) {
-                                cap = cap ? cap * 2 : 8;
-                                void *p = realloc(s->thread_names, cap * sizeof(*s->thread_names));
-                                if (!p)
-                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
-                                s->thread_names = p;
-                        }
+                        if (ARRAY_RESERVE(s->thread_names, cap, s->nthread_names + 1) < 0)
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                         s->thread_names[s->nthread_names].tid = sqlite3_column_int64(st, 0);
                         s->thread_names[s->nthread_names].name = column_strdup(st, 1);
                         s->nthread_names++;
@@ -88,13 +84,8 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                        if (s->narena_threads == cap) {
-                                cap = cap ? cap * 2 : 8;
-                                void *p = realloc(s->arena_threads, cap * sizeof(*s->arena_threads));
-                                if (!p)
-                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
-                                s->arena_threads = p;
-                        }
+                        if (ARRAY_RESERVE(s->arena_threads, cap, s->narena_threads + 1) < 0)
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                         s->arena_threads[s->narena_threads].arena_id = sqlite3_column_int64(st, 0);
                         s->arena_threads[s->narena_threads].tid = sqlite3_column_int64(st, 1);
                         s->narena_threads++;

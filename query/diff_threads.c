@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 #include "db_open.h"
 #include "diff.h"
@@ -51,13 +52,8 @@ static int threads_load(sqlite3 *db, const char *schema, const char *path, struc
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                if (l->n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        void *p = realloc(l->v, cap * sizeof(*l->v));
-                        if (!p)
-                                return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
-                        l->v = p;
-                }
+                if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
                 const unsigned char *name = sqlite3_column_text(st, 1), *fn = sqlite3_column_text(st, 2);
                 l->v[l->n++] = (struct diff_thread){
                         .tid = sqlite3_column_int64(st, 0),
