@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analyze/db_schema.h"
+#include "common/io.h"
 #include "common/log.h"
 
 /* sqlite.org/fileformat.html: every database file starts with these 16 bytes */
@@ -39,9 +40,9 @@ int db_check_file(const char *path)
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "'%s' is empty, not a memsnap database", path);
 
-        ssize_t n = pread(fd, head, sizeof(head), 0);
+        ssize_t n = pread_full(fd, head, sizeof(head), 0);
         if (n < 0)
-                return log_error_errno(errno, "cannot read database '%s': %m", path);
+                return log_error_errno((int)n, "cannot read database '%s': %m", path);
         if ((size_t)n >= 4 && memcmp(head, "\177ELF", 4) == 0)
                 return log_error_errno(EINVAL, "'%s' is an ELF file (a core?), not a database; "
                                        "make one with 'memsnap analyze %s -o FILE.db'", path, path);
