@@ -20,9 +20,6 @@
 /* sqlite.org/fileformat.html: every database file starts with these 16 bytes */
 static const char sqlite_magic[16] = "SQLite format 3";
 
-/* How long to wait for a writer (an analyze still running) before giving up. */
-#define DB_BUSY_TIMEOUT_MS 5000
-
 int db_check_file(const char *path)
 {
         struct stat st;
@@ -125,21 +122,20 @@ static char *plain_path(const char *path)
         return strdup(path);
 }
 
-int db_open_readonly(const char *path, sqlite3 **ret)
+/* db_check_file, then the name to give SQLite; logs and returns -errno. */
+static int checked_path(const char *path, char **ret)
 {
-        _cleanup_sqlite3_ sqlite3 *db = NULL;
-        int r;
-
-        r = db_check_file(path);
+        int r = db_check_file(path);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *p = plain_path(path);
-        if (!p)
+        *ret = plain_path(path);
+        if (!*ret)
                 return log_error_errno(ENOMEM, "cannot open database '%s': %m", path);
-        r = sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-        if (r != SQLITE_OK)
-                return log_error_errno(EIO, "cannot open database '%s': %s", path,
-                                       db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+        return 0;
+}
+
+void db_configure(sqlite3 *db)
+{
         /*
          * A database is input someone may have crafted: its views and
          * triggers get no functions with side effects, and the file format
@@ -148,6 +144,22 @@ int db_open_readonly(const char *path, sqlite3 **ret)
         sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
         sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
         sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+}
+
+int db_open_readonly(const char *path, sqlite3 **ret)
+{
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        r = checked_path(path, &p);
+        if (r < 0)
+                return r;
+        r = sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (r != SQLITE_OK)
+                return log_error_errno(EIO, "cannot open database '%s': %s", path,
+                                       db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+        db_configure(db);
 
         r = db_check_schema(db, "main", path);
         if (r < 0)
@@ -159,15 +171,13 @@ int db_open_readonly(const char *path, sqlite3 **ret)
 int db_attach_readonly(sqlite3 *db, const char *path, const char *schema)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        _cleanup_free_ char *p = NULL;
         char sql[64];
         int r;
 
-        r = db_check_file(path);
+        r = checked_path(path, &p);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *p = plain_path(path);
-        if (!p)
-                return log_error_errno(ENOMEM, "cannot open database '%s': %m", path);
         /* attached files inherit the connection's read-only flag */
         snprintf(sql, sizeof(sql), "ATTACH DATABASE ?1 AS \"%s\"", schema);
         r = sqlite3_prepare_v2(db, sql, -1, &st, NULL);

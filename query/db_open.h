@@ -18,7 +18,17 @@ DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
 #define _cleanup_sqlite3_ _cleanup_(sqlite3_closep)
 #define _cleanup_stmt_ _cleanup_(sqlite3_finalizep)
 
-/* Opens path read-only into *ret after db_check_file; logs and returns -errno. */
+/* How long to wait for a writer (an analyze still running) before giving up. */
+#define DB_BUSY_TIMEOUT_MS 5000
+
+/*
+ * What every connection that reads snapshots gets: the schema is not
+ * trusted, SQLite's defensive mode is on, and a writer still at work is
+ * waited for (DB_BUSY_TIMEOUT_MS).
+ */
+void db_configure(sqlite3 *db);
+
+/* Opens path read-only into *ret after db_check_file, configured; logs and returns -errno. */
 int db_open_readonly(const char *path, sqlite3 **ret);
 
 /*

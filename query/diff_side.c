@@ -14,9 +14,6 @@
 #include "db_open.h"
 #include "diff.h"
 
-/* Bounds for what a crafted database may claim. */
-#define DIFF_THREADS_MAX 100000
-
 static char *column_strdup(sqlite3_stmt *st, int i)
 {
         const unsigned char *t = sqlite3_column_text(st, i);

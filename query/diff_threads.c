@@ -15,8 +15,6 @@
 #include "db_open.h"
 #include "diff.h"
 
-#define DIFF_THREADS_MAX 100000
-
 struct thread_list {
         struct diff_thread *v;
         bool *matched;
