@@ -17,16 +17,14 @@
 #include <stdint.h>
 
 #include "analysis.h"
-
-/* glibc malloc.c: mem2chunk() — the user pointer sits two size fields after the header. */
-#define CHUNK_HDR 16
+#include "common/glibc_malloc.h"
 
 /* glibc malloc.c: musable() — a used chunk may also use the next chunk's prev_size field. */
 static inline uint64_t chunk_usable_bytes(const struct chunk *c)
 {
-        if (c->size < CHUNK_HDR)
+        if (c->size < GLIBC_CHUNK_HDR_SZ)
                 return 0;
-        return c->mmapped ? c->size - CHUNK_HDR : c->size - 8;
+        return c->mmapped ? c->size - GLIBC_CHUNK_HDR_SZ : c->size - GLIBC_SIZE_SZ;
 }
 
 /* ---- reach_index.c ------------------------------------------------------ */

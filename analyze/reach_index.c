@@ -136,7 +136,7 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 if (c->state != CHUNK_USED)
                         continue;
                 uint64_t usable = chunk_usable_bytes(c);
-                uint64_t mem = c->address + CHUNK_HDR, end = mem + usable;
+                uint64_t mem = c->address + GLIBC_CHUNK_HDR_SZ, end = mem + usable;
                 /* A crafted or torn heap: areas must be ordered, disjoint and not wrap. */
                 if (usable == 0 || mem < c->address || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
