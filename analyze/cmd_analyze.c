@@ -13,10 +13,10 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/stack_frames.h"
 #include "common/units.h"
 #include "stages.h"
 
-#define FRAMES_DEFAULT 256
 #define FRAMES_MAX 100000
 
 static void usage(FILE *f)
@@ -41,7 +41,7 @@ static void usage(FILE *f)
                 "  -h, --help                show this help\n"
                 "\n"
                 "Exit status: 0 database written (see its warnings table), 1 failure, 2 bad usage.\n",
-                FRAMES_DEFAULT);
+                STACK_FRAMES_DEFAULT);
 }
 
 static char *default_db_path(const char *core)
@@ -94,7 +94,7 @@ int cmd_analyze(int argc, char **argv)
         _cleanup_free_ char *db_default = NULL;
         int c;
 
-        a.opt.max_frames = FRAMES_DEFAULT;
+        a.opt.max_frames = STACK_FRAMES_DEFAULT;
         a.core.fd = -1;
         optind = 0;
         while ((c = getopt_long(argc, argv, "o:fe:n:qvh", options, NULL)) != -1) {

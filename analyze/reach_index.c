@@ -27,7 +27,8 @@
 
 #define SLOT_SHIFT_MIN 5   /* slots narrower than the smallest chunk buy nothing */
 #define SLOT_SHIFT_MAX 40
-#define HUGE_PAGE (2u << 20) /* x86-64 PMD-sized transparent huge page */
+/* The kernel's HPAGE_PMD_SIZE on x86-64, 1 << PMD_SHIFT (arch/x86/include/asm/pgtable_64_types.h): a THP */
+#define HUGE_PAGE (2u << 20)
 
 void *reach_alloc_hot(size_t n, size_t size)
 {
