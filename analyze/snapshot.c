@@ -18,6 +18,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,11 +348,12 @@ int snapshot_read(struct analysis *a)
         if (pause) {
                 char *end;
                 double ms = strtod(pause, &end);
-                if (end != pause && !*end && ms >= 0)
+                /* strtod takes "inf" and "nan" too: no pause is either. */
+                if (end != pause && !*end && isfinite(ms) && ms >= 0)
                         s->pause_ms = ms;
                 else
-                        warn_add(&a->warnings, "snapshot", 0, "the MEMSNAP settings' pause_ms '%s' is not a number",
-                                 pause);
+                        warn_add(&a->warnings, "snapshot", 0,
+                                 "the MEMSNAP settings' pause_ms '%s' is not a number of milliseconds", pause);
         }
         read_status(a);
         return 0;

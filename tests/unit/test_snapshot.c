@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze/stages.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
@@ -258,6 +259,20 @@ static void test_no_prpsinfo(void **state)
         assert_true(r.a.snap.pause_ms < 0);
         end_run(&r);
         cb_free(&b);
+
+        /* strtod reads these as numbers; no pause lasts them. */
+        static const char *const not_pauses[] = { "pause_ms=inf\n", "pause_ms=nan\n", "pause_ms=-INFINITY\n",
+                                                  "pause_ms=1e999\n" };
+        for (size_t i = 0; i < ELEMENTSOF(not_pauses); i++) {
+                cb_init(&b);
+                cb_prstatus(&b, 12, 0, 0, 0, 0);
+                cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SETTINGS, not_pauses[i], strlen(not_pauses[i]));
+                run_snapshot(&r, &b);
+                assert_true(warned(&r, "pause_ms"));
+                assert_true(r.a.snap.pause_ms < 0);
+                end_run(&r);
+                cb_free(&b);
+        }
 }
 
 /*
