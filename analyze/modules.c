@@ -56,6 +56,7 @@ static char *module_path(const struct core *c, uint64_t start, const char *dwfl_
 struct collect {
         struct analysis *a;
         size_t cap;
+        int error;      /* -ENOMEM: the list is incomplete, and the stage fails */
 };
 
 static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg)
@@ -68,8 +69,10 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
                 warn_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
                 return DWARF_CB_ABORT;
         }
-        if (ARRAY_RESERVE(a->modules, col->cap, a->nmodules + 1) < 0)
+        if (ARRAY_RESERVE(a->modules, col->cap, a->nmodules + 1) < 0) {
+                col->error = -ENOMEM;
                 return DWARF_CB_ABORT;
+        }
         Dwarf_Addr end = start;
         dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
 
@@ -86,6 +89,10 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         int n = dwfl_module_build_id(mod, &bits, &vaddr);
         if (n > 0 && n <= BUILD_ID_MAX)
                 m->build_id = build_id_hex(bits, (size_t)n);
+        if (!m->path || (n > 0 && n <= BUILD_ID_MAX && !m->build_id)) {
+                col->error = -ENOMEM;
+                return DWARF_CB_ABORT;
+        }
         return DWARF_CB_OK;
 }
 
@@ -107,36 +114,39 @@ static int file_build_id(const char *path, char **out)
                 return -ENOEXEC;
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
-        if (n > 0 && n <= BUILD_ID_MAX)
-                *out = build_id_hex(bits, (size_t)n);
+        if (n > 0 && n <= BUILD_ID_MAX && !(*out = build_id_hex(bits, (size_t)n)))
+                return -ENOMEM;
         return 0;
 }
 
 static bool is_pseudo(const char *path) { return !path[0] || path[0] == '['; }
 
-static void check_file(struct analysis *a, struct module *m)
+/* Compares the module's file on disk with the core; -ENOMEM (logged) is the only failure. */
+static int check_file(struct analysis *a, struct module *m)
 {
         const char *path = m->is_main && a->opt.executable ? a->opt.executable : m->path;
 
         if (is_pseudo(path) || (path[0] != '/' && !(m->is_main && a->opt.executable))) {
                 /* The vdso and friends live in the core alone. */
                 m->file_status = MODULE_FILE_IN_CORE;
-                return;
+                return 0;
         }
         int r = file_build_id(path, &m->file_build_id);
+        if (r == -ENOMEM)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         if (r < 0) {
                 m->file_status = MODULE_FILE_MISSING;
                 warn_add(&a->warnings, "modules", m->start,
                          "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
                          path, m->deleted ? " (deleted)" : "", strerror(-r));
-                return;
+                return 0;
         }
         if (!m->build_id) {
                 m->file_status = MODULE_FILE_NO_BUILD_ID;
                 warn_add(&a->warnings, "modules", m->start,
                          "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
                          path);
-                return;
+                return 0;
         }
         if (!m->file_build_id || strcmp(m->build_id, m->file_build_id) != 0) {
                 m->file_status = MODULE_FILE_MISMATCH;
@@ -144,9 +154,10 @@ static void check_file(struct analysis *a, struct module *m)
                          "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
                          path, m->deleted ? " (deleted, and a different file is there now)" : "",
                          m->file_build_id ? m->file_build_id : "missing", m->build_id);
-                return;
+                return 0;
         }
         m->file_status = MODULE_FILE_OK;
+        return 0;
 }
 
 static int phdrs_from_elf(struct module *m, Elf *elf)
@@ -234,7 +245,9 @@ static int describe(struct analysis *a, struct module *m, uint64_t entry, bool h
 
         m->is_main = have_entry ? entry >= m->start && entry < m->end
                                 : (a->snap.exe && strcmp(a->snap.exe, m->path) == 0);
-        check_file(a, m);
+        int r = check_file(a, m);
+        if (r < 0)
+                return r;
 
         /* Finds and opens the file (only one whose build-id matches) and its debug info. */
         Elf *elf = dwfl_module_getelf(mod, &bias);
@@ -254,11 +267,13 @@ static int describe(struct analysis *a, struct module *m, uint64_t entry, bool h
                 m->elf_file = strdup(mainfile);
         else if (elf && m->file_status == MODULE_FILE_OK)
                 m->elf_file = strdup(m->is_main && a->opt.executable ? a->opt.executable : m->path);
-        if (debugfile && (!mainfile || strcmp(debugfile, mainfile) != 0))
-                m->debug_file = strdup(debugfile);
+        if (debugfile && (!mainfile || strcmp(debugfile, mainfile) != 0) && !(m->debug_file = strdup(debugfile)))
+                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
+        if ((mainfile || (elf && m->file_status == MODULE_FILE_OK)) && !m->elf_file)
+                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
 
         /* Headers from the file only when it is the very one loaded; else the core's copy of them. */
-        int r = elf && m->file_status == MODULE_FILE_OK ? phdrs_from_elf(m, elf) : -EINVAL;
+        r = elf && m->file_status == MODULE_FILE_OK ? phdrs_from_elf(m, elf) : -EINVAL;
         if (r == -EINVAL)
                 r = phdrs_from_core(a, m);
         if (r == -ENOMEM)
@@ -297,9 +312,8 @@ int modules_report(struct analysis *a)
 
         struct collect col = { .a = a };
         dwfl_getmodules(a->dwfl, collect_module, &col, 0);
-        for (size_t i = 0; i < a->nmodules; i++)
-                if (!a->modules[i].path)
-                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
+        if (col.error)
+                return log_error_errno(col.error, "cannot analyze '%s': listing the modules: %m", a->opt.core_path);
         if (a->nmodules)
                 qsort(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
 

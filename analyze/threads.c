@@ -56,6 +56,7 @@ struct walk {
         size_t n, cap;
         unsigned max;
         bool capped;
+        int error;      /* -ENOMEM: the walk stopped for want of memory, not at the stack's end */
 };
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
@@ -73,8 +74,10 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
                 w->capped = true;
                 return DWARF_CB_ABORT;
         }
-        if (ARRAY_RESERVE(w->v, w->cap, w->n + 1) < 0)
+        if (ARRAY_RESERVE(w->v, w->cap, w->n + 1) < 0) {
+                w->error = -ENOMEM;
                 return DWARF_CB_ABORT;
+        }
         w->v[w->n++] = (struct frame_pc){ pc, activation };
         return DWARF_CB_OK;
 }
@@ -243,6 +246,11 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                 return DWARF_CB_OK;
         int rc = dwfl_thread_getframes(thread, frame_cb, &w);
         const char *err = rc < 0 ? dwfl_errmsg(-1) : NULL;
+        if (w.error) {
+                u->error = w.error;
+                free(w.v);
+                return DWARF_CB_ABORT;
+        }
 
         for (size_t i = 0; i < w.n && !u->error; i++)
                 u->error = add_pending(u, tid, (int)i, &w.v[i]);
@@ -250,23 +258,27 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 
         uint64_t last = w.n ? w.v[w.n - 1].pc : t->pc;
         if (w.capped) {
-                if (asprintf(&t->unwind_stop, "stopped after %u frames (--max-frames)", w.max) < 0)
+                if (asprintf(&t->unwind_stop, "stopped after %u frames (--max-frames)", w.max) < 0) {
                         t->unwind_stop = NULL;
+                        u->error = -ENOMEM;
+                }
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
                          tid, w.max);
         } else if (a->unwind.read_failed) {
                 /* libdwfl ends quietly when it cannot read a return address: the stack is cut short. */
                 if (asprintf(&t->unwind_stop, "the stack at 0x%" PRIx64 " is not in the core",
-                             a->unwind.failed_address) < 0)
+                             a->unwind.failed_address) < 0) {
                         t->unwind_stop = NULL;
+                        u->error = -ENOMEM;
+                }
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
                          " is not in the core",
                          tid, w.n, last, where(a, last), a->unwind.failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
-                if (asprintf(&t->unwind_stop, "%s", err ? err : "unwinding failed") < 0)
-                        t->unwind_stop = NULL;
+                if (!(t->unwind_stop = strdup(err ? err : "unwinding failed")))
+                        u->error = -ENOMEM;
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s", tid, w.n, last,
                          where(a, last), err ? err : "unknown error");
