@@ -120,7 +120,10 @@ int cmd_analyze(int argc, char **argv)
                 }
         }
         if (optind != argc - 1) {
-                log_error(optind == argc ? "analyze needs a core file" : "analyze takes one core file");
+                if (optind == argc)
+                        log_error("analyze needs a core file");
+                else
+                        log_error("analyze takes one core file");
                 usage(stderr);
                 return EXIT_USAGE;
         }
@@ -131,8 +134,10 @@ int cmd_analyze(int argc, char **argv)
         a.opt.core_path = argv[optind];
         if (!a.opt.db_path) {
                 db_default = default_db_path(a.opt.core_path);
-                if (!db_default)
-                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a.opt.core_path), EXIT_FAIL;
+                if (!db_default) {
+                        log_error_errno(ENOMEM, "cannot analyze '%s': %m", a.opt.core_path);
+                        return EXIT_FAIL;
+                }
                 a.opt.db_path = db_default;
         }
         if (a.opt.quiet)

@@ -92,8 +92,10 @@ int cmd_query(int argc, char **argv)
                 }
         }
         if (argc - optind < 1 || argc - optind > 2) {
-                log_error(argc - optind < 1 ? "query needs a database" : "query takes one SQL argument; "
-                          "put several statements in it, separated by ';'");
+                if (argc - optind < 1)
+                        log_error("query needs a database");
+                else
+                        log_error("query takes one SQL argument; put several statements in it, separated by ';'");
                 return EXIT_USAGE;
         }
         const char *path = argv[optind];
