@@ -473,26 +473,27 @@ static int mark_zero_tails(struct analysis *a)
         return 0;
 }
 
+static void builder_done(struct builder *b)
+{
+        map_list_free(&b->smaps);
+}
+
 int segments_build(struct analysis *a)
 {
-        struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
+        _cleanup_(builder_done) struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
 
         parse_smaps(&b);
         int r = gather(&b);
-        if (r < 0) {
-                map_list_free(&b.smaps);
+        if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
-        }
         name_segments(&b);
         tie_modules(&b);
 
         size_t n = a->nsegments;
         _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
         _cleanup_free_ enum segment_kind *kinds = calloc(n ? n : 1, sizeof(*kinds));
-        if (!facts || !kinds) {
-                map_list_free(&b.smaps);
+        if (!facts || !kinds)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-        }
         for (size_t i = 0; i < n; i++) {
                 const struct segment *s = &a->segments[i];
                 facts[i] = (struct segment_facts){
@@ -516,7 +517,6 @@ int segments_build(struct analysis *a)
                         s->kind = SEG_ANON;
         }
         r = mark_zero_tails(a);
-        map_list_free(&b.smaps);
         if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         return 0;
