@@ -43,14 +43,10 @@ struct settings {
         size_t len;
 };
 
-/* A value as capture wrote it before escaping (common/text_escape.h); NULL when absent or holding a NUL. */
+/* A value as capture wrote it before escaping it (keyval_dup unescapes); NULL when absent. */
 static char *setting(const struct settings *s, const char *key)
 {
-        const char *v;
-        size_t n;
-        if (!s->text || !keyval_get(s->text, s->len, key, &v, &n) || memchr(v, '\0', n))
-                return NULL;
-        return text_unescape(v, n);
+        return s->text ? keyval_dup(s->text, s->len, key) : NULL;
 }
 
 static bool setting_long(const struct settings *s, const char *key, long long min, long long max, long long *out)
