@@ -50,7 +50,6 @@ void map_list_free(struct map_list *l);
 const struct map_entry *map_list_find(const struct map_list *l, uint64_t addr);
 
 static inline bool map_is_anon(const struct map_entry *e) { return e->path == NULL; }
-static inline bool map_is_pseudo(const struct map_entry *e) { return e->path && e->path[0] == '['; }
 static inline bool map_is_file(const struct map_entry *e) { return e->path && e->path[0] != '['; }
 
 #endif
