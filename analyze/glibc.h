@@ -133,8 +133,6 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
 int glibc_find_roots(struct heap_ctx *h);
 
 /* glibc_arena.c */
-void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                        struct glibc_arena_state *out);
 void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
                       struct malloc_par_info *out);
 bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out);

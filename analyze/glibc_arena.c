@@ -33,8 +33,8 @@ static uint32_t u32_at(const uint8_t *buf, int off)
         return v;
 }
 
-void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                        struct glibc_arena_state *out)
+static void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
+                               struct glibc_arena_state *out)
 {
         *out = (struct glibc_arena_state){ .address = addr };
         out->mutex = u32_at(buf, l->ms_mutex);

@@ -135,12 +135,6 @@ struct root_set {
 int reach_roots_collect(const struct analysis *a, struct root_set *out);
 void root_set_free(struct root_set *r);
 
-/*
- * The static TLS window below a thread pointer: the modules' PT_TLS blocks
- * plus glibc's surplus.
- */
-uint64_t reach_tls_below(const struct analysis *a);
-
 /* ---- reach_scan.c ------------------------------------------------------- */
 
 /* A word that may point into a block, waiting in a batch for its lookup. */

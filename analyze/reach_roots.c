@@ -73,7 +73,11 @@ static uint64_t elf_tls_size(const struct core *c, uint64_t base)
         return 0;
 }
 
-uint64_t reach_tls_below(const struct analysis *a)
+/*
+ * The static TLS window below a thread pointer: the modules' PT_TLS blocks
+ * plus glibc's surplus.
+ */
+static uint64_t reach_tls_below(const struct analysis *a)
 {
         uint64_t sum = 0;
         bool seen_elf = false;

@@ -25,7 +25,8 @@ static void skip_spaces(const char **p, const char *end)
                 (*p)++;
 }
 
-int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
+/* Parses one maps header line ("start-end perms offset dev inode [path]"). */
+static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
 {
         const char *p = line, *end = line + len;
         uint64_t major, minor;

@@ -63,7 +63,12 @@ static int query_int(sqlite3 *db, const char *sql, const char *path, long long *
         return 0;
 }
 
-int db_check_schema(sqlite3 *db, const char *schema, const char *path)
+/*
+ * The schema-level checks on an open database (schema "main" or an attached
+ * name): it is a memsnap database ("snapshot" and "chunks" tables) of
+ * version DB_SCHEMA_VERSION.  `path` names it in messages.
+ */
+static int db_check_schema(sqlite3 *db, const char *schema, const char *path)
 {
         char sql[512];
         long long version, tables, marked = 0;

@@ -43,11 +43,4 @@ int db_attach_readonly(sqlite3 *db, const char *path, const char *schema);
  */
 int db_check_file(const char *path);
 
-/*
- * The schema-level checks on an open database (schema "main" or an attached
- * name): it is a memsnap database ("snapshot" and "chunks" tables) of
- * version DB_SCHEMA_VERSION.  `path` names it in messages.
- */
-int db_check_schema(sqlite3 *db, const char *schema, const char *path);
-
 #endif
