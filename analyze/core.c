@@ -498,18 +498,8 @@ void core_close(struct core *c)
 
 const struct core_segment *core_segment_at(const struct core *c, uint64_t addr)
 {
-        size_t lo = 0, hi = c->nsegs;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                const struct core_segment *s = &c->segs[mid];
-                if (addr < s->vaddr)
-                        hi = mid;
-                else if (addr - s->vaddr >= s->memsz)
-                        lo = mid + 1;
-                else
-                        return s;
-        }
-        return NULL;
+        const struct core_segment *s = core_segment_from(c, addr);
+        return s && addr >= s->vaddr ? s : NULL;
 }
 
 const struct core_segment *core_segment_from(const struct core *c, uint64_t addr)

@@ -186,24 +186,10 @@ static void check_prev_inuse(struct heap_ctx *h)
                 warn_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
 }
 
-/* The first segment that ends above addr; segments are sorted by start and do not overlap. */
-static size_t first_ending_above(const struct analysis *a, uint64_t addr)
-{
-        size_t lo = 0, hi = a->nsegments;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (a->segments[mid].end <= addr)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo;
-}
-
 /* Called per region and per heap: a search, not a pass over every segment, keeps it linear. */
 static void mark_range(struct analysis *a, uint64_t lo, uint64_t hi, int arena_id)
 {
-        for (size_t i = first_ending_above(a, lo); i < a->nsegments && a->segments[i].start < hi; i++) {
+        for (size_t i = segment_index_from(a->segments, a->nsegments, lo); i < a->nsegments && a->segments[i].start < hi; i++) {
                 struct segment *s = &a->segments[i];
                 if (s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
                         continue;

@@ -140,15 +140,8 @@ static int seg_cmp(const void *x, const void *y)
 /* Of the first n segments (sorted, not overlapping), the first overlapping [start, end), or NULL. */
 static struct segment *overlapping_n(struct analysis *a, size_t n, uint64_t start, uint64_t end)
 {
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (a->segments[mid].end <= start)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo < n && a->segments[lo].start < end ? &a->segments[lo] : NULL;
+        size_t i = segment_index_from(a->segments, n, start);
+        return i < n && a->segments[i].start < end ? &a->segments[i] : NULL;
 }
 
 static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t end)
@@ -260,20 +253,11 @@ static int gather(struct builder *b)
         return 0;
 }
 
+/* The NT_FILE entry of the mapping that starts at start (NT_FILE has one per VMA). */
 static const struct core_file_map *find_file(const struct core *c, uint64_t start)
 {
-        /* NT_FILE lists mappings in address order, one per VMA. */
-        size_t lo = 0, hi = c->nfiles;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (c->files[mid].start < start)
-                        lo = mid + 1;
-                else if (c->files[mid].start > start)
-                        hi = mid;
-                else
-                        return &c->files[mid];
-        }
-        return NULL;
+        const struct core_file_map *f = core_file_at(c, start);
+        return f && f->start == start ? f : NULL;
 }
 
 /*

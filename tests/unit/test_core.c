@@ -151,6 +151,12 @@ static void test_memory(void **state)
         assert_int_equal(core_segment_from(&o.c, 0x11000)->vaddr, 0x11000);
         assert_int_equal(core_segment_from(&o.c, 0x12fff)->vaddr, 0x11000);
         assert_null(core_segment_from(&o.c, 0x13000));
+        /* holding it or nothing */
+        assert_null(core_segment_at(&o.c, 0xffff));
+        assert_int_equal(core_segment_at(&o.c, 0x10000)->vaddr, 0x10000);
+        assert_int_equal(core_segment_at(&o.c, 0x12fff)->vaddr, 0x11000);
+        assert_null(core_segment_at(&o.c, 0x13000));
+        assert_null(core_segment_at(&o.c, UINT64_MAX));
 
         char *s = core_read_string(&o.c, 0x10ffa, 64);
         assert_non_null(s);
