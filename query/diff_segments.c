@@ -62,6 +62,8 @@ static int seg_load(sqlite3 *db, const char *schema, const char *path, struct se
                         .rss_kb = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5),
                 };
                 snprintf(s->perms, sizeof(s->perms), "%s", perms ? (const char *)perms : "");
+                if ((kind && !s->kind) || (p && !s->path))
+                        return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, sqlite3_errmsg(db));

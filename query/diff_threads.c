@@ -53,11 +53,14 @@ static int threads_load(sqlite3 *db, const char *schema, const char *path, struc
                 if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
                 const unsigned char *name = sqlite3_column_text(st, 1), *fn = sqlite3_column_text(st, 2);
-                l->v[l->n++] = (struct diff_thread){
+                struct diff_thread *t = &l->v[l->n++];
+                *t = (struct diff_thread){
                         .tid = sqlite3_column_int64(st, 0),
                         .name = name ? strdup((const char *)name) : NULL,
                         .function = fn ? strdup((const char *)fn) : NULL,
                 };
+                if ((name && !t->name) || (fn && !t->function))
+                        return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
