@@ -56,15 +56,14 @@ struct glibc_version {
         const char *source;         /* "file", "core", "file name" */
 };
 
-/* struct malloc_state as read from the core. */
+/* The fields of struct malloc_state the analysis uses, as read from the core. */
 struct glibc_arena_state {
         uint64_t address;
         uint32_t mutex, flags, have_fastchunks;
         uint64_t fastbins[GLIBC_NFASTBINS];
         uint64_t top, last_remainder;
         uint64_t bins[GLIBC_NBINS * 2 - 2];
-        uint32_t binmap[GLIBC_BINMAPSIZE];
-        uint64_t next, next_free, attached_threads, system_mem, max_system_mem;
+        uint64_t next, attached_threads, system_mem, max_system_mem;
 };
 
 /* A stretch of one arena's memory to walk chunk by chunk. */

@@ -46,9 +46,7 @@ static void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf,
         out->top = u64_at(buf, l->ms_top);
         out->last_remainder = u64_at(buf, l->ms_last_remainder);
         memcpy(out->bins, buf + l->ms_bins, sizeof(out->bins));
-        memcpy(out->binmap, buf + l->ms_binmap, sizeof(out->binmap));
         out->next = u64_at(buf, l->ms_next);
-        out->next_free = u64_at(buf, l->ms_next_free);
         out->attached_threads = u64_at(buf, l->ms_attached_threads);
         out->system_mem = u64_at(buf, l->ms_system_mem);
         out->max_system_mem = u64_at(buf, l->ms_max_system_mem);
