@@ -88,7 +88,7 @@ static int read_segments(struct core *c, struct warnings *w)
                 c->segs[c->nsegs++] = s;
         }
 
-        qsort(c->segs, c->nsegs, sizeof(*c->segs), seg_cmp);
+        qsort_safe(c->segs, c->nsegs, sizeof(*c->segs), seg_cmp);
 
         /* Overlapping segments make addresses ambiguous: keep the first. */
         size_t out = 0;
@@ -251,7 +251,7 @@ static int read_nt_file(struct core *c, const struct core_note *n, struct warnin
                          (unsigned long long)n->file_offset, bad);
 
         /* The kernel lists mappings in address order, one per VMA; a crafted note need not. */
-        qsort(c->files, c->nfiles, sizeof(*c->files), file_cmp);
+        qsort_safe(c->files, c->nfiles, sizeof(*c->files), file_cmp);
         size_t out = 0;
         for (size_t i = 0; i < c->nfiles; i++) {
                 if (out && c->files[i].start < c->files[out - 1].end) {

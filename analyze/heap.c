@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "glibc.h"
@@ -101,7 +102,7 @@ static int walk_all(struct heap_ctx *h)
                 memcpy(mm, a->chunks, nmm * sizeof(*mm));
         a->nchunks = 0;
 
-        qsort(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
+        qsort_safe(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
         uint64_t walked_to = 0;
         for (size_t i = 0; i < h->nregions; i++) {
@@ -123,7 +124,7 @@ static int walk_all(struct heap_ctx *h)
         for (size_t i = 1; i < a->nchunks; i++)
                 if (a->chunks[i].address <= a->chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
+                        qsort_safe(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
                         break;
                 }
         return 0;

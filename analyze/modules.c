@@ -314,8 +314,7 @@ int modules_report(struct analysis *a)
         dwfl_getmodules(a->dwfl, collect_module, &col, 0);
         if (col.error)
                 return log_error_errno(col.error, "cannot analyze '%s': listing the modules: %m", a->opt.core_path);
-        if (a->nmodules)
-                qsort(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
+        qsort_safe(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
 
         uint64_t entry = 0;
         bool have_entry = core_auxv(&a->core, AT_ENTRY, &entry);

@@ -139,7 +139,7 @@ static int tls_ranges(const struct analysis *a, struct tls_range **out, size_t *
                         continue;
                 v[k++] = (struct tls_range){ .start = fs - below, .end = fs + above, .tid = a->threads[t].tid };
         }
-        qsort(v, k, sizeof(*v), tls_cmp);
+        qsort_safe(v, k, sizeof(*v), tls_cmp);
         /* Threads' windows cannot overlap in a sane process; if they do, the earlier one keeps the bytes. */
         for (size_t i = 1; i < k; i++)
                 if (v[i].start < v[i - 1].end)

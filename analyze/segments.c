@@ -105,7 +105,7 @@ static int skipped_ranges(const char *text, size_t len, struct range_list *out)
                 }
                 p = nl ? nl + 1 : stop;
         }
-        qsort(out->v, out->n, sizeof(*out->v), range_cmp);
+        qsort_safe(out->v, out->n, sizeof(*out->v), range_cmp);
         size_t k = 0;
         for (size_t i = 0; i < out->n; i++) {
                 if (k && out->v[i].lo <= out->v[k - 1].hi)
@@ -234,7 +234,7 @@ static int gather(struct builder *b)
                 memcpy(s->perms, "r--p", sizeof(s->perms)); /* repaired from the module's headers later */
                 s->from_notes = true;
         }
-        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
 
         size_t known = a->nsegments;
         for (size_t i = 0; i < b->smaps.n; i++) {
@@ -246,7 +246,7 @@ static int gather(struct builder *b)
                         return -ENOMEM;
                 s->from_notes = true;
         }
-        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
         if (a->nsegments > from_core)
                 log_debug("%zu mappings the core's program headers leave out come from its notes",
                           a->nsegments - from_core);

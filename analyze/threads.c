@@ -138,7 +138,7 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
                 keys[i] = lookup_address(&p[i].fp);
-        qsort(keys, n, sizeof(*keys), u64_cmp);
+        qsort_safe(keys, n, sizeof(*keys), u64_cmp);
         size_t nkeys = 0;
         for (size_t i = 0; i < n; i++)
                 if (!nkeys || keys[nkeys - 1] != keys[i])
@@ -460,7 +460,7 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
 
         for (size_t i = 0; i < c->nthreads; i++)
                 tids->v[n++] = (struct tid_slot){ c->threads[i].tid, i };
-        qsort(tids->v, n, sizeof(*tids->v), slot_cmp);
+        qsort_safe(tids->v, n, sizeof(*tids->v), slot_cmp);
         for (size_t k = 0; k < n; k++) {
                 const struct core_thread *ct = &c->threads[tids->v[k].index];
                 bool dup = k > 0 && tids->v[k - 1].tid == tids->v[k].tid;
@@ -485,7 +485,7 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
         tids->n = 0;
         for (size_t i = 0; i < a->nthreads; i++)
                 tids->v[tids->n++] = (struct tid_slot){ a->threads[i].tid, i };
-        qsort(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
+        qsort_safe(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
 
         struct thread *main_thread = thread_by_tid(a, tids, a->snap.pid);
         if (main_thread && c->prpsinfo)

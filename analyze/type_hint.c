@@ -33,7 +33,7 @@ int type_hints_init(struct type_hints *th, struct analysis *a)
                         th->mods[th->nmods++] = (struct module_range){
                                 .start = a->modules[i].start, .end = a->modules[i].end, .mod = a->modules[i].dwfl_mod,
                         };
-        qsort(th->mods, th->nmods, sizeof(*th->mods), range_cmp);
+        qsort_safe(th->mods, th->nmods, sizeof(*th->mods), range_cmp);
         return 0;
 }
 

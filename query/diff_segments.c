@@ -147,7 +147,7 @@ static struct diff_segment **unmatched_by_end(struct seg_list *l, size_t *n)
         for (size_t i = 0; i < l->n; i++)
                 if (!l->matched[i])
                         v[(*n)++] = &l->v[i];
-        qsort(v, *n, sizeof(*v), seg_ptr_cmp);
+        qsort_safe(v, *n, sizeof(*v), seg_ptr_cmp);
         return v;
 }
 
@@ -249,7 +249,6 @@ int diff_segments(sqlite3 *db, struct diff *d)
         seg_list_free(&b);
         if (r < 0)
                 return r;
-        if (d->nsegments > 1)
-                qsort(d->segments, d->nsegments, sizeof(*d->segments), delta_cmp);
+        qsort_safe(d->segments, d->nsegments, sizeof(*d->segments), delta_cmp);
         return kinds_load(db, d);
 }

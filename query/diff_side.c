@@ -79,8 +79,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                 }
                 if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
-                if (s->nthread_names)
-                        qsort(s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
+                qsort_safe(s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
                 s->threads = (int64_t)s->nthread_names;
                 if (s->nthread_names == 1)
                         s->only_thread = s->thread_names[0].tid;
@@ -104,8 +103,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                 }
                 if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
-                if (s->narena_threads)
-                        qsort(s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
+                qsort_safe(s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
         }
         return 0;
 }

@@ -93,8 +93,8 @@ int diff_threads(sqlite3 *db, struct diff *d)
         if (r == 0)
                 r = threads_load(db, "b", d->after.path, &b);
         if (r == 0) {
-                qsort(a.v, a.n, sizeof(*a.v), cmp);
-                qsort(b.v, b.n, sizeof(*b.v), cmp);
+                qsort_safe(a.v, a.n, sizeof(*a.v), cmp);
+                qsort_safe(b.v, b.n, sizeof(*b.v), cmp);
                 /* pair equal keys in order: a name that two threads share pairs twice */
                 for (size_t i = 0, j = 0; i < a.n && j < b.n;) {
                         int c = cmp == by_tid ? by_tid(&a.v[i], &b.v[j])
@@ -122,7 +122,7 @@ int diff_threads(sqlite3 *db, struct diff *d)
                         d->nthreads++;
                         l->v[i].name = l->v[i].function = NULL;
                 }
-                qsort(d->threads + first, d->nthreads - first, sizeof(*d->threads), by_tid);
+                qsort_safe(d->threads + first, d->nthreads - first, sizeof(*d->threads), by_tid);
         }
         thread_list_free(&a);
         thread_list_free(&b);
