@@ -244,4 +244,11 @@ struct analysis {
 /* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
 void analysis_free(struct analysis *a);
 
+/*
+ * Of the n segments at v (sorted by start and disjoint, as segments_build
+ * leaves them), the index of the first that ends above addr: the one
+ * holding addr, else the next one above it; n when none does.
+ */
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
+
 #endif

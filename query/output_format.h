@@ -149,7 +149,8 @@ struct output {
         char *title;
         size_t rows;              /* rows printed or buffered */
         char **buf;               /* aligned formats: rendered cells, row-major */
-        size_t buf_rows, buf_cap; /* in rows */
+        size_t buf_rows;          /* rows held */
+        size_t buf_cap;           /* cells allocated (rows times columns) */
 };
 
 void output_init(struct output *o, const struct output_options *opt, bool keyed);
