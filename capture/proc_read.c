@@ -47,6 +47,21 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
         return 0;
 }
 
+void proc_comm_read(pid_t pid, char *buf, size_t size)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+        if (proc_read_at(AT_FDCWD, path, &text, &len) < 0) {
+                snprintf(buf, size, "?");
+                return;
+        }
+        text[strcspn(text, "\n")] = '\0';
+        snprintf(buf, size, "%s", text);
+}
+
 int proc_stat_parse(const char *text, size_t len, struct proc_stat *st)
 {
         memset(st, 0, sizeof(*st));

@@ -26,6 +26,9 @@
  */
 int proc_read_at(int dirfd, const char *name, char **out, size_t *len);
 
+/* The name of process pid (/proc/PID/comm, no newline) into buf, or "?" when it cannot be read. */
+void proc_comm_read(pid_t pid, char *buf, size_t size);
+
 /* Fields of /proc/PID/stat; times in clock ticks (sysconf(_SC_CLK_TCK)). */
 struct proc_stat {
         char comm[64];

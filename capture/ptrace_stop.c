@@ -75,27 +75,12 @@ static pid_t thread_tracer(struct ptrace_stop *s, pid_t tid)
         return (pid_t)st.tracer_pid;
 }
 
-static void comm_of(pid_t pid, char *buf, size_t size)
-{
-        char path[64];
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-
-        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-        if (proc_read_at(AT_FDCWD, path, &text, &len) < 0) {
-                snprintf(buf, size, "?");
-                return;
-        }
-        text[strcspn(text, "\n")] = '\0';
-        snprintf(buf, size, "%s", text);
-}
-
 static int explain_eperm(struct ptrace_stop *s, pid_t tid)
 {
         pid_t tracer = thread_tracer(s, tid);
         if (tracer > 0 && tracer != getpid()) {
                 char comm[64];
-                comm_of(tracer, comm, sizeof(comm));
+                proc_comm_read(tracer, comm, sizeof(comm));
                 return log_error_errno(EBUSY,
                                        "cannot trace process %d: it is already traced by process %d (%s); detach that debugger first",
                                        (int)s->pid, (int)tracer, comm);

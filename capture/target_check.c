@@ -57,21 +57,6 @@ static int open_proc(struct target_check *t, pid_t pid)
         return 0;
 }
 
-static void comm_of(pid_t pid, char *buf, size_t size)
-{
-        char path[64];
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-
-        snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-        if (proc_read_at(AT_FDCWD, path, &text, &len) < 0) {
-                snprintf(buf, size, "?");
-                return;
-        }
-        text[strcspn(text, "\n")] = '\0';
-        snprintf(buf, size, "%s", text);
-}
-
 /*
  * Whether some thread of the process is not a zombie.  A zombie main thread
  * is not the end of a process: its other threads may run on (it called
@@ -147,7 +132,7 @@ int target_check(struct target_check *t, pid_t pid)
                                        (int)t->pid, comm);
         if (t->status.tracer_pid > 0) {
                 char tracer[64];
-                comm_of(t->status.tracer_pid, tracer, sizeof(tracer));
+                proc_comm_read((pid_t)t->status.tracer_pid, tracer, sizeof(tracer));
                 return log_error_errno(EBUSY, "process %d (%s) is already traced by process %d (%s); detach that debugger first",
                                        (int)t->pid, comm, (int)t->status.tracer_pid, tracer);
         }
