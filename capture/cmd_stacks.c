@@ -58,31 +58,6 @@ static void stacks_job_done(struct stacks_job *j)
         target_check_close(&j->target);
 }
 
-static int by_tid(const void *a, const void *b)
-{
-        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-        return (x > y) - (x < y);
-}
-
-/* The stopped threads, main thread first, then by id (as eu-stack lists /proc/PID/task). */
-static pid_t *stopped_tids(const struct ptrace_stop *s, pid_t pid, size_t *n)
-{
-        pid_t *tids = calloc(s->n ? s->n : 1, sizeof(*tids));
-        if (!tids)
-                return NULL;
-        *n = 0;
-        for (size_t i = 0; i < s->n; i++)
-                if (s->v[i].stopped && !s->v[i].gone)
-                        tids[(*n)++] = s->v[i].tid;
-        qsort(tids, *n, sizeof(*tids), by_tid);
-        for (size_t i = 1; i < *n; i++)
-                if (tids[i] == pid) {
-                        memmove(&tids[1], &tids[0], i * sizeof(*tids));
-                        tids[0] = pid;
-                }
-        return tids;
-}
-
 static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
 {
         pid_t pid = j->target.pid;
@@ -91,7 +66,7 @@ static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
                 return r;
 
         size_t n;
-        _cleanup_free_ pid_t *tids = stopped_tids(&j->stop, pid, &n);
+        _cleanup_free_ pid_t *tids = ptrace_stop_tids(&j->stop, &n);
         if (!tids)
                 return log_error_errno(ENOMEM, "cannot unwind process %d: %m", (int)pid);
 

@@ -399,6 +399,30 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
         }
 }
 
+static int by_tid(const void *a, const void *b)
+{
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x > y) - (x < y);
+}
+
+pid_t *ptrace_stop_tids(const struct ptrace_stop *s, size_t *n)
+{
+        pid_t *tids = calloc(s->n ? s->n : 1, sizeof(*tids));
+        if (!tids)
+                return NULL;
+        *n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].stopped && !s->v[i].gone)
+                        tids[(*n)++] = s->v[i].tid;
+        qsort(tids, *n, sizeof(*tids), by_tid);
+        for (size_t i = 1; i < *n; i++)
+                if (tids[i] == s->pid) {
+                        memmove(&tids[1], &tids[0], i * sizeof(*tids));
+                        tids[0] = s->pid;
+                }
+        return tids;
+}
+
 bool ptrace_stop_alive(struct ptrace_stop *s)
 {
         (void)drain_events(s);

@@ -71,6 +71,13 @@ struct ptrace_stop {
  */
 int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interrupt_guard *intr);
 
+/*
+ * The ids of the stopped threads, the main thread first, then by id (as the
+ * kernel's cores and eu-stack list them); *n of them.  NULL when out of
+ * memory.  The caller frees it.
+ */
+pid_t *ptrace_stop_tids(const struct ptrace_stop *s, size_t *n);
+
 /* Detaches every thread (handing back caught signals); idempotent. */
 void ptrace_stop_release(struct ptrace_stop *s);
 

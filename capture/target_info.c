@@ -26,12 +26,6 @@ static int read_text(int proc_fd, pid_t pid, const char *name, char **out, size_
         return r < 0 ? gone_or(r, pid, name) : 0;
 }
 
-static int by_tid(const void *a, const void *b)
-{
-        const struct target_thread *x = a, *y = b;
-        return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
 static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
 {
         char path[64];
@@ -76,20 +70,15 @@ int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struc
         ti->pid = pid;
         ti->mem_dir_fd = -1;
 
-        ti->threads = calloc(stop->n ? stop->n : 1, sizeof(*ti->threads));
-        if (!ti->threads)
-                return log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
-        for (size_t i = 0; i < stop->n; i++)
-                if (stop->v[i].stopped && !stop->v[i].gone)
-                        ti->threads[ti->nthreads++].tid = stop->v[i].tid;
         /* fs/binfmt_elf.c puts the dumping thread first; for us, the main thread. */
-        qsort(ti->threads, ti->nthreads, sizeof(*ti->threads), by_tid);
-        for (size_t i = 1; i < ti->nthreads; i++)
-                if (ti->threads[i].tid == pid) {
-                        struct target_thread main = ti->threads[i];
-                        memmove(&ti->threads[1], &ti->threads[0], i * sizeof(*ti->threads));
-                        ti->threads[0] = main;
-                }
+        size_t nt;
+        _cleanup_free_ pid_t *tids = ptrace_stop_tids(stop, &nt);
+        ti->threads = calloc(nt ? nt : 1, sizeof(*ti->threads));
+        if (!tids || !ti->threads)
+                return log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
+        for (size_t i = 0; i < nt; i++)
+                ti->threads[i].tid = tids[i];
+        ti->nthreads = nt;
 
         if (ti->nthreads == 0)
                 return -ESRCH;
