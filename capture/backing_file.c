@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/io.h"
+
 static int open_mapped(struct backing_files *b, const struct map_entry *e, struct stat *st)
 {
         char name[64];
@@ -65,22 +67,12 @@ const struct backing_file *backing_file_get(struct backing_files *b, const struc
 
 int backing_file_pread(const struct backing_file *f, void *dst, size_t len, uint64_t off)
 {
-        size_t got = 0;
-
         if (f->fd < 0)
                 return -f->err;
-        while (got < len) {
-                ssize_t r = pread(f->fd, (char *)dst + got, len - got, (off_t)(off + got));
-                if (r < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (r == 0)
-                        break;
-                got += (size_t)r;
-        }
-        memset((char *)dst + got, 0, len - got);
+        ssize_t r = pread_full(f->fd, dst, len, (off_t)off);
+        if (r < 0)
+                return (int)r;
+        memset((char *)dst + r, 0, len - (size_t)r);
         return 0;
 }
 

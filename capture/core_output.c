@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "sparse_write.h"
 
@@ -40,12 +41,10 @@ static int copy_file_item(struct core_output *o, const struct dump_item *it, uin
                 uint64_t n = MIN(end - off, (uint64_t)FILE_CHUNK);
                 if (hole > (off_t)off)
                         n = MIN(n, (uint64_t)hole - off);
-                ssize_t r = pread(f->fd, buf, (size_t)n, (off_t)off);
-                if (r < 0 && errno == EINTR)
-                        continue;
+                ssize_t r = pread_full(f->fd, buf, (size_t)n, (off_t)off);
                 if (r < 0) {
                         log_warning("cannot read the file mapped at %llx: %s; %llu bytes stay holes",
-                                    (unsigned long long)(it->addr + (off - it->file_off)), strerror(errno),
+                                    (unsigned long long)(it->addr + (off - it->file_off)), strerror((int)-r),
                                     (unsigned long long)(end - off));
                         o->file_errors += end - off;
                         break;

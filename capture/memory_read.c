@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/io.h"
 
 #define SPANS_PER_CALL 1024 /* UIO_MAXIOV */
 
@@ -35,12 +36,7 @@ static ssize_t mem_pread(struct memory_reader *m, void *dst, size_t len, uint64_
                 if (m->mem_fd < 0)
                         return errno == ENOENT ? 0 : -errno;
         }
-        for (;;) {
-                ssize_t r = pread(m->mem_fd, dst, len, (off_t)addr);
-                if (r < 0 && errno == EINTR)
-                        continue;
-                return r < 0 ? -errno : r;
-        }
+        return pread_full(m->mem_fd, dst, len, (off_t)addr);
 }
 
 /* Reads span bytes [off, len) through /proc/PID/mem, page by page where needed. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/io.h"
 
 int pagemap_open_fd(struct pagemap *pm, int fd, size_t page_size)
 {
@@ -42,22 +43,12 @@ void pagemap_close(struct pagemap *pm)
 /* Reads n entries for the pages from addr; short only at a read error. */
 static int read_entries(struct pagemap *pm, uint64_t *dst, uint64_t addr, size_t n)
 {
-        size_t got = 0;
         off_t off = (off_t)(addr / pm->page_size * sizeof(uint64_t));
-
-        while (got < n) {
-                ssize_t r = pread(pm->fd, (char *)dst + got * 8, (n - got) * 8, off + (off_t)(got * 8));
-                if (r < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                /* fs/proc/task_mmu.c pagemap_read: nothing at all once the mm is gone. */
-                if (r == 0 || r % 8)
-                        return -ESRCH;
-                got += (size_t)r / 8;
-        }
-        return 0;
+        ssize_t r = pread_full(pm->fd, dst, n * sizeof(uint64_t), off);
+        if (r < 0)
+                return (int)r;
+        /* fs/proc/task_mmu.c pagemap_read: nothing at all once the mm is gone. */
+        return (size_t)r == n * sizeof(uint64_t) ? 0 : -ESRCH;
 }
 
 int pagemap_walk(struct pagemap *pm, uint64_t start, uint64_t end, pagemap_run_fn fn, void *ud)

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
+#include "common/io.h"
+
+#define PROC_READ_MIN 16384 /* most /proc files fit in one read */
 
 int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
 {
@@ -17,29 +21,21 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
         if (fd < 0)
                 return -errno;
 
-        size_t cap = 16384, n = 0;
-        _cleanup_free_ char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
+        _cleanup_free_ char *buf = NULL;
+        size_t cap = 0, n = 0;
         for (;;) {
-                if (cap - n < 4096) {
-                        if (cap >= PROC_FILE_MAX)
-                                return -EFBIG;
-                        char *nb = realloc(buf, cap * 2);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                        cap *= 2;
-                }
-                ssize_t r = read(fd, buf + n, cap - n - 1);
-                if (r < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (r == 0)
-                        break;
+                /* Room for a read of at least PROC_READ_MIN, and the NUL. */
+                if (n + PROC_READ_MIN + 1 > PROC_FILE_MAX)
+                        return -EFBIG;
+                if (ARRAY_RESERVE(buf, cap, n + PROC_READ_MIN + 1) < 0)
+                        return -ENOMEM;
+                size_t room = cap - n - 1;
+                ssize_t r = read_full(fd, buf + n, room);
+                if (r < 0)
+                        return (int)r;
                 n += (size_t)r;
+                if ((size_t)r < room)
+                        break; /* the end of the file */
         }
         buf[n] = '\0';
         *out = TAKE_PTR(buf);
