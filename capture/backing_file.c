@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/io.h"
 
 static int open_mapped(struct backing_files *b, const struct map_entry *e, struct stat *st)
@@ -43,14 +44,8 @@ const struct backing_file *backing_file_get(struct backing_files *b, const struc
                 if (f->inode == e->inode && f->dev_major == e->dev_major && f->dev_minor == e->dev_minor)
                         return f;
         }
-        if (b->n == b->cap) {
-                size_t cap = b->cap ? b->cap * 2 : 16;
-                struct backing_file *v = realloc(b->v, cap * sizeof(*v));
-                if (!v)
-                        return NULL;
-                b->v = v;
-                b->cap = cap;
-        }
+        if (ARRAY_RESERVE(b->v, b->cap, b->n + 1) < 0)
+                return NULL;
         struct backing_file *f = &b->v[b->n++];
         *f = (struct backing_file){ .dev_major = e->dev_major, .dev_minor = e->dev_minor, .inode = e->inode, .fd = -1 };
 

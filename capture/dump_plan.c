@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 
@@ -20,14 +21,8 @@ struct walk {
 
 static int add_item(struct dump_plan *dp, const struct dump_item *it)
 {
-        if (dp->n == dp->cap) {
-                size_t cap = dp->cap ? dp->cap * 2 : 1024;
-                struct dump_item *v = realloc(dp->v, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                dp->v = v;
-                dp->cap = cap;
-        }
+        if (ARRAY_RESERVE(dp->v, dp->cap, dp->n + 1) < 0)
+                return -ENOMEM;
         dp->v[dp->n++] = *it;
         return 0;
 }

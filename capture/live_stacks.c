@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/text_escape.h"
@@ -25,14 +26,8 @@ DEFINE_POINTER_CLEANUP(Dwfl, dwfl_end)
 
 static int add_frame(struct live_stacks *ls, const struct live_frame_rec *f)
 {
-        if (ls->n == ls->cap) {
-                size_t cap = ls->cap ? ls->cap * 2 : 256;
-                struct live_frame_rec *v = realloc(ls->v, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                ls->v = v;
-                ls->cap = cap;
-        }
+        if (ARRAY_RESERVE(ls->v, ls->cap, ls->n + 1) < 0)
+                return -ENOMEM;
         ls->v[ls->n++] = *f;
         return 0;
 }

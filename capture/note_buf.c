@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 
 #define NOTE_ALIGN 4 /* fs/binfmt_elf.c: notes are 4-byte aligned in cores */
@@ -22,19 +23,8 @@ int note_buf_add(struct note_buf *b, const char *name, uint32_t type, const void
         if (descsz > UINT32_MAX - NOTE_ALIGN)
                 return -E2BIG;
         size_t need = note_size(name, descsz);
-        if (b->cap - b->len < need) {
-                size_t cap = b->cap ? b->cap : 4096;
-                while (cap - b->len < need) {
-                        if (cap > SIZE_MAX / 2)
-                                return -ENOMEM;
-                        cap *= 2;
-                }
-                uint8_t *d = realloc(b->data, cap);
-                if (!d)
-                        return -ENOMEM;
-                b->data = d;
-                b->cap = cap;
-        }
+        if (need > SIZE_MAX - b->len || ARRAY_RESERVE(b->data, b->cap, b->len + need) < 0)
+                return -ENOMEM;
         uint8_t *p = b->data + b->len;
         memset(p, 0, need);
         Elf64_Nhdr nh = { .n_namesz = (Elf64_Word)namesz, .n_descsz = (Elf64_Word)descsz, .n_type = type };

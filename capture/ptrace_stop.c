@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/progress.h"
@@ -36,14 +37,8 @@ static struct stopped_thread *add_thread(struct ptrace_stop *s, pid_t tid)
 {
         if (s->n >= PTRACE_STOP_THREADS_MAX)
                 return NULL;
-        if (s->n == s->cap) {
-                size_t cap = s->cap ? s->cap * 2 : 64;
-                struct stopped_thread *v = realloc(s->v, cap * sizeof(*v));
-                if (!v)
-                        return NULL;
-                s->v = v;
-                s->cap = cap;
-        }
+        if (ARRAY_RESERVE(s->v, s->cap, s->n + 1) < 0)
+                return NULL;
         s->v[s->n] = (struct stopped_thread){ .tid = tid };
         return &s->v[s->n++];
 }

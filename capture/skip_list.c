@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/text_escape.h"
 
@@ -56,14 +57,8 @@ int skip_list_add(struct skip_list *l, uint64_t start, uint64_t end, enum skip_r
                         return 0;
                 }
         }
-        if (l->n == l->cap) {
-                size_t cap = l->cap ? l->cap * 2 : 64;
-                struct skip_entry *v = realloc(l->v, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                l->v = v;
-                l->cap = cap;
-        }
+        if (ARRAY_RESERVE(l->v, l->cap, l->n + 1) < 0)
+                return -ENOMEM;
         l->v[l->n++] = (struct skip_entry){ start, end, reason, TAKE_PTR(detail) };
         return 0;
 }
