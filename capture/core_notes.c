@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-
-#define DELETED_SUFFIX " (deleted)"
+#include "common/path_deleted.h"
 
 static struct timeval ticks_to_timeval(uint64_t ticks, long clk_tck)
 {
