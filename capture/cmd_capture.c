@@ -13,8 +13,9 @@
 #include "capture/capture.h"
 #include "capture/live_stacks.h"
 #include "capture/parallel_read.h"
-#include "capture/target_check.h"
+#include "capture/proc_read.h"
 #include "common/log.h"
+#include "common/parse_number.h"
 #include "common/segment_kind.h"
 #include "common/units.h"
 
@@ -77,25 +78,12 @@ static void usage(FILE *f)
               f);
 }
 
-static int parse_hex(const char *s, size_t len, uint64_t *out)
+/* A hex address as /proc/PID/maps prints it ("0x" allowed), all of [s, end). */
+static bool parse_address(const char *s, const char *end, uint64_t *out)
 {
-        char buf[32];
-        if (len == 0 || len >= sizeof(buf))
-                return -EINVAL;
-        memcpy(buf, s, len);
-        buf[len] = '\0';
-        const char *p = buf;
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-                p += 2;
-        if (!*p)
-                return -EINVAL;
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(p, &end, 16);
-        if (errno || *end || *p == '-' || *p == '+' || *p == ' ')
-                return -EINVAL;
-        *out = v;
-        return 0;
+        if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+                s += 2;
+        return parse_hex_u64(&s, end, out) && s == end;
 }
 
 static int parse_range(const char *arg, struct select_options *o)
@@ -103,8 +91,8 @@ static int parse_range(const char *arg, struct select_options *o)
         const char *dash = strchr(arg, '-');
         if (!dash)
                 return -EINVAL;
-        if (parse_hex(arg, (size_t)(dash - arg), &o->range_start) < 0 ||
-            parse_hex(dash + 1, strlen(dash + 1), &o->range_end) < 0 || o->range_end <= o->range_start)
+        if (!parse_address(arg, dash, &o->range_start) || !parse_address(dash + 1, dash + strlen(dash), &o->range_end) ||
+            o->range_end <= o->range_start)
                 return -EINVAL;
         o->have_range = true;
         return 0;

@@ -12,6 +12,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/io.h"
+#include "common/parse_number.h"
 
 #define PROC_READ_MIN 16384 /* most /proc files fit in one read */
 
@@ -40,6 +41,16 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
         buf[n] = '\0';
         *out = TAKE_PTR(buf);
         *len = n;
+        return 0;
+}
+
+int proc_parse_pid(const char *s, pid_t *pid)
+{
+        const char *p = s, *end = s + strlen(s);
+        uint64_t v;
+        if (!parse_dec_u64(&p, end, &v) || p != end || v == 0 || v > PROC_PID_MAX_LIMIT)
+                return -EINVAL;
+        *pid = (pid_t)v;
         return 0;
 }
 

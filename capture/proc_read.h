@@ -26,6 +26,11 @@
  */
 int proc_read_at(int dirfd, const char *name, char **out, size_t *len);
 
+#define PROC_PID_MAX_LIMIT 0x400000 /* include/linux/threads.h: PID_MAX_LIMIT on 64-bit */
+
+/* Parses a process id argument: a decimal number from 1 to PROC_PID_MAX_LIMIT, nothing else. */
+int proc_parse_pid(const char *s, pid_t *pid);
+
 /* The name of process pid (/proc/PID/comm, no newline) into buf, or "?" when it cannot be read. */
 void proc_comm_read(pid_t pid, char *buf, size_t size);
 

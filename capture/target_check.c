@@ -13,19 +13,6 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 
-#define PID_MAX_LIMIT 0x400000 /* include/linux/threads.h: PID_MAX_LIMIT on 64-bit */
-
-int proc_parse_pid(const char *s, pid_t *pid)
-{
-        char *end;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (errno || end == s || *end || v <= 0 || v > PID_MAX_LIMIT)
-                return -EINVAL;
-        *pid = (pid_t)v;
-        return 0;
-}
-
 static int open_proc(struct target_check *t, pid_t pid)
 {
         char path[64];

@@ -21,9 +21,6 @@ struct target_check {
 
 #define TARGET_CHECK_INIT { .proc_fd = -1 }
 
-/* Parses a process id argument: a positive decimal number. */
-int proc_parse_pid(const char *s, pid_t *pid);
-
 /* Opens and checks pid.  Returns 0, or -errno after a message. */
 int target_check(struct target_check *t, pid_t pid);
 

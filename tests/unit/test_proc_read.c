@@ -1,4 +1,4 @@
-/* Unit tests for capture/proc_read.c: /proc/PID/stat parsed from fixtures, files read whole. */
+/* Unit tests for capture/proc_read.c: the pid argument, /proc/PID/stat from fixtures, files read whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -13,6 +13,23 @@
 #include <cmocka.h>
 
 #include "capture/proc_read.h"
+
+static void test_parse_pid(void **state)
+{
+        (void)state;
+        pid_t p;
+        assert_int_equal(proc_parse_pid("1234", &p), 0);
+        assert_int_equal(p, 1234);
+        assert_int_equal(proc_parse_pid("0", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("-5", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("12x", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("99999999999", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("4194304", &p), 0); /* PID_MAX_LIMIT itself */
+        assert_int_equal(proc_parse_pid("4194305", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid(" 12", &p), -EINVAL);
+        assert_int_equal(proc_parse_pid("+12", &p), -EINVAL);
+}
 
 static void test_stat(void **state)
 {
@@ -72,6 +89,7 @@ static void test_read_whole(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_parse_pid),
                 cmocka_unit_test(test_stat),
                 cmocka_unit_test(test_read_whole),
         };

@@ -1,4 +1,4 @@
-/* Unit tests for capture/target_check.c: the pid argument, and the checks on real processes. */
+/* Unit tests for capture/target_check.c: the checks on real processes. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,19 +9,6 @@
 #include <cmocka.h>
 
 #include "capture/target_check.h"
-
-static void test_parse(void **state)
-{
-        (void)state;
-        pid_t p;
-        assert_int_equal(proc_parse_pid("1234", &p), 0);
-        assert_int_equal(p, 1234);
-        assert_int_equal(proc_parse_pid("0", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("-5", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("12x", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("99999999999", &p), -EINVAL);
-}
 
 static void test_checks(void **state)
 {
@@ -41,7 +28,6 @@ static void test_checks(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_parse),
                 cmocka_unit_test(test_checks),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
