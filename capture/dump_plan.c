@@ -17,6 +17,8 @@ struct walk {
         const struct map_entry *e;
         const struct segment_plan *p;
         uint64_t data_end;      /* end of the last item of this mapping */
+        bool run_failed;        /* on_run stopped the page map walk (out of memory) */
+        bool logged;            /* the error being returned was logged */
 };
 
 static int add_item(struct dump_plan *dp, const struct dump_item *it)
@@ -95,10 +97,8 @@ static bool is_vdso(const struct map_entry *e)
         return e->path && strcmp(e->path, "[vdso]") == 0;
 }
 
-static int on_run(void *ud, uint64_t start, uint64_t end, enum page_state state)
+static int plan_run(struct walk *w, uint64_t start, uint64_t end, enum page_state state)
 {
-        struct walk *w = ud;
-
         switch (state) {
         case PAGE_PRESENT:
                 return add_memory(w, start, end);
@@ -117,12 +117,22 @@ static int on_run(void *ud, uint64_t start, uint64_t end, enum page_state state)
         return 0;
 }
 
-static int walk_error(const struct walk *w, int r)
+/* pagemap_walk's callback: its errors are running out of memory, told apart from the walk's own. */
+static int on_run(void *ud, uint64_t start, uint64_t end, enum page_state state)
+{
+        struct walk *w = ud;
+        int r = plan_run(w, start, end, state);
+        if (r < 0)
+                w->run_failed = true;
+        return r;
+}
+
+/* A failed read of the page map: said here, but for a process that is gone (the caller says that). */
+static int page_map_error(struct walk *w, int r)
 {
         if (r == -ESRCH)
-                return r; /* the process is gone: the caller says so */
-        if (r == -ENOMEM)
-                return log_error_errno(r, "cannot plan the capture: %m");
+                return r;
+        w->logged = true;
         return log_error_errno(r, "cannot read the page map of %llx-%llx: %m", (unsigned long long)w->e->start,
                                (unsigned long long)w->e->end);
 }
@@ -140,7 +150,7 @@ static int plan_first_page(struct walk *w)
 
         int r = pagemap_page(w->in->pagemap, start, &st);
         if (r < 0)
-                return walk_error(w, r);
+                return page_map_error(w, r);
         r = st == PAGE_PRESENT ? add_memory(w, start, first_end) : add_file(w, start, first_end);
         if (r < 0)
                 return r;
@@ -176,11 +186,12 @@ int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
                 } else if (p->file_pages || e->rss_kb != 0 || e->swap_kb != 0 || is_vdso(e)) {
                         /* smaps says an anonymous mapping with no Rss and no Swap has nothing to read. */
                         r = pagemap_walk(in->pagemap, e->start, e->end, on_run, &w);
-                        if (r < 0 && r != -ENOMEM && !(r == -ESRCH))
-                                r = walk_error(&w, r);
+                        if (r < 0 && !w.run_failed)
+                                r = page_map_error(&w, r);
                 }
+                /* What is left unsaid is running out of memory in here. */
                 if (r < 0)
-                        return r == -ENOMEM ? log_error_errno(r, "cannot plan the capture: %m") : r;
+                        return r == -ESRCH || w.logged ? r : log_error_errno(r, "cannot plan the capture: %m");
                 dp->filesz[i] = w.data_end - e->start;
         }
         return 0;

@@ -75,7 +75,11 @@ struct dump_plan_input {
         size_t own_vdso_len;
 };
 
-/* Builds the items of every mapping, and the skip list of what is left out. */
+/*
+ * Builds the items of every mapping, and the skip list of what is left out.
+ * Returns 0, -ESRCH (unlogged) when the process is gone, or another -errno
+ * after a message.
+ */
 int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in);
 
 void dump_plan_free(struct dump_plan *dp);
