@@ -29,6 +29,7 @@
 #include "heap_guess.h"
 #include "interrupt.h"
 #include "live_stacks.h"
+#include "own_vdso.h"
 #include "memory_read.h"
 #include "memsnap_notes.h"
 #include "note_buf.h"
@@ -76,6 +77,8 @@ struct capture_job {
         struct progress progress;
         uint64_t direct_bytes;
         double pause_ms;
+        const uint8_t *own_vdso;      /* memsnap's own [vdso] (own_vdso.h), NULL if none */
+        size_t own_vdso_len;
 };
 
 static void capture_job_done(struct capture_job *j)
@@ -136,6 +139,7 @@ static int prepare(struct capture_job *j)
 
         j->page_size = (size_t)sysconf(_SC_PAGESIZE);
         raise_fd_limit();
+        own_vdso_find(&j->own_vdso, &j->own_vdso_len);
 
         if (o->output)
                 j->out_path = strdup(o->output);
@@ -294,11 +298,8 @@ static int unwind_stacks(struct capture_job *j)
 /* Step 2c: every byte range, then where the bytes go. */
 static int plan_dump(struct capture_job *j)
 {
-        const uint8_t *own_vdso;
-        size_t own_vdso_len;
-        own_vdso_find(&own_vdso, &own_vdso_len);
         struct dump_plan_input in = {
-                .own_vdso = own_vdso, .own_vdso_len = own_vdso_len,
+                .own_vdso = j->own_vdso, .own_vdso_len = j->own_vdso_len,
                 .maps = &j->maps, .plans = j->plans, .select = &j->o->select, .pagemap = &j->pm,
                 .files = &j->files, .skips = &j->skips, .read_swapped = j->o->read_swapped,
                 .page_size = j->page_size,
@@ -550,12 +551,8 @@ static int capture_steps(struct capture_job *j)
         if (interrupt_check(&j->intr))
                 return -EINTR;
 
-        if (j->o->stacks) {
-                const uint8_t *own_vdso;
-                size_t own_vdso_len;
-                own_vdso_find(&own_vdso, &own_vdso_len);
-                live_stacks_symbolize(&j->stacks, j->pid, &j->maps, own_vdso, own_vdso_len);
-        }
+        if (j->o->stacks)
+                live_stacks_symbolize(&j->stacks, j->pid, &j->maps, j->own_vdso, j->own_vdso_len);
         if ((r = build_notes(j)) < 0 || (r = write_core(j)) < 0)
                 return r;
         return 0;

@@ -13,6 +13,7 @@
 #include "builtin.h"
 #include "capture/interrupt.h"
 #include "capture/live_stacks.h"
+#include "capture/own_vdso.h"
 #include "capture/proc_read.h"
 #include "capture/ptrace_stop.h"
 #include "capture/target_check.h"

@@ -82,7 +82,4 @@ int live_stacks_format(const struct live_stacks *ls, char **text, size_t *len);
 
 void live_stacks_free(struct live_stacks *ls);
 
-/* memsnap's own [vdso]: the kernel maps one image into every 64-bit process. */
-void own_vdso_find(const uint8_t **start, size_t *len);
-
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "capture/live_stacks.h"
+#include "capture/own_vdso.h"
 #include "capture/proc_read.h"
 #include "common/text_escape.h"
 
