@@ -34,6 +34,9 @@ int proc_parse_pid(const char *s, pid_t *pid);
 /* The name of process pid (/proc/PID/comm, no newline) into buf, or "?" when it cannot be read. */
 void proc_comm_read(pid_t pid, char *buf, size_t size);
 
+/* The state letter of thread tid of the process at proc_fd (/proc/PID), or 0 when it is gone. */
+char proc_thread_state(int proc_fd, pid_t tid);
+
 /* Fields of /proc/PID/stat; times in clock ticks (sysconf(_SC_CLK_TCK)). */
 struct proc_stat {
         char comm[64];

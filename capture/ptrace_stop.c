@@ -43,20 +43,6 @@ static struct stopped_thread *add_thread(struct ptrace_stop *s, pid_t tid)
         return &s->v[s->n++];
 }
 
-/* The state letter of one thread, or 0 when it is gone. */
-static char thread_state(struct ptrace_stop *s, pid_t tid)
-{
-        char path[64];
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-        struct proc_stat st;
-
-        snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
-        if (proc_read_at(s->proc_fd, path, &text, &len) < 0 || proc_stat_parse(text, len, &st) < 0)
-                return 0;
-        return st.state;
-}
-
 static pid_t thread_tracer(struct ptrace_stop *s, pid_t tid)
 {
         char path[64];
@@ -99,7 +85,7 @@ static int seize_thread(struct ptrace_stop *s, struct stopped_thread *t)
         int r = seize(t->tid);
         for (int retry = 0; r == -EPERM; retry++) {
                 /* kernel/ptrace.c ptrace_attach: a zombie (exit_state) cannot be attached. */
-                char st = thread_state(s, t->tid);
+                char st = proc_thread_state(s->proc_fd, t->tid);
                 if (st == 0 || st == 'Z' || st == 'X') {
                         t->gone = true;
                         /* A zombie main thread's id may yet pass to an exec'd image: look again. */
@@ -365,7 +351,7 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
                         return r; /* the caller says so, once */
                 if (r == -ETIMEDOUT) {
                         const struct stopped_thread *t = first_unsettled(s);
-                        char st = t ? thread_state(s, t->tid) : '?';
+                        char st = t ? proc_thread_state(s->proc_fd, t->tid) : '?';
                         return log_error_errno(ETIMEDOUT,
                                                "thread %d of process %d did not stop within %d s (state '%c'%s); nothing was captured",
                                                t ? (int)t->tid : 0, (int)pid, PTRACE_STOP_TIMEOUT_MS / 1000, st ? st : '?',

@@ -61,15 +61,11 @@ static bool has_live_thread(int proc_fd)
         }
         struct dirent *de;
         while ((de = readdir(d))) {
-                char path[300];
-                _cleanup_free_ char *text = NULL;
-                size_t len;
-                struct proc_stat st;
-                if (de->d_name[0] == '.')
+                pid_t tid;
+                if (proc_parse_pid(de->d_name, &tid) < 0)
                         continue;
-                snprintf(path, sizeof(path), "task/%s/stat", de->d_name);
-                if (proc_read_at(proc_fd, path, &text, &len) == 0 && proc_stat_parse(text, len, &st) == 0 &&
-                    st.state != 'Z' && st.state != 'X')
+                char st = proc_thread_state(proc_fd, tid);
+                if (st && st != 'Z' && st != 'X')
                         return true;
         }
         return false;
