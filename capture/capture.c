@@ -131,6 +131,24 @@ static void raise_fd_limit(void)
         }
 }
 
+/*
+ * The files behind the mappings, opened while the target still runs (each
+ * open of map_files and read of an ELF header costs the stop otherwise);
+ * what fails here is tried again, as anything new, during the stop.
+ */
+static void open_mapped_files(struct capture_job *j)
+{
+        _cleanup_free_ char *text = NULL;
+        _cleanup_(map_list_free) struct map_list maps = { 0 };
+        size_t len, bad;
+
+        j->files.proc_fd = j->proc_fd;
+        if (proc_read_at(j->proc_fd, "maps", &text, &len) < 0 || proc_maps_parse(text, len, &maps, &bad) < 0 ||
+            backing_files_open_all(&j->files, &maps) < 0)
+                log_debug("cannot open the mapped files of process %d ahead: they are opened during the stop",
+                          (int)j->pid);
+}
+
 /* Step 1, continued: the output file and the stage, before the target is touched. */
 static int prepare(struct capture_job *j)
 {
@@ -164,6 +182,8 @@ static int prepare(struct capture_job *j)
                 log_debug("cannot reserve a stage of %llu bytes: %s", (unsigned long long)estimate, strerror(-r));
         else
                 log_debug("stage of %zu bytes ready in %.1f ms, before the stop", j->stage.size, timespec_diff_ms(&t0, &t1));
+
+        open_mapped_files(j);
 
         r = interrupt_guard_begin(&j->intr);
         if (r < 0)
@@ -204,27 +224,30 @@ static int guess_heaps(struct capture_job *j)
         return 0;
 }
 
-/* coredump_filter bit 4: the first page of an ELF file mapping goes in, for its build-id. */
+/*
+ * coredump_filter bit 4: the first page of an ELF file mapping goes in, for
+ * its build-id.  A candidate is unchanged and at offset 0, so it holds the
+ * file's first bytes: the file, opened before the stop, says whether they
+ * are an ELF header; the memory is read only when the file could not be.
+ */
 static int find_elf_headers(struct capture_job *j)
 {
         for (size_t i = 0; i < j->maps.n; i++) {
                 const struct map_entry *e = &j->maps.v[i];
                 if (!j->plans[i].elf_header_candidate)
                         continue;
-                unsigned char magic[SELFMAG];
-                int r;
-                if (first_page_present(j, e)) {
-                        r = peek(j, e->start, magic, sizeof(magic));
+                const struct backing_file *f = backing_file_get(&j->files, e);
+                if (!f)
+                        return log_error_errno(ENOMEM, "cannot capture: %m");
+                bool elf = f->elf;
+                if (f->fd < 0 && first_page_present(j, e)) {
+                        unsigned char magic[SELFMAG];
+                        int r = peek(j, e->start, magic, sizeof(magic));
                         if (r < 0)
                                 return r;
-                } else {
-                        const struct backing_file *f = backing_file_get(&j->files, e);
-                        if (!f)
-                                return log_error_errno(ENOMEM, "cannot capture: %m");
-                        if (backing_file_pread(f, magic, sizeof(magic), e->offset) < 0)
-                                continue;
+                        elf = memcmp(magic, ELFMAG, SELFMAG) == 0;
                 }
-                if (memcmp(magic, ELFMAG, SELFMAG) == 0)
+                if (elf)
                         j->plans[i].mode = DUMP_FIRST_PAGE;
         }
         return 0;

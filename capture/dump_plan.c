@@ -146,9 +146,10 @@ static int plan_first_page(struct walk *w)
 {
         const uint64_t ps = w->in->page_size;
         const uint64_t start = w->e->start, first_end = MIN(start + ps, w->e->end);
-        enum page_state st;
+        enum page_state st = PAGE_ABSENT;
 
-        int r = pagemap_page(w->in->pagemap, start, &st);
+        /* smaps's Rss 0: no page is present, the page map need not be asked. */
+        int r = w->e->rss_kb == 0 ? 0 : pagemap_page(w->in->pagemap, start, &st);
         if (r < 0)
                 return page_map_error(w, r);
         r = st == PAGE_PRESENT ? add_memory(w, start, first_end) : add_file(w, start, first_end);
