@@ -58,6 +58,7 @@ struct capture_job {
         struct proc_stat pre_stat;    /* before the stop: the state the process was in */
         struct proc_status_mem pre_status;
 
+        struct threads_early early;   /* threads' names and CPU times, read before the stop */
         struct target_info ti;
         struct map_list maps;
         struct segment_facts *facts;
@@ -103,6 +104,7 @@ static void capture_job_done(struct capture_job *j)
         free(j->facts);
         map_list_free(&j->maps);
         target_info_free(&j->ti);
+        threads_early_free(&j->early);
         target_check_close(&j->target);
         /* Last: a signal still pending is taken here, after the temporary file is gone. */
         interrupt_guard_end(&j->intr);
@@ -184,6 +186,9 @@ static int prepare(struct capture_job *j)
                 log_debug("stage of %zu bytes ready in %.1f ms, before the stop", j->stage.size, timespec_diff_ms(&t0, &t1));
 
         open_mapped_files(j);
+        r = threads_early_read(&j->early, j->proc_fd);
+        if (r < 0)
+                return log_error_errno(r, "cannot read the threads of process %d: %m", (int)j->pid);
 
         r = interrupt_guard_begin(&j->intr);
         if (r < 0)
@@ -552,7 +557,7 @@ static int capture_steps(struct capture_job *j)
         clock_gettime(CLOCK_REALTIME, &j->captured_at);
         debug_step(j, "every thread stopped");
 
-        if ((r = target_info_read(&j->ti, j->proc_fd, j->pid, &j->stop)) < 0)
+        if ((r = target_info_read(&j->ti, j->proc_fd, j->pid, &j->stop, &j->early)) < 0)
                 return r;
         debug_step(j, "registers and /proc read");
         if ((r = select_segments(j)) < 0)

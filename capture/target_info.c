@@ -1,6 +1,7 @@
 /* Implementation of target_info.h. */
 #include "target_info.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 
@@ -26,14 +28,88 @@ static int read_text(int proc_fd, pid_t pid, const char *name, char **out, size_
         return r < 0 ? gone_or(r, pid, name) : 0;
 }
 
-static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
+static int by_tid(const void *a, const void *b)
+{
+        const struct thread_early *x = a, *y = b;
+        return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* A thread's name and stat into e; -ESRCH when it is gone, -ENOMEM. */
+static int read_early(int proc_fd, pid_t tid, struct thread_early *e)
+{
+        char path[64];
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
+        int r = proc_read_at(proc_fd, path, &text, &len);
+        if (r < 0 || proc_stat_parse(text, len, &e->stat) < 0)
+                return r == -ENOMEM ? r : -ESRCH;
+        free(text);
+        text = NULL;
+        snprintf(path, sizeof(path), "task/%d/comm", (int)tid);
+        r = proc_read_at(proc_fd, path, &text, &len);
+        if (r < 0)
+                return r == -ENOMEM ? r : -ESRCH;
+        text[strcspn(text, "\n")] = '\0';
+        e->tid = tid;
+        e->name = TAKE_PTR(text);
+        return 0;
+}
+
+int threads_early_read(struct threads_early *te, int proc_fd)
+{
+        int fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0; /* the stop will say what became of the process */
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return 0;
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                pid_t tid;
+                if (proc_parse_pid(de->d_name, &tid) < 0)
+                        continue;
+                if (ARRAY_RESERVE(te->v, te->cap, te->n + 1) < 0)
+                        return -ENOMEM;
+                int r = read_early(proc_fd, tid, &te->v[te->n]);
+                if (r == -ENOMEM)
+                        return r;
+                if (r == 0)
+                        te->n++;
+        }
+        if (te->n)
+                qsort(te->v, te->n, sizeof(*te->v), by_tid);
+        return 0;
+}
+
+void threads_early_free(struct threads_early *te)
+{
+        for (size_t i = 0; i < te->n; i++)
+                free(te->v[i].name);
+        free(te->v);
+        *te = (struct threads_early){ 0 };
+}
+
+static const struct thread_early *early_find(const struct threads_early *te, pid_t tid)
+{
+        if (!te || te->n == 0)
+                return NULL;
+        struct thread_early key = { .tid = tid };
+        return bsearch(&key, te->v, te->n, sizeof(*te->v), by_tid);
+}
+
+static int read_thread(int proc_fd, pid_t pid, struct target_thread *t, const struct threads_early *early,
+                       uint8_t *scratch)
 {
         char path[64];
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
-        r = thread_regs_read(t->tid, &t->regs);
+        r = thread_regs_read(t->tid, &t->regs, scratch);
         if (r < 0)
                 return r == -ESRCH ? -ESRCH : log_error_errno(r, "cannot read the registers of thread %d: %m", (int)t->tid);
 
@@ -44,6 +120,13 @@ static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
         (void)proc_status_mem_parse(text, len, &t->status);
         free(text);
         text = NULL;
+
+        const struct thread_early *e = early_find(early, t->tid);
+        if (e) {
+                t->stat = e->stat;
+                t->name = strdup(e->name);
+                return t->name ? 0 : log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
+        }
 
         snprintf(path, sizeof(path), "task/%d/stat", (int)t->tid);
         r = read_text(proc_fd, pid, path, &text, &len);
@@ -62,7 +145,8 @@ static int read_thread(int proc_fd, pid_t pid, struct target_thread *t)
         return 0;
 }
 
-int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struct ptrace_stop *stop)
+int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struct ptrace_stop *stop,
+                     const struct threads_early *early)
 {
         int r;
 
@@ -82,8 +166,11 @@ int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struc
 
         if (ti->nthreads == 0)
                 return -ESRCH;
+        _cleanup_free_ uint8_t *scratch = malloc(THREAD_XSTATE_MAX);
+        if (!scratch)
+                return log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
         for (size_t i = 0; i < ti->nthreads; i++) {
-                r = read_thread(proc_fd, pid, &ti->threads[i]);
+                r = read_thread(proc_fd, pid, &ti->threads[i], early, scratch);
                 if (r < 0)
                         return r;
         }

@@ -10,7 +10,7 @@
 
 #include "common/cleanup.h"
 
-int thread_regs_read(pid_t tid, struct thread_regs *r)
+int thread_regs_read(pid_t tid, struct thread_regs *r, uint8_t *scratch)
 {
         memset(r, 0, sizeof(*r));
 
@@ -24,14 +24,13 @@ int thread_regs_read(pid_t tid, struct thread_regs *r)
         if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRFPREG, &iov) == 0 && iov.iov_len == sizeof(r->fpr))
                 r->have_fpr = true;
 
-        _cleanup_free_ uint8_t *xs = malloc(THREAD_XSTATE_MAX);
-        if (!xs)
-                return -ENOMEM;
-        iov = (struct iovec){ xs, THREAD_XSTATE_MAX };
+        /* Into the caller's buffer of the largest size, then kept at the size the kernel gave. */
+        iov = (struct iovec){ scratch, THREAD_XSTATE_MAX };
         if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) == 0 && iov.iov_len > 0) {
-                uint8_t *shrunk = realloc(xs, iov.iov_len);
-                r->xstate = shrunk ? shrunk : xs;
-                xs = NULL;
+                r->xstate = malloc(iov.iov_len);
+                if (!r->xstate)
+                        return -ENOMEM;
+                memcpy(r->xstate, scratch, iov.iov_len);
                 r->xstate_len = iov.iov_len;
         }
         return 0;

@@ -25,8 +25,12 @@ struct thread_regs {
         size_t xstate_len;
 };
 
-/* Reads all three sets of a stopped thread.  Only the general set is required. */
-int thread_regs_read(pid_t tid, struct thread_regs *r);
+/*
+ * Reads all three sets of a stopped thread.  Only the general set is
+ * required.  scratch holds THREAD_XSTATE_MAX bytes, reused from thread to
+ * thread: the XSAVE area is read there and kept at its own size.
+ */
+int thread_regs_read(pid_t tid, struct thread_regs *r, uint8_t *scratch);
 
 void thread_regs_free(struct thread_regs *r);
 
