@@ -10,11 +10,15 @@
  *   region ADDR SIZE              the whole mapping
  *   touched ADDR LEN BYTE         a run of pages each filled with BYTE
  *   ready
- * and serves commands on stdin (see sample_io.h); "rss" prints "rss KB".
+ * and serves commands on stdin (see sample_io.h); "rss" prints "rss KB";
+ * "pageout" asks the kernel to swap the first touched run out
+ * (MADV_PAGEOUT; it stays in RAM when there is no swap) and prints
+ * "pageout SWAP_KB", the process's VmSwap after it.
  *
  * usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS]
  *   the touched MiB are spread over RUNS runs across the region (default 16)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,25 +27,43 @@
 
 #include "sample_io.h"
 
-static long rss_kb(void)
+/* The first touched run: what "pageout" swaps out. */
+struct first_run {
+        unsigned char *p;
+        size_t len;
+};
+
+/* A "Key: N kB" figure of /proc/self/status, or -1. */
+static long status_kb(const char *key)
 {
         char buf[4096];
+        size_t klen = strlen(key);
         FILE *f = fopen("/proc/self/status", "re");
         long kb = -1;
         if (!f)
                 return -1;
         while (fgets(buf, sizeof(buf), f))
-                if (sscanf(buf, "VmRSS: %ld kB", &kb) == 1)
+                if (strncmp(buf, key, klen) == 0 && buf[klen] == ':') {
+                        kb = strtol(buf + klen + 1, NULL, 10);
                         break;
+                }
         fclose(f);
         return kb;
 }
 
+static long rss_kb(void) { return status_kb("VmRSS"); }
+
 static bool handle(const char *cmd, void *data)
 {
-        (void)data;
+        struct first_run *run = data;
         if (strcmp(cmd, "rss") == 0) {
                 say("rss %ld", rss_kb());
+                return true;
+        }
+        if (strcmp(cmd, "pageout") == 0) {
+                if (madvise(run->p, run->len, MADV_PAGEOUT) < 0)
+                        say("error pageout: %s", strerror(errno));
+                say("pageout %ld", status_kb("VmSwap"));
                 return true;
         }
         return false;
@@ -91,6 +113,7 @@ int main(int argc, char **argv)
         say("rss %ld", rss_kb());
         say("ready");
 
-        sample_serve(handle, NULL);
+        struct first_run first = { region, run_len };
+        sample_serve(handle, &first);
         return 0;
 }
