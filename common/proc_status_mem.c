@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "parse_number.h"
 
 static const struct {
         const char *key;
@@ -55,46 +56,32 @@ static bool key_is(const char *line, size_t klen, const char *key)
         return strlen(key) == klen && memcmp(line, key, klen) == 0;
 }
 
+static const char *skip_blanks(const char *p, const char *end)
+{
+        while (p < end && is_blank(*p))
+                p++;
+        return p;
+}
+
 /* "\t1000\t1000\t1000\t1000" to four ids; false on anything else. */
 static bool parse_ids(const char *p, const char *end, uint32_t ids[4])
 {
         for (int i = 0; i < 4; i++) {
-                uint64_t v = 0;
-                int digits = 0;
-                while (p < end && is_blank(*p))
-                        p++;
-                while (p < end && *p >= '0' && *p <= '9') {
-                        v = v * 10 + (uint64_t)(*p++ - '0');
-                        if (++digits > 10 || v > UINT32_MAX)
-                                return false;
-                }
-                if (!digits)
+                uint64_t v;
+                p = skip_blanks(p, end);
+                if (!parse_dec_u64(&p, end, &v) || v > UINT32_MAX)
                         return false;
                 ids[i] = (uint32_t)v;
         }
-        while (p < end && is_blank(*p))
-                p++;
-        return p == end;
+        return skip_blanks(p, end) == end;
 }
 
-/* "\t0000000000010002": at most 16 hex digits; false on anything else. */
+/* "\t0000000000010002": a hex mask; false on anything else. */
 static bool parse_mask(const char *p, const char *end, uint64_t *out)
 {
-        uint64_t v = 0;
-        int digits = 0;
-
-        while (p < end && is_blank(*p))
-                p++;
-        for (; p < end && !is_blank(*p); p++, digits++) {
-                int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-                        : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
-                if (d < 0 || digits >= 16)
-                        return false;
-                v = v << 4 | (uint64_t)d;
-        }
-        while (p < end && is_blank(*p))
-                p++;
-        if (!digits || p != end)
+        uint64_t v;
+        p = skip_blanks(p, end);
+        if (!parse_hex_u64(&p, end, &v) || skip_blanks(p, end) != end)
                 return false;
         *out = v;
         return true;
