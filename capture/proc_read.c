@@ -54,17 +54,21 @@ int proc_parse_pid(const char *s, pid_t *pid)
         return 0;
 }
 
+int proc_stat_read(int dirfd, const char *name, struct proc_stat *st)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = proc_read_at(dirfd, name, &text, &len);
+        return r < 0 ? r : proc_stat_parse(text, len, st);
+}
+
 char proc_thread_state(int proc_fd, pid_t tid)
 {
         char path[64];
-        _cleanup_free_ char *text = NULL;
-        size_t len;
         struct proc_stat st;
 
         snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
-        if (proc_read_at(proc_fd, path, &text, &len) < 0 || proc_stat_parse(text, len, &st) < 0)
-                return 0;
-        return st.state;
+        return proc_stat_read(proc_fd, path, &st) < 0 ? 0 : st.state;
 }
 
 void proc_comm_read(pid_t pid, char *buf, size_t size)

@@ -50,6 +50,9 @@ struct proc_stat {
 /* Parses "pid (comm) state ppid ..."; comm may hold spaces and parentheses. */
 int proc_stat_parse(const char *text, size_t len, struct proc_stat *st);
 
+/* Reads dirfd/name (a stat file) and parses it.  Returns 0 or -errno (-EINVAL: it did not parse). */
+int proc_stat_read(int dirfd, const char *name, struct proc_stat *st);
+
 /* PF_KTHREAD from the kernel's include/linux/sched.h */
 #define PROC_PF_KTHREAD 0x00200000u
 

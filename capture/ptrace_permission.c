@@ -38,14 +38,10 @@ static bool have_cap_sys_ptrace(void)
 static pid_t parent_of(pid_t pid)
 {
         char path[64];
-        _cleanup_free_ char *text = NULL;
-        size_t len;
         struct proc_stat st;
 
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-        if (proc_read_at(AT_FDCWD, path, &text, &len) < 0 || proc_stat_parse(text, len, &st) < 0)
-                return -1;
-        return st.ppid;
+        return proc_stat_read(AT_FDCWD, path, &st) < 0 ? -1 : st.ppid;
 }
 
 static bool descends_from_us(pid_t pid)
@@ -90,10 +86,8 @@ void ptrace_facts_gather(int proc_fd, pid_t pid, struct ptrace_facts *f)
                         f->target_dumpable = false;
         }
 
-        free(text);
-        text = NULL;
         struct proc_stat ps;
-        if (proc_read_at(proc_fd, "stat", &text, &len) == 0 && proc_stat_parse(text, len, &ps) == 0)
+        if (proc_stat_read(proc_fd, "stat", &ps) == 0)
                 f->kernel_thread = (ps.flags & PROC_PF_KTHREAD) != 0;
 
         f->descendant = descends_from_us(pid);

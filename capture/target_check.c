@@ -29,13 +29,8 @@ static int open_proc(struct target_check *t, pid_t pid)
         int r = proc_read_at(t->proc_fd, "status", &text, &len);
         if (r == 0)
                 r = proc_status_mem_parse(text, len, &t->status);
-        if (r == 0) {
-                free(text);
-                text = NULL;
-                r = proc_read_at(t->proc_fd, "stat", &text, &len);
-                if (r == 0)
-                        r = proc_stat_parse(text, len, &t->stat);
-        }
+        if (r == 0)
+                r = proc_stat_read(t->proc_fd, "stat", &t->stat);
         if (r == -ENOENT || r == -ESRCH)
                 return log_error_errno(ESRCH, "no such process %d (it exited)", (int)pid);
         if (r < 0)

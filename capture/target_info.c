@@ -42,11 +42,9 @@ static int read_early(int proc_fd, pid_t tid, struct thread_early *e)
         size_t len;
 
         snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
-        int r = proc_read_at(proc_fd, path, &text, &len);
-        if (r < 0 || proc_stat_parse(text, len, &e->stat) < 0)
+        int r = proc_stat_read(proc_fd, path, &e->stat);
+        if (r < 0)
                 return r == -ENOMEM ? r : -ESRCH;
-        free(text);
-        text = NULL;
         snprintf(path, sizeof(path), "task/%d/comm", (int)tid);
         r = proc_read_at(proc_fd, path, &text, &len);
         if (r < 0)
@@ -121,28 +119,20 @@ static int read_thread(int proc_fd, pid_t pid, struct target_thread *t, const st
         free(text);
         text = NULL;
 
+        /* Born since the early read: read now. */
+        struct thread_early fresh = { 0 };
         const struct thread_early *e = early_find(early, t->tid);
-        if (e) {
-                t->stat = e->stat;
-                t->name = strdup(e->name);
-                return t->name ? 0 : log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
+        if (!e) {
+                r = read_early(proc_fd, t->tid, &fresh);
+                if (r < 0)
+                        return r == -ENOMEM ? log_error_errno(r, "cannot read process %d: %m", (int)pid) : r;
+                t->stat = fresh.stat;
+                t->name = fresh.name;
+                return 0;
         }
-
-        snprintf(path, sizeof(path), "task/%d/stat", (int)t->tid);
-        r = read_text(proc_fd, pid, path, &text, &len);
-        if (r < 0)
-                return r;
-        (void)proc_stat_parse(text, len, &t->stat);
-        free(text);
-        text = NULL;
-
-        snprintf(path, sizeof(path), "task/%d/comm", (int)t->tid);
-        r = read_text(proc_fd, pid, path, &text, &len);
-        if (r < 0)
-                return r;
-        text[strcspn(text, "\n")] = '\0';
-        t->name = TAKE_PTR(text);
-        return 0;
+        t->stat = e->stat;
+        t->name = strdup(e->name);
+        return t->name ? 0 : log_error_errno(ENOMEM, "cannot read process %d: %m", (int)pid);
 }
 
 int target_info_read(struct target_info *ti, int proc_fd, pid_t pid, const struct ptrace_stop *stop,
