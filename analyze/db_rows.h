@@ -16,10 +16,11 @@ struct progress;
 
 /*
  * Appends a->chunks[from..end) to the chunks table, with ids from + 1 ..
- * end: the table must hold exactly the chunks before `from` (none when
- * from is 0).  Rows go in address order, so an index on mem or address
- * grows at its end.  progress, when set, is updated with progress_base
- * plus the chunk index.
+ * end: the table must hold exactly the chunks before `from`, or be empty
+ * (a batch's in-memory database, db_side.h).  Rows go in walk order,
+ * address order within each heap, so an index on mem grows at its end
+ * but for a jump between heaps.  progress, when set, is updated with
+ * progress_base plus the chunk index.
  */
 int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, size_t end, struct progress *progress,
                    size_t progress_base);

@@ -25,6 +25,7 @@ struct db {
         const char *path; /* for messages: the final name */
 };
 
+DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
 DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
 DEFINE_POINTER_CLEANUP(char, sqlite3_free)
 

@@ -1,12 +1,11 @@
 /*
  * Writes an analysis into a new SQLite database: schema and indexes first,
- * then every row in one transaction — the small tables through prepared
- * statements, chunks and refs straight from their arrays (db_rows.h), part
- * of the chunks by a second thread (db_side.h) — then the views and the
- * statistics.  The file is a named temporary in the destination folder
- * until it is complete and synced; then it is renamed
- * (common/atomic_file.h).  Journalling is off: a database that fails
- * midway is thrown away, never repaired.
+ * then the rows — the small tables through prepared statements, refs and
+ * chunks straight from their arrays (db_rows.h), most chunks built by a
+ * second thread (db_side.h) — then the views and the statistics.  The file
+ * is a named temporary in the destination folder until it is complete and
+ * synced; then it is renamed (common/atomic_file.h).  Journalling is off: a
+ * database that fails midway is thrown away, never repaired.
  */
 #include <errno.h>
 #include <sched.h>
@@ -27,8 +26,6 @@
 #include "db_side.h"
 #include "db_sql.h"
 #include "stages.h"
-
-DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
 
 /* The write, timed step by step for MEMSNAP_DEBUG=1 (bench/heap_time prints them). */
 struct laps {
@@ -456,40 +453,35 @@ static int write_all(const struct db *d, struct analysis *a)
         int r;
 
         laps_begin(&laps);
-        if ((r = db_exec(d, DB_SETTINGS " PRAGMA locking_mode = EXCLUSIVE;", "settings")) < 0 ||
+        /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
+        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE;", "settings")) < 0 ||
             (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
                 return r;
 
-        /*
-         * A second thread writes the last chunks into a side database while
-         * this one writes the first ones and the refs; then they are copied
-         * over (db_side.h).  Chunk ids follow the walk either way.
-         */
-        size_t split = db_side_split(a->nchunks, a->nrefs, cpus_available());
-        if (split < a->nchunks && (r = db_side_start(&side, a, d->path, split)) < 0)
+        /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
+        if ((r = db_side_start(&side, a, d, cpus_available())) < 0)
                 return r;
-        progress_begin(&p, "database", a->nchunks + a->nrefs, false, a->opt.quiet);
+        progress_begin(&p, "database", a->nrefs + a->nchunks, false, a->opt.quiet);
         if ((r = db_exec(d, "BEGIN", "begin")) < 0)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0)
+            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = db_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");
-        if ((r = db_rows_chunks(d, a, 0, split, &p, 0)) < 0)
-                return r;
-        lap(&laps, "chunks");
-        if ((r = db_rows_refs(d, a, &p, split)) < 0)
+        /*
+         * Each big step is a transaction of its own: batches of chunks can
+         * be attached only between transactions.  With the journal off and
+         * the file a temporary until the rename, a failure anywhere means
+         * the file is deleted, so nothing depends on one transaction.
+         */
+        if ((r = db_rows_refs(d, a, &p, 0)) < 0)
                 return r;
         lap(&laps, "refs");
-        if ((r = db_exec(d, "COMMIT", "commit")) < 0)
+        if ((r = db_side_write(&side, d, &p, a->nrefs)) < 0)
                 return r;
-        if (split < a->nchunks) {
-                if ((r = db_side_copy(&side, d)) < 0)
-                        return r;
-                lap(&laps, "waiting for the side thread and copying its chunks");
-        }
-        progress_update(&p, a->nchunks + a->nrefs);
+        lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */
         for (size_t k = 0; k < analyze_sql_files_count; k++) {
@@ -519,7 +511,7 @@ int db_write(struct analysis *a)
         {
                 _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
                 /*
-                 * URI names are on, to attach the side database; a plain
+                 * URI names are on, to attach batches of chunks; a plain
                  * name that happens to start with "file:" is kept plain.
                  */
                 _cleanup_(sqlite3_freep) char *name = sqlite3_mprintf(

@@ -2,9 +2,10 @@
  * Unit tests for the database writer (analyze/db_write.c with db_rows.c,
  * db_side.c and db_source.c): an analysis with thousands of chunks and
  * refs in a synthetic core is written, then read back through SQLite
- * itself, row by row against the arrays it came from.  The writer splits
- * the chunks between two threads when it has two CPUs; the same analysis
- * written on one CPU (the test pins itself) must give the same rows.
+ * itself, row by row against the arrays it came from.  The writer shares
+ * the chunks, batch by batch, between two threads when it has two CPUs;
+ * the same analysis written on one CPU (the test pins itself) must give
+ * the same rows.
  */
 #include <sched.h>
 #include <setjmp.h>
@@ -293,7 +294,7 @@ static void check_db(const struct fixture *f, const char *path)
         sqlite3_close(db);
 }
 
-/* Many refs: the main thread writes them, the side thread every chunk. */
+/* Many refs: while the main thread writes them, the side thread builds every batch of chunks. */
 static void test_rows_read_back(void **state)
 {
         (void)state;
@@ -330,15 +331,16 @@ static void test_one_cpu_same_rows(void **state)
 }
 
 /*
- * Fewer refs: the chunks are split between the threads (the side's first
- * row is numbered explicitly).  The refs point in ascending order, so
- * their to_chunk index is kept as they go in.
+ * Few refs: the main thread soon gets to the chunks and takes the batches
+ * the side thread has not started, so batches copied and batches written
+ * here alternate.  The refs point in ascending order, so their to_chunk
+ * index is kept as they go in.
  */
-static void test_split_and_sorted_refs(void **state)
+static void test_shared_batches_and_sorted_refs(void **state)
 {
         (void)state;
-        size_t nrefs = NREFS / 4, split = db_side_split(NCHUNKS, nrefs, 2);
-        assert_true(split > 0 && split < NCHUNKS);
+        size_t nrefs = NREFS / 100;
+        assert_true(NCHUNKS / db_side_batch_size(NCHUNKS) >= 4);
         struct fixture *f = build(3, nrefs);
         for (size_t k = 0; k < nrefs; k++)
                 f->a.refs[k].to_chunk = (int32_t)(k * (NCHUNKS - 1) / nrefs);
@@ -369,28 +371,48 @@ static void test_no_chunks(void **state)
         destroy(f);
 }
 
-static void test_split(void **state)
+/* A chunk count that is not a multiple of the batch: the last batch is short, and the ids still follow. */
+static void test_short_last_batch(void **state)
 {
         (void)state;
-        /* one CPU: all on the main thread */
-        assert_int_equal(db_side_split(1000000, 500000, 1), 1000000);
-        /* two: the main thread also writes the refs, so it takes fewer chunks */
-        size_t h = db_side_split(1000000, 500000, 2);
-        assert_true(h > 0 && h < 500000);
-        assert_true(db_side_split(1000000, 0, 2) == 500000);
-        /* refs enough to keep the main thread busy: every chunk to the side */
-        assert_int_equal(db_side_split(1000, 1000000, 2), 0);
-        assert_int_equal(db_side_split(0, 0, 2), 0);
-        /* the side's memory is bounded */
-        assert_true(100000000 - db_side_split(100000000, 0, 8) <= 4u << 20);
+        struct fixture *f = build(5, NREFS / 10);
+        f->a.nchunks = NCHUNKS - 333;
+        f->a.chunks[f->a.nchunks - 1].state = CHUNK_TOP;
+        f->a.chunks[f->a.nchunks - 1].bin = BIN_NONE;
+        for (size_t k = 0; k < f->a.nrefs; k++)
+                f->a.refs[k].to_chunk %= (int32_t)f->a.nchunks;
+        assert_true(f->a.nchunks % db_side_batch_size(f->a.nchunks) != 0);
+        char *path = write_db(f, "e.db");
+        sqlite3 *db = open_db(path);
+        assert_int_equal(one(db, "SELECT count(*) FROM chunks"), (int64_t)f->a.nchunks);
+        assert_int_equal(one(db, "SELECT max(id) FROM chunks"), (int64_t)f->a.nchunks);
+        assert_int_equal(one(db, "SELECT count(*) FROM chunks WHERE mem <> address + 16"), 0);
+        assert_int_equal(one(db, "SELECT count(*) FROM chunks c, chunks n WHERE n.id = c.id + 1 AND n.address <> c.address + 64"), 0);
+        sqlite3_close(db);
+        unlink(path);
+        free(path);
+        rmdir(f->dir);
+        destroy(f);
+}
+
+static void test_batch_size(void **state)
+{
+        (void)state;
+        /* small heaps still come in a few batches, big ones in batches short enough to wait for */
+        assert_int_equal(db_side_batch_size(0), 1024);
+        assert_int_equal(db_side_batch_size(6000), 1024);
+        assert_int_equal(db_side_batch_size(160000), 10000);
+        assert_int_equal(db_side_batch_size(1250021), 65536);
+        assert_int_equal(db_side_batch_size(100000000), 65536);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_rows_read_back), cmocka_unit_test(test_one_cpu_same_rows),
-                cmocka_unit_test(test_split_and_sorted_refs),    cmocka_unit_test(test_no_chunks),
-                cmocka_unit_test(test_split),
+                cmocka_unit_test(test_rows_read_back),   cmocka_unit_test(test_one_cpu_same_rows),
+                cmocka_unit_test(test_shared_batches_and_sorted_refs),
+                cmocka_unit_test(test_no_chunks),        cmocka_unit_test(test_short_last_batch),
+                cmocka_unit_test(test_batch_size),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
