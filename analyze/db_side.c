@@ -54,7 +54,7 @@ static int batch_build(struct db_side *s, size_t k, sqlite3 **ret)
                             NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot write database '%s': cannot open an in-memory database: %s",
                                        s->path, db ? sqlite3_errmsg(db) : "out of memory");
-        struct db side = { .db = db, .path = s->path };
+        struct db side = { .db = db, .path = s->path, .fd = -1 };
         if ((r = db_exec(&side, DB_SETTINGS, "in-memory database settings")) < 0 ||
             (r = db_exec(&side, s->chunks_sql, "in-memory chunks table")) < 0 ||
             (r = db_exec(&side, "BEGIN", "begin")) < 0 || (r = db_rows_chunks(&side, s->a, from, end, NULL, 0)) < 0 ||
@@ -183,7 +183,9 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
         int r;
 
         if (!s->running) {
-                return db_rows_chunks(d, s->a, 0, n, progress, progress_base);
+                r = db_rows_chunks(d, s->a, 0, n, progress, progress_base);
+                db_writeback(d);
+                return r;
         }
         for (size_t k = 0; k < s->nbatches; k++) {
                 size_t from = k * s->batch, end = MIN(from + s->batch, n);
@@ -215,6 +217,7 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
                         return r;
                 if (progress)
                         progress_update(progress, progress_base + end);
+                db_writeback(d);
         }
         log_debug("database: %zu of %zu batches of chunks copied from the side thread, %zu written here", copied,
                   s->nbatches, s->nbatches - copied);

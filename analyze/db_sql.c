@@ -1,5 +1,6 @@
 /* Implementation of db_sql.h. */
 #include <errno.h>
+#include <fcntl.h>
 
 #include "common/log.h"
 #include "db_sql.h"
@@ -46,4 +47,15 @@ int db_run(const struct db *d, const char *sql, const char *what)
         if (sqlite3_step(st) != SQLITE_DONE)
                 return db_error(d, what);
         return 0;
+}
+
+void db_writeback(const struct db *d)
+{
+        /*
+         * The kernel would write these pages by itself only after 30 s or
+         * gigabytes of them; SYNC_FILE_RANGE_WRITE queues them now.  Where
+         * the file system cannot, the fsync still does it all.
+         */
+        if (d->fd >= 0)
+                (void)sync_file_range(d->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }

@@ -23,6 +23,7 @@
 struct db {
         sqlite3 *db;
         const char *path; /* for messages: the final name */
+        int fd;           /* the file, for db_writeback; -1 for an in-memory database */
 };
 
 DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
@@ -43,5 +44,12 @@ int db_step_reset(const struct db *d, sqlite3_stmt *st, const char *what);
 
 /* Runs a statement that writes, once. */
 int db_run(const struct db *d, const char *sql, const char *what);
+
+/*
+ * Starts writing to disk what SQLite has handed the kernel so far, without
+ * waiting: the fsync before the rename then finds most of the file already
+ * written, instead of all of it at once.  Advisory, so it never fails.
+ */
+void db_writeback(const struct db *d);
 
 #endif

@@ -478,6 +478,7 @@ static int write_all(const struct db *d, struct analysis *a)
          */
         if ((r = db_rows_refs(d, a, &p, 0)) < 0)
                 return r;
+        db_writeback(d);
         lap(&laps, "refs");
         if ((r = db_side_write(&side, d, &p, a->nrefs)) < 0)
                 return r;
@@ -523,7 +524,7 @@ int db_write(struct analysis *a)
                     SQLITE_OK)
                         return log_error_errno(EIO, "cannot create database '%s': %s", a->opt.db_path,
                                                db ? sqlite3_errmsg(db) : "out of memory");
-                struct db d = { .db = db, .path = a->opt.db_path };
+                struct db d = { .db = db, .path = a->opt.db_path, .fd = a->out.fd };
                 r = write_all(&d, a);
                 if (r < 0)
                         return r;
