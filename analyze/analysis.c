@@ -1,4 +1,4 @@
-/* Implementation of analysis.h: the end of an analysis's life. */
+/* Implementation of analysis.h: the end of an analysis's life, and its segments by address. */
 #include <stdlib.h>
 
 #include "analysis.h"
@@ -56,4 +56,17 @@ void analysis_free(struct analysis *a)
         warnings_free(&a->warnings);
         if (a->out.path)
                 atomic_file_discard(&a->out);
+}
+
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr)
+{
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid].end <= addr)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }

@@ -72,6 +72,8 @@ struct segment {
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
         int arena_id;               /* index into arenas for malloc heaps, or NO_ID */
         uint64_t in_core;           /* bytes the core holds */
+        bool tail_zero;             /* the bytes past in_core are known zero: a memsnap core's
+                                       anonymous memory never touched (docs/core-format.md) */
         bool from_notes;            /* no PT_LOAD: known from NT_FILE or the smaps note only */
         /* smaps figures in KiB, -1 when unknown */
         int64_t rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb;
@@ -241,5 +243,12 @@ struct analysis {
 
 /* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
 void analysis_free(struct analysis *a);
+
+/*
+ * Of the n segments at v (sorted by start and disjoint, as segments_build
+ * leaves them), the index of the first that ends above addr: the one
+ * holding addr, else the next one above it; n when none does.
+ */
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
 
 #endif

@@ -13,10 +13,10 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/stack_frames.h"
 #include "common/units.h"
 #include "stages.h"
 
-#define FRAMES_DEFAULT 256
 #define FRAMES_MAX 100000
 
 static void usage(FILE *f)
@@ -41,7 +41,7 @@ static void usage(FILE *f)
                 "  -h, --help                show this help\n"
                 "\n"
                 "Exit status: 0 database written (see its warnings table), 1 failure, 2 bad usage.\n",
-                FRAMES_DEFAULT);
+                STACK_FRAMES_DEFAULT);
 }
 
 static char *default_db_path(const char *core)
@@ -94,7 +94,7 @@ int cmd_analyze(int argc, char **argv)
         _cleanup_free_ char *db_default = NULL;
         int c;
 
-        a.opt.max_frames = FRAMES_DEFAULT;
+        a.opt.max_frames = STACK_FRAMES_DEFAULT;
         a.core.fd = -1;
         optind = 0;
         while ((c = getopt_long(argc, argv, "o:fe:n:qvh", options, NULL)) != -1) {
@@ -120,7 +120,10 @@ int cmd_analyze(int argc, char **argv)
                 }
         }
         if (optind != argc - 1) {
-                log_error(optind == argc ? "analyze needs a core file" : "analyze takes one core file");
+                if (optind == argc)
+                        log_error("analyze needs a core file");
+                else
+                        log_error("analyze takes one core file");
                 usage(stderr);
                 return EXIT_USAGE;
         }
@@ -131,8 +134,10 @@ int cmd_analyze(int argc, char **argv)
         a.opt.core_path = argv[optind];
         if (!a.opt.db_path) {
                 db_default = default_db_path(a.opt.core_path);
-                if (!db_default)
-                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a.opt.core_path), EXIT_FAIL;
+                if (!db_default) {
+                        log_error_errno(ENOMEM, "cannot analyze '%s': %m", a.opt.core_path);
+                        return EXIT_FAIL;
+                }
                 a.opt.db_path = db_default;
         }
         if (a.opt.quiet)

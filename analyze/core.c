@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 
@@ -86,7 +88,7 @@ static int read_segments(struct core *c, struct warnings *w)
                 c->segs[c->nsegs++] = s;
         }
 
-        qsort(c->segs, c->nsegs, sizeof(*c->segs), seg_cmp);
+        qsort_safe(c->segs, c->nsegs, sizeof(*c->segs), seg_cmp);
 
         /* Overlapping segments make addresses ambiguous: keep the first. */
         size_t out = 0;
@@ -104,14 +106,8 @@ static int read_segments(struct core *c, struct warnings *w)
 
 static int add_note(struct core *c, size_t *cap, const struct core_note *n)
 {
-        if (c->nnotes == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 64;
-                struct core_note *v = realloc(c->notes, ncap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                c->notes = v;
-                *cap = ncap;
-        }
+        if (ARRAY_RESERVE(c->notes, *cap, c->nnotes + 1) < 0)
+                return -ENOMEM;
         c->notes[c->nnotes++] = *n;
         return 0;
 }
@@ -191,14 +187,8 @@ static int add_thread(struct core *c, size_t *cap, const struct core_note *n, st
                 warn_add(w, "core", 0, "more than %u threads; the rest are ignored", CORE_THREADS_MAX);
                 return 0;
         }
-        if (c->nthreads == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 16;
-                struct core_thread *v = realloc(c->threads, ncap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
-                c->threads = v;
-                *cap = ncap;
-        }
+        if (ARRAY_RESERVE(c->threads, *cap, c->nthreads + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
         memcpy(&st, n->desc, sizeof(st));
         struct core_thread *t = &c->threads[c->nthreads++];
         *t = (struct core_thread){ .tid = st.pr_pid, .cursig = st.pr_cursig, .prstatus = n };
@@ -261,7 +251,7 @@ static int read_nt_file(struct core *c, const struct core_note *n, struct warnin
                          (unsigned long long)n->file_offset, bad);
 
         /* The kernel lists mappings in address order, one per VMA; a crafted note need not. */
-        qsort(c->files, c->nfiles, sizeof(*c->files), file_cmp);
+        qsort_safe(c->files, c->nfiles, sizeof(*c->files), file_cmp);
         size_t out = 0;
         for (size_t i = 0; i < c->nfiles; i++) {
                 if (out && c->files[i].start < c->files[out - 1].end) {
@@ -393,9 +383,9 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
 static int check_headers(const char *path, int fd, uint64_t size, struct warnings *w)
 {
         uint8_t head[sizeof(Elf64_Ehdr)];
-        ssize_t n = pread(fd, head, sizeof(head), 0);
+        ssize_t n = pread_full(fd, head, sizeof(head), 0);
         if (n < 0)
-                return log_error_errno(errno, "cannot read core '%s': %m", path);
+                return log_error_errno((int)n, "cannot read core '%s': %m", path);
         int r = check_magic(path, head, (size_t)n);
         if (r < 0)
                 return r;
@@ -413,7 +403,7 @@ static int check_headers(const char *path, int fd, uint64_t size, struct warning
         bool sh0_read = false;
         Elf64_Shdr sh0;
         if ((phnum == PN_XNUM || (eh.e_shoff && shnum == 0)) && eh.e_shoff <= size &&
-            size - eh.e_shoff >= sizeof(sh0) && pread(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
+            size - eh.e_shoff >= sizeof(sh0) && pread_full(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
                 sh0_read = true;
         if (phnum == PN_XNUM) {
                 if (!sh0_read)
@@ -508,16 +498,35 @@ void core_close(struct core *c)
 
 const struct core_segment *core_segment_at(const struct core *c, uint64_t addr)
 {
+        const struct core_segment *s = core_segment_from(c, addr);
+        return s && addr >= s->vaddr ? s : NULL;
+}
+
+const struct core_segment *core_segment_from(const struct core *c, uint64_t addr)
+{
         size_t lo = 0, hi = c->nsegs;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                const struct core_segment *s = &c->segs[mid];
-                if (addr < s->vaddr)
-                        hi = mid;
-                else if (addr - s->vaddr >= s->memsz)
+                if (addr - c->segs[mid].vaddr >= c->segs[mid].memsz && addr >= c->segs[mid].vaddr)
                         lo = mid + 1;
                 else
-                        return s;
+                        hi = mid;
+        }
+        return lo < c->nsegs ? &c->segs[lo] : NULL;
+}
+
+const struct core_file_map *core_file_at(const struct core *c, uint64_t addr)
+{
+        /* read_nt_file sorted the entries and dropped overlaps. */
+        size_t lo = 0, hi = c->nfiles;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (addr < c->files[mid].start)
+                        hi = mid;
+                else if (addr >= c->files[mid].end)
+                        lo = mid + 1;
+                else
+                        return &c->files[mid];
         }
         return NULL;
 }

@@ -112,6 +112,15 @@ void core_close(struct core *c);
 const struct core_segment *core_segment_at(const struct core *c, uint64_t addr);
 
 /*
+ * The first segment that ends above addr: the one holding it, else the
+ * next one above it; NULL when none does.  For stepping over holes.
+ */
+const struct core_segment *core_segment_from(const struct core *c, uint64_t addr);
+
+/* The NT_FILE entry whose [start, end) holds addr, or NULL. */
+const struct core_file_map *core_file_at(const struct core *c, uint64_t addr);
+
+/*
  * A pointer to len bytes at addr when the core holds all of them in one
  * segment, else NULL.  Zero-copy: points into the mapped file.
  */

@@ -56,15 +56,14 @@ struct glibc_version {
         const char *source;         /* "file", "core", "file name" */
 };
 
-/* struct malloc_state as read from the core. */
+/* The fields of struct malloc_state the analysis uses, as read from the core. */
 struct glibc_arena_state {
         uint64_t address;
         uint32_t mutex, flags, have_fastchunks;
         uint64_t fastbins[GLIBC_NFASTBINS];
         uint64_t top, last_remainder;
         uint64_t bins[GLIBC_NBINS * 2 - 2];
-        uint32_t binmap[GLIBC_BINMAPSIZE];
-        uint64_t next, next_free, attached_threads, system_mem, max_system_mem;
+        uint64_t next, attached_threads, system_mem, max_system_mem;
 };
 
 /* A stretch of one arena's memory to walk chunk by chunk. */
@@ -106,8 +105,8 @@ struct heap_ctx {
         struct glibc_arena_state *states; /* one per a->arenas */
         struct heap_region *regions;
         size_t nregions, regions_cap;
-        size_t chunks_cap;
-        size_t heaps_cap;
+        /* allocated lengths of the analysis arrays the walker grows, and of states */
+        size_t chunks_cap, heaps_cap, arenas_cap, states_cap, tcaches_cap;
         uint64_t *looks_free;       /* bit per chunk: the next chunk's PREV_INUSE is clear */
         uint64_t mmapped_bytes;     /* what munmap would release: chunk sizes plus alignment leads */
 };
@@ -133,8 +132,6 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
 int glibc_find_roots(struct heap_ctx *h);
 
 /* glibc_arena.c */
-void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                        struct glibc_arena_state *out);
 void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
                       struct malloc_par_info *out);
 bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out);

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "addr_set.h"
+#include "common/array.h"
 #include "common/log.h"
 #include "glibc.h"
 
@@ -31,8 +33,8 @@ static uint32_t u32_at(const uint8_t *buf, int off)
         return v;
 }
 
-void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                        struct glibc_arena_state *out)
+static void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
+                               struct glibc_arena_state *out)
 {
         *out = (struct glibc_arena_state){ .address = addr };
         out->mutex = u32_at(buf, l->ms_mutex);
@@ -44,9 +46,7 @@ void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64
         out->top = u64_at(buf, l->ms_top);
         out->last_remainder = u64_at(buf, l->ms_last_remainder);
         memcpy(out->bins, buf + l->ms_bins, sizeof(out->bins));
-        memcpy(out->binmap, buf + l->ms_binmap, sizeof(out->binmap));
         out->next = u64_at(buf, l->ms_next);
-        out->next_free = u64_at(buf, l->ms_next_free);
         out->attached_threads = u64_at(buf, l->ms_attached_threads);
         out->system_mem = u64_at(buf, l->ms_system_mem);
         out->max_system_mem = u64_at(buf, l->ms_max_system_mem);
@@ -88,14 +88,8 @@ bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t
 
 static int add_region(struct heap_ctx *h, const struct heap_region *r)
 {
-        if (h->nregions == h->regions_cap) {
-                size_t cap = h->regions_cap ? h->regions_cap * 2 : 16;
-                struct heap_region *v = realloc(h->regions, cap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
-                h->regions = v;
-                h->regions_cap = cap;
-        }
+        if (ARRAY_RESERVE(h->regions, h->regions_cap, h->nregions + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         h->regions[h->nregions++] = *r;
         return 0;
 }
@@ -103,14 +97,8 @@ static int add_region(struct heap_ctx *h, const struct heap_region *r)
 static int add_heap(struct heap_ctx *h, const struct heap *hp)
 {
         struct analysis *a = h->a;
-        if (a->nheaps == h->heaps_cap) {
-                size_t cap = h->heaps_cap ? h->heaps_cap * 2 : 16;
-                struct heap *v = realloc(a->heaps, cap * sizeof(*v));
-                if (!v)
-                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-                a->heaps = v;
-                h->heaps_cap = cap;
-        }
+        if (ARRAY_RESERVE(a->heaps, h->heaps_cap, a->nheaps + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         a->heaps[a->nheaps++] = *hp;
         return 0;
 }
@@ -177,6 +165,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
         uint64_t hi_addr = s->top & ~(h->heap_max - 1);
         uint64_t sum = 0;
         size_t first_heap = h->a->nheaps;
+        _cleanup_(addr_set_free) struct addr_set seen = { 0 };
 
         for (unsigned n = 0; hi_addr; n++) {
                 uint8_t buf[64];
@@ -185,15 +174,14 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                                  (unsigned long long)s->address, GLIBC_HEAPS_MAX);
                         break;
                 }
-                for (size_t k = first_heap; k < h->a->nheaps; k++)
-                        if (h->a->heaps[k].address == hi_addr) {
-                                warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
-                                         (unsigned long long)s->address, (unsigned long long)hi_addr);
-                                hi_addr = 0;
-                                break;
-                        }
-                if (!hi_addr)
+                int r = addr_set_add(&seen, hi_addr);
+                if (r < 0)
+                        return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+                if (r == 0) {
+                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
+                                 (unsigned long long)s->address, (unsigned long long)hi_addr);
                         break;
+                }
                 if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
                         warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
                                  (unsigned long long)s->address);
@@ -219,7 +207,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                 bool newest = n == 0;
                 struct heap hp = { .address = hi_addr, .arena_id = arena_id, .size = size,
                                    .mprotect_size = mprotect_size, .prev = prev };
-                int r = add_heap(h, &hp);
+                r = add_heap(h, &hp);
                 if (r < 0)
                         return r;
                 r = add_region(h, &(struct heap_region){
@@ -250,14 +238,8 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
 {
         struct analysis *a = h->a;
         size_t n = a->narenas;
-        struct arena *v = realloc(a->arenas, (n + 1) * sizeof(*v));
-        if (!v)
+        if (ARRAY_RESERVE(a->arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->arenas = v;
-        struct glibc_arena_state *st = realloc(h->states, (n + 1) * sizeof(*st));
-        if (!st)
-                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        h->states = st;
         h->states[n] = *s;
 
         uint64_t tsize = 0;
@@ -288,16 +270,18 @@ int glibc_arenas_collect(struct heap_ctx *h)
         if ((r = add_arena(h, &s, true, h->roots.arena_found_by)) < 0)
                 return r;
 
+        _cleanup_(addr_set_free) struct addr_set seen = { 0 };
+        if ((r = addr_set_add(&seen, h->roots.main_arena)) < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         uint64_t next = s.next;
         while (next && next != h->roots.main_arena) {
                 if (h->a->narenas >= GLIBC_ARENAS_MAX) {
                         warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
                         break;
                 }
-                bool seen = false;
-                for (size_t i = 0; i < h->a->narenas && !seen; i++)
-                        seen = h->a->arenas[i].address == next;
-                if (seen) {
+                if ((r = addr_set_add(&seen, next)) < 0)
+                        return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+                if (r == 0) {
                         warn_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
                                  (unsigned long long)next);
                         break;

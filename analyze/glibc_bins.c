@@ -26,43 +26,66 @@ static struct list_name name_of(const char *what, unsigned index, uint64_t arena
         return n;
 }
 
-static void walk_fastbin(struct heap_ctx *h, size_t arena_id, unsigned fb)
+static bool on_list_of_kind(const struct chunk *c, enum chunk_bin bin)
+{
+        if (bin == BIN_FAST)
+                return c->bin == BIN_FAST;
+        return c->bin == BIN_UNSORTED || c->bin == BIN_SMALL || c->bin == BIN_LARGE;
+}
+
+/*
+ * One step of a list walk, the same for fastbins and bins: the n-th chunk
+ * of the list, at p, must be a chunk of the heap walk, not on a list of
+ * this kind already (a loop), and no list is longer than there are
+ * chunks.  Returns it marked free in bin, with a warning when it belongs
+ * to another arena; NULL, with a warning, when the list ends at p.
+ */
+static struct chunk *list_step(struct heap_ctx *h, const char *name, size_t n, uint64_t p, size_t arena_id,
+                               enum chunk_bin bin)
 {
         struct analysis *a = h->a;
+        if (n > a->nchunks) {
+                warn_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name,
+                         (unsigned long long)p);
+                return NULL;
+        }
+        ssize_t k = glibc_chunk_find(a, p);
+        if (k < 0) {
+                warn_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there", name,
+                         (unsigned long long)p);
+                return NULL;
+        }
+        struct chunk *c = &a->chunks[k];
+        if (on_list_of_kind(c, bin)) {
+                warn_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name,
+                         (unsigned long long)p);
+                return NULL;
+        }
+        if (c->arena_id != (int)arena_id)
+                warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of another arena", name, (unsigned long long)p);
+        glibc_chunk_mark_free(h, (size_t)k, bin, name);
+        return c;
+}
+
+static void walk_fastbin(struct heap_ctx *h, size_t arena_id, unsigned fb)
+{
         const struct glibc_arena_state *s = &h->states[arena_id];
         const struct list_name name = name_of("fastbin", fb, s->address);
         uint64_t want = GLIBC_MINSIZE + (uint64_t)fb * GLIBC_MALLOC_ALIGNMENT; /* malloc.c fastbin_index */
         uint64_t p = s->fastbins[fb];
 
         for (size_t n = 0; p; n++) {
-                if (n > a->nchunks) {
-                        warn_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name.text,
-                                 (unsigned long long)p);
-                        return;
-                }
                 if (p & (GLIBC_MALLOC_ALIGNMENT - 1)) {
                         warn_add(h->w, "heap", p, "%s: misaligned chunk pointer 0x%llx; the list ends there", name.text,
                                  (unsigned long long)p);
                         return;
                 }
-                ssize_t k = glibc_chunk_find(a, p);
-                if (k < 0) {
-                        warn_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there",
-                                 name.text, (unsigned long long)p);
+                const struct chunk *c = list_step(h, name.text, n, p, arena_id, BIN_FAST);
+                if (!c)
                         return;
-                }
-                struct chunk *c = &a->chunks[k];
-                if (c->bin == BIN_FAST) {
-                        warn_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name.text,
-                                 (unsigned long long)p);
-                        return;
-                }
                 if (c->size != want)
                         warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, not %llu", name.text,
                                  (unsigned long long)p, (unsigned long long)c->size, (unsigned long long)want);
-                if (c->arena_id != (int)arena_id)
-                        warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of another arena", name.text, (unsigned long long)p);
-                glibc_chunk_mark_free(h, (size_t)k, BIN_FAST, name.text);
                 uint64_t fd;
                 if (!gmem_u64(&h->mem, p + 16, &fd)) {
                         warn_add(h->w, "heap", p, "%s: the fd of chunk 0x%llx is not in the core", name.text, (unsigned long long)p);
@@ -79,7 +102,6 @@ static enum chunk_bin kind_of_bin(unsigned i)
 
 static void walk_bin(struct heap_ctx *h, size_t arena_id, unsigned i)
 {
-        struct analysis *a = h->a;
         const struct glibc_arena_state *s = &h->states[arena_id];
         /* malloc.c bin_at: the bin's fd/bk pair, seen as a chunk whose fd sits there */
         uint64_t b = s->address + (uint64_t)h->layout.ms_bins + 16 * (uint64_t)(i - 1) - 16;
@@ -94,34 +116,17 @@ static void walk_bin(struct heap_ctx *h, size_t arena_id, unsigned i)
         bool fd_warned = false;
 
         for (size_t n = 0; p != b; n++) {
-                if (n > a->nchunks) {
-                        warn_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name.text,
-                                 (unsigned long long)p);
-                        return;
-                }
                 if (!p || (p & (GLIBC_MALLOC_ALIGNMENT - 1))) {
                         warn_add(h->w, "heap", prev, "%s: bad bk pointer 0x%llx after 0x%llx; the list ends there", name.text,
                                  (unsigned long long)p, (unsigned long long)prev);
                         return;
                 }
-                ssize_t k = glibc_chunk_find(a, p);
-                if (k < 0) {
-                        warn_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there",
-                                 name.text, (unsigned long long)p);
+                const struct chunk *c = list_step(h, name.text, n, p, arena_id, kind);
+                if (!c)
                         return;
-                }
-                struct chunk *c = &a->chunks[k];
-                if (c->bin == BIN_UNSORTED || c->bin == BIN_SMALL || c->bin == BIN_LARGE) {
-                        warn_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name.text,
-                                 (unsigned long long)p);
-                        return;
-                }
                 if (i > 1 && glibc_bin_index(c->size) != i)
                         warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, which belongs in bin %u", name.text,
                                  (unsigned long long)p, (unsigned long long)c->size, glibc_bin_index(c->size));
-                if (c->arena_id != (int)arena_id)
-                        warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of another arena", name.text, (unsigned long long)p);
-                glibc_chunk_mark_free(h, (size_t)k, kind, name.text);
 
                 uint64_t links[2];
                 if (!gmem_u64(&h->mem, p + 16, &links[0]) || !gmem_u64(&h->mem, p + 24, &links[1])) {

@@ -14,34 +14,20 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "glibc.h"
 
 #define CHUNKS_INITIAL (1u << 14)
 
-static int grow(struct heap_ctx *h)
-{
-        struct analysis *a = h->a;
-        size_t cap = h->chunks_cap ? h->chunks_cap * 2 : CHUNKS_INITIAL;
-        struct chunk *v = realloc(a->chunks, cap * sizeof(*v));
-        if (!v)
-                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %zu chunks: %m", a->opt.core_path,
-                                       cap);
-        a->chunks = v;
-        h->chunks_cap = cap;
-        return 0;
-}
-
 int glibc_chunks_add(struct heap_ctx *h, uint64_t address, uint64_t size, int arena_id, enum chunk_state state,
                      bool mmapped)
 {
         struct analysis *a = h->a;
-        if (a->nchunks == h->chunks_cap) {
-                int r = grow(h);
-                if (r < 0)
-                        return r;
-        }
+        if (ARRAY_RESERVE(a->chunks, h->chunks_cap, MAX(a->nchunks + 1, (size_t)CHUNKS_INITIAL)) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %zu chunks: %m", a->opt.core_path,
+                                       a->nchunks + 1);
         a->chunks[a->nchunks++] = (struct chunk){
                 .address = address, .size = size, .arena_id = arena_id, .segment_id = NO_ID, .type_id = NO_ID,
                 .state = (uint8_t)state, .bin = BIN_NONE, .leak = LEAK_NONE, .mmapped = mmapped,

@@ -16,18 +16,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "elf_util.h"
 #include "glibc.h"
-
-#define BUILD_ID_MAX 64
-
-DEFINE_POINTER_CLEANUP(Elf, elf_end)
 
 static bool is_libc_name(const char *path)
 {
@@ -38,16 +34,6 @@ static bool is_libc_name(const char *path)
         /* libc.so.6 since 2.34; libc-2.NN.so (a link target) before */
         return strcmp(base, "libc.so.6") == 0 || strcmp(base, "libc.so") == 0 ||
                (strncmp(base, "libc-2.", 7) == 0 && strstr(base, ".so") != NULL);
-}
-
-static char *hex_of(const uint8_t *p, size_t n)
-{
-        char *s = malloc(n * 2 + 1);
-        if (!s)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                snprintf(s + 2 * i, 3, "%02x", p[i]);
-        return s;
 }
 
 /* The GNU build-id note of the ELF image mapped at start, read from the core's copy of its first page. */
@@ -80,7 +66,7 @@ static char *build_id_from_core(struct heap_ctx *h, uint64_t start)
                                 break;
                         if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
                             memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX)
-                                return hex_of(buf + desc_off, nh.n_descsz);
+                                return build_id_hex(buf + desc_off, nh.n_descsz);
                         off = next;
                 }
         }
@@ -123,7 +109,7 @@ static void read_file(struct heap_ctx *h, struct glibc_libc *l)
         }
         const void *id = NULL;
         ssize_t n = dwelf_elf_gnu_build_id(e, &id);
-        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? hex_of(id, (size_t)n) : NULL;
+        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? build_id_hex(id, (size_t)n) : NULL;
         if (l->build_id && file_id && strcmp(l->build_id, file_id) != 0) {
                 warn_add(h->w, "heap", l->start,
                          "the C library '%s' on this machine (build-id %s) is not the one in the core (%s); it is not used",

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "glibc.h"
@@ -44,7 +45,7 @@ static struct range *arena_ranges(const struct heap_ctx *h, size_t *n)
                 v[k++] = (struct range){ h->regions[i].start, h->regions[i].end };
         for (size_t i = 0; i < a->nheaps; i++)
                 v[k++] = (struct range){ a->heaps[i].address, a->heaps[i].address + h->heap_max };
-        qsort(v, k, sizeof(*v), range_cmp);
+        qsort_safe(v, k, sizeof(*v), range_cmp);
         *n = k;
         return v;
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr_set.h"
 #include "common/cleanup.h"
 #include "glibc.h"
 
@@ -88,13 +89,8 @@ static size_t rw_pieces(struct heap_ctx *h, struct word_range *out, size_t max)
                         const struct core_segment *s = core_segment_at(c, lo);
                         if (!s) {
                                 /* a hole in the core: on to the next segment that starts in the range */
-                                uint64_t next = hi;
-                                for (size_t i = 0; i < c->nsegs; i++)
-                                        if (c->segs[i].vaddr > lo) {
-                                                next = MIN(next, c->segs[i].vaddr);
-                                                break;
-                                        }
-                                lo = next;
+                                const struct core_segment *above = core_segment_from(c, lo);
+                                lo = above ? MIN(hi, above->vaddr) : hi;
                                 continue;
                         }
                         uint64_t seg_hi = s->vaddr + s->memsz;
@@ -109,13 +105,13 @@ static size_t rw_pieces(struct heap_ctx *h, struct word_range *out, size_t max)
         return k;
 }
 
-static bool tested(uint64_t *set, size_t *n, uint64_t a)
+/* Whether arena start a was tried before; past CANDIDATES_MAX, starts are no longer remembered. */
+static bool tested(struct addr_set *seen, uint64_t a)
 {
-        for (size_t i = 0; i < *n; i++)
-                if (set[i] == a)
-                        return true;
-        if (*n < CANDIDATES_MAX)
-                set[(*n)++] = a;
+        if (addr_set_contains(seen, a))
+                return true;
+        if (seen->n < CANDIDATES_MAX)
+                (void)addr_set_add(seen, a); /* out of memory: it is tried again, no more */
         return false;
 }
 
@@ -123,11 +119,8 @@ uint64_t glibc_shape_main_arena(struct heap_ctx *h, const struct glibc_layout *l
 {
         struct word_range pieces[32];
         size_t npieces = rw_pieces(h, pieces, ELEMENTSOF(pieces));
-        _cleanup_free_ uint64_t *seen = malloc(CANDIDATES_MAX * sizeof(*seen));
-        size_t nseen = 0;
+        _cleanup_(addr_set_free) struct addr_set seen = { 0 };
 
-        if (!seen)
-                return 0;
         for (size_t r = 0; r < npieces; r++) {
                 const struct word_range *pc = &pieces[r];
                 for (size_t w = 0; w + 1 < pc->n; w++) {
@@ -139,7 +132,7 @@ uint64_t glibc_shape_main_arena(struct heap_ctx *h, const struct glibc_layout *l
                         /* x is &bins[2 (i - 1)] for some bin i: try each arena start it implies. */
                         for (unsigned i = 1; i < GLIBC_NBINS; i++) {
                                 uint64_t a = x - 16 * (uint64_t)(i - 1) - (uint64_t)l->ms_bins;
-                                if (a < pc->lo || tested(seen, &nseen, a))
+                                if (a < pc->lo || tested(&seen, a))
                                         continue;
                                 if (glibc_arena_plausible(h, a, l, true))
                                         return a;

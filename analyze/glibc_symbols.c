@@ -13,16 +13,8 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "elf_util.h"
 #include "glibc.h"
-
-DEFINE_POINTER_CLEANUP(Dwfl, dwfl_end)
-
-static int no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
-                        const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
-                        char **debuginfo_file_name)
-{
-        return -1;
-}
 
 static void scan(Dwfl_Module *mod, struct glibc_symbols *out)
 {
@@ -65,7 +57,7 @@ int glibc_symbols_lookup(struct heap_ctx *h, struct glibc_symbols *out)
         char *debuginfo_path = (char *)a->opt.debuginfo_path;
         const Dwfl_Callbacks callbacks = {
                 .find_elf = dwfl_build_id_find_elf,
-                .find_debuginfo = a->opt.no_debuginfo ? no_debuginfo : dwfl_standard_find_debuginfo,
+                .find_debuginfo = a->opt.no_debuginfo ? find_debuginfo_none : dwfl_standard_find_debuginfo,
                 .section_address = dwfl_offline_section_address,
                 .debuginfo_path = &debuginfo_path,
         };

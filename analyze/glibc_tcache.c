@@ -9,7 +9,10 @@
  * The TLS variable's offset from the thread pointer is the same in every
  * thread, but unknown without ld.so's bookkeeping: each thread's static TLS
  * just below fs_base is searched for a pointer to a valid tcache struct,
- * and the offset most threads agree on is used for all of them.  A tcache
+ * and the offset most threads agree on is used for all of them.  The vote
+ * is taken among the first threads that have a tcache, not all of them: a
+ * core with tens of thousands of threads would otherwise cost a search of
+ * 8192 words per thread, and the offset is one number.  A tcache
  * no thread points to (its thread exited while the struct leaked, or fs_base
  * is unknown) is still found at the first chunk of its arena, where a
  * thread's first malloc puts it.
@@ -19,10 +22,14 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "addr_set.h"
+#include "common/array.h"
 #include "common/log.h"
 #include "glibc.h"
 
 #define TLS_WINDOW (64u << 10)      /* static TLS searched below fs_base */
+#define TLS_VOTERS_ENOUGH 32        /* threads pointing at a tcache: enough to agree on the offset */
+#define TLS_SEARCHED_MAX 1024       /* threads whose TLS is searched at most, tcache or not */
 #define KEY_WARNINGS_MAX 8          /* per tcache */
 
 /* A tcache_perthread_struct read from the core. */
@@ -87,14 +94,6 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
                         return false;
         }
         return true;
-}
-
-static bool already_listed(const struct analysis *a, uint64_t t)
-{
-        for (size_t i = 0; i < a->ntcaches; i++)
-                if (a->tcaches[i].address == t)
-                        return true;
-        return false;
 }
 
 /* Follows every bin of the tcache and marks what it holds; returns the entries found. */
@@ -170,13 +169,12 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
         return total;
 }
 
-static int add_tcache(struct heap_ctx *h, const struct tcache_view *v, int tid, const char *found_by)
+static int add_tcache(struct heap_ctx *h, struct addr_set *listed, const struct tcache_view *v, int tid,
+                      const char *found_by)
 {
         struct analysis *a = h->a;
-        struct tcache *t = realloc(a->tcaches, (a->ntcaches + 1) * sizeof(*t));
-        if (!t)
+        if (ARRAY_RESERVE(a->tcaches, h->tcaches_cap, a->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->tcaches = t;
         a->tcaches[a->ntcaches] = (struct tcache){
                 .tid = tid, .address = v->address, .arena_id = a->chunks[v->chunk].arena_id, .found_by = found_by,
         };
@@ -200,9 +198,9 @@ static uint64_t tls_offset(struct heap_ctx *h)
 {
         const struct analysis *a = h->a;
         struct vote votes[64];
-        size_t nvotes = 0;
+        size_t nvotes = 0, searched = 0, voters = 0;
 
-        for (size_t t = 0; t < a->nthreads; t++) {
+        for (size_t t = 0; t < a->nthreads && voters < TLS_VOTERS_ENOUGH && searched < TLS_SEARCHED_MAX; t++) {
                 uint64_t fs = a->threads[t].fs_base;
                 if (!fs || fs < 8)
                         continue;
@@ -214,6 +212,8 @@ static uint64_t tls_offset(struct heap_ctx *h)
                 const uint8_t *buf = gmem_ptr(&h->mem, lo, fs - lo);
                 if (!buf)
                         continue;
+                searched++;
+                bool voted = false;
                 for (uint64_t addr = fs - 8; addr >= lo && addr < fs; addr -= 8) {
                         uint64_t val;
                         memcpy(&val, buf + (addr - lo), 8);
@@ -221,6 +221,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         if ((val & (GLIBC_MALLOC_ALIGNMENT - 1)) || !val || !tcache_read(h, val, &v, false))
                                 continue;
                         unsigned points = tcache_read(h, val, &v, true) ? 2 : 1;
+                        voted = true;
                         uint64_t off = fs - addr;
                         size_t k = 0;
                         while (k < nvotes && votes[k].offset != off)
@@ -232,6 +233,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         }
                         votes[k].score += points;
                 }
+                voters += voted;
         }
         uint64_t best = 0;
         unsigned most = 0;
@@ -246,6 +248,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
 int glibc_tcache_classify(struct heap_ctx *h)
 {
         struct analysis *a = h->a;
+        _cleanup_(addr_set_free) struct addr_set listed = { 0 };
         int r;
 
         if (!h->layout.tcache || a->nchunks == 0)
@@ -265,12 +268,12 @@ int glibc_tcache_classify(struct heap_ctx *h)
                                  th->tid, (unsigned long long)val, (unsigned long long)off);
                         continue;
                 }
-                if (already_listed(a, val)) {
+                if (addr_set_contains(&listed, val)) {
                         warn_add(h->w, "heap", val, "thread %d shares tcache 0x%llx with another thread", th->tid,
                                  (unsigned long long)val);
                         continue;
                 }
-                if ((r = add_tcache(h, &v, th->tid, "tls")) < 0)
+                if ((r = add_tcache(h, &listed, &v, th->tid, "tls")) < 0)
                         return r;
         }
 
@@ -284,9 +287,9 @@ int glibc_tcache_classify(struct heap_ctx *h)
                                                    GLIBC_CHUNK_HDR_SZ;
                 uint64_t t = reg->start + GLIBC_CHUNK_HDR_SZ;
                 struct tcache_view v;
-                if (!first || reg->start == reg->top || already_listed(a, t) || !tcache_read(h, t, &v, true))
+                if (!first || reg->start == reg->top || addr_set_contains(&listed, t) || !tcache_read(h, t, &v, true))
                         continue;
-                if ((r = add_tcache(h, &v, 0, "heap_start")) < 0)
+                if ((r = add_tcache(h, &listed, &v, 0, "heap_start")) < 0)
                         return r;
         }
         return 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "glibc.h"
@@ -101,7 +102,7 @@ static int walk_all(struct heap_ctx *h)
                 memcpy(mm, a->chunks, nmm * sizeof(*mm));
         a->nchunks = 0;
 
-        qsort(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
+        qsort_safe(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
         uint64_t walked_to = 0;
         for (size_t i = 0; i < h->nregions; i++) {
@@ -123,7 +124,7 @@ static int walk_all(struct heap_ctx *h)
         for (size_t i = 1; i < a->nchunks; i++)
                 if (a->chunks[i].address <= a->chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
+                        qsort_safe(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
                         break;
                 }
         return 0;
@@ -186,11 +187,12 @@ static void check_prev_inuse(struct heap_ctx *h)
                 warn_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
 }
 
+/* Called per region and per heap: a search, not a pass over every segment, keeps it linear. */
 static void mark_range(struct analysis *a, uint64_t lo, uint64_t hi, int arena_id)
 {
-        for (size_t i = 0; i < a->nsegments; i++) {
+        for (size_t i = segment_index_from(a->segments, a->nsegments, lo); i < a->nsegments && a->segments[i].start < hi; i++) {
                 struct segment *s = &a->segments[i];
-                if (s->end <= lo || s->start >= hi || s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
+                if (s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
                         continue;
                 s->kind = SEG_HEAP;
                 if (arena_id != NO_ID)

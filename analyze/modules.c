@@ -23,40 +23,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/path_deleted.h"
+#include "elf_util.h"
 #include "stages.h"
 
-#define DELETED_SUFFIX " (deleted)"
 #define MODULES_MAX 65536   /* far above any process; bounds a crafted link map */
 #define PHDRS_MAX 4096      /* program headers read from core memory */
-#define BUILD_ID_MAX 64     /* bytes; GNU build-ids are 20 (sha1) or 16 (md5/uuid) */
-
-DEFINE_POINTER_CLEANUP(Elf, elf_end)
-
-/* --no-debuginfo: no separate debug files; symbols from the ELF files alone. */
-static int find_no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
-                             const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
-                             char **debuginfo_file_name)
-{
-        (void)mod, (void)userdata, (void)modname, (void)base, (void)file_name;
-        (void)debuglink_file, (void)debuglink_crc, (void)debuginfo_file_name;
-        return -1;
-}
-
-static char *hex_of(const unsigned char *bits, size_t len)
-{
-        static const char digits[] = "0123456789abcdef";
-        char *s = malloc(len * 2 + 1);
-        if (!s)
-                return NULL;
-        for (size_t i = 0; i < len; i++) {
-                s[2 * i] = digits[bits[i] >> 4];
-                s[2 * i + 1] = digits[bits[i] & 15];
-        }
-        s[len * 2] = '\0';
-        return s;
-}
 
 /*
  * What to call a module: the path of the file mapped at its start, as NT_FILE
@@ -68,22 +43,20 @@ static char *module_path(const struct core *c, uint64_t start, const char *dwfl_
         const char *path = dwfl_name ? dwfl_name : "";
         uint64_t vdso;
 
-        for (size_t i = 0; i < c->nfiles; i++)
-                if (start >= c->files[i].start && start < c->files[i].end) {
-                        path = c->files[i].path;
-                        break;
-                }
+        /* A search, not a scan: a crafted core can pair a long link map with a long NT_FILE. */
+        const struct core_file_map *f = core_file_at(c, start);
+        if (f)
+                path = f->path;
         if (core_auxv(c, AT_SYSINFO_EHDR, &vdso) && vdso == start)
                 path = "[vdso]";
 
-        size_t len = strlen(path), slen = strlen(DELETED_SUFFIX);
-        *deleted = len > slen && strcmp(path + len - slen, DELETED_SUFFIX) == 0;
-        return strndup(path, *deleted ? len - slen : len);
+        return strndup(path, path_deleted_strip(path, strlen(path), deleted));
 }
 
 struct collect {
         struct analysis *a;
         size_t cap;
+        int error;      /* -ENOMEM: the list is incomplete, and the stage fails */
 };
 
 static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start, void *arg)
@@ -96,13 +69,9 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
                 warn_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
                 return DWARF_CB_ABORT;
         }
-        if (a->nmodules == col->cap) {
-                size_t cap = col->cap ? col->cap * 2 : 32;
-                struct module *v = realloc(a->modules, cap * sizeof(*v));
-                if (!v)
-                        return DWARF_CB_ABORT;
-                a->modules = v;
-                col->cap = cap;
+        if (ARRAY_RESERVE(a->modules, col->cap, a->nmodules + 1) < 0) {
+                col->error = -ENOMEM;
+                return DWARF_CB_ABORT;
         }
         Dwarf_Addr end = start;
         dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
@@ -119,7 +88,11 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         GElf_Addr vaddr;
         int n = dwfl_module_build_id(mod, &bits, &vaddr);
         if (n > 0 && n <= BUILD_ID_MAX)
-                m->build_id = hex_of(bits, (size_t)n);
+                m->build_id = build_id_hex(bits, (size_t)n);
+        if (!m->path || (n > 0 && n <= BUILD_ID_MAX && !m->build_id)) {
+                col->error = -ENOMEM;
+                return DWARF_CB_ABORT;
+        }
         return DWARF_CB_OK;
 }
 
@@ -141,36 +114,39 @@ static int file_build_id(const char *path, char **out)
                 return -ENOEXEC;
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
-        if (n > 0 && n <= BUILD_ID_MAX)
-                *out = hex_of(bits, (size_t)n);
+        if (n > 0 && n <= BUILD_ID_MAX && !(*out = build_id_hex(bits, (size_t)n)))
+                return -ENOMEM;
         return 0;
 }
 
 static bool is_pseudo(const char *path) { return !path[0] || path[0] == '['; }
 
-static void check_file(struct analysis *a, struct module *m)
+/* Compares the module's file on disk with the core; -ENOMEM (logged) is the only failure. */
+static int check_file(struct analysis *a, struct module *m)
 {
         const char *path = m->is_main && a->opt.executable ? a->opt.executable : m->path;
 
         if (is_pseudo(path) || (path[0] != '/' && !(m->is_main && a->opt.executable))) {
                 /* The vdso and friends live in the core alone. */
                 m->file_status = MODULE_FILE_IN_CORE;
-                return;
+                return 0;
         }
         int r = file_build_id(path, &m->file_build_id);
+        if (r == -ENOMEM)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         if (r < 0) {
                 m->file_status = MODULE_FILE_MISSING;
                 warn_add(&a->warnings, "modules", m->start,
                          "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
                          path, m->deleted ? " (deleted)" : "", strerror(-r));
-                return;
+                return 0;
         }
         if (!m->build_id) {
                 m->file_status = MODULE_FILE_NO_BUILD_ID;
                 warn_add(&a->warnings, "modules", m->start,
                          "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
                          path);
-                return;
+                return 0;
         }
         if (!m->file_build_id || strcmp(m->build_id, m->file_build_id) != 0) {
                 m->file_status = MODULE_FILE_MISMATCH;
@@ -178,9 +154,10 @@ static void check_file(struct analysis *a, struct module *m)
                          "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
                          path, m->deleted ? " (deleted, and a different file is there now)" : "",
                          m->file_build_id ? m->file_build_id : "missing", m->build_id);
-                return;
+                return 0;
         }
         m->file_status = MODULE_FILE_OK;
+        return 0;
 }
 
 static int phdrs_from_elf(struct module *m, Elf *elf)
@@ -268,7 +245,9 @@ static int describe(struct analysis *a, struct module *m, uint64_t entry, bool h
 
         m->is_main = have_entry ? entry >= m->start && entry < m->end
                                 : (a->snap.exe && strcmp(a->snap.exe, m->path) == 0);
-        check_file(a, m);
+        int r = check_file(a, m);
+        if (r < 0)
+                return r;
 
         /* Finds and opens the file (only one whose build-id matches) and its debug info. */
         Elf *elf = dwfl_module_getelf(mod, &bias);
@@ -288,11 +267,13 @@ static int describe(struct analysis *a, struct module *m, uint64_t entry, bool h
                 m->elf_file = strdup(mainfile);
         else if (elf && m->file_status == MODULE_FILE_OK)
                 m->elf_file = strdup(m->is_main && a->opt.executable ? a->opt.executable : m->path);
-        if (debugfile && (!mainfile || strcmp(debugfile, mainfile) != 0))
-                m->debug_file = strdup(debugfile);
+        if (debugfile && (!mainfile || strcmp(debugfile, mainfile) != 0) && !(m->debug_file = strdup(debugfile)))
+                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
+        if ((mainfile || (elf && m->file_status == MODULE_FILE_OK)) && !m->elf_file)
+                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
 
         /* Headers from the file only when it is the very one loaded; else the core's copy of them. */
-        int r = elf && m->file_status == MODULE_FILE_OK ? phdrs_from_elf(m, elf) : -EINVAL;
+        r = elf && m->file_status == MODULE_FILE_OK ? phdrs_from_elf(m, elf) : -EINVAL;
         if (r == -EINVAL)
                 r = phdrs_from_core(a, m);
         if (r == -ENOMEM)
@@ -313,7 +294,7 @@ int modules_report(struct analysis *a)
 
         a->dwfl_callbacks = (Dwfl_Callbacks){
                 .find_elf = dwfl_build_id_find_elf,
-                .find_debuginfo = a->opt.no_debuginfo ? find_no_debuginfo : dwfl_standard_find_debuginfo,
+                .find_debuginfo = a->opt.no_debuginfo ? find_debuginfo_none : dwfl_standard_find_debuginfo,
                 /* A pointer to NULL means libdwfl's default path (/usr/lib/debug). */
                 .debuginfo_path = (char **)&a->opt.debuginfo_path,
         };
@@ -331,11 +312,9 @@ int modules_report(struct analysis *a)
 
         struct collect col = { .a = a };
         dwfl_getmodules(a->dwfl, collect_module, &col, 0);
-        for (size_t i = 0; i < a->nmodules; i++)
-                if (!a->modules[i].path)
-                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-        if (a->nmodules)
-                qsort(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
+        if (col.error)
+                return log_error_errno(col.error, "cannot analyze '%s': listing the modules: %m", a->opt.core_path);
+        qsort_safe(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
 
         uint64_t entry = 0;
         bool have_entry = core_auxv(&a->core, AT_ENTRY, &entry);

@@ -27,7 +27,13 @@ static void report_unknown(struct analysis *a, const struct scan *s)
         char b[UNITS_BUF_MAX];
 
         for (int k = 0; k < SEG_KIND_COUNT; k++)
-                if (s->unknown.bytes[k])
+                /*
+                 * A module's read-only pages missing from a core were never
+                 * written (every producer dumps RELRO once the loader has
+                 * relocated it): they hold the file's bytes, which cannot
+                 * know a heap address.  Nothing is unknown there.
+                 */
+                if (s->unknown.bytes[k] && k != SEG_RODATA)
                         warn_add(&a->warnings, "reach", 0,
                                  "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
                                  units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
@@ -89,7 +95,8 @@ int reach_compute(struct analysis *a)
             (r = reach_roots_collect(a, &roots)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
 
-        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .max_refs = REFS_MAX };
+        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .chunks = a->chunks,
+                           .max_refs = REFS_MAX };
         if ((r = scan_registers(&s, a->threads, a->nthreads)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         for (size_t i = 0; i < roots.n; i++)

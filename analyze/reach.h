@@ -17,16 +17,14 @@
 #include <stdint.h>
 
 #include "analysis.h"
-
-/* glibc malloc.c: mem2chunk() — the user pointer sits two size fields after the header. */
-#define CHUNK_HDR 16
+#include "common/glibc_malloc.h"
 
 /* glibc malloc.c: musable() — a used chunk may also use the next chunk's prev_size field. */
 static inline uint64_t chunk_usable_bytes(const struct chunk *c)
 {
-        if (c->size < CHUNK_HDR)
+        if (c->size < GLIBC_CHUNK_HDR_SZ)
                 return 0;
-        return c->mmapped ? c->size - CHUNK_HDR : c->size - 8;
+        return c->mmapped ? c->size - GLIBC_CHUNK_HDR_SZ : c->size - GLIBC_SIZE_SZ;
 }
 
 /* ---- reach_index.c ------------------------------------------------------ */
@@ -137,12 +135,6 @@ struct root_set {
 int reach_roots_collect(const struct analysis *a, struct root_set *out);
 void root_set_free(struct root_set *r);
 
-/*
- * The static TLS window below a thread pointer: the modules' PT_TLS blocks
- * plus glibc's surplus.
- */
-uint64_t reach_tls_below(const struct analysis *a);
-
 /* ---- reach_scan.c ------------------------------------------------------- */
 
 /* A word that may point into a block, waiting in a batch for its lookup. */
@@ -169,6 +161,7 @@ struct scan {
         const struct core *core;
         const struct reach_index *ix;
         const struct segment *segments;
+        const struct chunk *chunks;
         const struct core_segment *cur; /* where the last block was: blocks come in address order */
         struct ref *refs;
         size_t nrefs, cap;

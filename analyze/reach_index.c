@@ -21,12 +21,14 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
 #define SLOT_SHIFT_MIN 5   /* slots narrower than the smallest chunk buy nothing */
 #define SLOT_SHIFT_MAX 40
-#define HUGE_PAGE (2u << 20) /* x86-64 PMD-sized transparent huge page */
+/* The kernel's HPAGE_PMD_SIZE on x86-64, 1 << PMD_SHIFT (arch/x86/include/asm/pgtable_64_types.h): a THP */
+#define HUGE_PAGE (2u << 20)
 
 void *reach_alloc_hot(size_t n, size_t size)
 {
@@ -135,19 +137,14 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 if (c->state != CHUNK_USED)
                         continue;
                 uint64_t usable = chunk_usable_bytes(c);
-                uint64_t mem = c->address + CHUNK_HDR, end = mem + usable;
+                uint64_t mem = c->address + GLIBC_CHUNK_HDR_SZ, end = mem + usable;
                 /* A crafted or torn heap: areas must be ordered, disjoint and not wrap. */
                 if (usable == 0 || mem < c->address || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
                                 first_skipped = c->address;
-                        if (ix->nrefused == refused_cap) {
-                                refused_cap = refused_cap ? refused_cap * 2 : 16;
-                                uint32_t *v = realloc(ix->refused, refused_cap * sizeof(*v));
-                                if (!v) {
-                                        reach_index_free(ix);
-                                        return -ENOMEM;
-                                }
-                                ix->refused = v;
+                        if (ARRAY_RESERVE(ix->refused, refused_cap, ix->nrefused + 1) < 0) {
+                                reach_index_free(ix);
+                                return -ENOMEM;
                         }
                         ix->refused[ix->nrefused++] = (uint32_t)i;
                         continue;

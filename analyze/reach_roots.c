@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
@@ -44,14 +45,8 @@ static int push(struct root_set *r, uint64_t start, uint64_t end, int32_t segmen
         end = ALIGN_DOWN(end, 8);
         if (start >= end)
                 return 0;
-        if (r->n == r->cap) {
-                size_t ncap = r->cap ? r->cap * 2 : 64;
-                struct root_range *v = realloc(r->v, ncap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                r->v = v;
-                r->cap = ncap;
-        }
+        if (ARRAY_RESERVE(r->v, r->cap, r->n + 1) < 0)
+                return -ENOMEM;
         r->v[r->n++] = (struct root_range){ .start = start, .end = end, .segment = segment, .tid = tid, .kind = kind };
         return 0;
 }
@@ -78,7 +73,11 @@ static uint64_t elf_tls_size(const struct core *c, uint64_t base)
         return 0;
 }
 
-uint64_t reach_tls_below(const struct analysis *a)
+/*
+ * The static TLS window below a thread pointer: the modules' PT_TLS blocks
+ * plus glibc's surplus.
+ */
+static uint64_t reach_tls_below(const struct analysis *a)
 {
         uint64_t sum = 0;
         bool seen_elf = false;
@@ -140,7 +139,7 @@ static int tls_ranges(const struct analysis *a, struct tls_range **out, size_t *
                         continue;
                 v[k++] = (struct tls_range){ .start = fs - below, .end = fs + above, .tid = a->threads[t].tid };
         }
-        qsort(v, k, sizeof(*v), tls_cmp);
+        qsort_safe(v, k, sizeof(*v), tls_cmp);
         /* Threads' windows cannot overlap in a sane process; if they do, the earlier one keeps the bytes. */
         for (size_t i = 1; i < k; i++)
                 if (v[i].start < v[i - 1].end)
@@ -233,14 +232,44 @@ static uint8_t segment_root_kind(const struct segment *s)
         }
 }
 
+/* Where a thread's live stack starts: its SP less the red zone, within its mapping. */
+static uint64_t live_stack_start(const struct thread *th, const struct segment *s)
+{
+        return th->sp >= s->start + STACK_RED_ZONE ? th->sp - STACK_RED_ZONE : s->start;
+}
+
+/*
+ * For each stack segment, the thread (index + 1, 0 for none) with the
+ * lowest live stack start in it: one pass over the threads, not one per
+ * stack, so tens of thousands of threads stay linear.
+ */
+static int stack_owners(const struct analysis *a, size_t **out)
+{
+        size_t *owner = calloc(a->nsegments ? a->nsegments : 1, sizeof(*owner));
+        if (!owner)
+                return -ENOMEM;
+        for (size_t t = 0; t < a->nthreads; t++) {
+                const struct thread *th = &a->threads[t];
+                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->nsegments)
+                        continue;
+                const struct segment *s = &a->segments[th->stack_segment];
+                size_t *o = &owner[th->stack_segment];
+                if (!*o || live_stack_start(th, s) < live_stack_start(&a->threads[*o - 1], s))
+                        *o = t + 1;
+        }
+        *out = owner;
+        return 0;
+}
+
 int reach_roots_collect(const struct analysis *a, struct root_set *out)
 {
         _cleanup_free_ struct tls_range *tls = NULL;
+        _cleanup_free_ size_t *owner = NULL;
         size_t ntls = 0;
         int r;
 
         *out = (struct root_set){ 0 };
-        if ((r = tls_ranges(a, &tls, &ntls)) < 0)
+        if ((r = tls_ranges(a, &tls, &ntls)) < 0 || (r = stack_owners(a, &owner)) < 0)
                 return r;
 
         for (size_t i = 0; i < a->nsegments; i++) {
@@ -253,20 +282,13 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
                         continue;
                 if (kind == ROOT_STACK) {
                         /* From the lowest SP of the threads on this stack: below it is dead. */
-                        bool found = false;
-                        for (size_t t = 0; t < a->nthreads; t++) {
-                                const struct thread *th = &a->threads[t];
-                                if (th->stack_segment != (int)i)
-                                        continue;
-                                uint64_t from = th->sp >= s->start + STACK_RED_ZONE ? th->sp - STACK_RED_ZONE : s->start;
-                                if (!found || from < start) {
-                                        start = from;
-                                        tid = th->tid;
-                                }
-                                found = true;
-                        }
-                        if (!found)
+                        if (owner[i]) {
+                                const struct thread *th = &a->threads[owner[i] - 1];
+                                start = live_stack_start(th, s);
+                                tid = th->tid;
+                        } else {
                                 kind = ROOT_ANON; /* a stack no thread runs on: scanned whole, like any mapping */
+                        }
                 }
                 if ((r = push_outside_chunks(a, out, tls, ntls, start, s->end, (int32_t)i, tid, kind)) < 0) {
                         root_set_free(out);

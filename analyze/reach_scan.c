@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "reach.h"
 
@@ -26,21 +27,14 @@ void scan_free(struct scan *s)
         s->nrefs = s->cap = 0;
 }
 
+/* Room for one more ref: 1, or 0 when max_refs is reached (refs_capped), or -ENOMEM. */
 static int grow(struct scan *s)
 {
         if (s->nrefs >= s->max_refs) {
                 s->refs_capped = true;
                 return 0;
         }
-        size_t ncap = s->cap ? s->cap * 2 : 4096;
-        if (ncap > s->max_refs)
-                ncap = s->max_refs;
-        struct ref *v = realloc(s->refs, ncap * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        s->refs = v;
-        s->cap = ncap;
-        return 1;
+        return ARRAY_RESERVE(s->refs, s->cap, MAX(s->nrefs + 1, (size_t)4096)) < 0 ? -ENOMEM : 1;
 }
 
 static uint32_t offset32(uint64_t v)
@@ -144,12 +138,8 @@ static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, u
                 const struct core_segment *cs = core_segment_at(s->core, addr);
                 if (!cs) {
                         /* The next segment, if one starts before end, holds the rest. */
-                        uint64_t next = end;
-                        for (size_t i = 0; i < s->core->nsegs; i++)
-                                if (s->core->segs[i].vaddr > addr) {
-                                        next = MIN(end, s->core->segs[i].vaddr);
-                                        break;
-                                }
+                        const struct core_segment *above = core_segment_from(s->core, addr);
+                        uint64_t next = above ? MIN(end, above->vaddr) : end;
                         missing += next - addr;
                         addr = next;
                         continue;
@@ -195,7 +185,7 @@ int scan_root(struct scan *s, const struct root_range *rr)
         int64_t missing = scan_through_core(s, rr->start, rr->end, seg->start, &proto);
         if (missing < 0)
                 return (int)missing;
-        if (missing > 0) {
+        if (missing > 0 && !seg->tail_zero) {
                 s->unknown.bytes[seg->kind] += (uint64_t)missing;
                 s->unknown.segments[seg->kind]++;
         }
@@ -220,7 +210,8 @@ int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
         int64_t missing = scan_through_core(s, mem, mem + len, mem, &proto);
         if (missing < 0)
                 return (int)missing;
-        if (missing > 0) {
+        int32_t seg_id = s->chunks[s->ix->area[u].chunk].segment_id;
+        if (missing > 0 && !(seg_id >= 0 && s->segments[seg_id].tail_zero)) {
                 s->unknown.block_bytes += (uint64_t)missing;
                 s->unknown.blocks++;
         }

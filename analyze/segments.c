@@ -26,14 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/path_deleted.h"
 #include "common/proc_maps.h"
 #include "stages.h"
 
 #define VSYSCALL_ADDR 0xffffffffff600000ull /* arch/x86/include/asm/vsyscall.h: VSYSCALL_ADDR */
-#define DELETED_SUFFIX " (deleted)"
 #define GUARD_MAX (1ull << 20) /* glibc's default guard is one page; pthread_attr_setguardsize rarely asks more */
 
 struct builder {
@@ -46,14 +47,8 @@ struct builder {
 static struct segment *add_segment(struct builder *b, uint64_t start, uint64_t end)
 {
         struct analysis *a = b->a;
-        if (a->nsegments == b->cap) {
-                size_t cap = b->cap ? b->cap * 2 : 256;
-                struct segment *v = realloc(a->segments, cap * sizeof(*v));
-                if (!v)
-                        return NULL;
-                a->segments = v;
-                b->cap = cap;
-        }
+        if (ARRAY_RESERVE(a->segments, b->cap, a->nsegments + 1) < 0)
+                return NULL;
         struct segment *s = &a->segments[a->nsegments++];
         *s = (struct segment){
                 .start = start, .end = end, .module_id = NO_ID, .arena_id = NO_ID,
@@ -73,6 +68,69 @@ static void perms_from_flags(char perms[5], uint32_t flags)
         perms[4] = '\0';
 }
 
+/* The ranges of the MEMSNAP skipped note, sorted and merged, for a search per segment. */
+struct range_list {
+        struct range { uint64_t lo, hi; } *v;
+        size_t n, cap;
+};
+
+static void range_list_free(struct range_list *l)
+{
+        free(l->v);
+        *l = (struct range_list){ 0 };
+}
+
+static int range_cmp(const void *x, const void *y)
+{
+        const struct range *a = x, *b = y;
+        return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* Reads the "START-END<TAB>..." lines of the skipped note; lines that do not start so are not ranges. */
+static int skipped_ranges(const char *text, size_t len, struct range_list *out)
+{
+        const char *p = text, *stop = text + len;
+        while (p < stop) {
+                const char *nl = memchr(p, '\n', (size_t)(stop - p));
+                const char *eol = nl ? nl : stop;
+                char line[64];
+                size_t n = MIN((size_t)(eol - p), sizeof(line) - 1);
+                unsigned long long lo, hi;
+                memcpy(line, p, n);
+                line[n] = '\0';
+                if (sscanf(line, "%llx-%llx", &lo, &hi) == 2 && lo < hi) {
+                        if (ARRAY_RESERVE(out->v, out->cap, out->n + 1) < 0)
+                                return -ENOMEM;
+                        out->v[out->n++] = (struct range){ lo, hi };
+                }
+                p = nl ? nl + 1 : stop;
+        }
+        qsort_safe(out->v, out->n, sizeof(*out->v), range_cmp);
+        size_t k = 0;
+        for (size_t i = 0; i < out->n; i++) {
+                if (k && out->v[i].lo <= out->v[k - 1].hi)
+                        out->v[k - 1].hi = MAX(out->v[k - 1].hi, out->v[i].hi);
+                else
+                        out->v[k++] = out->v[i];
+        }
+        out->n = k;
+        return 0;
+}
+
+/* Whether a range of the list overlaps [start, end). */
+static bool ranges_overlap(const struct range_list *l, uint64_t start, uint64_t end)
+{
+        size_t lo = 0, hi = l->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (l->v[mid].hi <= start)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < l->n && l->v[lo].lo < end;
+}
+
 static int seg_cmp(const void *x, const void *y)
 {
         const struct segment *a = x, *b = y;
@@ -82,15 +140,8 @@ static int seg_cmp(const void *x, const void *y)
 /* Of the first n segments (sorted, not overlapping), the first overlapping [start, end), or NULL. */
 static struct segment *overlapping_n(struct analysis *a, size_t n, uint64_t start, uint64_t end)
 {
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (a->segments[mid].end <= start)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo < n && a->segments[lo].start < end ? &a->segments[lo] : NULL;
+        size_t i = segment_index_from(a->segments, n, start);
+        return i < n && a->segments[i].start < end ? &a->segments[i] : NULL;
 }
 
 static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t end)
@@ -100,10 +151,8 @@ static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t 
 
 static void set_path(struct segment *s, const char *path)
 {
-        size_t len = strlen(path), slen = strlen(DELETED_SUFFIX);
         free(s->path);
-        s->deleted = len > slen && strcmp(path + len - slen, DELETED_SUFFIX) == 0;
-        s->path = strndup(path, s->deleted ? len - slen : len);
+        s->path = strndup(path, path_deleted_strip(path, strlen(path), &s->deleted));
 }
 
 static void copy_smaps(struct segment *s, const struct map_entry *m)
@@ -185,7 +234,7 @@ static int gather(struct builder *b)
                 memcpy(s->perms, "r--p", sizeof(s->perms)); /* repaired from the module's headers later */
                 s->from_notes = true;
         }
-        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
 
         size_t known = a->nsegments;
         for (size_t i = 0; i < b->smaps.n; i++) {
@@ -197,27 +246,18 @@ static int gather(struct builder *b)
                         return -ENOMEM;
                 s->from_notes = true;
         }
-        qsort(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
         if (a->nsegments > from_core)
                 log_debug("%zu mappings the core's program headers leave out come from its notes",
                           a->nsegments - from_core);
         return 0;
 }
 
+/* The NT_FILE entry of the mapping that starts at start (NT_FILE has one per VMA). */
 static const struct core_file_map *find_file(const struct core *c, uint64_t start)
 {
-        /* NT_FILE lists mappings in address order, one per VMA. */
-        size_t lo = 0, hi = c->nfiles;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (c->files[mid].start < start)
-                        lo = mid + 1;
-                else if (c->files[mid].start > start)
-                        hi = mid;
-                else
-                        return &c->files[mid];
-        }
-        return NULL;
+        const struct core_file_map *f = core_file_at(c, start);
+        return f && f->start == start ? f : NULL;
 }
 
 /*
@@ -392,26 +432,52 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
         }
 }
 
+/*
+ * memsnap capture ends a mapping's bytes at its last page with data and lists
+ * every range it did not read in the skipped note; so in its cores the tail
+ * of an anonymous private mapping past p_filesz, when no skipped range
+ * touches it, was never touched: zero.  Other producers do not say.
+ */
+static int mark_zero_tails(struct analysis *a)
+{
+        const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SKIPPED);
+        _cleanup_(range_list_free) struct range_list skipped = { 0 };
+
+        if (a->core.source != CORE_SOURCE_MEMSNAP)
+                return 0;
+        if (n && skipped_ranges((const char *)n->desc, n->descsz, &skipped) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
+                if (!anon || s->perms[3] != 'p' || s->in_core == 0 || s->in_core >= s->end - s->start)
+                        continue;
+                s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end);
+        }
+        return 0;
+}
+
+static void builder_done(struct builder *b)
+{
+        map_list_free(&b->smaps);
+}
+
 int segments_build(struct analysis *a)
 {
-        struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
+        _cleanup_(builder_done) struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
 
         parse_smaps(&b);
         int r = gather(&b);
-        if (r < 0) {
-                map_list_free(&b.smaps);
+        if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
-        }
         name_segments(&b);
         tie_modules(&b);
 
         size_t n = a->nsegments;
         _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
         _cleanup_free_ enum segment_kind *kinds = calloc(n ? n : 1, sizeof(*kinds));
-        if (!facts || !kinds) {
-                map_list_free(&b.smaps);
+        if (!facts || !kinds)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-        }
         for (size_t i = 0; i < n; i++) {
                 const struct segment *s = &a->segments[i];
                 facts[i] = (struct segment_facts){
@@ -434,6 +500,8 @@ int segments_build(struct analysis *a)
                 if (s->kind == SEG_BSS && a->nmodules && s->module_id == NO_ID)
                         s->kind = SEG_ANON;
         }
-        map_list_free(&b.smaps);
+        r = mark_zero_tails(a);
+        if (r < 0)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         return 0;
 }

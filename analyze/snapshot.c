@@ -7,26 +7,31 @@
  * and NT_SIGINFO, so each field falls back through what those hold, in the
  * order below, and stays NULL rather than guessed when none says:
  *   pid          settings pid, NT_PRPSINFO pr_pid, the first thread
+ *   comm         settings comm, NT_PRPSINFO pr_fname, the status note's Name
  *   exe          settings exe, the NT_FILE mapping holding AT_ENTRY, the
  *                AT_EXECFN string in core memory, NT_PRPSINFO pr_fname
  *   cmdline      the cmdline note, the argv strings in core memory, NT_PRPSINFO
  *                pr_psargs (gcore puts only the program there, the kernel cuts it at 79 bytes)
  *   captured_at  settings captured_at only: a core's mtime is not when it was taken
  *   page_size    AT_PAGESZ, settings page_size, NT_FILE's page size
+ * Settings values are escaped (common/text_escape.h) and read unescaped.
  */
 #include <elf.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/keyval.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/path_deleted.h"
 #include "common/proc_status_mem.h"
+#include "common/text_escape.h"
 #include "stages.h"
 
-#define DELETED_SUFFIX " (deleted)"
 #define PATH_MAX_BYTES 4096      /* linux/limits.h: PATH_MAX */
 #define PRARGSZ 80               /* linux/elfcore.h: ELF_PRARGSZ */
 #define ARG_STRLEN_MAX (32 * 4096) /* linux/binfmts.h: MAX_ARG_STRLEN */
@@ -38,6 +43,7 @@ struct settings {
         size_t len;
 };
 
+/* A value as capture wrote it before escaping it (keyval_dup unescapes); NULL when absent. */
 static char *setting(const struct settings *s, const char *key)
 {
         return s->text ? keyval_dup(s->text, s->len, key) : NULL;
@@ -61,11 +67,9 @@ static bool setting_long(const struct settings *s, const char *key, long long mi
 /* " (deleted)" is the kernel's remark, not part of the path. */
 static char *strip_deleted(char *path)
 {
-        if (!path)
-                return NULL;
-        size_t n = strlen(path), s = strlen(DELETED_SUFFIX);
-        if (n > s && strcmp(path + n - s, DELETED_SUFFIX) == 0)
-                path[n - s] = '\0';
+        bool deleted;
+        if (path)
+                path[path_deleted_strip(path, strlen(path), &deleted)] = '\0';
         return path;
 }
 
@@ -99,14 +103,6 @@ static void read_pid(struct analysis *a, const struct settings *st)
                 a->snap.ppid = c->prpsinfo->pr_ppid;
 }
 
-static const struct core_file_map *file_holding(const struct core *c, uint64_t addr)
-{
-        for (size_t i = 0; i < c->nfiles; i++)
-                if (addr >= c->files[i].start && addr < c->files[i].end)
-                        return &c->files[i];
-        return NULL;
-}
-
 static char *find_exe(struct analysis *a, const struct settings *st)
 {
         const struct core *c = &a->core;
@@ -117,7 +113,7 @@ static char *find_exe(struct analysis *a, const struct settings *st)
                 return exe;
         free(exe);
         if (core_auxv(c, AT_ENTRY, &v)) {
-                const struct core_file_map *f = file_holding(c, v);
+                const struct core_file_map *f = core_file_at(c, v);
                 if (f)
                         return strdup(f->path);
         }
@@ -186,9 +182,9 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
         uint64_t argv, argc;
         if (!find_argv(c, &argv, &argc))
                 return NULL;
-        size_t len = 0, cap = 256;
-        _cleanup_free_ char *out = malloc(cap);
-        if (!out)
+        size_t len = 0, cap = 0;
+        _cleanup_free_ char *out = NULL;
+        if (ARRAY_RESERVE(out, cap, 256) < 0)
                 return NULL;
         *complete = true;
         for (uint64_t i = 0; i < argc; i++) {
@@ -203,13 +199,8 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
                         *complete = false;
                         break;
                 }
-                if (len + n + 2 > cap) {
-                        cap = MAX(cap * 2, len + n + 2);
-                        char *v = realloc(out, cap);
-                        if (!v)
-                                return NULL;
-                        out = v;
-                }
+                if (ARRAY_RESERVE(out, cap, len + n + 2) < 0)
+                        return NULL;
                 if (i)
                         out[len++] = ' ';
                 memcpy(out + len, arg, n);
@@ -293,8 +284,9 @@ static void read_status(struct analysis *a)
         s->rss_anon_kb = ps.rss_anon_kb;
         s->rss_file_kb = ps.rss_file_kb;
         s->rss_shmem_kb = ps.rss_shmem_kb;
+        /* fs/proc/array.c proc_task_name: status escapes a newline and a backslash as we do. */
         if (!s->comm && ps.name[0])
-                s->comm = strdup(ps.name);
+                s->comm = text_unescape(ps.name, strlen(ps.name));
         if (!s->ppid && ps.ppid > 0 && ps.ppid <= INT32_MAX)
                 s->ppid = (int)ps.ppid;
         if (ps.pid > 0 && s->pid > 0 && ps.pid != s->pid)
@@ -331,7 +323,12 @@ int snapshot_read(struct analysis *a)
         s->vm_pte_kb = -1;
 
         read_pid(a, &st);
-        if (c->prpsinfo)
+        s->comm = setting(&st, "comm");
+        if (s->comm && !*s->comm) {
+                free(s->comm);
+                s->comm = NULL;
+        }
+        if (!s->comm && c->prpsinfo)
                 s->comm = dup_field(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname));
         s->exe = strip_deleted(find_exe(a, &st));
         read_cmdline(a);
@@ -347,11 +344,12 @@ int snapshot_read(struct analysis *a)
         if (pause) {
                 char *end;
                 double ms = strtod(pause, &end);
-                if (end != pause && !*end && ms >= 0)
+                /* strtod takes "inf" and "nan" too: no pause is either. */
+                if (end != pause && !*end && isfinite(ms) && ms >= 0)
                         s->pause_ms = ms;
                 else
-                        warn_add(&a->warnings, "snapshot", 0, "the MEMSNAP settings' pause_ms '%s' is not a number",
-                                 pause);
+                        warn_add(&a->warnings, "snapshot", 0,
+                                 "the MEMSNAP settings' pause_ms '%s' is not a number of milliseconds", pause);
         }
         read_status(a);
         return 0;

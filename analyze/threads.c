@@ -29,13 +29,17 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
+#include "common/parse_number.h"
+#include "common/text_escape.h"
 #include "stages.h"
 
 #define LIVE_FRAMES_MAX (1u << 20) /* bounds a crafted stacks note */
@@ -52,6 +56,7 @@ struct walk {
         size_t n, cap;
         unsigned max;
         bool capped;
+        int error;      /* -ENOMEM: the walk stopped for want of memory, not at the stack's end */
 };
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
@@ -69,13 +74,9 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
                 w->capped = true;
                 return DWARF_CB_ABORT;
         }
-        if (w->n == w->cap) {
-                size_t cap = w->cap ? w->cap * 2 : 64;
-                struct frame_pc *v = realloc(w->v, cap * sizeof(*v));
-                if (!v)
-                        return DWARF_CB_ABORT;
-                w->v = v;
-                w->cap = cap;
+        if (ARRAY_RESERVE(w->v, w->cap, w->n + 1) < 0) {
+                w->error = -ENOMEM;
+                return DWARF_CB_ABORT;
         }
         w->v[w->n++] = (struct frame_pc){ pc, activation };
         return DWARF_CB_OK;
@@ -137,7 +138,7 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
                 keys[i] = lookup_address(&p[i].fp);
-        qsort(keys, n, sizeof(*keys), u64_cmp);
+        qsort_safe(keys, n, sizeof(*keys), u64_cmp);
         size_t nkeys = 0;
         for (size_t i = 0; i < n; i++)
                 if (!nkeys || keys[nkeys - 1] != keys[i])
@@ -224,14 +225,8 @@ struct unwind {
 
 static int add_pending(struct unwind *u, int tid, int depth, const struct frame_pc *fp)
 {
-        if (u->npending == u->cap) {
-                size_t cap = u->cap ? u->cap * 2 : 256;
-                struct pending *v = realloc(u->pending, cap * sizeof(*v));
-                if (!v)
-                        return -ENOMEM;
-                u->pending = v;
-                u->cap = cap;
-        }
+        if (ARRAY_RESERVE(u->pending, u->cap, u->npending + 1) < 0)
+                return -ENOMEM;
         u->pending[u->npending++] = (struct pending){ tid, depth, *fp };
         return 0;
 }
@@ -251,6 +246,11 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                 return DWARF_CB_OK;
         int rc = dwfl_thread_getframes(thread, frame_cb, &w);
         const char *err = rc < 0 ? dwfl_errmsg(-1) : NULL;
+        if (w.error) {
+                u->error = w.error;
+                free(w.v);
+                return DWARF_CB_ABORT;
+        }
 
         for (size_t i = 0; i < w.n && !u->error; i++)
                 u->error = add_pending(u, tid, (int)i, &w.v[i]);
@@ -258,23 +258,27 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 
         uint64_t last = w.n ? w.v[w.n - 1].pc : t->pc;
         if (w.capped) {
-                if (asprintf(&t->unwind_stop, "stopped after %u frames (--max-frames)", w.max) < 0)
+                if (asprintf(&t->unwind_stop, "stopped after %u frames (--max-frames)", w.max) < 0) {
                         t->unwind_stop = NULL;
+                        u->error = -ENOMEM;
+                }
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
                          tid, w.max);
         } else if (a->unwind.read_failed) {
                 /* libdwfl ends quietly when it cannot read a return address: the stack is cut short. */
                 if (asprintf(&t->unwind_stop, "the stack at 0x%" PRIx64 " is not in the core",
-                             a->unwind.failed_address) < 0)
+                             a->unwind.failed_address) < 0) {
                         t->unwind_stop = NULL;
+                        u->error = -ENOMEM;
+                }
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
                          " is not in the core",
                          tid, w.n, last, where(a, last), a->unwind.failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
-                if (asprintf(&t->unwind_stop, "%s", err ? err : "unwinding failed") < 0)
-                        t->unwind_stop = NULL;
+                if (!(t->unwind_stop = strdup(err ? err : "unwinding failed")))
+                        u->error = -ENOMEM;
                 warn_add(&a->warnings, "threads", last,
                          "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s", tid, w.n, last,
                          where(a, last), err ? err : "unknown error");
@@ -283,18 +287,20 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
         return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
+/* [s, end) is a whole field holding a non-negative int. */
 static bool parse_int(const char *s, const char *end, int *out)
 {
-        long v = 0;
-        if (s == end || end - s > 9)
+        uint64_t v;
+        if (!parse_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
                 return false;
-        for (; s < end; s++) {
-                if (*s < '0' || *s > '9')
-                        return false;
-                v = v * 10 + (*s - '0');
-        }
         *out = (int)v;
         return true;
+}
+
+/* [s, end) is a whole field holding hex digits. */
+static bool parse_hex(const char *s, const char *end, uint64_t *out)
+{
+        return parse_hex_u64(&s, end, out) && s == end;
 }
 
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
@@ -344,7 +350,7 @@ static const Dwfl_Thread_Callbacks core_thread_callbacks = {
         .set_initial_registers = set_initial_registers,
 };
 
-/* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread. */
+/* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread, the name escaped (common/text_escape.h). */
 static void read_names(struct analysis *a, const struct tid_index *tids)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_THREADS);
@@ -369,7 +375,7 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
                         struct thread *t = thread_by_tid(a, tids, tid);
                         if (t && len) {
                                 free(t->name);
-                                t->name = strndup(tab + 1, len);
+                                t->name = text_unescape(tab + 1, len);
                         }
                 } else if (!bad++) {
                         warn_add(&a->warnings, "threads", 0,
@@ -380,28 +386,13 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
         }
 }
 
-static bool parse_hex(const char *s, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        if (s == end || end - s > 16)
-                return false;
-        for (; s < end; s++) {
-                int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
-                        : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
-                if (d < 0)
-                        return false;
-                v = v << 4 | (uint64_t)d;
-        }
-        *out = v;
-        return true;
-}
-
+/* A text field of the stacks note, unescaped (common/text_escape.h); NULL when empty. */
 static char *field_dup(const char *s, const char *end)
 {
-        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? strndup(s, (size_t)(end - s)) : NULL;
+        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_unescape(s, (size_t)(end - s)) : NULL;
 }
 
-/* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n". */
+/* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n", texts escaped. */
 static int read_live_stacks(struct analysis *a)
 {
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STACKS);
@@ -439,14 +430,8 @@ static int read_live_stacks(struct analysis *a)
                                  LIVE_FRAMES_MAX);
                         break;
                 }
-                if (a->nlive_frames == cap) {
-                        size_t ncap = cap ? cap * 2 : 256;
-                        struct live_frame *v = realloc(a->live_frames, ncap * sizeof(*v));
-                        if (!v)
-                                return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-                        a->live_frames = v;
-                        cap = ncap;
-                }
+                if (ARRAY_RESERVE(a->live_frames, cap, a->nlive_frames + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
                 lf.function = field_dup(f[3], f[4] - 1);
                 lf.module = field_dup(f[5], eol);
                 a->live_frames[a->nlive_frames++] = lf;
@@ -475,7 +460,7 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
 
         for (size_t i = 0; i < c->nthreads; i++)
                 tids->v[n++] = (struct tid_slot){ c->threads[i].tid, i };
-        qsort(tids->v, n, sizeof(*tids->v), slot_cmp);
+        qsort_safe(tids->v, n, sizeof(*tids->v), slot_cmp);
         for (size_t k = 0; k < n; k++) {
                 const struct core_thread *ct = &c->threads[tids->v[k].index];
                 bool dup = k > 0 && tids->v[k - 1].tid == tids->v[k].tid;
@@ -500,7 +485,7 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
         tids->n = 0;
         for (size_t i = 0; i < a->nthreads; i++)
                 tids->v[tids->n++] = (struct tid_slot){ a->threads[i].tid, i };
-        qsort(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
+        qsort_safe(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
 
         struct thread *main_thread = thread_by_tid(a, tids, a->snap.pid);
         if (main_thread && c->prpsinfo)

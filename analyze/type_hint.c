@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "demangle.h"
 
@@ -19,7 +20,7 @@ static int range_cmp(const void *x, const void *y)
 
 int type_hints_init(struct type_hints *th, struct analysis *a)
 {
-        *th = (struct type_hints){ .a = a, .string_id = NO_ID };
+        *th = (struct type_hints){ .a = a, .string_id = NO_ID, .types_cap = a->ntypes };
         th->mods = calloc(a->nmodules ? a->nmodules : 1, sizeof(*th->mods));
         th->cache_size = 1024;
         th->cache = calloc(th->cache_size, sizeof(*th->cache));
@@ -32,7 +33,7 @@ int type_hints_init(struct type_hints *th, struct analysis *a)
                         th->mods[th->nmods++] = (struct module_range){
                                 .start = a->modules[i].start, .end = a->modules[i].end, .mod = a->modules[i].dwfl_mod,
                         };
-        qsort(th->mods, th->nmods, sizeof(*th->mods), range_cmp);
+        qsort_safe(th->mods, th->nmods, sizeof(*th->mods), range_cmp);
         return 0;
 }
 
@@ -40,26 +41,62 @@ void type_hints_free(struct type_hints *th)
 {
         free(th->mods);
         free(th->cache);
+        free(th->names);
         th->mods = NULL;
         th->cache = NULL;
+        th->names = NULL;
+        th->names_size = 0;
 }
 
-/* The id of name in analysis.types, added when new. */
-static int32_t intern(struct analysis *a, const char *name)
+static size_t name_hash(const char *s)
 {
-        for (size_t i = 0; i < a->ntypes; i++)
-                if (strcmp(a->types[i], name) == 0)
-                        return (int32_t)i;
-        if (a->ntypes >= INT32_MAX)
+        uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+        return (size_t)(h ^ (h >> 32));
+}
+
+/* Rebuilds the name table at twice the size (or the first size) with every type in it. */
+static int names_grow(struct type_hints *th)
+{
+        size_t size = th->names_size ? th->names_size * 2 : 256;
+        int32_t *v = calloc(size, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < th->a->ntypes; i++) {
+                size_t k = name_hash(th->a->types[i]) & (size - 1);
+                while (v[k])
+                        k = (k + 1) & (size - 1);
+                v[k] = (int32_t)i + 1;
+        }
+        free(th->names);
+        th->names = v;
+        th->names_size = size;
+        return 0;
+}
+
+/*
+ * The id of name in analysis.types, added when new.  A hash table, not a
+ * search of the list: a crafted module can name a million classes.
+ */
+int32_t type_hint_intern(struct type_hints *th, const char *name)
+{
+        struct analysis *a = th->a;
+        if ((a->ntypes + 1) * 2 > th->names_size && names_grow(th) < 0)
+                return -ENOMEM;
+        size_t k = name_hash(name) & (th->names_size - 1);
+        for (; th->names[k]; k = (k + 1) & (th->names_size - 1))
+                if (strcmp(a->types[th->names[k] - 1], name) == 0)
+                        return th->names[k] - 1;
+        if (a->ntypes >= INT32_MAX - 1)
                 return NO_ID;
         char *copy = strdup(name);
-        char **v = copy ? realloc(a->types, (a->ntypes + 1) * sizeof(*v)) : NULL;
-        if (!v) {
+        if (!copy || ARRAY_RESERVE(a->types, th->types_cap, a->ntypes + 1) < 0) {
                 free(copy);
                 return -ENOMEM;
         }
-        a->types = v;
         a->types[a->ntypes] = copy;
+        th->names[k] = (int32_t)a->ntypes + 1;
         return (int32_t)a->ntypes++;
 }
 
@@ -112,7 +149,7 @@ static int32_t vtable_class(struct type_hints *th, const struct module_range *m,
         if (!name || strncmp(name, "_ZTV", 4) != 0 || off != 2 * sizeof(uint64_t))
                 return NO_ID;
         char buf[DEMANGLE_MAX];
-        return intern(th->a, demangle_type(name + 4, buf, sizeof(buf)) ? buf : name);
+        return type_hint_intern(th, demangle_type(name + 4, buf, sizeof(buf)) ? buf : name);
 }
 
 static int32_t vtable_hint(struct type_hints *th, uint64_t vptr)
@@ -191,6 +228,6 @@ int32_t type_hint(struct type_hints *th, const uint8_t *bytes, uint64_t len)
         if (!type_hint_is_text(bytes, len) || core_segment_at(&th->a->core, first))
                 return NO_ID;
         if (th->string_id == NO_ID)
-                th->string_id = intern(th->a, "string");
+                th->string_id = type_hint_intern(th, "string");
         return th->string_id;
 }

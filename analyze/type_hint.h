@@ -38,6 +38,9 @@ struct type_hints {
         struct vtable_slot *cache;   /* open addressing, power-of-two size */
         size_t cache_size, cache_used;
         int32_t string_id;           /* NO_ID until the first string */
+        size_t types_cap;            /* allocated length of analysis.types */
+        int32_t *names;              /* open addressing by name hash: type ids + 1, 0 = empty */
+        size_t names_size;           /* power of two, at least twice the types */
 };
 
 int type_hints_init(struct type_hints *th, struct analysis *a);
@@ -45,6 +48,9 @@ void type_hints_free(struct type_hints *th);
 
 /* The hint for a block whose len user bytes are at bytes, or NO_ID; -ENOMEM on failure. */
 int32_t type_hint(struct type_hints *th, const uint8_t *bytes, uint64_t len);
+
+/* The id of name in analysis.types, added when new; -ENOMEM on failure. */
+int32_t type_hint_intern(struct type_hints *th, const char *name);
 
 /* Pure test of the text rule above, minus the mapped-address check. */
 bool type_hint_is_text(const uint8_t *bytes, uint64_t len);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 
 void warn_add(struct warnings *w, const char *stage, uint64_t address, const char *fmt, ...)
@@ -31,16 +32,10 @@ void warn_add(struct warnings *w, const char *stage, uint64_t address, const cha
                 else
                         log_warning("%s: %s", stage, msg);
         }
-        if (w->n == w->cap) {
-                size_t cap = w->cap ? w->cap * 2 : 64;
-                struct warning *v = realloc(w->v, cap * sizeof(*v));
-                if (!v) {
-                        free(msg);
-                        w->dropped++;
-                        return;
-                }
-                w->v = v;
-                w->cap = cap;
+        if (ARRAY_RESERVE(w->v, w->cap, w->n + 1) < 0) {
+                free(msg);
+                w->dropped++;
+                return;
         }
         w->v[w->n++] = (struct warning){ stage, address, msg };
 }

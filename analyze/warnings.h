@@ -7,6 +7,7 @@
 #ifndef MEMSNAP_WARNINGS_H
 #define MEMSNAP_WARNINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +23,7 @@ struct warnings {
         struct warning *v;
         size_t n, cap;
         size_t dropped;     /* findings past WARNINGS_MAX */
-        int echo;           /* also log each one (analyze -v) */
+        bool echo;          /* also log each one (analyze -v) */
 };
 
 __attribute__((format(printf, 4, 5))) void warn_add(struct warnings *w, const char *stage, uint64_t address,

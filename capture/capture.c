@@ -352,11 +352,13 @@ static int read_memory(struct capture_job *j)
                 .plan = &j->plan, .mem = &j->mem, .stage = &j->stage, .out_fd = j->out.fd,
                 .out_path = j->out_path, .layout = j->layout.notes_last ? &j->layout : NULL,
                 .skips = &j->skips, .progress = &j->progress, .intr = &j->intr, .page_size = j->page_size,
+                .threads = j->o->copy_threads,
         };
         progress_begin(&j->progress, "capture", j->plan.memory_bytes, true, j->o->quiet);
         int r = dump_read_memory(&d);
         progress_end(&j->progress);
         j->direct_bytes = d.direct_bytes;
+        log_debug("%u threads copied into the stage", d.threads_used);
         if (r == -ENOBUFS)
                 return log_error_errno(ENOMEM, "cannot stage %llu bytes of process %d: %m",
                                        (unsigned long long)j->plan.memory_bytes, (int)j->pid);

@@ -34,6 +34,7 @@ struct capture_options {
         bool read_swapped;           /* read swapped-out pages (swaps them in) */
         uint64_t stage_limit;        /* bytes, when stage_limit_given */
         bool stage_limit_given;      /* else stage_default_limit() */
+        unsigned copy_threads;       /* threads copying memory during the stop; 0: one per CPU */
         struct select_options select;
 };
 

@@ -12,6 +12,7 @@
 #include "builtin.h"
 #include "capture/capture.h"
 #include "capture/live_stacks.h"
+#include "capture/parallel_read.h"
 #include "capture/target_check.h"
 #include "common/log.h"
 #include "common/segment_kind.h"
@@ -26,6 +27,7 @@ enum {
         OPT_READ_SWAPPED,
         OPT_STACKS,
         OPT_STAGE_LIMIT,
+        OPT_COPY_THREADS,
 };
 
 static void usage(FILE *f)
@@ -62,6 +64,8 @@ static void usage(FILE *f)
               "      --stage-limit SIZE memory for copying while the process is stopped\n"
               "                         (default: half of what the system can spare); beyond\n"
               "                         it, bytes go to the file while it is stopped\n"
+              "      --copy-threads N   threads copying memory while the process is stopped\n"
+              "                         (default: one per CPU, at least 2, at most 16)\n"
               "  -q, --quiet            print errors only\n"
               "  -v, --verbose          print debugging messages\n"
               "  -h, --help             show this help\n"
@@ -120,6 +124,7 @@ int cmd_capture(int argc, char **argv)
                 { "stacks", no_argument, NULL, OPT_STACKS },
                 { "frames", required_argument, NULL, 'n' },
                 { "stage-limit", required_argument, NULL, OPT_STAGE_LIMIT },
+                { "copy-threads", required_argument, NULL, OPT_COPY_THREADS },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -192,6 +197,14 @@ int cmd_capture(int argc, char **argv)
                         /* 0 means "no stage": everything is written while stopped. */
                         o.stage_limit = v;
                         o.stage_limit_given = true;
+                        break;
+                case OPT_COPY_THREADS:
+                        if (units_parse_u64(optarg, &v) < 0 || v < 1 || v > PARALLEL_READ_MAX_THREADS) {
+                                log_error("invalid --copy-threads '%s': expected a count from 1 to %u", optarg,
+                                          PARALLEL_READ_MAX_THREADS);
+                                return EXIT_USAGE;
+                        }
+                        o.copy_threads = (unsigned)v;
                         break;
                 case 'q':
                         o.quiet = true;

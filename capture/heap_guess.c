@@ -1,13 +1,6 @@
 /* Implementation of heap_guess.h: glibc's invariants, checked. */
 #include "heap_guess.h"
 
-/* glibc malloc/malloc.c: the low bits of a chunk's size field */
-#define PREV_INUSE 0x1
-#define IS_MMAPPED 0x2
-#define NON_MAIN_ARENA 0x4
-#define SIZE_BITS (PREV_INUSE | IS_MMAPPED | NON_MAIN_ARENA)
-#define MALLOC_ALIGNMENT 16 /* 2 * SIZE_SZ on x86-64 */
-
 /* sizeof(heap_info) has been 32 and 48 bytes; the arena follows it. */
 #define HEAP_INFO_MAX_BYTES 128
 
@@ -24,7 +17,7 @@ bool heap_guess_arena_heap(uint64_t start, uint64_t rw_len, const uint64_t head[
                 return false;
         if (size > rw_len)
                 return false;
-        if (ar_ptr % MALLOC_ALIGNMENT)
+        if (ar_ptr % GLIBC_MALLOC_ALIGNMENT)
                 return false;
         uint64_t ar_off = ar_ptr % GLIBC_HEAP_MAX_SIZE;
         if (ar_off == 0 || ar_off > HEAP_INFO_MAX_BYTES)
@@ -42,8 +35,8 @@ bool heap_guess_mmapped_chunk(uint64_t start, uint64_t len, const uint64_t head[
 
         (void)start;
         /* malloc.c sysmalloc_mmap: set_head (p, size | IS_MMAPPED), prev_size 0 when aligned. */
-        if (prev_size != 0 || (size & SIZE_BITS) != IS_MMAPPED)
+        if (prev_size != 0 || (size & GLIBC_SIZE_FLAGS) != GLIBC_IS_MMAPPED)
                 return false;
-        uint64_t chunk = size & ~(uint64_t)SIZE_BITS;
+        uint64_t chunk = size & ~(uint64_t)GLIBC_SIZE_FLAGS;
         return chunk >= page_size && chunk % page_size == 0 && chunk <= len;
 }

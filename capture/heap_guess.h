@@ -17,8 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* glibc malloc/arena.c: HEAP_MAX_SIZE = 2 * DEFAULT_MMAP_THRESHOLD_MAX = 64 MiB on 64-bit */
-#define GLIBC_HEAP_MAX_SIZE (64ull << 20)
+#include "common/glibc_malloc.h"
 
 /* The bytes heap_guess looks at: heap_info's first four fields, or a chunk header. */
 #define HEAP_GUESS_HEAD_BYTES 32

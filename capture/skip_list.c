@@ -84,6 +84,33 @@ static int by_start(const void *a, const void *b)
         return 0;
 }
 
+static bool continues(const struct skip_entry *a, const struct skip_entry *b)
+{
+        return a->end == b->start && a->reason == b->reason && strcmp(a->detail, b->detail) == 0;
+}
+
+/*
+ * Joins sorted entries that continue each other.  The copy during the stop
+ * reports an unreadable range in pieces (a batch, a slice at a time) and
+ * from several threads at once, so one range may have been added as many
+ * entries, not one after the other: the note shows it whole, the same
+ * whatever the thread count.
+ */
+static void coalesce(struct skip_list *l)
+{
+        size_t k = 0;
+        for (size_t i = 1; i < l->n; i++) {
+                if (continues(&l->v[k], &l->v[i])) {
+                        l->v[k].end = l->v[i].end;
+                        free(l->v[i].detail);
+                } else {
+                        l->v[++k] = l->v[i];
+                }
+        }
+        if (l->n)
+                l->n = k + 1;
+}
+
 static void put_escaped(FILE *f, const char *s)
 {
         for (; *s; s++) {
@@ -113,6 +140,7 @@ int skip_list_format(struct skip_list *l, char **text, size_t *len)
                 if (!sorted)
                         qsort(l->v, l->n, sizeof(l->v[0]), by_start);
         }
+        coalesce(l);
         for (size_t i = 0; i < l->n; i++) {
                 const struct skip_entry *e = &l->v[i];
                 fprintf(f, "%llx-%llx\t%s\t", (unsigned long long)e->start, (unsigned long long)e->end,

@@ -56,8 +56,10 @@ uint64_t skip_list_bytes(const struct skip_list *l, enum skip_reason reason);
 
 /*
  * The note text: "START-END<TAB>REASON<TAB>DETAIL\n" per entry, in address
- * order (the list is sorted in place), hex addresses without 0x; tab,
- * newline and backslash in DETAIL are written \t, \n and \\.
+ * order (the list is sorted in place, and entries that continue each other
+ * with the same reason and detail are joined, wherever they were added),
+ * hex addresses without 0x; tab, newline and backslash in DETAIL are
+ * written \t, \n and \\.
  */
 int skip_list_format(struct skip_list *l, char **text, size_t *len);
 

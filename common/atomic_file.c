@@ -38,10 +38,10 @@ int atomic_file_begin(struct atomic_file *af, const char *path, bool force, bool
         af->force = force;
 
         if (lstat(path, &st) == 0) {
-                if (!force)
-                        return log_error_errno(EEXIST, "'%s' exists; use --force to replace it", path);
                 if (S_ISDIR(st.st_mode))
                         return log_error_errno(EISDIR, "cannot write '%s': %m", path);
+                if (!force)
+                        return log_error_errno(EEXIST, "'%s' exists; use --force to replace it", path);
         }
 
         af->path = strdup(path);
@@ -99,17 +99,21 @@ static int link_tmpfile(struct atomic_file *af)
 
         /* With --force: link under a unique name, then rename over the old file. */
         _cleanup_free_ char *tmp = NULL;
-        for (int attempt = 0; attempt < 100; attempt++) {
+        bool linked = false;
+        for (int attempt = 0; attempt < 100 && !linked; attempt++) {
                 free(tmp);
                 if (asprintf(&tmp, "%s.tmp-%d-%d", af->path, (int)getpid(), attempt) < 0) {
                         tmp = NULL;
                         return log_error_errno(ENOMEM, "cannot create '%s': %m", af->path);
                 }
-                if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
-                        break;
-                if (errno != EEXIST)
+                linked = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0;
+                if (!linked && errno != EEXIST)
                         return log_error_errno(errno, "cannot create '%s': %m", tmp);
         }
+        /* Every name taken: the last one is someone else's file, never to be renamed. */
+        if (!linked)
+                return log_error_errno(EEXIST, "cannot create '%s': 100 temporary names beside it are taken",
+                                       af->path);
         if (rename(tmp, af->path) < 0) {
                 int r = -errno;
                 unlink(tmp);

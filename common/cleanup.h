@@ -2,7 +2,7 @@
  * Cleanup attributes for every resource memsnap holds, in the manner of
  * systemd's cleanup-fundamental.h: a variable declared with _cleanup_(fn) has
  * fn(&var) called when it goes out of scope, so error paths are plain
- * `return`s and nothing leaks.  Hand ownership out with TAKE_PTR / TAKE_FD.
+ * `return`s and nothing leaks.  Hand ownership out with TAKE_PTR.
  */
 #ifndef MEMSNAP_CLEANUP_H
 #define MEMSNAP_CLEANUP_H
@@ -54,13 +54,6 @@ static inline void closedirp(DIR **d)
         ({                                                                     \
                 __typeof__(p) _took = (p);                                     \
                 (p) = NULL;                                                    \
-                _took;                                                         \
-        })
-
-#define TAKE_FD(fd)                                                            \
-        ({                                                                     \
-                int _took = (fd);                                              \
-                (fd) = -1;                                                     \
                 _took;                                                         \
         })
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_escape.h"
+
 bool keyval_get(const char *text, size_t len, const char *key, const char **value, size_t *value_len)
 {
         const char *p = text, *end = text + len;
@@ -37,5 +39,5 @@ char *keyval_dup(const char *text, size_t len, const char *key)
         /* A NUL inside the value would cut it silently: refuse it instead. */
         if (memchr(v, '\0', n))
                 return NULL;
-        return strndup(v, n);
+        return text_unescape(v, n);
 }

@@ -16,7 +16,11 @@
  */
 bool keyval_get(const char *text, size_t len, const char *key, const char **value, size_t *value_len);
 
-/* As keyval_get, but a copy as a C string (NULL when absent or out of memory). */
+/*
+ * As keyval_get, but a copy as a C string, unescaped: values are written
+ * with common/text_escape.h so that one is always one line.  NULL when
+ * absent, holding a NUL, or out of memory.
+ */
 char *keyval_dup(const char *text, size_t len, const char *key);
 
 #endif

@@ -16,8 +16,6 @@ static enum log_level max_level = LOG_LEVEL_INFO;
 
 void log_set_level(enum log_level level) { max_level = level; }
 
-enum log_level log_get_level(void) { return max_level; }
-
 static void log_emit(const char *tag, int err, const char *fmt, va_list ap)
 {
         char buf[4096];

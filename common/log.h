@@ -23,7 +23,6 @@ enum log_level {
  * from the command line, before any work starts (as systemd's log level).
  */
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 
 __attribute__((format(printf, 2, 3))) int log_error_errno(int err, const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) int log_error(const char *fmt, ...);

@@ -6,57 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cleanup.h"
-
-#define DELETED_SUFFIX " (deleted)"
-
-static bool parse_hex(const char **p, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        const char *s = *p;
-        int digits = 0;
-
-        while (s < end) {
-                char c = *s;
-                unsigned d;
-                if (c >= '0' && c <= '9')
-                        d = (unsigned)(c - '0');
-                else if (c >= 'a' && c <= 'f')
-                        d = (unsigned)(c - 'a' + 10);
-                else if (c >= 'A' && c <= 'F')
-                        d = (unsigned)(c - 'A' + 10);
-                else
-                        break;
-                if (++digits > 16)
-                        return false;
-                v = v << 4 | d;
-                s++;
-        }
-        if (!digits)
-                return false;
-        *p = s;
-        *out = v;
-        return true;
-}
-
-static bool parse_dec(const char **p, const char *end, uint64_t *out)
-{
-        uint64_t v = 0;
-        const char *s = *p;
-        int digits = 0;
-
-        while (s < end && *s >= '0' && *s <= '9') {
-                if (++digits > 19)
-                        return false;
-                v = v * 10 + (uint64_t)(*s - '0');
-                s++;
-        }
-        if (!digits)
-                return false;
-        *p = s;
-        *out = v;
-        return true;
-}
+#include "parse_number.h"
+#include "path_deleted.h"
 
 static bool expect(const char **p, const char *end, char c)
 {
@@ -72,7 +25,8 @@ static void skip_spaces(const char **p, const char *end)
                 (*p)++;
 }
 
-int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
+/* Parses one maps header line ("start-end perms offset dev inode [path]"). */
+static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
 {
         const char *p = line, *end = line + len;
         uint64_t major, minor;
@@ -81,7 +35,7 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
         e->size_kb = e->rss_kb = e->pss_kb = e->shared_clean_kb = e->shared_dirty_kb = -1;
         e->private_clean_kb = e->private_dirty_kb = e->anonymous_kb = e->swap_kb = e->locked_kb = -1;
 
-        if (!parse_hex(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex(&p, end, &e->end) ||
+        if (!parse_hex_u64(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex_u64(&p, end, &e->end) ||
             !expect(&p, end, ' '))
                 return -EINVAL;
         if (e->end < e->start || end - p < 4)
@@ -92,9 +46,9 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
             !strchr("ps", e->perms[3]))
                 return -EINVAL;
         p += 4;
-        if (!expect(&p, end, ' ') || !parse_hex(&p, end, &e->offset) || !expect(&p, end, ' ') ||
-            !parse_hex(&p, end, &major) || !expect(&p, end, ':') || !parse_hex(&p, end, &minor) ||
-            !expect(&p, end, ' ') || !parse_dec(&p, end, &e->inode))
+        if (!expect(&p, end, ' ') || !parse_hex_u64(&p, end, &e->offset) || !expect(&p, end, ' ') ||
+            !parse_hex_u64(&p, end, &major) || !expect(&p, end, ':') || !parse_hex_u64(&p, end, &minor) ||
+            !expect(&p, end, ' ') || !parse_dec_u64(&p, end, &e->inode))
                 return -EINVAL;
         e->dev_major = (unsigned)major;
         e->dev_minor = (unsigned)minor;
@@ -104,11 +58,7 @@ int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
         if (plen == 0)
                 return 0;
 
-        size_t slen = strlen(DELETED_SUFFIX);
-        if (plen > slen && memcmp(end - slen, DELETED_SUFFIX, slen) == 0) {
-                e->deleted = true;
-                plen -= slen;
-        }
+        plen = path_deleted_strip(p, plen, &e->deleted);
         e->path = strndup(p, plen);
         return e->path ? 0 : -ENOMEM;
 }
@@ -164,7 +114,7 @@ static void parse_field_line(struct map_entry *e, const char *line, size_t len)
         if (!f)
                 return;
         skip_spaces(&p, end);
-        if (parse_dec(&p, end, &v) && v <= INT64_MAX)
+        if (parse_dec_u64(&p, end, &v) && v <= INT64_MAX)
                 *f = (int64_t)v;
 }
 
@@ -185,14 +135,8 @@ int proc_maps_parse(const char *text, size_t len, struct map_list *out, size_t *
                                         *bad_line = lineno;
                                 return -E2BIG;
                         }
-                        if (out->n == out->cap) {
-                                size_t cap = out->cap ? out->cap * 2 : 64;
-                                struct map_entry *v = realloc(out->v, cap * sizeof(*v));
-                                if (!v)
-                                        return -ENOMEM;
-                                out->v = v;
-                                out->cap = cap;
-                        }
+                        if (ARRAY_RESERVE(out->v, out->cap, out->n + 1) < 0)
+                                return -ENOMEM;
                         int r = proc_maps_parse_line(p, llen, &out->v[out->n]);
                         if (r < 0) {
                                 free(out->v[out->n].path);

@@ -41,16 +41,12 @@ struct map_list {
  */
 int proc_maps_parse(const char *text, size_t len, struct map_list *out, size_t *bad_line);
 
-/* Parses one maps header line ("start-end perms offset dev inode [path]"). */
-int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e);
-
 void map_list_free(struct map_list *l);
 
 /* The entry holding addr, or NULL; l must be sorted by start (as the kernel prints it). */
 const struct map_entry *map_list_find(const struct map_list *l, uint64_t addr);
 
 static inline bool map_is_anon(const struct map_entry *e) { return e->path == NULL; }
-static inline bool map_is_pseudo(const struct map_entry *e) { return e->path && e->path[0] == '['; }
 static inline bool map_is_file(const struct map_entry *e) { return e->path && e->path[0] != '['; }
 
 #endif

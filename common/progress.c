@@ -5,16 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "timespec.h"
 #include "units.h"
 
 #define PROGRESS_DELAY_MS 1000.0   /* nothing for jobs shorter than this */
 #define PROGRESS_REDRAW_MS 100.0
 #define PROGRESS_BAR_WIDTH 24
-
-double timespec_diff_ms(const struct timespec *a, const struct timespec *b)
-{
-        return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
-}
 
 void progress_begin(struct progress *p, const char *label, uint64_t total, bool bytes, bool quiet)
 {

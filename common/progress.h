@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <time.h>
 
+/* capture/ptrace_stop.c and capture/capture.c still take timespec_diff_ms from here. */
+#include "timespec.h"
+
 struct progress {
         const char *label;
         uint64_t total;          /* units of work; bytes when `bytes` is set */
@@ -25,8 +28,5 @@ struct progress {
 void progress_begin(struct progress *p, const char *label, uint64_t total, bool bytes, bool quiet);
 void progress_update(struct progress *p, uint64_t done);
 void progress_end(struct progress *p);
-
-/* Milliseconds between two CLOCK_MONOTONIC readings. */
-double timespec_diff_ms(const struct timespec *a, const struct timespec *b);
 
 #endif

@@ -28,8 +28,6 @@ static int kind_from(const char *name, size_t len)
         return -1;
 }
 
-int segment_kind_from_name(const char *name) { return kind_from(name, strlen(name)); }
-
 int segment_kind_parse_list(const char *list, uint32_t *mask, const char **bad, size_t *bad_len)
 {
         uint32_t m = 0;

@@ -33,9 +33,6 @@ enum segment_kind {
 
 const char *segment_kind_name(enum segment_kind k);
 
-/* Returns the kind for a name ("heap"), or -1. */
-int segment_kind_from_name(const char *name);
-
 /*
  * Parses "heap,stack,anon" into a bit mask (1u << kind).  On an unknown
  * name returns -EINVAL and points *bad at it.

@@ -27,17 +27,37 @@ char *units_format_bytes(char buf[UNITS_BUF_MAX], uint64_t bytes)
         return buf;
 }
 
-int units_parse_u64(const char *s, uint64_t *out)
+/* Decimal, or hexadecimal with an explicit 0x: a leading zero is not octal ("010M" is 10 MiB). */
+static int base_of(const char *s)
 {
-        char *end;
+        return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
 
+/*
+ * The number s starts with, *end set past it: strtoull without what it
+ * forgives (a sign, leading space, no digits at all).
+ */
+static int parse_leading(const char *s, unsigned long long *v, char **end)
+{
         if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
                 return -EINVAL;
         errno = 0;
-        unsigned long long v = strtoull(s, &end, 0);
+        *v = strtoull(s, end, base_of(s));
         if (errno == ERANGE)
                 return -ERANGE;
-        if (end == s || *end)
+        if (*end == s)
+                return -EINVAL;
+        return 0;
+}
+
+int units_parse_u64(const char *s, uint64_t *out)
+{
+        unsigned long long v;
+        char *end;
+        int r = parse_leading(s, &v, &end);
+        if (r < 0)
+                return r;
+        if (*end)
                 return -EINVAL;
         *out = v;
         return 0;
@@ -45,16 +65,11 @@ int units_parse_u64(const char *s, uint64_t *out)
 
 int units_parse_bytes(const char *s, uint64_t *out)
 {
+        unsigned long long v;
         char *end;
-
-        if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-                return -EINVAL;
-        errno = 0;
-        unsigned long long v = strtoull(s, &end, 0);
-        if (errno == ERANGE)
-                return -ERANGE;
-        if (end == s)
-                return -EINVAL;
+        int r = parse_leading(s, &v, &end);
+        if (r < 0)
+                return r;
 
         unsigned shift = 0;
         switch (toupper((unsigned char)*end)) {

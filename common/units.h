@@ -14,12 +14,12 @@
 char *units_format_bytes(char buf[UNITS_BUF_MAX], uint64_t bytes);
 
 /*
- * Parses a byte count with an optional suffix: K, M, G, T, with or without
- * "iB"/"B" (all binary).  Returns 0, or -EINVAL for junk, -ERANGE on overflow.
+ * Parses a byte count, decimal or 0x-hexadecimal, with an optional suffix:
+ * K, M, G, T, with or without "iB"/"B" (all binary).  Returns 0, or -EINVAL for junk, -ERANGE on overflow.
  */
 int units_parse_bytes(const char *s, uint64_t *out);
 
-/* Parses an address or count: decimal, or hexadecimal with 0x. */
+/* Parses an address or count: decimal, or hexadecimal with 0x (never octal). */
 int units_parse_u64(const char *s, uint64_t *out);
 
 #endif

@@ -14,7 +14,7 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "common/progress.h"
+#include "common/timespec.h"
 #include "common/units.h"
 #include "db_open.h"
 #include "diff.h"

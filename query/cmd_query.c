@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "common/array.h"
 #include "common/cleanup.h"
+#include "common/io.h"
 #include "common/log.h"
 #include "db_open.h"
 #include "output_args.h"
@@ -47,24 +49,18 @@ static int read_stdin(char **ret)
         size_t len = 0, cap = 0;
 
         for (;;) {
-                if (len + 4096 + 1 > cap) {
-                        cap = cap ? cap * 2 : 8192;
-                        char *p = realloc(buf, cap);
-                        if (!p)
-                                return log_error_errno(ENOMEM, "cannot read SQL from standard input: %m");
-                        buf = p;
-                }
-                ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
-                if (n < 0 && errno == EINTR)
-                        continue;
+                if (ARRAY_RESERVE(buf, cap, len + 8192 + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot read SQL from standard input: %m");
+                size_t room = cap - len - 1;
+                ssize_t n = read_full(STDIN_FILENO, buf + len, room);
                 if (n < 0)
-                        return log_error_errno(errno, "cannot read SQL from standard input: %m");
-                if (n == 0)
-                        break;
+                        return log_error_errno((int)n, "cannot read SQL from standard input: %m");
                 len += (size_t)n;
                 if (len > SQL_STDIN_MAX)
                         return log_error_errno(EFBIG, "SQL on standard input is longer than %u MiB",
                                                SQL_STDIN_MAX >> 20);
+                if ((size_t)n < room)
+                        break; /* the end of the input */
         }
         buf[len] = '\0';
         *ret = TAKE_PTR(buf);
@@ -96,8 +92,10 @@ int cmd_query(int argc, char **argv)
                 }
         }
         if (argc - optind < 1 || argc - optind > 2) {
-                log_error(argc - optind < 1 ? "query needs a database" : "query takes one SQL argument; "
-                          "put several statements in it, separated by ';'");
+                if (argc - optind < 1)
+                        log_error("query needs a database");
+                else
+                        log_error("query takes one SQL argument; put several statements in it, separated by ';'");
                 return EXIT_USAGE;
         }
         const char *path = argv[optind];

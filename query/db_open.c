@@ -14,13 +14,11 @@
 #include <unistd.h>
 
 #include "analyze/db_schema.h"
+#include "common/io.h"
 #include "common/log.h"
 
 /* sqlite.org/fileformat.html: every database file starts with these 16 bytes */
 static const char sqlite_magic[16] = "SQLite format 3";
-
-/* How long to wait for a writer (an analyze still running) before giving up. */
-#define DB_BUSY_TIMEOUT_MS 5000
 
 int db_check_file(const char *path)
 {
@@ -39,9 +37,9 @@ int db_check_file(const char *path)
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "'%s' is empty, not a memsnap database", path);
 
-        ssize_t n = pread(fd, head, sizeof(head), 0);
+        ssize_t n = pread_full(fd, head, sizeof(head), 0);
         if (n < 0)
-                return log_error_errno(errno, "cannot read database '%s': %m", path);
+                return log_error_errno((int)n, "cannot read database '%s': %m", path);
         if ((size_t)n >= 4 && memcmp(head, "\177ELF", 4) == 0)
                 return log_error_errno(EINVAL, "'%s' is an ELF file (a core?), not a database; "
                                        "make one with 'memsnap analyze %s -o FILE.db'", path, path);
@@ -65,7 +63,12 @@ static int query_int(sqlite3 *db, const char *sql, const char *path, long long *
         return 0;
 }
 
-int db_check_schema(sqlite3 *db, const char *schema, const char *path)
+/*
+ * The schema-level checks on an open database (schema "main" or an attached
+ * name): it is a memsnap database ("snapshot" and "chunks" tables) of
+ * version DB_SCHEMA_VERSION.  `path` names it in messages.
+ */
+static int db_check_schema(sqlite3 *db, const char *schema, const char *path)
 {
         char sql[512];
         long long version, tables, marked = 0;
@@ -124,21 +127,20 @@ static char *plain_path(const char *path)
         return strdup(path);
 }
 
-int db_open_readonly(const char *path, sqlite3 **ret)
+/* db_check_file, then the name to give SQLite; logs and returns -errno. */
+static int checked_path(const char *path, char **ret)
 {
-        _cleanup_sqlite3_ sqlite3 *db = NULL;
-        int r;
-
-        r = db_check_file(path);
+        int r = db_check_file(path);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *p = plain_path(path);
-        if (!p)
+        *ret = plain_path(path);
+        if (!*ret)
                 return log_error_errno(ENOMEM, "cannot open database '%s': %m", path);
-        r = sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-        if (r != SQLITE_OK)
-                return log_error_errno(EIO, "cannot open database '%s': %s", path,
-                                       db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+        return 0;
+}
+
+void db_configure(sqlite3 *db)
+{
         /*
          * A database is input someone may have crafted: its views and
          * triggers get no functions with side effects, and the file format
@@ -147,6 +149,22 @@ int db_open_readonly(const char *path, sqlite3 **ret)
         sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
         sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
         sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+}
+
+int db_open_readonly(const char *path, sqlite3 **ret)
+{
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        r = checked_path(path, &p);
+        if (r < 0)
+                return r;
+        r = sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (r != SQLITE_OK)
+                return log_error_errno(EIO, "cannot open database '%s': %s", path,
+                                       db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+        db_configure(db);
 
         r = db_check_schema(db, "main", path);
         if (r < 0)
@@ -158,15 +176,13 @@ int db_open_readonly(const char *path, sqlite3 **ret)
 int db_attach_readonly(sqlite3 *db, const char *path, const char *schema)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
+        _cleanup_free_ char *p = NULL;
         char sql[64];
         int r;
 
-        r = db_check_file(path);
+        r = checked_path(path, &p);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *p = plain_path(path);
-        if (!p)
-                return log_error_errno(ENOMEM, "cannot open database '%s': %m", path);
         /* attached files inherit the connection's read-only flag */
         snprintf(sql, sizeof(sql), "ATTACH DATABASE ?1 AS \"%s\"", schema);
         r = sqlite3_prepare_v2(db, sql, -1, &st, NULL);

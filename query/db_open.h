@@ -18,7 +18,17 @@ DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
 #define _cleanup_sqlite3_ _cleanup_(sqlite3_closep)
 #define _cleanup_stmt_ _cleanup_(sqlite3_finalizep)
 
-/* Opens path read-only into *ret after db_check_file; logs and returns -errno. */
+/* How long to wait for a writer (an analyze still running) before giving up. */
+#define DB_BUSY_TIMEOUT_MS 5000
+
+/*
+ * What every connection that reads snapshots gets: the schema is not
+ * trusted, SQLite's defensive mode is on, and a writer still at work is
+ * waited for (DB_BUSY_TIMEOUT_MS).
+ */
+void db_configure(sqlite3 *db);
+
+/* Opens path read-only into *ret after db_check_file, configured; logs and returns -errno. */
 int db_open_readonly(const char *path, sqlite3 **ret);
 
 /*
@@ -32,12 +42,5 @@ int db_attach_readonly(sqlite3 *db, const char *path, const char *schema);
  * starts with SQLite's header.  Logs and returns -errno.
  */
 int db_check_file(const char *path);
-
-/*
- * The schema-level checks on an open database (schema "main" or an attached
- * name): it is a memsnap database ("snapshot" and "chunks" tables) of
- * version DB_SCHEMA_VERSION.  `path` names it in messages.
- */
-int db_check_schema(sqlite3 *db, const char *schema, const char *path);
 
 #endif

@@ -51,9 +51,7 @@ int diff_open(const char *before, const char *after, sqlite3 **ret)
         int r = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
         if (r != SQLITE_OK)
                 return log_error_errno(ENOMEM, "cannot open a database connection: %s", sqlite3_errstr(r));
-        sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-        sqlite3_busy_timeout(db, 5000);
+        db_configure(db);
         r = db_attach_readonly(db, before, "a");
         if (r < 0)
                 return r;

@@ -33,6 +33,9 @@ enum diff_leak diff_leak_from_name(const char *s); /* NULL or unknown: NONE */
 
 #define DIFF_HEAD_MAX 32
 
+/* Threads (and arenas with an owning thread) read from each side at most: bounds a crafted database. */
+#define DIFF_THREADS_MAX 100000
+
 /* One used block as a database holds it (a row of chunks). */
 struct diff_chunk {
         int64_t id;                 /* chunks.id in its database */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "diff.h"
@@ -27,21 +28,6 @@ struct chunk_run {
         struct diff_chunk *v;
         size_t n, cap;
 };
-
-static int grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-        if (n < *cap)
-                return 0;
-        size_t c = *cap ? *cap * 2 : 16;
-        if (c > SIZE_MAX / elem)
-                return -ENOMEM;
-        void *p = realloc(*v, c * elem);
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        *cap = c;
-        return 0;
-}
 
 static int cursor_next(struct chunk_cursor *c)
 {
@@ -65,7 +51,7 @@ static int add_chunk(struct diff *d, const struct diff_chunk *k, bool added)
         size_t *n = added ? &d->nadded : &d->nremoved;
         size_t *cap = added ? &d->cap_added : &d->cap_removed;
 
-        if (grow((void **)v, cap, *n, sizeof(**v)) < 0) {
+        if (ARRAY_RESERVE(*v, *cap, *n + 1) < 0) {
                 free(k->type);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         }
@@ -100,7 +86,7 @@ static int pair_chunks(struct diff *d, const struct diff_chunk *a, const struct 
                 free(b->type);
                 return 0;
         }
-        if (grow((void **)&d->changed, &d->cap_changed, d->nchanged, sizeof(*d->changed)) < 0) {
+        if (ARRAY_RESERVE(d->changed, d->cap_changed, d->nchanged + 1) < 0) {
                 free(a->type);
                 free(b->type);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
@@ -170,7 +156,7 @@ static int diff_group(struct diff *d, struct chunk_run *ga, struct chunk_run *gb
 static int collect_run(struct chunk_cursor *c, uint64_t mem, struct chunk_run *run)
 {
         while (!c->done && c->cur.mem == mem) {
-                if (grow((void **)&run->v, &run->cap, run->n, sizeof(*run->v)) < 0)
+                if (ARRAY_RESERVE(run->v, run->cap, run->n + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot diff: %m");
                 run->v[run->n++] = c->cur;
                 c->cur.type = NULL;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 
 static uint64_t key_hash(const char *type, int64_t size_class)
@@ -136,8 +137,7 @@ int growth_table_finish(struct growth_table *t, struct diff *d)
                         return log_error_errno(ENOMEM, "cannot diff: %m");
                 }
         }
-        if (d->ngrowth > 1)
-                qsort(d->growth, d->ngrowth, sizeof(*d->growth), growth_cmp);
+        qsort_safe(d->growth, d->ngrowth, sizeof(*d->growth), growth_cmp);
         return 0;
 }
 

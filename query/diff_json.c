@@ -88,28 +88,34 @@ static void j_head(FILE *f, const struct diff_chunk *c)
         putc_unlocked('"', f);
 }
 
+/*
+ * A block's fields.  With side (a block of "added" or "removed") also where
+ * it is and whose: mem, address, state, mmapped and thread; without it (one
+ * side of a "changed" block, whose mem and thread the entry holds once)
+ * only what can change.
+ */
 static void j_chunk_fields(FILE *f, const struct diff_side *side, const struct diff_chunk *c)
 {
-        int64_t tid = diff_chunk_thread(side, c);
-
-        j_key(f, "mem");
-        j_u64(f, c->mem);
-        j_raw(f, ",");
-        j_key(f, "address");
-        j_u64(f, c->address);
-        j_raw(f, ",");
+        if (side) {
+                j_key(f, "mem");
+                j_u64(f, c->mem);
+                j_raw(f, ",");
+                j_key(f, "address");
+                j_u64(f, c->address);
+                j_raw(f, ",");
+        }
         j_key(f, "size");
         j_u64(f, c->size);
         j_raw(f, ",");
         j_key(f, "usable");
         j_u64(f, c->usable);
-        j_raw(f, ",\"state\":\"used\",");
+        j_raw(f, ",");
         j_key(f, "leak");
         j_str(f, diff_leak_name(c->leak));
         j_raw(f, ",");
         j_key(f, "arena");
         j_int_or_null(f, c->arena_id >= 0, c->arena_id);
-        j_raw(f, c->mmapped ? ",\"mmapped\":true," : ",\"mmapped\":false,");
+        j_raw(f, ",");
         j_key(f, "type");
         j_str(f, c->type);
         j_raw(f, ",");
@@ -118,9 +124,13 @@ static void j_chunk_fields(FILE *f, const struct diff_side *side, const struct d
         j_raw(f, ",");
         j_key(f, "head");
         j_head(f, c);
-        j_raw(f, ",");
-        j_key(f, "thread");
-        j_int_or_null(f, tid != 0, tid);
+        if (side) {
+                int64_t tid = diff_chunk_thread(side, c);
+                j_raw(f, ",\"state\":\"used\",");
+                j_raw(f, c->mmapped ? "\"mmapped\":true," : "\"mmapped\":false,");
+                j_key(f, "thread");
+                j_int_or_null(f, tid != 0, tid);
+        }
 }
 
 static void j_chunks(FILE *f, const char *name, const struct diff_side *side, const struct diff_chunk *v, size_t n,
@@ -155,26 +165,7 @@ static void j_change_side(FILE *f, const char *name, const struct diff_chunk *c)
 {
         j_key(f, name);
         j_raw(f, "{");
-        j_key(f, "size");
-        j_u64(f, c->size);
-        j_raw(f, ",");
-        j_key(f, "usable");
-        j_u64(f, c->usable);
-        j_raw(f, ",");
-        j_key(f, "arena");
-        j_int_or_null(f, c->arena_id >= 0, c->arena_id);
-        j_raw(f, ",");
-        j_key(f, "leak");
-        j_str(f, diff_leak_name(c->leak));
-        j_raw(f, ",");
-        j_key(f, "type");
-        j_str(f, c->type);
-        j_raw(f, ",");
-        j_key(f, "hash");
-        j_int_or_null(f, c->has_hash, c->hash);
-        j_raw(f, ",");
-        j_key(f, "head");
-        j_head(f, c);
+        j_chunk_fields(f, NULL, c);
         j_raw(f, "}");
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/proc_maps.h"
@@ -47,13 +48,8 @@ static int seg_load(sqlite3 *db, const char *schema, const char *path, struct se
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (l->n >= MAPS_MAX)
                         return log_error_errno(E2BIG, "'%s' has more than %u segments", path, MAPS_MAX);
-                if (l->n == cap) {
-                        cap = cap ? cap * 2 : 64;
-                        void *p = realloc(l->v, cap * sizeof(*l->v));
-                        if (!p)
-                                return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
-                        l->v = p;
-                }
+                if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
                 struct diff_segment *s = &l->v[l->n++];
                 const unsigned char *perms = sqlite3_column_text(st, 2);
                 const unsigned char *kind = sqlite3_column_text(st, 3);
@@ -66,6 +62,8 @@ static int seg_load(sqlite3 *db, const char *schema, const char *path, struct se
                         .rss_kb = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5),
                 };
                 snprintf(s->perms, sizeof(s->perms), "%s", perms ? (const char *)perms : "");
+                if ((kind && !s->kind) || (p && !s->path))
+                        return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, sqlite3_errmsg(db));
@@ -86,13 +84,8 @@ static int seg_dup(struct diff_segment *to, const struct diff_segment *from)
 static int delta_add(struct diff *d, size_t *cap, enum diff_segment_change change, const struct diff_segment *a,
                      const struct diff_segment *b)
 {
-        if (d->nsegments == *cap) {
-                *cap = *cap ? *cap * 2 : 16;
-                void *p = realloc(d->segments, *cap * sizeof(*d->segments));
-                if (!p)
-                        return log_error_errno(ENOMEM, "cannot compare segments: %m");
-                d->segments = p;
-        }
+        if (ARRAY_RESERVE(d->segments, *cap, d->nsegments + 1) < 0)
+                return log_error_errno(ENOMEM, "cannot compare segments: %m");
         struct diff_segment_delta *x = &d->segments[d->nsegments++];
         *x = (struct diff_segment_delta){ .change = change };
         if ((a && seg_dup(&x->before, a) < 0) || (b && seg_dup(&x->after, b) < 0))
@@ -154,7 +147,7 @@ static struct diff_segment **unmatched_by_end(struct seg_list *l, size_t *n)
         for (size_t i = 0; i < l->n; i++)
                 if (!l->matched[i])
                         v[(*n)++] = &l->v[i];
-        qsort(v, *n, sizeof(*v), seg_ptr_cmp);
+        qsort_safe(v, *n, sizeof(*v), seg_ptr_cmp);
         return v;
 }
 
@@ -213,13 +206,8 @@ static int kinds_load(sqlite3 *db, struct diff *d)
                 return log_error_errno(EIO, "cannot compare the segments of '%s' and '%s': %s", d->before.path,
                                        d->after.path, sqlite3_errmsg(db));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                if (d->nkinds == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        void *p = realloc(d->kinds, cap * sizeof(*d->kinds));
-                        if (!p)
-                                return log_error_errno(ENOMEM, "cannot compare segments: %m");
-                        d->kinds = p;
-                }
+                if (ARRAY_RESERVE(d->kinds, cap, d->nkinds + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot compare segments: %m");
                 const unsigned char *kind = sqlite3_column_text(st, 0);
                 struct diff_kind *k = &d->kinds[d->nkinds++];
                 *k = (struct diff_kind){
@@ -261,7 +249,6 @@ int diff_segments(sqlite3 *db, struct diff *d)
         seg_list_free(&b);
         if (r < 0)
                 return r;
-        if (d->nsegments > 1)
-                qsort(d->segments, d->nsegments, sizeof(*d->segments), delta_cmp);
+        qsort_safe(d->segments, d->nsegments, sizeof(*d->segments), delta_cmp);
         return kinds_load(db, d);
 }

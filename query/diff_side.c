@@ -9,17 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 #include "db_open.h"
 #include "diff.h"
 
-/* Bounds for what a crafted database may claim. */
-#define DIFF_THREADS_MAX 100000
-
-static char *column_strdup(sqlite3_stmt *st, int i)
+/* A copy of column i into *out, NULL for SQL NULL; false when memory ran out. */
+static bool column_strdup(sqlite3_stmt *st, int i, char **out)
 {
         const unsigned char *t = sqlite3_column_text(st, i);
-        return t ? strdup((const char *)t) : NULL;
+        *out = t ? strdup((const char *)t) : NULL;
+        return !t || *out;
+}
+
+/*
+ * Orders thread_names by tid and arena_threads by arena_id: the key is the
+ * first member of both, and a lookup per block is a search, not a pass.
+ * Sorted here rather than trusted to ORDER BY: a crafted database may
+ * hold keys that are not integers.
+ */
+static int key_cmp(const void *x, const void *y)
+{
+        int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+        return a < b ? -1 : a > b;
 }
 
 static int prepare(sqlite3 *db, const char *sql, const char *path, sqlite3_stmt **st)
@@ -45,10 +57,9 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                 r = sqlite3_step(st);
                 if (r == SQLITE_ROW) {
                         s->pid = sqlite3_column_int64(st, 0);
-                        s->exe = column_strdup(st, 1);
-                        s->captured_at = column_strdup(st, 2);
-                        s->source = column_strdup(st, 3);
-                        s->build_id = column_strdup(st, 4);
+                        if (!column_strdup(st, 1, &s->exe) || !column_strdup(st, 2, &s->captured_at) ||
+                            !column_strdup(st, 3, &s->source) || !column_strdup(st, 4, &s->build_id))
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 } else if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
         }
@@ -60,19 +71,15 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                        if (s->nthread_names == cap) {
-                                cap = cap ? cap * 2 : 8;
-                                void *p = realloc(s->thread_names, cap * sizeof(*s->thread_names));
-                                if (!p)
-                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
-                                s->thread_names = p;
-                        }
+                        if (ARRAY_RESERVE(s->thread_names, cap, s->nthread_names + 1) < 0)
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                         s->thread_names[s->nthread_names].tid = sqlite3_column_int64(st, 0);
-                        s->thread_names[s->nthread_names].name = column_strdup(st, 1);
-                        s->nthread_names++;
+                        if (!column_strdup(st, 1, &s->thread_names[s->nthread_names++].name))
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 }
                 if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                qsort_safe(s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
                 s->threads = (int64_t)s->nthread_names;
                 if (s->nthread_names == 1)
                         s->only_thread = s->thread_names[0].tid;
@@ -88,19 +95,15 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                        if (s->narena_threads == cap) {
-                                cap = cap ? cap * 2 : 8;
-                                void *p = realloc(s->arena_threads, cap * sizeof(*s->arena_threads));
-                                if (!p)
-                                        return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
-                                s->arena_threads = p;
-                        }
+                        if (ARRAY_RESERVE(s->arena_threads, cap, s->narena_threads + 1) < 0)
+                                return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                         s->arena_threads[s->narena_threads].arena_id = sqlite3_column_int64(st, 0);
                         s->arena_threads[s->narena_threads].tid = sqlite3_column_int64(st, 1);
                         s->narena_threads++;
                 }
                 if (r != SQLITE_DONE)
                         return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                qsort_safe(s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
         }
         return 0;
 }
@@ -109,18 +112,20 @@ int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c)
 {
         if (s->only_thread)
                 return s->only_thread;
-        for (size_t i = 0; i < s->narena_threads; i++)
-                if (c->arena_id >= 0 && s->arena_threads[i].arena_id == c->arena_id)
-                        return s->arena_threads[i].tid;
-        return 0;
+        if (c->arena_id < 0 || !s->narena_threads)
+                return 0;
+        const __typeof__(*s->arena_threads) *at =
+                bsearch(&c->arena_id, s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
+        return at ? at->tid : 0;
 }
 
 const char *diff_thread_name(const struct diff_side *s, int64_t tid)
 {
-        for (size_t i = 0; i < s->nthread_names; i++)
-                if (s->thread_names[i].tid == tid)
-                        return s->thread_names[i].name;
-        return NULL;
+        if (!s->nthread_names)
+                return NULL;
+        const __typeof__(*s->thread_names) *tn =
+                bsearch(&tid, s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
+        return tn ? tn->name : NULL;
 }
 
 static bool differ(const char *a, const char *b) { return a && b && strcmp(a, b) != 0; }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/units.h"
@@ -132,7 +133,7 @@ static int print_new_leaks(struct text *t, const struct diff *d)
         for (size_t i = 0; i < d->nchanged; i++)
                 if (diff_changed_is_new_leak(&d->changed[i]))
                         v[k++] = (struct leak_entry){ .c = &d->changed[i].after, .before = &d->changed[i].before };
-        qsort(v, k, sizeof(*v), leak_cmp);
+        qsort_safe(v, k, sizeof(*v), leak_cmp);
 
         r = section(t, "new definite leaks", false, names, ELEMENTSOF(names));
         size_t shown = t->opt->limit ? MIN(k, t->opt->limit) : k;

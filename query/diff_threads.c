@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/log.h"
 #include "db_open.h"
 #include "diff.h"
-
-#define DIFF_THREADS_MAX 100000
 
 struct thread_list {
         struct diff_thread *v;
@@ -51,19 +50,17 @@ static int threads_load(sqlite3 *db, const char *schema, const char *path, struc
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-                if (l->n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        void *p = realloc(l->v, cap * sizeof(*l->v));
-                        if (!p)
-                                return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
-                        l->v = p;
-                }
+                if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
+                        return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
                 const unsigned char *name = sqlite3_column_text(st, 1), *fn = sqlite3_column_text(st, 2);
-                l->v[l->n++] = (struct diff_thread){
+                struct diff_thread *t = &l->v[l->n++];
+                *t = (struct diff_thread){
                         .tid = sqlite3_column_int64(st, 0),
                         .name = name ? strdup((const char *)name) : NULL,
                         .function = fn ? strdup((const char *)fn) : NULL,
                 };
+                if ((name && !t->name) || (fn && !t->function))
+                        return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
@@ -96,8 +93,8 @@ int diff_threads(sqlite3 *db, struct diff *d)
         if (r == 0)
                 r = threads_load(db, "b", d->after.path, &b);
         if (r == 0) {
-                qsort(a.v, a.n, sizeof(*a.v), cmp);
-                qsort(b.v, b.n, sizeof(*b.v), cmp);
+                qsort_safe(a.v, a.n, sizeof(*a.v), cmp);
+                qsort_safe(b.v, b.n, sizeof(*b.v), cmp);
                 /* pair equal keys in order: a name that two threads share pairs twice */
                 for (size_t i = 0, j = 0; i < a.n && j < b.n;) {
                         int c = cmp == by_tid ? by_tid(&a.v[i], &b.v[j])
@@ -125,7 +122,7 @@ int diff_threads(sqlite3 *db, struct diff *d)
                         d->nthreads++;
                         l->v[i].name = l->v[i].function = NULL;
                 }
-                qsort(d->threads + first, d->nthreads - first, sizeof(*d->threads), by_tid);
+                qsort_safe(d->threads + first, d->nthreads - first, sizeof(*d->threads), by_tid);
         }
         thread_list_free(&a);
         thread_list_free(&b);

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/units.h"
@@ -178,18 +179,10 @@ struct sbuf {
 
 static void sbuf_reserve(struct sbuf *b, size_t more)
 {
-        if (b->oom || b->len + more + 1 <= b->cap)
+        if (b->oom)
                 return;
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + more + 1)
-                cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
+        if (more > SIZE_MAX - 1 - b->len || ARRAY_RESERVE(b->p, b->cap, b->len + more + 1) < 0)
                 b->oom = true;
-                return;
-        }
-        b->p = p;
-        b->cap = cap;
 }
 
 static void sbuf_add(struct sbuf *b, const char *s, size_t n)
@@ -666,16 +659,9 @@ static int stream_row(struct output *o, const struct output_cell *cells)
 
 static int buffer_row(struct output *o, const struct output_cell *cells)
 {
-        if (o->buf_rows == o->buf_cap) {
-                size_t cap = o->buf_cap ? o->buf_cap * 2 : 64;
-                if (o->ncols && cap > SIZE_MAX / sizeof(char *) / o->ncols)
-                        return log_error_errno(ENOMEM, "cannot print results: %m");
-                char **p = realloc(o->buf, cap * (o->ncols ? o->ncols : 1) * sizeof(char *));
-                if (!p)
-                        return log_error_errno(ENOMEM, "cannot print results: %m");
-                o->buf = p;
-                o->buf_cap = cap;
-        }
+        size_t width = o->ncols ? o->ncols : 1;
+        if (o->buf_rows + 1 > SIZE_MAX / width || ARRAY_RESERVE(o->buf, o->buf_cap, (o->buf_rows + 1) * width) < 0)
+                return log_error_errno(ENOMEM, "cannot print results: %m");
         char **row = o->buf + o->buf_rows * o->ncols;
         for (size_t i = 0; i < o->ncols; i++)
                 row[i] = NULL;

@@ -77,7 +77,8 @@ enum output_role {
  * Address columns: address, mem, start, end, pc, sp, top, next, prev,
  * fs_base, load_bias, and names ending in _address, _addr, _mem, _pc, _sp,
  * _start, _end.  Byte columns: size, usable, bytes, in_core, system_mem,
- * max_system_mem, and names ending in _bytes or _size (signed deltas too).
+ * max_system_mem, size_class, and names ending in _bytes or _size (signed
+ * deltas too).
  * KiB columns: names ending in _kb.  Case does not matter.
  */
 enum output_role output_column_role(const char *name);
@@ -148,7 +149,8 @@ struct output {
         char *title;
         size_t rows;              /* rows printed or buffered */
         char **buf;               /* aligned formats: rendered cells, row-major */
-        size_t buf_rows, buf_cap; /* in rows */
+        size_t buf_rows;          /* rows held */
+        size_t buf_cap;           /* cells allocated (rows times columns) */
 };
 
 void output_init(struct output *o, const struct output_options *opt, bool keyed);

@@ -61,8 +61,6 @@ static void report_fill(const struct report_sql_file *f, struct report *r)
         }
 }
 
-size_t report_count(void) { return report_sql_files_count; }
-
 int report_get(size_t i, struct report *r)
 {
         if (i >= report_sql_files_count)
@@ -83,11 +81,10 @@ int report_find(const char *name, struct report *r)
 
 void report_list_help(FILE *f)
 {
-        for (size_t i = 0; i < report_sql_files_count; i++) {
-                struct report r;
+        struct report r;
+        for (size_t i = 0; report_get(i, &r) == 0; i++) {
                 char words[64];
 
-                report_fill(&report_sql_files[i], &r);
                 /* "top [N]": parameter names in capitals, as usage lines write them */
                 size_t n = (size_t)snprintf(words, sizeof(words), "%s", r.name);
                 for (size_t k = 0; k < r.nparams && n + 4 < sizeof(words); k++) {

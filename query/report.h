@@ -30,8 +30,7 @@ struct report {
 /* Fills r for the report called name; -ENOENT (not logged) when there is none. */
 int report_find(const char *name, struct report *r);
 
-/* How many reports there are, and the i-th (in file name order). */
-size_t report_count(void);
+/* Fills r for the i-th report, in file name order; -ENOENT (not logged) past the last. */
 int report_get(size_t i, struct report *r);
 
 /* The report list for --help. */

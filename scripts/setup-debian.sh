@@ -15,7 +15,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg zstd
-	time bc
+	time bc jq
 )
 
 SUDO=

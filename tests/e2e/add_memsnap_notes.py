@@ -15,7 +15,9 @@ import os
 import struct
 import sys
 
-TYPES = {"smaps": 1, "status": 2, "stat": 3, "cmdline": 4, "settings": 5, "skipped": 6, "threads": 7, "stacks": 8}
+# common/memsnap_note.h: MEMSNAP_NT_BASE (0x4d534e00) + n
+TYPES = {name: 0x4d534e00 + n for n, name in enumerate(
+    ["smaps", "status", "stat", "cmdline", "settings", "skipped", "threads", "stacks"], start=1)}
 PT_NOTE = 4
 
 

@@ -207,7 +207,7 @@ if "$MEMSNAP" capture --stacks "$mem_PID" -o "$WORK/mem.core" >"$WORK/capture.lo
 			"$(sql "$WORK/mem.db" "select count(*) from live_frames l join frames f using (tid, depth) where l.function is not f.function and l.function is not null and f.function is not null")"
 	}
 else
-	skip "memsnap capture cannot capture here yet: $(head -n 1 "$WORK/capture.log")"
+	t_result 1 "memsnap capture of the sample failed: $(head -n 1 "$WORK/capture.log")"
 fi
 quit_sample mem
 

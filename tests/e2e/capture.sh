@@ -57,6 +57,12 @@ for tid in $tids; do
 	fi
 done
 check "gdb reads the core without complaint" -- bash -c "! grep -qiE 'warning|corrupt|cannot access' gdb.txt"
+# BFD hands every note to its NT_* parser whatever the owner's name: the
+# MEMSNAP notes must not turn into register sets or an auxv there.
+gdb -batch -ex 'maint info sections' "$EXE" churn.core >gdb-sections.txt 2>&1
+check_eq "gdb: one .auxv section" 1 "$(grep -c ' \.auxv ' gdb-sections.txt)"
+check_eq "gdb: one .reg2 (FP registers) section per thread, plus the current thread's alias" \
+	"$(( $(wc -l <<<"$tids") + 1 ))" "$(grep -cE ' \.reg2(/[0-9]+)? ' gdb-sections.txt)"
 
 # --- eu-stack on the core says what eu-stack on the live process says
 eu-stack -p "$C_PID" >live.txt 2>&1
@@ -71,21 +77,21 @@ got=$(gdb -batch -ex "x/32xb $pattern_addr" -ex "x/32xb $pattern_addr + $pattern
 check_eq "gdb x: the pattern buffer's first and last 32 bytes" "$expect" "$got"
 
 # --- the MEMSNAP notes
-"$ELFNOTE" churn.core MEMSNAP 5 >settings.txt
+"$ELFNOTE" churn.core MEMSNAP settings >settings.txt
 check "settings: pid" -- grep -qx "pid=$C_PID" settings.txt
 check "settings: captured_at is RFC 3339 UTC" -- grep -qE '^captured_at=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$' settings.txt
 check "settings: exe" -- grep -qx "exe=$(readlink -f "$EXE")" settings.txt
 check "settings: pause_ms, page_size, memsnap version" -- \
 	bash -c "grep -qE '^pause_ms=[0-9]+\$' settings.txt && grep -qx 'page_size=$(getconf PAGESIZE)' settings.txt && grep -qE '^memsnap_version=' settings.txt"
-"$ELFNOTE" churn.core MEMSNAP 4 >cmdline.bin
+"$ELFNOTE" churn.core MEMSNAP cmdline >cmdline.bin
 # (cmp -s trusts st_size, which is 0 for /proc files: read it through a pipe)
 check "cmdline note is /proc/PID/cmdline" -- cmp cmdline.bin <(cat "/proc/$C_PID/cmdline")
-"$ELFNOTE" churn.core MEMSNAP 2 | head -n 1 >status1.txt
+"$ELFNOTE" churn.core MEMSNAP status | head -n 1 >status1.txt
 check "status note is /proc/PID/status" -- grep -qx "Name:	churn" status1.txt
 check_eq "smaps note holds one entry per PT_LOAD" "$(wc -l <loads.txt)" \
-	"$("$ELFNOTE" churn.core MEMSNAP 1 | grep -cE '^[0-9a-f]+-[0-9a-f]+ ')"
-check_eq "threads note: one line per thread" "$tids" "$("$ELFNOTE" churn.core MEMSNAP 7 | cut -f1 | sort -n)"
-"$ELFNOTE" churn.core MEMSNAP 6 >skipped.txt
+	"$("$ELFNOTE" churn.core MEMSNAP smaps | grep -cE '^[0-9a-f]+-[0-9a-f]+ ')"
+check_eq "threads note: one line per thread" "$tids" "$("$ELFNOTE" churn.core MEMSNAP threads | cut -f1 | sort -n)"
+"$ELFNOTE" churn.core MEMSNAP skipped >skipped.txt
 check "skipped note: [vvar] is never read" -- grep -qP '^[0-9a-f]+-[0-9a-f]+\tvvar\t' skipped.txt
 libc_text=$(awk '$2 ~ /x/ && $6 ~ /libc\.so/ {split($1, r, "-"); print r[1]; exit}' "/proc/$C_PID/maps")
 check "skipped note: libc's code is on disk" -- grep -qP "^$libc_text-[0-9a-f]+\ton-disk\t.*libc" skipped.txt
@@ -112,7 +118,7 @@ check_unharmed C
 # --- --stacks: the live stacks note agrees with eu-stack -p
 "$MEMSNAP" capture "$C_PID" -o stacks.core --stacks -q
 check_eq "capture --stacks exits 0" 0 $?
-"$ELFNOTE" stacks.core MEMSNAP 8 | awk -F'\t' '{pc = $3; while (length(pc) < 16) pc = "0" pc; print $1, $2, pc, $4}' >note-stacks.txt
+"$ELFNOTE" stacks.core MEMSNAP stacks | awk -F'\t' '{pc = $3; while (length(pc) < 16) pc = "0" pc; print $1, $2, pc, $4}' >note-stacks.txt
 awk '/^TID/ {tid = $2; sub(":", "", tid)} /^#/ {d = substr($1, 2); print tid, d, substr($2, 3), $3}' live.txt >live-stacks.txt
 check "stacks note: every thread's frames, pc and function, as eu-stack -p" -- diff live-stacks.txt note-stacks.txt
 

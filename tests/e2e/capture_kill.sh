@@ -85,7 +85,9 @@ check_eq "the target dies midway: exit 1" 1 $?
 check "the message says the process exited during the capture" -- grep -E "process $S_PID exited (during the capture|while memsnap was stopping it)" gone.err
 check "no file" -- no_file gone.core
 
-# --- targets on their way out: a clear answer every time, never a crash
+# --- targets on their way out: a clear answer every time, never a crash.
+# With no delay memsnap may find the forked shell still calling exec (the
+# issue's "exec'ing midway"): that too is exit 1 with a reason.
 fails=0
 for delay in 0 0 200 500 1000 2000 3000 5000 10000 20000 50000; do
 	"$TESTS_DIR/quick_exit" "$delay" &
@@ -96,7 +98,7 @@ for delay in 0 0 200 500 1000 2000 3000 5000 10000 20000 50000; do
 	if [ "$rc" = 0 ]; then
 		eu-readelf -n quick.core >/dev/null 2>&1 || { fails=1; diag "delay $delay: a core eu-readelf cannot read"; }
 	elif [ "$rc" = 1 ]; then
-		grep -qE "no such process|exited|has exited" quick.err || { fails=1; diag "delay $delay: $(cat quick.err)"; }
+		grep -qE "no such process|exited|has exited|called exec" quick.err || { fails=1; diag "delay $delay: $(cat quick.err)"; }
 		[ -e quick.core ] && { fails=1; diag "delay $delay: a file was left"; }
 	else
 		fails=1

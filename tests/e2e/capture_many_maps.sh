@@ -40,6 +40,6 @@ done
 got=$(gdb -batch "${args[@]}" "$EXE" many.core 2>/dev/null | grep -E '^0x' | awk '{printf "%s ", $2}')
 check_eq "gdb reads the first and the last pages" "$expect" "$got"
 check_eq "the notes are all there (smaps note has every mapping)" "$nmaps" \
-	"$("$ELFNOTE" many.core MEMSNAP 1 | grep -cE '^[0-9a-f]+-[0-9a-f]+ ')"
+	"$("$ELFNOTE" many.core MEMSNAP smaps | grep -cE '^[0-9a-f]+-[0-9a-f]+ ')"
 
 done_testing

@@ -59,8 +59,8 @@ read -r pattern_addr pattern_len < <(truth C pattern)
 got=$(gdb -batch -ex "x/4xb $pattern_addr" "$EXE" heap.core 2>/dev/null | grep -E '^0x' | cut -d: -f2 | xargs)
 check_eq "gdb reads the pattern buffer from the heap-only core" "0x03 0x0a 0x11 0x18" "$got"
 check "the skipped note gives the kind for what was left out" -- \
-	bash -c "'$ELFNOTE' heap.core MEMSNAP 6 | grep -qP '\tkind\tkind (stack|thread_stack) not in --segments'"
-check "the settings note records the selection" -- bash -c "'$ELFNOTE' heap.core MEMSNAP 5 | grep -qx 'segments=heap'"
+	bash -c "'$ELFNOTE' heap.core MEMSNAP skipped | grep -qP '\tkind\tkind (stack|thread_stack) not in --segments'"
+check "the settings note records the selection" -- bash -c "'$ELFNOTE' heap.core MEMSNAP settings | grep -qx 'segments=heap'"
 
 "$MEMSNAP" capture "$C_PID" -o libc.core --path '*/libc.so*' -q
 check_eq "capture --path exits 0" 0 $?
@@ -76,7 +76,7 @@ check "--range: only the mapping in the range ([stack]) has data" -- loads_check
 "$MEMSNAP" capture "$C_PID" -o small.core --max-size 1M -q
 check_eq "capture --max-size 1M exits 0" 0 $?
 check "--max-size: no mapping over 1 MiB has data" -- loads_check small.core 'filesz == 0 or memsz <= 1 << 20'
-check "--max-size: the skipped note says why" -- bash -c "'$ELFNOTE' small.core MEMSNAP 6 | grep -qP '\tmax-size\t'"
+check "--max-size: the skipped note says why" -- bash -c "'$ELFNOTE' small.core MEMSNAP skipped | grep -qP '\tmax-size\t'"
 check_unharmed C
 
 "$MEMSNAP" capture "$C_PID" --segments heap,nonsense -o x.core 2>err

@@ -18,7 +18,7 @@ for i in 1 2 3 4 5 6 7 8; do
 		continue
 	fi
 	n_prstatus=$(eu-readelf -n t$i.core | grep -cE '^  CORE +[0-9]+  PRSTATUS$')
-	n_names=$("$ELFNOTE" t$i.core MEMSNAP 7 | wc -l)
+	n_names=$("$ELFNOTE" t$i.core MEMSNAP threads | wc -l)
 	n_gdb=$(gdb -batch -ex 'info threads' "$EXE" t$i.core 2>/dev/null | grep -cE '^\*? +[0-9]+ +Thread ')
 	# The main thread and the 4 spawners always live; short-lived ones come and go.
 	if [ "$n_prstatus" -lt 5 ] || [ "$n_prstatus" != "$n_names" ] || [ "$n_prstatus" != "$n_gdb" ]; then

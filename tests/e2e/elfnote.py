@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reads an ELF core without memsnap, for the end-to-end tests.
 
-  elfnote.py CORE NAME TYPE   the descriptors of the notes NAME/TYPE, as bytes
+  elfnote.py CORE NAME TYPE   the descriptors of the notes NAME/TYPE, as bytes;
+                              TYPE is a number (0x for hex) or, for MEMSNAP
+                              notes, a name: smaps, status, ..., stacks
   elfnote.py CORE --loads     one line per PT_LOAD: VADDR MEMSZ FILESZ OFFSET FLAGS (hex)
   elfnote.py CORE --list      one line per note: NAME TYPE SIZE
 
@@ -11,6 +13,10 @@ import struct
 import sys
 
 PT_LOAD, PT_NOTE, PN_XNUM = 1, 4, 0xFFFF
+
+# docs/core-format.md: the MEMSNAP note types, 0x4d534e00 ("MSN") + n.
+MEMSNAP_TYPES = {name: 0x4d534e00 + n for n, name in enumerate(
+    ["smaps", "status", "stat", "cmdline", "settings", "skipped", "threads", "stacks"], start=1)}
 
 
 def phdrs(data):
@@ -47,8 +53,11 @@ def main():
         for name, ntype, desc in notes(data):
             print(name, ntype, len(desc))
     else:
+        want = MEMSNAP_TYPES.get(sys.argv[3]) if sys.argv[2] == "MEMSNAP" else None
+        if want is None:
+            want = int(sys.argv[3], 0)
         for name, ntype, desc in notes(data):
-            if name == sys.argv[2] and ntype == int(sys.argv[3]):
+            if name == sys.argv[2] and ntype == want:
                 sys.stdout.buffer.write(desc)
 
 

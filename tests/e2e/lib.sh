@@ -73,6 +73,12 @@ check_eq() {
 
 # check_near DESCRIPTION EXPECTED ACTUAL TOLERANCE (integers)
 check_near() {
+	if ! [[ $2 =~ ^-?[0-9]+$ && $3 =~ ^-?[0-9]+$ ]]; then
+		t_result 1 "$1"
+		echo "#   expected: $2 (within $4)"
+		echo "#   actual:   $3 (not a number)"
+		return
+	fi
 	local d=$(( $3 - $2 ))
 	[ "$d" -lt 0 ] && d=$(( -d ))
 	if [ "$d" -le "$4" ]; then

@@ -21,8 +21,9 @@ import sys
 PT_LOAD, PT_NOTE = 1, 4
 NT_PRSTATUS, NT_PRPSINFO, NT_AUXV, NT_FILE = 1, 3, 6, 0x46494c45
 AT_PAGESZ, AT_ENTRY, AT_SYSINFO_EHDR, AT_EXECFN = 6, 9, 33, 31
-MEMSNAP = {"smaps": 1, "status": 2, "stat": 3, "cmdline": 4, "settings": 5,
-           "skipped": 6, "threads": 7, "stacks": 8}
+# common/memsnap_note.h: MEMSNAP_NT_BASE (0x4d534e00) + n
+MEMSNAP = {name: 0x4d534e00 + n for n, name in enumerate(
+    ["smaps", "status", "stat", "cmdline", "settings", "skipped", "threads", "stacks"], start=1)}
 
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 PHDR = struct.Struct("<IIQQQQQQ")

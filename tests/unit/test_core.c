@@ -145,6 +145,19 @@ static void test_memory(void **state)
         assert_non_null(core_ptr(&o.c, 0x10000, 4096));
         assert_null(core_ptr(&o.c, 0x10ff8, 16));         /* not within one segment */
 
+        /* stepping over holes: the segment holding an address, else the next one above it */
+        assert_int_equal(core_segment_from(&o.c, 0)->vaddr, 0x10000);
+        assert_int_equal(core_segment_from(&o.c, 0x10fff)->vaddr, 0x10000);
+        assert_int_equal(core_segment_from(&o.c, 0x11000)->vaddr, 0x11000);
+        assert_int_equal(core_segment_from(&o.c, 0x12fff)->vaddr, 0x11000);
+        assert_null(core_segment_from(&o.c, 0x13000));
+        /* holding it or nothing */
+        assert_null(core_segment_at(&o.c, 0xffff));
+        assert_int_equal(core_segment_at(&o.c, 0x10000)->vaddr, 0x10000);
+        assert_int_equal(core_segment_at(&o.c, 0x12fff)->vaddr, 0x11000);
+        assert_null(core_segment_at(&o.c, 0x13000));
+        assert_null(core_segment_at(&o.c, UINT64_MAX));
+
         char *s = core_read_string(&o.c, 0x10ffa, 64);
         assert_non_null(s);
         assert_string_equal(s, "abcaaad");
@@ -285,6 +298,11 @@ static void test_nt_file_order(void **state)
         assert_string_equal(o.c.files[0].path, "/a");
         assert_string_equal(o.c.files[1].path, "/c");
         assert_int_equal(o.c.files[1].offset, 2 * 4096);
+        assert_string_equal(core_file_at(&o.c, 0x11fff)->path, "/a");
+        assert_string_equal(core_file_at(&o.c, 0x30000)->path, "/c");
+        assert_null(core_file_at(&o.c, 0x12000));
+        assert_null(core_file_at(&o.c, 0xffff));
+        assert_null(core_file_at(&o.c, 0x31000));
         assert_true(warned(&o, "overlaps"));
         assert_true(warned(&o, "2 entries with an empty range or an absurd offset"));
         close_built(&o);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -68,11 +69,38 @@ static void test_threads_of_blocks(void **state)
         fixture_diff_close(db, &d);
 }
 
+/* Thousands of threads, each with an arena of its own: every block finds its thread and name. */
+static void test_many_threads(void **state)
+{
+        (void)state;
+        struct diff d;
+        const char *many =
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                "INSERT INTO threads (tid, name) SELECT 100000 - i, 'w' || i FROM n;"
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+                "INSERT INTO tcaches (id, tid, arena_id) SELECT i, 100000 - i, 7 * i FROM n;";
+        sqlite3 *db = fixture_diff_open(&d, many, many);
+        char name[16];
+
+        assert_int_equal(diff_check_same_program(db, &d, false), 0);
+        for (int64_t i = 1; i <= 5000; i++) {
+                struct diff_chunk c = { .arena_id = 7 * i };
+                assert_int_equal(diff_chunk_thread(&d.after, &c), 100000 - i);
+                snprintf(name, sizeof(name), "w%lld", (long long)i);
+                assert_string_equal(diff_thread_name(&d.after, 100000 - i), name);
+        }
+        struct diff_chunk none = { .arena_id = 8 };
+        assert_int_equal(diff_chunk_thread(&d.after, &none), 0);
+        assert_null(diff_thread_name(&d.after, 100000));
+        fixture_diff_close(db, &d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_same_program),
                 cmocka_unit_test(test_threads_of_blocks),
+                cmocka_unit_test(test_many_threads),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,85 @@ static void test_thread_slot_read_leniently(void **state)
         assert_int_equal(chunk(f, X1)->bin, BIN_TCACHE);
 }
 
+/*
+ * Twenty thousand threads, each with a tcache of its own, whose TLS windows
+ * overlap and are full of pointers to tcache structs: the thread's own slot
+ * (fs_base - 72) points at its sound tcache, every other word at one damaged
+ * struct (a count past mp_.tcache_count).  Searching every thread's window
+ * was 20000 x 8192 tcache reads, and each listed tcache was looked for among
+ * those listed before: minutes.  The offset is still the one most threads
+ * agree on, and every thread gets its own tcache.
+ */
+#define MANY 20000u
+#define MANY_HEAP 0x560000000000ull
+#define MANY_TLS 0x7e0000000000ull
+#define MANY_STRIDE 80u             /* > 72: a thread's window holds no later thread's slot below its own */
+#define MANY_SLOT 72u
+
+static void test_many_threads(void **state)
+{
+        struct fixture *f = *state;
+        const uint64_t tsz = 0x290, top_size = 0x1000;
+        const size_t heap_len = (MANY + 1) * tsz + top_size;
+        const size_t tls_len = (64u << 10) + MANY * MANY_STRIDE;
+        uint8_t *heap = calloc(1, heap_len), *tls = malloc(tls_len);
+        assert_non_null(heap);
+        assert_non_null(tls);
+        const struct glibc_layout *l = &f->h.layout;
+
+        /* chunk 0: the damaged struct; chunks 1..MANY: one sound tcache per thread; then top */
+        for (size_t k = 0; k <= MANY; k++) {
+                uint64_t size = tsz | P;
+                memcpy(heap + k * tsz + 8, &size, 8);
+        }
+        uint16_t too_many = 60000;
+        memcpy(heap + 16 + l->tc_counts, &too_many, 2);
+        uint64_t top = top_size | P;
+        memcpy(heap + (MANY + 1) * tsz + 8, &top, 8);
+
+        uint64_t damaged = MANY_HEAP + 16;
+        for (size_t off = 0; off + 8 <= tls_len; off += 8)
+                memcpy(tls + off, &damaged, 8);
+        f->a.threads = calloc(MANY, sizeof(*f->a.threads));
+        assert_non_null(f->a.threads);
+        for (size_t k = 0; k < MANY; k++) {
+                uint64_t fs = MANY_TLS + (64u << 10) + MANY_STRIDE * k, own = MANY_HEAP + (k + 1) * tsz + 16;
+                memcpy(tls + (fs - MANY_SLOT - MANY_TLS), &own, 8);
+                f->a.threads[k] = (struct thread){ .tid = (int)(k + 1), .fs_base = fs };
+        }
+        f->a.nthreads = MANY;
+
+        struct fake_piece pieces[] = { { MANY_HEAP, heap, heap_len }, { MANY_TLS, tls, tls_len } };
+        assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
+        f->h.a = &f->a;
+        f->h.w = &f->a.warnings;
+        f->h.page_size = 4096;
+        f->h.roots.tcache_key = KEY;
+        gmem_init(&f->h.mem, &f->a.core);
+        f->a.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
+        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
+        f->a.narenas = 1;
+        f->a.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = MANY_HEAP + (MANY + 1) * tsz,
+                                         .top_size = top_size };
+        f->h.regions = calloc(1, sizeof(*f->h.regions));
+        f->h.regions[0] = (struct heap_region){ .start = MANY_HEAP, .end = MANY_HEAP + heap_len,
+                                                .top = f->a.arenas[0].top, .arena_id = 0, .heap_id = NO_ID };
+        f->h.nregions = 1;
+        assert_int_equal(glibc_chunks_walk(&f->h, &f->h.regions[0]), 0);
+        assert_int_equal(f->a.nchunks, MANY + 2);
+        assert_int_equal(glibc_tcache_classify(&f->h), 0);
+
+        assert_int_equal(f->a.warnings.n, 0);
+        assert_int_equal(f->a.ntcaches, MANY);
+        for (size_t k = 0; k < MANY; k++) {
+                assert_int_equal(f->a.tcaches[k].tid, k + 1);
+                assert_int_equal(f->a.tcaches[k].address, MANY_HEAP + (k + 1) * tsz + 16);
+                assert_string_equal(f->a.tcaches[k].found_by, "tls");
+        }
+        free(heap);
+        free(tls);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -220,6 +299,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_wild_entry, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_tcache, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_thread_slot_read_leniently, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_many_threads, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

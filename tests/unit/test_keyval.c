@@ -44,6 +44,11 @@ static void test_dup(void **state)
         assert_null(keyval_dup(text, strlen(text), "missing"));
         static const char nul[] = "k=a\0b\n";
         assert_null(keyval_dup(nul, sizeof(nul) - 1, "k"));
+        /* values are escaped so that each is one line (common/text_escape.h) */
+        static const char escaped[] = "exe=/a\\tb\\\\c\\nd\nnext=1\n";
+        s = keyval_dup(escaped, sizeof(escaped) - 1, "exe");
+        assert_string_equal(s, "/a\tb\\c\nd");
+        free(s);
 }
 
 int main(void)

@@ -241,6 +241,41 @@ static void test_smaps(void **state)
         cb_free(&b);
 }
 
+/*
+ * memsnap cores: the tail of an anonymous mapping past its bytes is known
+ * zero unless the skipped note lists a range that touches it.  The note's
+ * lines come in any order, overlap, and hold lines that are no range.
+ */
+static void test_zero_tails(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct run r;
+        static uint8_t page[4096];
+        static const char settings[] = "pid=700\n";
+        static const char skipped[] = "a04000-a08000\tunreadable\tEIO\n"
+                                      "not a range\n"
+                                      "b00000-b01000\tmax_size\t\n"
+                                      "a02000-a05000\tunreadable\tEIO\n"
+                                      "c10000-c00000\tbackwards\t\n";
+
+        cb_init(&b);
+        cb_prstatus(&b, 700, 0, 0, MAIN_STACK + 0x100, 0);
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SETTINGS, settings, sizeof(settings) - 1);
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SKIPPED, skipped, sizeof(skipped) - 1);
+        cb_load(&b, 0xa00000, 0x10000, page, sizeof(page), PF_R | PF_W); /* its tail is skipped in part */
+        cb_load(&b, 0xb00000, 0x4000, page, sizeof(page), PF_R | PF_W);  /* skipped before its tail only */
+        cb_load(&b, 0xc00000, 0x4000, page, sizeof(page), PF_R | PF_W);  /* only a backwards line names it */
+        cb_load(&b, MAIN_STACK, 0x2000, page, sizeof(page), PF_R | PF_W);
+        run_stages(&r, &b);
+        assert_int_equal(r.a.snap.source, CORE_SOURCE_MEMSNAP);
+        assert_false(seg_at(&r, 0xa00000)->tail_zero);
+        assert_true(seg_at(&r, 0xb00000)->tail_zero);
+        assert_true(seg_at(&r, 0xc00000)->tail_zero);
+        end_run(&r);
+        cb_free(&b);
+}
+
 int main(void)
 {
         log_set_level(LOG_LEVEL_ERROR);
@@ -248,6 +283,7 @@ int main(void)
                 cmocka_unit_test(test_gcore_layout),
                 cmocka_unit_test(test_kernel_keeps_flags),
                 cmocka_unit_test(test_smaps),
+                cmocka_unit_test(test_zero_tails),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

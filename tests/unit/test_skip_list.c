@@ -1,4 +1,4 @@
-/* Unit tests for capture/skip_list.c: merging, totals, and the note's text. */
+/* Unit tests for capture/skip_list.c: merging (as added and when formatted), totals, and the note's text. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +35,33 @@ static void test_skip_list(void **state)
                                   "3000-6000\tswapped\tswapped\n"
                                   "6000-7000\tswapped\tother\n");
         assert_int_equal(len, strlen(text));
+        free(text);
+        skip_list_free(&l);
+
+        /*
+         * One unreadable range reported in pieces by two copying threads,
+         * interleaved: one line, as from one thread.  A gap, another
+         * reason or another detail still separates.
+         */
+        const char *efault = "present but not readable: Bad address";
+        assert_int_equal(skip_list_add(&l, 0x1000, 0x2000, SKIP_VVAR, "%s", ""), 0);
+        assert_int_equal(skip_list_add(&l, 0x30000, 0x40000, SKIP_UNREADABLE, "%s", efault), 0);
+        assert_int_equal(skip_list_add(&l, 0x10000, 0x20000, SKIP_UNREADABLE, "%s", efault), 0);
+        assert_int_equal(skip_list_add(&l, 0x40000, 0x48000, SKIP_UNREADABLE, "%s", efault), 0);
+        assert_int_equal(skip_list_add(&l, 0x20000, 0x30000, SKIP_UNREADABLE, "%s", efault), 0);
+        assert_int_equal(skip_list_add(&l, 0x49000, 0x4a000, SKIP_UNREADABLE, "%s", efault), 0);
+        assert_int_equal(skip_list_add(&l, 0x4a000, 0x4b000, SKIP_UNREADABLE, "%s", "other"), 0);
+        assert_int_equal(skip_list_add(&l, 0x2000, 0x10000, SKIP_GUARD, "%s", ""), 0);
+        assert_int_equal(l.n, 8);
+        assert_int_equal(skip_list_bytes(&l, SKIP_UNREADABLE), 0x3a000);
+        assert_int_equal(skip_list_format(&l, &text, &len), 0);
+        assert_string_equal(text, "1000-2000\tvvar\t\n"
+                                  "2000-10000\tguard\t\n"
+                                  "10000-48000\tunreadable\tpresent but not readable: Bad address\n"
+                                  "49000-4a000\tunreadable\tpresent but not readable: Bad address\n"
+                                  "4a000-4b000\tunreadable\tother\n");
+        assert_int_equal(l.n, 5);
+        assert_int_equal(skip_list_bytes(&l, SKIP_UNREADABLE), 0x3a000);
         free(text);
         skip_list_free(&l);
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze/stages.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
@@ -258,6 +259,53 @@ static void test_no_prpsinfo(void **state)
         assert_true(r.a.snap.pause_ms < 0);
         end_run(&r);
         cb_free(&b);
+
+        /* strtod reads these as numbers; no pause lasts them. */
+        static const char *const not_pauses[] = { "pause_ms=inf\n", "pause_ms=nan\n", "pause_ms=-INFINITY\n",
+                                                  "pause_ms=1e999\n" };
+        for (size_t i = 0; i < ELEMENTSOF(not_pauses); i++) {
+                cb_init(&b);
+                cb_prstatus(&b, 12, 0, 0, 0, 0);
+                cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SETTINGS, not_pauses[i], strlen(not_pauses[i]));
+                run_snapshot(&r, &b);
+                assert_true(warned(&r, "pause_ms"));
+                assert_true(r.a.snap.pause_ms < 0);
+                end_run(&r);
+                cb_free(&b);
+        }
+}
+
+/*
+ * Capture escapes settings values (common/text_escape.h): a path or a name
+ * with a tab, a backslash or a newline reads back as it was.  The status
+ * note's Name is escaped by the kernel (newline and backslash) and reads
+ * back the same way.
+ */
+static void test_escaped_values(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct run r;
+        static const char settings[] = "pid=21\nexe=/srv/a\\tb\\\\c\\nd/prog\ncomm=we\\tird\\\\name\\n\n";
+
+        cb_init(&b);
+        cb_prstatus(&b, 21, 0, 0, 0, 0);
+        cb_prpsinfo(&b, 21, 1, "we", "prog");
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SETTINGS, settings, sizeof(settings) - 1);
+        run_snapshot(&r, &b);
+        assert_string_equal(r.a.snap.exe, "/srv/a\tb\\c\nd/prog");
+        assert_string_equal(r.a.snap.comm, "we\tird\\name\n");
+        end_run(&r);
+        cb_free(&b);
+
+        static const char status[] = "Name:\tback\\\\slash\\nline\nPid:\t22\n";
+        cb_init(&b);
+        cb_prstatus(&b, 22, 0, 0, 0, 0);
+        cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STATUS, status, sizeof(status) - 1);
+        run_snapshot(&r, &b);
+        assert_string_equal(r.a.snap.comm, "back\\slash\nline");
+        end_run(&r);
+        cb_free(&b);
 }
 
 int main(void)
@@ -268,6 +316,7 @@ int main(void)
                 cmocka_unit_test(test_kernel_fallbacks),
                 cmocka_unit_test(test_argv_in_memory),
                 cmocka_unit_test(test_no_prpsinfo),
+                cmocka_unit_test(test_escaped_values),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,11 +61,34 @@ static void test_string_hint(void **state)
         free(a.types);
 }
 
+/* Class names are interned once each, however many there are (a crafted module may name a million). */
+static void test_intern_many(void **state)
+{
+        (void)state;
+        struct analysis a = { 0 };
+        struct type_hints th;
+        char name[32];
+        const int n = 200000;
+        assert_int_equal(type_hints_init(&th, &a), 0);
+        for (int round = 0; round < 2; round++)
+                for (int i = 0; i < n; i++) {
+                        snprintf(name, sizeof(name), "ns::Class%d", i);
+                        assert_int_equal(type_hint_intern(&th, name), i);
+                }
+        assert_int_equal(a.ntypes, n);
+        assert_string_equal(a.types[n - 1], "ns::Class199999");
+        type_hints_free(&th);
+        for (size_t i = 0; i < a.ntypes; i++)
+                free(a.types[i]);
+        free(a.types);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_text_rule),
                 cmocka_unit_test(test_string_hint),
+                cmocka_unit_test(test_intern_many),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,13 @@ static void test_parse(void **state)
         assert_int_equal(units_parse_u64("0x7f0000000000", &v), 0);
         assert_int_equal(v, 0x7f0000000000ull);
         assert_int_equal(units_parse_u64("12k", &v), -EINVAL);
+        /* A leading zero is not octal: people write "010" meaning ten. */
+        assert_int_equal(units_parse_u64("010", &v), 0);
+        assert_int_equal(v, 10);
+        assert_int_equal(units_parse_bytes("010M", &v), 0);
+        assert_int_equal(v, 10ull << 20);
+        assert_int_equal(units_parse_u64("08", &v), 0);
+        assert_int_equal(v, 8);
 }
 
 int main(void)

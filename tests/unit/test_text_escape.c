@@ -1,0 +1,110 @@
+/* Unit tests for common/text_escape.c, common/array.c and common/io.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common/array.h"
+#include "common/io.h"
+#include "common/text_escape.h"
+
+static char *escaped(const char *s, size_t len)
+{
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        text_escape_write(f, s, len);
+        fclose(f);
+        return buf;
+}
+
+static void test_round_trip(void **state)
+{
+        (void)state;
+        static const char *const cases[] = {
+                "plain", "tab\there", "new\nline", "back\\slash", "\\n is not a newline", "cr\r", "", "\\", "a\\\\b\t\n",
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *e = escaped(cases[i], strlen(cases[i]));
+                assert_null(strchr(e, '\n'));
+                assert_null(strchr(e, '\t'));
+                char *u = text_unescape(e, strlen(e));
+                assert_string_equal(u, cases[i]);
+                free(u);
+                free(e);
+        }
+        char *e = escaped("a\tb\\c\nd", 7);
+        assert_string_equal(e, "a\\tb\\\\c\\nd");
+        free(e);
+}
+
+static void test_unescape_odd_input(void **state)
+{
+        (void)state;
+        char *u = text_unescape("trailing\\", 9);
+        assert_string_equal(u, "trailing\\");
+        free(u);
+        u = text_unescape("\\q", 2);
+        assert_string_equal(u, "q");
+        free(u);
+        u = text_unescape("nul\0inside", 10);
+        assert_memory_equal(u, "nul\0inside", 11);
+        free(u);
+}
+
+static void test_array_reserve(void **state)
+{
+        (void)state;
+        int *v = NULL;
+        size_t cap = 0;
+        assert_int_equal(ARRAY_RESERVE(v, cap, 1), 0);
+        assert_true(cap >= 1);
+        for (int i = 0; i < 1000; i++) {
+                assert_int_equal(ARRAY_RESERVE(v, cap, (size_t)i + 1), 0);
+                v[i] = i;
+        }
+        assert_int_equal(v[999], 999);
+        size_t before = cap;
+        assert_int_equal(ARRAY_RESERVE(v, cap, SIZE_MAX / 2), -ENOMEM);
+        assert_int_equal(cap, before);
+        assert_int_equal(v[500], 500);
+        free(v);
+}
+
+static void test_read_full(void **state)
+{
+        (void)state;
+        char path[] = "/tmp/memsnap-io-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        unlink(path);
+        assert_int_equal(write(fd, "0123456789", 10), 10);
+        char buf[16];
+        assert_int_equal(pread_full(fd, buf, 4, 3), 4);
+        assert_memory_equal(buf, "3456", 4);
+        assert_int_equal(pread_full(fd, buf, 16, 8), 2);
+        assert_int_equal(pread_full(fd, buf, 4, 100), 0);
+        assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+        assert_int_equal(read_full(fd, buf, 16), 10);
+        close(fd);
+        assert_int_equal(pread_full(-1, buf, 4, 0), -EBADF);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_round_trip),
+                cmocka_unit_test(test_unescape_odd_input),
+                cmocka_unit_test(test_array_reserve),
+                cmocka_unit_test(test_read_full),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
