@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/timespec.h"
 #include "db_rows.h"
 #include "db_side.h"
 

@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/timespec.h"
 #include "config.h"
 #include "db_schema.h"
 #include "db_rows.h"
