@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,8 +151,12 @@ int db_side_start(struct db_side *s, const struct analysis *a, const struct db *
         if ((r = chunks_sql_read(d, &s->chunks_sql)) < 0)
                 return r;
         r = pthread_create(&s->thread, NULL, side_main, s);
-        if (r != 0)
-                return log_error_errno(r, "cannot write database '%s': cannot start a thread: %m", d->path);
+        if (r != 0) {
+                /* Slower, not wrong: the main thread writes every batch. */
+                log_warning("cannot start a thread to write the database's chunks, writing them on one: %s",
+                            strerror(r));
+                return 0;
+        }
         s->running = true;
         return 0;
 }
@@ -201,7 +206,7 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
                 pthread_mutex_unlock(&s->lock);
 
                 if (mine)
-                        r = db_rows_chunks(d, s->a, from, end, progress, progress_base + from);
+                        r = db_rows_chunks(d, s->a, from, end, progress, progress_base);
                 else if ((r = s->batches[k].result) == 0 && (r = batch_copy(s, k, d)) == 0) {
                         copied++;
                         /* refs, diff and every reader rely on a->chunks[k] being id k + 1 */

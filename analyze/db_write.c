@@ -483,6 +483,7 @@ static int write_all(const struct db *d, struct analysis *a)
         lap(&laps, "refs");
         if ((r = db_side_write(&side, d, &p, a->nrefs)) < 0)
                 return r;
+        progress_update(&p, a->nrefs + a->nchunks);
         lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */
