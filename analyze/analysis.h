@@ -1,7 +1,7 @@
 /*
  * The analysis of one core: what each stage of `memsnap analyze` finds, kept
  * in memory as plain arrays and written to the database at the end by
- * db_write.c (one transaction, prepared statements, indexes afterwards).
+ * db_write.c (the big arrays straight into SQLite, on two threads).
  *
  * The stages run in order, each reading what the earlier ones filled in:
  *   core_open        -> core             (core.c)

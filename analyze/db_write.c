@@ -1,66 +1,52 @@
 /*
- * Writes an analysis into a new SQLite database: schema first, then every
- * row in one transaction through prepared statements, then views and
- * indexes (building an index once beats updating it per row).  The file is a
- * named temporary in the destination folder until it is complete and synced;
- * then it is renamed (common/atomic_file.h).  Journalling is off: a database
- * that fails midway is thrown away, never repaired.
+ * Writes an analysis into a new SQLite database: schema and indexes first,
+ * then the rows — the small tables through prepared statements, refs and
+ * chunks straight from their arrays (db_rows.h), most chunks built by a
+ * second thread (db_side.h) — then the views and the statistics.  The file
+ * is a named temporary in the destination folder until it is complete and
+ * synced; then it is renamed (common/atomic_file.h).  Journalling is off: a
+ * database that fails midway is thrown away, never repaired.
  */
 #include <errno.h>
+#include <sched.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/analyze_sql.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/timespec.h"
 #include "config.h"
 #include "db_schema.h"
+#include "db_rows.h"
+#include "db_side.h"
+#include "db_sql.h"
 #include "stages.h"
 
-DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
-DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
-
-struct db {
-        sqlite3 *db;
-        const char *path; /* for messages: the final name */
+/* The write, timed step by step for MEMSNAP_DEBUG=1 (bench/heap_time prints them). */
+struct laps {
+        struct timespec wall, cpu; /* when the current step began */
 };
 
-static int db_error(const struct db *d, const char *what)
+static void laps_begin(struct laps *l)
 {
-        return log_error_errno(EIO, "cannot write database '%s': %s: %s", d->path, what, sqlite3_errmsg(d->db));
+        clock_gettime(CLOCK_MONOTONIC, &l->wall);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &l->cpu);
 }
 
-static int exec_sql(const struct db *d, const char *sql, const char *what)
+/* Logs how long the step that ends now took (CPU: of this thread), and starts the next. */
+static void lap(struct laps *l, const char *step)
 {
-        char *err = NULL;
-        if (sqlite3_exec(d->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-                int r = log_error_errno(EIO, "cannot write database '%s': %s: %s", d->path, what,
-                                        err ? err : sqlite3_errmsg(d->db));
-                sqlite3_free(err);
-                return r;
-        }
-        return 0;
-}
-
-static int prepare(const struct db *d, const char *sql, sqlite3_stmt **st)
-{
-        if (sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-                return db_error(d, sql);
-        return 0;
-}
-
-static int step_reset(const struct db *d, sqlite3_stmt *st, const char *table)
-{
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (rc != SQLITE_DONE)
-                return db_error(d, table);
-        return 0;
+        struct laps now;
+        laps_begin(&now);
+        log_debug("database: %s in %.0f ms (cpu %.0f ms)", step, timespec_diff_ms(&l->wall, &now.wall),
+                  timespec_diff_ms(&l->cpu, &now.cpu));
+        *l = now;
 }
 
 /* Binders that map "unknown" (NULL pointer, negative figure, NO_ID) to SQL NULL. */
@@ -106,13 +92,13 @@ static int write_meta(const struct db *d, const struct analysis *a)
                 { "core_path", a->opt.core_path },
                 { "sqlite_version", sqlite3_libversion() },
         };
-        int r = prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
+        int r = db_prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
                 bind_text(st, 1, rows[i][0]);
                 bind_text(st, 2, rows[i][1]);
-                if ((r = step_reset(d, st, "meta")) < 0)
+                if ((r = db_step_reset(d, st, "meta")) < 0)
                         return r;
         }
         return 0;
@@ -123,7 +109,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         const struct snapshot_info *s = &a->snap;
 
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT INTO snapshot(pid, exe, cmdline, captured_at, source, glibc_version, glibc_build_id,"
                         " page_size, signal, pause_ms, core_path, core_size, threads, vm_rss_kb, vm_size_kb,"
                         " vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_swap_kb, vm_hwm_kb, vm_peak_kb,"
@@ -164,7 +150,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         if (s->cmdline)
                 sqlite3_bind_int(st, i, s->cmdline_complete);
         i++;
-        return step_reset(d, st, "snapshot");
+        return db_step_reset(d, st, "snapshot");
 }
 
 static const char *file_status_name(enum module_file_status s)
@@ -182,7 +168,7 @@ static const char *file_status_name(enum module_file_status s)
 static int write_modules(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT INTO modules(id, path, build_id, start, end, load_bias, is_main, file_status,"
                         " debug_file, text_size, data_size, bss_size, deleted, file_build_id, elf_file)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -206,7 +192,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(st, 13, m->deleted);
                 bind_text(st, 14, m->file_build_id);
                 bind_text(st, 15, m->elf_file);
-                if ((r = step_reset(d, st, "modules")) < 0)
+                if ((r = db_step_reset(d, st, "modules")) < 0)
                         return r;
         }
         return 0;
@@ -215,7 +201,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
 static int write_segments(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT INTO segments(id, start, end, perms, offset, path, deleted, kind, module_id, tid,"
                         " arena_id, in_core, rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb,"
                         " shared_clean_kb, shared_dirty_kb, anonymous_kb, vm_flags)"
@@ -247,7 +233,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
                 bind_known(st, 19, s->shared_dirty_kb);
                 bind_known(st, 20, s->anonymous_kb);
                 bind_text(st, 21, s->vm_flags);
-                if ((r = step_reset(d, st, "segments")) < 0)
+                if ((r = db_step_reset(d, st, "segments")) < 0)
                         return r;
         }
         return 0;
@@ -256,7 +242,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
 static int write_threads(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT OR REPLACE INTO threads(tid, name, is_main, pc, sp, fs_base, signal, stack_segment,"
                         " frames, unwind_stop) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         &st);
@@ -274,7 +260,7 @@ static int write_threads(const struct db *d, const struct analysis *a)
                 bind_id(st, 8, t->stack_segment);
                 sqlite3_bind_int(st, 9, t->nframes);
                 bind_text(st, 10, t->unwind_stop);
-                if ((r = step_reset(d, st, "threads")) < 0)
+                if ((r = db_step_reset(d, st, "threads")) < 0)
                         return r;
         }
         return 0;
@@ -283,7 +269,7 @@ static int write_threads(const struct db *d, const struct analysis *a)
 static int write_frames(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT OR REPLACE INTO frames(tid, depth, pc, module_id, function, offset, source_file, line)"
                         " VALUES (?,?,?,?,?,?,?,?)",
                         &st);
@@ -301,12 +287,12 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 bind_text(st, 7, f->source_file);
                 if (f->line > 0)
                         sqlite3_bind_int(st, 8, f->line);
-                if ((r = step_reset(d, st, "frames")) < 0)
+                if ((r = db_step_reset(d, st, "frames")) < 0)
                         return r;
         }
 
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *live = NULL;
-        r = prepare(d,
+        r = db_prepare(d,
                     "INSERT OR REPLACE INTO live_frames(tid, depth, pc, function, offset, module) VALUES (?,?,?,?,?,?)",
                     &live);
         if (r < 0)
@@ -320,7 +306,7 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 if (f->function)
                         bind_u64(live, 5, f->offset);
                 bind_text(live, 6, f->module);
-                if ((r = step_reset(d, live, "live_frames")) < 0)
+                if ((r = db_step_reset(d, live, "live_frames")) < 0)
                         return r;
         }
         return 0;
@@ -331,7 +317,7 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *ar = NULL, *hp = NULL, *tc = NULL, *ty = NULL;
         int r;
 
-        if ((r = prepare(d,
+        if ((r = db_prepare(d,
                          "INSERT INTO arenas(id, address, is_main, top, top_size, system_mem, max_system_mem, next,"
                          " heaps, found_by, mutex, flags, attached_threads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          &ar)) < 0)
@@ -351,11 +337,11 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int64(ar, 11, x->mutex);
                 sqlite3_bind_int64(ar, 12, x->flags);
                 bind_u64(ar, 13, x->attached_threads);
-                if ((r = step_reset(d, ar, "arenas")) < 0)
+                if ((r = db_step_reset(d, ar, "arenas")) < 0)
                         return r;
         }
 
-        if ((r = prepare(d,
+        if ((r = db_prepare(d,
                          "INSERT INTO heaps(id, arena_id, address, size, mprotect_size, prev) VALUES (?,?,?,?,?,?)",
                          &hp)) < 0)
                 return r;
@@ -367,11 +353,11 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_u64(hp, 4, h->size);
                 bind_u64(hp, 5, h->mprotect_size);
                 bind_u64(hp, 6, h->prev);
-                if ((r = step_reset(d, hp, "heaps")) < 0)
+                if ((r = db_step_reset(d, hp, "heaps")) < 0)
                         return r;
         }
 
-        if ((r = prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
+        if ((r = db_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
                          &tc)) < 0)
                 return r;
         for (size_t k = 0; k < a->ntcaches; k++) {
@@ -383,16 +369,16 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_id(tc, 4, t->arena_id);
                 bind_text(tc, 5, t->found_by);
                 sqlite3_bind_int(tc, 6, (int)t->entries);
-                if ((r = step_reset(d, tc, "tcaches")) < 0)
+                if ((r = db_step_reset(d, tc, "tcaches")) < 0)
                         return r;
         }
 
-        if ((r = prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
+        if ((r = db_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
                 return r;
         for (size_t k = 0; k < a->ntypes; k++) {
                 bind_id(ty, 1, (int)k);
                 bind_text(ty, 2, a->types[k]);
-                if ((r = step_reset(d, ty, "types")) < 0)
+                if ((r = db_step_reset(d, ty, "types")) < 0)
                         return r;
         }
         return 0;
@@ -405,7 +391,7 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
 
         if (!m->found)
                 return 0;
-        int r = prepare(d,
+        int r = db_prepare(d,
                         "INSERT INTO malloc_par(address, found_by, layout, trim_threshold, top_pad, mmap_threshold,"
                         " arena_test, arena_max, thp_pagesize, hp_pagesize, n_mmaps, n_mmaps_max, max_n_mmaps,"
                         " no_dyn_threshold, mmapped_mem, max_mmapped_mem, sbrk_base, tcache_bins, tcache_max_bytes,"
@@ -429,119 +415,14 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
                                   m->tcache_max_bytes, m->tcache_count, m->tcache_unsorted_limit };
         for (size_t k = 0; k < ELEMENTSOF(tail); k++)
                 bind_u64(st, i++, tail[k]);
-        return step_reset(d, st, "malloc_par");
-}
-
-static const char *const state_names[] = { [CHUNK_USED] = "used", [CHUNK_FREE] = "free", [CHUNK_TOP] = "top" };
-static const char *const bin_names[] = {
-        [BIN_NONE] = NULL,         [BIN_TCACHE] = "tcache", [BIN_FAST] = "fast",
-        [BIN_UNSORTED] = "unsorted", [BIN_SMALL] = "small", [BIN_LARGE] = "large",
-};
-static const char *const leak_names[] = {
-        [LEAK_NONE] = NULL,          [LEAK_REACHABLE] = "reachable", [LEAK_POSSIBLE] = "possible",
-        [LEAK_INDIRECT] = "indirect", [LEAK_DEFINITE] = "definite",
-};
-static const char *const root_names[] = {
-        [ROOT_NONE] = NULL,  [ROOT_REGISTER] = "register", [ROOT_STACK] = "stack",
-        [ROOT_STATIC] = "static", [ROOT_TLS] = "tls", [ROOT_ANON] = "anon",
-};
-
-static const char *name_of(const char *const *names, size_t n, unsigned v)
-{
-        return v < n ? names[v] : NULL;
-}
-
-/* glibc malloc.c: musable() — the next chunk's prev_size field is usable unless mmapped. */
-static uint64_t chunk_usable(const struct chunk *c)
-{
-        if (c->size < 16)
-                return 0;
-        return c->mmapped ? c->size - 16 : c->size - 8;
-}
-
-/* How much of each used block the database keeps, for people to recognise it. */
-#define CHUNK_HEAD_BYTES 32
-
-static uint64_t size_class(uint64_t size)
-{
-        return size ? 1ull << (63 - __builtin_clzll(size)) : 0;
-}
-
-static int write_chunks(const struct db *d, const struct analysis *a, struct progress *p, uint64_t *done)
-{
-        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
-                        "INSERT INTO chunks(id, address, mem, size, size_class, usable, state, bin, mmapped, arena_id,"
-                        " segment_id, leak, type, hash, head) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        &st);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; k < a->nchunks; k++) {
-                const struct chunk *c = &a->chunks[k];
-                sqlite3_bind_int64(st, 1, (sqlite3_int64)k + 1);
-                bind_u64(st, 2, c->address);
-                bind_u64(st, 3, c->address + 16);
-                bind_u64(st, 4, c->size);
-                bind_u64(st, 5, size_class(c->size));
-                bind_u64(st, 6, chunk_usable(c));
-                bind_text(st, 7, name_of(state_names, ELEMENTSOF(state_names), c->state));
-                bind_text(st, 8, name_of(bin_names, ELEMENTSOF(bin_names), c->bin));
-                sqlite3_bind_int(st, 9, c->mmapped);
-                bind_id(st, 10, c->arena_id);
-                bind_id(st, 11, c->segment_id);
-                bind_text(st, 12, name_of(leak_names, ELEMENTSOF(leak_names), c->leak));
-                if (c->type_id >= 0 && (size_t)c->type_id < a->ntypes)
-                        bind_text(st, 13, a->types[c->type_id]);
-                if (c->hash)
-                        bind_u64(st, 14, c->hash);
-                if (c->state == CHUNK_USED) {
-                        size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
-                        const void *head = core_ptr(&a->core, c->address + 16, n);
-                        if (head && n)
-                                sqlite3_bind_blob(st, 15, head, (int)n, SQLITE_STATIC);
-                }
-                if ((r = step_reset(d, st, "chunks")) < 0)
-                        return r;
-                if ((k & 0xffff) == 0)
-                        progress_update(p, *done + k);
-        }
-        *done += a->nchunks;
-        return 0;
-}
-
-static int write_refs(const struct db *d, const struct analysis *a, struct progress *p, uint64_t *done)
-{
-        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = prepare(d,
-                        "INSERT INTO refs(from_chunk, from_offset, from_address, root_kind, tid, to_chunk, to_offset)"
-                        " VALUES (?,?,?,?,?,?,?)",
-                        &st);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; k < a->nrefs; k++) {
-                const struct ref *x = &a->refs[k];
-                bind_id(st, 1, x->from_chunk);
-                sqlite3_bind_int64(st, 2, x->from_offset);
-                bind_u64(st, 3, x->from_address);
-                bind_text(st, 4, name_of(root_names, ELEMENTSOF(root_names), x->root_kind));
-                if (x->tid > 0)
-                        sqlite3_bind_int(st, 5, x->tid);
-                bind_id(st, 6, x->to_chunk);
-                sqlite3_bind_int64(st, 7, x->to_offset);
-                if ((r = step_reset(d, st, "refs")) < 0)
-                        return r;
-                if ((k & 0xffff) == 0)
-                        progress_update(p, *done + k);
-        }
-        *done += a->nrefs;
-        return 0;
+        return db_step_reset(d, st, "malloc_par");
 }
 
 static int write_warnings(const struct db *d, struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         warnings_finish(&a->warnings);
-        int r = prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
+        int r = db_prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < a->warnings.n; k++) {
@@ -550,45 +431,72 @@ static int write_warnings(const struct db *d, struct analysis *a)
                 if (w->address)
                         bind_u64(st, 2, w->address);
                 bind_text(st, 3, w->message);
-                if ((r = step_reset(d, st, "warnings")) < 0)
+                if ((r = db_step_reset(d, st, "warnings")) < 0)
                         return r;
         }
         return 0;
 }
 
+/* CPUs this process may run on: a second thread helps only with a second CPU. */
+static long cpus_available(void)
+{
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof(set), &set) == 0)
+                return CPU_COUNT(&set);
+        return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 static int write_all(const struct db *d, struct analysis *a)
 {
         _cleanup_(progress_end) struct progress p;
-        uint64_t done = 0;
+        _cleanup_(db_side_close) struct db_side side = { 0 };
+        struct laps laps;
         int r;
 
-        /* A throwaway file: no journal, no syncs until the one at commit. */
-        if ((r = exec_sql(d, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
-                             " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
-                          "settings")) < 0)
-                return r;
-        if ((r = exec_sql(d, analyze_sql_schema, "schema")) < 0)
+        laps_begin(&laps);
+        /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
+        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE;", "settings")) < 0 ||
+            (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
                 return r;
 
-        progress_begin(&p, "database", a->nchunks + a->nrefs, false, a->opt.quiet);
-        if ((r = exec_sql(d, "BEGIN", "begin")) < 0)
+        /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
+        if ((r = db_side_start(&side, a, d, cpus_available())) < 0)
+                return r;
+        progress_begin(&p, "database", a->nrefs + a->nchunks, false, a->opt.quiet);
+        if ((r = db_exec(d, "BEGIN", "begin")) < 0)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_chunks(d, a, &p, &done)) < 0 ||
-            (r = write_refs(d, a, &p, &done)) < 0 || (r = write_warnings(d, a)) < 0)
+            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = db_exec(d, "COMMIT", "commit")) < 0)
                 return r;
-        if ((r = exec_sql(d, "COMMIT", "commit")) < 0)
+        lap(&laps, "small tables");
+        /*
+         * Each big step is a transaction of its own: batches of chunks can
+         * be attached only between transactions.  With the journal off and
+         * the file a temporary until the rename, a failure anywhere means
+         * the file is deleted, so nothing depends on one transaction.
+         */
+        if ((r = db_rows_refs(d, a, &p, 0)) < 0)
                 return r;
+        db_writeback(d);
+        lap(&laps, "refs");
+        if ((r = db_side_write(&side, d, &p, a->nrefs)) < 0)
+                return r;
+        progress_update(&p, a->nrefs + a->nchunks);
+        lap(&laps, "chunks");
 
-        /* Views and indexes: every embedded file but the schema itself. */
+        /* The views: every embedded file but the schema and the indexes. */
         for (size_t k = 0; k < analyze_sql_files_count; k++) {
                 const struct analyze_sql_file *f = &analyze_sql_files[k];
-                if (strcmp(f->name, "schema") != 0 && (r = exec_sql(d, f->text, f->name)) < 0)
+                if (strcmp(f->name, "schema") != 0 && strcmp(f->name, "indexes") != 0 &&
+                    (r = db_exec(d, f->text, f->name)) < 0)
                         return r;
         }
         /* Statistics from a sample of each index: a full ANALYZE reads every row again. */
-        return exec_sql(d, "PRAGMA analysis_limit=1000; ANALYZE", "analyze");
+        r = db_exec(d, "PRAGMA analysis_limit = 1000; ANALYZE", "analyze");
+        lap(&laps, "views and statistics");
+        return r;
 }
 
 int db_open(struct analysis *a)
@@ -605,16 +513,29 @@ int db_write(struct analysis *a)
         int r;
         {
                 _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
-                /* One connection on one thread: no per-call locking (SQLITE_OPEN_NOMUTEX). */
-                if (sqlite3_open_v2(a->out.tmp_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+                /*
+                 * URI names are on, to attach batches of chunks; a plain
+                 * name that happens to start with "file:" is kept plain.
+                 */
+                _cleanup_(sqlite3_freep) char *name = sqlite3_mprintf(
+                        "%s%s", strncmp(a->out.tmp_path, "file:", 5) == 0 ? "./" : "", a->out.tmp_path);
+                if (!name)
+                        return log_error_errno(ENOMEM, "cannot create database '%s': %m", a->opt.db_path);
+                /* Each connection is used by one thread at a time: no per-call locking (SQLITE_OPEN_NOMUTEX). */
+                if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) !=
+                    SQLITE_OK)
                         return log_error_errno(EIO, "cannot create database '%s': %s", a->opt.db_path,
                                                db ? sqlite3_errmsg(db) : "out of memory");
-                struct db d = { .db = db, .path = a->opt.db_path };
+                struct db d = { .db = db, .path = a->opt.db_path, .fd = a->out.fd };
                 r = write_all(&d, a);
                 if (r < 0)
                         return r;
                 if (sqlite3_close(TAKE_PTR(db)) != SQLITE_OK)
                         return log_error_errno(EIO, "cannot close database '%s'", a->opt.db_path);
         }
-        return atomic_file_commit(&a->out);
+        struct laps laps;
+        laps_begin(&laps);
+        r = atomic_file_commit(&a->out);
+        lap(&laps, "sync and rename");
+        return r;
 }

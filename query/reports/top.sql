@@ -24,8 +24,9 @@ owner AS (
                || printf('+0x%x', r.from_address - m.load_bias)
            ELSE COALESCE(r.root_kind, 'root') || printf(' 0x%x', r.from_address)
          END AS what
+  -- no join with big here: the one use below names the block, and a join
+  -- would have SQLite compute big again for every block listed
   FROM refs r
-  JOIN big b ON b.id = r.to_chunk
   LEFT JOIN chunks fc ON fc.id = r.from_chunk
   LEFT JOIN threads th ON th.tid = r.tid
   LEFT JOIN segments sg ON r.root_kind = 'static' AND sg.id = (

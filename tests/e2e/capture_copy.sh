@@ -21,7 +21,9 @@ for threads in 1 2 4 default; do
 	[ "$threads" = default ] || opt=(--copy-threads "$threads")
 	rss_before=$(rss_kb "$P_PID")
 	"$MEMSNAP" capture "$P_PID" -o "t$threads.core" -v "${opt[@]}" 2>"t$threads.err"
-	check_eq "$threads threads: capture exits 0" 0 $?
+	rc=$?
+	check_eq "$threads threads: capture exits 0" 0 "$rc"
+	[ "$rc" = 0 ] || while IFS= read -r line; do diag "$line"; done <"t$threads.err"
 	check_eq "$threads threads: the target's VmRSS is unchanged" "$rss_before" "$(rss_kb "$P_PID")"
 	check_unharmed P
 	used=$(sed -nE 's/.*debug: ([0-9]+) threads copied into the stage/\1/p' "t$threads.err")

@@ -1,0 +1,279 @@
+/*
+ * Implementation of db_rows.h.  SQLite numbers the chunk rows itself (a new
+ * rowid is the last one plus one, where checking given ids costs a b-tree
+ * search per row); the first row of a range that does not start the table
+ * is given its id, and the last id is checked against the walk.
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "common/log.h"
+#include "db_rows.h"
+#include "db_source.h"
+
+/* Enum names as the database spells them, with their lengths (no strlen per row). */
+struct name {
+        const char *s;
+        int len;
+};
+#define NAME(str) { str, sizeof(str) - 1 }
+
+static const struct name state_names[] = {
+        [CHUNK_USED] = NAME("used"), [CHUNK_FREE] = NAME("free"), [CHUNK_TOP] = NAME("top"),
+};
+static const struct name bin_names[] = {
+        [BIN_TCACHE] = NAME("tcache"), [BIN_FAST] = NAME("fast"),   [BIN_UNSORTED] = NAME("unsorted"),
+        [BIN_SMALL] = NAME("small"),   [BIN_LARGE] = NAME("large"),
+};
+static const struct name leak_names[] = {
+        [LEAK_REACHABLE] = NAME("reachable"), [LEAK_POSSIBLE] = NAME("possible"),
+        [LEAK_INDIRECT] = NAME("indirect"),   [LEAK_DEFINITE] = NAME("definite"),
+};
+static const struct name root_names[] = {
+        [ROOT_REGISTER] = NAME("register"), [ROOT_STACK] = NAME("stack"), [ROOT_STATIC] = NAME("static"),
+        [ROOT_TLS] = NAME("tls"),           [ROOT_ANON] = NAME("anon"),
+};
+
+/* Sets the name of v, or nothing (NULL) for a value without one. */
+#define RESULT_NAME(ctx, names, v)                                                           \
+        do {                                                                                 \
+                unsigned _v = (v);                                                           \
+                if (_v < ELEMENTSOF(names) && names[_v].s)                                   \
+                        sqlite3_result_text(ctx, names[_v].s, names[_v].len, SQLITE_STATIC); \
+        } while (0)
+
+/* glibc malloc.c: musable() — the next chunk's prev_size field is usable unless mmapped. */
+static uint64_t chunk_usable(const struct chunk *c)
+{
+        if (c->size < 16)
+                return 0;
+        return c->mmapped ? c->size - 16 : c->size - 8;
+}
+
+/* How much of each used block the database keeps, for people to recognise it. */
+#define CHUNK_HEAD_BYTES 32
+
+static uint64_t size_class(uint64_t size)
+{
+        return size ? 1ull << (63 - __builtin_clzll(size)) : 0;
+}
+
+/* Nothing set is NULL: the helpers below leave unknowns unset. */
+static void result_text(sqlite3_context *ctx, const char *s)
+{
+        if (s)
+                sqlite3_result_text(ctx, s, -1, SQLITE_STATIC);
+}
+
+
+static void result_id(sqlite3_context *ctx, int index)
+{
+        if (index >= 0)
+                sqlite3_result_int64(ctx, (sqlite3_int64)index + 1);
+}
+
+/* chunk_source's columns: the chunks table's, id first. */
+#define CHUNK_SOURCE_COLUMNS                                                                           \
+        "id, address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, " \
+        "type, hash, head"
+#define CHUNK_COLUMNS_BUT_ID                                                                           \
+        "address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, type, " \
+        "hash, head"
+
+/* chunk_source's data: the analysis, and the core segment the last head was in. */
+struct chunk_rows {
+        const struct analysis *a;
+        const struct core_segment *seg;
+};
+
+/* The n bytes at addr in the core, by way of the segment of the last call (chunks come in address order). */
+static const void *chunk_bytes(struct chunk_rows *rows, uint64_t addr, size_t n)
+{
+        const struct core_segment *s = rows->seg;
+        if (!s || addr < s->vaddr || addr - s->vaddr >= s->memsz)
+                s = rows->seg = core_segment_at(&rows->a->core, addr);
+        if (!s)
+                return NULL;
+        uint64_t off = addr - s->vaddr;
+        if (off > s->filesz || n > s->filesz - off)
+                return NULL;
+        return rows->a->core.data + s->offset + off;
+}
+
+static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
+{
+        struct chunk_rows *rows = data;
+        const struct analysis *a = rows->a;
+        const struct chunk *c = &a->chunks[row];
+
+        switch (col) {
+        case 0: sqlite3_result_int64(ctx, (sqlite3_int64)row + 1); break;
+        case 1: sqlite3_result_int64(ctx, (sqlite3_int64)c->address); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)(c->address + 16)); break;
+        case 3: sqlite3_result_int64(ctx, (sqlite3_int64)c->size); break;
+        case 4: sqlite3_result_int64(ctx, (sqlite3_int64)size_class(c->size)); break;
+        case 5: sqlite3_result_int64(ctx, (sqlite3_int64)chunk_usable(c)); break;
+        case 6: RESULT_NAME(ctx, state_names, c->state); break;
+        case 7: RESULT_NAME(ctx, bin_names, c->bin); break;
+        case 8: sqlite3_result_int(ctx, c->mmapped); break;
+        case 9: result_id(ctx, c->arena_id); break;
+        case 10: result_id(ctx, c->segment_id); break;
+        case 11: RESULT_NAME(ctx, leak_names, c->leak); break;
+        case 12:
+                if (c->type_id >= 0 && (size_t)c->type_id < a->ntypes)
+                        result_text(ctx, a->types[c->type_id]);
+                break;
+        case 13:
+                if (c->hash)
+                        sqlite3_result_int64(ctx, (sqlite3_int64)c->hash);
+                break;
+        case 14:
+                if (c->state == CHUNK_USED) {
+                        size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
+                        const void *head = chunk_bytes(rows, c->address + 16, n);
+                        if (head && n)
+                                sqlite3_result_blob(ctx, head, (int)n, SQLITE_STATIC);
+                }
+                break;
+        }
+}
+
+#define REF_COLUMNS "from_chunk, from_offset, from_address, root_kind, tid, to_chunk, to_offset"
+
+static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
+{
+        const struct analysis *a = data;
+        const struct ref *x = &a->refs[row];
+
+        switch (col) {
+        case 0: result_id(ctx, x->from_chunk); break;
+        case 1: sqlite3_result_int64(ctx, x->from_offset); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)x->from_address); break;
+        case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
+        case 4:
+                if (x->tid > 0)
+                        sqlite3_result_int(ctx, x->tid);
+                break;
+        case 5: result_id(ctx, x->to_chunk); break;
+        case 6: sqlite3_result_int64(ctx, x->to_offset); break;
+        }
+}
+
+/* INSERT INTO table(columns) SELECT columns FROM the source, in one statement. */
+static int insert_from(const struct db *d, const struct db_source *src, const char *table, const char *columns)
+{
+        if (src->first >= src->end)
+                return 0;
+        _cleanup_(sqlite3_freep) char *sql =
+                sqlite3_mprintf("INSERT INTO %s(%s) SELECT %s FROM %s", table, columns, columns, src->name);
+        if (!sql)
+                return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
+        return db_run(d, sql, table);
+}
+
+int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, size_t end, struct progress *progress,
+                   size_t progress_base)
+{
+        struct chunk_rows rows = { .a = a };
+        _cleanup_(db_source_unregister) struct db_source src = {
+                .name = "chunk_source", .columns = CHUNK_SOURCE_COLUMNS, .column = chunk_column, .data = &rows,
+        };
+        int r;
+
+        if (from >= end)
+                return 0;
+        if ((r = db_source_register(d->db, d->path, &src)) < 0)
+                return r;
+        if (from > 0) {
+                /*
+                 * Given its id, the first row goes where it belongs also in
+                 * a table that holds none of the chunks before it (the side
+                 * database's), and the rest are numbered on from it.
+                 */
+                src.first = from, src.end = from + 1;
+                if ((r = insert_from(d, &src, "chunks", CHUNK_SOURCE_COLUMNS)) < 0)
+                        return r;
+                from++;
+        }
+        src.first = from, src.end = end, src.progress = progress, src.progress_base = progress_base;
+        if ((r = insert_from(d, &src, "chunks", CHUNK_COLUMNS_BUT_ID)) < 0)
+                return r;
+        /* refs, diff and every reader rely on a->chunks[k] being id k + 1 */
+        if (sqlite3_last_insert_rowid(d->db) != (sqlite3_int64)end)
+                return log_error_errno(EIO, "cannot write database '%s': chunk ids do not follow the walk", d->path);
+        return 0;
+}
+
+/*
+ * Whether the refs point at chunks in about ascending order (each block
+ * pointing at the next one allocated: lists and arrays built in order):
+ * then an index on to_chunk grows at its end too.  Out of order by at most
+ * one ref in 32.
+ */
+static bool refs_by_target(const struct ref *refs, size_t n)
+{
+        size_t descents = 0;
+        for (size_t k = 1; k < n; k++)
+                descents += refs[k].to_chunk < refs[k - 1].to_chunk;
+        return descents <= n / 32;
+}
+
+/*
+ * Refs arrive in from_chunk order, so an index led by from_chunk grows at
+ * its end as they go in (and one led by also_sorted, when set); any other
+ * refs index is dropped before the rows and built again after them, from
+ * one sort, which costs less than as many inserts at random places.  Sets
+ * *rebuild to the SQL that builds them again.
+ */
+static int refs_indexes_defer(const struct db *d, const char *also_sorted, char **rebuild)
+{
+        _cleanup_(sqlite3_freep) char *drop = sqlite3_mprintf("%s", "");
+        int rc;
+
+        *rebuild = sqlite3_mprintf("%s", "");
+        if (!*rebuild || !drop)
+                return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
+        {
+                _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+                if (sqlite3_prepare_v2(d->db,
+                                       "SELECT m.name, m.sql FROM sqlite_schema m"
+                                       " WHERE m.type = 'index' AND m.tbl_name = 'refs' AND m.sql IS NOT NULL"
+                                       " AND coalesce((SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0), '')"
+                                       " NOT IN ('from_chunk', coalesce(?1, 'from_chunk'))",
+                                       -1, &st, NULL) != SQLITE_OK)
+                        return db_error(d, "refs indexes");
+                if (also_sorted)
+                        sqlite3_bind_text(st, 1, also_sorted, -1, SQLITE_STATIC);
+                while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                        char *more_drop = sqlite3_mprintf("%sDROP INDEX \"%w\";\n", drop,
+                                                          (const char *)sqlite3_column_text(st, 0));
+                        char *more_build = sqlite3_mprintf("%s%s;\n", *rebuild, (const char *)sqlite3_column_text(st, 1));
+                        sqlite3_free(drop);
+                        sqlite3_free(*rebuild);
+                        drop = more_drop, *rebuild = more_build;
+                        if (!drop || !*rebuild)
+                                return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
+                }
+                if (rc != SQLITE_DONE)
+                        return db_error(d, "refs indexes");
+        }
+        return db_exec(d, drop, "refs indexes");
+}
+
+int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base)
+{
+        _cleanup_(db_source_unregister) struct db_source src = {
+                .name = "ref_source", .columns = REF_COLUMNS, .column = ref_column, .data = (void *)a,
+                .progress = progress, .progress_base = progress_base,
+        };
+        _cleanup_(sqlite3_freep) char *rebuild = NULL;
+        const char *also_sorted = refs_by_target(a->refs, a->nrefs) ? "to_chunk" : NULL;
+        int r;
+
+        if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, &rebuild)) < 0)
+                return r;
+        src.first = 0, src.end = a->nrefs;
+        if ((r = insert_from(d, &src, "refs", REF_COLUMNS)) < 0)
+                return r;
+        return db_exec(d, rebuild, "refs indexes");
+}
