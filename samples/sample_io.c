@@ -75,8 +75,16 @@ static __attribute__((noinline)) bool read_command(char *buf, size_t size)
         return true;
 }
 
-static char *exec_argv[512];
-static char exec_path[4096];
+/*
+ * What the new image is run with.  On exec_again's stack, not static: the
+ * samples' memory picture (their .bss, which tests compare) stays what it
+ * was without this command.
+ */
+struct exec_args {
+        char path[4096];
+        char *argv[512];
+        char cmdline[16384];
+};
 
 /*
  * Not from the main thread: the kernel then has to retire the main thread
@@ -85,8 +93,8 @@ static char exec_path[4096];
  */
 static void *exec_thread(void *arg)
 {
-        (void)arg;
-        execv(exec_path, exec_argv);
+        struct exec_args *x = arg;
+        execv(x->path, x->argv);
         say("error exec: %s", strerror(errno));
         return NULL;
 }
@@ -94,38 +102,36 @@ static void *exec_thread(void *arg)
 /* Runs this program again in this process, with the arguments it was started with. */
 static void exec_again(unsigned left)
 {
-        static char cmdline[16384];
-        char **argv = exec_argv;
+        struct exec_args x;
         char count[16];
 
         int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+        ssize_t n = fd < 0 ? -1 : read(fd, x.cmdline, sizeof(x.cmdline) - 1);
         if (fd >= 0)
                 close(fd);
         if (n <= 0) {
                 say("error exec: cannot read /proc/self/cmdline");
                 return;
         }
-        cmdline[n] = '\0';
+        x.cmdline[n] = '\0';
         size_t argc = 0;
-        for (char *p = cmdline; p < cmdline + n && argc + 1 < sizeof(exec_argv) / sizeof(exec_argv[0]);
-             p += strlen(p) + 1)
-                argv[argc++] = p;
-        argv[argc] = NULL;
+        for (char *p = x.cmdline; p < x.cmdline + n && argc + 1 < sizeof(x.argv) / sizeof(x.argv[0]); p += strlen(p) + 1)
+                x.argv[argc++] = p;
+        x.argv[argc] = NULL;
         /* By its path, not /proc/self/exe: the new image keeps the program's name (comm). */
-        ssize_t plen = readlink("/proc/self/exe", exec_path, sizeof(exec_path) - 1);
-        if (plen <= 0 || (size_t)plen >= sizeof(exec_path) - 1) {
+        ssize_t plen = readlink("/proc/self/exe", x.path, sizeof(x.path) - 1);
+        if (plen <= 0 || (size_t)plen >= sizeof(x.path) - 1) {
                 say("error exec: cannot read /proc/self/exe");
                 return;
         }
-        exec_path[plen] = '\0';
+        x.path[plen] = '\0';
         snprintf(count, sizeof(count), "%u", left);
         setenv(EXECS_LEFT_ENV, count, 1);
         pthread_t t;
-        if (pthread_create(&t, NULL, exec_thread, NULL) == 0)
+        if (pthread_create(&t, NULL, exec_thread, &x) == 0)
                 pthread_join(t, NULL); /* returns only if the exec failed */
         else
-                exec_thread(NULL);
+                exec_thread(&x);
 }
 
 void sample_serve(bool (*handle)(const char *cmd, void *data), void *data)
