@@ -435,8 +435,9 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
 /*
  * memsnap capture ends a mapping's bytes at its last page with data and lists
  * every range it did not read in the skipped note; so in its cores the tail
- * of an anonymous private mapping past p_filesz, when no skipped range
- * touches it, was never touched: zero.  Other producers do not say.
+ * of an anonymous private mapping past p_filesz (the whole mapping when
+ * p_filesz is 0), when no skipped range touches it, was never touched:
+ * zero.  Other producers do not say.
  */
 static int mark_zero_tails(struct analysis *a)
 {
@@ -450,7 +451,7 @@ static int mark_zero_tails(struct analysis *a)
         for (size_t i = 0; i < a->nsegments; i++) {
                 struct segment *s = &a->segments[i];
                 bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
-                if (!anon || s->perms[3] != 'p' || s->in_core == 0 || s->in_core >= s->end - s->start)
+                if (!anon || s->perms[3] != 'p' || s->in_core >= s->end - s->start)
                         continue;
                 s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end);
         }

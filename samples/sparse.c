@@ -16,7 +16,8 @@
  * "pageout SWAP_KB", the process's VmSwap after it.
  *
  * usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS]
- *   the touched MiB are spread over RUNS runs across the region (default 16)
+ *   the touched MiB are spread over RUNS runs across the region (default 16);
+ *   -t 0 leaves the whole mapping untouched
  */
 #include <errno.h>
 #include <stdio.h>
@@ -84,8 +85,10 @@ int main(int argc, char **argv)
                         return 2;
                 }
         }
-        if (!map_mib || touch_mib > map_mib || !runs || touch_mib * 256 < runs) {
-                fprintf(stderr, "sparse: need 0 < TOUCH_MIB <= MAP_MIB and RUNS <= pages touched\n");
+        if (touch_mib == 0)
+                runs = 0;  /* a mapping never touched at all */
+        if (!map_mib || touch_mib > map_mib || (touch_mib && (!runs || touch_mib * 256 < runs))) {
+                fprintf(stderr, "sparse: need 0 <= TOUCH_MIB <= MAP_MIB, and 0 < RUNS <= pages touched when some are\n");
                 return 2;
         }
 
@@ -102,8 +105,8 @@ int main(int argc, char **argv)
         say("region %p %zu", (void *)region, size);
 
         size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        size_t run_len = ((touch_mib << 20) / runs) & ~(page - 1);
-        size_t stride = (size / runs) & ~(page - 1);
+        size_t run_len = runs ? ((touch_mib << 20) / runs) & ~(page - 1) : 0;
+        size_t stride = runs ? (size / runs) & ~(page - 1) : 0;
         for (size_t r = 0; r < runs; r++) {
                 unsigned char *p = region + r * stride;
                 unsigned char byte = (unsigned char)(0x40 + r);

@@ -25,6 +25,17 @@ db=$WORK/l.db
 # tails of its mappings are known zero (docs/core-format.md), so no warning.
 check_eq "a memsnap core of a sound process: no warnings" "" "$(sql "$db" "SELECT stage || ': ' || message FROM warnings")"
 
+# A mapping never touched at all has no bytes in the core and is not listed
+# as skipped: known zero too, not unknown.
+start_sample S sparse -m 64 -t 0 || { done_testing; exit 1; }
+check "capture a process with a wholly untouched mapping" -- "$MEMSNAP" capture -q "$S_PID" -o "$WORK/s.core"
+check_unharmed S
+check "analyze it" -- "$MEMSNAP" analyze -q "$WORK/s.core" -o "$WORK/s.db"
+read -r region size < <(truth S region)
+check_eq "its mapping is a segment with nothing in the core" "0|$size" \
+	"$(sql "$WORK/s.db" "SELECT in_core, \"end\" - start FROM segments WHERE start = $((region))")"
+check_eq "and it brings no warning" "" "$(sql "$WORK/s.db" "SELECT stage || ': ' || message FROM warnings")"
+
 # Every leaked address is a definite leak; every held record is reachable.
 leaked=$(truth L leaked | while read -r a _; do printf '%d,' "$((a))"; done)
 leaked=${leaked%,}
