@@ -21,38 +21,22 @@
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
+#include "core_run.h"
 
 #define VDSO 0x7ff0000a0000ull
 #define STACK1 0x7f0000100000ull /* a worker's stack, a guard page below it */
 #define MAIN_STACK 0x7ffd00000000ull
 
-struct run {
-        struct analysis a;
-        char *path;
-};
-
-static void run_stages(struct run *r, const struct core_builder *b)
+static void run_stages(struct core_run *r, const struct core_builder *b)
 {
-        memset(r, 0, sizeof(*r));
-        r->path = cb_write_temp(b);
-        r->a.opt.core_path = r->path;
-        r->a.opt.max_frames = 16;
-        r->a.opt.no_debuginfo = true;
-        assert_int_equal(core_open(&r->a.core, r->path, &r->a.warnings), 0);
+        core_run_open(r, b);
         assert_int_equal(snapshot_read(&r->a), 0);
         assert_int_equal(modules_report(&r->a), 0);
         assert_int_equal(threads_unwind(&r->a), 0);
         assert_int_equal(segments_build(&r->a), 0);
 }
 
-static void end_run(struct run *r)
-{
-        analysis_free(&r->a);
-        unlink(r->path);
-        free(r->path);
-}
-
-static const struct segment *seg_at(const struct run *r, uint64_t start)
+static const struct segment *seg_at(const struct core_run *r, uint64_t start)
 {
         for (size_t i = 0; i < r->a.nsegments; i++)
                 if (r->a.segments[i].start == start)
@@ -60,7 +44,7 @@ static const struct segment *seg_at(const struct run *r, uint64_t start)
         return NULL;
 }
 
-static bool warned(const struct run *r, const char *needle)
+static bool warned(const struct core_run *r, const char *needle)
 {
         for (size_t i = 0; i < r->a.warnings.n; i++)
                 if (strstr(r->a.warnings.v[i].message, needle))
@@ -104,7 +88,7 @@ static void test_gcore_layout(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         base_core(&b, "<target/>");
         run_stages(&r, &b);
         assert_int_equal(r.a.snap.source, CORE_SOURCE_GCORE);
@@ -154,7 +138,7 @@ static void test_gcore_layout(void **state)
         /* In address order, none overlapping. */
         for (size_t i = 1; i < r.a.nsegments; i++)
                 assert_true(r.a.segments[i].start >= r.a.segments[i - 1].end);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -163,7 +147,7 @@ static void test_kernel_keeps_flags(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         base_core(&b, NULL);
         run_stages(&r, &b);
         assert_int_equal(r.a.snap.source, CORE_SOURCE_KERNEL);
@@ -171,7 +155,7 @@ static void test_kernel_keeps_flags(void **state)
         assert_string_equal(s->perms, "r--p");
         assert_int_equal(s->kind, SEG_ANON);
         assert_int_equal(s->tid, 0);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -179,7 +163,7 @@ static void test_smaps(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static uint8_t page[4096];
         static const char smaps[] =
                 "400000-401000 r--p 00000000 fe:00 12 /bin/prog\n"
@@ -223,7 +207,7 @@ static void test_smaps(void **state)
         assert_int_equal(seg_at(&r, 0x800000)->rss_kb, -1);
         assert_true(warned(&r, "not a mapping of the smaps note"));
         assert_string_equal(r.a.threads[0].name, "main-loop");
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 
         /* A note out of address order is not used. */
@@ -237,7 +221,7 @@ static void test_smaps(void **state)
         assert_int_equal(r.a.nsegments, 1);
         assert_null(seg_at(&r, 0x600000)->path);
         assert_true(warned(&r, "stack pointer"));
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -250,7 +234,7 @@ static void test_zero_tails(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static uint8_t page[4096];
         static const char settings[] = "pid=700\n";
         static const char skipped[] = "a04000-a08000\tunreadable\tEIO\n"
@@ -272,7 +256,7 @@ static void test_zero_tails(void **state)
         assert_false(seg_at(&r, 0xa00000)->tail_zero);
         assert_true(seg_at(&r, 0xb00000)->tail_zero);
         assert_true(seg_at(&r, 0xc00000)->tail_zero);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 

@@ -20,35 +20,15 @@
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
+#include "core_run.h"
 
-struct run {
-        struct analysis a;
-        char *path;
-};
-
-static void run_snapshot(struct run *r, const struct core_builder *b)
+static void run_snapshot(struct core_run *r, const struct core_builder *b)
 {
-        memset(r, 0, sizeof(*r));
-        r->path = cb_write_temp(b);
-        r->a.opt.core_path = r->path;
-        assert_int_equal(core_open(&r->a.core, r->path, &r->a.warnings), 0);
+        core_run_open(r, b);
         assert_int_equal(snapshot_read(&r->a), 0);
 }
 
-static void end_run(struct run *r)
-{
-        struct snapshot_info *s = &r->a.snap;
-        free(s->comm);
-        free(s->exe);
-        free(s->cmdline);
-        free(s->captured_at);
-        core_close(&r->a.core);
-        warnings_free(&r->a.warnings);
-        unlink(r->path);
-        free(r->path);
-}
-
-static bool warned(const struct run *r, const char *needle)
+static bool warned(const struct core_run *r, const char *needle)
 {
         for (size_t i = 0; i < r->a.warnings.n; i++)
                 if (strstr(r->a.warnings.v[i].message, needle))
@@ -82,7 +62,7 @@ static void test_memsnap_notes(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static const char settings[] =
                 "version=0.1.0\ncaptured_at=2024-05-01T12:00:00Z\npid=4242\nexe=/srv/bin/churn (deleted)\n"
                 "pause_ms=12.5\npage_size=4096\n";
@@ -122,7 +102,7 @@ static void test_memsnap_notes(void **state)
         assert_int_equal(s->rss_file_kb, 1388);
         assert_int_equal(s->rss_shmem_kb, 0);
         assert_int_equal(r.a.warnings.n, 0);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -131,7 +111,7 @@ static void test_kernel_fallbacks(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
 
         cb_init(&b);
         cb_prstatus(&b, 77, 11, 0, 0, 0);
@@ -157,7 +137,7 @@ static void test_kernel_fallbacks(void **state)
         assert_int_equal(s->signal, 11);
         assert_true(s->pause_ms < 0);
         assert_int_equal(s->vm_rss_kb, -1);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 
         /* fill_psinfo keeps 79 bytes of a longer command line: say it was cut. */
@@ -172,7 +152,7 @@ static void test_kernel_fallbacks(void **state)
         assert_false(r.a.snap.cmdline_complete);
         assert_true(warned(&r, "cut"));
         assert_string_equal(r.a.snap.exe, "prog"); /* nothing better than pr_fname */
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -181,7 +161,7 @@ static void test_argv_in_memory(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         const uint64_t base = 0x7ffd00000000;
         uint8_t stack[4096] = { 0 };
         uint64_t words[32];
@@ -223,7 +203,7 @@ static void test_argv_in_memory(void **state)
         assert_true(r.a.snap.cmdline_complete);
         /* No NT_FILE holds AT_ENTRY: the exe is the AT_EXECFN string. */
         assert_string_equal(r.a.snap.exe, "/usr/bin/long-program");
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 
@@ -231,7 +211,7 @@ static void test_no_prpsinfo(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static const char settings[] = "pid=12\npause_ms=soon\n";
 
         cb_init(&b);
@@ -242,7 +222,7 @@ static void test_no_prpsinfo(void **state)
         assert_null(r.a.snap.exe);
         assert_null(r.a.snap.cmdline);
         assert_int_equal(r.a.snap.page_size, 0);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 
         /* Settings that disagree with NT_PRPSINFO, and a pause that is not a number. */
@@ -257,7 +237,7 @@ static void test_no_prpsinfo(void **state)
         assert_true(warned(&r, "pause_ms"));
         assert_true(warned(&r, "not /proc/PID/status"));
         assert_true(r.a.snap.pause_ms < 0);
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 
         /* strtod reads these as numbers; no pause lasts them. */
@@ -270,7 +250,7 @@ static void test_no_prpsinfo(void **state)
                 run_snapshot(&r, &b);
                 assert_true(warned(&r, "pause_ms"));
                 assert_true(r.a.snap.pause_ms < 0);
-                end_run(&r);
+                core_run_end(&r);
                 cb_free(&b);
         }
 }
@@ -285,7 +265,7 @@ static void test_escaped_values(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static const char settings[] = "pid=21\nexe=/srv/a\\tb\\\\c\\nd/prog\ncomm=we\\tird\\\\name\\n\n";
 
         cb_init(&b);
@@ -295,7 +275,7 @@ static void test_escaped_values(void **state)
         run_snapshot(&r, &b);
         assert_string_equal(r.a.snap.exe, "/srv/a\tb\\c\nd/prog");
         assert_string_equal(r.a.snap.comm, "we\tird\\name\n");
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 
         static const char status[] = "Name:\tback\\\\slash\\nline\nPid:\t22\n";
@@ -304,7 +284,7 @@ static void test_escaped_values(void **state)
         cb_note(&b, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STATUS, status, sizeof(status) - 1);
         run_snapshot(&r, &b);
         assert_string_equal(r.a.snap.comm, "back\\slash\nline");
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 

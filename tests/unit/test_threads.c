@@ -18,35 +18,19 @@
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "core_builder.h"
+#include "core_run.h"
 
 #define STACK 0x7ffd00000000ull
 
-struct run {
-        struct analysis a;
-        char *path;
-};
-
-static void run_threads(struct run *r, const struct core_builder *b)
+static void run_threads(struct core_run *r, const struct core_builder *b)
 {
-        memset(r, 0, sizeof(*r));
-        r->path = cb_write_temp(b);
-        r->a.opt.core_path = r->path;
-        r->a.opt.max_frames = 16;
-        r->a.opt.no_debuginfo = true;
-        assert_int_equal(core_open(&r->a.core, r->path, &r->a.warnings), 0);
+        core_run_open(r, b);
         assert_int_equal(snapshot_read(&r->a), 0);
         assert_int_equal(modules_report(&r->a), 0);
         assert_int_equal(threads_unwind(&r->a), 0);
 }
 
-static void end_run(struct run *r)
-{
-        analysis_free(&r->a);
-        unlink(r->path);
-        free(r->path);
-}
-
-static const struct thread *thread(const struct run *r, int tid)
+static const struct thread *thread(const struct core_run *r, int tid)
 {
         for (size_t i = 0; i < r->a.nthreads; i++)
                 if (r->a.threads[i].tid == tid)
@@ -55,7 +39,7 @@ static const struct thread *thread(const struct run *r, int tid)
         return NULL;
 }
 
-static bool warned(const struct run *r, const char *needle)
+static bool warned(const struct core_run *r, const char *needle)
 {
         for (size_t i = 0; i < r->a.warnings.n; i++)
                 if (strstr(r->a.warnings.v[i].message, needle))
@@ -68,7 +52,7 @@ static void test_escaped_names(void **state)
 {
         (void)state;
         struct core_builder b;
-        struct run r;
+        struct core_run r;
         static uint8_t page[8192];
         static const char settings[] = "pid=800\n";
         static const char names[] = "800\tmain\n801\tgot\\ttab\\\\and\\nline\n802\tplain\n";
@@ -100,7 +84,7 @@ static void test_escaped_names(void **state)
         assert_null(r.a.live_frames[1].function);
         assert_null(r.a.live_frames[1].module);
         assert_true(warned(&r, "malformed line 3"));
-        end_run(&r);
+        core_run_end(&r);
         cb_free(&b);
 }
 

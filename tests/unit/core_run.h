@@ -1,0 +1,24 @@
+/*
+ * An analysis of a core that core_builder.c wrote: the temporary file, the
+ * options analyze's tests run with (no debug info, a short frame limit) and
+ * the core opened, so a test runs the stages it is about and frees it all
+ * with one call.
+ */
+#ifndef MEMSNAP_TEST_CORE_RUN_H
+#define MEMSNAP_TEST_CORE_RUN_H
+
+#include "analyze/analysis.h"
+#include "core_builder.h"
+
+struct core_run {
+        struct analysis a;
+        char *path;
+};
+
+/* Writes b to a temporary file and opens it; fails the test when it cannot. */
+void core_run_open(struct core_run *r, const struct core_builder *b);
+
+/* Frees the analysis and removes the file. */
+void core_run_end(struct core_run *r);
+
+#endif
