@@ -209,13 +209,8 @@ int cmd_capture(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (optind + 1 != argc) {
-                log_error("%s", optind >= argc ? "capture needs a process id" : "capture takes one process id");
+        if (proc_pid_operand("capture", argc, argv, optind, &o.pid) < 0) {
                 usage(stderr);
-                return EXIT_USAGE;
-        }
-        if (proc_parse_pid(argv[optind], &o.pid) < 0) {
-                log_error("invalid process id '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
         if (frames_given && !o.stacks) {

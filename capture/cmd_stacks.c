@@ -137,14 +137,9 @@ int cmd_stacks(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (optind + 1 != argc) {
-                log_error("%s", optind >= argc ? "stacks needs a process id" : "stacks takes one process id");
-                usage(stderr);
-                return EXIT_USAGE;
-        }
         pid_t pid;
-        if (proc_parse_pid(argv[optind], &pid) < 0) {
-                log_error("invalid process id '%s'", argv[optind]);
+        if (proc_pid_operand("stacks", argc, argv, optind, &pid) < 0) {
+                usage(stderr);
                 return EXIT_USAGE;
         }
 

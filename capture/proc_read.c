@@ -12,6 +12,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/io.h"
+#include "common/log.h"
 #include "common/parse_number.h"
 
 #define PROC_READ_MIN 16384 /* most /proc files fit in one read */
@@ -51,6 +52,16 @@ int proc_parse_pid(const char *s, pid_t *pid)
         if (!parse_dec_u64(&p, end, &v) || p != end || v == 0 || v > PROC_PID_MAX_LIMIT)
                 return -EINVAL;
         *pid = (pid_t)v;
+        return 0;
+}
+
+int proc_pid_operand(const char *command, int argc, char **argv, int optind, pid_t *pid)
+{
+        if (optind + 1 != argc)
+                return log_error_errno(EINVAL, "%s %s", command,
+                                       optind >= argc ? "needs a process id" : "takes one process id");
+        if (proc_parse_pid(argv[optind], pid) < 0)
+                return log_error_errno(EINVAL, "invalid process id '%s'", argv[optind]);
         return 0;
 }
 
