@@ -531,15 +531,23 @@ const struct core_file_map *core_file_at(const struct core *c, uint64_t addr)
         return NULL;
 }
 
-const void *core_ptr(const struct core *c, uint64_t addr, size_t len)
+const void *core_ptr_near(const struct core *c, const struct core_segment **hint, uint64_t addr, size_t len)
 {
-        const struct core_segment *s = core_segment_at(c, addr);
+        const struct core_segment *s = *hint;
+        if (!s || addr < s->vaddr || addr - s->vaddr >= s->memsz)
+                s = *hint = core_segment_at(c, addr);
         if (!s)
                 return NULL;
         uint64_t off = addr - s->vaddr;
         if (off > s->filesz || len > s->filesz - off)
                 return NULL;
         return c->data + s->offset + off;
+}
+
+const void *core_ptr(const struct core *c, uint64_t addr, size_t len)
+{
+        const struct core_segment *hint = NULL;
+        return core_ptr_near(c, &hint, addr, len);
 }
 
 bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len)

@@ -127,6 +127,12 @@ const struct core_file_map *core_file_at(const struct core *c, uint64_t addr);
 const void *core_ptr(const struct core *c, uint64_t addr, size_t len);
 
 /*
+ * core_ptr for a walk in address order: *hint keeps the last segment found
+ * (start it at NULL), so a lookup in the same segment is two compares.
+ */
+const void *core_ptr_near(const struct core *c, const struct core_segment **hint, uint64_t addr, size_t len);
+
+/*
  * Copies len bytes at addr into buf, across segment boundaries.  Returns
  * true only when every byte was present in the core.
  */

@@ -197,12 +197,7 @@ int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
         uint64_t mem = s->ix->area[u].mem, len = s->ix->area[u].end - mem;
         const struct ref proto = { .from_chunk = (int32_t)s->ix->area[u].chunk, .root_kind = ROOT_NONE };
 
-        const struct core_segment *cs = s->cur;
-        if (!cs || mem < cs->vaddr || mem - cs->vaddr >= cs->memsz)
-                cs = s->cur = core_segment_at(s->core, mem);
-        const uint8_t *p = NULL;
-        if (cs && mem - cs->vaddr <= cs->filesz && len <= cs->filesz - (mem - cs->vaddr))
-                p = s->core->data + cs->offset + (mem - cs->vaddr);
+        const uint8_t *p = core_ptr_near(s->core, &s->cur, mem, (size_t)len);
         *bytes = p;
         if (p)
                 return scan_words(s, p, mem, len, mem, &proto);
