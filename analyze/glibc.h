@@ -118,7 +118,7 @@ void glibc_libc_free(struct glibc_libc *l);
 /* glibc_version.c */
 bool glibc_version_parse(const void *buf, size_t len, struct glibc_version *v);
 bool glibc_version_from_filename(const char *path, struct glibc_version *v);
-void glibc_version_detect(struct heap_ctx *h);
+int glibc_version_detect(struct heap_ctx *h);
 
 /* glibc_symbols.c: 0, or -ENOENT when no symbol table could be read. */
 int glibc_symbols_lookup(struct heap_ctx *h, struct glibc_symbols *out);

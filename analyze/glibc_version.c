@@ -122,14 +122,14 @@ static bool from_core(struct heap_ctx *h, struct glibc_version *v)
         return false;
 }
 
-void glibc_version_detect(struct heap_ctx *h)
+int glibc_version_detect(struct heap_ctx *h)
 {
         struct glibc_version *v = &h->version;
         struct analysis *a = h->a;
 
         *v = (struct glibc_version){ 0 };
         if (!h->libc.found)
-                return;
+                return 0;
         if (h->libc.file_matches && from_file(h->libc.path, v))
                 v->source = "file";
         else if (from_core(h, v))
@@ -137,12 +137,13 @@ void glibc_version_detect(struct heap_ctx *h)
         else if (glibc_version_from_filename(h->libc.path, v))
                 v->source = "file name";
 
-        if (v->known && !a->snap.glibc_version)
-                a->snap.glibc_version = strdup(v->text);
-        if (h->libc.build_id && !a->snap.glibc_build_id)
-                a->snap.glibc_build_id = strdup(h->libc.build_id);
+        if (v->known && !a->snap.glibc_version && !(a->snap.glibc_version = strdup(v->text)))
+                return -ENOMEM;
+        if (h->libc.build_id && !a->snap.glibc_build_id && !(a->snap.glibc_build_id = strdup(h->libc.build_id)))
+                return -ENOMEM;
         if (!v->known)
                 warn_add(h->w, "heap", h->libc.base,
                          "the glibc version of '%s' is unknown: the file on this machine is missing or differs (build-id %s) and the core holds no banner; every known malloc layout is tried",
                          h->libc.path, h->libc.build_id ? h->libc.build_id : "unknown");
+        return 0;
 }

@@ -242,7 +242,8 @@ int heap_walk(struct analysis *a)
                 warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
                 return 0;
         }
-        glibc_version_detect(&h);
+        if ((r = glibc_version_detect(&h)) < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         if ((r = glibc_find_roots(&h)) < 0)
                 return r;
         if (!h.roots.main_arena)

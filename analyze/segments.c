@@ -149,19 +149,21 @@ static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t 
         return overlapping_n(a, a->nsegments, start, end);
 }
 
-static void set_path(struct segment *s, const char *path)
+static int set_path(struct segment *s, const char *path)
 {
         free(s->path);
         s->path = strndup(path, path_deleted_strip(path, strlen(path), &s->deleted));
+        return s->path ? 0 : -ENOMEM;
 }
 
-static void copy_smaps(struct segment *s, const struct map_entry *m)
+static int copy_smaps(struct segment *s, const struct map_entry *m)
 {
         memcpy(s->perms, m->perms, sizeof(s->perms));
         s->offset = m->offset;
         if (m->path) {
                 free(s->path);
-                s->path = strdup(m->path);
+                if (!(s->path = strdup(m->path)))
+                        return -ENOMEM;
         }
         s->deleted = m->deleted;
         s->rss_kb = m->rss_kb;
@@ -178,8 +180,10 @@ static void copy_smaps(struct segment *s, const struct map_entry *m)
                 size_t n = strlen(m->vm_flags);
                 while (n && m->vm_flags[n - 1] == ' ')
                         n--;
-                s->vm_flags = strndup(m->vm_flags, n);
+                if (!(s->vm_flags = strndup(m->vm_flags, n)))
+                        return -ENOMEM;
         }
+        return 0;
 }
 
 static void parse_smaps(struct builder *b)
@@ -264,7 +268,7 @@ static const struct core_file_map *find_file(const struct core *c, uint64_t star
  * The kernel maps [vvar] (and since 6.13 [vvar_vclock] too) right below
  * the vdso, read-only and with no file: name such a run of mappings.
  */
-static void name_vvar(struct analysis *a, size_t vdso_index)
+static int name_vvar(struct analysis *a, size_t vdso_index)
 {
         size_t first = vdso_index;
         while (first > 0 && vdso_index - first < 2) {
@@ -274,10 +278,12 @@ static void name_vvar(struct analysis *a, size_t vdso_index)
                 first--;
         }
         for (size_t i = first; i < vdso_index; i++)
-                a->segments[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]");
+                if (!(a->segments[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]")))
+                        return -ENOMEM;
+        return 0;
 }
 
-static void name_without_smaps(struct analysis *a)
+static int name_without_smaps(struct analysis *a)
 {
         uint64_t vdso;
         bool have_vdso = core_auxv(&a->core, AT_SYSINFO_EHDR, &vdso);
@@ -287,15 +293,17 @@ static void name_without_smaps(struct analysis *a)
                 if (s->path)
                         continue;
                 if (have_vdso && s->start == vdso) {
-                        s->path = strdup("[vdso]");
-                        name_vvar(a, i);
+                        if (!(s->path = strdup("[vdso]")) || name_vvar(a, i) < 0)
+                                return -ENOMEM;
                 } else if (s->start == VSYSCALL_ADDR) {
-                        s->path = strdup("[vsyscall]");
+                        if (!(s->path = strdup("[vsyscall]")))
+                                return -ENOMEM;
                 }
         }
+        return 0;
 }
 
-static void name_segments(struct builder *b)
+static int name_segments(struct builder *b)
 {
         struct analysis *a = b->a;
         const struct core *c = &a->core;
@@ -305,15 +313,17 @@ static void name_segments(struct builder *b)
                 struct segment *s = &a->segments[i];
                 const struct core_file_map *f = find_file(c, s->start);
                 if (f) {
-                        set_path(s, f->path);
+                        if (set_path(s, f->path) < 0)
+                                return -ENOMEM;
                         s->offset = f->offset;
                 }
                 if (!b->smaps.n)
                         continue;
                 const struct map_entry *m = map_list_find(&b->smaps, s->start);
-                if (m && m->start == s->start && m->end == s->end)
-                        copy_smaps(s, m);
-                else if (!unmatched++)
+                if (m && m->start == s->start && m->end == s->end) {
+                        if (copy_smaps(s, m) < 0)
+                                return -ENOMEM;
+                } else if (!unmatched++)
                         warn_add(&a->warnings, "segments", s->start,
                                  "segment 0x%llx-0x%llx is not a mapping of the smaps note; its name and figures come from NT_FILE",
                                  (unsigned long long)s->start, (unsigned long long)s->end);
@@ -321,8 +331,7 @@ static void name_segments(struct builder *b)
         if (unmatched > 1)
                 warn_add(&a->warnings, "segments", 0, "%zu segments in all are not mappings of the smaps note",
                          unmatched);
-        if (!b->smaps.n)
-                name_without_smaps(a);
+        return b->smaps.n ? 0 : name_without_smaps(a);
 }
 
 /* The module whose image holds the segment, page-rounded as the mappings are; modules are sorted by start. */
@@ -471,7 +480,8 @@ int segments_build(struct analysis *a)
         int r = gather(&b);
         if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
-        name_segments(&b);
+        if ((r = name_segments(&b)) < 0)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         tie_modules(&b);
 
         size_t n = a->nsegments;

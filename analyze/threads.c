@@ -511,8 +511,8 @@ static int registers_only(struct analysis *a, struct unwind *u)
                 if (r < 0)
                         return r;
                 t->nframes = 1;
-                if (!t->unwind_stop)
-                        t->unwind_stop = strdup("not unwound: only the registers' pc is known");
+                if (!t->unwind_stop && !(t->unwind_stop = strdup("not unwound: only the registers' pc is known")))
+                        return -ENOMEM;
         }
         return 0;
 }
