@@ -21,6 +21,7 @@
 
 #include "analyze/stages.h"
 #include "common/log.h"
+#include "heap_reset.h"
 
 struct times {
         double cpu_ms, wall_ms;
@@ -39,19 +40,6 @@ static struct times since(struct times t0)
 {
         struct times t = now();
         return (struct times){ t.cpu_ms - t0.cpu_ms, t.wall_ms - t0.wall_ms };
-}
-
-/* What heap_walk adds, so it can run again from scratch. */
-static void heap_reset(struct analysis *a)
-{
-        free(a->arenas);
-        free(a->heaps);
-        free(a->chunks);
-        free(a->tcaches);
-        a->arenas = NULL, a->heaps = NULL, a->chunks = NULL, a->tcaches = NULL;
-        a->narenas = a->nheaps = a->nchunks = a->ntcaches = 0;
-        a->malloc_par = (struct malloc_par_info){ 0 };
-        warnings_free(&a->warnings);
 }
 
 static void row(const char *what, struct times t, size_t chunks, const char *note)

@@ -17,23 +17,13 @@
 
 #include "analyze/stages.h"
 #include "common/log.h"
+#include "heap_reset.h"
 
 static double now_ms(void)
 {
         struct timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
         return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-/* What heap_walk adds, so it can run again from scratch. */
-static void heap_reset(struct analysis *a)
-{
-        free(a->arenas);
-        free(a->heaps);
-        free(a->chunks);
-        free(a->tcaches);
-        a->arenas = NULL, a->heaps = NULL, a->chunks = NULL, a->tcaches = NULL;
-        a->narenas = a->nheaps = a->nchunks = a->ntcaches = 0;
 }
 
 static int cmp_double(const void *x, const void *y)
