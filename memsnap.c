@@ -15,6 +15,7 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/suggest.h"
 #include "config.h"
 
 struct builtin {
@@ -60,6 +61,28 @@ static const struct builtin *find_builtin(const char *name)
                 if (strcmp(builtins[i].name, name) == 0)
                         return &builtins[i];
         return NULL;
+}
+
+/* "'captur' is not a memsnap command; did you mean 'capture'?" */
+static void unknown_command(const char *name)
+{
+        const char *names[ELEMENTSOF(builtins) + 3];
+        char near[128];
+        size_t n = 0;
+
+        if (name[0] == '-') {
+                log_error("unknown option '%s': options come after the command (memsnap COMMAND [OPTIONS])", name);
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(builtins); i++)
+                names[n++] = builtins[i].name;
+        names[n++] = "help";
+        names[n++] = "version";
+        names[n] = NULL;
+        if (suggest_nearest(name, names, near, sizeof(near)) > 0)
+                log_error("'%s' is not a memsnap command; did you mean %s?", name, near);
+        else
+                log_error("'%s' is not a memsnap command; see 'memsnap help'", name);
 }
 
 static int check_preconditions(const struct builtin *b)
@@ -141,7 +164,7 @@ static int dispatch(int argc, char **argv)
                 }
                 const struct builtin *b = find_builtin(argv[2]);
                 if (!b) {
-                        log_error("unknown command '%s'; see 'memsnap help'", argv[2]);
+                        unknown_command(argv[2]);
                         return EXIT_USAGE;
                 }
                 char *help_argv[] = { (char *)b->name, (char *)"--help", NULL };
@@ -150,7 +173,7 @@ static int dispatch(int argc, char **argv)
 
         const struct builtin *b = find_builtin(cmd);
         if (!b) {
-                log_error("unknown command '%s'; see 'memsnap help'", cmd);
+                unknown_command(cmd);
                 return EXIT_USAGE;
         }
         return run_builtin(b, argc - 1, argv + 1);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/suggest.h"
 #include "query/report_sql.h"
 
 /* [p, eol) of the line starting at p. */
@@ -77,6 +78,20 @@ int report_find(const char *name, struct report *r)
                         return 0;
                 }
         return -ENOENT;
+}
+
+size_t report_nearest(const char *name, char *buf, size_t size)
+{
+        _cleanup_free_ const char **names = calloc(report_sql_files_count + 1, sizeof(*names));
+
+        if (size)
+                buf[0] = '\0';
+        if (!names)
+                return 0; /* no suggestion is no harm */
+        for (size_t i = 0; i < report_sql_files_count; i++)
+                names[i] = report_sql_files[i].name;
+        names[report_sql_files_count] = NULL;
+        return suggest_nearest(name, names, buf, size);
 }
 
 void report_list_help(FILE *f)

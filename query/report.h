@@ -33,6 +33,9 @@ int report_find(const char *name, struct report *r);
 /* Fills r for the i-th report, in file name order; -ENOENT (not logged) past the last. */
 int report_get(size_t i, struct report *r);
 
+/* The names of the reports nearest to a mistyped name, as suggest_nearest() writes them; 0 for none. */
+size_t report_nearest(const char *name, char *buf, size_t size);
+
 /* The report list for --help. */
 void report_list_help(FILE *f);
 
