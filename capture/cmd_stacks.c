@@ -138,10 +138,8 @@ int cmd_stacks(int argc, char **argv)
                 }
         }
         pid_t pid;
-        if (proc_pid_operand("stacks", argc, argv, optind, &pid) < 0) {
-                usage(stderr);
+        if (proc_pid_operand("stacks", argc, argv, optind, &pid) < 0)
                 return EXIT_USAGE;
-        }
 
         _cleanup_(stacks_job_done) struct stacks_job j = { .target = TARGET_CHECK_INIT, .stop = PTRACE_STOP_INIT };
         if (target_check(&j.target, pid) < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/pid_by_name.h"
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/io.h"
@@ -55,14 +56,40 @@ int proc_parse_pid(const char *s, pid_t *pid)
         return 0;
 }
 
+/* "'python3' is not a process id; capture takes one (pidof python3: 1234 5678)" */
+static int not_a_pid(const char *command, const char *arg)
+{
+        pid_t pids[8];
+        char list[8 * 12 + 32] = "";
+        size_t n = pid_by_name_find(arg, pids, ELEMENTSOF(pids)), used = 0;
+        const char *name = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+
+        if (n == 0)
+                return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (no process is named '%s')",
+                                       arg, command, name);
+        for (size_t i = 0; i < MIN(n, ELEMENTSOF(pids)); i++)
+                used += (size_t)snprintf(list + used, sizeof(list) - used, " %d", (int)pids[i]);
+        if (n > ELEMENTSOF(pids))
+                snprintf(list + used, sizeof(list) - used, " and %zu more", n - ELEMENTSOF(pids));
+        return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (pidof %s:%s)", arg, command, name,
+                               list);
+}
+
 int proc_pid_operand(const char *command, int argc, char **argv, int optind, pid_t *pid)
 {
+        if (optind >= argc)
+                return log_error_errno(EINVAL, "%s needs a process id: memsnap %s PID (see 'memsnap %s --help')",
+                                       command, command, command);
         if (optind + 1 != argc)
-                return log_error_errno(EINVAL, "%s %s", command,
-                                       optind >= argc ? "needs a process id" : "takes one process id");
-        if (proc_parse_pid(argv[optind], pid) < 0)
-                return log_error_errno(EINVAL, "invalid process id '%s'", argv[optind]);
-        return 0;
+                return log_error_errno(EINVAL, "%s takes one process id, not '%s' and '%s'%s", command, argv[optind],
+                                       argv[optind + 1], optind + 2 < argc ? " and more" : "");
+        const char *arg = argv[optind];
+        if (proc_parse_pid(arg, pid) == 0)
+                return 0;
+        if (arg[strspn(arg, "0123456789")] == '\0')
+                return log_error_errno(EINVAL, "invalid process id '%s': expected a number from 1 to %d", arg,
+                                       PROC_PID_MAX_LIMIT);
+        return not_a_pid(command, arg);
 }
 
 int proc_stat_read(int dirfd, const char *name, struct proc_stat *st)

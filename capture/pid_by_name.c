@@ -1,0 +1,45 @@
+/* Implementation of pid_by_name.h. */
+#include "pid_by_name.h"
+
+#include <dirent.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture/proc_read.h"
+#include "common/cleanup.h"
+
+bool pid_comm_matches(const char *comm, const char *name)
+{
+        const char *slash = strrchr(name, '/');
+        if (slash)
+                name = slash + 1;
+        if (!*name)
+                return false;
+        if (strlen(name) > PID_COMM_MAX)
+                return strlen(comm) == PID_COMM_MAX && strncmp(comm, name, PID_COMM_MAX) == 0;
+        return strcmp(comm, name) == 0;
+}
+
+size_t pid_by_name_find(const char *name, pid_t *pids, size_t max)
+{
+        _cleanup_closedir_ DIR *d = opendir("/proc");
+        struct dirent *de;
+        size_t n = 0;
+
+        if (!d)
+                return 0;
+        while ((de = readdir(d))) {
+                pid_t pid;
+                char comm[64];
+
+                if (proc_parse_pid(de->d_name, &pid) < 0 || pid == getpid())
+                        continue;
+                proc_comm_read(pid, comm, sizeof(comm));
+                if (!pid_comm_matches(comm, name))
+                        continue;
+                if (n < max)
+                        pids[n] = pid;
+                n++;
+        }
+        return n;
+}

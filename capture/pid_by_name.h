@@ -1,0 +1,31 @@
+/*
+ * The processes called NAME, for the answer to `memsnap capture python3`:
+ * capture takes a process id, and a name gets the pids that carry it, as
+ * pidof would list them, instead of a page of usage.  Taking a name as the
+ * target itself is left to the commands that will accept names.
+ */
+#ifndef MEMSNAP_PID_BY_NAME_H
+#define MEMSNAP_PID_BY_NAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The kernel's include/linux/sched.h: TASK_COMM_LEN, the NUL included. */
+#define PID_COMM_MAX 15
+
+/*
+ * True when a process whose /proc/PID/comm is comm (no newline) is called
+ * name: equal, or, for a name longer than the kernel keeps, its first
+ * PID_COMM_MAX bytes.  A path matches by its last component.
+ */
+bool pid_comm_matches(const char *comm, const char *name);
+
+/*
+ * Scans /proc for processes called name (memsnap itself left out), puts up
+ * to max of their pids, in /proc's order, into pids, and returns how many
+ * there are in all (0 also when /proc cannot be read).
+ */
+size_t pid_by_name_find(const char *name, pid_t *pids, size_t max);
+
+#endif
