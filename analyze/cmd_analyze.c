@@ -127,6 +127,11 @@ int cmd_analyze(int argc, char **argv)
                 usage(stderr);
                 return EXIT_USAGE;
         }
+        if (a.opt.db_path && strcmp(a.opt.db_path, "-") == 0) {
+                log_error("a database cannot go to standard output: SQLite writes a file it can seek in; "
+                          "give -o a file name ('./-' for a file named '-')");
+                return EXIT_USAGE;
+        }
         if (a.opt.debuginfo_path && a.opt.no_debuginfo) {
                 log_error("--debuginfo-path and --no-debuginfo contradict each other");
                 return EXIT_USAGE;

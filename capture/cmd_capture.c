@@ -209,8 +209,12 @@ int cmd_capture(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (proc_pid_operand("capture", argc, argv, optind, &o.pid) < 0) {
-                usage(stderr);
+        if (proc_pid_operand("capture", argc, argv, optind, &o.pid) < 0)
+                return EXIT_USAGE;
+        if (o.output && strcmp(o.output, "-") == 0) {
+                /* the core is written in place, holes and all, then linked under its name */
+                log_error("a core cannot go to standard output: it is a sparse file written in place; "
+                          "give -o a file name ('./-' for a file named '-')");
                 return EXIT_USAGE;
         }
         if (frames_given && !o.stacks) {

@@ -81,8 +81,9 @@ int cmd_diff(int argc, char **argv)
         int64_t limit = -1;
         int c;
 
+        /* "+": options end at the first database, as they do for query and report */
         optind = 0;
-        while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
                 switch (c) {
                 case 'f':
                         if (strcmp(optarg, "json") == 0)
@@ -123,6 +124,12 @@ int cmd_diff(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
+        for (int i = optind + 1; i < argc; i++)
+                if (argv[i][0] == '-' && access(argv[i], F_OK) < 0) {
+                        log_error("'%s' comes after the databases: options go before them "
+                                  "(memsnap diff [OPTIONS] BEFORE.db AFTER.db)", argv[i]);
+                        return EXIT_USAGE;
+                }
         if (argc - optind != 2) {
                 log_error("diff needs two databases: BEFORE.db AFTER.db");
                 return EXIT_USAGE;

@@ -78,8 +78,9 @@ int cmd_query(int argc, char **argv)
         struct output_args oa = OUTPUT_ARGS_INIT;
         int c;
 
+        /* "+": options end at the database, so SQL may start with "--" (a comment) */
         optind = 0;
-        while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
                 if (output_args_take(&oa, c, optarg))
                         continue;
                 switch (c) {
@@ -91,11 +92,18 @@ int cmd_query(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (argc - optind < 1 || argc - optind > 2) {
-                if (argc - optind < 1)
-                        log_error("query needs a database");
-                else
-                        log_error("query takes one SQL argument; put several statements in it, separated by ';'");
+        if (argc - optind < 1) {
+                log_error("query needs a database");
+                return EXIT_USAGE;
+        }
+        if (argc - optind > 2) {
+                for (int i = optind + 1; i < argc; i++)
+                        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+                                log_error("'%s' comes after the database: options go before it "
+                                          "(memsnap query [OPTIONS] DB [SQL])", argv[i]);
+                                return EXIT_USAGE;
+                        }
+                log_error("query takes one SQL argument; put several statements in it, separated by ';'");
                 return EXIT_USAGE;
         }
         const char *path = argv[optind];
@@ -114,6 +122,15 @@ int cmd_query(int argc, char **argv)
                 if (read_stdin(&stdin_sql) < 0)
                         return EXIT_FAIL;
                 sql_arg = stdin_sql;
+        }
+
+        if (sql_script_empty(sql_arg)) {
+                if (sql_arg[0] == '-' && sql_arg != stdin_sql)
+                        log_error("no SQL statement in '%s': it reads as a comment; options go before the database "
+                                  "(memsnap query [OPTIONS] DB [SQL])", sql_arg);
+                else
+                        log_error("no SQL statement given: only blanks and comments");
+                return EXIT_USAGE;
         }
 
         _cleanup_sqlite3_ sqlite3 *db = NULL;

@@ -39,6 +39,17 @@ static void report_help(FILE *f)
                    "a database of another schema version), 2 bad usage.\n");
 }
 
+/* "'lekas' is not a report; did you mean 'leaks'?" */
+static void unknown_report(const char *name)
+{
+        char near[128];
+
+        if (report_nearest(name, near, sizeof(near)) > 0)
+                log_error("'%s' is not a report; did you mean %s?", name, near);
+        else
+                log_error("'%s' is not a report; see 'memsnap report --help'", name);
+}
+
 /* Binds the words after the report's name to its parameters, in order. */
 static int report_take_args(struct report *r, char **args, size_t nargs)
 {
@@ -72,8 +83,9 @@ int cmd_report(int argc, char **argv)
         bool show_sql = false;
         int c;
 
+        /* "+": options end at the database, as they do for query, whose SQL may start with "--" */
         optind = 0;
-        while ((c = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
                 if (output_args_take(&oa, c, optarg))
                         continue;
                 switch (c) {
@@ -96,7 +108,7 @@ int cmd_report(int argc, char **argv)
                         return EXIT_USAGE;
                 }
                 if (report_find(argv[optind], &rep) < 0) {
-                        log_error("unknown report '%s'; see 'memsnap report --help'", argv[optind]);
+                        unknown_report(argv[optind]);
                         return EXIT_USAGE;
                 }
                 fputs(rep.sql, stdout);
@@ -107,6 +119,13 @@ int cmd_report(int argc, char **argv)
                 log_error("report needs a database");
                 return EXIT_USAGE;
         }
+        /* no report name or argument starts with '-': such a word is an option put too late */
+        for (int i = optind + 1; i < argc; i++)
+                if (argv[i][0] == '-') {
+                        log_error("'%s' comes after the database: options go before it "
+                                  "(memsnap report [OPTIONS] DB [REPORT [ARGS]])", argv[i]);
+                        return EXIT_USAGE;
+                }
         const char *path = argv[optind];
         const char *name = argc - optind >= 2 ? argv[optind + 1] : "summary";
         if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {
@@ -115,7 +134,7 @@ int cmd_report(int argc, char **argv)
                 return EXIT_USAGE;
         }
         if (report_find(name, &rep) < 0) {
-                log_error("unknown report '%s'; see 'memsnap report --help'", name);
+                unknown_report(name);
                 return EXIT_USAGE;
         }
         size_t nargs = argc - optind >= 2 ? (size_t)(argc - optind - 2) : 0;

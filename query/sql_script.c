@@ -64,6 +64,24 @@ void sql_directives_parse(const char *text, size_t len, struct sql_directives *d
         }
 }
 
+bool sql_script_empty(const char *sql)
+{
+        const char *p = sql;
+
+        for (;;) {
+                while (isspace((unsigned char)*p) || *p == ';')
+                        p++;
+                if (p[0] == '-' && p[1] == '-') {
+                        p += strcspn(p, "\n");
+                } else if (p[0] == '/' && p[1] == '*') {
+                        /* SQLite: an unterminated comment runs to the end */
+                        const char *e = strstr(p + 2, "*/");
+                        p = e ? e + 2 : p + strlen(p);
+                } else
+                        return *p == '\0';
+        }
+}
+
 /* The statement's first line, shortened, for messages. */
 static void statement_quote(sqlite3_stmt *st, char *buf, size_t size)
 {

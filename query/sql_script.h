@@ -37,6 +37,13 @@ struct sql_directives {
 void sql_directives_parse(const char *text, size_t len, struct sql_directives *d);
 
 /*
+ * True when sql holds no statement: only blanks, ';' and comments ("--" to
+ * the end of the line, C-style), as `query DB --header` does (the option put
+ * after the database reads as an SQL comment).
+ */
+bool sql_script_empty(const char *sql);
+
+/*
  * Runs every statement of sql (NUL-terminated) on db, printing each result
  * set to o; path names the database in messages.  Returns 0, or a logged
  * -errno: -EPERM for a statement that writes, -EINVAL for SQLite's own

@@ -6,7 +6,45 @@ out=$("$MEMSNAP" --version); check "--version prints the version" -- grep -qE '^
 out=$("$MEMSNAP" help); check "help lists every command" -- bash -c 'for c in analyze capture diff query report stacks; do grep -q "^  $c " <<<"$1" || exit 1; done' _ "$out"
 "$MEMSNAP" >/dev/null 2>&1; check_eq "no command is a usage error" 2 $?
 "$MEMSNAP" frobnicate 2>"$WORK/err"; check_eq "unknown command exits 2" 2 $?
-check "unknown command is named" -- grep -q "unknown command 'frobnicate'" "$WORK/err"
+check_eq "unknown command is named, nothing near it" "memsnap: 'frobnicate' is not a memsnap command; see 'memsnap help'" \
+	"$(cat "$WORK/err")"
+# a typo gets the nearest names, in one line
+for typo in captur:capture reprot:report anlayze:analyze qeury:query dif:diff stakcs:stacks; do
+	"$MEMSNAP" "${typo%%:*}" 2>"$WORK/err"; rc=$?
+	check_eq "typo '${typo%%:*}': one line suggesting '${typo#*:}', exit 2" \
+		"2 memsnap: '${typo%%:*}' is not a memsnap command; did you mean '${typo#*:}'?" "$rc $(cat "$WORK/err")"
+done
+"$MEMSNAP" help captur 2>"$WORK/err"; check_eq "help with a typo suggests too" \
+	"2 memsnap: 'captur' is not a memsnap command; did you mean 'capture'?" "$? $(cat "$WORK/err")"
+"$MEMSNAP" -o x 2>"$WORK/err"; check_eq "an option before the command exits 2" 2 $?
+check "an option before the command says where options go" -- grep -q "unknown option '-o': options come after the command" "$WORK/err"
+
+# A process name where a pid goes: one line naming the pids that carry it
+# (the sample runs under a name of this test's own, so no other process has it).
+ln -s "$SAMPLES_DIR/leak" "$WORK/cli-$$"
+SAMPLES_DIR=$WORK start_sample S "cli-$$" || { echo "Bail out! leak sample did not start"; exit 1; }
+for c in capture stacks; do
+	"$MEMSNAP" "$c" "cli-$$" 2>"$WORK/err"; rc=$?
+	check_eq "$c NAME: one line with the pid of the process of that name, exit 2" \
+		"2 memsnap: 'cli-$$' is not a process id; $c takes one (pidof cli-$$: $S_PID)" "$rc $(cat "$WORK/err")"
+	"$MEMSNAP" "$c" "none-$$" 2>"$WORK/err"; rc=$?
+	check_eq "$c with a name no process has: one line, exit 2" \
+		"2 memsnap: 'none-$$' is not a process id; $c takes one (no process is named 'none-$$')" "$rc $(cat "$WORK/err")"
+done
+"$MEMSNAP" capture 2>"$WORK/err"; check_eq "capture without a pid: one line, exit 2" "2 1" "$? $(wc -l <"$WORK/err")"
+"$MEMSNAP" capture 0 2>"$WORK/err"; check_eq "capture 0: the pid range, one line" \
+	"2 memsnap: invalid process id '0': expected a number from 1 to 4194304" "$? $(cat "$WORK/err")"
+
+# "-o -" where a file is needed: refused before anything is done, no file named '-'
+(cd "$WORK" && "$MEMSNAP" capture "$S_PID" -o - 2>err); rc=$?
+check_eq "capture -o -: refused, exit 2" 2 $rc
+check "capture -o -: says a core cannot go to standard output" -- grep -q "a core cannot go to standard output" "$WORK/err"
+check "capture -o -: no file named '-'" -- test ! -e "$WORK/-"
+check_unharmed S
+(cd "$WORK" && "$MEMSNAP" analyze "$WORK/none.core" -o - 2>err); rc=$?
+check_eq "analyze -o -: refused, exit 2" 2 $rc
+check "analyze -o -: says a database cannot go to standard output" -- grep -q "a database cannot go to standard output" "$WORK/err"
+check "analyze -o -: no file named '-'" -- test ! -e "$WORK/-"
 for c in analyze capture diff query report stacks; do
 	"$MEMSNAP" "$c" --help >"$WORK/help" 2>&1; check_eq "$c --help exits 0" 0 $?
 	check "$c --help shows usage" -- grep -q "^usage: memsnap $c" "$WORK/help"

@@ -77,6 +77,21 @@ static void test_statements(void **state)
         capture_free(&cap);
 }
 
+static void test_empty(void **state)
+{
+        (void)state;
+        assert_true(sql_script_empty(""));
+        assert_true(sql_script_empty("  \n\t;"));
+        assert_true(sql_script_empty("--header"));
+        assert_true(sql_script_empty("-- a comment\n  -- another\n;"));
+        assert_true(sql_script_empty("/* a comment */ ; /* unterminated"));
+        assert_false(sql_script_empty("select 1"));
+        assert_false(sql_script_empty("-- leaks: a report\nselect 1;"));
+        assert_false(sql_script_empty("/* x */ select 1"));
+        assert_false(sql_script_empty("-"));
+        assert_false(sql_script_empty("-f"));
+}
+
 static void test_writes_refused_first(void **state)
 {
         (void)state;
@@ -123,6 +138,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_directives),
                 cmocka_unit_test(test_statements),
+                cmocka_unit_test(test_empty),
                 cmocka_unit_test(test_writes_refused_first),
                 cmocka_unit_test(test_errors_and_params),
         };
