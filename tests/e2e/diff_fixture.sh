@@ -99,6 +99,13 @@ check "--force still warns" -- grep -q "warning: comparing snapshots of differen
 "$MEMSNAP" diff "$A" 2>/dev/null; check_eq "one database is a usage error" 2 $?
 "$MEMSNAP" diff -f csv "$A" "$B" 2>/dev/null; check_eq "an unknown format is a usage error" 2 $?
 "$MEMSNAP" diff --limit x "$A" "$B" 2>/dev/null; check_eq "a bad --limit is a usage error" 2 $?
+"$MEMSNAP" diff "$A" "$B" --force 2>"$WORK/err"; check_eq "an option after the databases is a usage error" 2 $?
+check_eq "an option after the databases is named" \
+	"memsnap: '--force' comes after the databases: options go before them (memsnap diff [OPTIONS] BEFORE.db AFTER.db)" \
+	"$(cat "$WORK/err")"
+cp "$B" "$WORK/-b.db"
+check_eq "a database whose name starts with '-' after the first is a database" \
+	"$("$MEMSNAP" diff -f json "$A" "$B" | jq -c .summary)" "$(cd "$WORK" && "$MEMSNAP" diff -f json "$A" -b.db | jq -c .summary)"
 "$MEMSNAP" diff "$A" "$WORK/none.db" 2>"$WORK/err"; check_eq "a missing database exits 1" 1 $?
 check "a missing database is named" -- grep -q "cannot open database '$WORK/none.db'" "$WORK/err"
 cp "$B" "$WORK/newer.db"; sqlite3 "$WORK/newer.db" "pragma user_version = 2"

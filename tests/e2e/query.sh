@@ -112,4 +112,19 @@ check "an older schema names both versions" -- grep -q "has schema version 0; th
 "$MEMSNAP" query -f xml "$DB" "select 1" 2>/dev/null; check_eq "unknown format is a usage error" 2 $?
 "$MEMSNAP" query -f json --no-header "$DB" "select 1" 2>/dev/null; check_eq "--no-header with json is a usage error" 2 $?
 "$MEMSNAP" query -f markdown --no-header "$DB" "select 1" 2>/dev/null; check_eq "--no-header with markdown is a usage error" 2 $?
+
+# options end at the database: SQL that starts with a comment (a report's SQL) runs
+"$MEMSNAP" report --sql leaks >"$WORK/leaks.sql"
+ours=$("$MEMSNAP" query -f json "$DB" "$(cat "$WORK/leaks.sql")" | jq -s -c .)
+theirs=$(sqlite3 -json "$DB" <"$WORK/leaks.sql" | jq -s -c .)
+check_eq "SQL starting with '--' (report --sql leaks) runs, as the sqlite3 shell runs it" "$theirs" "$ours"
+"$MEMSNAP" query "$DB" -f json "select 1" 2>"$WORK/err"; rc=$?
+check_eq "an option after the database: exit 2" 2 $rc
+check_eq "an option after the database is named, in one line" \
+	"memsnap: '-f' comes after the database: options go before it (memsnap query [OPTIONS] DB [SQL])" "$(cat "$WORK/err")"
+"$MEMSNAP" query "$DB" --header 2>"$WORK/err"; rc=$?
+check_eq "an option in the place of the SQL (a comment, no statement): exit 2, not an empty success" 2 $rc
+check "an option in the place of the SQL is named" -- grep -q "no SQL statement in '--header': it reads as a comment; options go before the database" "$WORK/err"
+echo "-- nothing" | "$MEMSNAP" query "$DB" 2>"$WORK/err"; check_eq "SQL of comments only on standard input: exit 2" 2 $?
+check_eq "-- ends the options" "1" "$("$MEMSNAP" query -- "$DB" "select 1")"
 done_testing

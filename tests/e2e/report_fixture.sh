@@ -81,7 +81,19 @@ check "--bytes: exact sizes on a terminal" -- grep -q " 4198400 " <<<"$tty"
 check "in a pipe: exact sizes" -- grep -q "4198400" "$WORK/top.tsv"
 
 "$MEMSNAP" report "$DB" nosuch 2>"$WORK/err"; check_eq "unknown report exits 2" 2 $?
-check "unknown report is named" -- grep -q "unknown report 'nosuch'" "$WORK/err"
+check_eq "unknown report is named, nothing near it" "memsnap: 'nosuch' is not a report; see 'memsnap report --help'" \
+	"$(cat "$WORK/err")"
+for typo in lekas:leaks sumary:summary tpo:top thread:threads; do
+	"$MEMSNAP" report "$DB" "${typo%%:*}" 2>"$WORK/err"; rc=$?
+	check_eq "report typo '${typo%%:*}': one line suggesting '${typo#*:}', exit 2" \
+		"2 memsnap: '${typo%%:*}' is not a report; did you mean '${typo#*:}'?" "$rc $(cat "$WORK/err")"
+done
+"$MEMSNAP" report --sql lekas 2>"$WORK/err"; check_eq "report --sql with a typo suggests too" \
+	"2 memsnap: 'lekas' is not a report; did you mean 'leaks'?" "$? $(cat "$WORK/err")"
+"$MEMSNAP" report "$DB" leaks -f json 2>"$WORK/err"; check_eq "an option after the database exits 2" 2 $?
+check_eq "an option after the database is named" \
+	"memsnap: '-f' comes after the database: options go before it (memsnap report [OPTIONS] DB [REPORT [ARGS]])" \
+	"$(cat "$WORK/err")"
 "$MEMSNAP" report "$DB" top ten 2>"$WORK/err"; check_eq "top with a bad count exits 2" 2 $?
 "$MEMSNAP" report "$DB" sizes 5 2>"$WORK/err"; check_eq "arguments to a report without parameters exit 2" 2 $?
 "$MEMSNAP" report "$WORK/none.db" 2>"$WORK/err"; check_eq "report on a missing file exits 1" 1 $?
