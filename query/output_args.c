@@ -20,7 +20,7 @@ int output_args_take(struct output_args *a, int opt, const char *arg)
         }
 }
 
-int output_args_finish(const struct output_args *a, FILE *out, bool human_default, struct output_options *opt)
+int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struct output_options *opt)
 {
         const struct output_format *f;
         char names[128];
@@ -43,9 +43,9 @@ int output_args_finish(const struct output_args *a, FILE *out, bool human_defaul
         *opt = (struct output_options){
                 .format = f,
                 .out = out,
-                .header = a->header >= 0 ? a->header : f->header_default,
+                .header = a->header >= 0 ? a->header : keyed ? f->header_keyed : f->header_default,
                 .hex = a->hex >= 0 ? a->hex : f->human,
-                .human = a->human >= 0 ? a->human : (human_default && f->human),
+                .human = a->human >= 0 ? a->human : (keyed && f->human),
                 .color = f->human && output_color_wanted(out),
         };
         return 0;

@@ -45,12 +45,13 @@ int output_args_take(struct output_args *a, int opt, const char *arg);
 
 /*
  * Settles the options for printing to out: the format named (or the
- * terminal's default), the header, hex addresses (default: in formats for
- * people), human sizes (default: human_default in formats for people), and
- * colour.  Logs and returns -EINVAL for an unknown format or a header option
- * the format cannot honour.
+ * terminal's default), the header (default: the format's, for a keyed
+ * document its header_keyed), hex addresses (default: in formats for
+ * people), human sizes (default: in formats for people, for keyed documents
+ * only), and colour.  Logs and returns -EINVAL for an unknown format or a
+ * header option the format cannot honour.
  */
-int output_args_finish(const struct output_args *a, FILE *out, bool human_default, struct output_options *opt);
+int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struct output_options *opt);
 
 /* The "--format" lines of a command's --help. */
 void output_args_help(FILE *f);

@@ -23,19 +23,22 @@ const struct output_format output_formats[] = {
         {
                 .name = "table", .summary = "aligned columns for people (the default on a terminal)",
                 .quoting = QUOTE_TABLE, .keys = KEYS_HEADER, .aligned = true, .human = true,
-                .header_default = true,
+                .header_default = true, .header_keyed = true,
+                .title_begin = "", .title_end = "\n",
                 .set_begin = "", .set_end = "", .row_begin = "", .row_end = "\n", .row_sep = "",
                 .col_sep = "  ",
         },
         {
                 .name = "csv", .summary = "comma-separated values, RFC 4180 quoting, header on",
-                .quoting = QUOTE_CSV, .keys = KEYS_HEADER, .header_default = true,
+                .quoting = QUOTE_CSV, .keys = KEYS_HEADER, .header_default = true, .header_keyed = true,
+                .title_begin = "# ", .title_end = "\n",
                 .set_begin = "", .set_end = "", .row_begin = "", .row_end = "\n", .row_sep = "",
                 .col_sep = ",",
         },
         {
                 .name = "tsv", .summary = "tab-separated values, backslash escapes, header off (the default in a pipe)",
-                .quoting = QUOTE_TSV, .keys = KEYS_HEADER, .header_default = false,
+                .quoting = QUOTE_TSV, .keys = KEYS_HEADER, .header_default = false, .header_keyed = true,
+                .title_begin = "# ", .title_end = "\n",
                 .set_begin = "", .set_end = "", .row_begin = "", .row_end = "\n", .row_sep = "",
                 .col_sep = "\t",
         },
@@ -48,13 +51,15 @@ const struct output_format output_formats[] = {
         {
                 .name = "markdown", .summary = "a GitHub-flavoured Markdown table",
                 .quoting = QUOTE_MARKDOWN, .keys = KEYS_HEADER, .aligned = true, .human = true,
-                .header_default = true, .header_required = true,
+                .header_default = true, .header_keyed = true, .header_required = true,
+                .title_begin = "### ", .title_end = "\n\n",
                 .set_begin = "", .set_end = "", .row_begin = "| ", .row_end = " |\n", .row_sep = "",
                 .col_sep = " | ",
         },
         {
                 .name = "line", .summary = "one \"name = value\" line per value, a blank line between rows",
                 .quoting = QUOTE_TABLE, .keys = KEYS_LINE, .aligned = true, .human = true,
+                .title_begin = "", .title_end = "\n",
                 .set_begin = "", .set_end = "", .row_begin = "", .row_end = "\n", .row_sep = "\n",
                 .col_sep = "\n",
         },
@@ -603,13 +608,13 @@ int output_set_begin(struct output *o, const char *title, bool vertical, const c
                         _cleanup_free_ char *k = render_name(o, title);
                         if (!k || out_puts(o, k) < 0 || out_puts(o, ": ") < 0)
                                 return -EIO;
-                } else if (f->quoting == QUOTE_MARKDOWN) {
-                        fprintf(o->opt.out, "### %s\n\n", title);
-                } else if (f->human) {
+                } else if (f->title_begin) {
+                        out_puts(o, f->title_begin);
                         out_bold(o, true);
-                        fputs(title, o->opt.out);
+                        out_puts(o, title);
                         out_bold(o, false);
-                        fputc('\n', o->opt.out);
+                        if (out_puts(o, f->title_end) < 0)
+                                return -EIO;
                 }
         }
         if (f->aligned)

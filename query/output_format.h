@@ -12,8 +12,9 @@
  * KiB) comes from its name: see output_column_role().
  *
  * A document holds one or more result sets.  `keyed` documents (reports)
- * give each set a name: a title line in the table format, an object member
- * in JSON.
+ * give each set a name: a title line ("# NAME" in csv and tsv, so a piped
+ * report keeps its sections apart), an object member in JSON; and, in csv
+ * and tsv, a header row by default.
  */
 #ifndef MEMSNAP_OUTPUT_FORMAT_H
 #define MEMSNAP_OUTPUT_FORMAT_H
@@ -47,7 +48,11 @@ struct output_format {
         bool aligned;              /* rows are buffered and columns padded */
         bool human;                /* for people: hex addresses, units, colour */
         bool header_default;       /* KEYS_HEADER: print the header unless told otherwise */
+        bool header_keyed;         /* KEYS_HEADER: ... and in keyed documents (reports), whose
+                                      columns a reader cannot know beforehand */
         bool header_required;      /* KEYS_HEADER: the format is invalid without one */
+        const char *title_begin;   /* keyed documents: before a set's name (NULL: names are JSON keys) */
+        const char *title_end;     /* after it */
         const char *set_begin;     /* before a result set's rows */
         const char *set_end;       /* after them */
         const char *row_begin;

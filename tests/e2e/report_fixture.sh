@@ -2,7 +2,8 @@
 # memsnap report on a fixture snapshot (tests/fixtures/snapshot.py): every
 # named report runs, its figures equal what the sqlite3 shell computes from
 # the base tables, and each report's SQL (--sql) run by the sqlite3 shell
-# gives what memsnap prints.
+# gives what memsnap prints; piped, a report keeps its section titles and
+# header rows.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/query_fixture.sh"
 
@@ -21,6 +22,9 @@ for r in $REPORTS; do
 		sqlite3 -json "$DB" | jq -s -c '[.[] | .[]]')
 	ours=$(jq -c '[.[] | .[]]' "$WORK/$r.json")
 	check_eq "report $r: sqlite3 running --sql gives the same rows" "$theirs" "$ours"
+	# in a pipe: "# SECTION" lines (the SQL's own section names), a header row, the rows JSON has
+	check "report $r in a pipe: titles and headers, sections as the SQL names them" -- \
+		python3 "$SOURCE_ROOT/tests/e2e/report_tsv.py" "$WORK/$r.tsv" "$WORK/$r.json" "$WORK/$r.sql"
 done
 "$MEMSNAP" report "$DB" >"$WORK/default.tsv"
 check "summary is the default report" -- cmp -s "$WORK/default.tsv" "$WORK/summary.tsv"

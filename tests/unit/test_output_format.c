@@ -170,6 +170,16 @@ static void test_layouts(void **state)
                             "\n"
                             "  kind = a,b\n"
                             "rss_kb = 4\n");
+        /* a report in a pipe: each section named by a "# " line, a header row (keyed: header_keyed) */
+        assert_string_equal(print_set(&cap, "tsv", true, true, false), "# mappings\nkind\trss_kb\nheap\t8332\nstack\t\na,b\t4\n");
+        assert_string_equal(print_set(&cap, "csv", true, true, false), "# mappings\nkind,rss_kb\nheap,8332\nstack,\n\"a,b\",4\n");
+        assert_string_equal(print_set(&cap, "markdown", true, true, false),
+                            "### mappings\n\n"
+                            "| kind  | rss_kb |\n"
+                            "| ----- | -----: |\n"
+                            "| heap  |   8332 |\n"
+                            "| stack |        |\n"
+                            "| a,b   |      4 |\n");
         assert_string_equal(print_set(&cap, "table", true, true, false),
                             "mappings\n"
                             "kind   rss_kb\n"
@@ -224,6 +234,10 @@ static void test_formats_table(void **state)
         assert_true(output_format_find("table")->human);
         assert_false(output_format_find("tsv")->header_default);
         assert_true(output_format_find("csv")->header_default);
+        /* every format with a header row gives reports one by default */
+        for (const struct output_format *f = output_formats; f->name; f++)
+                if (f->keys == KEYS_HEADER)
+                        assert_true(f->header_keyed);
 }
 
 static void test_color(void **state)
