@@ -34,7 +34,12 @@ static void report_help(FILE *f)
                    "      --sql            print the report's SQL instead of running it\n"
                    "  -h, --help           show this help\n\n"
                    "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
-                   "with 'memsnap query'.  Column names ending in _kb are KiB, as /proc says.\n\n"
+                   "with 'memsnap query'.  Column names ending in _kb are KiB, as /proc says.  In a\n"
+                   "pipe each section opens with a '# NAME' line and a header row.\n\n"
+                   "A core does not record which code allocated a block (malloc keeps no callers):\n"
+                   "leaks and top tell blocks apart by size, type hint, first bytes and content\n"
+                   "hash, and who points to them (top's owners, the refs table); 'memsnap diff'\n"
+                   "shows what was added between two snapshots.\n\n"
                    "Exit status: 0 success, 1 failure (a file that is not a memsnap database,\n"
                    "a database of another schema version), 2 bad usage.\n");
 }

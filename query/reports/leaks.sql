@@ -5,6 +5,10 @@
 -- (memsnap query DB "select * from chunks where mem = ...").  Verdicts as
 -- valgrind's: definite (nothing points to it), indirect (only lost blocks
 -- point to it), possible (only interior pointers).
+--
+-- Not by allocation site, as valgrind's are: a core holds no record of
+-- which code allocated a block.  The type, the example's first bytes
+-- (chunks.head) and who points to what (refs) are what there is.
 
 -- section: summary
 SELECT kind, leak, bytes, blocks FROM leak_summary;

@@ -105,4 +105,7 @@ check_eq "an option after the database is named" \
 check "swapped arguments get a hint" -- grep -q "'top' is a report, not a database: the database comes first" "$WORK/err"
 "$MEMSNAP" report --help >"$WORK/help"
 for r in $REPORTS; do check "--help lists report $r" -- grep -q "^  $r" "$WORK/help"; done
+check "--help says a core does not record which code allocated a block" -- \
+	grep -q "A core does not record which code allocated a block" "$WORK/help"
+check "--help says what a piped report looks like" -- grep -q "each section opens with a '# NAME' line" "$WORK/help"
 done_testing
