@@ -28,7 +28,8 @@ static void query_help(FILE *f)
                    "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
                    "hold several statements; each result is printed in turn.  Without SQL (or\n"
                    "with \"-\") the statements are read from standard input.  A statement that\n"
-                   "would write is refused before anything runs.\n\n"
+                   "would write is refused before anything runs.  Options go before DB: what\n"
+                   "follows it is SQL, which may start with a -- comment.\n\n"
                    "options:\n");
         output_args_help(f);
         fprintf(f, "      --human          sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)\n"
