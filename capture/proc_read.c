@@ -86,7 +86,8 @@ int proc_pid_operand(const char *command, int argc, char **argv, int optind, pid
         const char *arg = argv[optind];
         if (proc_parse_pid(arg, pid) == 0)
                 return 0;
-        if (arg[strspn(arg, "0123456789")] == '\0')
+        /* "12x", "0", "99999999": a number mistyped; a word is a process name */
+        if (arg[0] >= '0' && arg[0] <= '9')
                 return log_error_errno(EINVAL, "invalid process id '%s': expected a number from 1 to %d", arg,
                                        PROC_PID_MAX_LIMIT);
         return not_a_pid(command, arg);

@@ -34,6 +34,8 @@ done
 "$MEMSNAP" capture 2>"$WORK/err"; check_eq "capture without a pid: one line, exit 2" "2 1" "$? $(wc -l <"$WORK/err")"
 "$MEMSNAP" capture 0 2>"$WORK/err"; check_eq "capture 0: the pid range, one line" \
 	"2 memsnap: invalid process id '0': expected a number from 1 to 4194304" "$? $(cat "$WORK/err")"
+"$MEMSNAP" capture 12x 2>"$WORK/err"; check_eq "capture 12x: a mistyped number, not a name" \
+	"2 memsnap: invalid process id '12x': expected a number from 1 to 4194304" "$? $(cat "$WORK/err")"
 
 # "-o -" where a file is needed: refused before anything is done, no file named '-'
 (cd "$WORK" && "$MEMSNAP" capture "$S_PID" -o - 2>err); rc=$?
