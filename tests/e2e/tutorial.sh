@@ -10,7 +10,7 @@
 BUILD=$(dirname "$MEMSNAP")
 DOC=$WORK/tutorial.md
 cp "$SOURCE_ROOT/docs/tutorial.md" "$DOC"
-timeout 300 "$SOURCE_ROOT/docs/tutorial-regenerate" "$BUILD" "$DOC" >"$WORK/regen.log" 2>&1; rc=$?
+timeout 240 "$SOURCE_ROOT/docs/tutorial-regenerate" "$BUILD" "$DOC" >"$WORK/regen.log" 2>&1; rc=$?
 check_eq "every command of the tutorial and of its outputs succeeds" 0 $rc
 [ $rc -eq 0 ] || sed 's/^/#   /' "$WORK/regen.log" | tail -n 40
 
