@@ -36,7 +36,7 @@ const struct output_format output_formats[] = {
                 .col_sep = ",",
         },
         {
-                .name = "tsv", .summary = "tab-separated values, backslash escapes, header off (the default in a pipe)",
+                .name = "tsv", .summary = "tab-separated values, backslash escapes, header off but in reports (the default in a pipe)",
                 .quoting = QUOTE_TSV, .keys = KEYS_HEADER, .header_default = false, .header_keyed = true,
                 .title_begin = "# ", .title_end = "\n",
                 .set_begin = "", .set_end = "", .row_begin = "", .row_end = "\n", .row_sep = "",
