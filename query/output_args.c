@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/suggest.h"
 
 int output_args_take(struct output_args *a, int opt, const char *arg)
 {
@@ -27,9 +29,18 @@ int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struc
 
         if (a->format) {
                 f = output_format_find(a->format);
-                if (!f)
+                if (!f) {
+                        const char *list[16];
+                        char near[64];
+                        size_t n = 0;
+                        for (const struct output_format *of = output_formats; of->name && n + 1 < ELEMENTSOF(list); of++)
+                                list[n++] = of->name;
+                        list[n] = NULL;
+                        if (suggest_nearest(a->format, list, near, sizeof(near)) > 0)
+                                return log_error_errno(EINVAL, "unknown format '%s'; did you mean %s?", a->format, near);
                         return log_error_errno(EINVAL, "unknown format '%s'; formats: %s", a->format,
                                                output_format_names(names, sizeof(names)));
+                }
         } else
                 f = output_format_default(out);
 

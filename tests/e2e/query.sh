@@ -110,6 +110,8 @@ check "an older schema names both versions" -- grep -q "has schema version 0; th
 # usage
 "$MEMSNAP" query 2>/dev/null; check_eq "no database is a usage error" 2 $?
 "$MEMSNAP" query -f xml "$DB" "select 1" 2>/dev/null; check_eq "unknown format is a usage error" 2 $?
+"$MEMSNAP" query -f jsno "$DB" "select 1" 2>"$WORK/err"
+check_eq "a mistyped format gets the nearest" "memsnap: unknown format 'jsno'; did you mean 'json'?" "$(cat "$WORK/err")"
 "$MEMSNAP" query -f json --no-header "$DB" "select 1" 2>/dev/null; check_eq "--no-header with json is a usage error" 2 $?
 "$MEMSNAP" query -f markdown --no-header "$DB" "select 1" 2>/dev/null; check_eq "--no-header with markdown is a usage error" 2 $?
 
