@@ -129,7 +129,7 @@ const struct skipped_range *skipped_find(const struct skipped_list *l, uint64_t 
         return NULL;
 }
 
-void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w)
+void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud)
 {
         if (!l->n)
                 return;
@@ -137,12 +137,18 @@ void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w)
                 struct warning *wr = &w->v[i];
                 if (!wr->address || strcmp(wr->stage, "skipped") == 0)
                         continue;
-                const struct skipped_range *r = skipped_find(l, wr->address);
+                uint64_t at = wr->address;
+                const struct skipped_range *r = skipped_find(l, at);
+                const char *what = "";
+                if (!r && next && (at = next(ud, wr->address)) != 0) {
+                        r = skipped_find(l, at);
+                        what = "the next chunk's header ";
+                }
                 if (!r)
                         continue;
                 char *msg;
-                if (asprintf(&msg, "%s; 0x%llx is in 0x%llx-0x%llx, which memsnap capture left out of the core as '%s': its bytes are unknown, not zeros",
-                             wr->message, (unsigned long long)wr->address, (unsigned long long)r->start,
+                if (asprintf(&msg, "%s; %s0x%llx is in 0x%llx-0x%llx, which memsnap capture left out of the core as '%s': its bytes are unknown, not zeros",
+                             wr->message, what, (unsigned long long)at, (unsigned long long)r->start,
                              (unsigned long long)r->end, r->reason) < 0)
                         continue; /* out of memory: the warning stays as it was */
                 free(wr->message);
@@ -171,8 +177,25 @@ int skipped_read(struct analysis *a)
         return 0;
 }
 
+/* skipped_next_fn over the heap walk's chunks (sorted by address). */
+static uint64_t chunk_next(void *ud, uint64_t address)
+{
+        const struct analysis *a = ud;
+        size_t lo = 0, hi = a->nchunks;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (a->chunks[mid].address < address)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == a->nchunks || a->chunks[lo].address != address || a->chunks[lo].size > UINT64_MAX - address)
+                return 0;
+        return address + a->chunks[lo].size;
+}
+
 int skipped_explain(struct analysis *a)
 {
-        skipped_explain_warnings(&a->skipped, &a->warnings);
+        skipped_explain_warnings(&a->skipped, &a->warnings, chunk_next, a);
         return 0;
 }

@@ -44,10 +44,18 @@ int skipped_parse(const char *text, size_t len, struct skipped_list *out, struct
 const struct skipped_range *skipped_find(const struct skipped_list *l, uint64_t addr);
 
 /*
- * Appends to every warning of another stage whose address lies in a
- * range what capture left out there and why.
+ * The address right after the chunk whose header is at address (the next
+ * chunk's header), or 0 when no chunk starts there.
  */
-void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w);
+typedef uint64_t (*skipped_next_fn)(void *ud, uint64_t address);
+
+/*
+ * Appends to every warning of another stage whose address lies in a range
+ * what capture left out there and why; and to a warning about a chunk
+ * whose next chunk's header lies in one (next may be NULL), the same: that
+ * header, read as zeros, is what made the chunk look wrong.
+ */
+void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud);
 
 void skipped_list_free(struct skipped_list *l);
 

@@ -59,6 +59,13 @@ static void test_parse(void **state)
         warnings_free(&w);
 }
 
+/* A chunk of 0x40 bytes at 0x7f0000000fe0: its successor's header is the first word of the swapped range. */
+static uint64_t fake_next(void *ud, uint64_t address)
+{
+        (void)ud;
+        return address == 0x7f0000000fe0 ? address + 0x40 : 0;
+}
+
 static void test_explain(void **state)
 {
         (void)state;
@@ -69,11 +76,14 @@ static void test_explain(void **state)
         warn_add(&w, "heap", 0x7f0000002010, "main arena: chunk 0x7f0000002010 has size 0; the walk stops");
         warn_add(&w, "heap", 0x7f0000004000, "elsewhere");
         warn_add(&w, "heap", 0, "no address");
-        skipped_explain_warnings(&l, &w);
+        warn_add(&w, "heap", 0x7f0000000fe0, "chunk 0x7f0000000fe0 looks free");
+        skipped_explain_warnings(&l, &w, fake_next, NULL);
         assert_true(has_warning(&w, 0x7f0000002010, "the walk stops; 0x7f0000002010 is in 0x7f0000001000-0x7f0000003000",
                                 "left out of the core as 'swapped'"));
-        assert_string_equal(w.v[w.n - 2].message, "elsewhere");
-        assert_string_equal(w.v[w.n - 1].message, "no address");
+        assert_true(has_warning(&w, 0x7f0000000fe0, "looks free; the next chunk's header 0x7f0000001020 is in 0x7f0000001000-",
+                                "as 'swapped': its bytes are unknown, not zeros"));
+        assert_string_equal(w.v[w.n - 3].message, "elsewhere");
+        assert_string_equal(w.v[w.n - 2].message, "no address");
         /* The skipped stage's own warnings are not told twice. */
         assert_null(strstr(w.v[0].message, "; 0x"));
         skipped_list_free(&l);
