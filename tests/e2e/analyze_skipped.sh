@@ -45,7 +45,8 @@ judge() {
 	inside=$(sql "$db" "SELECT count(*) FROM warnings WHERE stage = 'heap' AND address >= $((16#$page)) AND address < $((16#$page_end))")
 	check "$label: the heap walk warns inside the page (it holds the header of $block)" -- test "$inside" -gt 0
 	check_eq "$label: every heap warning says the page was left out as swapped" "" \
-		"$(sql "$db" "SELECT printf('%x', address) || ': ' || message FROM warnings WHERE stage = 'heap' AND message NOT LIKE '% is in 0x$page-0x$page_end, which memsnap capture left out of the core as ''swapped'': its bytes are unknown, not zeros'")"
+		"$(sql "$db" "SELECT printf('%x', address) || ': ' || message FROM warnings WHERE stage = 'heap' AND message NOT LIKE '% is in 0x%-0x%, which memsnap capture left out of the core as ''swapped'': its bytes are unknown, not zeros'")"
+	check "$label: among them, some name the page" -- test "$(sql "$db" "SELECT count(*) FROM warnings WHERE stage = 'heap' AND message LIKE '% is in 0x$page-0x$page_end, which memsnap capture left out of the core as ''swapped''%'")" -gt 0
 }
 
 # 1. Crafted.
@@ -87,8 +88,8 @@ fi
 diag "pagemap: $entry"
 "$MEMSNAP" capture -q "$C_PID" -o swapped.core
 check_eq "capture with the page in swap exits 0" 0 $?
-check_eq "the skipped note lists the page, and only it, as swapped" "$page-$page_end" \
-	"$(swapped_lines swapped.core | cut -f1)"
+# (Other pages may go to swap too on a machine short of memory: only this one is sure to.)
+check "the skipped note lists the page as swapped" -- grep -qx "$page-$page_end" <(swapped_lines swapped.core | cut -f1)
 "$MEMSNAP" analyze -q swapped.core -o swapped.db
 check_eq "analyze exits 0" 0 $?
 judge swapped swapped.db
