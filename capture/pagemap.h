@@ -38,18 +38,20 @@
  * include/linux/swap.h reserves the top of the 32 types for the special
  * entries and leaves the rest, MAX_SWAPFILES = 32 - SWP_DEVICE_NUM -
  * SWP_MIGRATION_NUM - SWP_HWPOISON_NUM - SWP_PTE_MARKER_NUM (-
- * SWP_SWAPIN_ERROR_NUM in 6.1-6.4), to swap areas; the sums depend on the
- * kernel's version and configuration (this kernel, 6.18 without
- * CONFIG_DEVICE_PRIVATE and CONFIG_MEMORY_FAILURE: 32 - 0 - 3 - 0 - 1 = 28,
- * migration at 28-30, markers at 31).  Its smallest value over every
- * version since 5.19 and every configuration is 32 - 4 - 3 - 1 - 1 - 1 = 22
- * (6.1-6.4 with device-private memory and memory failure), so a type below
- * 22 may be a swap area, and a type of 22 or more is one only on a kernel
- * whose MAX_SWAPFILES is larger and that had more than 22 areas on at once
- * (mm/swapfile.c alloc_swap_info gives each swapon the lowest free type).
- * memsnap takes such a type for swap only when /proc/swaps lists more than
- * 22 areas; a machine that had 23 and turned all but the last off would
- * have its pages read (swapped in), never lost.
+ * SWP_SWAPIN_ERROR_NUM in the 6.x releases that had it, before swap-in
+ * errors became a PTE marker), to swap areas.  The sum depends on the
+ * kernel's version and configuration: 6.18 without CONFIG_DEVICE_PRIVATE
+ * and CONFIG_MEMORY_FAILURE (the machine this was written on) has
+ * 32 - 0 - 3 - 0 - 1 = 28, migration at 28-30, markers at 31.  Its smallest
+ * value over every version since 5.19 and every configuration is
+ * 32 - 4 - 3 - 1 - 1 - 1 = 22 (four device types, three migration types,
+ * hwpoison, the PTE marker and the swap-in error, all configured).  So a
+ * type below 22 may be a swap area, and a type of 22 or more is one only
+ * on a kernel whose MAX_SWAPFILES is larger and that had more than 22
+ * areas on at once (mm/swapfile.c alloc_swap_info gives each swapon the
+ * lowest free type).  memsnap takes such a type for swap only when
+ * /proc/swaps lists more than 22 areas; a machine that had 23 and turned
+ * all but the last off would have its pages read (swapped in), never lost.
  *
  * The frame bits are all zero when the reader lacks CAP_SYS_ADMIN
  * (fs/proc/task_mmu.c pagemap_open: show_pfn); a real swap entry never
