@@ -11,6 +11,7 @@ void analysis_free(struct analysis *a)
         free(a->snap.captured_at);
         free(a->snap.glibc_version);
         free(a->snap.glibc_build_id);
+        skipped_list_free(&a->skipped);
         for (size_t i = 0; i < a->nsegments; i++) {
                 free(a->segments[i].path);
                 free(a->segments[i].vm_flags);

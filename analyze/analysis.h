@@ -6,11 +6,13 @@
  * The stages run in order, each reading what the earlier ones filled in:
  *   core_open        -> core             (core.c)
  *   snapshot         -> snap             (snapshot.c: notes, MEMSNAP text)
+ *   skipped          -> skipped          (skipped.c: what capture left out, warned)
  *   modules          -> modules          (libdwfl)
  *   threads          -> threads, frames  (libdwfl)
  *   segments         -> segments         (PT_LOADs + NT_FILE + smaps, classified)
  *   heap             -> arenas, heaps, chunks, tcaches (glibc malloc walker)
  *   reach            -> refs, chunks[].leak, chunks[].type
+ *   explain          -> warnings about left-out addresses say so (skipped.c)
  * Indexes into these arrays are the ids in the database (id = index + 1 for
  * tables with an `id` column), so cross references are plain integers.
  */
@@ -25,6 +27,7 @@
 #include "common/atomic_file.h"
 #include "common/segment_kind.h"
 #include "core.h"
+#include "skipped.h"
 #include "warnings.h"
 
 #define NO_ID (-1)
@@ -226,6 +229,7 @@ struct analysis {
                 uint64_t failed_address;
         } unwind;
         struct snapshot_info snap;
+        struct skipped_list skipped;  /* what capture left out that the core cannot give back */
 
         struct segment *segments;   size_t nsegments;
         struct module *modules;     size_t nmodules;

@@ -156,9 +156,9 @@ int cmd_analyze(int argc, char **argv)
                 const char *name;
                 int (*run)(struct analysis *a);
         } stages[] = {
-                { "snapshot", snapshot_read }, { "modules", modules_report }, { "threads", threads_unwind },
-                { "segments", segments_build }, { "heap", heap_walk },          { "reach", reach_compute },
-                { "database", db_write },
+                { "snapshot", snapshot_read }, { "skipped", skipped_read },   { "modules", modules_report },
+                { "threads", threads_unwind }, { "segments", segments_build }, { "heap", heap_walk },
+                { "reach", reach_compute },    { "explain", skipped_explain }, { "database", db_write },
         };
         for (size_t i = 0; i < ELEMENTSOF(stages); i++) {
                 log_debug("stage %s", stages[i].name);

@@ -467,6 +467,22 @@ static int mark_zero_tails(struct analysis *a)
         return 0;
 }
 
+/*
+ * Without smaps the permissions come from PT_LOAD's flags, which have no
+ * shared bit: a mapping whose path says it is shared memory gets its 's'
+ * (common/segment_kind.h segment_path_sharing), so that segment_summary
+ * does not count it as private data.  A /dev/shm object or a memfd mapped
+ * MAP_PRIVATE cannot be told apart in such a core; it is taken as shared.
+ */
+static void mark_shared(struct analysis *a)
+{
+        for (size_t i = 0; i < a->nsegments; i++) {
+                struct segment *s = &a->segments[i];
+                if (segment_path_sharing(s->path, s->deleted) != PATH_SHARING_UNKNOWN)
+                        s->perms[3] = 's';
+        }
+}
+
 static void builder_done(struct builder *b)
 {
         map_list_free(&b->smaps);
@@ -483,6 +499,8 @@ int segments_build(struct analysis *a)
         if ((r = name_segments(&b)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         tie_modules(&b);
+        if (!b.smaps.n)
+                mark_shared(a);
 
         size_t n = a->nsegments;
         _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
@@ -493,7 +511,7 @@ int segments_build(struct analysis *a)
                 const struct segment *s = &a->segments[i];
                 facts[i] = (struct segment_facts){
                         .start = s->start, .end = s->end, .perms = s->perms, .path = s->path,
-                        .module = s->module_id, .thread = -1,
+                        .deleted = s->deleted, .module = s->module_id, .thread = -1,
                 };
         }
         if (a->nmodules == 0)

@@ -21,6 +21,9 @@ int module_of(const struct analysis *a, Dwfl_Module *mod);
 /* threads.c: threads and their frames through libdwfl (dwfl_core_file_attach). */
 int threads_unwind(struct analysis *a);
 
+/* skipped.c: the MEMSNAP skipped note's ranges that lose memory, each with a warning. */
+int skipped_read(struct analysis *a);
+
 /* segments.c: one segment per PT_LOAD with paths, smaps figures and a kind. */
 int segments_build(struct analysis *a);
 
@@ -32,6 +35,9 @@ int heap_walk(struct analysis *a);
 
 /* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
 int reach_compute(struct analysis *a);
+
+/* skipped.c: warnings about an address that capture left out say so. */
+int skipped_explain(struct analysis *a);
 
 /*
  * db_write.c: db_open, before any stage, makes the temporary the database

@@ -59,6 +59,7 @@ struct capture_job {
         struct proc_status_mem pre_status;
 
         struct threads_early early;   /* threads' names and CPU times, read before the stop */
+        int swap_areas;               /* areas /proc/swaps lists, before the stop (pagemap.h) */
         struct target_info ti;
         struct map_list maps;
         struct segment_facts *facts;
@@ -158,6 +159,7 @@ static int prepare(struct capture_job *j)
         int r;
 
         j->page_size = (size_t)sysconf(_SC_PAGESIZE);
+        j->swap_areas = pagemap_swap_areas_read();
         raise_fd_limit();
         own_vdso_find(&j->own_vdso, &j->own_vdso_len);
 
@@ -199,7 +201,7 @@ static int prepare(struct capture_job *j)
 static bool first_page_present(struct capture_job *j, const struct map_entry *e)
 {
         enum page_state st;
-        return pagemap_page(&j->pm, e->start, &st) == 0 && st == PAGE_PRESENT;
+        return pagemap_page(&j->pm, e->start, e->swap_kb != 0, &st) == 0 && st == PAGE_PRESENT;
 }
 
 /* Reads len bytes at addr, which must lie in a present page. */
@@ -280,6 +282,7 @@ static int select_segments(struct capture_job *j)
         if (r < 0)
                 return r == -ENOENT || r == -ESRCH ? -ESRCH
                                                    : log_error_errno(r, "cannot open /proc/%d/pagemap: %m", (int)j->pid);
+        j->pm.swap_areas = j->swap_areas;
         memory_reader_init(&j->mem, j->ti.mem_tid, j->ti.mem_dir_fd, j->page_size);
         j->files.proc_fd = j->ti.mem_dir_fd;
 

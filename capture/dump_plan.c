@@ -97,6 +97,24 @@ static bool is_vdso(const struct map_entry *e)
         return e->path && strcmp(e->path, "[vdso]") == 0;
 }
 
+/* smaps VmFlags (fs/proc/task_mmu.c show_smap_vma_flags): um, uw, ui mark a range registered with userfaultfd. */
+static bool in_userfaultfd(const struct map_entry *e)
+{
+        if (!e->vm_flags)
+                return true; /* unknown: the read that could hang is not risked */
+        for (const char *p = e->vm_flags; *p;) {
+                size_t n = strcspn(p, " ");
+                if (n == 2 && p[0] == 'u' && (p[1] == 'm' || p[1] == 'w' || p[1] == 'i'))
+                        return true;
+                p += n;
+                p += strspn(p, " ");
+        }
+        return false;
+}
+
+/* Whether smaps lets the mapping hold swapped pages (pagemap_state's mapping_swap). */
+static bool may_swap(const struct map_entry *e) { return e->swap_kb != 0; }
+
 static int plan_run(struct walk *w, uint64_t start, uint64_t end, enum page_state state)
 {
         switch (state) {
@@ -107,6 +125,18 @@ static int plan_run(struct walk *w, uint64_t start, uint64_t end, enum page_stat
                         return add_memory(w, start, end);
                 return skip_list_add(w->in->skips, start, end, SKIP_SWAPPED,
                                      "swapped out; reading it would swap it in (--read-swapped reads it)");
+        case PAGE_MOVING:
+                /*
+                 * Not in swap: a read waits for a migration to end.  But a
+                 * PTE marker in a userfaultfd range would have the read wait
+                 * for the target's own handler, which is stopped.
+                 */
+                if (in_userfaultfd(w->e))
+                        return skip_list_add(w->in->skips, start, end, SKIP_UNREADABLE,
+                                             "not present, in a userfaultfd range: a read would wait for the stopped process's handler");
+                return add_memory(w, start, end);
+        case PAGE_GUARD:
+                return skip_list_add(w->in->skips, start, end, SKIP_GUARD, "guard region (MADV_GUARD_INSTALL)");
         case PAGE_ABSENT:
                 if (w->p->file_pages)
                         return add_file(w, start, end);
@@ -149,7 +179,7 @@ static int plan_first_page(struct walk *w)
         enum page_state st = PAGE_ABSENT;
 
         /* smaps's Rss 0: no page is present, the page map need not be asked. */
-        int r = w->e->rss_kb == 0 ? 0 : pagemap_page(w->in->pagemap, start, &st);
+        int r = w->e->rss_kb == 0 ? 0 : pagemap_page(w->in->pagemap, start, may_swap(w->e), &st);
         if (r < 0)
                 return page_map_error(w, r);
         r = st == PAGE_PRESENT ? add_memory(w, start, first_end) : add_file(w, start, first_end);
@@ -186,7 +216,7 @@ int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
                         r = add_memory(&w, e->start, e->end);
                 } else if (p->file_pages || e->rss_kb != 0 || e->swap_kb != 0 || is_vdso(e)) {
                         /* smaps says an anonymous mapping with no Rss and no Swap has nothing to read. */
-                        r = pagemap_walk(in->pagemap, e->start, e->end, on_run, &w);
+                        r = pagemap_walk(in->pagemap, e->start, e->end, may_swap(e), on_run, &w);
                         if (r < 0 && !w.run_failed)
                                 r = page_map_error(&w, r);
                 }

@@ -13,11 +13,13 @@
  * target never touched are copied from memsnap's own vDSO, as faulting
  * them in would grow the target.
  *
- * Swapped-out pages are left out (reading them would swap them in and grow
- * the target's RSS) unless the user asks, as are file pages past the end of
- * the file; both go to the skip list.  Each mapping's p_filesz ends with its
- * last item, so untouched tails take no room (readers see them as not in
- * the core, as for the kernel's cores).
+ * Pages in a swap area are left out (reading them would swap them in and
+ * grow the target's RSS) unless the user asks, as are file pages past the
+ * end of the file; both go to the skip list.  Pages the page map calls
+ * swapped that are in no swap area (under migration or compaction:
+ * pagemap.h says how they are told apart) are read like present ones.
+ * Each mapping's p_filesz ends with its last item, so untouched tails take
+ * no room (readers see them as not in the core, as for the kernel's cores).
  *
  * Knowing every item first gives the exact byte count, which decides
  * whether the stage can hold it all, and fixes the layout of the file.

@@ -52,7 +52,7 @@ void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t
                 const struct map_entry *e = &maps->v[i];
                 facts[i] = (struct segment_facts){
                         .start = e->start, .end = e->end, .perms = e->perms, .path = e->path,
-                        .module = -1, .thread = -1, .main_thread = false,
+                        .deleted = e->deleted, .module = -1, .thread = -1, .main_thread = false,
                         .malloc_heap = malloc_heap ? malloc_heap[i] : false,
                 };
         }

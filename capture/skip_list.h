@@ -15,7 +15,7 @@
 enum skip_reason {
         SKIP_VVAR,          /* [vvar], [vvar_vclock]: kernel pages ptrace cannot read */
         SKIP_VSYSCALL,      /* [vsyscall]: emulated, not readable */
-        SKIP_GUARD,         /* ---p: no access at all, guard pages and reservations */
+        SKIP_GUARD,         /* ---p: no access at all, guard pages and reservations; MADV_GUARD_INSTALL regions */
         SKIP_IO,            /* VM_IO / VM_PFNMAP device memory: reading may have side effects */
         SKIP_DONTDUMP,      /* madvise(MADV_DONTDUMP): the program asked to be left out */
         SKIP_ON_DISK,       /* unchanged read-only file mapping: its bytes are in the file */
@@ -24,8 +24,8 @@ enum skip_reason {
         SKIP_RANGE,         /* outside --range */
         SKIP_PATH,          /* does not match --path */
         SKIP_MAX_SIZE,      /* larger than --max-size */
-        SKIP_SWAPPED,       /* pages swapped out: reading them would swap them in */
-        SKIP_UNREADABLE,    /* present, but neither process_vm_readv nor /proc/PID/mem read it */
+        SKIP_SWAPPED,       /* pages in a swap area: reading them would swap them in */
+        SKIP_UNREADABLE,    /* neither process_vm_readv nor /proc/PID/mem read it, or a read could hang */
         SKIP_BEYOND_EOF,    /* file-backed pages past the end of the file (SIGBUS in the target) */
         SKIP_FILE_ERROR,    /* the mapped file could not be opened or read */
         SKIP_REASON_COUNT

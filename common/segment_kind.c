@@ -62,16 +62,28 @@ static bool has_prefix(const char *s, const char *prefix)
         return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+enum path_sharing segment_path_sharing(const char *path, bool deleted)
+{
+        if (!path)
+                return PATH_SHARING_UNKNOWN;
+        if ((deleted && strcmp(path, "/dev/zero") == 0) || has_prefix(path, "/SYSV"))
+                return PATH_SHARING_ALWAYS;
+        if (has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:"))
+                return PATH_SHARING_LIKELY;
+        return PATH_SHARING_UNKNOWN;
+}
+
 /*
  * Shared memory as a person reading /proc/PID/maps names it: POSIX and SysV
  * shared memory, memfd, and shared anonymous memory, which the kernel backs
- * with a shmem file it shows as "/dev/zero (deleted)" (mm/shmem.c
- * shmem_zero_setup), or "/anon_hugepage (deleted)" with MAP_HUGETLB.  A
- * regular file mapped MAP_SHARED is a file, not shared memory.
+ * with a shmem file it shows as "/dev/zero (deleted)", or "/anon_hugepage
+ * (deleted)" with MAP_HUGETLB.  The path decides where it can (so that a
+ * core without the shared bit gives the same kind); a regular file mapped
+ * MAP_SHARED is a file, not shared memory.
  */
 static bool is_shared(const struct segment_facts *f)
 {
-        if (has_prefix(f->path, "/dev/shm/") || has_prefix(f->path, "/SYSV") || has_prefix(f->path, "/memfd:"))
+        if (segment_path_sharing(f->path, f->deleted) != PATH_SHARING_UNKNOWN)
                 return true;
         return f->perms[3] == 's' &&
                (!f->path || strcmp(f->path, "/dev/zero") == 0 || strcmp(f->path, "/anon_hugepage") == 0);
@@ -103,6 +115,10 @@ static enum segment_kind classify_one(const struct segment_facts *facts, size_t 
                 return f->main_thread ? SEG_STACK : SEG_THREAD_STACK;
         if (f->perms[0] == '-' && f->perms[1] == '-' && f->perms[2] == '-')
                 return SEG_GUARD;
+
+        /* drivers/char/mem.c mmap_zero: a private mapping of /dev/zero is anonymous memory that keeps the path. */
+        if (f->path && !f->deleted && strcmp(f->path, "/dev/zero") == 0 && f->perms[3] == 'p')
+                return SEG_ANON;
 
         if (is_file(f)) {
                 if (f->module < 0)

@@ -43,12 +43,31 @@ int segment_kind_parse_list(const char *list, uint32_t *mask, const char **bad, 
 struct segment_facts {
         uint64_t start, end;
         const char *perms;     /* "rw-p" */
-        const char *path;      /* NULL for anonymous; "[heap]" and friends allowed */
+        const char *path;      /* NULL for anonymous; "[heap]" and friends allowed; no " (deleted)" */
+        bool deleted;          /* the path ended in " (deleted)" */
         int module;            /* index of the loaded ELF module it maps, or -1 */
         int thread;            /* index of a thread whose SP lies inside, or -1 */
         bool main_thread;      /* that thread is the main thread */
         bool malloc_heap;      /* known to hold glibc malloc memory */
 };
+
+/*
+ * Whether a mapping of this path is shared, as far as the path alone can
+ * tell (a core without smaps has only PT_LOAD's R/W/X flags and NT_FILE's
+ * paths, never the shared bit):
+ *   ALWAYS  the kernel gives the path only to shared mappings:
+ *           "/dev/zero (deleted)", the shmem file of shared anonymous memory
+ *           (mm/shmem.c shmem_zero_setup; a private /dev/zero mapping is
+ *           anonymous memory), and "/SYSV..." (ipc/shm.c: shmat maps
+ *           MAP_SHARED always);
+ *   LIKELY  a shared-memory file that a process may yet map MAP_PRIVATE:
+ *           a /dev/shm object, a memfd; taken as shared;
+ *   UNKNOWN every other path, anonymous memory, "/anon_hugepage (deleted)"
+ *           (MAP_HUGETLB anonymous memory, private or shared alike).
+ */
+enum path_sharing { PATH_SHARING_UNKNOWN, PATH_SHARING_LIKELY, PATH_SHARING_ALWAYS };
+
+enum path_sharing segment_path_sharing(const char *path, bool deleted);
 
 /*
  * Decides kinds[i] for every facts[i]; facts must be sorted by address.

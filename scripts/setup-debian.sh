@@ -5,7 +5,8 @@
 #   build:  gcc meson ninja-build pkg-config and the -dev packages of
 #           libelf, libdw (elfutils), libunwind, sqlite3, cmocka
 #   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
-#           binutils (size), util-linux (setpriv), procps, python3,
+#           binutils (size), util-linux (setpriv, mkswap, fallocate),
+#           mount (swapon, swapoff: a swap file for the swapped-page tests), procps, python3,
 #           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests),
 #           zstd (the compressed-core case of the malformed-core suite)
 #   bench:  time (/usr/bin/time for peak RSS), bc
@@ -14,7 +15,7 @@ set -euo pipefail
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
-	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg zstd
+	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	time bc jq
 )
 

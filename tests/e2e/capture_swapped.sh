@@ -3,10 +3,14 @@
 # in and grow the target), and the MEMSNAP skipped note says so; with
 # --read-swapped they are read, and the core holds their bytes.  The sparse
 # sample's "pageout" has the kernel swap its first touched run out
-# (MADV_PAGEOUT), which needs swap: without any, only what does not depend
-# on it is checked (--read-swapped is taken, recorded, and changes nothing).
+# (MADV_PAGEOUT), which needs swap: on a machine without any, a swap file is
+# turned on for the test where it can be (swap_lib.sh); else only what does
+# not depend on it is checked (--read-swapped is taken, recorded, and
+# changes nothing).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/swap_lib.sh"
 cd "$WORK" || exit 1
+swap_file_on || diag "$SWAP_WHY"
 ELFNOTE="$(cd "$(dirname "$0")" && pwd)/elfnote.py"
 
 start_sample S sparse -m 64 -t 8 -r 2 || { t_result 1 "sparse starts"; done_testing; }

@@ -168,6 +168,69 @@ static void test_read_swapped(void **state)
         teardown(&f);
 }
 
+/*
+ * A machine with no swap: a swap-type entry is a page under migration and
+ * is read, but not in a userfaultfd range (the read could wait for the
+ * stopped target's handler); a guard region is listed as such.
+ */
+static void test_not_in_swap(void **state)
+{
+        (void)state;
+        /* include/linux/swap.h on 6.18: SWP_MIGRATION_WRITE 30, pfn 0x4321 */
+        const uint64_t M = PAGEMAP_SWAPPED | (0x4321ull << 5) | 30;
+        const uint64_t G = PAGEMAP_SWAPPED | PAGEMAP_GUARD_REGION | (4ull << 5) | 31;
+        static const char smaps[] = "10000-14000 rw-p 00000000 00:00 0\nRss: 12 kB\nSwap: 0 kB\nVmFlags: rd wr mr mw me ac \n"
+                                    "20000-23000 rw-p 00000000 00:00 0\nRss: 8 kB\nSwap: 0 kB\nVmFlags: rd wr mr mw me ac um \n";
+        struct map_list maps = { 0 };
+        size_t bad;
+        assert_int_equal(proc_maps_parse(smaps, strlen(smaps), &maps, &bad), 0);
+        struct segment_plan plans[2] = { { .mode = DUMP_WHOLE }, { .mode = DUMP_WHOLE } };
+        struct select_options o;
+        select_options_default(&o);
+
+        char pm_path[] = "/var/tmp/test-dump-plan-pm-XXXXXX";
+        int pm_fd = mkstemp(pm_path);
+        assert_true(pm_fd >= 0);
+        unlink(pm_path);
+        put(pm_fd, 0x10000, (uint64_t[]){ P, M, G, P }, 4);
+        put(pm_fd, 0x20000, (uint64_t[]){ P, M, 0 }, 3);
+        struct pagemap pm = PAGEMAP_INIT;
+        assert_int_equal(pagemap_open_fd(&pm, pm_fd, PS), 0);
+        pm.swap_areas = 0;
+        struct skip_list skips = { 0 };
+        struct dump_plan dp;
+        struct dump_plan_input in = { .maps = &maps, .plans = plans, .select = &o, .pagemap = &pm, .skips = &skips,
+                                      .page_size = PS };
+        assert_int_equal(dump_plan_build(&dp, &in), 0);
+
+        /* 0x10000: the migrating page read like the present ones, the guard page listed. */
+        assert_int_equal(dp.n, 4);
+        assert_true(dp.v[0].addr == 0x10000 && dp.v[0].len == PS && dp.v[0].src == DUMP_SRC_MEMORY);
+        assert_true(dp.v[1].addr == 0x11000 && dp.v[1].len == PS && dp.v[1].src == DUMP_SRC_MEMORY);
+        assert_true(dp.v[2].addr == 0x13000 && dp.v[2].len == PS);
+        assert_int_equal(dp.filesz[0], 4 * PS);
+        assert_int_equal(skip_list_bytes(&skips, SKIP_GUARD), PS);
+        /* 0x20000 is registered with userfaultfd (um): its migrating page is not read. */
+        assert_true(dp.v[3].addr == 0x20000 && dp.v[3].len == PS);
+        assert_int_equal(dp.filesz[1], PS);
+        assert_int_equal(skip_list_bytes(&skips, SKIP_UNREADABLE), PS);
+        assert_int_equal(skip_list_bytes(&skips, SKIP_SWAPPED), 0);
+
+        /* With a swap area, the same entries are still not swap: their type is migration's. */
+        dump_plan_free(&dp);
+        skip_list_free(&skips);
+        pm.swap_areas = 1;
+        assert_int_equal(dump_plan_build(&dp, &in), 0);
+        assert_int_equal(dp.n, 4);
+        assert_int_equal(dp.memory_bytes, 4 * PS);
+        assert_int_equal(skip_list_bytes(&skips, SKIP_SWAPPED), 0);
+
+        dump_plan_free(&dp);
+        skip_list_free(&skips);
+        pagemap_close(&pm);
+        map_list_free(&maps);
+}
+
 static void test_item_cut(void **state)
 {
         (void)state;
@@ -312,6 +375,7 @@ int main(void)
                 cmocka_unit_test(test_plan),
                 cmocka_unit_test(test_read_swapped),
                 cmocka_unit_test(test_item_cut),
+                cmocka_unit_test(test_not_in_swap),
                 cmocka_unit_test(test_first_page_absent),
                 cmocka_unit_test(test_first_page_present),
                 cmocka_unit_test(test_first_page_unreadable),

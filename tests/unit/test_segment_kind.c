@@ -90,7 +90,7 @@ static void test_shared(void **state)
                 S("rw-s", "/dev/shm/ring"),       /* POSIX shm_open */
                 S("rw-s", "/SYSV0000162e"),       /* SysV shmat */
                 S("rw-s", "/memfd:pool"),         /* memfd_create */
-                S("rw-s", "/dev/zero"),           /* MAP_SHARED | MAP_ANONYMOUS */
+                S("rw-s", "/dev/zero"),           /* MAP_SHARED | MAP_ANONYMOUS (its " (deleted)" not said) */
                 S("rw-s", "/anon_hugepage"),      /* the same with MAP_HUGETLB */
                 S("rw-s", "/var/db/data.bin"),    /* a regular file mapped MAP_SHARED */
                 S("r--s", "/usr/share/icons.cache"),
@@ -104,6 +104,41 @@ static void test_shared(void **state)
                         fail_msg("%s %s: got %s, want %s", f[i].perms, f[i].path, segment_kind_name(k[i]),
                                  segment_kind_name(want[i]));
         }
+}
+
+/*
+ * The same mappings as a core without smaps gives them (gcore, the kernel):
+ * PT_LOAD flags have no shared bit, so every perms ends in 'p', and the
+ * path with its " (deleted)" decides.
+ */
+static void test_shared_without_smaps(void **state)
+{
+        (void)state;
+#define S(name, del) { .start = 0x1000, .end = 0x2000, .perms = "rw-p", .path = name, .deleted = del, .module = -1, .thread = -1 }
+        struct segment_facts f[] = {
+                S("/dev/shm/PostgreSQL.1804289383", false),
+                S("/SYSV0052e2c1", true),
+                S("/memfd:pool", true),
+                S("/dev/zero", true),             /* shared anonymous memory's shmem file */
+                S("/dev/zero", false),            /* MAP_PRIVATE of /dev/zero: anonymous memory */
+                S("/var/db/data.bin", false),     /* shared or private: a file either way */
+                S("/anon_hugepage", true),        /* MAP_HUGETLB anonymous, private or shared: unknown */
+        };
+#undef S
+        enum segment_kind want[] = { SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_ANON, SEG_FILE, SEG_FILE };
+        enum path_sharing sharing[] = {
+                PATH_SHARING_LIKELY, PATH_SHARING_ALWAYS, PATH_SHARING_LIKELY, PATH_SHARING_ALWAYS,
+                PATH_SHARING_UNKNOWN, PATH_SHARING_UNKNOWN, PATH_SHARING_UNKNOWN,
+        };
+        enum segment_kind k[ELEMENTSOF(f)];
+        for (size_t i = 0; i < ELEMENTSOF(f); i++) {
+                segment_classify(&f[i], 1, &k[i]);
+                if (k[i] != want[i])
+                        fail_msg("%s%s: got %s, want %s", f[i].path, f[i].deleted ? " (deleted)" : "",
+                                 segment_kind_name(k[i]), segment_kind_name(want[i]));
+                assert_int_equal(segment_path_sharing(f[i].path, f[i].deleted), sharing[i]);
+        }
+        assert_int_equal(segment_path_sharing(NULL, false), PATH_SHARING_UNKNOWN);
 }
 
 static void test_kind_names(void **state)
@@ -134,6 +169,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_classify_layout),
                 cmocka_unit_test(test_shared),
+                cmocka_unit_test(test_shared_without_smaps),
                 cmocka_unit_test(test_kind_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
