@@ -3,8 +3,9 @@
 // own allocations live in the Go runtime's heap, which is not glibc's.
 //
 // Prints "held ADDR USABLE" for each C block (malloc_usable_size, glibc's
-// own word), then "ready", then answers "ping" with "pong N" until its
-// input ends.
+// own word), "callers F..." (main.main and its callers, as the Go runtime
+// names them), then "ready", then answers "ping" with "pong N" until its
+// input ends, blocked in a read on standard input.
 package main
 
 /*
@@ -28,6 +29,8 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"unsafe"
 )
 
@@ -50,6 +53,17 @@ func main() {
 	for _, p := range blocks {
 		fmt.Printf("held %#x %d\n", uintptr(p), uint64(C.c_usable(p)))
 	}
+	pcs := make([]uintptr, 16)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	var names []string
+	for {
+		f, more := frames.Next()
+		names = append(names, f.Function)
+		if !more {
+			break
+		}
+	}
+	fmt.Printf("callers %s\n", strings.Join(names, " "))
 	fmt.Println("ready")
 	in := bufio.NewScanner(os.Stdin)
 	pongs := 0
