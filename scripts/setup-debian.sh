@@ -7,7 +7,10 @@
 #   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
 #           binutils (size), util-linux (setpriv), procps, python3,
 #           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests),
-#           zstd (the compressed-core case of the malformed-core suite)
+#           zstd (the compressed-core case of the malformed-core suite),
+#           redis-server and redis-tools (tests/e2e/heap_foreign: a process
+#           served by jemalloc), libjemalloc-dev (its program linked with
+#           -ljemalloc), golang-go (tests/e2e/heap_go: a cgo program)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -15,6 +18,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg zstd
+	redis-server redis-tools libjemalloc-dev golang-go
 	time bc jq
 )
 
