@@ -8,6 +8,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <gelf.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,9 @@ static int module_at(const struct analysis *a, uint64_t addr)
 /*
  * The module malloc() resolves to, from the C library's GOT entry for it
  * (glibc calls malloc through it, so that an interposed malloc serves libc
- * too); NO_ID when the relocation or the entry cannot be read.
+ * too); NO_ID when the relocation or the entry cannot be read.  The
+ * GLOB_DAT entry is filled at load time; a lazily bound JUMP_SLOT that
+ * still points into libc may be its own PLT, and says nothing.
  */
 static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_out)
 {
@@ -123,7 +126,8 @@ static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_o
                 Elf_Data *rel = elf_getdata(scn, NULL), *syms = symscn ? elf_getdata(symscn, NULL) : NULL;
                 if (!rel || !syms || !gelf_getshdr(symscn, &symsh))
                         continue;
-                for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+                size_t n = MIN(rel->d_size / sh.sh_entsize, (size_t)INT_MAX);
+                for (size_t i = 0; i < n; i++) {
                         GElf_Rela r;
                         GElf_Sym sym;
                         if (!gelf_getrela(rel, (int)i, &r))
@@ -134,14 +138,13 @@ static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_o
                                 continue;
                         const char *name = elf_strptr(elf, symsh.sh_link, sym.st_name);
                         uint64_t target;
-                        if (!name || strcmp(name, "malloc") != 0)
+                        if (!name || strcmp(name, "malloc") != 0 || !core_read_u64(&a->core, r.r_offset + bias, &target))
                                 continue;
-                        /* A lazily bound JUMP_SLOT not yet called points into libc's own PLT: unknown. */
-                        if (!core_read_u64(&a->core, r.r_offset + bias, &target) ||
-                            (type == R_X86_64_JUMP_SLOT && module_at(a, target) == libc_id))
-                                return NO_ID;
+                        int id = module_at(a, target);
+                        if (type == R_X86_64_JUMP_SLOT && id == libc_id)
+                                continue;
                         *slot_out = r.r_offset + bias;
-                        return module_at(a, target);
+                        return id;
                 }
         }
         return NO_ID;
@@ -162,13 +165,12 @@ static int add_row(struct analysis *a, size_t *cap, enum allocator_kind kind, in
         return 0;
 }
 
-static char *evidence_for(const struct analysis *a, enum allocator_kind k, const struct module_marks *mk)
+static char *evidence_for(enum allocator_kind k, const struct module_marks *mk)
 {
         char *s = NULL;
-        const char *what = allocator_table[k].sections[0] && mk->marker[k] == allocator_table[k].sections[0] ? "has section"
-                           : allocator_table[k].sections[1] && mk->marker[k] == allocator_table[k].sections[1] ? "has section"
-                                                                                                           : "defines";
-        if (asprintf(&s, "%s %s%s", what, mk->marker[k], mk->exports_malloc && k != ALLOCATOR_GO ? ", exports malloc" : "") < 0)
+        /* Section names start with a dot, symbol names do not. */
+        if (asprintf(&s, "%s %s%s", mk->marker[k][0] == '.' ? "has section" : "defines", mk->marker[k],
+                     mk->exports_malloc && k != ALLOCATOR_GO ? ", exports malloc" : "") < 0)
                 return NULL;
         return s;
 }
@@ -218,7 +220,7 @@ int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, b
         for (size_t k = 1; k < ALLOCATOR_KINDS; k++)
                 for (size_t i = 0; i < a->nmodules; i++)
                         if (marks[i].marker[k] &&
-                            (r = add_row(a, &cap, (enum allocator_kind)k, (int)i, evidence_for(a, (enum allocator_kind)k, &marks[i]))) < 0)
+                            (r = add_row(a, &cap, (enum allocator_kind)k, (int)i, evidence_for((enum allocator_kind)k, &marks[i]))) < 0)
                                 return r;
 
         /* Who serves malloc: libc's GOT says; without it, a module that exports malloc is ahead of libc. */
