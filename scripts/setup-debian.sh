@@ -10,7 +10,8 @@
 #           zstd (the compressed-core case of the malformed-core suite),
 #           redis-server and redis-tools (tests/e2e/heap_foreign: a process
 #           served by jemalloc), libjemalloc-dev (its program linked with
-#           -ljemalloc), golang-go (tests/e2e/heap_go: a cgo program)
+#           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
+#           preloaded), golang-go (tests/e2e/heap_go: a cgo program)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -18,7 +19,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg zstd
-	redis-server redis-tools libjemalloc-dev golang-go
+	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
 	time bc jq
 )
 

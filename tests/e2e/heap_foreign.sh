@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Heaps that are not glibc's.  Debian's redis-server allocates with
 # jemalloc and never touches glibc's main_arena; a program linked with
-# -ljemalloc likewise.  analyze must name jemalloc as the allocator that
+# -ljemalloc likewise, and a glibc program run with tcmalloc preloaded.  analyze must name jemalloc as the allocator that
 # serves malloc, say that glibc malloc was never initialised (or initialised
 # and idle), list no chunk, and read glibc's empty bins as no damage — while
 # modules and threads are as /proc shows them.  A plain glibc program still
 # says glibc.
 #
 # Truth: redis's own INFO memory (mem_allocator), jemalloc's mallctl
-# ("version"), the library's symbols (nm -D), glibc's own
+# ("version"), the libraries' symbols (nm -D), glibc's own
 # __malloc_initialized and main_arena as gdb reads them with libc's debug
 # symbols, /proc/PID/maps and /proc/PID/task.
 . "$(dirname "$0")/lib.sh"
@@ -42,17 +42,17 @@ snap() {
 	kill -CONT "$pid"
 }
 
-# check_jemalloc LABEL DB NAME LIB STATE: jemalloc in LIB serves malloc, glibc is STATE, no chunk, one note.
-check_jemalloc() {
-	local label=$1 db=$2 name=$3 lib=$4 state=$5
-	check_eq "$label: jemalloc serves malloc" jemalloc "$(sql "$db" 'SELECT name FROM allocators WHERE serves_malloc')"
-	check_eq "$label: jemalloc's module is $lib" "$lib" \
-		"$(sql "$db" "SELECT m.path FROM allocators a JOIN modules m ON m.id = a.module_id WHERE a.name = 'jemalloc'")"
+# check_served LABEL DB NAME ALLOC LIB STATE: ALLOC in LIB serves malloc, glibc is STATE, no chunk, one note.
+check_served() {
+	local label=$1 db=$2 name=$3 alloc=$4 lib=$5 state=$6
+	check_eq "$label: $alloc serves malloc" "$alloc" "$(sql "$db" 'SELECT name FROM allocators WHERE serves_malloc')"
+	check_eq "$label: $alloc's module is $lib" "$lib" \
+		"$(sql "$db" "SELECT m.path FROM allocators a JOIN modules m ON m.id = a.module_id WHERE a.name = '$alloc'")"
 	check_eq "$label: glibc malloc is $state, not walked" "glibc|$state|0|0" \
 		"$(sql "$db" "SELECT name, state, serves_malloc, walked FROM allocators WHERE name = 'glibc'")"
 	check_eq "$label: no chunk is listed" 0 "$(sql "$db" 'SELECT count(*) FROM chunks')"
-	check_eq "$label: one warning in all, the note that jemalloc's heap is not read" \
-		"1|1" "$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%which serves malloc): not read%') FROM warnings")"
+	check_eq "$label: one warning in all, the note that $alloc's heap is not read" \
+		"1|1" "$(sql "$db" "SELECT count(*), sum(message LIKE '$alloc''s heap (%which serves malloc): not read%') FROM warnings")"
 	check_eq "$label: nothing about bins, links or corruption" 0 \
 		"$(sql "$db" "SELECT count(*) FROM warnings WHERE message LIKE '%bin%' OR message LIKE '%corrupt%' OR message LIKE '%bad %pointer%'")"
 	check_proc_truth "$label" "$db" "$name"
@@ -95,7 +95,7 @@ else
 		skip "gdb cannot read __malloc_initialized: no libc debug symbols (libc6-dbg)"
 	fi
 	for v in redis redis-shape redis-gcore; do
-		check_jemalloc "$v" "$WORK/$v.db" redis "$lib" uninitialised
+		check_served "$v" "$WORK/$v.db" redis jemalloc "$lib" uninitialised
 	done
 	check_eq "summary report: jemalloc serves malloc and is not read, glibc never initialised" \
 		"jemalloc (malloc; not read), glibc (uninitialised, not read)" \
@@ -120,7 +120,7 @@ else
 		[ "$mode" = idle ] && state=idle
 		for v in "je-$mode" "je-$mode-shape" "je-$mode-gcore"; do
 			db=$WORK/$v.db
-			check_jemalloc "$v" "$db" "je-$mode" "$lib" "$state"
+			check_served "$v" "$db" "je-$mode" jemalloc "$lib" "$state"
 			if [ "$mode" = idle ]; then
 				check_eq "$v: the idle main arena is listed with no memory" "1|0|0" \
 					"$(sql "$db" 'SELECT count(*), sum(system_mem), sum(top_size) FROM arenas')"
@@ -140,6 +140,31 @@ else
 		send J quit
 		wait "$J_PID" 2>/dev/null
 	done
+fi
+
+# --- a glibc program run with tcmalloc preloaded ---
+TC=$(ls /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 2>/dev/null)
+if [ -z "$TC" ]; then
+	skip "libtcmalloc_minimal.so.4 is not installed (scripts/setup-debian.sh: libtcmalloc-minimal4)"
+else
+	LD_PRELOAD=$TC start_sample T leak
+	send T "step 2"
+	wait_for_line "$T_OUT" '^done 2$' 60
+	lib=$(awk '$6 ~ /libtcmalloc/ {print $6; exit}' "/proc/$T_PID/maps")
+	check "$lib defines tcmalloc's tc_malloc and exports malloc (nm -D)" -- \
+		bash -c "nm -D --defined-only '$lib' | grep -qw tc_malloc && nm -D --defined-only '$lib' | grep -qw malloc"
+	snap tc "$T_PID"
+	analyze_all tc
+	for v in tc tc-shape tc-gcore; do
+		check_served "$v" "$WORK/$v.db" tc tcmalloc "$lib" uninitialised
+	done
+	initialized=$(gdb_value "$SAMPLES_DIR/leak" "$WORK/tc-gcore.core" '(int) __malloc_initialized')
+	if [ -n "$initialized" ]; then
+		check_eq "gdb: __malloc_initialized is 0 in leak under tcmalloc" 0 "$initialized"
+	else
+		skip "gdb cannot read __malloc_initialized: no libc debug symbols (libc6-dbg)"
+	fi
+	check_unharmed T
 fi
 
 # --- a plain glibc program still says glibc ---
