@@ -254,13 +254,16 @@ static const char *module_name(const struct analysis *a, int id)
 }
 
 /* Why glibc's heap has no chunks, as the note's closing words. */
-static const char *glibc_absence(const struct allocator *g)
+static const char *glibc_absence(const struct analysis *a, const struct allocator *g)
 {
         if (!g)
                 return "there is no glibc malloc";
         switch (g->state) {
         case ALLOCATOR_UNINITIALISED: return "glibc malloc was never initialised in this process";
-        case ALLOCATOR_IDLE: return "glibc malloc was initialised, but its arena never got memory";
+        case ALLOCATOR_IDLE:
+                /* mp_ counts glibc's mmapped chunks: without it they are not searched for. */
+                return a->malloc_par.found ? "glibc malloc was initialised, but its arena never got memory"
+                                           : "glibc malloc was initialised, but its arena never got memory (mp_ was not found, so mmapped chunks it may have are not searched for)";
         default: return "glibc's main_arena was not found";
         }
 }
@@ -296,9 +299,9 @@ void allocators_note(struct analysis *a)
                                  others);
         } else if (n) {
                 warn_add(&a->warnings, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                         others, glibc_absence(g));
+                         others, glibc_absence(a, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
                 warn_add(&a->warnings, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
-                         glibc_absence(g));
+                         glibc_absence(a, g));
         }
 }

@@ -10,7 +10,7 @@
 # runtime.Callers for main.main's callers, /proc/PID/maps and /proc/PID/task.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/heap_lib.sh"
-. "$(dirname "$0")/proc_truth.sh"
+. "$(dirname "$0")/foreign_lib.sh"
 
 if [ ! -x "$TESTS_DIR/heap_cgo" ]; then
 	skip "heap_cgo was not built: the Go toolchain is not installed (scripts/setup-debian.sh: golang-go)"

@@ -8,8 +8,14 @@
  * serves), "held ADDR" for the blocks it keeps, then "ready".  With the
  * argument "idle" it first calls mallopt(), which jemalloc does not
  * define: glibc's malloc initialises itself (ptmalloc_init) and gets no
- * memory, the state analyze calls idle.
+ * memory, the state analyze calls idle.  With "mmapped" it also gets one
+ * block from glibc itself, through __libc_memalign (glibc's own entry,
+ * which jemalloc does not interpose): above the mmap threshold it is an
+ * mmapped chunk, and the main arena stays without memory.  It prints
+ * "glibc ADDR USABLE" for it, the usable size by glibc's own
+ * malloc_usable_size, and writes every usable byte (a core holds it all).
  */
+#include <dlfcn.h>
 #include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +27,10 @@
 
 /* jemalloc's control interface (jemalloc/jemalloc.h would also redeclare malloc's family). */
 int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen);
+/* glibc's memalign under its own name: exported by libc.so.6, never interposed */
+void *__libc_memalign(size_t alignment, size_t size);
+
+#define GLIBC_BLOCK (1u << 20)      /* above glibc's default mmap threshold (128 KiB) */
 
 static void *blocks[BLOCKS];
 
@@ -33,8 +43,21 @@ static bool handle(const char *cmd, void *data)
 
 int main(int argc, char **argv)
 {
-        if (argc > 1 && strcmp(argv[1], "idle") == 0)
+        const char *mode = argc > 1 ? argv[1] : "";
+        if (strcmp(mode, "idle") == 0)
                 mallopt(M_MMAP_THRESHOLD, 1 << 20);
+        static void *glibc_block;
+        if (strcmp(mode, "mmapped") == 0) {
+                glibc_block = __libc_memalign(4096, GLIBC_BLOCK);
+                /* libc's own malloc_usable_size, not jemalloc's interposed one */
+                void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+                size_t (*usable)(void *) = libc ? (size_t (*)(void *))dlsym(libc, "malloc_usable_size") : NULL;
+                if (!glibc_block || !usable)
+                        return 1;
+                size_t n = usable(glibc_block);
+                memset(glibc_block, 0x47, n);
+                say("glibc %#lx %zu", (unsigned long)(uintptr_t)glibc_block, n);
+        }
         for (int i = 0; i < BLOCKS; i++) {
                 blocks[i] = malloc(32 + 48 * (size_t)i);
                 if (!blocks[i])
