@@ -21,8 +21,8 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
-#include "allocators.h"
 #include "common/log.h"
+#include "allocators.h"
 #include "glibc.h"
 #include "stages.h"
 

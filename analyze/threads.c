@@ -241,7 +241,7 @@ static bool name_in(const char *name, const char *const *list, size_t n)
 /* The function a frame is in, or NULL. */
 static const char *function_at(const struct analysis *a, const struct frame_pc *fp)
 {
-        uint64_t pc = fp->activation || fp->pc == 0 ? fp->pc : fp->pc - 1;
+        uint64_t pc = lookup_address(fp);
         Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
         return mod ? dwfl_module_addrname(mod, pc) : NULL;
 }
@@ -252,10 +252,8 @@ static bool has_cfi(const struct analysis *a, uint64_t pc)
         Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
         if (!mod)
                 return false;
-        Dwarf_Addr bias;
-        Dwarf_CFI *cfi[2] = { dwfl_module_eh_cfi(mod, &bias), NULL };
-        Dwarf_Addr biases[2] = { bias, 0 };
-        cfi[1] = dwfl_module_dwarf_cfi(mod, &biases[1]);
+        Dwarf_Addr biases[2] = { 0, 0 };
+        Dwarf_CFI *cfi[2] = { dwfl_module_eh_cfi(mod, &biases[0]), dwfl_module_dwarf_cfi(mod, &biases[1]) };
         for (size_t i = 0; i < 2; i++) {
                 Dwarf_Frame *frame = NULL;
                 if (cfi[i] && dwarf_cfi_addrframe(cfi[i], pc - biases[i], &frame) == 0) {
@@ -274,7 +272,7 @@ static bool has_cfi(const struct analysis *a, uint64_t pc)
 static char *stop_reason(const struct analysis *a, const struct frame_pc *last, const char *err, bool *quiet)
 {
         const char *fn = function_at(a, last);
-        uint64_t pc = last->activation || last->pc == 0 ? last->pc : last->pc - 1;
+        uint64_t pc = lookup_address(last);
         char *s = NULL;
 
         *quiet = fn && (name_in(fn, go_stack_tops, ELEMENTSOF(go_stack_tops)) ||
