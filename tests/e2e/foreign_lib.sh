@@ -103,3 +103,22 @@ check_glibc_mmapped() {
 			"$(sql "$db" "SELECT count(*), sum(message LIKE '%mp_ was not found, so mmapped chunks it may have are not searched for%') FROM warnings")"
 	fi
 }
+
+# check_glibc_beside LABEL DB NAME LIB: jemalloc serves malloc, and glibc's
+# arena is in use too (jemalloc_user both: a block from __libc_malloc,
+# "glibc ADDR USABLE"): glibc's heap is walked and holds that block, and the
+# note says only that jemalloc's heap is not read.
+check_glibc_beside() {
+	local label=$1 db=$2 name=$3 lib=$4 addr usable
+	read -r addr usable <<<"$(truth J glibc)"
+	check_eq "$label: jemalloc serves malloc" jemalloc "$(sql "$db" 'SELECT name FROM allocators WHERE serves_malloc')"
+	check_eq "$label: jemalloc's module is $lib" "$lib" \
+		"$(sql "$db" "SELECT m.path FROM allocators a JOIN modules m ON m.id = a.module_id WHERE a.name = 'jemalloc'")"
+	check_eq "$label: glibc malloc is in use beside it, and walked" "in_use|0|1" \
+		"$(sql "$db" "SELECT state, serves_malloc, walked FROM allocators WHERE name = 'glibc'")"
+	check_eq "$label: the block from __libc_malloc is a used chunk of the usable size glibc gave" 1 \
+		"$(sql "$db" "SELECT count(*) FROM chunks WHERE mem = $((addr)) AND state = 'used' AND usable = $usable")"
+	check_eq "$label: one warning, the note that jemalloc's heap is not read" "1|1" \
+		"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists glibc malloc''s blocks alone') FROM warnings")"
+	check_proc_truth "$label" "$db" "$name"
+}

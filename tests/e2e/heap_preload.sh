@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Heaps that are not glibc's, in programs of our own: one linked with
 # -ljemalloc (glibc's malloc never initialised; initialised by mallopt and
-# idle; idle with one mmapped chunk of glibc's own), and a glibc sample run
+# idle; idle with one mmapped chunk of glibc's own; in use beside jemalloc,
+# and then walked), and a glibc sample run
 # with tcmalloc preloaded.  analyze names the allocator that serves malloc,
 # says what state glibc's malloc is in, lists only glibc's own chunks and
 # reads glibc's empty bins as no damage.
@@ -21,7 +22,7 @@ done
 if [ ! -x "$TESTS_DIR/jemalloc_user" ]; then
 	skip "jemalloc_user was not built: libjemalloc-dev is not installed (scripts/setup-debian.sh)"
 else
-	for mode in plain idle mmapped; do
+	for mode in plain idle mmapped both; do
 		start_sample J jemalloc_user $([ "$mode" != plain ] && echo "$mode") || { t_result 1 "jemalloc_user $mode starts"; continue; }
 		check "jemalloc_user $mode: jemalloc's mallctl answers ($(truth J jemalloc))" -- test -n "$(truth J jemalloc)"
 		lib=$(awk '$6 ~ /libjemalloc/ {print $6; exit}' "/proc/$J_PID/maps")
@@ -35,6 +36,10 @@ else
 				check_glibc_mmapped "$v" "$db" "je-$mode" "$lib"
 				continue
 			fi
+			if [ "$mode" = both ]; then
+				check_glibc_beside "$v" "$db" "je-$mode" "$lib"
+				continue
+			fi
 			check_served "$v" "$db" "je-$mode" jemalloc "$lib" "$state"
 			if [ "$mode" = idle ]; then
 				check_eq "$v: the idle main arena is listed with no memory" "1|0|0" \
@@ -43,6 +48,7 @@ else
 				check_eq "$v: no arena is listed" 0 "$(sql "$db" 'SELECT count(*) FROM arenas')"
 			fi
 		done
+		[ "$mode" = both ] && { check_unharmed J; send J quit; wait "$J_PID" 2>/dev/null; continue; }
 		values=$(gdb_values "$TESTS_DIR/jemalloc_user" "$WORK/je-$mode-gcore.core" '(int) __malloc_initialized' \
 			'main_arena.system_mem' 'mp_.n_mmaps')
 		if [ -n "$values" ]; then

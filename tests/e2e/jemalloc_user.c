@@ -11,9 +11,11 @@
  * memory, the state analyze calls idle.  With "mmapped" it also gets one
  * block from glibc itself, through __libc_memalign (glibc's own entry,
  * which jemalloc does not interpose): above the mmap threshold it is an
- * mmapped chunk, and the main arena stays without memory.  It prints
- * "glibc ADDR USABLE" for it, the usable size by glibc's own
- * malloc_usable_size, and writes every usable byte (a core holds it all).
+ * mmapped chunk, and the main arena stays without memory.  With "both"
+ * that block is a small one from __libc_malloc instead: glibc's arena is
+ * in use beside jemalloc.  It prints "glibc ADDR USABLE" for the block,
+ * the usable size by glibc's own malloc_usable_size, and writes every
+ * usable byte (a core holds it all).
  */
 #include <dlfcn.h>
 #include <malloc.h>
@@ -27,10 +29,12 @@
 
 /* jemalloc's control interface (jemalloc/jemalloc.h would also redeclare malloc's family). */
 int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen);
-/* glibc's memalign under its own name: exported by libc.so.6, never interposed */
+/* glibc's malloc and memalign under their own names: exported by libc.so.6, never interposed */
+void *__libc_malloc(size_t size);
 void *__libc_memalign(size_t alignment, size_t size);
 
 #define GLIBC_BLOCK (1u << 20)      /* above glibc's default mmap threshold (128 KiB) */
+#define GLIBC_SMALL 200u            /* from the main arena, which it puts in use */
 
 static void *blocks[BLOCKS];
 
@@ -47,8 +51,8 @@ int main(int argc, char **argv)
         if (strcmp(mode, "idle") == 0)
                 mallopt(M_MMAP_THRESHOLD, 1 << 20);
         static void *glibc_block;
-        if (strcmp(mode, "mmapped") == 0) {
-                glibc_block = __libc_memalign(4096, GLIBC_BLOCK);
+        if (strcmp(mode, "mmapped") == 0 || strcmp(mode, "both") == 0) {
+                glibc_block = strcmp(mode, "both") == 0 ? __libc_malloc(GLIBC_SMALL) : __libc_memalign(4096, GLIBC_BLOCK);
                 /* libc's own malloc_usable_size, not jemalloc's interposed one */
                 void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
                 size_t (*usable)(void *) = libc ? (size_t (*)(void *))dlsym(libc, "malloc_usable_size") : NULL;
