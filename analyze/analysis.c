@@ -46,6 +46,9 @@ void analysis_free(struct analysis *a)
         free(a->chunks);
         free(a->refs);
         free(a->tcaches);
+        for (size_t i = 0; i < a->nallocators; i++)
+                free(a->allocators[i].evidence);
+        free(a->allocators);
         for (size_t i = 0; i < a->ntypes; i++)
                 free(a->types[i]);
         free(a->types);

@@ -10,7 +10,7 @@
  *   modules          -> modules          (libdwfl)
  *   threads          -> threads, frames  (libdwfl)
  *   segments         -> segments         (PT_LOADs + NT_FILE + smaps, classified)
- *   heap             -> arenas, heaps, chunks, tcaches (glibc malloc walker)
+ *   heap             -> allocators, arenas, heaps, chunks, tcaches (glibc malloc walker)
  *   reach            -> refs, chunks[].leak, chunks[].type
  *   explain          -> warnings about left-out addresses say so (skipped.c)
  * Indexes into these arrays are the ids in the database (id = index + 1 for
@@ -215,6 +215,31 @@ struct tcache {
         unsigned entries;           /* chunks it holds */
 };
 
+/*
+ * The memory allocators a process carries (allocators.c): glibc's malloc
+ * when a C library is mapped, and any other whose entry points a module
+ * defines.  Only glibc's heap has a walker; the others are named, so that
+ * no one takes an empty or odd glibc heap for the whole story.
+ */
+enum allocator_kind { ALLOCATOR_GLIBC, ALLOCATOR_JEMALLOC, ALLOCATOR_TCMALLOC, ALLOCATOR_MIMALLOC, ALLOCATOR_GO };
+
+enum allocator_state {
+        ALLOCATOR_PRESENT,          /* its code is loaded; how much memory it holds is not read */
+        ALLOCATOR_IN_USE,           /* glibc: an arena holds memory, or mmapped chunks exist */
+        ALLOCATOR_IDLE,             /* glibc: malloc was initialised, but no arena ever got memory */
+        ALLOCATOR_UNINITIALISED,    /* glibc: main_arena is as the library was loaded: malloc never ran */
+        ALLOCATOR_UNKNOWN,          /* glibc: main_arena was not found */
+};
+
+struct allocator {
+        enum allocator_kind kind;
+        enum allocator_state state;
+        int module_id;              /* the module that carries it, or NO_ID */
+        bool serves_malloc;         /* the process's malloc() is this allocator's */
+        bool walked;                /* its blocks are in chunks */
+        char *evidence;             /* how it was recognised, for people */
+};
+
 struct analysis {
         struct analyze_options opt;
         /* The database's temporary, made before the work starts so a bad -o fails at once. */
@@ -241,6 +266,7 @@ struct analysis {
         struct chunk *chunks;       size_t nchunks;   /* sorted by address */
         struct ref *refs;           size_t nrefs;
         struct tcache *tcaches;     size_t ntcaches;
+        struct allocator *allocators; size_t nallocators;
         struct malloc_par_info malloc_par;
         char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
 };

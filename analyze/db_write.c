@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocators.h"
 #include "analyze/analyze_sql.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
@@ -384,6 +385,30 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         return 0;
 }
 
+static int write_allocators(const struct db *d, const struct analysis *a)
+{
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        int r = db_prepare(d,
+                           "INSERT INTO allocators(id, name, module_id, state, serves_malloc, walked, evidence)"
+                           " VALUES (?,?,?,?,?,?,?)",
+                           &st);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < a->nallocators; k++) {
+                const struct allocator *x = &a->allocators[k];
+                bind_id(st, 1, (int)k);
+                bind_text(st, 2, allocator_name(x->kind));
+                bind_id(st, 3, x->module_id);
+                bind_text(st, 4, allocator_state_name(x->state));
+                sqlite3_bind_int(st, 5, x->serves_malloc);
+                sqlite3_bind_int(st, 6, x->walked);
+                bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
+                if ((r = db_step_reset(d, st, "allocators")) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int write_malloc_par(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
@@ -467,7 +492,7 @@ static int write_all(const struct db *d, struct analysis *a)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
             (r = db_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");

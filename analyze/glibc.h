@@ -79,6 +79,7 @@ struct heap_region {
 struct glibc_roots {
         uint64_t main_arena, mp;
         const char *arena_found_by, *mp_found_by; /* "symbol", "shape", or NULL: not found */
+        enum allocator_state use;   /* of main_arena: in use, idle or uninitialised */
         uint64_t tcache_key;        /* 2.34+: the value in freed tcache entries, 0 unknown */
 };
 
@@ -123,8 +124,22 @@ int glibc_version_detect(struct heap_ctx *h);
 /* glibc_symbols.c: 0, or -ENOENT when no symbol table could be read. */
 int glibc_symbols_lookup(struct heap_ctx *h, struct glibc_symbols *out);
 
+/* malloc.c initial_top: the top of an arena that never got memory is its unsorted bin's header */
+static inline uint64_t glibc_initial_top(const struct glibc_layout *l, uint64_t arena)
+{
+        return arena + (uint64_t)l->ms_bins - 16;
+}
+
 /* glibc_shape.c */
 bool glibc_arena_plausible(struct heap_ctx *h, uint64_t addr, const struct glibc_layout *l, bool main);
+/*
+ * Whether the main_arena at addr was ever used: ALLOCATOR_UNINITIALISED as
+ * the library was loaded (malloc never ran), ALLOCATOR_IDLE initialised
+ * but without memory, else ALLOCATOR_IN_USE.
+ */
+enum allocator_state glibc_arena_use(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr);
+/* An unused main_arena by its shape, or 0; *use says which kind. */
+uint64_t glibc_shape_unused_main_arena(struct heap_ctx *h, const struct glibc_layout *l, enum allocator_state *use);
 uint64_t glibc_shape_main_arena(struct heap_ctx *h, const struct glibc_layout *l);
 uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64_t main_arena);
 

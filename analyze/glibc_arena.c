@@ -124,6 +124,9 @@ static int main_region(struct heap_ctx *h, int arena_id)
         const struct malloc_par_info *mp = &h->a->malloc_par;
         struct arena *ar = &h->a->arenas[arena_id];
 
+        /* Initialised, never given memory (its mmapped chunks, if any, are elsewhere): nothing to walk. */
+        if (s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem)
+                return 0;
         if (!mp->found || !mp->sbrk_base) {
                 /* Without mp_ the brk heap's start is where the [heap] mapping starts. */
                 const struct core_segment *cs = core_segment_at(&h->a->core, s->top);
@@ -243,7 +246,8 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
         h->states[n] = *s;
 
         uint64_t tsize = 0;
-        if (!top_size(h, s->top, &tsize))
+        bool idle = s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem;
+        if (!idle && !top_size(h, s->top, &tsize))
                 warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
         a->arenas[n] = (struct arena){
                 .address = s->address, .is_main = is_main, .top = s->top, .top_size = tsize,

@@ -7,7 +7,9 @@
  * the first whose main_arena makes sense is used.
  *
  * The outcome lands in arenas.found_by ("symbol" or "shape") and
- * malloc_par.found_by, and in warnings when something did not fit.
+ * malloc_par.found_by, and in warnings when something did not fit.  A
+ * main_arena malloc never used (another allocator serves the process) is
+ * told apart here too, so that its empty bins are not read as broken.
  */
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +111,12 @@ int glibc_find_roots(struct heap_ctx *h)
         choose_layout(h, &sym);
         const struct glibc_layout *l = &h->layout;
 
-        uint64_t shape_arena = glibc_shape_main_arena(h, l);
+        /* An arena malloc never used has no bins to recognise it by; its own shape does. */
+        enum allocator_state use = sym.main_arena ? glibc_arena_use(h, l, sym.main_arena) : ALLOCATOR_IN_USE;
+        uint64_t shape_arena = use != ALLOCATOR_IN_USE ? sym.main_arena : glibc_shape_main_arena(h, l);
+        if (!sym.main_arena && !shape_arena)
+                shape_arena = glibc_shape_unused_main_arena(h, l, &use);
+        h->roots.use = use;
         h->roots.arena_found_by = agree(h, "main_arena", sym.main_arena, shape_arena, &h->roots.main_arena);
         if (!h->roots.main_arena) {
                 warn_add(h->w, "heap", h->libc.base,
@@ -120,7 +127,10 @@ int glibc_find_roots(struct heap_ctx *h)
         if (sym.main_arena)
                 check_size(h, "main_arena", sym.main_arena, sym.main_arena_size, l->ms_size);
 
-        uint64_t shape_mp = glibc_shape_mp(h, l, h->roots.main_arena);
+        /* mp_ of an unused malloc holds only defaults: its symbol finds it, its shape cannot. */
+        uint64_t shape_mp = use == ALLOCATOR_IN_USE ? glibc_shape_mp(h, l, h->roots.main_arena) : sym.mp;
+        if (!shape_mp && use != ALLOCATOR_IN_USE)
+                return 0;
         h->roots.mp_found_by = agree(h, "mp_", sym.mp, shape_mp, &h->roots.mp);
         if (sym.mp)
                 check_size(h, "mp_", sym.mp, sym.mp_size, l->mp_size);

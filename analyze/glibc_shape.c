@@ -199,3 +199,53 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
         }
         return 0;
 }
+
+/*
+ * malloc.c: main_arena is a static whose initialiser sets only the mutex,
+ * next (itself) and attached_threads; ptmalloc_init's malloc_init_state
+ * then points every bin at itself and top at initial_top, and nothing
+ * else changes until sysmalloc gives the arena memory (system_mem).  An
+ * arena in either state holds no chunk, whatever its bins seem to say.
+ */
+enum allocator_state glibc_arena_use(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr)
+{
+        struct glibc_arena_state s;
+        if (!addr || (addr & 7) || !glibc_arena_read(h, l, addr, &s))
+                return ALLOCATOR_IN_USE;
+        /* A second arena in the ring means a thread's malloc made one: glibc is in use. */
+        if (s.next != addr || s.system_mem || s.max_system_mem || s.last_remainder || s.mutex > 2 || s.flags > 7)
+                return ALLOCATOR_IN_USE;
+        for (unsigned i = 0; i < l->nfastbins; i++)
+                if (s.fastbins[i])
+                        return ALLOCATOR_IN_USE;
+        bool zero = s.top == 0, self = s.top == glibc_initial_top(l, addr);
+        for (unsigned i = 1; i < GLIBC_NBINS && (zero || self); i++) {
+                uint64_t b = addr + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1) - 16;
+                uint64_t fd = s.bins[2 * (i - 1)], bk = s.bins[2 * (i - 1) + 1];
+                zero &= fd == 0 && bk == 0;
+                self &= fd == b && bk == b;
+        }
+        return zero ? ALLOCATOR_UNINITIALISED : self ? ALLOCATOR_IDLE : ALLOCATOR_IN_USE;
+}
+
+uint64_t glibc_shape_unused_main_arena(struct heap_ctx *h, const struct glibc_layout *l, enum allocator_state *use)
+{
+        struct word_range pieces[32];
+        size_t npieces = rw_pieces(h, pieces, ELEMENTSOF(pieces));
+
+        /* The one word such an arena is sure to hold: next, pointing at the arena itself. */
+        for (size_t r = 0; r < npieces; r++) {
+                const struct word_range *pc = &pieces[r];
+                for (size_t w = 0; w < pc->n; w++) {
+                        uint64_t x = pc->lo + 8 * w, next;
+                        memcpy(&next, pc->p + 8 * w, 8);
+                        if (x < (uint64_t)l->ms_next || next != x - (uint64_t)l->ms_next || next < pc->lo)
+                                continue;
+                        *use = glibc_arena_use(h, l, next);
+                        if (*use != ALLOCATOR_IN_USE)
+                                return next;
+                }
+        }
+        *use = ALLOCATOR_IN_USE;
+        return 0;
+}

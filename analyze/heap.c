@@ -8,15 +8,21 @@
  * mmapped ones are found first, then merged in while the arena regions are
  * walked in address order.  Segments holding malloc memory become kind
  * heap with their arena.
+ *
+ * First, though, which allocators the process carries (allocators.h): a
+ * process served by jemalloc or the Go runtime leaves glibc's main_arena
+ * as it was loaded, and a note says so instead of a heap of warnings.
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "allocators.h"
 #include "glibc.h"
 #include "stages.h"
 
@@ -229,48 +235,77 @@ static uint64_t page_size_of(const struct analysis *a)
         return DEFAULT_PAGE_SIZE;
 }
 
-int heap_walk(struct analysis *a)
+/* glibc malloc's heap; g is its allocators row, whose state and walked this sets. */
+static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 {
-        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .w = &a->warnings };
+        struct analysis *a = h->a;
         int r;
 
-        gmem_init(&h.mem, &a->core);
-        h.page_size = page_size_of(a);
-        if ((r = glibc_libc_find(&h)) < 0)
-                return r;
-        if (!h.libc.found) {
-                warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
-                return 0;
-        }
-        if ((r = glibc_version_detect(&h)) < 0)
+        if ((r = glibc_version_detect(h)) < 0)
                 return log_error_errno(r, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        if ((r = glibc_find_roots(&h)) < 0)
+        if ((r = glibc_find_roots(h)) < 0)
                 return r;
-        if (!h.roots.main_arena)
+        if (!h->roots.main_arena)
+                return 0;
+        g->state = h->roots.use;
+        char *evidence;
+        if (asprintf(&evidence, "main_arena at 0x%llx (found by %s)%s%s", (unsigned long long)h->roots.main_arena,
+                     h->roots.arena_found_by, g->evidence[0] ? "; " : "", g->evidence) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
+        free(g->evidence);
+        g->evidence = evidence;
+        /* Never initialised: no arena was ever set up.  Idle: the arena is listed, and glibc's mmapped chunks if mp_ counts any. */
+        if (g->state == ALLOCATOR_UNINITIALISED)
                 return 0;
 
-        h.heap_max = GLIBC_HEAP_MAX_SIZE;
+        h->heap_max = GLIBC_HEAP_MAX_SIZE;
         /* arena.c heap_max_size (2.35+): huge-page heaps are 4 huge pages */
         if (a->malloc_par.found && a->malloc_par.hp_pagesize > 0)
-                h.heap_max = 4 * (uint64_t)a->malloc_par.hp_pagesize;
+                h->heap_max = 4 * (uint64_t)a->malloc_par.hp_pagesize;
 
-        if ((r = glibc_arenas_collect(&h)) < 0 || (r = walk_all(&h)) < 0)
+        if ((r = glibc_arenas_collect(h)) < 0)
+                return r;
+        if (g->state == ALLOCATOR_IDLE && !(a->malloc_par.found && a->malloc_par.n_mmaps > 0))
+                return 0;
+        if ((r = walk_all(h)) < 0)
                 return r;
         assign_segments(a);
-        if ((r = compute_looks_free(&h)) < 0)
+        if ((r = compute_looks_free(h)) < 0)
                 return r;
-        glibc_bins_classify(&h);
-        if ((r = glibc_tcache_classify(&h)) < 0)
+        glibc_bins_classify(h);
+        if ((r = glibc_tcache_classify(h)) < 0)
                 return r;
-        check_prev_inuse(&h);
-        mark_segments(&h);
+        check_prev_inuse(h);
+        mark_segments(h);
+        g->walked = true;
 
-        if (a->nchunks < h.chunks_cap && a->nchunks) {
+        if (a->nchunks < h->chunks_cap && a->nchunks) {
                 struct chunk *v = realloc(a->chunks, a->nchunks * sizeof(*v));
                 if (v)
                         a->chunks = v;
         }
         log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", a->narenas, a->nheaps, a->nchunks,
                   a->ntcaches);
+        return 0;
+}
+
+int heap_walk(struct analysis *a)
+{
+        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .w = &a->warnings };
+        struct allocator *g;
+        int r;
+
+        gmem_init(&h.mem, &a->core);
+        h.page_size = page_size_of(a);
+        if ((r = glibc_libc_find(&h)) < 0)
+                return r;
+        bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules[h.libc.module_id].is_main;
+        if ((r = allocators_detect(a, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
+                return r;
+        if (!g && !a->nallocators)
+                warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
+        if (g && (r = walk_glibc(&h, g)) < 0)
+                return r;
+        allocators_note(a);
         return 0;
 }

@@ -27,6 +27,7 @@
  * stores the result in the MEMSNAP stacks note; those frames go to
  * live_frames as they are, to compare with ours.
  */
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -215,6 +216,77 @@ static const char *where(const struct analysis *a, uint64_t pc)
         return id >= 0 ? a->modules[id].path : "no module";
 }
 
+/*
+ * Where a Go stack ends by design.  Go code has no CFI: libdwfl walks it
+ * by frame pointers, and fails at the frame where the stack begins.  The
+ * Go linker marks the functions that begin a stack TOPFRAME
+ * (runtime/asm_amd64.s: goexit, mstart, rt0_go); those that switch
+ * stacks (mcall, systemstack, morestack) are where the Go runtime's own
+ * traceback stops (runtime/traceback.go).  Assembly functions carry an
+ * ".abi0" suffix in the symbol table.
+ */
+static const char *const go_stack_tops[] = { "runtime.goexit", "runtime.mstart", "runtime.rt0_go" };
+static const char *const go_stack_switches[] = { "runtime.mcall", "runtime.systemstack", "runtime.morestack" };
+
+static bool name_in(const char *name, const char *const *list, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                size_t len = strlen(list[i]);
+                if (strncmp(name, list[i], len) == 0 && (name[len] == '\0' || strcmp(name + len, ".abi0") == 0))
+                        return true;
+        }
+        return false;
+}
+
+/* The function a frame is in, or NULL. */
+static const char *function_at(const struct analysis *a, const struct frame_pc *fp)
+{
+        uint64_t pc = lookup_address(fp);
+        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        return mod ? dwfl_module_addrname(mod, pc) : NULL;
+}
+
+/* Whether the module's .eh_frame or DWARF CFI describes the frame at pc. */
+static bool has_cfi(const struct analysis *a, uint64_t pc)
+{
+        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        if (!mod)
+                return false;
+        Dwarf_Addr biases[2] = { 0, 0 };
+        Dwarf_CFI *cfi[2] = { dwfl_module_eh_cfi(mod, &biases[0]), dwfl_module_dwarf_cfi(mod, &biases[1]) };
+        for (size_t i = 0; i < 2; i++) {
+                Dwarf_Frame *frame = NULL;
+                if (cfi[i] && dwarf_cfi_addrframe(cfi[i], pc - biases[i], &frame) == 0) {
+                        free(frame);
+                        return true;
+                }
+        }
+        return false;
+}
+
+/*
+ * Why an unwind that libdwfl ended with an error stopped, or NULL when
+ * the last frame begins its stack (the walk is complete); *quiet says the
+ * stop is by design and needs no warning.
+ */
+static char *stop_reason(const struct analysis *a, const struct frame_pc *last, const char *err, bool *quiet)
+{
+        const char *fn = function_at(a, last);
+        uint64_t pc = lookup_address(last);
+        char *s = NULL;
+
+        *quiet = fn && (name_in(fn, go_stack_tops, ELEMENTSOF(go_stack_tops)) ||
+                        name_in(fn, go_stack_switches, ELEMENTSOF(go_stack_switches)));
+        if (fn && name_in(fn, go_stack_tops, ELEMENTSOF(go_stack_tops)))
+                return NULL;
+        int r = *quiet ? asprintf(&s, "%s switches stacks: the Go runtime's own traceback ends there too", fn)
+                : !has_cfi(a, pc)
+                        ? asprintf(&s, "no CFI (.eh_frame or DWARF) describes 0x%" PRIx64 " (%s in %s), and the frame pointer chain ends there",
+                                   pc, fn ? fn : "no symbol", where(a, pc))
+                        : asprintf(&s, "%s", err ? err : "unwinding failed");
+        return r < 0 ? NULL : s;
+}
+
 struct unwind {
         struct analysis *a;
         struct tid_index tids;
@@ -277,11 +349,15 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                          " is not in the core",
                          tid, w.n, last, where(a, last), a->unwind.failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
-                if (!(t->unwind_stop = strdup(err ? err : "unwinding failed")))
+                const struct frame_pc top = w.n ? w.v[w.n - 1] : (struct frame_pc){ t->pc, true };
+                bool quiet;
+                _cleanup_free_ char *err_copy = err ? strdup(err) : NULL; /* dwfl_errmsg's buffer is reused */
+                t->unwind_stop = stop_reason(a, &top, err_copy ? err_copy : err, &quiet);
+                if (!t->unwind_stop && !quiet && !(t->unwind_stop = strdup("unwinding failed")))
                         u->error = -ENOMEM;
-                warn_add(&a->warnings, "threads", last,
-                         "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s", tid, w.n, last,
-                         where(a, last), err ? err : "unknown error");
+                if (!quiet)
+                        warn_add(&a->warnings, "threads", last, "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s",
+                                 tid, w.n, last, where(a, last), t->unwind_stop ? t->unwind_stop : "unknown error");
         }
         free(w.v);
         return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;

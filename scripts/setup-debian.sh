@@ -8,7 +8,11 @@
 #           binutils (size), util-linux (setpriv, mkswap, fallocate),
 #           mount (swapon, swapoff: a swap file for the swapped-page tests), procps, python3,
 #           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests),
-#           zstd (the compressed-core case of the malformed-core suite)
+#           zstd (the compressed-core case of the malformed-core suite),
+#           redis-server and redis-tools (tests/e2e/heap_foreign: a process
+#           served by jemalloc), libjemalloc-dev (its program linked with
+#           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
+#           preloaded), golang-go (tests/e2e/heap_go: a cgo program)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -16,6 +20,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
+	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
 	time bc jq
 )
 

@@ -123,6 +123,18 @@ CREATE TABLE live_frames (
   PRIMARY KEY (tid, depth)
 ) WITHOUT ROWID;
 
+-- The allocators the process carries: glibc's malloc, and any other a
+-- module defines (jemalloc, tcmalloc, mimalloc, the Go runtime).
+CREATE TABLE allocators (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT,     -- glibc, jemalloc, tcmalloc, mimalloc, go
+  module_id     INTEGER REFERENCES modules(id),
+  state         TEXT,     -- glibc: in_use, idle, uninitialised, unknown; others: present
+  serves_malloc INTEGER,  -- 1: the process's malloc() is this allocator's
+  walked        INTEGER,  -- 1: its blocks are in chunks
+  evidence      TEXT      -- how it was recognised
+);
+
 CREATE TABLE arenas (
   id             INTEGER PRIMARY KEY,
   address        INTEGER,

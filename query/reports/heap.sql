@@ -1,8 +1,18 @@
 -- heap: glibc malloc per arena: system memory, used and free chunks per bin, top
 --
--- One block per arena (the main arena first) and one for the whole heap;
+-- First the allocators the process carries (a jemalloc or Go heap is
+-- named there, not read).  Then one block per arena (the main arena first)
+-- and one for the whole heap;
 -- mmapped chunks belong to no arena and show in the total only.  Then the
 -- heaps of the non-main arenas and the threads' tcaches.
+
+-- section: allocators
+-- Which allocators the process carries, which one its malloc() is, and
+-- whether memsnap read its blocks (glibc's only).  glibc's state: in_use,
+-- idle (initialised, no memory), uninitialised (malloc never ran).
+SELECT a.name, a.state, a.serves_malloc, a.walked, m.path AS module, a.evidence
+FROM allocators a LEFT JOIN modules m ON m.id = a.module_id
+ORDER BY a.id;
 
 -- section: arenas
 -- layout: vertical

@@ -1,8 +1,10 @@
 -- summary: the process at a glance, as top, pmap and valgrind's LEAK SUMMARY show it
 --
--- One screen: who the process is, its memory as top counts it, its
--- mappings by kind as pmap would sum them, the malloc heap as mallinfo2()
--- counts it, and the leak verdicts as valgrind's LEAK SUMMARY prints them.
+-- One screen: who the process is and which allocators it carries, its
+-- memory as top counts it, its mappings by kind as pmap would sum them, the
+-- malloc heap as mallinfo2() counts it, and the leak verdicts as
+-- valgrind's LEAK SUMMARY prints them.  An allocator memsnap does not read
+-- (jemalloc, the Go runtime: see the heap report) has no figures here.
 -- Figures come from /proc/PID/status when the core carries it (memsnap
 -- captures) and from the segments otherwise (gcore, kernel cores).
 
@@ -15,6 +17,11 @@ SELECT s.pid,
        s.captured_at,
        s.pause_ms,
        s.glibc_version,
+       (SELECT group_concat(what, ', ') FROM
+         (SELECT name || ' (' || CASE WHEN serves_malloc THEN 'malloc; ' ELSE '' END
+                 || CASE WHEN walked THEN 'read' WHEN name = 'glibc' THEN replace(state, '_', ' ') || ', not read'
+                         ELSE 'not read' END || ')' AS what
+          FROM allocators ORDER BY serves_malloc DESC, id)) AS allocators,
        (SELECT count(*) FROM threads) AS threads,
        (SELECT count(*) FROM warnings) AS warnings
 FROM snapshot s;
