@@ -7,7 +7,9 @@
 #   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
 #           binutils (size), util-linux (setpriv), procps, python3,
 #           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests),
-#           zstd (the compressed-core case of the malformed-core suite)
+#           zstd (the compressed-core case of the malformed-core suite),
+#           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
+#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -15,6 +17,7 @@ packages=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux procps python3 libc6-dbg zstd
+	perl memcached
 	time bc jq
 )
 

@@ -34,7 +34,7 @@ real_need() {
 # real_start VAR READY-REGEX CMD...: runs CMD in the background with stdin
 # on a FIFO (held open on a spare fd, so it never sees end of input unless
 # real_quit closes it) and stdout in $WORK/VAR.out; waits until a line
-# matches READY-REGEX.  Sets VAR_PID, VAR_OUT, VAR_FD.
+# matches READY-REGEX (not at all when it is empty).  Sets VAR_PID, VAR_OUT, VAR_FD.
 real_start() {
 	local var=$1 ready=$2; shift 2
 	local fifo=$WORK/$var.in out=$WORK/$var.out fd pid
@@ -46,6 +46,7 @@ real_start() {
 	printf -v "${var}_PID" '%s' "$pid"
 	printf -v "${var}_OUT" '%s' "$out"
 	printf -v "${var}_FD" '%s' "$fd"
+	[ -n "$ready" ] || return 0
 	local i
 	for ((i = 0; i < 6000; i++)); do
 		grep -qE "$ready" "$out" && return 0
@@ -68,14 +69,16 @@ real_quit() {
 	wait "${!pidvar}" 2>/dev/null
 }
 
-# all_stopped PID: every thread of PID is in group stop (state T).
-all_stopped() {
+# all_state PID STATE: every thread of PID is in STATE (/proc/PID/task/*/stat)
+all_state() {
 	local stat st
 	for stat in /proc/"$1"/task/*/stat; do
 		st=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "$stat" 2>/dev/null) || return 1
-		[ "$st" = T ] || return 1
+		[ "$st" = "$2" ] || return 1
 	done
 }
+# all_stopped PID: every thread of PID is in group stop
+all_stopped() { all_state "$1" T; }
 
 # gdb_glibc PID OUT: glibc's own figures, from gdb calling mallinfo2()
 # twice in the stopped process and printing malloc_par (mp_), as
@@ -109,6 +112,10 @@ glibc() { awk -v k="$2" '$1 == k {print $2}' "$WORK/$1.glibc"; }
 real_snap() {
 	local var=$1 pidvar=${1}_PID
 	local pid=${!pidvar} i
+	# Stop it idle, every thread asleep (a thread stopped inside malloc would
+	# hold its arena's lock, and mallinfo2() would wait for it forever).
+	for ((i = 0; i < 2000; i++)); do all_state "$pid" S && break; sleep 0.01; done
+	local t0=$SECONDS
 	kill -STOP "$pid"
 	for ((i = 0; i < 2000; i++)); do all_stopped "$pid" && break; sleep 0.01; done
 	check "$var: every thread of $pid stopped on SIGSTOP" -- all_stopped "$pid"
@@ -123,6 +130,7 @@ real_snap() {
 	check "$var: still stopped after gcore" -- all_stopped "$pid"
 	gdb_glibc "$pid" "$WORK/$var.glibc"
 	kill -CONT "$pid"
+	diag "$var: stopped, captured twice and asked glibc in $((SECONDS - t0)) s"
 	check "$var: gdb called mallinfo2() in the stopped process" -- grep -q '^mallinfo2.arena [0-9]' "$WORK/$var.glibc"
 	check_eq "$var: a second mallinfo2() gives the same figures (the call changed nothing)" \
 		"$(grep '^mallinfo2\.' "$WORK/$var.glibc" | cut -d' ' -f2 | paste -sd' ')" \
@@ -145,7 +153,7 @@ gdb_frames() {
 	local db=$1 core=$2 out=$3
 	sql "$db" "SELECT tid, depth, pc, coalesce(offset, 0), coalesce(function, '??') FROM frames ORDER BY tid, depth" |
 		tr '|' ' ' >"$out.ours"
-	timeout 120 gdb -batch -nx -ex "py OURS = '$out.ours'" -x "$REAL_DIR/real_frames.py" \
+	timeout 120 gdb -batch -nx -ex 'set backtrace past-main on' -ex "py OURS = '$out.ours'" -x "$REAL_DIR/real_frames.py" \
 		"$(sql "$db" 'SELECT exe FROM snapshot')" "$core" >"$out.log" 2>&1
 	grep -E '^(mismatch|compared) ' "$out.log" >"$out"
 }
@@ -157,8 +165,10 @@ real_check() {
 	local var=$1 label=$2 core=$3 db=$WORK/$1.$2.db
 	local pidvar=${1}_PID
 	local pid=${!pidvar} f want got
+	local t0=$SECONDS
 	"$MEMSNAP" analyze -q "$core" -o "$db" >"$WORK/$var.$label.analyze.log" 2>&1
 	check_eq "$var $label: analyze exits 0" 0 $?
+	diag "$var $label: analyze took $((SECONDS - t0)) s"
 
 	# glibc malloc.c int_mallinfo / __libc_mallinfo2, every field.
 	for f in arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost; do

@@ -24,10 +24,10 @@ M_TRIM_THRESHOLD = -1   # glibc malloc.h
 def churn(index, kept, ready, done):
     seed = 4321 + index * 7919
     table = {}
-    for i in range(25000):
+    for i in range(15000):
         seed = (seed * 1103515245 + 12345) & 0x7fffffff
         table["k%d.%d" % (index, i)] = "s" * (seed % 1500)
-    rows = [[j] * (j % 200) for j in range(15000)]
+    rows = [[j] * (j % 200) for j in range(8000)]
     zeros = [bytes(100000 + 50000 * (k % 8)) for k in range(40)]  # calloc, mmapped
     grow = bytearray()
     for k in range(3000):                                         # realloc, to 300 KB
@@ -62,12 +62,12 @@ def main():
     # Above glibc's highest dynamic threshold (DEFAULT_MMAP_THRESHOLD_MAX,
     # 32 MiB on 64-bit): always mmapped.  calloc leaves a fresh mapping's
     # pages untouched; a growing bytearray reallocs, and glibc mremaps.
-    kept.append([bytes(34000000 + 3000000 * k) for k in range(3)])
+    kept.append([bytes(33600000 + 1000000 * k) for k in range(2)])
     grow = bytearray(b"r" * 1000000)
     for k in range(40):
         grow += b"r" * 1000000
     kept.append(grow)
-    strings = {i: "m" * (i % 2500) for i in range(30000)}
+    strings = {i: "m" * (i % 2500) for i in range(15000)}
     kept.append({k: v for k, v in strings.items() if k % 3})
     del strings
     if trim:
