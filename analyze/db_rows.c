@@ -83,21 +83,19 @@ static void result_id(sqlite3_context *ctx, int index)
 /* chunk_source's data: the analysis, and the core segment the last head was in. */
 struct chunk_rows {
         const struct analysis *a;
-        const struct core_segment *seg;
+        struct core_span span;       /* of the last head read: chunks come in address order */
+        uint8_t head[CHUNK_HEAD_BYTES]; /* a head copied where it is not in one data run */
 };
 
-/* The n bytes at addr in the core, by way of the segment of the last call (chunks come in address order). */
-static const void *chunk_bytes(struct chunk_rows *rows, uint64_t addr, size_t n)
+/* The n bytes at addr in the core (holes read as zeros), or NULL; *copied when they are in rows->head. */
+static const void *chunk_bytes(struct chunk_rows *rows, uint64_t addr, size_t n, bool *copied)
 {
-        const struct core_segment *s = rows->seg;
-        if (!s || addr < s->vaddr || addr - s->vaddr >= s->memsz)
-                s = rows->seg = core_segment_at(&rows->a->core, addr);
-        if (!s)
-                return NULL;
-        uint64_t off = addr - s->vaddr;
-        if (off > s->filesz || n > s->filesz - off)
-                return NULL;
-        return rows->a->core.data + s->offset + off;
+        const void *p = core_ptr_near(&rows->a->core, &rows->span, addr, n);
+        *copied = false;
+        if (p || n > sizeof(rows->head) || !core_read(&rows->a->core, addr, rows->head, n))
+                return p;
+        *copied = true;
+        return rows->head;
 }
 
 static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
@@ -130,9 +128,10 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 14:
                 if (c->state == CHUNK_USED) {
                         size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
-                        const void *head = chunk_bytes(rows, c->address + 16, n);
+                        bool copied;
+                        const void *head = chunk_bytes(rows, c->address + 16, n, &copied);
                         if (head && n)
-                                sqlite3_result_blob(ctx, head, (int)n, SQLITE_STATIC);
+                                sqlite3_result_blob(ctx, head, (int)n, copied ? SQLITE_TRANSIENT : SQLITE_STATIC);
                 }
                 break;
         }

@@ -7,9 +7,10 @@
  * This is the hot loop of the stage: the words are read in place from the
  * mapped core, rejected by one compare when they cannot be heap pointers,
  * and refs go into one growing array; nothing else is allocated and no SQL
- * runs here (db_write.c writes the refs afterwards).  Memory the core does
- * not hold (p_filesz 0, truncated cores) is not guessed at: it is counted,
- * and reach.c reports it.
+ * runs here (db_write.c writes the refs afterwards).  Holes of a sparse
+ * core are zeros and are never read.  Memory the core does not hold
+ * (p_filesz 0, truncated cores) is not guessed at: it is counted, and
+ * reach.c reports it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -127,35 +128,26 @@ static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t 
 }
 
 /*
- * Scans [start, end) through the core's segments.  Returns the bytes the
- * core lacks (they are not scanned), or -errno.
+ * Scans [start, end) through the core, span by span: data is scanned,
+ * holes and zero tails hold no pointer.  Returns the bytes the core lacks
+ * (they are not scanned), or -errno.
  */
 static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, uint64_t base, const struct ref *proto)
 {
         uint64_t addr = start, missing = 0;
 
         while (addr < end) {
-                const struct core_segment *cs = core_segment_at(s->core, addr);
-                if (!cs) {
-                        /* The next segment, if one starts before end, holds the rest. */
-                        const struct core_segment *above = core_segment_from(s->core, addr);
-                        uint64_t next = above ? MIN(end, above->vaddr) : end;
-                        missing += next - addr;
-                        addr = next;
-                        continue;
-                }
-                uint64_t present_end = MIN(end, cs->vaddr + cs->filesz);
-                uint64_t seg_end = MIN(end, cs->vaddr + cs->memsz);
-                if (addr < present_end) {
-                        const uint8_t *p = s->core->data + cs->offset + (addr - cs->vaddr);
-                        int r = scan_words(s, p, addr, present_end - addr, base, proto);
+                struct core_span sp;
+                core_span_at(s->core, addr, &sp);
+                uint64_t to = MIN(end, sp.end);
+                if (sp.kind == CORE_SPAN_DATA) {
+                        int r = scan_words(s, sp.bytes + (addr - sp.start), addr, to - addr, base, proto);
                         if (r < 0)
                                 return r;
-                        addr = present_end;
-                } else {
-                        missing += seg_end - addr;
-                        addr = seg_end;
+                } else if (sp.kind == CORE_SPAN_ABSENT) {
+                        missing += to - addr;
                 }
+                addr = to;
         }
         return (int64_t)missing;
 }
@@ -205,6 +197,8 @@ int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
         int64_t missing = scan_through_core(s, mem, mem + len, mem, &proto);
         if (missing < 0)
                 return (int)missing;
+        if (missing == 0 && core_read(s->core, mem, s->head, (size_t)MIN(len, (uint64_t)sizeof(s->head))))
+                *bytes = s->head;
         int32_t seg_id = s->chunks[s->ix->area[u].chunk].segment_id;
         if (missing > 0 && !(seg_id >= 0 && s->segments[seg_id].tail_zero)) {
                 s->unknown.block_bytes += (uint64_t)missing;

@@ -37,6 +37,7 @@ struct fixture {
         struct analysis a;
         uint8_t *data;
         struct core_segment seg;
+        struct core_data_run run;  /* the segment's bytes, all data */
         char dir[64];
 };
 
@@ -46,11 +47,14 @@ static struct fixture *build(unsigned seed, size_t nrefs)
         struct analysis *a = &f->a;
 
         f->seg = (struct core_segment){ .vaddr = HEAP, .memsz = NCHUNKS * CHUNK, .offset = 0,
-                                        .filesz = NCHUNKS * CHUNK, .flags = 6 };
+                                        .filesz = NCHUNKS * CHUNK, .known = NCHUNKS * CHUNK, .nruns = 1,
+                                        .flags = 6 };
+        f->run = (struct core_data_run){ HEAP, HEAP + NCHUNKS * CHUNK };
         f->data = malloc(NCHUNKS * CHUNK);
         for (size_t i = 0; i < NCHUNKS * CHUNK; i++)
                 f->data[i] = (uint8_t)(i * 7 + seed);
-        a->core = (struct core){ .data = f->data, .size = NCHUNKS * CHUNK, .segs = &f->seg, .nsegs = 1, .fd = -1 };
+        a->core = (struct core){ .data = f->data, .size = NCHUNKS * CHUNK, .segs = &f->seg, .nsegs = 1,
+                                 .runs = &f->run, .nruns = 1, .fd = -1 };
         a->out = (struct atomic_file)ATOMIC_FILE_INIT;
 
         a->nsegments = 1;

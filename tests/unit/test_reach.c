@@ -41,6 +41,7 @@ struct fixture {
         struct analysis a;
         uint8_t *data;
         struct core_segment segs[NSEGS];
+        struct core_data_run runs[NSEGS]; /* each segment's bytes, all data */
         struct core_thread ct;
 };
 
@@ -66,10 +67,15 @@ static struct fixture *build(void)
                 f->segs[i] = (struct core_segment){ .vaddr = layout[i].start, .memsz = layout[i].size,
                                                     .offset = off, .filesz = layout[i].in_core ? layout[i].size : 0,
                                                     .flags = 6 };
+                f->segs[i].known = f->segs[i].filesz;
+                f->segs[i].first_run = (uint32_t)i;
+                f->segs[i].nruns = f->segs[i].filesz ? 1 : 0;
+                f->runs[i] = (struct core_data_run){ layout[i].start, layout[i].start + f->segs[i].filesz };
                 off += f->segs[i].filesz;
         }
         f->data = calloc(1, off);
-        a->core = (struct core){ .data = f->data, .size = off, .segs = f->segs, .nsegs = NSEGS, .fd = -1 };
+        a->core = (struct core){ .data = f->data, .size = off, .segs = f->segs, .nsegs = NSEGS,
+                             .runs = f->runs, .nruns = NSEGS, .fd = -1 };
 
         a->segments = calloc(NSEGS, sizeof(*a->segments));
         a->nsegments = NSEGS;
