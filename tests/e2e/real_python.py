@@ -5,8 +5,8 @@
 # chunks freed so that glibc raises its mmap threshold (malloc.c: free of an
 # mmapped chunk above mp_.mmap_threshold sets the threshold to its size,
 # unless a tunable or mallopt fixed it), after which blocks of that size come
-# from the arenas.  With --trim it also calls mallopt and malloc_trim through
-# ctypes.
+# from the arenas; posix_memalign'd blocks, mmapped and not.  With --trim
+# it also calls mallopt and malloc_trim through ctypes.
 #
 # It says nothing about its own heap: the judge is glibc's mallinfo2(),
 # called by gdb in the stopped process.  It prints "ready" when the heap is
@@ -46,6 +46,15 @@ def main():
     if trim:
         libc.mallopt(M_MXFAST, 0)                # no fastbins from here on
     kept = []
+    # Aligned blocks, as numeric code asks for them: above the mmap threshold
+    # glibc maps more and moves the chunk up to the alignment, prev_size
+    # holding the lead it skipped (malloc.c _int_memalign); below, the arena
+    # splits a chunk around the aligned one.
+    for align, size in ((1 << 16, 4000000), (1 << 21, 3000000), (4096, 10000), (256, 3000)):
+        block = ctypes.c_void_p()
+        if libc.posix_memalign(ctypes.byref(block), align, size) != 0:
+            sys.exit("posix_memalign(%d, %d) failed" % (align, size))
+        kept.append(block.value)
     # Above the default mmap threshold (128 KiB): mmapped; freeing them moves
     # the threshold up to their size, so the next ones come from main_arena.
     first = [bytearray(600000 + 4096 * k) for k in range(6)]
