@@ -11,15 +11,15 @@ cd "$WORK" || exit 1
 real_start PL '^ready$' /usr/bin/perl -e '
 	$| = 1;
 	my (%h, %g);
-	$h{"key$_"} = "v" x ($_ % 700) for 1 .. 50000;
-	$g{$_} = [1 .. $_ % 50] for 1 .. 10000;
-	delete $h{"key$_"} for grep { $_ % 3 == 0 } 1 .. 50000;
-	delete $g{$_} for grep { $_ % 5 == 0 } 1 .. 10000;
+	$h{"key$_"} = "v" x ($_ % 700) for 1 .. 40000;
+	$g{$_} = [1 .. $_ % 50] for 1 .. 8000;
+	delete $h{"key$_"} for grep { $_ % 3 == 0 } 1 .. 40000;
+	delete $g{$_} for grep { $_ % 5 == 0 } 1 .. 8000;
 	print scalar(keys %h), " ", scalar(keys %g), "\n";
 	print "ready\n";
 	1 while <STDIN>;
 ' || { t_result 1 "perl starts"; done_testing; }
-check_eq "perl holds the keys left after the deletes" "33334 8000" "$(head -n 1 "$PL_OUT")"
+check_eq "perl holds the keys left after the deletes" "26667 6400" "$(head -n 1 "$PL_OUT")"
 real_snap PL
 real_check PL gcore "$WORK/PL.gcore"
 real_check PL memsnap "$WORK/PL.core"
