@@ -455,7 +455,7 @@ static int write_all(const struct db *d, struct analysis *a)
 
         laps_begin(&laps);
         /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
-        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE;", "settings")) < 0 ||
+        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
             (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
                 return r;
 
