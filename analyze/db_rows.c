@@ -146,8 +146,8 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 
         switch (col) {
         case 0: result_id(ctx, x->from_chunk); break;
-        case 1: sqlite3_result_int64(ctx, x->from_offset); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)x->from_address); break;
+        case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
         case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
