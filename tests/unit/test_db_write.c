@@ -140,7 +140,16 @@ static char *write_db(struct fixture *f, const char *name)
         assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
         f->a.opt.db_path = path;
         assert_int_equal(db_open(&f->a), 0);
+        /* db_write gives the refs' memory back once they are written: keep them for the checks and the next write. */
+        size_t nrefs = f->a.nrefs;
+        struct ref *refs = malloc((nrefs ? nrefs : 1) * sizeof(*refs));
+        assert_non_null(refs);
+        if (nrefs)
+                memcpy(refs, f->a.refs, nrefs * sizeof(*refs));
         assert_int_equal(db_write(&f->a), 0);
+        assert_null(f->a.refs);
+        f->a.refs = refs;
+        f->a.nrefs = nrefs;
         atomic_file_discard(&f->a.out);
         return path;
 }
