@@ -146,8 +146,8 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 
         switch (col) {
         case 0: result_id(ctx, x->from_chunk); break;
-        case 1: sqlite3_result_int64(ctx, x->from_offset); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)x->from_address); break;
+        case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
         case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
@@ -259,20 +259,18 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
         return db_exec(d, drop, "refs indexes");
 }
 
-int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base)
+int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base,
+                 char **rebuild)
 {
         _cleanup_(db_source_unregister) struct db_source src = {
                 .name = "ref_source", .columns = REF_COLUMNS, .column = ref_column, .data = (void *)a,
                 .progress = progress, .progress_base = progress_base,
         };
-        _cleanup_(sqlite3_freep) char *rebuild = NULL;
         const char *also_sorted = refs_by_target(a->refs, a->nrefs) ? "to_chunk" : NULL;
         int r;
 
-        if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, &rebuild)) < 0)
+        if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, rebuild)) < 0)
                 return r;
         src.first = 0, src.end = a->nrefs;
-        if ((r = insert_from(d, &src, "refs", REF_COLUMNS)) < 0)
-                return r;
-        return db_exec(d, rebuild, "refs indexes");
+        return insert_from(d, &src, "refs", REF_COLUMNS);
 }

@@ -141,8 +141,7 @@ void root_set_free(struct root_set *r);
 /* A word that may point into a block, waiting in a batch for its lookup. */
 struct scan_pending {
         uint64_t word;
-        uint64_t from_address;
-        uint32_t from_offset;
+        uint64_t from;        /* where the word is (struct ref.from) */
         uint32_t proto;       /* index into scan.protos */
         const uint32_t *slot; /* filled in by the batch's first pass */
 };
