@@ -17,7 +17,12 @@ CREATE INDEX t_name ON t(name);
 DELETE FROM t WHERE id % 3 = 0;
 SELECT 'rows ' || count(*) FROM t;
 SELECT 'loaded';"
-check "sqlite3 loaded the table" -- wait_for_line "$SQ_OUT" '^loaded$' 120
+if ! wait_for_line "$SQ_OUT" '^loaded$' 120; then
+	t_result 1 "sqlite3 loaded the table"
+	sed 's/^/#   /' "$WORK/SQ.err" "$SQ_OUT" | head -n 20
+	done_testing
+fi
+t_result 0 "sqlite3 loaded the table"
 check_eq "sqlite3 holds the rows left after the delete" "rows 200000" "$(grep '^rows ' "$SQ_OUT")"
 real_snap SQ
 real_check SQ gcore "$WORK/SQ.gcore"
