@@ -3,6 +3,8 @@
 
 #include "analysis.h"
 
+#include "common/glibc_malloc.h"
+
 void analysis_free(struct analysis *a)
 {
         free(a->snap.comm);
@@ -73,4 +75,26 @@ size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr)
                         hi = mid;
         }
         return lo;
+}
+
+uint64_t ref_from_address(const struct ref *x)
+{
+        return x->root_kind == ROOT_REGISTER ? 0 : x->from;
+}
+
+static uint32_t offset32(uint64_t v)
+{
+        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+uint32_t ref_from_offset(const struct analysis *a, const struct ref *x)
+{
+        if (x->root_kind == ROOT_REGISTER)
+                return offset32(x->from);
+        if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->nchunks) {
+                uint64_t mem = a->chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
+                return x->from >= mem ? offset32(x->from - mem) : 0;
+        }
+        size_t i = segment_index_from(a->segments, a->nsegments, x->from);
+        return i < a->nsegments && a->segments[i].start <= x->from ? offset32(x->from - a->segments[i].start) : 0;
 }

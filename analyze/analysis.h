@@ -197,15 +197,21 @@ struct chunk {
 
 enum root_kind { ROOT_NONE, ROOT_REGISTER, ROOT_STACK, ROOT_STATIC, ROOT_TLS, ROOT_ANON };
 
+/*
+ * A pointer into a used block.  Kept to 24 bytes (there are often several
+ * per chunk): the database's from_offset is not stored but derived, by
+ * ref_from_offset, from where the pointer is.
+ */
 struct ref {
-        uint64_t from_address;      /* where the pointer is */
+        uint64_t from;              /* where the pointer is; for a register root, the register's
+                                       offset in user_regs_struct (NT_PRSTATUS pr_reg) */
         int32_t from_chunk;         /* NO_ID for a root */
         int32_t to_chunk;
-        uint32_t from_offset;       /* within from_chunk's user area, or within the root segment */
         uint32_t to_offset;         /* 0 = start pointer */
-        int32_t tid;                /* register and stack roots */
-        uint8_t root_kind;          /* enum root_kind; ROOT_NONE between chunks */
+        uint32_t root_kind : 3;     /* enum root_kind; ROOT_NONE between chunks */
+        uint32_t tid : 29;          /* register, stack and TLS roots (kernel PID_MAX_LIMIT is 2^22) */
 };
+_Static_assert(sizeof(struct ref) == 24, "struct ref stays 24 bytes");
 
 struct tcache {
         int tid;                    /* 0 when not tied to a thread */
@@ -280,5 +286,14 @@ void analysis_free(struct analysis *a);
  * holding addr, else the next one above it; n when none does.
  */
 size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
+
+/* The database's refs.from_address: where the pointer is, 0 for a register. */
+uint64_t ref_from_address(const struct ref *x);
+
+/*
+ * The database's refs.from_offset: within from_chunk's user bytes, within
+ * the root's segment, or the register's offset; UINT32_MAX past 4 GiB.
+ */
+uint32_t ref_from_offset(const struct analysis *a, const struct ref *x);
 
 #endif

@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include "common/cleanup.h"
+#include "core.h"
+
 /* Odd constants with well-mixed bits: the 64-bit golden ratio and two primes. */
 #define K0 0x9e3779b97f4a7c15ull
 #define K1 0xd6e8feb86659fd93ull
@@ -28,7 +31,8 @@ static inline uint64_t load64(const uint8_t *p)
         return v;
 }
 
-uint64_t chunk_hash(const void *bytes, size_t len)
+/* The hash of up to one piece. */
+static uint64_t piece_hash(const void *bytes, size_t len)
 {
         const uint8_t *p = bytes;
         uint64_t a = K0 ^ len, b = K1 + len;
@@ -47,4 +51,74 @@ uint64_t chunk_hash(const void *bytes, size_t len)
         }
         uint64_t h = fold(a ^ K1, b ^ K2) ^ len;
         return h ? h : 1;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+        uint64_t acc = 0;
+        size_t i = 0;
+        for (; i + 8 <= len; i += 8)
+                acc |= load64(p + i);
+        for (; i < len; i++)
+                acc |= p[i];
+        return acc == 0;
+}
+
+/* What piece number index adds to a long block's sum: nothing for zeros. */
+static uint64_t piece_term(const uint8_t *p, size_t len, uint64_t index)
+{
+        if (all_zero(p, len))
+                return 0;
+        return fold(piece_hash(p, len) ^ K3, (index + 1) * K0);
+}
+
+static uint64_t pieces_finish(uint64_t sum, uint64_t len)
+{
+        uint64_t h = fold(sum ^ K1, len ^ K2);
+        return h ? h : 1;
+}
+
+uint64_t chunk_hash(const void *bytes, size_t len)
+{
+        const uint8_t *p = bytes;
+        if (len <= CHUNK_HASH_PIECE)
+                return piece_hash(p, len);
+        uint64_t sum = 0;
+        for (size_t k = 0; k * CHUNK_HASH_PIECE < len; k++)
+                sum += piece_term(p + k * CHUNK_HASH_PIECE, MIN((size_t)CHUNK_HASH_PIECE, len - k * CHUNK_HASH_PIECE), k);
+        return pieces_finish(sum, len);
+}
+
+uint64_t chunk_hash_in_core(const struct core *c, struct core_span *hint, uint64_t mem, uint64_t len)
+{
+        uint8_t buf[CHUNK_HASH_PIECE];
+
+        const uint8_t *whole = core_ptr_near(c, hint, mem, (size_t)len);
+        if (whole)
+                return chunk_hash(whole, (size_t)len);
+        if (len <= CHUNK_HASH_PIECE)
+                return core_read(c, mem, buf, (size_t)len) ? piece_hash(buf, (size_t)len) : 0;
+
+        /* Span by span: the pieces that meet a data run are hashed, those inside zeros add nothing. */
+        uint64_t sum = 0, done = 0, end = mem + len;
+        for (uint64_t addr = mem; addr < end;) {
+                struct core_span sp;
+                core_span_at(c, addr, &sp);
+                uint64_t to = MIN(end, sp.end);
+                if (sp.kind == CORE_SPAN_ABSENT)
+                        return 0;
+                if (sp.kind == CORE_SPAN_DATA) {
+                        uint64_t last = (to - mem + CHUNK_HASH_PIECE - 1) / CHUNK_HASH_PIECE;
+                        for (uint64_t k = MAX(done, (addr - mem) / CHUNK_HASH_PIECE); k < last; k++) {
+                                uint64_t lo = mem + k * CHUNK_HASH_PIECE, n = MIN((uint64_t)CHUNK_HASH_PIECE, end - lo);
+                                const uint8_t *p = lo >= sp.start && lo + n <= sp.end ? sp.bytes + (lo - sp.start) : NULL;
+                                if (!p && !core_read(c, lo, buf, (size_t)n))
+                                        return 0;
+                                sum += piece_term(p ? p : buf, (size_t)n, k);
+                        }
+                        done = MAX(done, last);
+                }
+                addr = to;
+        }
+        return pieces_finish(sum, len);
 }

@@ -10,7 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Never 0: the database keeps 0 (NULL) for "not computed". */
+/*
+ * Never 0: the database keeps 0 (NULL) for "not computed".
+ *
+ * A block longer than CHUNK_HASH_PIECE is hashed piece by piece (pieces of
+ * that many bytes from its start) and the pieces' hashes are summed, each
+ * mixed with its index; a piece of zeros adds nothing.  So a block that a
+ * sparse core holds mostly as holes hashes as fast as the bytes it holds,
+ * and equal to the same block read whole from a dense core.
+ */
+#define CHUNK_HASH_PIECE 4096
 uint64_t chunk_hash(const void *bytes, size_t len);
+
+/*
+ * chunk_hash of the len bytes at mem, read through the core: holes and
+ * zero tails are skipped, never touched; 0 when the core does not know
+ * every byte.  *hint as for core_ptr_near (start it zeroed).
+ */
+struct core;
+struct core_span;
+uint64_t chunk_hash_in_core(const struct core *c, struct core_span *hint, uint64_t mem, uint64_t len);
 
 #endif

@@ -85,6 +85,7 @@ static int read_segments(struct core *c, struct warnings *w)
                         s.filesz = have;
                         s.truncated = true;
                 }
+                s.known = s.filesz;
                 c->segs[c->nsegs++] = s;
         }
 
@@ -101,6 +102,98 @@ static int read_segments(struct core *c, struct warnings *w)
                 c->segs[out++] = c->segs[i];
         }
         c->nsegs = out;
+        return 0;
+}
+
+static int add_run(struct core_data_run **v, size_t *n, size_t *cap, uint64_t lo, uint64_t hi)
+{
+        if (ARRAY_RESERVE(*v, *cap, *n + 1) < 0)
+                return -ENOMEM;
+        (*v)[(*n)++] = (struct core_data_run){ lo, hi };
+        return 0;
+}
+
+/*
+ * The file's data extents over [from, to), in file order, from lseek
+ * SEEK_DATA and SEEK_HOLE: linear in the extents, never in the bytes.  A
+ * file system that does not track holes answers with the whole file as
+ * data (fs/read_write.c: generic_file_llseek_size), which is still right,
+ * only slower to read; so is any error, and the rest past CORE_RUNS_MAX.
+ */
+static int data_extents(const struct core *c, uint64_t from, uint64_t to, struct core_data_run **ext, size_t *n)
+{
+        size_t cap = 0;
+
+        for (uint64_t pos = from; pos < to;) {
+                if (*n >= CORE_RUNS_MAX) {
+                        log_debug("core '%s': more than %u data extents; the rest is read as data", c->path,
+                                  CORE_RUNS_MAX);
+                        return add_run(ext, n, &cap, pos, to);
+                }
+                off_t data = lseek(c->fd, (off_t)pos, SEEK_DATA);
+                if (data < 0 && errno == ENXIO)
+                        break; /* only a hole past pos */
+                off_t hole = data < 0 ? -1 : lseek(c->fd, data, SEEK_HOLE);
+                if (data < 0 || hole <= data)
+                        return add_run(ext, n, &cap, pos, to); /* the file system cannot tell */
+                if ((uint64_t)data >= to)
+                        break;
+                uint64_t hi = MIN((uint64_t)hole, to);
+                if (add_run(ext, n, &cap, (uint64_t)data, hi) < 0)
+                        return -ENOMEM;
+                pos = hi;
+        }
+        return 0;
+}
+
+/* Each segment's data runs: the file's data extents that overlap its bytes, as addresses. */
+static int read_runs(struct core *c)
+{
+        _cleanup_free_ struct core_data_run *ext = NULL;
+        size_t next = 0, cap = 0;
+        uint64_t from = UINT64_MAX, to = 0;
+
+        for (size_t i = 0; i < c->nsegs; i++)
+                if (c->segs[i].filesz) {
+                        from = MIN(from, c->segs[i].offset);
+                        to = MAX(to, c->segs[i].offset + c->segs[i].filesz);
+                }
+        if (from < to && data_extents(c, from, to, &ext, &next) < 0)
+                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+
+        for (size_t i = 0; i < c->nsegs; i++) {
+                struct core_segment *s = &c->segs[i];
+                uint64_t lo = s->offset, hi = s->offset + s->filesz;
+                s->first_run = (uint32_t)MIN(c->nruns, (size_t)UINT32_MAX);
+                if (!s->filesz)
+                        continue;
+                /* Past the bound (a crafted core's segments all over the same extents), a segment is one run. */
+                if (c->nruns >= CORE_RUNS_MAX) {
+                        if (add_run(&c->runs, &c->nruns, &cap, s->vaddr, s->vaddr + s->filesz) < 0)
+                                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                        s->nruns = 1;
+                        continue;
+                }
+                size_t k = 0, top = next;
+                while (k < top) {
+                        size_t mid = k + (top - k) / 2;
+                        if (ext[mid].hi <= lo)
+                                k = mid + 1;
+                        else
+                                top = mid;
+                }
+                for (; k < next && ext[k].lo < hi && c->nruns < CORE_RUNS_MAX; k++) {
+                        uint64_t a = MAX(ext[k].lo, lo) - lo, b = MIN(ext[k].hi, hi) - lo;
+                        if (add_run(&c->runs, &c->nruns, &cap, s->vaddr + a, s->vaddr + b) < 0)
+                                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                }
+                if (k < next && ext[k].lo < hi) { /* the bound was reached inside this segment */
+                        uint64_t a = MAX(ext[k].lo, lo) - lo;
+                        if (add_run(&c->runs, &c->nruns, &cap, s->vaddr + a, s->vaddr + s->filesz) < 0)
+                                return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
+                }
+                s->nruns = (uint32_t)(c->nruns - s->first_run);
+        }
         return 0;
 }
 
@@ -474,6 +567,9 @@ int core_open(struct core *c, const char *path, struct warnings *w)
         r = read_segments(c, w);
         if (r < 0)
                 return r;
+        r = read_runs(c);
+        if (r < 0)
+                return r;
         r = read_notes(c, w);
         if (r < 0)
                 return r;
@@ -483,6 +579,7 @@ int core_open(struct core *c, const char *path, struct warnings *w)
 void core_close(struct core *c)
 {
         free(c->segs);
+        free(c->runs);
         free(c->notes);
         free(c->threads);
         free(c->files);
@@ -531,22 +628,69 @@ const struct core_file_map *core_file_at(const struct core *c, uint64_t addr)
         return NULL;
 }
 
-const void *core_ptr_near(const struct core *c, const struct core_segment **hint, uint64_t addr, size_t len)
+void core_span_at(const struct core *c, uint64_t addr, struct core_span *out)
 {
-        const struct core_segment *s = *hint;
-        if (!s || addr < s->vaddr || addr - s->vaddr >= s->memsz)
-                s = *hint = core_segment_at(c, addr);
-        if (!s)
-                return NULL;
+        const struct core_segment *s = core_segment_from(c, addr);
+
+        if (!s || addr < s->vaddr) {
+                *out = (struct core_span){ .start = addr, .end = s ? s->vaddr : UINT64_MAX, .kind = CORE_SPAN_ABSENT };
+                return;
+        }
         uint64_t off = addr - s->vaddr;
-        if (off > s->filesz || len > s->filesz - off)
+        if (off >= s->known) {
+                *out = (struct core_span){ .start = s->vaddr + s->known, .end = s->vaddr + s->memsz,
+                                           .kind = CORE_SPAN_ABSENT };
+                return;
+        }
+        /* The first run that ends above addr; a hole before it (or after the last) reads as zeros. */
+        const struct core_data_run *runs = c->runs + s->first_run;
+        size_t lo = 0, hi = s->nruns;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (runs[mid].hi <= addr)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo < s->nruns && runs[lo].lo <= addr) {
+                *out = (struct core_span){ .start = runs[lo].lo, .end = runs[lo].hi, .kind = CORE_SPAN_DATA,
+                                           .bytes = c->data + s->offset + (runs[lo].lo - s->vaddr) };
+                return;
+        }
+        *out = (struct core_span){
+                .start = lo ? runs[lo - 1].hi : s->vaddr,
+                .end = lo < s->nruns ? runs[lo].lo : s->vaddr + s->known,
+                .kind = CORE_SPAN_ZERO,
+        };
+}
+
+bool core_mark_zero_tail(struct core *c, uint64_t vaddr)
+{
+        struct core_segment *s = (struct core_segment *)core_segment_at(c, vaddr);
+        if (!s || s->vaddr != vaddr || s->truncated)
+                return false;
+        s->known = s->memsz;
+        return true;
+}
+
+const uint8_t *core_zeros(void)
+{
+        static const uint8_t zeros[CORE_ZEROS_MAX];
+        return zeros;
+}
+
+const void *core_ptr_near(const struct core *c, struct core_span *hint, uint64_t addr, size_t len)
+{
+        if (hint->kind != CORE_SPAN_DATA || addr < hint->start || addr >= hint->end)
+                core_span_at(c, addr, hint);
+        if (hint->kind != CORE_SPAN_DATA || len > hint->end - addr)
                 return NULL;
-        return c->data + s->offset + off;
+        return hint->bytes + (addr - hint->start);
 }
 
 const void *core_ptr(const struct core *c, uint64_t addr, size_t len)
 {
-        const struct core_segment *hint = NULL;
+        struct core_span hint = { 0 };
         return core_ptr_near(c, &hint, addr, len);
 }
 
@@ -554,14 +698,15 @@ bool core_read(const struct core *c, uint64_t addr, void *buf, size_t len)
 {
         uint8_t *out = buf;
         while (len) {
-                const struct core_segment *s = core_segment_at(c, addr);
-                if (!s)
+                struct core_span sp;
+                core_span_at(c, addr, &sp);
+                if (sp.kind == CORE_SPAN_ABSENT)
                         return false;
-                uint64_t off = addr - s->vaddr;
-                if (off >= s->filesz)
-                        return false;
-                size_t n = (size_t)MIN((uint64_t)len, s->filesz - off);
-                memcpy(out, c->data + s->offset + off, n);
+                size_t n = (size_t)MIN((uint64_t)len, sp.end - addr);
+                if (sp.kind == CORE_SPAN_DATA)
+                        memcpy(out, sp.bytes + (addr - sp.start), n);
+                else
+                        memset(out, 0, n);
                 out += n;
                 addr += n;
                 len -= n;
@@ -578,17 +723,17 @@ char *core_read_string(const struct core *c, uint64_t addr, size_t max)
 {
         size_t len = 0;
 
-        /* Find the NUL first, segment by segment, so nothing is copied twice. */
+        /* Find the NUL first, span by span, so nothing is copied twice. */
         for (uint64_t at = addr; len <= max;) {
-                const struct core_segment *s = core_segment_at(c, at);
-                if (!s || at - s->vaddr >= s->filesz)
+                struct core_span sp;
+                core_span_at(c, at, &sp);
+                if (sp.kind == CORE_SPAN_ABSENT)
                         return NULL;
-                uint64_t off = at - s->vaddr;
-                size_t n = (size_t)MIN(s->filesz - off, (uint64_t)(max + 1 - len));
-                const char *p = (const char *)c->data + s->offset + off;
-                const char *nul = memchr(p, '\0', n);
-                if (nul) {
-                        len += (size_t)(nul - p);
+                size_t n = (size_t)MIN(sp.end - at, (uint64_t)(max + 1 - len));
+                const char *p = sp.kind == CORE_SPAN_DATA ? (const char *)sp.bytes + (at - sp.start) : NULL;
+                const char *nul = p ? memchr(p, '\0', n) : NULL;
+                if (!p || nul) {
+                        len += p ? (size_t)(nul - p) : 0;
                         char *out = malloc(len + 1);
                         if (!out || !core_read(c, addr, out, len)) {
                                 free(out);

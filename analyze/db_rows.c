@@ -83,21 +83,19 @@ static void result_id(sqlite3_context *ctx, int index)
 /* chunk_source's data: the analysis, and the core segment the last head was in. */
 struct chunk_rows {
         const struct analysis *a;
-        const struct core_segment *seg;
+        struct core_span span;       /* of the last head read: chunks come in address order */
+        uint8_t head[CHUNK_HEAD_BYTES]; /* a head copied where it is not in one data run */
 };
 
-/* The n bytes at addr in the core, by way of the segment of the last call (chunks come in address order). */
-static const void *chunk_bytes(struct chunk_rows *rows, uint64_t addr, size_t n)
+/* The n bytes at addr in the core (holes read as zeros), or NULL; *copied when they are in rows->head. */
+static const void *chunk_bytes(struct chunk_rows *rows, uint64_t addr, size_t n, bool *copied)
 {
-        const struct core_segment *s = rows->seg;
-        if (!s || addr < s->vaddr || addr - s->vaddr >= s->memsz)
-                s = rows->seg = core_segment_at(&rows->a->core, addr);
-        if (!s)
-                return NULL;
-        uint64_t off = addr - s->vaddr;
-        if (off > s->filesz || n > s->filesz - off)
-                return NULL;
-        return rows->a->core.data + s->offset + off;
+        const void *p = core_ptr_near(&rows->a->core, &rows->span, addr, n);
+        *copied = false;
+        if (p || n > sizeof(rows->head) || !core_read(&rows->a->core, addr, rows->head, n))
+                return p;
+        *copied = true;
+        return rows->head;
 }
 
 static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
@@ -130,9 +128,10 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 14:
                 if (c->state == CHUNK_USED) {
                         size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
-                        const void *head = chunk_bytes(rows, c->address + 16, n);
+                        bool copied;
+                        const void *head = chunk_bytes(rows, c->address + 16, n, &copied);
                         if (head && n)
-                                sqlite3_result_blob(ctx, head, (int)n, SQLITE_STATIC);
+                                sqlite3_result_blob(ctx, head, (int)n, copied ? SQLITE_TRANSIENT : SQLITE_STATIC);
                 }
                 break;
         }
@@ -147,8 +146,8 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 
         switch (col) {
         case 0: result_id(ctx, x->from_chunk); break;
-        case 1: sqlite3_result_int64(ctx, x->from_offset); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)x->from_address); break;
+        case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
         case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
@@ -260,20 +259,18 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
         return db_exec(d, drop, "refs indexes");
 }
 
-int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base)
+int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base,
+                 char **rebuild)
 {
         _cleanup_(db_source_unregister) struct db_source src = {
                 .name = "ref_source", .columns = REF_COLUMNS, .column = ref_column, .data = (void *)a,
                 .progress = progress, .progress_base = progress_base,
         };
-        _cleanup_(sqlite3_freep) char *rebuild = NULL;
         const char *also_sorted = refs_by_target(a->refs, a->nrefs) ? "to_chunk" : NULL;
         int r;
 
-        if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, &rebuild)) < 0)
+        if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, rebuild)) < 0)
                 return r;
         src.first = 0, src.end = a->nrefs;
-        if ((r = insert_from(d, &src, "refs", REF_COLUMNS)) < 0)
-                return r;
-        return db_exec(d, rebuild, "refs indexes");
+        return insert_from(d, &src, "refs", REF_COLUMNS);
 }

@@ -28,9 +28,12 @@ int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, si
 /*
  * Appends every ref to the (empty) refs table, in a->refs order: from_chunk
  * order, as reach finds them.  Indexes on refs led by another column are
- * built after the rows (but one on to_chunk as they go in when the refs
- * happen to point in ascending order too).
+ * dropped first and must be built after the rows (but one on to_chunk
+ * stays when the refs happen to point in ascending order too): *rebuild
+ * gets the SQL that builds them (sqlite3_free it), so the caller can give
+ * back the refs' memory before the sort.
  */
-int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base);
+int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base,
+                 char **rebuild);
 
 #endif

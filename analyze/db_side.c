@@ -23,9 +23,12 @@
 
 /*
  * Batches built and not yet copied are held in memory, about 100 bytes a
- * chunk (record and index entry): at most this many chunks, 256 MiB.
+ * chunk (record and index entry): at most an eighth of the chunks (so a
+ * dozen bytes a chunk, where analyze's whole budget is 200), at least
+ * SIDE_CHUNKS_MIN and at most SIDE_CHUNKS_MAX, 256 MiB.
  */
 #define SIDE_CHUNKS_MAX (2560 * 1024)
+#define SIDE_CHUNKS_MIN (256 * 1024)
 
 size_t db_side_batch_size(size_t n)
 {
@@ -138,7 +141,8 @@ int db_side_start(struct db_side *s, const struct analysis *a, const struct db *
         *s = (struct db_side){ .a = a, .path = d->path };
         s->batch = db_side_batch_size(a->nchunks);
         s->nbatches = (a->nchunks + s->batch - 1) / s->batch;
-        s->ahead_max = MAX(SIDE_CHUNKS_MAX / s->batch, (size_t)2);
+        size_t ahead_chunks = MIN(MAX(a->nchunks / 8, (size_t)SIDE_CHUNKS_MIN), (size_t)SIDE_CHUNKS_MAX);
+        s->ahead_max = MAX(ahead_chunks / s->batch, (size_t)2);
         s->batches = calloc(MAX(s->nbatches, (size_t)1), sizeof(*s->batches));
         if (!s->batches)
                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);

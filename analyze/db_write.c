@@ -480,7 +480,7 @@ static int write_all(const struct db *d, struct analysis *a)
 
         laps_begin(&laps);
         /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
-        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE;", "settings")) < 0 ||
+        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
             (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
                 return r;
 
@@ -502,13 +502,21 @@ static int write_all(const struct db *d, struct analysis *a)
          * the file a temporary until the rename, a failure anywhere means
          * the file is deleted, so nothing depends on one transaction.
          */
-        if ((r = db_rows_refs(d, a, &p, 0)) < 0)
+        _cleanup_(sqlite3_freep) char *rebuild = NULL;
+        size_t nrefs = a->nrefs;
+        if ((r = db_rows_refs(d, a, &p, 0, &rebuild)) < 0)
+                return r;
+        /* The refs are in the file now: their memory goes back before the index sort takes its own. */
+        free(a->refs);
+        a->refs = NULL;
+        a->nrefs = 0;
+        if ((r = db_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
         db_writeback(d);
         lap(&laps, "refs");
-        if ((r = db_side_write(&side, d, &p, a->nrefs)) < 0)
+        if ((r = db_side_write(&side, d, &p, nrefs)) < 0)
                 return r;
-        progress_update(&p, a->nrefs + a->nchunks);
+        progress_update(&p, nrefs + a->nchunks);
         lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */

@@ -1,10 +1,12 @@
 /*
  * Word reads from the core for the heap walker's hot loops.  A chunk walk
  * reads one size field per chunk, millions of times, almost always inside
- * the same PT_LOAD as the last read: the cursor keeps that segment's bounds
+ * the same data run as the last read: the cursor keeps that span's bounds
  * and its bytes in the mapped file, so a read is a compare and a load.
- * Reads that leave the segment look the next one up (core_segment_at);
- * bytes the core does not hold read as failures, never as zeros.
+ * Reads that leave the span look the next one up (core_span_at).  A hole
+ * of a sparse core, or a tail the core vouches is zero, reads as zeros
+ * without touching the file; bytes the core does not hold read as
+ * failures, never as zeros.
  */
 #ifndef MEMSNAP_GLIBC_MEM_H
 #define MEMSNAP_GLIBC_MEM_H
@@ -17,8 +19,8 @@
 
 struct gmem {
         const struct core *core;
-        uint64_t lo, hi;            /* [lo, hi): bytes of the cached segment present in the core */
-        const uint8_t *base;        /* the byte at address lo */
+        uint64_t lo, hi;            /* [lo, hi): the cached span, data or zeros */
+        const uint8_t *base;        /* the byte at address lo; NULL when the span is zeros */
 };
 
 static inline void gmem_init(struct gmem *m, const struct core *c)
@@ -28,12 +30,13 @@ static inline void gmem_init(struct gmem *m, const struct core *c)
 
 static inline bool gmem_load(struct gmem *m, uint64_t addr)
 {
-        const struct core_segment *s = core_segment_at(m->core, addr);
-        if (!s || addr - s->vaddr >= s->filesz)
+        struct core_span sp;
+        core_span_at(m->core, addr, &sp);
+        if (sp.kind == CORE_SPAN_ABSENT)
                 return false;
-        m->lo = s->vaddr;
-        m->hi = s->vaddr + s->filesz;
-        m->base = m->core->data + s->offset;
+        m->lo = sp.start;
+        m->hi = sp.end;
+        m->base = sp.bytes;
         return true;
 }
 
@@ -43,21 +46,50 @@ static inline bool gmem_u64(struct gmem *m, uint64_t addr, uint64_t *out)
         if (__builtin_expect(addr < m->lo || addr >= m->hi || m->hi - addr < 8, 0)) {
                 if (!gmem_load(m, addr))
                         return false;
-                if (m->hi - addr < 8) /* straddles two segments */
+                if (m->hi - addr < 8) /* straddles two spans */
                         return core_read(m->core, addr, out, 8);
         }
-        memcpy(out, m->base + (addr - m->lo), 8);
+        if (m->base)
+                memcpy(out, m->base + (addr - m->lo), 8);
+        else
+                *out = 0;
         return true;
 }
 
-/* A pointer to len bytes at addr inside one segment, or NULL. */
+/* A pointer to len bytes at addr inside one span (zeros when in a hole, for len up to CORE_ZEROS_MAX), or NULL. */
 static inline const uint8_t *gmem_ptr(struct gmem *m, uint64_t addr, uint64_t len)
 {
         if (addr < m->lo || addr >= m->hi || len > m->hi - addr) {
                 if (!gmem_load(m, addr) || len > m->hi - addr)
                         return NULL;
         }
+        if (!m->base)
+                return len <= CORE_ZEROS_MAX ? core_zeros() : NULL;
         return m->base + (addr - m->lo);
+}
+
+/*
+ * The first address at or above addr, below end, whose bytes the file
+ * holds as data (not a hole, not a zero tail), or end when there is none:
+ * where a search for nonzero bytes can go on.
+ */
+static inline uint64_t gmem_data_from(struct gmem *m, uint64_t addr, uint64_t end)
+{
+        while (addr < end) {
+                if (addr < m->lo || addr >= m->hi) {
+                        struct core_span sp;
+                        core_span_at(m->core, addr, &sp);
+                        if (sp.kind != CORE_SPAN_DATA) {
+                                addr = sp.end;
+                                continue;
+                        }
+                        m->lo = sp.start, m->hi = sp.end, m->base = sp.bytes;
+                }
+                if (m->base)
+                        return addr;
+                addr = m->hi;
+        }
+        return end;
 }
 
 #endif

@@ -4,8 +4,11 @@
  * found by their headers: at a page boundary of an anonymous rw-p mapping
  * outside every arena heap, prev_size 0 (the alignment correction, always
  * 0 on x86-64), flags exactly IS_MMAPPED, a page-multiple size that fits
- * the mapping.  The kernel merges adjacent anonymous mappings into one VMA,
- * so after a chunk the scan goes on at its end, and elsewhere page by page.
+ * the bytes the core knows of the mapping (a memsnap core leaves a chunk's
+ * untouched tail out, as zeros).  The kernel merges adjacent anonymous
+ * mappings into one VMA, so after a chunk the scan goes on at its end, and
+ * elsewhere page by page, stepping over holes of the core whole: a page of
+ * zeros holds no header.
  *
  * A chunk that memalign carved out of an mmapped block keeps the block's
  * stale header at the page and has its own further in, whose prev_size is
@@ -50,17 +53,35 @@ static struct range *arena_ranges(const struct heap_ctx *h, size_t *n)
         return v;
 }
 
+/* The next lead the search below tries at or past off: lead + 16 a power of two up to a page, then a page multiple. */
+static uint64_t next_lead(uint64_t off, uint64_t page_size)
+{
+        uint64_t align = MAX(off + GLIBC_CHUNK_HDR_SZ, (uint64_t)2 * GLIBC_MALLOC_ALIGNMENT);
+        if (align <= page_size)
+                align = 1ull << (64 - __builtin_clzll(align - 1));
+        else
+                align = ALIGN_UP(align, page_size);
+        return align - GLIBC_CHUNK_HDR_SZ;
+}
+
 /* The header of a memalign'ed chunk inside the block whose stale header is at p, or 0. */
 static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
 {
         /* mem = p + lead + 16 is aligned: lead + 16 is the alignment, or a page multiple beyond a page. */
-        for (uint64_t lead = 2 * GLIBC_MALLOC_ALIGNMENT - GLIBC_CHUNK_HDR_SZ; lead + GLIBC_CHUNK_HDR_SZ < size;) {
+        for (uint64_t lead = next_lead(0, h->page_size); lead + GLIBC_CHUNK_HDR_SZ < size;) {
+                /* Its prev_size is the lead, never 0: no header lies in a hole or a zero tail. */
+                uint64_t at = gmem_data_from(&h->mem, p + lead, p + size);
+                if (at > p + lead) {
+                        if (at >= p + size)
+                                break;
+                        lead = next_lead(at - p, h->page_size);
+                        continue;
+                }
                 uint64_t head[2];
                 if (gmem_u64(&h->mem, p + lead, &head[0]) && head[0] == lead &&
                     gmem_u64(&h->mem, p + lead + 8, &head[1]) && head[1] == ((size - lead) | GLIBC_IS_MMAPPED))
                         return lead;
-                uint64_t align = lead + GLIBC_CHUNK_HDR_SZ;
-                lead = (align < h->page_size ? align * 2 : align + h->page_size) - GLIBC_CHUNK_HDR_SZ;
+                lead = next_lead(lead + 1, h->page_size);
         }
         return 0;
 }
@@ -101,9 +122,10 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 if (!scannable(s))
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, s->start);
-                if (!cs || cs->filesz == 0)
+                if (!cs || cs->known == 0)
                         continue;
-                uint64_t end = MIN(s->end, cs->vaddr + cs->filesz);
+                /* Chunks fit the bytes whose values the core knows: a memsnap core's untouched tail is zeros. */
+                uint64_t end = MIN(s->end, cs->vaddr + cs->known);
                 /* A thread's stack can share a VMA with chunks mapped above it: there a run
                  * of chunks must reach the end of the mapping to count. */
                 bool stack = s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK;
@@ -117,6 +139,16 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                                 e++;
                         if (e < nex && ex[e].lo <= p) {
                                 p = ALIGN_UP(ex[e].hi, h->page_size);
+                                continue;
+                        }
+                        /* A header's size is never 0: none starts in a hole, so holes are stepped over whole. */
+                        uint64_t data = gmem_data_from(&h->mem, p, end);
+                        if (data > p) {
+                                if (stack && a->nchunks > first) { /* the run broke: not chunks after all */
+                                        a->nchunks = first;
+                                        run_bytes = 0;
+                                }
+                                p = ALIGN_UP(data, h->page_size);
                                 continue;
                         }
                         uint64_t limit = e < nex ? MIN(end, ex[e].lo) : end;

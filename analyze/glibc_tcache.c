@@ -61,9 +61,16 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
 
         if (!t || (t & (GLIBC_MALLOC_ALIGNMENT - 1)))
                 return false;
+        /*
+         * tcache_init takes the struct with _int_malloc, which hands out a
+         * free chunk whole when the rest would be under MINSIZE (malloc.c:
+         * "Exhaust" / remainder_size < MINSIZE): a thread whose arena already
+         * had free chunks (arena_max reached, or one arena) can get 16 bytes more.
+         */
+        const uint64_t want = glibc_tcache_chunk_size(l);
         ssize_t k = glibc_chunk_find(a, t - GLIBC_CHUNK_HDR_SZ);
-        if (k < 0 || a->chunks[k].size != glibc_tcache_chunk_size(l) || a->chunks[k].mmapped ||
-            a->chunks[k].state != CHUNK_USED)
+        if (k < 0 || a->chunks[k].size < want || a->chunks[k].size - want >= GLIBC_MINSIZE ||
+            a->chunks[k].mmapped || a->chunks[k].state != CHUNK_USED)
                 return false;
         const uint8_t *buf = gmem_ptr(&h->mem, t, (uint64_t)l->tc_size);
         if (!buf)

@@ -63,12 +63,11 @@ struct hash_job {
 static void *hash_blocks(void *arg)
 {
         const struct hash_job *j = arg;
-        const struct core_segment *cur = NULL;
+        struct core_span cur = { 0 };
 
         for (size_t u = 0; u < j->ix->n; u++) {
                 uint64_t mem = j->ix->area[u].mem, len = j->ix->area[u].end - mem;
-                const uint8_t *bytes = core_ptr_near(j->core, &cur, mem, (size_t)len);
-                j->chunks[j->ix->area[u].chunk].hash = bytes ? chunk_hash(bytes, (size_t)len) : 0;
+                j->chunks[j->ix->area[u].chunk].hash = chunk_hash_in_core(j->core, &cur, mem, len);
         }
         return NULL;
 }
@@ -96,6 +95,7 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
         struct hash_job job = { .core = &a->core, .ix = ix, .chunks = a->chunks };
         /* Joined before anything it reads is freed, on every return. */
         _cleanup_(hash_thread_join) struct hash_thread hasher = { 0 };
+        struct core_span hash_cur = { 0 };
         int r;
 
         progress_begin(&p, "reach", ix->n, false, a->opt.quiet);
@@ -114,7 +114,7 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
                 if (bytes) {
                         uint64_t len = ix->area[u].end - ix->area[u].mem;
                         if (!hasher.running)
-                                c->hash = chunk_hash(bytes, (size_t)len);
+                                c->hash = chunk_hash_in_core(&a->core, &hash_cur, ix->area[u].mem, len);
                         int32_t t = type_hint(&th, bytes, len);
                         if (t < NO_ID)
                                 return t;

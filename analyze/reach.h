@@ -18,6 +18,7 @@
 
 #include "analysis.h"
 #include "common/glibc_malloc.h"
+#include "type_hint.h"
 
 /* glibc malloc.c: musable() — a used chunk may also use the next chunk's prev_size field. */
 static inline uint64_t chunk_usable_bytes(const struct chunk *c)
@@ -140,8 +141,7 @@ void root_set_free(struct root_set *r);
 /* A word that may point into a block, waiting in a batch for its lookup. */
 struct scan_pending {
         uint64_t word;
-        uint64_t from_address;
-        uint32_t from_offset;
+        uint64_t from;        /* where the word is (struct ref.from) */
         uint32_t proto;       /* index into scan.protos */
         const uint32_t *slot; /* filled in by the batch's first pass */
 };
@@ -162,7 +162,8 @@ struct scan {
         const struct reach_index *ix;
         const struct segment *segments;
         const struct chunk *chunks;
-        const struct core_segment *cur; /* where the last block was: blocks come in address order */
+        struct core_span cur;  /* where the last block was: blocks come in address order */
+        uint8_t head[TYPE_HINT_BYTES_MAX]; /* a block's first bytes, when they are not in one data run */
         struct ref *refs;
         size_t nrefs, cap;
         size_t max_refs;       /* REFS_MAX, lowered by tests */
@@ -185,8 +186,9 @@ int scan_root(struct scan *s, const struct root_range *r);
 
 /*
  * Scans the user bytes of used chunk u (an index into ix): the pointers it
- * holds become refs from it.  *bytes is set to the block's bytes when the
- * core holds all of them (for hashing and type hints), else NULL.
+ * holds become refs from it; holes of the core are stepped over.  When the
+ * core knows every byte of the block, *bytes is set to its first bytes
+ * (at least TYPE_HINT_BYTES_MAX of them, or all), for type hints; else NULL.
  */
 int scan_block(struct scan *s, size_t u, const uint8_t **bytes);
 

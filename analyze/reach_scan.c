@@ -7,9 +7,10 @@
  * This is the hot loop of the stage: the words are read in place from the
  * mapped core, rejected by one compare when they cannot be heap pointers,
  * and refs go into one growing array; nothing else is allocated and no SQL
- * runs here (db_write.c writes the refs afterwards).  Memory the core does
- * not hold (p_filesz 0, truncated cores) is not guessed at: it is counted,
- * and reach.c reports it.
+ * runs here (db_write.c writes the refs afterwards).  Holes of a sparse
+ * core are zeros and are never read.  Memory the core does not hold
+ * (p_filesz 0, truncated cores) is not guessed at: it is counted, and
+ * reach.c reports it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -54,8 +55,7 @@ static int add_ref(struct scan *s, const struct scan_pending *pw, long u)
         const struct ref *proto = &s->protos[pw->proto];
         struct ref *x = &s->refs[s->nrefs++];
         *x = *proto;
-        x->from_address = proto->root_kind == ROOT_REGISTER ? 0 : pw->from_address;
-        x->from_offset = pw->from_offset;
+        x->from = pw->from;
         x->to_chunk = (int32_t)ar->chunk;
         x->to_offset = offset32(pw->word - ar->mem);
         return 0;
@@ -94,11 +94,9 @@ int scan_flush(struct scan *s)
 
 /*
  * Scans len bytes at p, which hold the target's memory at addr.  Each word
- * that may be a heap pointer waits in the batch; its ref will be like
- * proto, with from_offset counted from base.
+ * that may be a heap pointer waits in the batch; its ref will be like proto.
  */
-static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t len, uint64_t base,
-                      const struct ref *proto)
+static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t len, const struct ref *proto)
 {
         const uint64_t lo = s->ix->lo, width = s->ix->hi - s->ix->lo;
         bool have_proto = false;
@@ -119,7 +117,7 @@ static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t 
                         have_proto = true;
                 }
                 s->pending[s->npending++] = (struct scan_pending){
-                        .word = w, .from_address = addr + off, .from_offset = offset32(addr + off - base),
+                        .word = w, .from = addr + off,
                         .proto = (uint32_t)(s->nprotos - 1),
                 };
         }
@@ -127,35 +125,26 @@ static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t 
 }
 
 /*
- * Scans [start, end) through the core's segments.  Returns the bytes the
- * core lacks (they are not scanned), or -errno.
+ * Scans [start, end) through the core, span by span: data is scanned,
+ * holes and zero tails hold no pointer.  Returns the bytes the core lacks
+ * (they are not scanned), or -errno.
  */
-static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, uint64_t base, const struct ref *proto)
+static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, const struct ref *proto)
 {
         uint64_t addr = start, missing = 0;
 
         while (addr < end) {
-                const struct core_segment *cs = core_segment_at(s->core, addr);
-                if (!cs) {
-                        /* The next segment, if one starts before end, holds the rest. */
-                        const struct core_segment *above = core_segment_from(s->core, addr);
-                        uint64_t next = above ? MIN(end, above->vaddr) : end;
-                        missing += next - addr;
-                        addr = next;
-                        continue;
-                }
-                uint64_t present_end = MIN(end, cs->vaddr + cs->filesz);
-                uint64_t seg_end = MIN(end, cs->vaddr + cs->memsz);
-                if (addr < present_end) {
-                        const uint8_t *p = s->core->data + cs->offset + (addr - cs->vaddr);
-                        int r = scan_words(s, p, addr, present_end - addr, base, proto);
+                struct core_span sp;
+                core_span_at(s->core, addr, &sp);
+                uint64_t to = MIN(end, sp.end);
+                if (sp.kind == CORE_SPAN_DATA) {
+                        int r = scan_words(s, sp.bytes + (addr - sp.start), addr, to - addr, proto);
                         if (r < 0)
                                 return r;
-                        addr = present_end;
-                } else {
-                        missing += seg_end - addr;
-                        addr = seg_end;
+                } else if (sp.kind == CORE_SPAN_ABSENT) {
+                        missing += to - addr;
                 }
+                addr = to;
         }
         return (int64_t)missing;
 }
@@ -167,8 +156,8 @@ int scan_registers(struct scan *s, const struct thread *threads, size_t n)
                         continue;
                 const struct ref proto = { .from_chunk = NO_ID, .root_kind = ROOT_REGISTER, .tid = threads[t].tid };
                 const struct user_regs_struct *regs = &threads[t].core->regs;
-                /* from_offset is the register's offset in user_regs_struct (NT_PRSTATUS pr_reg); no address. */
-                int r = scan_words(s, (const uint8_t *)regs, 0, sizeof(*regs), 0, &proto);
+                /* A register's ref keeps its offset in user_regs_struct (NT_PRSTATUS pr_reg) as where it is. */
+                int r = scan_words(s, (const uint8_t *)regs, 0, sizeof(*regs), &proto);
                 if (r < 0)
                         return r;
         }
@@ -182,7 +171,7 @@ int scan_root(struct scan *s, const struct root_range *rr)
                 .from_chunk = NO_ID, .root_kind = rr->kind,
                 .tid = rr->kind == ROOT_STACK || rr->kind == ROOT_TLS ? rr->tid : 0,
         };
-        int64_t missing = scan_through_core(s, rr->start, rr->end, seg->start, &proto);
+        int64_t missing = scan_through_core(s, rr->start, rr->end, &proto);
         if (missing < 0)
                 return (int)missing;
         if (missing > 0 && !seg->tail_zero) {
@@ -200,11 +189,13 @@ int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
         const uint8_t *p = core_ptr_near(s->core, &s->cur, mem, (size_t)len);
         *bytes = p;
         if (p)
-                return scan_words(s, p, mem, len, mem, &proto);
+                return scan_words(s, p, mem, len, &proto);
 
-        int64_t missing = scan_through_core(s, mem, mem + len, mem, &proto);
+        int64_t missing = scan_through_core(s, mem, mem + len, &proto);
         if (missing < 0)
                 return (int)missing;
+        if (missing == 0 && core_read(s->core, mem, s->head, (size_t)MIN(len, (uint64_t)sizeof(s->head))))
+                *bytes = s->head;
         int32_t seg_id = s->chunks[s->ix->area[u].chunk].segment_id;
         if (missing > 0 && !(seg_id >= 0 && s->segments[seg_id].tail_zero)) {
                 s->unknown.block_bytes += (uint64_t)missing;

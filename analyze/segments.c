@@ -462,7 +462,9 @@ static int mark_zero_tails(struct analysis *a)
                 bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
                 if (!anon || s->perms[3] != 'p' || s->in_core >= s->end - s->start)
                         continue;
-                s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end);
+                /* The core reads the tail as zeros from now on (a core cut short refuses). */
+                s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end) &&
+                               (s->from_notes || core_mark_zero_tail(&a->core, s->start));
         }
         return 0;
 }

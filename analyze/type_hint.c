@@ -10,7 +10,7 @@
 #include "demangle.h"
 
 #define VTABLE_CACHE_MAX (1u << 20) /* distinct first words looked up at most; past it, no new classes */
-#define TEXT_SCAN_MAX 4096          /* a string hint needs its NUL within this many bytes */
+#define TEXT_SCAN_MAX TYPE_HINT_BYTES_MAX /* a string hint needs its NUL within this many bytes */
 
 static int range_cmp(const void *x, const void *y)
 {

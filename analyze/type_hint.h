@@ -20,6 +20,7 @@
 #include "analysis.h"
 
 #define STRING_MIN_CHARS 4
+#define TYPE_HINT_BYTES_MAX 4096 /* type_hint reads at most this many of a block's first bytes */
 
 struct module_range {
         uint64_t start, end;

@@ -9,17 +9,29 @@
  *   pid P
  *   region ADDR SIZE              the whole mapping
  *   touched ADDR LEN BYTE         a run of pages each filled with BYTE
+ *   block MEM USABLE HOW LEAD     with -c: a block malloc holds, mapped for it alone;
+ *                                 LEAD is the bytes of its mapping before its chunk
+ *                                 (glibc's prev_size of an mmapped chunk), 0 but aligned
+ *   mallinfo2 arena=... hblks=... glibc's own figures, after the blocks
  *   ready
  * and serves commands on stdin (see sample_io.h); "rss" prints "rss KB";
  * "pageout" asks the kernel to swap the first touched run out
  * (MADV_PAGEOUT; it stays in RAM when there is no swap) and prints
  * "pageout SWAP_KB", the process's VmSwap after it.
  *
- * usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS]
+ * usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS] [-c BLOCKS]
  *   the touched MiB are spread over RUNS runs across the region (default 16);
- *   -t 0 leaves the whole mapping untouched
+ *   -t 0 leaves the whole mapping untouched.  -c allocates BLOCKS blocks of
+ *   300 KiB to 4 MiB, each above glibc's mmap threshold, so each is an
+ *   mmapped chunk whose pages the program mostly never touches, as HOW says:
+ *     calloc   calloc on a fresh mapping writes nothing (glibc knows it is zero)
+ *     head     malloc, then the first 64 bytes written
+ *     ends     malloc, then the first and the last page written
+ *     aligned  posix_memalign to 64 KiB (a chunk carved out of the mapping,
+ *              its header pages apart), the first 64 bytes written
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,18 +82,52 @@ static bool handle(const char *cmd, void *data)
         return false;
 }
 
+#define BLOCK_ALIGN (64u << 10) /* above a page: the aligned chunk starts pages into its mapping */
+
+/* Block i of -c: its size steps from 300 KiB to 4 MiB, its kind cycles through HOW. */
+static void *block_make(size_t i, size_t page, const char **how)
+{
+        size_t size = (300u << 10) + (i * 389u % 16) * (240u << 10);
+        unsigned char *p = NULL;
+
+        switch (i % 4) {
+        case 0:
+                *how = "calloc";
+                return calloc(1, size);
+        case 1:
+                *how = "head";
+                if ((p = malloc(size)))
+                        memset(p, 0x5a, 64);
+                return p;
+        case 2:
+                *how = "ends";
+                if ((p = malloc(size))) {
+                        memset(p, 0x6b, 64);
+                        memset(p + size - page, 0x6b, page);
+                }
+                return p;
+        default:
+                *how = "aligned";
+                if (posix_memalign((void **)&p, BLOCK_ALIGN, size) != 0)
+                        return NULL;
+                memset(p, 0x7c, 64);
+                return p;
+        }
+}
+
 int main(int argc, char **argv)
 {
-        size_t map_mib = 1024, touch_mib = 16, runs = 16;
+        size_t map_mib = 1024, touch_mib = 16, runs = 16, blocks = 0;
         int opt;
 
-        while ((opt = getopt(argc, argv, "m:t:r:")) != -1) {
+        while ((opt = getopt(argc, argv, "m:t:r:c:")) != -1) {
                 switch (opt) {
                 case 'm': map_mib = strtoul(optarg, NULL, 0); break;
                 case 't': touch_mib = strtoul(optarg, NULL, 0); break;
                 case 'r': runs = strtoul(optarg, NULL, 0); break;
+                case 'c': blocks = strtoul(optarg, NULL, 0); break;
                 default:
-                        fprintf(stderr, "usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS]\n");
+                        fprintf(stderr, "usage: sparse [-m MAP_MIB] [-t TOUCH_MIB] [-r RUNS] [-c BLOCKS]\n");
                         return 2;
                 }
         }
@@ -113,6 +159,20 @@ int main(int argc, char **argv)
                 memset(p, byte, run_len);
                 say("touched %p %zu 0x%02x", (void *)p, run_len, byte);
         }
+        /* Kept for the life of the process: what a core of it must show as mmapped chunks. */
+        for (size_t i = 0; i < blocks; i++) {
+                const char *how;
+                void *b = block_make(i, page, &how);
+                if (!b) {
+                        perror("sparse: malloc");
+                        return 1;
+                }
+                /* glibc malloc.c: an mmapped chunk's prev_size holds its offset in its mapping. */
+                size_t lead = ((const size_t *)b)[-2];
+                say("block %p %zu %s %zu", b, malloc_usable_size(b), how, lead);
+        }
+        if (blocks)
+                say_mallinfo2();
         say("rss %ld", rss_kb());
         say("ready");
 

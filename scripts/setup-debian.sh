@@ -12,7 +12,9 @@
 #           redis-server and redis-tools (tests/e2e/heap_foreign: a process
 #           served by jemalloc), libjemalloc-dev (its program linked with
 #           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
-#           preloaded), golang-go (tests/e2e/heap_go: a cgo program)
+#           preloaded), golang-go (tests/e2e/heap_go: a cgo program),
+#           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
+#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -21,6 +23,7 @@ packages=(
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
+	perl memcached
 	time bc jq
 )
 

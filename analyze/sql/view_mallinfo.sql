@@ -1,8 +1,12 @@
 -- mallinfo: what glibc's mallinfo2() returned at the snapshot, computed
 -- from the walk the way malloc.c int_mallinfo does: free space is the top
 -- chunks, the fastbins and the unsorted, small and large bins; chunks in a
--- tcache count as in use.  hblks and hblkhd come from the mmapped chunks
--- found (malloc_par.n_mmaps and mmapped_mem are glibc's own counters).
+-- tcache count as in use.  hblks and hblkhd are glibc's own counters,
+-- malloc_par.n_mmaps and mmapped_mem, as int_mallinfo reads them: the bytes
+-- of a chunk that memalign placed inside its mapping start before its
+-- header (prev_size holds the lead), which no chunks column records.  The
+-- walk's count and bytes, lead included, are checked against them (a
+-- warning when they differ); without malloc_par, the chunks found are summed.
 CREATE VIEW mallinfo AS
 WITH f AS (
   SELECT sum(bin IN ('unsorted', 'small', 'large')) AS ord,
@@ -20,8 +24,8 @@ WITH f AS (
 SELECT a.system_mem AS arena,
        coalesce(f.ord, 0) + a.n AS ordblks,
        coalesce(f.fast, 0) AS smblks,
-       coalesce(f.mm, 0) AS hblks,
-       f.mm_bytes AS hblkhd,
+       coalesce((SELECT n_mmaps FROM malloc_par), f.mm, 0) AS hblks,
+       coalesce((SELECT mmapped_mem FROM malloc_par), f.mm_bytes) AS hblkhd,
        0 AS usmblks,
        f.fast_bytes AS fsmblks,
        a.system_mem - (f.ord_bytes + f.fast_bytes + a.tops) AS uordblks,

@@ -50,7 +50,9 @@ ORDER BY kind = 'total', virt_kb DESC, kind;
 -- layout: vertical
 -- mallinfo2()'s figures: arena = system_bytes of the main arena, uordblks =
 -- used_bytes + tcache_bytes (tcache chunks look in use to glibc), fordblks
--- = free_bytes + top_bytes, hblks / hblkhd = mmapped_chunks / mmapped_bytes.
+-- = free_bytes + top_bytes, hblks / hblkhd = mmapped_chunks / mmapped_bytes
+-- (hblkhd also counts what memalign skipped before an mmapped chunk in its
+-- mapping: the mallinfo view has glibc's own figure).
 -- (The view's per-bin counts are NULL where no chunk has a bin: 0 here.)
 SELECT (SELECT count(*) FROM arenas) AS arenas,
        h.system_mem AS system_bytes,

@@ -53,12 +53,41 @@ static void test_order_counts(void **state)
         assert_int_not_equal(chunk_hash(a, sizeof(a)), chunk_hash(c, sizeof(c)));
 }
 
+/* Blocks longer than a piece: any bit counts, so does where a piece lies, and so does the length. */
+static void test_long_blocks(void **state)
+{
+        (void)state;
+        size_t len = 5 * CHUNK_HASH_PIECE + 40;
+        uint8_t *buf = calloc(1, len), *swapped = calloc(1, len);
+        for (size_t i = 0; i < CHUNK_HASH_PIECE; i++)
+                buf[i] = (uint8_t)(i * 13 + 1);
+        uint64_t base = chunk_hash(buf, len);
+        assert_int_not_equal(base, 0);
+        for (size_t bit = 0; bit < len * 8; bit += 61) {
+                buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                if (chunk_hash(buf, len) == base)
+                        fail_msg("flipping bit %zu of %zu bytes leaves the hash", bit, len);
+                buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        }
+        /* The same piece one place further on. */
+        memcpy(swapped + CHUNK_HASH_PIECE, buf, CHUNK_HASH_PIECE);
+        assert_int_not_equal(chunk_hash(swapped, len), base);
+        /* All zeros, at two lengths past a piece, and at a piece exactly. */
+        memset(buf, 0, len);
+        assert_int_not_equal(chunk_hash(buf, len), chunk_hash(buf, len - 8));
+        assert_int_not_equal(chunk_hash(buf, len), 0);
+        assert_int_not_equal(chunk_hash(buf, CHUNK_HASH_PIECE), chunk_hash(buf, CHUNK_HASH_PIECE + 8));
+        free(buf);
+        free(swapped);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_equal_and_nonzero),
                 cmocka_unit_test(test_every_bit_counts),
                 cmocka_unit_test(test_order_counts),
+                cmocka_unit_test(test_long_blocks),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

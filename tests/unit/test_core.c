@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "analyze/chunk_hash.h"
 #include "analyze/core.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -165,6 +167,149 @@ static void test_memory(void **state)
         assert_null(core_read_string(&o.c, 0x10ffa, 3));  /* longer than max */
         assert_null(core_read_string(&o.c, 0x11002, 8192)); /* runs into the hole before any NUL */
 
+        close_built(&o);
+        cb_free(&b);
+}
+
+#define PG 4096u
+
+/*
+ * A sparse core: the file system's holes inside a segment's bytes read as
+ * zeros, are told apart from data (core_span_at), and are never handed out
+ * as file bytes (core_ptr); past p_filesz the bytes are unknown until
+ * core_mark_zero_tail vouches for them.  The holes are punched into the
+ * written file (as memsnap and the kernel leave untouched pages out); a
+ * file system that cannot punch them skips the test.
+ */
+static void test_sparse_file(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct opened o;
+        const uint64_t va = 0x7f0000000000;
+        uint8_t *mem = calloc(12, PG); /* the segment as the process had it: 8 pages in the file, 4 past it */
+
+        for (unsigned i = 0; i < 8; i++)
+                if (i != 2 && i != 3 && i != 6)
+                        memset(mem + i * PG, 'A' + i, PG);
+        memcpy(mem + 2 * PG - 3, "xyz", 3); /* a string whose NUL is in the hole after it */
+
+        cb_init(&b);
+        cb_prstatus(&b, 1, 0, 0, 0, 0);
+        cb_load(&b, va, 12 * PG, mem, 8 * PG, PF_R | PF_W);
+        open_built(&o, &b);
+        assert_int_equal(o.r, 0);
+        uint64_t off = o.c.segs[0].offset;
+        core_close(&o.c);
+        warnings_free(&o.w);
+
+        /* Punch whole file blocks inside pages 2-3 and 6 (zeros already): the segment may not start on one. */
+        int fd = open(o.path, O_RDWR | O_CLOEXEC);
+        assert_true(fd >= 0);
+        struct stat before, after;
+        assert_int_equal(fstat(fd, &before), 0);
+        uint64_t h1 = ALIGN_UP(off + 2 * PG, PG), h1_end = ALIGN_DOWN(off + 4 * PG, PG);
+        uint64_t h2 = ALIGN_UP(off + 6 * PG, PG), h2_end = ALIGN_DOWN(off + 7 * PG, PG);
+        int r1 = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)h1, (off_t)(h1_end - h1));
+        int r2 = h2 < h2_end ? fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)h2, (off_t)(h2_end - h2)) : 0;
+        assert_int_equal(fstat(fd, &after), 0);
+        close(fd);
+        if (r1 < 0 || r2 < 0 || after.st_blocks >= before.st_blocks) {
+                unlink(o.path);
+                free(o.path);
+                cb_free(&b);
+                free(mem);
+                skip(); /* this file system keeps no holes */
+        }
+        o.r = core_open(&o.c, o.path, &o.w);
+        assert_int_equal(o.r, 0);
+        const struct core *c = &o.c;
+        struct core_span sp;
+        uint64_t hole = va + (h1 - off), hole_end = va + (h1_end - off);
+
+        core_span_at(c, va, &sp);
+        assert_int_equal(sp.kind, CORE_SPAN_DATA);
+        assert_int_equal(sp.start, va);
+        assert_int_equal(sp.end, hole);
+        assert_ptr_equal(sp.bytes, c->data + off);
+        core_span_at(c, hole + 100, &sp);
+        assert_int_equal(sp.kind, CORE_SPAN_ZERO);
+        assert_int_equal(sp.start, hole);
+        assert_int_equal(sp.end, hole_end);
+        assert_null(sp.bytes);
+        core_span_at(c, hole_end, &sp);
+        assert_int_equal(sp.kind, CORE_SPAN_DATA);
+        assert_int_equal(sp.start, hole_end);
+        assert_int_equal(sp.bytes[0], (h1_end - off) % PG ? 0 : 'E');
+
+        /* Reads see the process's bytes, holes as zeros; a pointer is given only inside one data run. */
+        uint8_t *buf = malloc(12 * PG);
+        assert_true(core_read(c, va, buf, 8 * PG));
+        assert_memory_equal(buf, mem, 8 * PG);
+        assert_non_null(core_ptr(c, va, (size_t)(hole - va)));
+        assert_null(core_ptr(c, va, (size_t)(hole - va) + 1));
+        assert_null(core_ptr(c, hole, 8));
+        char *str = core_read_string(c, va + 2 * PG - 3, 64);
+        assert_non_null(str);
+        assert_string_equal(str, "xyz");
+        free(str);
+
+        /* Past p_filesz: unknown, until the tail is vouched for. */
+        core_span_at(c, va + 8 * PG, &sp);
+        assert_int_equal(sp.kind, CORE_SPAN_ABSENT);
+        assert_false(core_read(c, va + 8 * PG - 8, buf, 16));
+        assert_int_equal(chunk_hash_in_core(c, &(struct core_span){ 0 }, va + 16, 12 * PG - 16), 0);
+        assert_false(core_mark_zero_tail(&o.c, va + PG)); /* not a segment's start */
+        assert_true(core_mark_zero_tail(&o.c, va));
+        core_span_at(c, va + 11 * PG, &sp);
+        assert_int_equal(sp.kind, CORE_SPAN_ZERO);
+        assert_int_equal(sp.end, va + 12 * PG);
+        assert_true(core_read(c, va, buf, 12 * PG));
+        assert_memory_equal(buf, mem, 12 * PG);
+        str = core_read_string(c, va + 9 * PG, 8); /* zeros: an empty string */
+        assert_non_null(str);
+        assert_string_equal(str, "");
+        free(str);
+
+        /* A block hashed through the holes and the tail hashes as its bytes read whole. */
+        struct core_span hint = { 0 };
+        for (uint64_t start = 16; start < 4 * PG; start += PG + 8)
+                assert_int_equal(chunk_hash_in_core(c, &hint, va + start, 12 * PG - start),
+                                 chunk_hash(mem + start, 12 * PG - start));
+        assert_int_equal(chunk_hash_in_core(c, &hint, va + 2 * PG + 8, 64), chunk_hash(mem + 2 * PG + 8, 64));
+
+        free(buf);
+        free(mem);
+        close_built(&o);
+        cb_free(&b);
+}
+
+/* A segment cut short by the end of the file: its missing bytes are not known, whatever a note says. */
+static void test_zero_tail_refused_when_truncated(void **state)
+{
+        (void)state;
+        struct core_builder b;
+        struct opened o;
+        uint8_t page[PG];
+        memset(page, 'q', sizeof(page));
+
+        cb_init(&b);
+        cb_prstatus(&b, 1, 0, 0, 0, 0);
+        cb_load(&b, 0x10000, 4 * PG, page, PG, PF_R | PF_W);
+        cb_load(&b, 0x20000, 4 * PG, page, PG, PF_R | PF_W);
+        open_built(&o, &b);
+        assert_int_equal(o.r, 0);
+        size_t cut = (size_t)o.c.segs[1].offset + 100;
+        close_built(&o);
+        b.truncate_at = cut;
+        open_built(&o, &b);
+        assert_int_equal(o.r, 0);
+        assert_true(o.c.segs[1].truncated);
+        assert_false(core_mark_zero_tail(&o.c, 0x20000));
+        assert_true(core_mark_zero_tail(&o.c, 0x10000));
+        uint8_t buf[16];
+        assert_true(core_read(&o.c, 0x10000 + 4 * PG - 16, buf, 16));
+        assert_false(core_read(&o.c, 0x20000 + 100, buf, 16));
         close_built(&o);
         cb_free(&b);
 }
@@ -439,6 +584,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kernel_like),
                 cmocka_unit_test(test_memory),
+                cmocka_unit_test(test_sparse_file),
+                cmocka_unit_test(test_zero_tail_refused_when_truncated),
                 cmocka_unit_test(test_overlap_and_truncation),
                 cmocka_unit_test(test_truncated_file),
                 cmocka_unit_test(test_bad_notes),

@@ -37,6 +37,7 @@ struct fixture {
         struct analysis a;
         uint8_t *data;
         struct core_segment seg;
+        struct core_data_run run;  /* the segment's bytes, all data */
         char dir[64];
 };
 
@@ -46,11 +47,14 @@ static struct fixture *build(unsigned seed, size_t nrefs)
         struct analysis *a = &f->a;
 
         f->seg = (struct core_segment){ .vaddr = HEAP, .memsz = NCHUNKS * CHUNK, .offset = 0,
-                                        .filesz = NCHUNKS * CHUNK, .flags = 6 };
+                                        .filesz = NCHUNKS * CHUNK, .known = NCHUNKS * CHUNK, .nruns = 1,
+                                        .flags = 6 };
+        f->run = (struct core_data_run){ HEAP, HEAP + NCHUNKS * CHUNK };
         f->data = malloc(NCHUNKS * CHUNK);
         for (size_t i = 0; i < NCHUNKS * CHUNK; i++)
                 f->data[i] = (uint8_t)(i * 7 + seed);
-        a->core = (struct core){ .data = f->data, .size = NCHUNKS * CHUNK, .segs = &f->seg, .nsegs = 1, .fd = -1 };
+        a->core = (struct core){ .data = f->data, .size = NCHUNKS * CHUNK, .segs = &f->seg, .nsegs = 1,
+                                 .runs = &f->run, .nruns = 1, .fd = -1 };
         a->out = (struct atomic_file)ATOMIC_FILE_INIT;
 
         a->nsegments = 1;
@@ -98,9 +102,14 @@ static struct fixture *build(unsigned seed, size_t nrefs)
                 struct ref *x = &a->refs[k];
                 bool root = k < 30;
                 *x = (struct ref){ .from_chunk = root ? NO_ID : (int32_t)((k - 30) * (NCHUNKS - 1) / nrefs),
-                                   .to_chunk = (int32_t)(rand() % NCHUNKS), .from_offset = (uint32_t)(k % 48),
-                                   .to_offset = (uint32_t)(k % 3 == 0 ? 8 : 0), .from_address = 0x7ffd00000000 + k * 8,
+                                   .to_chunk = (int32_t)(rand() % NCHUNKS),
+                                   .to_offset = (uint32_t)(k % 3 == 0 ? 8 : 0),
                                    .root_kind = root ? 1 + k % 5 : ROOT_NONE, .tid = root ? 4242 : 0 };
+                /* Where the pointer is: in its block, in the one segment for a root, a register's offset. */
+                if (!root)
+                        x->from = a->chunks[x->from_chunk].address + 16 + k % 48;
+                else
+                        x->from = x->root_kind == ROOT_REGISTER ? k * 8 : HEAP + k * 8;
         }
         a->opt.core_path = "synthetic.core";
         a->opt.quiet = true;
@@ -131,7 +140,16 @@ static char *write_db(struct fixture *f, const char *name)
         assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
         f->a.opt.db_path = path;
         assert_int_equal(db_open(&f->a), 0);
+        /* db_write gives the refs' memory back once they are written: keep them for the checks and the next write. */
+        size_t nrefs = f->a.nrefs;
+        struct ref *refs = malloc((nrefs ? nrefs : 1) * sizeof(*refs));
+        assert_non_null(refs);
+        if (nrefs)
+                memcpy(refs, f->a.refs, nrefs * sizeof(*refs));
         assert_int_equal(db_write(&f->a), 0);
+        assert_null(f->a.refs);
+        f->a.refs = refs;
+        f->a.nrefs = nrefs;
         atomic_file_discard(&f->a.out);
         return path;
 }
@@ -234,8 +252,10 @@ static void check_refs(const struct fixture *f, sqlite3 *db)
                         assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
                 else
                         assert_int_equal(sqlite3_column_int64(st, 0), x->from_chunk + 1);
-                assert_int_equal(sqlite3_column_int64(st, 1), x->from_offset);
-                assert_int_equal(sqlite3_column_int64(st, 2), (int64_t)x->from_address);
+                bool reg = x->root_kind == ROOT_REGISTER;
+                uint64_t base = x->from_chunk >= 0 ? f->a.chunks[x->from_chunk].address + 16 : reg ? 0 : HEAP;
+                assert_int_equal(sqlite3_column_int64(st, 1), x->from - base);
+                assert_int_equal(sqlite3_column_int64(st, 2), reg ? 0 : (int64_t)x->from);
                 assert_text(st, 3, roots[x->root_kind]);
                 if (x->tid)
                         assert_int_equal(sqlite3_column_int(st, 4), x->tid);

@@ -2,7 +2,8 @@
  * Unit tests for analyze/glibc_tcache.c on a fabricated heap (glibc 2.36
  * layout: uint16_t counts, safe-linked next pointers, a random key): the
  * tcache found through a thread's TLS below fs_base, or at its arena's
- * first chunk when no thread points to it; its entries marked free in bin
+ * first chunk when no thread points to it, also in a chunk 16 bytes bigger
+ * than the struct; its entries marked free in bin
  * 'tcache'; a loop, a wrong count and a wrong key named in warnings.
  */
 #include <setjmp.h>
@@ -34,6 +35,7 @@
 #define TOP (BASE + 0x320)
 
 struct fixture {
+        size_t nchunks;             /* what the walk of mem must find */
         struct analysis a;
         struct heap_ctx h;
         uint8_t mem[LEN];
@@ -56,6 +58,7 @@ static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
         f->a.core.fd = -1;
+        f->nchunks = 6;
         glibc_layout_for(2, 36, 0, &f->h.layout);
         put(f, T + 8, 0x290 | P);
         put(f, X1 + 8, 0x20 | P);
@@ -117,7 +120,7 @@ static void classify(struct fixture *f, bool with_thread)
                 f->a.nthreads = 1;
         }
         assert_int_equal(glibc_chunks_walk(&f->h, &f->h.regions[0]), 0);
-        assert_int_equal(f->a.nchunks, 6);
+        assert_int_equal(f->a.nchunks, f->nchunks);
         assert_int_equal(glibc_tcache_classify(&f->h), 0);
 }
 
@@ -211,6 +214,48 @@ static void test_thread_slot_read_leniently(void **state)
 }
 
 /*
+ * A thread's first malloc found a free 0x2a0 chunk in its arena (one arena
+ * for all: arena_max=1) and _int_malloc gave it whole, the 0x10 left being
+ * under MINSIZE: the tcache struct is 16 bytes bigger than asked.  It is
+ * still the thread's tcache, with no warning.  Here X1 and X2 become the
+ * struct's extra 0x10 and a 0x30 chunk Z in bin 1 before Y.
+ */
+static void test_struct_in_a_bigger_chunk(void **state)
+{
+        struct fixture *f = *state;
+        const uint64_t z = BASE + 0x2a0, t = T + 16;
+        put(f, T + 8, 0x2a0 | P);
+        put(f, z + 8, 0x30 | P);
+        entry(f, z, Y + 16);
+        put16(f, t + 0, 1);
+        put16(f, t + 2, 2);
+        put(f, t + (uint64_t)f->h.layout.tc_entries + 0, X3 + 16);
+        put(f, t + (uint64_t)f->h.layout.tc_entries + 8, z + 16);
+        f->nchunks = 5;
+        classify(f, true);
+        assert_int_equal(f->a.warnings.n, 0);
+        assert_int_equal(f->a.ntcaches, 1);
+        assert_string_equal(f->a.tcaches[0].found_by, "tls");
+        assert_int_equal(f->a.tcaches[0].entries, 3);
+        assert_int_equal(chunk(f, z)->bin, BIN_TCACHE);
+        assert_int_equal(chunk(f, Y)->bin, BIN_TCACHE);
+}
+
+/* 0x20 more would have been split off (MINSIZE): a 0x2b0 chunk is no tcache. */
+static void test_struct_chunk_too_big(void **state)
+{
+        struct fixture *f = *state;
+        const uint64_t t = T + 16;
+        put(f, T + 8, 0x2b0 | P);
+        put16(f, t + 0, 2);
+        put(f, t + (uint64_t)f->h.layout.tc_entries + 0, X2 + 16);
+        f->nchunks = 5;
+        classify(f, true);
+        assert_int_equal(f->a.ntcaches, 0);
+        assert_int_equal(chunk(f, X2)->state, CHUNK_USED);
+}
+
+/*
  * Twenty thousand threads, each with a tcache of its own, whose TLS windows
  * overlap and are full of pointers to tcache structs: the thread's own slot
  * (fs_base - 72) points at its sound tcache, every other word at one damaged
@@ -298,6 +343,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_wrong_count_and_key, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_wild_entry, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_a_tcache, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_struct_in_a_bigger_chunk, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_struct_chunk_too_big, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_thread_slot_read_leniently, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_many_threads, setup, teardown),
         };

@@ -41,6 +41,7 @@ struct fixture {
         struct analysis a;
         uint8_t *data;
         struct core_segment segs[NSEGS];
+        struct core_data_run runs[NSEGS]; /* each segment's bytes, all data */
         struct core_thread ct;
 };
 
@@ -66,10 +67,15 @@ static struct fixture *build(void)
                 f->segs[i] = (struct core_segment){ .vaddr = layout[i].start, .memsz = layout[i].size,
                                                     .offset = off, .filesz = layout[i].in_core ? layout[i].size : 0,
                                                     .flags = 6 };
+                f->segs[i].known = f->segs[i].filesz;
+                f->segs[i].first_run = (uint32_t)i;
+                f->segs[i].nruns = f->segs[i].filesz ? 1 : 0;
+                f->runs[i] = (struct core_data_run){ layout[i].start, layout[i].start + f->segs[i].filesz };
                 off += f->segs[i].filesz;
         }
         f->data = calloc(1, off);
-        a->core = (struct core){ .data = f->data, .size = off, .segs = f->segs, .nsegs = NSEGS, .fd = -1 };
+        a->core = (struct core){ .data = f->data, .size = off, .segs = f->segs, .nsegs = NSEGS,
+                             .runs = f->runs, .nruns = NSEGS, .fd = -1 };
 
         a->segments = calloc(NSEGS, sizeof(*a->segments));
         a->nsegments = NSEGS;
@@ -167,26 +173,26 @@ static void test_refs(void **state)
 
         assert_non_null(r = ref_to(a, 0, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STATIC);
-        assert_int_equal(r->from_address, 0x400100);
-        assert_int_equal(r->from_offset, 0x100);
+        assert_int_equal(ref_from_address(r), 0x400100);
+        assert_int_equal(ref_from_offset(a, r), 0x100);
         assert_int_equal(r->to_offset, 0);
 
         assert_non_null(r = ref_to(a, 1, 0));
         assert_int_equal(r->root_kind, ROOT_NONE);
-        assert_int_equal(r->from_offset, 8);
-        assert_int_equal(r->from_address, mem_of(0) + 8);
+        assert_int_equal(ref_from_offset(a, r), 8);
+        assert_int_equal(ref_from_address(r), mem_of(0) + 8);
         assert_int_equal(r->to_offset, 8);
 
         assert_non_null(r = ref_to(a, 4, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STACK);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(r->from_offset, 0x1000 - 0x40);
+        assert_int_equal(ref_from_offset(a, r), 0x1000 - 0x40);
 
         assert_non_null(r = ref_to(a, 5, NO_ID));
         assert_int_equal(r->root_kind, ROOT_REGISTER);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(r->from_offset, offsetof(struct user_regs_struct, rbx));
-        assert_int_equal(r->from_address, 0);
+        assert_int_equal(ref_from_offset(a, r), offsetof(struct user_regs_struct, rbx));
+        assert_int_equal(ref_from_address(r), 0);
 
         assert_non_null(r = ref_to(a, 6, NO_ID));
         assert_int_equal(r->root_kind, ROOT_TLS);
@@ -197,7 +203,7 @@ static void test_refs(void **state)
         assert_int_equal(r->tid, 0);
 
         assert_non_null(r = ref_to(a, 8, 10));
-        assert_int_equal(r->from_offset, 0x100);
+        assert_int_equal(ref_from_offset(a, r), 0x100);
         assert_non_null(r = ref_to(a, 10, NO_ID));
         assert_int_equal(r->root_kind, ROOT_ANON);
         assert_int_equal(r->to_offset, 0x40);
