@@ -40,6 +40,7 @@
 #include "stage.h"
 #include "target_check.h"
 #include "target_info.h"
+#include "xsave_layout.h"
 
 #define STAGE_ESTIMATE_SLACK 8 /* reserve 1/8 more than the resident set, for growth */
 
@@ -472,6 +473,13 @@ static int build_notes(struct capture_job *j)
                 .cmdline = ti->cmdline, .cmdline_len = ti->cmdline_len, .auxv = ti->auxv, .auxv_len = ti->auxv_len,
                 .maps = &j->maps, .page_size = j->page_size,
         };
+        /* The CPU's layout of the XSAVE area, for the components the kernel enabled (xsave_layout.h). */
+        struct xsave_component layout[XSAVE_FEATURES_MAX];
+        uint64_t xcr0;
+        if (ti->nthreads && xsave_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
+                p.xsave_layout = layout;
+                p.xsave_layout_n = xsave_layout_read(xcr0, layout);
+        }
         /* TASK_COMM_LEN: the kernel's comm is 15 characters at most anyway. */
         memcpy(p.comm, j->pre_stat.comm, MIN(sizeof(p.comm) - 1, strlen(j->pre_stat.comm)));
 

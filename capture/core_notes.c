@@ -167,5 +167,8 @@ int core_notes_build(struct note_buf *b, const struct core_process_info *p, cons
                 if (r < 0)
                         return r;
         }
+        if (p->xsave_layout_n)
+                return note_buf_add(b, "LINUX", NT_X86_XSAVE_LAYOUT, p->xsave_layout,
+                                    p->xsave_layout_n * sizeof(*p->xsave_layout));
         return 0;
 }
