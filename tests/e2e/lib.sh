@@ -182,3 +182,41 @@ mallinfo() {
 # sql DB QUERY: runs a query with the sqlite3 shell (not memsnap), one value
 # per line, columns separated by '|'
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# --- holding memsnap at a phase (capture/test_hold.h) ------------------------
+# hold_start PHASES: the memsnap started next holds at each phase of the
+# comma-separated list (stopping, copying, writing, renaming, exiting).  Two
+# fresh FIFOs are opened read-write here, so that neither side ever blocks in
+# open: memsnap writes the phase to one and waits for a line on the other.
+hold_start() {
+	local base=$WORK/hold
+	rm -f "$base.held" "$base.go"
+	mkfifo "$base.held" "$base.go" || return 1
+	exec {HOLD_HELD_FD}<>"$base.held" {HOLD_GO_FD}<>"$base.go"
+	export MEMSNAP_TEST_HOLD=$1 MEMSNAP_TEST_HOLD_FIFO=$base
+}
+
+# hold_wait PHASE PID: until memsnap (PID) says it holds at PHASE; fails,
+# saying why, when it held elsewhere, died first, or took 60 s.
+hold_wait() {
+	local line i
+	for ((i = 0; i < 60; i++)); do
+		if read -r -t 1 -u "$HOLD_HELD_FD" line; then
+			[ "$line" = "$1" ] && return 0
+			echo "# memsnap held at '$line', not at '$1'"
+			return 1
+		fi
+		kill -0 "$2" 2>/dev/null || { echo "# memsnap (pid $2) ended before reaching phase '$1'"; return 1; }
+	done
+	echo "# memsnap did not reach phase '$1' within 60 s"
+	return 1
+}
+
+hold_release() { printf 'go\n' >&"$HOLD_GO_FD"; }
+
+# hold_end: the next memsnap runs free.
+hold_end() {
+	exec {HOLD_HELD_FD}>&- {HOLD_GO_FD}>&-
+	unset MEMSNAP_TEST_HOLD MEMSNAP_TEST_HOLD_FIFO
+	rm -f "$WORK/hold.held" "$WORK/hold.go"
+}
