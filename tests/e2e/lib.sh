@@ -47,7 +47,9 @@ t_result() {
 	fi
 }
 
-# check DESCRIPTION -- COMMAND...: passes when COMMAND exits 0.
+# check DESCRIPTION -- COMMAND...: passes when COMMAND exits 0.  On failure
+# the meson log says why: the command, its output, and the text files it
+# names (first lines), since `grep -q PATTERN FILE` says nothing itself.
 check() {
 	local desc=$1; shift
 	[ "${1:-}" = "--" ] && shift
@@ -55,9 +57,28 @@ check() {
 	if out=$("$@" 2>&1); then
 		t_result 0 "$desc"
 	else
+		local rc=$?
 		t_result 1 "$desc"
-		printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
+		echo "#   command (exit $rc): $*"
+		[ -n "$out" ] && printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
+		t_show_files "$@"
 	fi
+}
+
+# t_show_files WORDS...: the first lines of each readable text file named by
+# a word (or by a word inside a quoted script such as bash -c's), once each.
+t_show_files() {
+	local - w f seen=" "
+	set -f # words are patterns as often as paths: no globbing
+	for w in $*; do
+		f=${w//[\"\'\(\)\;]/}
+		[ -f "$f" ] && [ -r "$f" ] || continue
+		case $seen in *" $f "*) continue ;; esac
+		seen+="$f "
+		[ "$(head -c 4096 "$f" | tr -d '\000' | wc -c)" = "$(head -c 4096 "$f" | wc -c)" ] || continue
+		echo "#   --- $f ($(wc -l <"$f") lines; the first 20):"
+		head -n 20 "$f" | sed 's/^/#   | /'
+	done
 }
 
 # check_eq DESCRIPTION EXPECTED ACTUAL
