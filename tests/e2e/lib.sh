@@ -220,11 +220,16 @@ hold_start() {
 # hold_wait PHASE PID: until memsnap (PID) says it holds at PHASE; fails,
 # saying why, when it held elsewhere, died first, or took 60 s.
 hold_wait() {
-	local line i
+	local line buf= i rc
 	for ((i = 0; i < 60; i++)); do
-		if read -r -t 1 -u "$HOLD_HELD_FD" line; then
-			[ "$line" = "$1" ] && return 0
-			echo "# memsnap held at '$line', not at '$1'"
+		line=
+		read -r -t 1 -u "$HOLD_HELD_FD" line
+		rc=$?
+		# A read that times out keeps what it had read of the line: go on from there.
+		buf+=$line
+		if [ "$rc" = 0 ]; then
+			[ "$buf" = "$1" ] && return 0
+			echo "# memsnap held at '$buf', not at '$1'"
 			return 1
 		fi
 		kill -0 "$2" 2>/dev/null || { echo "# memsnap (pid $2) ended before reaching phase '$1'"; return 1; }
