@@ -5,8 +5,9 @@
  *
  *   first thread (the main thread):  NT_PRSTATUS "CORE", NT_PRPSINFO "CORE",
  *     [NT_SIGINFO: none for a live capture, no signal is being delivered],
- *     NT_AUXV "CORE", NT_FILE "CORE", NT_PRFPREG "CORE", NT_X86_XSTATE "LINUX"
- *   every other thread:  NT_PRSTATUS, NT_PRFPREG, NT_X86_XSTATE
+ *     NT_AUXV "CORE", NT_FILE "CORE", NT_PRFPREG "CORE",
+ *     [NT_386_IOPERM "LINUX": a thread that called ioperm], NT_X86_XSTATE "LINUX"
+ *   every other thread:  NT_PRSTATUS, NT_PRFPREG, [NT_386_IOPERM], NT_X86_XSTATE
  *   after the last thread, once:  NT_X86_XSAVE_LAYOUT "LINUX" (xsave_layout.h),
  *     as elf_core_dump writes elf_coredump_extra_notes_write's notes last
  *
