@@ -26,6 +26,11 @@ t_cleanup() {
 		kill -CONT "$pid" 2>/dev/null
 		kill -KILL "$pid" 2>/dev/null
 	done
+	# A memsnap still running in the background (held at a phase, when the
+	# test was cut short) would wait for ever on a FIFO its siblings keep open.
+	for pid in $(jobs -p); do
+		kill -KILL "$pid" 2>/dev/null
+	done
 	wait 2>/dev/null
 	if [ "${KEEP_WORK:-0}" = 1 ] || [ "$T_FAILED" -ne 0 ]; then
 		echo "# work folder kept: $WORK"
