@@ -64,7 +64,7 @@ check() {
 	else
 		local rc=$?
 		t_result 1 "$desc"
-		echo "#   command (exit $rc): $*"
+		printf 'command (exit %s): %s\n' "$rc" "$*" | head -n 10 | sed 's/^/#   /'
 		[ -n "$out" ] && printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
 		t_show_files "$@"
 	fi
