@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_open.h"
+
 enum diff_leak {
         DIFF_LEAK_NONE,      /* NULL: no verdict computed */
         DIFF_LEAK_REACHABLE,
@@ -121,6 +123,8 @@ struct diff_summary {
 };
 
 struct diff {
+        struct db_guard guard;          /* the connection diff_open made (both sides attached) */
+        uint64_t max_steps;             /* each side's block reader's limit (db_guard.max_steps) */
         struct diff_side before, after;
         struct diff_summary summary;
 
@@ -135,9 +139,10 @@ struct diff {
 
 /*
  * Opens the two databases as "a" and "b" on one read-only connection,
- * each checked as db_open_readonly checks.  Logs and returns -errno.
+ * each checked as db_open_readonly checks, guarded by g.  Logs and
+ * returns -errno.
  */
-int diff_open(const char *before, const char *after, sqlite3 **ret);
+int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3 **ret);
 
 /*
  * Reads both sides' facts and refuses (-EXDEV, logged) snapshots of
