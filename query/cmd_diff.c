@@ -154,6 +154,12 @@ int cmd_diff(int argc, char **argv)
                 log_error_errno(ENOMEM, "cannot diff: %m");
                 return EXIT_FAIL;
         }
+        /* keep what will be printed: the text lists no added or removed blocks, only new leaks */
+        size_t shown = limit > 0 ? (size_t)limit : limit == 0 ? DIFF_ALL : json ? DIFF_ALL : DIFF_TEXT_LIMIT;
+        if (json)
+                d->keep = (struct diff_keep){ .added = shown, .removed = shown, .changed = shown };
+        else
+                d->keep = (struct diff_keep){ .changed_other = shown, .leaks = shown };
         d->guard = (struct db_guard)DB_GUARD_INIT;
         d->guard.max_steps = d->max_steps = max_steps;
         _cleanup_sqlite3_ sqlite3 *db = NULL;

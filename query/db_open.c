@@ -492,6 +492,12 @@ static int open_guarded(const char *name, int flags, struct db_guard *g, sqlite3
         return 0;
 }
 
+/* A result code that says SQLite could not make the WAL's side files. */
+static bool wal_code_unreadable(int r)
+{
+        return (r & 0xff) == SQLITE_READONLY || (r & 0xff) == SQLITE_CANTOPEN;
+}
+
 /* Whether the first read of schema fails for want of the WAL's side files (a read-only folder). */
 static bool wal_unreadable(sqlite3 *db, const char *schema)
 {
@@ -499,8 +505,7 @@ static bool wal_unreadable(sqlite3 *db, const char *schema)
 
         /* schema is always a name of ours ("main", "b"), never user input */
         snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\".sqlite_schema", schema);
-        int code = sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff;
-        return code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+        return wal_code_unreadable(sqlite3_exec(db, sql, NULL, NULL, NULL));
 }
 
 /*
@@ -564,8 +569,8 @@ int db_open_readonly(const char *path, struct db_guard *g, sqlite3 **ret)
         return 0;
 }
 
-/* ATTACH name (a path or a URI) AS schema; path names the file in messages. */
-static int attach(sqlite3 *db, const char *name, const char *schema, const char *path)
+/* ATTACH name (a path or a URI) AS schema; SQLite's result code. */
+static int attach(sqlite3 *db, const char *name, const char *schema)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         char sql[64];
@@ -577,11 +582,7 @@ static int attach(sqlite3 *db, const char *name, const char *schema, const char 
                 r = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
         if (r == SQLITE_OK)
                 r = sqlite3_step(st);
-        if (r != SQLITE_DONE) {
-                _cleanup_free_ char *msg = text_escape_display(sqlite3_errmsg(db));
-                return log_error_errno(EIO, "cannot open database '%s': %s", path, msg ? msg : "out of memory");
-        }
-        return 0;
+        return r == SQLITE_DONE ? SQLITE_OK : r;
 }
 
 int db_attach_readonly(sqlite3 *db, const char *path, const char *schema)
@@ -598,19 +599,23 @@ int db_attach_readonly(sqlite3 *db, const char *path, const char *schema)
         p = plain_path(path);
         if (!p)
                 return log_error_errno(ENOMEM, "cannot open database '%s': %m", path);
-        r = attach(db, p, schema, path);
-        if (r < 0)
-                return r;
-        if (f.wal && wal_unreadable(db, schema)) {
+        /* in WAL mode, ATTACH itself or the first read fails in a folder SQLite cannot write */
+        r = attach(db, p, schema);
+        if (f.wal && (r == SQLITE_OK ? wal_unreadable(db, schema) : wal_code_unreadable(r))) {
                 _cleanup_free_ char *uri = NULL;
                 char sql[64];
-                snprintf(sql, sizeof(sql), "DETACH \"%s\"", schema);
-                sqlite3_exec(db, sql, NULL, NULL, NULL);
+                if (r == SQLITE_OK) {
+                        snprintf(sql, sizeof(sql), "DETACH \"%s\"", schema);
+                        sqlite3_exec(db, sql, NULL, NULL, NULL);
+                }
                 r = wal_fallback(path, &uri);
-                if (r == 0)
-                        r = attach(db, uri, schema, path);
                 if (r < 0)
                         return r;
+                r = attach(db, uri, schema);
+        }
+        if (r != SQLITE_OK) {
+                _cleanup_free_ char *msg = text_escape_display(sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot open database '%s': %s", path, msg ? msg : "out of memory");
         }
         r = db_file_same(path, &f);
         if (r < 0)

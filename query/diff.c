@@ -94,6 +94,9 @@ void diff_free(struct diff *d)
                 chunk_free(&d->changed[i].after);
         }
         free(d->changed);
+        for (size_t i = 0; i < d->nleaks; i++)
+                chunk_free(&d->leaks[i].c);
+        free(d->leaks);
         for (size_t i = 0; i < d->ngrowth; i++) {
                 free(d->growth[i].key);
                 free(d->growth[i].type);
@@ -115,5 +118,5 @@ void diff_free(struct diff *d)
                 free(d->threads[i].function);
         }
         free(d->threads);
-        *d = (struct diff){ .guard = d->guard, .max_steps = d->max_steps };
+        *d = (struct diff){ .keep = d->keep, .guard = d->guard, .max_steps = d->max_steps };
 }
