@@ -168,6 +168,25 @@ static bool listed(const char *name, const char *const *list, size_t n)
         return name && bsearch(name, list, n, sizeof(*list), name_cmp);
 }
 
+/*
+ * Whether ATTACH may open name: a plain path (not a URI, not ":memory:",
+ * not an expression, which the authorizer sees as NULL) of a regular file
+ * that starts with SQLite's header, looked at without blocking on a FIFO.
+ */
+static bool attach_allowed(const char *name)
+{
+        char head[sizeof(sqlite_magic)];
+        struct stat st;
+
+        if (!name || !name[0] || strncmp(name, "file:", 5) == 0 || strcmp(name, ":memory:") == 0)
+                return false;
+        _cleanup_close_ int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return false;
+        return pread_full(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+               memcmp(head, sqlite_magic, sizeof(head)) == 0;
+}
+
 /* What a refused action does, for the message. */
 static const char *action_name(int action)
 {
@@ -198,7 +217,7 @@ static const char *action_name(int action)
  * statement is prepared, for every action in it, views it reads included
  * (`inner` names the view or trigger).  Reading, recursive CTEs and
  * transactions of reads pass; functions and pragmas from the lists above
- * pass; anything else is refused, and the first reason kept for
+ * pass; ATTACH of a regular SQLite file passes; anything else is refused, and the first reason kept for
  * db_errmsg.
  */
 static int authorize(void *arg, int action, const char *a3, const char *a4, const char *schema, const char *inner)
@@ -224,6 +243,15 @@ static int authorize(void *arg, int action, const char *a3, const char *a4, cons
                         return SQLITE_OK;
                 snprintf(why, sizeof(why), "it %s%s%s%s", action_name(action), a3 ? " '" : "", a3 ? a3 : "",
                          a3 ? "'" : "");
+                break;
+        case SQLITE_DETACH:
+                return SQLITE_OK;
+        case SQLITE_ATTACH:
+                /* another snapshot, to compare two in one query; read-only as the connection is */
+                if (attach_allowed(a3))
+                        return SQLITE_OK;
+                snprintf(why, sizeof(why), "it attaches %s%s%s, which is not the plain path of a regular SQLite file",
+                         a3 ? "'" : "an expression", a3 ? a3 : "", a3 ? "'" : "");
                 break;
         case SQLITE_FUNCTION:
                 if (listed(a4, allowed_functions, ELEMENTSOF(allowed_functions)))

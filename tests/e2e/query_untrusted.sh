@@ -14,6 +14,7 @@ fixture_db "$DB" a
 sum_before=$(sha256sum <"$DB")
 
 # --- the guard: each statement issue 16 found accepted is refused, exit 1
+mkfifo "$WORK/fifo.db"
 refused=(
 	"select fts3_tokenizer('simple', X'4141414141414141')"
 	"select hex(fts3_tokenizer('simple'))"
@@ -25,12 +26,13 @@ refused=(
 	"pragma mmap_size = 1073741824"
 	"pragma journal_mode = delete"
 	"pragma user_version = 2"
-	"attach '$WORK/a.db' as other"
+	"attach '$WORK/fifo.db' as other"
+	"attach 'file:$WORK/a.db?mode=rwc' as other"
 	"create temp table t(a)"
 	"delete from chunks"
 )
 for q in "${refused[@]}"; do
-	out=$("$MEMSNAP" query "$DB" "select 1; $q" 2>"$WORK/err"); rc=$?
+	out=$(timeout 20 "$MEMSNAP" query "$DB" "select 1; $q" 2>"$WORK/err"); rc=$?
 	check_eq "refused, exit 1: $q" 1 $rc
 	check_eq "nothing printed before the refusal: $q" "" "$out"
 	check "the refusal names the statement and why: $q" -- grep -qF "refusing to run '${q%%;*}': " "$WORK/err"
@@ -41,6 +43,9 @@ check "fts3_tokenizer(): the function is named, and why" -- \
 "$MEMSNAP" query "$DB" "pragma writable_schema = 1" 2>"$WORK/err"
 check "a pragma that sets is named with its value" -- grep -q "PRAGMA writable_schema = 1 is not among the pragmas that only read" "$WORK/err"
 check_eq "the database is unchanged" "$sum_before" "$(sha256sum <"$DB")"
+check_eq "attaching another snapshot (a regular SQLite file) to compare still works" \
+	"$(sql "$DB" "select count(*) from chunks")" \
+	"$("$MEMSNAP" query "$DB" "attach '$WORK/a.db' as other; select count(*) from other.chunks")"
 
 # a view of the file's own may not call what a statement may not
 cp "$DB" "$WORK/tok.db"
@@ -77,7 +82,6 @@ check "the message names both versions" -- grep -q "PRAGMA user_version says sch
 "$MEMSNAP" diff "$DB" "$WORK/v99.db" 2>/dev/null; check_eq "diff refuses it too" 1 $?
 
 # --- FIFOs: named at once, never waited on (timeout: a hang fails instead of stalling the suite)
-mkfifo "$WORK/fifo.db"
 timeout 20 "$MEMSNAP" query "$WORK/fifo.db" "select 1" 2>"$WORK/err"; rc=$?
 check_eq "query of a FIFO exits 1 at once" 1 $rc
 check "it says what the file is" -- grep -q "cannot open database '$WORK/fifo.db': it is a FIFO, not a regular file" "$WORK/err"

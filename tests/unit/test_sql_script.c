@@ -110,10 +110,13 @@ static void test_writes_refused_first(void **state)
         assert_int_equal(r, -EPERM);
         run(&cap, "PRAGMA user_version = 5", NULL, 0, &r);
         assert_int_equal(r, -EPERM);
-        /* ATTACH is refused too, before the SELECT in front of it runs */
+        /* a statement after an ATTACH is checked when it runs */
         char sql[256];
-        snprintf(sql, sizeof(sql), "SELECT 1; ATTACH '%s' AS o; SELECT count(*) FROM o.threads;", path);
-        assert_string_equal(run(&cap, sql, NULL, 0, &r), "");
+        snprintf(sql, sizeof(sql), "ATTACH '%s' AS o; SELECT count(*) FROM o.threads; DELETE FROM o.threads;", path);
+        assert_string_equal(run(&cap, sql, NULL, 0, &r), "count(*)\n3\n");
+        assert_int_equal(r, -EPERM);
+        /* ATTACH of what is not a regular SQLite file is refused before anything runs */
+        assert_string_equal(run(&cap, "SELECT 1; ATTACH '/tmp' AS o;", NULL, 0, &r), "");
         assert_int_equal(r, -EPERM);
         capture_free(&cap);
 }
