@@ -30,9 +30,10 @@ static void query_help(FILE *f)
                    "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
                    "hold several statements; each result is printed in turn.  Without SQL (or\n"
                    "with \"-\") the statements are read from standard input.  A statement that\n"
-                   "does more than read (writes, ATTACH, pragmas that set, functions outside\n"
-                   "the documented list) is refused before anything runs.  Options go before\n"
-                   "DB: what follows it is SQL, which may start with a -- comment.\n\n"
+                   "does more than read (a write, a pragma that sets, a function outside the\n"
+                   "documented list, ATTACH of what is not a SQLite file) is refused before\n"
+                   "anything runs.  Options go before DB: what follows it is SQL, which may\n"
+                   "start with a -- comment.\n\n"
                    "options:\n");
         output_args_help(f);
         fprintf(f, "      --human          sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)\n"
