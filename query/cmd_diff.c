@@ -53,7 +53,7 @@ static void diff_help(FILE *f)
                    "      --bytes          text: sizes as exact byte counts (the default in a pipe)\n"
                    "      --human          text: sizes in B/KiB/MiB (the default on a terminal)\n"
                    DB_MAX_STEPS_HELP
-                   "                       (per connection: one for both, one per side's blocks)\n"
+                   "                       per connection: one reads both, one each side's blocks\n"
                    "  -h, --help           show this help\n\n"
                    "Exit status: 0 done (no new definite leaks, or no --fail-on-leak), 1 failure,\n"
                    "2 bad usage, 3 new definite leaks with --fail-on-leak.\n",

@@ -30,8 +30,9 @@ static const char sqlite_magic[16] = "SQLite format 3";
 #define HEADER_WRITE_VERSION 18
 #define HEADER_READ_VERSION 19
 #define HEADER_WAL 2
-/* sqlite.org/walformat.html: a WAL file's own header; shorter holds no frame */
+/* sqlite.org/fileformat.html: a WAL file's header, and each frame's; a shorter file holds no frame */
 #define WAL_HEADER_SIZE 32
+#define WAL_FRAME_HEADER_SIZE 24
 
 /* What db_file_open learnt about a database file; fd stays open to pin it. */
 struct db_file {
@@ -500,7 +501,7 @@ static bool wal_is_empty(const char *path)
                 return false;
         if (lstat(wal, &st) < 0)
                 return errno == ENOENT;
-        return S_ISREG(st.st_mode) && st.st_size < WAL_HEADER_SIZE + 24;
+        return S_ISREG(st.st_mode) && st.st_size < WAL_HEADER_SIZE + WAL_FRAME_HEADER_SIZE;
 }
 
 static int open_guarded(const char *name, int flags, struct db_guard *g, sqlite3 **ret)

@@ -70,8 +70,8 @@ int db_max_steps_parse(const char *arg, uint64_t *ret);
 
 /* The line of --help that says what --max-steps does. */
 #define DB_MAX_STEPS_HELP \
-        "      --max-steps N    stop a statement after N steps of SQLite's virtual machine\n" \
-        "                       in all (default 10000000000; 0: no limit)\n"
+        "      --max-steps N    stop after N steps of SQLite's virtual machine (an endless\n" \
+        "                       view in a crafted file); default 10000000000, 0: no limit\n"
 
 /*
  * Configures db for untrusted input (defensive mode, untrusted schema, no
