@@ -2,6 +2,7 @@
 #include "text_escape.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void text_escape_write(FILE *f, const char *s, size_t len)
 {
@@ -31,6 +32,102 @@ char *text_unescape(const char *s, size_t len)
                 case 't': *o++ = '\t'; break;
                 case 'r': *o++ = '\r'; break;
                 default: *o++ = s[i]; break; /* "\\\\" and unknown escapes */
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+size_t text_utf8_sequence(const unsigned char *s, size_t n)
+{
+        unsigned char c = s[0];
+        unsigned char lo = 0x80, hi = 0xbf;
+        size_t len;
+
+        if (c < 0x80)
+                return 1;
+        if (c >= 0xc2 && c <= 0xdf)
+                len = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                if (c == 0xe0)
+                        lo = 0xa0; /* overlong */
+                if (c == 0xed)
+                        hi = 0x9f; /* UTF-16 surrogates */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+                len = 4;
+                if (c == 0xf0)
+                        lo = 0x90; /* overlong */
+                if (c == 0xf4)
+                        hi = 0x8f; /* above U+10FFFF */
+        } else
+                return 0;
+        if (len > n || s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < len; i++)
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+        return len;
+}
+
+size_t text_printable_span(const char *s, size_t n, const char *stop)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        size_t i = 0;
+
+        while (i < n) {
+                unsigned char c = u[i];
+                if (c < 0x80) {
+                        if (c < 0x20 || c == 0x7f || (stop && strchr(stop, c)))
+                                break;
+                        i++;
+                        continue;
+                }
+                size_t len = text_utf8_sequence(u + i, n - i);
+                /* C1 controls: U+0080..U+009F are 0xc2 0x80..0x9f */
+                if (len == 0 || (c == 0xc2 && u[i + 1] < 0xa0))
+                        break;
+                i += len;
+        }
+        return i;
+}
+
+void text_escape_byte(char buf[static 5], unsigned char c)
+{
+        static const char hex[] = "0123456789abcdef";
+
+        buf[0] = '\\';
+        buf[1] = 'x';
+        buf[2] = hex[c >> 4];
+        buf[3] = hex[c & 15];
+        buf[4] = '\0';
+}
+
+char *text_escape_display(const char *s)
+{
+        if (!s)
+                return strdup("(null)");
+
+        size_t n = strlen(s);
+        /* at worst every byte becomes four */
+        char *out = malloc(n * 4 + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n;) {
+                size_t span = text_printable_span(s + i, n - i, NULL);
+                memcpy(o, s + i, span);
+                o += span;
+                i += span;
+                if (i == n)
+                        break;
+                unsigned char c = (unsigned char)s[i++];
+                switch (c) {
+                case '\n': *o++ = '\\'; *o++ = 'n'; break;
+                case '\t': *o++ = '\\'; *o++ = 't'; break;
+                case '\r': *o++ = '\\'; *o++ = 'r'; break;
+                default:
+                        text_escape_byte(o, c);
+                        o += 4;
                 }
         }
         *o = '\0';

@@ -46,6 +46,38 @@ static void test_round_trip(void **state)
         free(e);
 }
 
+/* Text for a terminal: printable UTF-8 passes, control characters and stray bytes become \xNN. */
+static void test_escape_display(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "plain", "plain" },
+                { "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" },
+                { "\x1b]0;PWN\x07\x1b[5m", "\\x1b]0;PWN\\x07\\x1b[5m" },
+                { "a\nb\tc\rd", "a\\nb\\tc\\rd" },
+                { "del\x7f", "del\\x7f" },
+                { "c1\xc2\x9b", "c1\\xc2\\x9b" },      /* U+009B, CSI to a terminal */
+                { "nbsp\xc2\xa0", "nbsp\xc2\xa0" },     /* U+00A0 prints */
+                { "latin1 caf\xe9", "latin1 caf\\xe9" },
+                { "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
+                { "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
+                { "cut \xe2\x82", "cut \\xe2\\x82" },
+                { "back\\slash", "back\\slash" },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *e = text_escape_display(cases[i].in);
+                assert_string_equal(e, cases[i].out);
+                free(e);
+        }
+        char *e = text_escape_display(NULL);
+        assert_string_equal(e, "(null)");
+        free(e);
+        assert_int_equal(text_printable_span("ab|cd", 5, "|"), 2);
+        assert_int_equal(text_printable_span("ab\xc2", 3, NULL), 2);
+}
+
 static void test_unescape_odd_input(void **state)
 {
         (void)state;
@@ -102,6 +134,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_round_trip),
+                cmocka_unit_test(test_escape_display),
                 cmocka_unit_test(test_unescape_odd_input),
                 cmocka_unit_test(test_array_reserve),
                 cmocka_unit_test(test_read_full),
