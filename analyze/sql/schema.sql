@@ -5,7 +5,7 @@
 -- SCHEMA_VERSION below must match analyze/db_schema.h; bump both (and
 -- docs/database.md) on any change a reader could notice.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
