@@ -170,6 +170,9 @@ static int prepare(struct capture_job *j)
         r = interrupt_guard_begin(&j->intr);
         if (r < 0)
                 return log_error_errno(r, "cannot block signals: %m");
+        /* One that came while the options were read waited for this: no stage is made for nothing. */
+        if (interrupt_check(&j->intr))
+                return -EINTR;
 
         j->page_size = (size_t)sysconf(_SC_PAGESIZE);
         j->swap_areas = pagemap_swap_areas_read();
@@ -192,6 +195,7 @@ static int prepare(struct capture_job *j)
         uint64_t estimate = (uint64_t)kb * 1024;
         estimate += estimate / STAGE_ESTIMATE_SLACK;
         struct timespec t0, t1;
+        test_hold_at(&j->hold, "reserving");
         clock_gettime(CLOCK_MONOTONIC, &t0);
         r = stage_reserve(&j->stage, estimate, true);
         clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -626,6 +630,7 @@ int capture_run(const struct capture_options *o)
         if (r < 0)
                 return r;
         j.stop.hold = &j.hold;
+        test_hold_at(&j.hold, "starting");
         r = capture_steps(&j);
         if (r == -EINTR) {
                 /* Said once, here, when it is true: the target released, the file gone. */

@@ -11,6 +11,7 @@
 
 #include "builtin.h"
 #include "capture/capture.h"
+#include "capture/interrupt.h"
 #include "capture/live_stacks.h"
 #include "capture/parallel_read.h"
 #include "capture/proc_read.h"
@@ -122,6 +123,16 @@ int cmd_capture(int argc, char **argv)
         bool frames_given = false;
         int c;
 
+        /*
+         * Before anything else: "exit 1, interrupted, nothing written" holds
+         * from here on, and a signal after a capture succeeded cannot hide
+         * the success behind death by signal (interrupt.h).
+         */
+        int r = interrupt_block_early();
+        if (r < 0) {
+                log_error_errno(r, "cannot block signals: %m");
+                return EXIT_FAIL;
+        }
         select_options_default(&o.select);
         optind = 0;
         while ((c = getopt_long(argc, argv, "o:fn:qvh", longopts, NULL)) != -1) {

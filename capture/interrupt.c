@@ -13,6 +13,14 @@ static void interrupt_set(sigset_t *s)
         sigaddset(s, SIGHUP);
 }
 
+int interrupt_block_early(void)
+{
+        sigset_t block;
+
+        interrupt_set(&block);
+        return sigprocmask(SIG_BLOCK, &block, NULL) < 0 ? -errno : 0;
+}
+
 int interrupt_guard_begin(struct interrupt_guard *g)
 {
         sigset_t block;

@@ -17,6 +17,15 @@
 #include <signal.h>
 #include <stdbool.h>
 
+/*
+ * Blocks SIGINT, SIGTERM and SIGHUP for the rest of the process: the first
+ * thing capture does, so that a signal sent before the guard begins (while
+ * the options are read, the target checked) waits, pending, for the guard
+ * to take it, and one sent once the capture is over (the core named, the
+ * exit status decided) cannot turn that status into death by signal.
+ */
+int interrupt_block_early(void);
+
 struct interrupt_guard {
         sigset_t old_mask;
         struct sigaction old_chld;

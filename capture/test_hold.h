@@ -6,6 +6,8 @@
  * phase.
  *
  *   MEMSNAP_TEST_HOLD=PHASE[,PHASE...]   where to hold:
+ *     starting   the options read, signals blocked, before the target is checked
+ *     reserving  the target checked and the guard begun, before the stage is reserved
  *     stopping   the threads seized and interrupted, their stops not yet waited for
  *     copying    every thread stopped and the dump planned, before the first byte is copied
  *     writing    the target released, before the core is written

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Captures that end badly midway: memsnap SIGKILLed, interrupted (SIGINT,
 # SIGTERM, twice), or its target SIGKILLed, at each phase of a capture —
-# stopping, copying, writing, renaming — reached through the test-only hold
-# hook (capture/test_hold.h), never timed with sleep; and targets that exit
-# as they are being captured.  Whatever happens the target is left running
-# and untraced, no file appears under the name, and an interrupted memsnap
-# exits 1 with one message, never dies of the signal.
+# starting, reserving, stopping, copying, writing, renaming — reached
+# through the test-only hold hook (capture/test_hold.h), never timed with
+# sleep; and targets that exit as they are being captured.  Whatever happens
+# the target is left running and untraced, no file appears under the name,
+# and an interrupted memsnap exits 1 with one message, never dies of the
+# signal.  A signal once the core is named (exiting) leaves exit 0 and the
+# core: never a success hidden behind a failure.
 #
 # CAPTURE_KILL_REPEAT=N runs each held case N times and prints how many
 # passed (bench/capture_kill_stress); the TAP output then has one line per
@@ -77,6 +79,25 @@ twice_at() {
 	check_clean "two SIGTERMs at $1" twice.core
 }
 
+# after_success SIG: the core named, memsnap held on its way out gets SIG:
+# the capture succeeded, so exit 0 and a core eu-readelf reads.
+after_success() {
+	hold_start exiting
+	"$MEMSNAP" capture "$S_PID" -o done.core -q 2>err &
+	local m=$!
+	check "SIG$1 at exiting: memsnap reaches the phase" -- hold_wait exiting "$m"
+	kill -"$1" "$m"
+	hold_release
+	wait "$m"
+	check_eq "SIG$1 after the core is named: exit 0, not death by the signal" 0 $?
+	hold_end
+	check "SIG$1 after the core is named: no message" -- test ! -s err
+	check "SIG$1 after the core is named: the core is there, and eu-readelf reads its notes" -- \
+		eu-readelf -n done.core
+	rm -f done.core
+	check_unharmed S
+}
+
 # target_killed_at PHASE: the target SIGKILLed while memsnap holds there.
 # The verdict must not depend on how fast the kernel reports the deaths.
 target_killed_at() {
@@ -119,6 +140,10 @@ run_case() {
 for phase in stopping copying writing renaming; do
 	run_case "SIGKILL at $phase" kill_at "$phase"
 done
+# From the first instruction of capture: the options read, the stage not yet reserved.
+run_case "SIGINT at starting" signal_at INT starting
+run_case "SIGTERM at starting" signal_at TERM starting
+run_case "SIGTERM at reserving" signal_at TERM reserving
 run_case "SIGINT at stopping" signal_at INT stopping
 for phase in copying writing renaming; do
 	run_case "SIGTERM at $phase" signal_at TERM "$phase"
@@ -126,6 +151,8 @@ done
 for phase in stopping copying writing renaming; do
 	run_case "two SIGTERMs at $phase" twice_at "$phase"
 done
+run_case "SIGINT after the core is named" after_success INT
+run_case "SIGTERM after the core is named" after_success TERM
 for phase in stopping copying; do
 	run_case "target killed at $phase" target_killed_at "$phase"
 done
