@@ -15,6 +15,8 @@
 #           preloaded), golang-go (tests/e2e/heap_go: a cgo program),
 #           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
 #           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge)
+#   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
+#           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -24,6 +26,7 @@ packages=(
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
 	perl memcached
+	clang libclang-rt-14-dev
 	time bc jq
 )
 
