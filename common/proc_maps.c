@@ -25,6 +25,12 @@ static void skip_spaces(const char **p, const char *end)
                 (*p)++;
 }
 
+/* Whether c is one of the characters of set; never the NUL, which strchr finds in every set. */
+static bool one_of(char c, const char *set)
+{
+        return c != '\0' && strchr(set, c) != NULL;
+}
+
 /* Parses one maps header line ("start-end perms offset dev inode [path]"). */
 static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
 {
@@ -42,8 +48,8 @@ static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *
                 return -EINVAL;
         memcpy(e->perms, p, 4);
         e->perms[4] = '\0';
-        if (!strchr("r-", e->perms[0]) || !strchr("w-", e->perms[1]) || !strchr("x-", e->perms[2]) ||
-            !strchr("ps", e->perms[3]))
+        if (!one_of(e->perms[0], "r-") || !one_of(e->perms[1], "w-") || !one_of(e->perms[2], "x-") ||
+            !one_of(e->perms[3], "ps"))
                 return -EINVAL;
         p += 4;
         if (!expect(&p, end, ' ') || !parse_hex_u64(&p, end, &e->offset) || !expect(&p, end, ' ') ||

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sanitizer/common_interface_defs.h>
+
 #include "common/io.h"
 
 static char work_dir[PATH_MAX];
@@ -79,11 +81,13 @@ uint8_t *fuzz_read_file(const char *path, size_t *len)
 
 void fuzz_fail(const char *fmt, ...)
 {
+        char msg[1024] = "fuzz: ";
         va_list ap;
         va_start(ap, fmt);
-        fputs("fuzz: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
+        vsnprintf(msg + 6, sizeof(msg) - 6, fmt, ap);
         va_end(ap);
+        /* stderr is closed under -close_fd_mask=2; the sanitizers' report goes where libFuzzer's does */
+        fprintf(stderr, "%s\n", msg);
+        __sanitizer_report_error_summary(msg);
         abort();
 }

@@ -100,6 +100,16 @@ static void test_bad_lines(void **state)
                 assert_int_equal(line, 1);
                 map_list_free(&l);
         }
+        /* A NUL for any one of the permissions (tests/fuzz/fuzz_proc.c found it taken for one). */
+        for (size_t i = 0; i < 4; i++) {
+                char nul[] = "1000-2000 rw-p 00000000 00:00 0\n";
+                struct map_list l = { 0 };
+                size_t line = 0;
+                nul[10 + i] = '\0';
+                assert_int_equal(proc_maps_parse(nul, sizeof(nul) - 1, &l, &line), -EINVAL);
+                assert_int_equal(line, 1);
+                map_list_free(&l);
+        }
 }
 
 static void test_empty_and_unterminated(void **state)
