@@ -21,12 +21,12 @@
 
 name=${1:?usage: fuzz.sh core|heap|proc|query}
 harness=$FUZZ_DIR/fuzz_$name
-# Executions of the test run, for a few seconds to a minute each under ASan on a loaded 2-core machine.
+# Executions of the test run: 5 to 20 s each under ASan on a loaded 2-core machine.
 case $name in
-core) runs=${FUZZ_RUNS:-3000} ;;
+core) runs=${FUZZ_RUNS:-2000} ;;
 heap) runs=${FUZZ_RUNS:-300} ;;
 proc) runs=${FUZZ_RUNS:-30000} ;;
-query) runs=${FUZZ_RUNS:-1500} ;;
+query) runs=${FUZZ_RUNS:-1000} ;;
 *) echo "fuzz.sh: no harness '$name'" >&2; exit 2 ;;
 esac
 cd "$WORK" || exit 1
