@@ -209,7 +209,8 @@ static int add_note(struct core *c, size_t *cap, const struct core_note *n)
 static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t len, struct warnings *w)
 {
         uint64_t end = off + len;
-        while (off + sizeof(Elf64_Nhdr) <= end) {
+        /* end - off, not off + size: a PT_NOTE that starts past the file has off near 2^64 */
+        while (off <= end && end - off >= sizeof(Elf64_Nhdr)) {
                 if (c->nnotes >= CORE_NOTES_MAX) {
                         warn_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
                         return 0;

@@ -419,6 +419,29 @@ static void test_bad_notes(void **state)
         assert_true(warned(&o, "runs past its segment"));
         close_built(&o);
         cb_free(&b);
+
+        /*
+         * A PT_NOTE whose offset and size are 2^64 - 1 (tests/fuzz/fuzz_core.c
+         * found it read at that offset): warned about, and no note read.
+         */
+        cb_init(&b);
+        cb_prstatus(&b, 7, 0, 0, 0, 0);
+        path = cb_write_temp(&b);
+        f = fopen(path, "r+b");
+        const uint64_t far = UINT64_MAX;
+        fseek(f, (long)(sizeof(Elf64_Ehdr) + offsetof(Elf64_Phdr, p_offset)), SEEK_SET);
+        fwrite(&far, sizeof(far), 1, f);
+        fseek(f, (long)(sizeof(Elf64_Ehdr) + offsetof(Elf64_Phdr, p_filesz)), SEEK_SET);
+        fwrite(&far, sizeof(far), 1, f);
+        fclose(f);
+        memset(&o, 0, sizeof(o));
+        o.path = path;
+        o.r = core_open(&o.c, path, &o.w);
+        assert_int_equal(o.r, 0);
+        assert_int_equal(o.c.nnotes, 0);
+        assert_true(warned(&o, "runs past the end of the file"));
+        close_built(&o);
+        cb_free(&b);
 }
 
 static void test_nt_file_order(void **state)
