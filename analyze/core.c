@@ -538,13 +538,20 @@ int core_open(struct core *c, const char *path, struct warnings *w)
         if (!c->path)
                 return log_error_errno(ENOMEM, "cannot open core '%s': %m", path);
 
-        c->fd = open(path, O_RDONLY | O_CLOEXEC);
+        /*
+         * O_NONBLOCK: opening a FIFO for reading blocks until a writer comes,
+         * and a device's open may wait too; the type is checked before any
+         * read, and the flag dropped for the regular file that remains.
+         */
+        c->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (c->fd < 0)
                 return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (fstat(c->fd, &st) < 0)
                 return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (!S_ISREG(st.st_mode))
                 return log_error_errno(EINVAL, "cannot open core '%s': not a regular file", path);
+        if (fcntl(c->fd, F_SETFL, 0) < 0)
+                return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': the file is empty", path);
         int r = check_headers(path, c->fd, (uint64_t)st.st_size, w);

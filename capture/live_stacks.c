@@ -247,10 +247,15 @@ void live_stacks_print(const struct live_stacks *ls, pid_t pid, bool modules, FI
                 for (size_t i = th->first; i < th->first + th->count; i++) {
                         const struct live_frame_rec *f = &ls->v[i];
                         fprintf(out, "#%-2d 0x%016llx", f->depth, (unsigned long long)f->pc);
-                        if (f->function)
-                                fprintf(out, " %s", f->function);
-                        if (modules && f->module)
-                                fprintf(out, " - %s", f->module);
+                        /* Symbol and file names are the target's: escaped for the terminal. */
+                        if (f->function) {
+                                fputc(' ', out);
+                                text_escape_display_write(out, f->function);
+                        }
+                        if (modules && f->module) {
+                                fputs(" - ", out);
+                                text_escape_display_write(out, f->module);
+                        }
                         fputc('\n', out);
                 }
                 if (th->truncated)

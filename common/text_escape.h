@@ -21,4 +21,21 @@ void text_escape_write(FILE *f, const char *s, size_t len);
  */
 char *text_unescape(const char *s, size_t len);
 
+/*
+ * Text for a terminal, from a target or a core (process and thread names,
+ * mapped paths, symbol names): every byte that could steer a terminal is
+ * written as \xNN — C0 controls, DEL, the C1 controls (U+0080..U+009F, in
+ * UTF-8 or as lone bytes) and every byte that is not part of valid UTF-8.
+ * Printable ASCII and valid UTF-8 text are kept as they are.
+ */
+
+/*
+ * Escapes s (len bytes) into out (size bytes, NUL-terminated, cut at a
+ * character boundary when too small); returns the bytes written.
+ */
+size_t text_escape_display(char *out, size_t size, const char *s, size_t len);
+
+/* Writes s (NUL-terminated) escaped for display to f. */
+void text_escape_display_write(FILE *f, const char *s);
+
 #endif
