@@ -56,6 +56,7 @@ void analysis_free(struct analysis *a)
         free(a->types);
         if (a->dwfl)
                 dwfl_end(a->dwfl);
+        core_view_close(&a->dwfl_view);
         /* A zeroed analysis has fd 0 in both: close only what was opened. */
         if (a->core.path)
                 core_close(&a->core);

@@ -27,6 +27,7 @@
 #include "common/atomic_file.h"
 #include "common/segment_kind.h"
 #include "core.h"
+#include "core_view.h"
 #include "skipped.h"
 #include "warnings.h"
 
@@ -38,6 +39,8 @@ struct analyze_options {
         const char *executable;      /* --exe: the main program, if not where the core says */
         const char *debuginfo_path;  /* --debuginfo-path: replaces the default search path */
         bool no_debuginfo;           /* --no-debuginfo: symbols from the files only, not debug files */
+        bool core_only;              /* --core-only: open no file but the core (docs/security.md) */
+        size_t max_segments;         /* --max-segments: PT_LOADs and NT_FILE entries accepted */
         bool force;
         bool quiet;
         bool verbose;
@@ -89,6 +92,7 @@ enum module_file_status {
         MODULE_FILE_MISMATCH,       /* a file is there, but its build-id differs */
         MODULE_FILE_NO_BUILD_ID,    /* the core does not say, so nothing to compare */
         MODULE_FILE_IN_CORE,        /* no file at all: the vdso */
+        MODULE_FILE_NOT_READ,       /* --core-only: the file was not looked at */
 };
 
 struct module {
@@ -253,6 +257,7 @@ struct analysis {
         struct warnings warnings;
         struct core core;
         Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
+        struct core_view dwfl_view;    /* the core as dwfl sees it; outlives dwfl too */
         Dwfl *dwfl;
         struct {                    /* threads.c's libdwfl thread callbacks */
                 size_t next_thread; /* index into threads */

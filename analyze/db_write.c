@@ -162,6 +162,7 @@ static const char *file_status_name(enum module_file_status s)
         case MODULE_FILE_MISMATCH: return "build_id_mismatch";
         case MODULE_FILE_NO_BUILD_ID: return "no_build_id";
         case MODULE_FILE_IN_CORE: return "in_core";
+        case MODULE_FILE_NOT_READ: return "not_read";
         }
         return NULL;
 }

@@ -52,7 +52,7 @@ CREATE TABLE modules (
   end         INTEGER,
   load_bias   INTEGER,
   is_main     INTEGER,
-  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id, in_core
+  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id, in_core, not_read
   debug_file  TEXT,
   text_size   INTEGER,  -- as `size` counts: read-only PT_LOAD bytes
   data_size   INTEGER,  -- writable PT_LOAD file bytes
