@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cores crafted to attack analyze (tests/e2e/hostile_core.py makes them from
+# A FIFO as the core, and cores crafted to attack analyze (tests/e2e/hostile_core.py makes them from
 # a real one): the program's NT_FILE names a FIFO, then a non-ELF file;
 # --core-only opens nothing outside the core; 200,000 empty PT_LOADs meet
 # the --max-segments limit with a clear message, and finish when it is
@@ -16,6 +16,12 @@ libc=$(awk '$6 ~ /\/libc\.so/ {print $6; exit}' "/proc/$m_PID/maps")
 
 # opened TRACE: the paths a strace log shows opened (successfully or not).
 opened() { sed -nE 's/^[0-9]+ +(open|openat)\((AT_FDCWD, )?"([^"]*)".*/\3/p' "$1" | sort -u; }
+
+# A FIFO as the core: refused at once, not waited on.
+mkfifo core.fifo
+timeout 20 "$MEMSNAP" analyze -q core.fifo -o fifo-core.db 2>err
+check_eq "a FIFO as the core: exit 1 (not 124, a hang)" 1 $?
+check "it says it is not a regular file" -- grep -qF "cannot open core 'core.fifo': not a regular file" err
 
 # A FIFO in NT_FILE: libdwfl would block in open() forever; nothing may open it.
 mkfifo "$WORK/evil.fifo"
