@@ -33,6 +33,14 @@
 
 #define NO_ID (-1)
 
+/*
+ * --max-segments' default: twice the kernel's default vm.max_map_count
+ * (65530, include/linux/mm.h DEFAULT_MAX_MAP_COUNT), so a real process fits;
+ * a crafted core far beyond it would keep libdwfl busy for minutes
+ * (docs/security.md).
+ */
+#define SEGMENTS_DEFAULT 131072
+
 struct analyze_options {
         const char *core_path;
         const char *db_path;
@@ -40,7 +48,7 @@ struct analyze_options {
         const char *debuginfo_path;  /* --debuginfo-path: replaces the default search path */
         bool no_debuginfo;           /* --no-debuginfo: symbols from the files only, not debug files */
         bool core_only;              /* --core-only: open no file but the core (docs/security.md) */
-        size_t max_segments;         /* --max-segments: PT_LOADs and NT_FILE entries accepted */
+        size_t max_segments;         /* --max-segments: PT_LOADs and NT_FILE entries accepted; 0: SEGMENTS_DEFAULT */
         bool force;
         bool quiet;
         bool verbose;

@@ -18,12 +18,6 @@
 #include "stages.h"
 
 #define FRAMES_MAX 100000
-/*
- * Twice the kernel's default vm.max_map_count (65530, include/linux/mm.h
- * DEFAULT_MAX_MAP_COUNT), so a real process fits; a crafted core beyond it
- * would keep libdwfl busy for minutes (docs/security.md).
- */
-#define SEGMENTS_DEFAULT 131072
 #define SEGMENTS_MAX CORE_SEGMENTS_MAX
 
 static void usage(FILE *f)

@@ -300,7 +300,8 @@ int modules_report(struct analysis *a)
         const char *err;
 
         /* libdwfl gets the core with its names checked (core_view.h), and no file with --core-only. */
-        int r = core_view_open(&a->dwfl_view, &a->core, a->opt.core_only, a->opt.max_segments, &a->warnings);
+        int r = core_view_open(&a->dwfl_view, &a->core, a->opt.core_only,
+                               a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT, &a->warnings);
         if (r < 0)
                 return r;
         a->dwfl_callbacks = (Dwfl_Callbacks){
