@@ -2,8 +2,9 @@
 # What analyze leaves behind: a SIGKILL mid-run leaves a temporary that the
 # next run removes (and no one else's file is touched); a signal at the
 # rename ends in exit 0 with the database or exit 1 without it; --force
-# replaces regular files only.  strace's fault injection stops the run at
-# a chosen system call, so each case is hit every time.
+# (analyze's and capture's) replaces regular files only.  strace's fault
+# injection stops the run at a chosen system call, so each case is hit
+# every time.
 . "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
 
@@ -64,6 +65,11 @@ for node in null-dev out.fifo; do
 	check "it says --force replaces regular files only" -- grep -q "not a regular file, and --force replaces regular files only" err
 	check_eq "the $before is still there" "$before" "$(stat -c %F "$node")"
 done
+"$MEMSNAP" capture -q -f "$m_PID" -o null-dev 2>err
+check_eq "capture --force onto a character device: exit 1" 1 $?
+check "it says --force replaces regular files only" -- grep -q "not a regular file, and --force replaces regular files only" err
+check_eq "the device is still there" "character special file" "$(stat -c %F null-dev)"
+check "the target is neither stopped nor traced" -- test "$(proc_state "$m_PID")" != t -a "$(proc_state "$m_PID")" != T -a "$(tracer_pid "$m_PID")" = 0
 echo old >regular.db
 "$MEMSNAP" analyze -q -f base.core -o regular.db
 check_eq "--force onto a regular file: exit 0" 0 $?
