@@ -14,6 +14,9 @@ start_sample m tiny_threads || exit 1
 exe=$(readlink "/proc/$m_PID/exe")
 libc=$(awk '$6 ~ /\/libc\.so/ {print $6; exit}' "/proc/$m_PID/maps")
 
+# traced COMMAND...: COMMAND under strace; LeakSanitizer cannot run under a tracer (ASan builds).
+traced() { ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout 50 strace -f -qq "$@"; }
+
 # opened TRACE: the paths a strace log shows opened (successfully or not).
 opened() { sed -nE 's/^[0-9]+ +(open|openat)\((AT_FDCWD, )?"([^"]*)".*/\3/p' "$1" | sort -u; }
 
@@ -26,7 +29,7 @@ check "it says it is not a regular file" -- grep -qF "cannot open core 'core.fif
 # A FIFO in NT_FILE: libdwfl would block in open() forever; nothing may open it.
 mkfifo "$WORK/evil.fifo"
 python3 "$GEN" base.core fifo.core names-file "$WORK/evil.fifo"
-timeout 50 strace -f -qq -e trace=open,openat -o fifo.trace "$MEMSNAP" analyze -q fifo.core -o fifo.db
+traced -e trace=open,openat -o fifo.trace "$MEMSNAP" analyze -q fifo.core -o fifo.db
 check_eq "a core naming a FIFO for its program: analyze finishes, exit 0" 0 $?
 check "the FIFO is never opened" -- bash -c "! grep -F '\"$WORK/evil.fifo\"' fifo.trace"
 check_eq "the module keeps the name the core gives" "$WORK/evil.fifo" "$(sql fifo.db 'SELECT path FROM modules WHERE is_main')"
@@ -37,18 +40,19 @@ check "libc is still checked against its file" -- test "$(sql fifo.db "SELECT fi
 # A regular file that is no ELF: opened to read its first bytes, never given to libdwfl.
 printf 'root:secret:0:0\n' >notelf
 python3 "$GEN" base.core notelf.core names-file "$WORK/notelf"
-timeout 50 strace -f -qq -e trace=open,openat,read,pread64 -o notelf.trace "$MEMSNAP" analyze -q notelf.core -o notelf.db
+traced -e trace=open,openat,read,pread64 -o notelf.trace "$MEMSNAP" analyze -q notelf.core -o notelf.db
 check_eq "a core naming a text file for its program: exit 0" 0 $?
 check_eq "it is missing: not an ELF file" missing "$(sql notelf.db 'SELECT file_status FROM modules WHERE is_main')"
 check "no read of it returned its contents" -- bash -c "! grep -q 'secret' notelf.trace"
 
 # --core-only: the core, the database and its temporaries, the folder, and what the binary itself loads.
-timeout 50 strace -f -qq -e trace=open,openat -o only.trace "$MEMSNAP" analyze -q --core-only base.core -o only.db
+traced -e trace=open,openat -o only.trace "$MEMSNAP" analyze -q --core-only base.core -o only.db
 check_eq "--core-only exits 0" 0 $?
 libs=$(ldd "$MEMSNAP" | awk '/=>/ {print $3} $1 ~ /^\// {print $1}')
 opened only.trace | while read -r p; do
 	case "$p" in
 	base.core | only.db* | "$WORK"/only.db* | . | "$WORK" | /etc/ld.so.cache | /etc/localtime | /usr/lib/locale/*) ;;
+	/proc/self/*) ;;	# the sanitizers' runtime reads its own maps, cmdline and environment
 	*) printf '%s\n' "$libs" | grep -qxF "$p" || echo "$p" ;;
 	esac
 done >outside.txt
