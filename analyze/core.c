@@ -209,7 +209,8 @@ static int add_note(struct core *c, size_t *cap, const struct core_note *n)
 static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t len, struct warnings *w)
 {
         uint64_t end = off + len;
-        while (off + sizeof(Elf64_Nhdr) <= end) {
+        /* Not off + size <= end: an offset near 2^64 (read_notes clamps len, not off) would wrap. */
+        while (end - off >= sizeof(Elf64_Nhdr)) {
                 if (c->nnotes >= CORE_NOTES_MAX) {
                         warn_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
                         return 0;
