@@ -15,7 +15,8 @@
 #           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
 #           preloaded), golang-go (tests/e2e/heap_go: a cgo program),
 #           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
-#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge)
+#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge),
+#           xxhash (xxhsum: the judge of chunks.hash in tests/e2e/reach)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -24,7 +25,7 @@ packages=(
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libxxhash-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
-	perl memcached
+	perl memcached xxhash
 	time bc jq
 )
 
