@@ -15,9 +15,11 @@
  *
  * A block longer than CHUNK_HASH_PIECE is hashed piece by piece (pieces of
  * that many bytes from its start) and the pieces' hashes, each seeded with
- * its index, are summed; a piece of zeros adds nothing.  So a block that a
- * sparse core holds mostly as holes hashes as fast as the bytes it holds,
- * and equal to the same block read whole from a dense core.
+ * its index, are summed; a piece of zeros adds nothing; the sum is hashed
+ * again, seeded with the length (docs/database.md spells the definition
+ * out).  So a block that a sparse core holds mostly as holes hashes as fast
+ * as the bytes it holds, and equal to the same block read whole from a
+ * dense core.
  */
 #define CHUNK_HASH_PIECE 4096
 uint64_t chunk_hash(const void *bytes, size_t len);

@@ -12,12 +12,12 @@
  * XXH3_64bits hashes a block whole (no pieces, so no sparse == dense
  * property): the difference is what the piecewise scheme costs.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <math.h>
 
 #include <xxhash.h>
 
