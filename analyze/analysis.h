@@ -138,7 +138,8 @@ struct frame {
         int depth;                  /* 0 = innermost */
         uint64_t pc;
         int module_id;
-        char *function;
+        char *function;             /* the symbol made readable (C++ demangled) */
+        char *symbol;               /* the ELF symbol as the module spells it */
         uint64_t offset;            /* pc - function start */
         char *source_file;
         int line;                   /* 0 when unknown */
@@ -149,7 +150,8 @@ struct live_frame {
         int tid;
         int depth;
         uint64_t pc;
-        char *function;
+        char *function;             /* the symbol made readable (C++ demangled) */
+        char *symbol;               /* as the MEMSNAP stacks note spells it */
         uint64_t offset;
         char *module;
 };

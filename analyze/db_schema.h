@@ -6,6 +6,6 @@
 #ifndef MEMSNAP_DB_SCHEMA_H
 #define MEMSNAP_DB_SCHEMA_H
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 #endif

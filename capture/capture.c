@@ -40,6 +40,8 @@
 #include "stage.h"
 #include "target_check.h"
 #include "target_info.h"
+#include "test_hold.h"
+#include "xsave_layout.h"
 
 #define STAGE_ESTIMATE_SLACK 8 /* reserve 1/8 more than the resident set, for growth */
 
@@ -54,6 +56,7 @@ struct capture_job {
         struct atomic_file out;
         char *out_path;
         struct interrupt_guard intr;
+        struct test_hold hold;        /* test-only phase hook (test_hold.h); off in normal runs */
         struct ptrace_stop stop;
         struct proc_stat pre_stat;    /* before the stop: the state the process was in */
         struct proc_status_mem pre_status;
@@ -109,6 +112,8 @@ static void capture_job_done(struct capture_job *j)
         target_check_close(&j->target);
         /* Last: a signal still pending is taken here, after the temporary file is gone. */
         interrupt_guard_end(&j->intr);
+        test_hold_at(&j->hold, "exiting");
+        test_hold_free(&j->hold);
 }
 
 /* Step 1: the target exists, is a process we may and can capture. */
@@ -158,6 +163,14 @@ static int prepare(struct capture_job *j)
         const struct capture_options *o = j->o;
         int r;
 
+        /*
+         * Signals first: from here a SIGINT or SIGTERM is answered with exit 1
+         * and a message, whatever step it meets, never with death by signal.
+         */
+        r = interrupt_guard_begin(&j->intr);
+        if (r < 0)
+                return log_error_errno(r, "cannot block signals: %m");
+
         j->page_size = (size_t)sysconf(_SC_PAGESIZE);
         j->swap_areas = pagemap_swap_areas_read();
         raise_fd_limit();
@@ -191,10 +204,9 @@ static int prepare(struct capture_job *j)
         r = threads_early_read(&j->early, j->proc_fd);
         if (r < 0)
                 return log_error_errno(r, "cannot read the threads of process %d: %m", (int)j->pid);
-
-        r = interrupt_guard_begin(&j->intr);
-        if (r < 0)
-                return log_error_errno(r, "cannot block signals: %m");
+        /* The stage may have taken seconds: a user who gave up meanwhile is not made to wait for a stop. */
+        if (interrupt_check(&j->intr))
+                return -EINTR;
         return 0;
 }
 
@@ -387,6 +399,7 @@ static int read_memory(struct capture_job *j)
                 .skips = &j->skips, .progress = &j->progress, .intr = &j->intr, .page_size = j->page_size,
                 .threads = j->o->copy_threads,
         };
+        test_hold_at(&j->hold, "copying");
         progress_begin(&j->progress, "capture", j->plan.memory_bytes, true, j->o->quiet);
         int r = dump_read_memory(&d);
         progress_end(&j->progress);
@@ -475,6 +488,13 @@ static int build_notes(struct capture_job *j)
                 .cmdline = ti->cmdline, .cmdline_len = ti->cmdline_len, .auxv = ti->auxv, .auxv_len = ti->auxv_len,
                 .maps = &j->maps, .page_size = j->page_size,
         };
+        /* The CPU's layout of the XSAVE area, for the components the kernel enabled (xsave_layout.h). */
+        struct xsave_component layout[XSAVE_FEATURES_MAX];
+        uint64_t xcr0;
+        if (ti->nthreads && xsave_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
+                p.xsave_layout = layout;
+                p.xsave_layout_n = xsave_layout_read(xcr0, layout);
+        }
         /* TASK_COMM_LEN: the kernel's comm is 15 characters at most anyway. */
         memcpy(p.comm, j->pre_stat.comm, MIN(sizeof(p.comm) - 1, strlen(j->pre_stat.comm)));
 
@@ -506,6 +526,7 @@ static int write_core(struct capture_job *j)
         j->layout.notes_size = j->notes.len;
         core_layout_compute(&j->layout);
 
+        test_hold_at(&j->hold, "writing");
         uint64_t staged = j->plan.memory_bytes - j->direct_bytes;
         progress_begin(&j->progress, "writing", staged + j->plan.file_bytes, true, j->o->quiet);
         struct core_output out = {
@@ -524,6 +545,7 @@ static int write_core(struct capture_job *j)
 
         struct stat st;
         uint64_t disk = fstat(j->out.fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+        test_hold_at(&j->hold, "renaming");
         /* The last moment a SIGINT can still keep the file from being named. */
         if (interrupt_check(&j->intr))
                 return -EINTR;
@@ -575,6 +597,9 @@ static int capture_steps(struct capture_job *j)
         debug_step(j, "bytes planned");
         if ((r = read_memory(j)) < 0)
                 return r;
+        /* A SIGKILL to the target midway ends the stop: what was copied after it may be torn. */
+        if (!ptrace_stop_held(&j->stop))
+                return -ESRCH;
         debug_step(j, "memory copied");
 
         ptrace_stop_release(&j->stop);
@@ -594,10 +619,14 @@ int capture_run(const struct capture_options *o)
         _cleanup_(capture_job_done) struct capture_job j = {
                 .o = o, .proc_fd = -1, .target = TARGET_CHECK_INIT, .out = ATOMIC_FILE_INIT, .stop = PTRACE_STOP_INIT,
                 .ti = TARGET_INFO_INIT, .pm = PAGEMAP_INIT, .files = BACKING_FILES_INIT,
-                .mem = MEMORY_READER_INIT,
+                .mem = MEMORY_READER_INIT, .hold = TEST_HOLD_INIT,
         };
 
-        int r = capture_steps(&j);
+        int r = test_hold_init(&j.hold);
+        if (r < 0)
+                return r;
+        j.stop.hold = &j.hold;
+        r = capture_steps(&j);
         if (r == -EINTR) {
                 /* Said once, here, when it is true: the target released, the file gone. */
                 ptrace_stop_release(&j.stop);

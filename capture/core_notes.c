@@ -124,8 +124,11 @@ int core_file_note_build(const struct map_list *maps, size_t page_size, uint8_t 
 static int add_thread_regsets(struct note_buf *b, const struct core_thread_info *t)
 {
         int r = 0;
+        /* arch/x86/kernel/ptrace.c enum x86_regset_64: GENERAL, FP, IOPERM, XSTATE, SSP. */
         if (t->regs->have_fpr)
                 r = note_buf_add(b, "CORE", NT_PRFPREG, &t->regs->fpr, sizeof(t->regs->fpr));
+        if (r == 0 && t->regs->ioperm)
+                r = note_buf_add(b, "LINUX", NT_386_IOPERM, t->regs->ioperm, t->regs->ioperm_len);
         if (r == 0 && t->regs->xstate)
                 r = note_buf_add(b, "LINUX", NT_X86_XSTATE, t->regs->xstate, t->regs->xstate_len);
         return r;
@@ -167,5 +170,8 @@ int core_notes_build(struct note_buf *b, const struct core_process_info *p, cons
                 if (r < 0)
                         return r;
         }
+        if (p->xsave_layout_n)
+                return note_buf_add(b, "LINUX", NT_X86_XSAVE_LAYOUT, p->xsave_layout,
+                                    p->xsave_layout_n * sizeof(*p->xsave_layout));
         return 0;
 }

@@ -5,8 +5,11 @@
  *
  *   first thread (the main thread):  NT_PRSTATUS "CORE", NT_PRPSINFO "CORE",
  *     [NT_SIGINFO: none for a live capture, no signal is being delivered],
- *     NT_AUXV "CORE", NT_FILE "CORE", NT_PRFPREG "CORE", NT_X86_XSTATE "LINUX"
- *   every other thread:  NT_PRSTATUS, NT_PRFPREG, NT_X86_XSTATE
+ *     NT_AUXV "CORE", NT_FILE "CORE", NT_PRFPREG "CORE",
+ *     [NT_386_IOPERM "LINUX": a thread that called ioperm], NT_X86_XSTATE "LINUX"
+ *   every other thread:  NT_PRSTATUS, NT_PRFPREG, [NT_386_IOPERM], NT_X86_XSTATE
+ *   after the last thread, once:  NT_X86_XSAVE_LAYOUT "LINUX" (xsave_layout.h),
+ *     as elf_core_dump writes elf_coredump_extra_notes_write's notes last
  *
  * The inputs are plain values read from /proc and ptrace, so unit tests can
  * build notes without a process.
@@ -22,6 +25,7 @@
 #include "common/proc_maps.h"
 #include "note_buf.h"
 #include "thread_regs.h"
+#include "xsave_layout.h"
 
 struct core_thread_info {
         pid_t tid;
@@ -47,6 +51,8 @@ struct core_process_info {
         size_t auxv_len;
         const struct map_list *maps;
         size_t page_size;
+        const struct xsave_component *xsave_layout;  /* NT_X86_XSAVE_LAYOUT's records; none when 0 */
+        size_t xsave_layout_n;
 };
 
 /* fill_prstatus + the thread's general registers. */

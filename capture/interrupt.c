@@ -52,6 +52,22 @@ bool interrupt_check(struct interrupt_guard *g)
         return g->signal != 0;
 }
 
+int interrupt_wait_child_only(struct interrupt_guard *g, int timeout_ms)
+{
+        sigset_t set;
+        struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+
+        (void)g;
+        sigemptyset(&set);
+        sigaddset(&set, SIGCHLD);
+        for (;;) {
+                if (sigtimedwait(&set, NULL, &ts) == SIGCHLD)
+                        return 1;
+                if (errno != EINTR)
+                        return 0;
+        }
+}
+
 int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms)
 {
         sigset_t set;
@@ -102,7 +118,19 @@ void interrupt_guard_end(struct interrupt_guard *g)
         for (int sig; (sig = sigtimedwait(&set, NULL, &zero)) > 0;)
                 if (sig != SIGCHLD && !g->signal)
                         g->signal = sig;
-        sigprocmask(SIG_SETMASK, &g->old_mask, NULL);
+        /*
+         * Once interrupted, memsnap is on its way out: a second SIGTERM in
+         * the moment between here and exit (long under ASan) would turn
+         * the exit 1 just announced into death by signal.  The interrupting
+         * signals stay blocked; what comes now is dropped with the process.
+         */
+        sigset_t keep = g->old_mask;
+        if (g->signal) {
+                sigaddset(&keep, SIGINT);
+                sigaddset(&keep, SIGTERM);
+                sigaddset(&keep, SIGHUP);
+        }
+        sigprocmask(SIG_SETMASK, &keep, NULL);
         sigaction(SIGCHLD, &g->old_chld, NULL);
         g->active = false;
 }

@@ -36,6 +36,14 @@ bool interrupt_check(struct interrupt_guard *g);
  */
 int interrupt_wait_child(struct interrupt_guard *g, int timeout_ms);
 
+/*
+ * Waits up to timeout_ms for SIGCHLD alone, leaving an interrupting signal
+ * pending (interrupt_guard_end takes it): for waits that must end whatever
+ * the user asks, such as the release of the target.  Returns 1 when SIGCHLD
+ * arrived, 0 on timeout.
+ */
+int interrupt_wait_child_only(struct interrupt_guard *g, int timeout_ms);
+
 /* "SIGINT", "SIGTERM" or "SIGHUP" for an interrupting signal; "a signal" for any other. */
 const char *interrupt_signal_name(int sig);
 
@@ -43,6 +51,8 @@ const char *interrupt_signal_name(int sig);
  * Restores the signal mask and SIGCHLD's disposition; idempotent.  An
  * interrupting signal still pending is consumed (and remembered in signal)
  * rather than delivered: run it after the cleanup it would cut short.
+ * After an interruption SIGINT, SIGTERM and SIGHUP stay blocked, so that
+ * memsnap exits 1 as it said, whatever comes on the way out.
  */
 void interrupt_guard_end(struct interrupt_guard *g);
 

@@ -244,10 +244,12 @@ static int wait_settled(struct ptrace_stop *s, int timeout_ms, bool stopping)
                                 return 0;
                 }
                 int slice = left < WAIT_SLICE_MS ? (int)left + 1 : WAIT_SLICE_MS;
-                if (s->intr) {
-                        r = interrupt_wait_child(s->intr, slice);
-                        if (r == -EINTR && stopping)
+                if (s->intr && stopping) {
+                        if (interrupt_wait_child(s->intr, slice) == -EINTR)
                                 return -EINTR;
+                } else if (s->intr) {
+                        /* Releasing, or waiting for the dead: no signal may cut it short, nor make it spin. */
+                        (void)interrupt_wait_child_only(s->intr, slice);
                 } else {
                         usleep(1000);
                 }
@@ -345,6 +347,8 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
                         return log_error_errno(ESRCH, "process %d exited while memsnap was stopping it", (int)pid);
                 if (r < 0)
                         return r;
+                if (round == 0)
+                        test_hold_at(s->hold, "stopping");
 
                 r = wait_settled(s, PTRACE_STOP_TIMEOUT_MS, true);
                 if (r == -EINTR)
@@ -404,9 +408,44 @@ pid_t *ptrace_stop_tids(const struct ptrace_stop *s, size_t *n)
         return tids;
 }
 
+/*
+ * A thread in its ptrace-stop answers PTRACE_GETEVENTMSG; one that a SIGKILL
+ * woke does not (kernel/ptrace.c ptrace_freeze_traced refuses a task with a
+ * fatal signal pending), from the moment kill() returns, although its exit
+ * is reported to us only later.  Such a thread is no longer stopped.
+ */
+static bool thread_answers(const struct stopped_thread *t)
+{
+        unsigned long msg;
+        return ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg) == 0 || errno != ESRCH;
+}
+
+bool ptrace_stop_held(struct ptrace_stop *s)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->v[i].stopped && !s->v[i].gone && !thread_answers(&s->v[i]))
+                        return false;
+        return true;
+}
+
 bool ptrace_stop_alive(struct ptrace_stop *s)
 {
         (void)drain_events(s);
+        /*
+         * A killed thread's exit report may not have come yet: wait for it
+         * (each dying thread does report, to its tracer), so the verdict
+         * does not depend on how fast the kernel tears the process down.
+         */
+        bool dying = false;
+        for (size_t i = 0; i < s->n; i++) {
+                struct stopped_thread *t = &s->v[i];
+                if (t->seized && t->stopped && !t->gone && !thread_answers(t)) {
+                        t->stopped = false;
+                        dying = true;
+                }
+        }
+        if (dying)
+                (void)wait_settled(s, PTRACE_STOP_TIMEOUT_MS, false);
         return live_threads(s) > 0;
 }
 

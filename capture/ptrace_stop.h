@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "interrupt.h"
+#include "test_hold.h"
 
 /* Bound on threads, for a process that spawns them faster than we stop them. */
 #define PTRACE_STOP_THREADS_MAX (1u << 20)
@@ -51,6 +52,7 @@ struct ptrace_stop {
         pid_t pid;
         int proc_fd;                    /* /proc/PID, not owned */
         struct interrupt_guard *intr;   /* not owned */
+        const struct test_hold *hold;   /* not owned; NULL but in tests (test_hold.h) */
         struct stopped_thread *v;       /* in the order they were found */
         size_t n, cap;
         bool exec_seen;                 /* a thread called exec while we stopped them */
@@ -85,10 +87,19 @@ void ptrace_stop_release(struct ptrace_stop *s);
 void ptrace_stop_done(struct ptrace_stop *s);
 
 /*
- * Collects pending wait events (exits, kills).  Returns true when the
- * process is still there: at least one thread stopped and not gone.
+ * Collects pending wait events (exits, kills), and waits (up to
+ * PTRACE_STOP_TIMEOUT_MS, woken by SIGCHLD) for the exit of threads that
+ * were stopped and no longer are: a SIGKILL wakes them to die.  Returns true
+ * when the process is still there: at least one thread stopped and not gone.
  */
 bool ptrace_stop_alive(struct ptrace_stop *s);
+
+/*
+ * Whether every thread stopped is still in its stop, as at the start: a
+ * SIGKILL to the process ends the stops at once, and what was read after it
+ * may be torn.  One ptrace call per thread.
+ */
+bool ptrace_stop_held(struct ptrace_stop *s);
 
 /* Milliseconds the process was stopped (valid after release). */
 double ptrace_stop_pause_ms(const struct ptrace_stop *s);

@@ -1,4 +1,4 @@
-/* Implementation of thread_regs.h: PTRACE_GETREGSET three times. */
+/* Implementation of thread_regs.h: PTRACE_GETREGSET once per register set. */
 #include "thread_regs.h"
 
 #include <elf.h>
@@ -26,10 +26,21 @@ int thread_regs_read(pid_t tid, struct thread_regs *r, uint8_t *scratch)
 
         /* Into the caller's buffer of the largest size, then kept at the size the kernel gave. */
         iov = (struct iovec){ scratch, THREAD_XSTATE_MAX };
+        if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_386_IOPERM, &iov) == 0 && iov.iov_len > 0) {
+                r->ioperm = malloc(iov.iov_len);
+                if (!r->ioperm)
+                        return -ENOMEM;
+                memcpy(r->ioperm, scratch, iov.iov_len);
+                r->ioperm_len = iov.iov_len;
+        }
+
+        iov = (struct iovec){ scratch, THREAD_XSTATE_MAX };
         if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_X86_XSTATE, &iov) == 0 && iov.iov_len > 0) {
                 r->xstate = malloc(iov.iov_len);
-                if (!r->xstate)
+                if (!r->xstate) {
+                        thread_regs_free(r);
                         return -ENOMEM;
+                }
                 memcpy(r->xstate, scratch, iov.iov_len);
                 r->xstate_len = iov.iov_len;
         }
@@ -38,6 +49,9 @@ int thread_regs_read(pid_t tid, struct thread_regs *r, uint8_t *scratch)
 
 void thread_regs_free(struct thread_regs *r)
 {
+        free(r->ioperm);
+        r->ioperm = NULL;
+        r->ioperm_len = 0;
         free(r->xstate);
         r->xstate = NULL;
         r->xstate_len = 0;

@@ -38,7 +38,7 @@ static void log_emit(const char *tag, int err, const char *fmt, va_list ap)
          * can carry an escape sequence or a line of its own.
          */
         char out[sizeof(buf) * 2];
-        size_t o = text_escape_display(out, sizeof(out) - 1, buf, len);
+        size_t o = text_escape_terminal(out, sizeof(out) - 1, buf, len);
         out[o++] = '\n';
         ssize_t w = write(STDERR_FILENO, out, o);
         (void)w;

@@ -1,8 +1,6 @@
 /* Implementation of text_escape.h. */
 #include "text_escape.h"
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,68 +38,131 @@ char *text_unescape(const char *s, size_t len)
         return out;
 }
 
-/*
- * The length of the valid UTF-8 sequence at s (at most len bytes) that is
- * safe to show, or 0 when the byte at s must be escaped.  RFC 3629: no
- * overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static size_t utf8_safe_len(const unsigned char *s, size_t len)
+size_t text_utf8_sequence(const unsigned char *s, size_t n)
 {
         unsigned char c = s[0];
-        if (c >= 0x20 && c < 0x7f)
+        unsigned char lo = 0x80, hi = 0xbf;
+        size_t len;
+
+        if (c < 0x80)
                 return 1;
-        size_t n;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-                n = 2;
-                cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-                n = 3;
-                cp = c & 0x0f;
+        if (c >= 0xc2 && c <= 0xdf)
+                len = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                if (c == 0xe0)
+                        lo = 0xa0; /* overlong */
+                if (c == 0xed)
+                        hi = 0x9f; /* UTF-16 surrogates */
         } else if (c >= 0xf0 && c <= 0xf4) {
-                n = 4;
-                cp = c & 0x07;
-        } else {
-                return 0;       /* controls, DEL, continuation bytes, 0xc0, 0xc1, 0xf5.. */
-        }
-        if (len < n)
+                len = 4;
+                if (c == 0xf0)
+                        lo = 0x90; /* overlong */
+                if (c == 0xf4)
+                        hi = 0x8f; /* above U+10FFFF */
+        } else
                 return 0;
-        for (size_t i = 1; i < n; i++) {
+        if (len > n || s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < len; i++)
                 if ((s[i] & 0xc0) != 0x80)
                         return 0;
-                cp = cp << 6 | (s[i] & 0x3f);
-        }
-        static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        if (cp >= 0x80 && cp <= 0x9f)
-                return 0;       /* C1 controls: U+009B is a CSI on some terminals */
-        return n;
+        return len;
 }
 
-size_t text_escape_display(char *out, size_t size, const char *s, size_t len)
+size_t text_printable_span(const char *s, size_t n, const char *stop)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        size_t i = 0;
+
+        while (i < n) {
+                unsigned char c = u[i];
+                if (c < 0x80) {
+                        if (c < 0x20 || c == 0x7f || (stop && strchr(stop, c)))
+                                break;
+                        i++;
+                        continue;
+                }
+                size_t len = text_utf8_sequence(u + i, n - i);
+                /* C1 controls: U+0080..U+009F are 0xc2 0x80..0x9f */
+                if (len == 0 || (c == 0xc2 && u[i + 1] < 0xa0))
+                        break;
+                i += len;
+        }
+        return i;
+}
+
+void text_escape_byte(char buf[static 5], unsigned char c)
 {
         static const char hex[] = "0123456789abcdef";
+
+        buf[0] = '\\';
+        buf[1] = 'x';
+        buf[2] = hex[c >> 4];
+        buf[3] = hex[c & 15];
+        buf[4] = '\0';
+}
+
+char *text_escape_display(const char *s)
+{
+        if (!s)
+                return strdup("(null)");
+
+        size_t n = strlen(s);
+        /* at worst every byte becomes four */
+        char *out = malloc(n * 4 + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n;) {
+                size_t span = text_printable_span(s + i, n - i, NULL);
+                memcpy(o, s + i, span);
+                o += span;
+                i += span;
+                if (i == n)
+                        break;
+                unsigned char c = (unsigned char)s[i++];
+                switch (c) {
+                case '\n': *o++ = '\\'; *o++ = 'n'; break;
+                case '\t': *o++ = '\\'; *o++ = 't'; break;
+                case '\r': *o++ = '\\'; *o++ = 'r'; break;
+                default:
+                        text_escape_byte(o, c);
+                        o += 4;
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
+/* Bytes of the printable character at s (n > 0 bytes), or 0 when it must be escaped. */
+static size_t printable_char(const char *s, size_t n)
+{
         const unsigned char *u = (const unsigned char *)s;
+        /* No character is longer than 4 bytes: a span of at most 4 says whether the first prints. */
+        if (text_printable_span(s, n < 4 ? n : 4, NULL) == 0)
+                return 0;
+        return u[0] < 0x80 ? 1 : text_utf8_sequence(u, n);
+}
+
+size_t text_escape_terminal(char *out, size_t size, const char *s, size_t len)
+{
         size_t o = 0;
 
         if (size == 0)
                 return 0;
         for (size_t i = 0; i < len;) {
-                size_t n = utf8_safe_len(u + i, len - i);
+                size_t n = printable_char(s + i, len - i);
                 if (n == 0) {
                         if (o + 4 >= size)
                                 break;
-                        out[o++] = '\\';
-                        out[o++] = 'x';
-                        out[o++] = hex[u[i] >> 4];
-                        out[o++] = hex[u[i] & 0xf];
+                        text_escape_byte(out + o, (unsigned char)s[i]);
+                        o += 4;
                         i++;
                         continue;
                 }
                 if (o + n >= size)
                         break;
-                memcpy(out + o, u + i, n);
+                memcpy(out + o, s + i, n);
                 o += n;
                 i += n;
         }
@@ -109,19 +170,19 @@ size_t text_escape_display(char *out, size_t size, const char *s, size_t len)
         return o;
 }
 
-void text_escape_display_write(FILE *f, const char *s)
+void text_escape_terminal_write(FILE *f, const char *s)
 {
         char buf[256];
         size_t len = strlen(s);
 
-        /* In pieces: a piece ends on a character boundary, as text_escape_display cuts. */
+        /* In pieces that end on a character boundary, as text_escape_terminal cuts. */
         for (size_t i = 0; i < len;) {
                 size_t step = 0;
                 while (i + step < len && step < 60) {
-                        size_t n = utf8_safe_len((const unsigned char *)s + i + step, len - i - step);
+                        size_t n = printable_char(s + i + step, len - i - step);
                         step += n ? n : 1;
                 }
-                text_escape_display(buf, sizeof(buf), s + i, step);
+                text_escape_terminal(buf, sizeof(buf), s + i, step);
                 fputs(buf, f);
                 i += step;
         }

@@ -21,21 +21,50 @@ void text_escape_write(FILE *f, const char *s, size_t len);
  */
 char *text_unescape(const char *s, size_t len);
 
-/*
- * Text for a terminal, from a target or a core (process and thread names,
- * mapped paths, symbol names): every byte that could steer a terminal is
- * written as \xNN — C0 controls, DEL, the C1 controls (U+0080..U+009F, in
- * UTF-8 or as lone bytes) and every byte that is not part of valid UTF-8.
- * Printable ASCII and valid UTF-8 text are kept as they are.
- */
-
-/*
- * Escapes s (len bytes) into out (size bytes, NUL-terminated, cut at a
- * character boundary when too small); returns the bytes written.
- */
-size_t text_escape_display(char *out, size_t size, const char *s, size_t len);
-
-/* Writes s (NUL-terminated) escaped for display to f. */
-void text_escape_display_write(FILE *f, const char *s);
-
 #endif
+
+/*
+ * Showing untrusted text (a thread's name, a mapped path, a value read from
+ * a snapshot database) to a person or a program that reads lines: valid
+ * UTF-8 that prints passes as it is; control characters (C0, DEL and C1,
+ * U+0080..U+009F, which terminals obey as escape sequences) and bytes that
+ * are not UTF-8 are escaped byte by byte as "\xNN", so nothing the text
+ * holds can move a cursor, set a window title or split a line.
+ */
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes, n > 0), or 0
+ * when the byte there does not start one (RFC 3629: no overlongs, no
+ * surrogates).
+ */
+size_t text_utf8_sequence(const unsigned char *s, size_t n);
+
+/*
+ * How many bytes at the start of s (n bytes) may be shown as they are:
+ * printable UTF-8, and none of the ASCII bytes in stop (a format's own
+ * special characters, may be NULL).  The byte after the span is the
+ * caller's to escape, one at a time.
+ */
+size_t text_printable_span(const char *s, size_t n, const char *stop);
+
+/* Writes "\xNN" for byte c into buf, which holds at least 5 bytes. */
+void text_escape_byte(char buf[static 5], unsigned char c);
+
+/*
+ * A copy of s for a message: the printable span as it is, a newline, tab
+ * and carriage return as "\n", "\t", "\r", any other byte the span stops at
+ * as "\xNN".  NULL only when out of memory; s NULL gives "(null)".
+ */
+char *text_escape_display(const char *s);
+
+/*
+ * The same escaping into a fixed buffer, for messages (common/log.c) and
+ * memsnap stacks: a newline, tab and carriage return are "\xNN" too, so a
+ * message is always one line.  Writes s (len bytes) into out (size bytes,
+ * NUL-terminated, cut before a character or an escape that would not fit);
+ * returns the bytes written.
+ */
+size_t text_escape_terminal(char *out, size_t size, const char *s, size_t len);
+
+/* Writes s (NUL-terminated) escaped as text_escape_terminal does to f. */
+void text_escape_terminal_write(FILE *f, const char *s);

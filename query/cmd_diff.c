@@ -30,6 +30,7 @@ enum {
         OPT_LIMIT,
         OPT_BYTES,
         OPT_HUMAN,
+        OPT_MAX_STEPS,
 };
 
 static void diff_help(FILE *f)
@@ -51,6 +52,8 @@ static void diff_help(FILE *f)
                    "                       text, all in json; 0 for all); counts stay complete\n"
                    "      --bytes          text: sizes as exact byte counts (the default in a pipe)\n"
                    "      --human          text: sizes in B/KiB/MiB (the default on a terminal)\n"
+                   DB_MAX_STEPS_HELP
+                   "                       per connection: one reads both, one each side's blocks\n"
                    "  -h, --help           show this help\n\n"
                    "Exit status: 0 done (no new definite leaks, or no --fail-on-leak), 1 failure,\n"
                    "2 bad usage, 3 new definite leaks with --fail-on-leak.\n",
@@ -73,12 +76,14 @@ int cmd_diff(int argc, char **argv)
                 { "limit", required_argument, NULL, OPT_LIMIT },
                 { "bytes", no_argument, NULL, OPT_BYTES },
                 { "human", no_argument, NULL, OPT_HUMAN },
+                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
         bool json = false, fail_on_leak = false, force = false;
         int human = -1;
         int64_t limit = -1;
+        uint64_t max_steps = DB_MAX_STEPS_DEFAULT;
         int c;
 
         /* "+": options end at the first database, as they do for query and report */
@@ -116,6 +121,10 @@ int cmd_diff(int argc, char **argv)
                 case OPT_HUMAN:
                         human = 1;
                         break;
+                case OPT_MAX_STEPS:
+                        if (db_max_steps_parse(optarg, &max_steps) < 0)
+                                return EXIT_USAGE;
+                        break;
                 case 'h':
                         diff_help(stdout);
                         return EXIT_OK;
@@ -139,15 +148,24 @@ int cmd_diff(int argc, char **argv)
                 return EXIT_USAGE;
         }
 
-        _cleanup_sqlite3_ sqlite3 *db = NULL;
-        if (diff_open(argv[optind], argv[optind + 1], &db) < 0)
-                return EXIT_FAIL;
-
+        /* d before db: the connection's guard lives in d, so the connection closes first */
         _cleanup_(diff_destroyp) struct diff *d = calloc(1, sizeof(*d));
         if (!d) {
                 log_error_errno(ENOMEM, "cannot diff: %m");
                 return EXIT_FAIL;
         }
+        /* keep what will be printed: the text lists no added or removed blocks, only new leaks */
+        size_t shown = limit > 0 ? (size_t)limit : limit == 0 ? DIFF_ALL : json ? DIFF_ALL : DIFF_TEXT_LIMIT;
+        if (json)
+                d->keep = (struct diff_keep){ .added = shown, .removed = shown, .changed = shown };
+        else
+                d->keep = (struct diff_keep){ .changed_other = shown, .leaks = shown };
+        d->guard = (struct db_guard)DB_GUARD_INIT;
+        d->guard.max_steps = d->max_steps = max_steps;
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        if (diff_open(argv[optind], argv[optind + 1], &d->guard, &db) < 0)
+                return EXIT_FAIL;
+
         d->before.path = argv[optind];
         d->after.path = argv[optind + 1];
         /* each part timed for MEMSNAP_DEBUG=1, which is how bench/diff's figures are read */

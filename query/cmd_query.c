@@ -19,6 +19,8 @@
 #include "output_args.h"
 #include "sql_script.h"
 
+enum { OPT_MAX_STEPS = OPT_OUTPUT_LAST };
+
 /* More SQL than anyone types; a bound so a runaway pipe cannot eat memory. */
 #define SQL_STDIN_MAX (64u << 20)
 
@@ -28,11 +30,14 @@ static void query_help(FILE *f)
                    "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
                    "hold several statements; each result is printed in turn.  Without SQL (or\n"
                    "with \"-\") the statements are read from standard input.  A statement that\n"
-                   "would write is refused before anything runs.  Options go before DB: what\n"
-                   "follows it is SQL, which may start with a -- comment.\n\n"
+                   "does more than read (a write, a pragma that sets, a function outside the\n"
+                   "documented list, ATTACH of what is not a SQLite file) is refused before\n"
+                   "anything runs.  Options go before DB: what follows it is SQL, which may\n"
+                   "start with a -- comment.\n\n"
                    "options:\n");
         output_args_help(f);
         fprintf(f, "      --human          sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)\n"
+                   DB_MAX_STEPS_HELP
                    "  -h, --help           show this help\n\n"
                    "Tables: snapshot, segments, modules, threads, frames, live_frames, arenas,\n"
                    "heaps, tcaches, chunks, refs, types, warnings, meta; views: heap_summary,\n"
@@ -40,8 +45,8 @@ static void query_help(FILE *f)
                    "examples:\n"
                    "  memsnap query a.db \"select leak, count(*), sum(size) from chunks group by leak\"\n"
                    "  memsnap query -f json a.db \"select * from leak_summary\"\n\n"
-                   "Exit status: 0 success, 1 failure (bad SQL, a statement that writes, a file\n"
-                   "that is not a memsnap database), 2 bad usage.\n");
+                   "Exit status: 0 success, 1 failure (bad SQL, a statement that does more than\n"
+                   "read, the step limit, a file that is not a memsnap database), 2 bad usage.\n");
 }
 
 static int read_stdin(char **ret)
@@ -73,10 +78,12 @@ int cmd_query(int argc, char **argv)
         static const struct option options[] = {
                 OUTPUT_ARGS_LONG_OPTIONS,
                 { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
+                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
         struct output_args oa = OUTPUT_ARGS_INIT;
+        struct db_guard guard = DB_GUARD_INIT;
         int c;
 
         /* "+": options end at the database, so SQL may start with "--" (a comment) */
@@ -85,6 +92,10 @@ int cmd_query(int argc, char **argv)
                 if (output_args_take(&oa, c, optarg))
                         continue;
                 switch (c) {
+                case OPT_MAX_STEPS:
+                        if (db_max_steps_parse(optarg, &guard.max_steps) < 0)
+                                return EXIT_USAGE;
+                        break;
                 case 'h':
                         query_help(stdout);
                         return EXIT_OK;
@@ -135,12 +146,12 @@ int cmd_query(int argc, char **argv)
         }
 
         _cleanup_sqlite3_ sqlite3 *db = NULL;
-        if (db_open_readonly(path, &db) < 0)
+        if (db_open_readonly(path, &guard, &db) < 0)
                 return EXIT_FAIL;
 
         struct output o;
         output_init(&o, &opt, false);
-        int r = sql_script_run(db, path, sql_arg, &o, NULL, 0);
+        int r = sql_script_run(db, &guard, path, sql_arg, &o, NULL, 0);
         output_free(&o);
         return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

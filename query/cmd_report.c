@@ -18,7 +18,7 @@
 #include "output_args.h"
 #include "report.h"
 
-enum { OPT_SQL = OPT_OUTPUT_LAST };
+enum { OPT_SQL = OPT_OUTPUT_LAST, OPT_MAX_STEPS };
 
 static void report_help(FILE *f)
 {
@@ -31,6 +31,7 @@ static void report_help(FILE *f)
         output_args_help(f);
         fprintf(f, "      --bytes          sizes as exact byte (or KiB) counts; the default in a pipe\n"
                    "      --human          sizes in B/KiB/MiB; the default in table, markdown, line\n"
+                   DB_MAX_STEPS_HELP
                    "      --sql            print the report's SQL instead of running it\n"
                    "  -h, --help           show this help\n\n"
                    "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
@@ -41,7 +42,7 @@ static void report_help(FILE *f)
                    "hash, and who points to them (top's owners, the refs table); 'memsnap diff'\n"
                    "shows what was added between two snapshots.\n\n"
                    "Exit status: 0 success, 1 failure (a file that is not a memsnap database,\n"
-                   "a database of another schema version), 2 bad usage.\n");
+                   "a database of another schema version, the step limit), 2 bad usage.\n");
 }
 
 /* "'lekas' is not a report; did you mean 'leaks'?" */
@@ -81,10 +82,12 @@ int cmd_report(int argc, char **argv)
                 { "bytes", no_argument, NULL, OPT_OUTPUT_BYTES },
                 { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
                 { "sql", no_argument, NULL, OPT_SQL },
+                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
         struct output_args oa = OUTPUT_ARGS_INIT;
+        struct db_guard guard = DB_GUARD_INIT;
         bool show_sql = false;
         int c;
 
@@ -96,6 +99,10 @@ int cmd_report(int argc, char **argv)
                 switch (c) {
                 case OPT_SQL:
                         show_sql = true;
+                        break;
+                case OPT_MAX_STEPS:
+                        if (db_max_steps_parse(optarg, &guard.max_steps) < 0)
+                                return EXIT_USAGE;
                         break;
                 case 'h':
                         report_help(stdout);
@@ -151,12 +158,12 @@ int cmd_report(int argc, char **argv)
                 return EXIT_USAGE;
 
         _cleanup_sqlite3_ sqlite3 *db = NULL;
-        if (db_open_readonly(path, &db) < 0)
+        if (db_open_readonly(path, &guard, &db) < 0)
                 return EXIT_FAIL;
 
         struct output o;
         output_init(&o, &opt, true);
-        int r = sql_script_run(db, path, rep.sql, &o, rep.params, rep.nparams);
+        int r = sql_script_run(db, &guard, path, rep.sql, &o, rep.params, rep.nparams);
         output_free(&o);
         return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

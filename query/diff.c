@@ -40,7 +40,7 @@ enum diff_leak diff_leak_from_name(const char *s)
         }
 }
 
-int diff_open(const char *before, const char *after, sqlite3 **ret)
+int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3 **ret)
 {
         _cleanup_sqlite3_ sqlite3 *db = NULL;
 
@@ -51,11 +51,14 @@ int diff_open(const char *before, const char *after, sqlite3 **ret)
         int r = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
         if (r != SQLITE_OK)
                 return log_error_errno(ENOMEM, "cannot open a database connection: %s", sqlite3_errstr(r));
-        db_configure(db);
         r = db_attach_readonly(db, before, "a");
         if (r < 0)
                 return r;
         r = db_attach_readonly(db, after, "b");
+        if (r < 0)
+                return r;
+        /* after the ATTACHes, which the guard's authorizer refuses */
+        r = db_guard_install(db, g);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(db);
@@ -91,6 +94,9 @@ void diff_free(struct diff *d)
                 chunk_free(&d->changed[i].after);
         }
         free(d->changed);
+        for (size_t i = 0; i < d->nleaks; i++)
+                chunk_free(&d->leaks[i].c);
+        free(d->leaks);
         for (size_t i = 0; i < d->ngrowth; i++) {
                 free(d->growth[i].key);
                 free(d->growth[i].type);
@@ -112,5 +118,5 @@ void diff_free(struct diff *d)
                 free(d->threads[i].function);
         }
         free(d->threads);
-        *d = (struct diff){ 0 };
+        *d = (struct diff){ .keep = d->keep, .guard = d->guard, .max_steps = d->max_steps };
 }

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_open.h"
+
 enum diff_leak {
         DIFF_LEAK_NONE,      /* NULL: no verdict computed */
         DIFF_LEAK_REACHABLE,
@@ -120,13 +122,42 @@ struct diff_summary {
         uint64_t leaked_changed_bytes;
 };
 
+/* A new definite leak as the text lists it. */
+struct diff_leak_entry {
+        struct diff_chunk c;        /* the block in "after"; c.type is owned */
+        bool changed;               /* a block that stayed and became definite (else added) */
+        uint8_t before_leak;        /* changed: its verdict in "before" (enum diff_leak) */
+};
+
+/*
+ * How many entries of each list diff_chunks keeps.  A diff of two big
+ * snapshots has millions of added and removed blocks, but prints at most
+ * --limit of each, so that many is all it holds: memory follows the limit,
+ * not the databases.  The summary counts every block either way.
+ * DIFF_KEEP_ALL keeps everything.
+ */
+struct diff_keep {
+        size_t added, removed;      /* the first in mem order */
+        size_t changed;             /* the first in mem order */
+        size_t changed_other;       /* ... and the first that are not new leaks */
+        size_t leaks;               /* the largest new definite leaks (diff_leaks) */
+};
+
+#define DIFF_ALL SIZE_MAX
+#define DIFF_KEEP_ALL ((struct diff_keep){ DIFF_ALL, DIFF_ALL, DIFF_ALL, DIFF_ALL, DIFF_ALL })
+
 struct diff {
+        struct diff_keep keep;          /* set before diff_chunks */
+        struct db_guard guard;          /* the connection diff_open made (both sides attached) */
+        uint64_t max_steps;             /* each side's block reader's limit (db_guard.max_steps) */
         struct diff_side before, after;
         struct diff_summary summary;
 
         struct diff_chunk *added;       size_t nadded, cap_added;     /* by mem */
         struct diff_chunk *removed;     size_t nremoved, cap_removed; /* by mem */
         struct diff_changed *changed;   size_t nchanged, cap_changed; /* by mem */
+        size_t nchanged_other;          /* of changed: those that are not new leaks */
+        struct diff_leak_entry *leaks;  size_t nleaks, cap_leaks;    /* largest first */
         struct diff_growth *growth;     size_t ngrowth;    /* largest byte growth first */
         struct diff_segment_delta *segments; size_t nsegments; /* by address */
         struct diff_kind *kinds;        size_t nkinds;
@@ -135,9 +166,10 @@ struct diff {
 
 /*
  * Opens the two databases as "a" and "b" on one read-only connection,
- * each checked as db_open_readonly checks.  Logs and returns -errno.
+ * each checked as db_open_readonly checks, guarded by g.  Logs and
+ * returns -errno.
  */
-int diff_open(const char *before, const char *after, sqlite3 **ret);
+int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3 **ret);
 
 /*
  * Reads both sides' facts and refuses (-EXDEV, logged) snapshots of
@@ -147,8 +179,9 @@ int diff_open(const char *before, const char *after, sqlite3 **ret);
 int diff_check_same_program(sqlite3 *db, struct diff *d, bool force);
 
 /*
- * Fills d->added, removed, changed, growth and the summary: a merge of both
- * sides' used blocks in mem order, counting growth on the way.
+ * Fills d->added, removed, changed, leaks (as much of each as d->keep
+ * says), growth and the summary: a merge of both sides' used blocks in mem
+ * order, counting growth on the way.
  */
 int diff_chunks(sqlite3 *db, struct diff *d);
 

@@ -44,18 +44,104 @@ static bool same_block(const struct diff_chunk *a, const struct diff_chunk *b)
         return a->size == b->size && (!a->has_hash || !b->has_hash || a->hash == b->hash);
 }
 
-/* Takes ownership of k's type. */
+/* Ordered as the text lists new leaks: largest first, then by mem. */
+static bool leak_before(const struct diff_chunk *a, const struct diff_chunk *b)
+{
+        if (a->size != b->size)
+                return a->size > b->size;
+        return a->mem < b->mem;
+}
+
+/*
+ * d->leaks while diff_chunks runs: a heap whose root is the entry listed
+ * last, so a block that would be listed earlier replaces it once the heap
+ * holds d->keep.leaks entries.
+ */
+static void leak_sift_down(struct diff_leak_entry *v, size_t n, size_t i)
+{
+        for (;;) {
+                size_t l = 2 * i + 1, r = l + 1, last = i;
+                if (l < n && leak_before(&v[last].c, &v[l].c))
+                        last = l;
+                if (r < n && leak_before(&v[last].c, &v[r].c))
+                        last = r;
+                if (last == i)
+                        return;
+                struct diff_leak_entry t = v[i];
+                v[i] = v[last];
+                v[last] = t;
+                i = last;
+        }
+}
+
+static void leak_sift_up(struct diff_leak_entry *v, size_t i)
+{
+        while (i > 0) {
+                size_t p = (i - 1) / 2;
+                if (!leak_before(&v[p].c, &v[i].c))
+                        return;
+                struct diff_leak_entry t = v[i];
+                v[i] = v[p];
+                v[p] = t;
+                i = p;
+        }
+}
+
+/* Offers a new definite leak (its type is copied) to d->leaks. */
+static int leak_offer(struct diff *d, const struct diff_chunk *c, const struct diff_chunk *before)
+{
+        if (d->keep.leaks == 0)
+                return 0;
+        bool full = d->nleaks >= d->keep.leaks;
+        if (full && !leak_before(c, &d->leaks[0].c))
+                return 0;
+        struct diff_leak_entry e = { .c = *c, .changed = before != NULL, .before_leak = before ? before->leak : 0 };
+        if (c->type && !(e.c.type = strdup(c->type)))
+                return log_error_errno(ENOMEM, "cannot diff: %m");
+        if (full) {
+                free(d->leaks[0].c.type);
+                d->leaks[0] = e;
+                leak_sift_down(d->leaks, d->nleaks, 0);
+                return 0;
+        }
+        if (ARRAY_RESERVE(d->leaks, d->cap_leaks, d->nleaks + 1) < 0) {
+                free(e.c.type);
+                return log_error_errno(ENOMEM, "cannot diff: %m");
+        }
+        d->leaks[d->nleaks++] = e;
+        leak_sift_up(d->leaks, d->nleaks - 1);
+        return 0;
+}
+
+static int leak_cmp(const void *p, const void *q)
+{
+        const struct diff_leak_entry *a = p, *b = q;
+        return leak_before(&a->c, &b->c) ? -1 : leak_before(&b->c, &a->c) ? 1 : 0;
+}
+
+/* Takes ownership of k's type; keeps k when d->keep has room for it. */
 static int add_chunk(struct diff *d, const struct diff_chunk *k, bool added)
 {
         struct diff_chunk **v = added ? &d->added : &d->removed;
         size_t *n = added ? &d->nadded : &d->nremoved;
         size_t *cap = added ? &d->cap_added : &d->cap_removed;
+        size_t keep = added ? d->keep.added : d->keep.removed;
 
-        if (ARRAY_RESERVE(*v, *cap, *n + 1) < 0) {
-                free(k->type);
-                return log_error_errno(ENOMEM, "cannot diff: %m");
+        if (added && k->leak == DIFF_LEAK_DEFINITE) {
+                int r = leak_offer(d, k, NULL);
+                if (r < 0) {
+                        free(k->type);
+                        return r;
+                }
         }
-        (*v)[(*n)++] = *k;
+        if (*n < keep) {
+                if (ARRAY_RESERVE(*v, *cap, *n + 1) < 0) {
+                        free(k->type);
+                        return log_error_errno(ENOMEM, "cannot diff: %m");
+                }
+                (*v)[(*n)++] = *k;
+        } else
+                free(k->type);
         if (added) {
                 d->summary.added++;
                 d->summary.added_bytes += k->size;
@@ -81,23 +167,34 @@ static int pair_chunks(struct diff *d, const struct diff_chunk *a, const struct 
                 what |= DIFF_CHANGED_ARENA;
         if (a->leak != b->leak)
                 what |= DIFF_CHANGED_LEAK;
-        if (!what) {
+        struct diff_changed c = { .before = *a, .after = *b, .what = what };
+        bool new_leak = what && diff_changed_is_new_leak(&c);
+        int r = 0;
+
+        if (what) {
+                d->summary.changed++;
+                if (new_leak) {
+                        d->summary.leaked_changed++;
+                        d->summary.leaked_changed_bytes += b->size;
+                        r = leak_offer(d, b, a);
+                }
+        }
+        /* the first changed blocks (json), and the first that are not new leaks (text) */
+        bool keep = what && r == 0 &&
+                    (d->nchanged < d->keep.changed || (!new_leak && d->nchanged_other < d->keep.changed_other));
+        if (!keep) {
                 free(a->type);
                 free(b->type);
-                return 0;
+                return r;
         }
         if (ARRAY_RESERVE(d->changed, d->cap_changed, d->nchanged + 1) < 0) {
                 free(a->type);
                 free(b->type);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         }
-        struct diff_changed *c = &d->changed[d->nchanged++];
-        *c = (struct diff_changed){ .before = *a, .after = *b, .what = what };
-        d->summary.changed++;
-        if (diff_changed_is_new_leak(c)) {
-                d->summary.leaked_changed++;
-                d->summary.leaked_changed_bytes += b->size;
-        }
+        d->changed[d->nchanged++] = c;
+        if (!new_leak)
+                d->nchanged_other++;
         return 0;
 }
 
@@ -181,9 +278,9 @@ int diff_chunks(sqlite3 *db, struct diff *d)
         struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = chunk_stream_start(&a.stream, d->before.path, 0, &growth_a);
+        r = chunk_stream_start(&a.stream, d->before.path, 0, d->max_steps, &growth_a);
         if (r == 0)
-                r = chunk_stream_start(&b.stream, d->after.path, 1, &growth_b);
+                r = chunk_stream_start(&b.stream, d->after.path, 1, d->max_steps, &growth_b);
         if (r == 0)
                 r = cursor_next(&a);
         if (r == 0)
@@ -219,6 +316,7 @@ int diff_chunks(sqlite3 *db, struct diff *d)
                 r = ra < 0 ? ra : rb;
         run_free(&ga);
         run_free(&gb);
+        qsort_safe(d->leaks, d->nleaks, sizeof(*d->leaks), leak_cmp);
         if (r == 0)
                 r = growth_table_merge(&growth_a, &growth_b);
         if (r == 0)

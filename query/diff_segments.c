@@ -34,7 +34,7 @@ static void seg_list_free(struct seg_list *l)
         free(l->matched);
 }
 
-static int seg_load(sqlite3 *db, const char *schema, const char *path, struct seg_list *l)
+static int seg_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct seg_list *l)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         char sql[256];
@@ -44,7 +44,7 @@ static int seg_load(sqlite3 *db, const char *schema, const char *path, struct se
         snprintf(sql, sizeof(sql),
                  "SELECT start, end, perms, kind, path, rss_kb FROM \"%s\".segments ORDER BY start, end", schema);
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_errmsg(db, g));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (l->n >= MAPS_MAX)
                         return log_error_errno(E2BIG, "'%s' has more than %u segments", path, MAPS_MAX);
@@ -66,7 +66,7 @@ static int seg_load(sqlite3 *db, const char *schema, const char *path, struct se
                         return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_errmsg(db, g));
         l->matched = calloc(l->n + 1, sizeof(bool));
         if (!l->matched)
                 return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
@@ -204,7 +204,7 @@ static int kinds_load(sqlite3 *db, struct diff *d)
 
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot compare the segments of '%s' and '%s': %s", d->before.path,
-                                       d->after.path, sqlite3_errmsg(db));
+                                       d->after.path, db_errmsg(db, &d->guard));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (ARRAY_RESERVE(d->kinds, cap, d->nkinds + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot compare segments: %m");
@@ -222,7 +222,7 @@ static int kinds_load(sqlite3 *db, struct diff *d)
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot compare the segments of '%s' and '%s': %s", d->before.path,
-                                       d->after.path, sqlite3_errmsg(db));
+                                       d->after.path, db_errmsg(db, &d->guard));
         return 0;
 }
 
@@ -232,9 +232,9 @@ int diff_segments(sqlite3 *db, struct diff *d)
         size_t cap = 0;
         int r;
 
-        r = seg_load(db, "a", d->before.path, &a);
+        r = seg_load(db, &d->guard, "a", d->before.path, &a);
         if (r == 0)
-                r = seg_load(db, "b", d->after.path, &b);
+                r = seg_load(db, &d->guard, "b", d->after.path, &b);
         if (r == 0)
                 r = match_by_start(d, &cap, &a, &b);
         if (r == 0)

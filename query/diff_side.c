@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "db_open.h"
 #include "diff.h"
 
@@ -34,14 +36,14 @@ static int key_cmp(const void *x, const void *y)
         return a < b ? -1 : a > b;
 }
 
-static int prepare(sqlite3 *db, const char *sql, const char *path, sqlite3_stmt **st)
+static int prepare(sqlite3 *db, struct db_guard *g, const char *sql, const char *path, sqlite3_stmt **st)
 {
         if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read '%s': %s", path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read '%s': %s", path, db_errmsg(db, g));
         return 0;
 }
 
-static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
+static int side_read(sqlite3 *db, struct db_guard *g, const char *schema, struct diff_side *s)
 {
         char sql[512];
         int r;
@@ -52,7 +54,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                          "SELECT pid, exe, captured_at, source, "
                          "(SELECT build_id FROM \"%1$s\".modules WHERE is_main ORDER BY id LIMIT 1) "
                          "FROM \"%1$s\".snapshot LIMIT 1", schema);
-                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                if ((r = prepare(db, g, sql, s->path, &st)) < 0)
                         return r;
                 r = sqlite3_step(st);
                 if (r == SQLITE_ROW) {
@@ -61,13 +63,13 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                             !column_strdup(st, 3, &s->source) || !column_strdup(st, 4, &s->build_id))
                                 return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 } else if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
         }
         {
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 snprintf(sql, sizeof(sql), "SELECT tid, name FROM \"%s\".threads ORDER BY tid LIMIT %d", schema,
                          DIFF_THREADS_MAX);
-                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                if ((r = prepare(db, g, sql, s->path, &st)) < 0)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -78,7 +80,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                                 return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 }
                 if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
                 qsort_safe(s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
                 s->threads = (int64_t)s->nthread_names;
                 if (s->nthread_names == 1)
@@ -91,7 +93,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                          "SELECT arena_id, min(tid) FROM \"%s\".tcaches "
                          "WHERE tid > 0 AND arena_id IS NOT NULL GROUP BY arena_id "
                          "HAVING count(DISTINCT tid) = 1 ORDER BY arena_id LIMIT %d", schema, DIFF_THREADS_MAX);
-                if ((r = prepare(db, sql, s->path, &st)) < 0)
+                if ((r = prepare(db, g, sql, s->path, &st)) < 0)
                         return r;
                 size_t cap = 0;
                 while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -102,7 +104,7 @@ static int side_read(sqlite3 *db, const char *schema, struct diff_side *s)
                         s->narena_threads++;
                 }
                 if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, sqlite3_errmsg(db));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
                 qsort_safe(s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
         }
         return 0;
@@ -134,21 +136,27 @@ int diff_check_same_program(sqlite3 *db, struct diff *d, bool force)
 {
         int r;
 
-        r = side_read(db, "a", &d->before);
+        r = side_read(db, &d->guard, "a", &d->before);
         if (r < 0)
                 return r;
-        r = side_read(db, "b", &d->after);
+        r = side_read(db, &d->guard, "b", &d->after);
         if (r < 0)
                 return r;
 
         const struct diff_side *a = &d->before, *b = &d->after;
-        char why[512] = "";
-        if (differ(a->build_id, b->build_id))
+        char why[1024] = "";
+        if (differ(a->build_id, b->build_id)) {
+                /* names from the files: escaped before they reach a terminal */
+                _cleanup_free_ char *ida = text_escape_display(a->build_id);
+                _cleanup_free_ char *idb = text_escape_display(b->build_id);
                 snprintf(why, sizeof(why), "the main module's build-id is %s in '%s' and %s in '%s'",
-                         a->build_id, a->path, b->build_id, b->path);
-        else if (!(a->build_id && b->build_id) && differ(a->exe, b->exe))
-                snprintf(why, sizeof(why), "the executable is '%s' in '%s' and '%s' in '%s'", a->exe, a->path,
-                         b->exe, b->path);
+                         ida ? ida : "?", a->path, idb ? idb : "?", b->path);
+        } else if (!(a->build_id && b->build_id) && differ(a->exe, b->exe)) {
+                _cleanup_free_ char *exa = text_escape_display(a->exe);
+                _cleanup_free_ char *exb = text_escape_display(b->exe);
+                snprintf(why, sizeof(why), "the executable is '%s' in '%s' and '%s' in '%s'", exa ? exa : "?",
+                         a->path, exb ? exb : "?", b->path);
+        }
         if (why[0]) {
                 if (!force)
                         return log_error_errno(EXDEV, "'%s' and '%s' are snapshots of different programs: %s; "

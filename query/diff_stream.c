@@ -50,6 +50,7 @@ struct chunk_stream {
         char *path;
         int side;
         struct growth_table *growth;
+        struct db_guard guard;      /* of the producer's connection */
         struct batch *batches[QUEUE_BATCHES]; /* all of them, for freeing */
         int64_t used_chunks, used_bytes;
 };
@@ -124,11 +125,9 @@ static int produce(struct chunk_stream *s)
         int64_t prev_mem = INT64_MIN;
         int r;
 
-        r = db_open_readonly(s->path, &db);
+        r = db_open_readonly(s->path, &s->guard, &db);
         if (r < 0)
                 return r;
-        /* through mmap: no read(2) per page, no copy into SQLite's cache */
-        sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
         /*
          * "+state" keeps SQLite off the (state, size) index: without
          * statistics it would take it and then sort every row, where the
@@ -138,7 +137,7 @@ static int produce(struct chunk_stream *s)
                                "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
                                "size_class FROM chunks WHERE +state = 'used' ORDER BY mem",
                                -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
 
         for (;;) {
                 struct batch *b = take_free(s);
@@ -164,7 +163,7 @@ static int produce(struct chunk_stream *s)
                 }
                 if (r != SQLITE_ROW && r != SQLITE_DONE) {
                         hand_over(s, b, false, 0);
-                        return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, sqlite3_errmsg(db));
+                        return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
                 }
                 hand_over(s, b, false, 0);
                 if (r == SQLITE_DONE)
@@ -188,7 +187,8 @@ static void batch_free_types(struct batch *b, size_t from)
         }
 }
 
-int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, struct growth_table *growth)
+int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
+                       struct growth_table *growth)
 {
         struct chunk_stream *s = calloc(1, sizeof(*s));
         int r;
@@ -198,6 +198,8 @@ int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, st
         pthread_mutex_init(&s->lock, NULL);
         pthread_cond_init(&s->cond, NULL);
         s->side = side;
+        s->guard = (struct db_guard)DB_GUARD_INIT;
+        s->guard.max_steps = max_steps;
         s->growth = growth;
         s->path = strdup(path);
         for (size_t i = 0; i < QUEUE_BATCHES; i++) {

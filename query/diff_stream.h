@@ -18,10 +18,12 @@ struct chunk_stream;
 /*
  * Starts reading the used blocks of the database at path (already checked
  * by diff_open) as side 0 (before) or 1 (after), counting them into growth,
- * which the caller must not touch until chunk_stream_finish.  Logs and
+ * which the caller must not touch until chunk_stream_finish; the reader's
+ * connection may run max_steps steps (db_guard.max_steps).  Logs and
  * returns -errno.
  */
-int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, struct growth_table *growth);
+int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
+                       struct growth_table *growth);
 
 /*
  * Moves the next block into *out (ownership of out->type goes with it) and

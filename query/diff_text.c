@@ -79,20 +79,6 @@ static int print_summary(struct text *t, const struct diff *d)
         return r < 0 ? r : output_set_end(&t->o);
 }
 
-/* One new leak: an added block, or a block that stayed and became definite (before set). */
-struct leak_entry {
-        const struct diff_chunk *c;
-        const struct diff_chunk *before;
-};
-
-static int leak_cmp(const void *p, const void *q)
-{
-        const struct leak_entry *a = p, *b = q;
-        if (a->c->size != b->c->size)
-                return a->c->size > b->c->size ? -1 : 1;
-        return a->c->mem < b->c->mem ? -1 : a->c->mem > b->c->mem;
-}
-
 static void head_hex(const struct diff_chunk *c, char *buf, size_t size)
 {
         size_t n = 0, shown = MIN((size_t)c->head_len, (size_t)HEAD_SHOWN);
@@ -121,27 +107,18 @@ static void thread_label(const struct diff_side *s, const struct diff_chunk *c, 
 static int print_new_leaks(struct text *t, const struct diff *d)
 {
         static const char *const names[] = { "mem", "size", "how", "thread", "type", "first_bytes", "text" };
-        size_t n = diff_new_leaks(d), k = 0;
-        _cleanup_free_ struct leak_entry *v = calloc(n + 1, sizeof(*v));
+        size_t total = diff_new_leaks(d);
         int r;
 
-        if (!v)
-                return log_error_errno(ENOMEM, "cannot print the diff: %m");
-        for (size_t i = 0; i < d->nadded; i++)
-                if (d->added[i].leak == DIFF_LEAK_DEFINITE)
-                        v[k++] = (struct leak_entry){ .c = &d->added[i] };
-        for (size_t i = 0; i < d->nchanged; i++)
-                if (diff_changed_is_new_leak(&d->changed[i]))
-                        v[k++] = (struct leak_entry){ .c = &d->changed[i].after, .before = &d->changed[i].before };
-        qsort_safe(v, k, sizeof(*v), leak_cmp);
-
+        /* d->leaks holds the largest, in the order listed (diff_chunks) */
         r = section(t, "new definite leaks", false, names, ELEMENTSOF(names));
-        size_t shown = t->opt->limit ? MIN(k, t->opt->limit) : k;
+        size_t shown = t->opt->limit ? MIN(d->nleaks, t->opt->limit) : d->nleaks;
         for (size_t i = 0; r == 0 && i < shown; i++) {
-                const struct diff_chunk *c = v[i].c;
+                const struct diff_leak_entry *e = &d->leaks[i];
+                const struct diff_chunk *c = &e->c;
                 char how[32], thread[64], hex[48], text[HEAD_SHOWN + 1];
-                if (v[i].before) {
-                        const char *was = diff_leak_name(v[i].before->leak);
+                if (e->changed) {
+                        const char *was = diff_leak_name(e->before_leak);
                         snprintf(how, sizeof(how), "was %s", was ? was : "unknown");
                 } else
                         snprintf(how, sizeof(how), "added");
@@ -158,7 +135,7 @@ static int print_new_leaks(struct text *t, const struct diff *d)
         if (r == 0)
                 r = output_set_end(&t->o);
         if (r == 0)
-                more_note(t, shown, k);
+                more_note(t, shown, total);
         return r;
 }
 
@@ -197,16 +174,16 @@ static int print_changed(struct text *t, const struct diff *d)
 {
         static const char *const names[] = { "mem", "what", "before_size", "after_size", "before_leak", "after_leak",
                                              "before_arena", "after_arena" };
-        size_t total = 0, shown = 0;
+        /* every changed block is counted; d->changed holds the first of them (diff_chunks) */
+        size_t total = d->summary.changed - d->summary.leaked_changed, shown = 0;
         int r = section(t, "changed blocks", false, names, ELEMENTSOF(names));
 
         for (size_t i = 0; r == 0 && i < d->nchanged; i++) {
                 const struct diff_changed *c = &d->changed[i];
                 if (diff_changed_is_new_leak(c))
                         continue;
-                total++;
                 if (t->opt->limit && shown >= t->opt->limit)
-                        continue;
+                        break;
                 char what[32] = "";
                 if (c->what & DIFF_CHANGED_SIZE)
                         strcat(what, "size ");

@@ -31,7 +31,7 @@ static void thread_list_free(struct thread_list *l)
         free(l->matched);
 }
 
-static int threads_load(sqlite3 *db, const char *schema, const char *path, struct thread_list *l)
+static int threads_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct thread_list *l)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
         char sql[1024];
@@ -48,7 +48,7 @@ static int threads_load(sqlite3 *db, const char *schema, const char *path, struc
                  "  WHERE l.tid = t.tid AND l.function IS NOT NULL ORDER BY l.depth LIMIT 1)) "
                  "FROM \"%1$s\".threads t ORDER BY t.tid LIMIT %2$d", schema, DIFF_THREADS_MAX);
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_errmsg(db, g));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
@@ -63,7 +63,7 @@ static int threads_load(sqlite3 *db, const char *schema, const char *path, struc
                         return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, sqlite3_errmsg(db));
+                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_errmsg(db, g));
         l->matched = calloc(l->n + 1, sizeof(bool));
         if (!l->matched)
                 return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
@@ -89,9 +89,9 @@ int diff_threads(sqlite3 *db, struct diff *d)
         int (*cmp)(const void *, const void *) = d->before.pid == d->after.pid ? by_tid : by_name;
         int r;
 
-        r = threads_load(db, "a", d->before.path, &a);
+        r = threads_load(db, &d->guard, "a", d->before.path, &a);
         if (r == 0)
-                r = threads_load(db, "b", d->after.path, &b);
+                r = threads_load(db, &d->guard, "b", d->after.path, &b);
         if (r == 0) {
                 qsort_safe(a.v, a.n, sizeof(*a.v), cmp);
                 qsort_safe(b.v, b.n, sizeof(*b.v), cmp);

@@ -17,6 +17,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "common/units.h"
 
 const struct output_format output_formats[] = {
@@ -227,42 +228,6 @@ __attribute__((format(printf, 2, 3))) static void sbuf_printf(struct sbuf *b, co
         b->len += (size_t)n;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
- * byte there does not start one (RFC 3629: no overlongs, no surrogates).
- */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-        unsigned char c = s[0];
-        size_t len;
-        unsigned char lo = 0x80, hi = 0xbf;
-
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf)
-                len = 2;
-        else if (c >= 0xe0 && c <= 0xef) {
-                len = 3;
-                if (c == 0xe0)
-                        lo = 0xa0;
-                if (c == 0xed)
-                        hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-                len = 4;
-                if (c == 0xf0)
-                        lo = 0x90;
-                if (c == 0xf4)
-                        hi = 0x8f;
-        } else
-                return 0;
-        if (len > n || s[1] < lo || s[1] > hi)
-                return 0;
-        for (size_t i = 2; i < len; i++)
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-        return len;
-}
-
 static void quote_json(struct sbuf *b, const char *s, size_t n)
 {
         const unsigned char *u = (const unsigned char *)s;
@@ -283,11 +248,17 @@ static void quote_json(struct sbuf *b, const char *s, size_t n)
                         i++;
                         continue;
                 }
-                size_t len = utf8_sequence(u + i, n - i);
+                size_t len = text_utf8_sequence(u + i, n - i);
                 if (len == 0) {
                         /* JSON text is UTF-8: a byte that is not becomes U+FFFD */
                         sbuf_adds(b, "\\ufffd");
                         i++;
+                        continue;
+                }
+                if (c == 0xc2 && u[i + 1] < 0xa0) {
+                        /* a C1 control (U+0080..U+009F): valid, but a terminal obeys it */
+                        sbuf_printf(b, "\\u%04x", u[i + 1]);
+                        i += 2;
                         continue;
                 }
                 sbuf_add(b, s + i, len);
@@ -308,53 +279,88 @@ int output_json_string(FILE *f, const char *s)
         return r;
 }
 
+/* "\xNN" for a byte a format has no escape of its own for. */
+static void escape_byte(struct sbuf *b, unsigned char c)
+{
+        char x[5];
+        text_escape_byte(x, c);
+        sbuf_adds(b, x);
+}
+
+/*
+ * RFC 4180: a value holding a comma, a quote or a newline is quoted, quotes
+ * doubled; a newline and a tab stay, as the RFC allows inside quotes.  CSV
+ * has no escapes, so other control characters and bytes that are not UTF-8
+ * are written "\xNN" (docs/memsnap.md): a reader sees them, a terminal does
+ * not obey them.
+ */
 static void quote_csv(struct sbuf *b, const char *s, size_t n)
 {
         bool needs = n == 0 ? false : (s[0] == ' ' || s[n - 1] == ' ');
+        bool plain = text_printable_span(s, n, ",\"") == n;
         for (size_t i = 0; i < n && !needs; i++)
-                needs = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-        if (!needs) {
+                needs = s[i] == ',' || s[i] == '"' || s[i] == '\n';
+        if (!needs && plain) {
                 sbuf_add(b, s, n);
                 return;
         }
-        sbuf_addc(b, '"');
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] == '"')
-                        sbuf_addc(b, '"');
-                sbuf_addc(b, s[i]);
+        if (needs)
+                sbuf_addc(b, '"');
+        for (size_t i = 0; i < n;) {
+                size_t span = text_printable_span(s + i, n - i, "\"");
+                sbuf_add(b, s + i, span);
+                i += span;
+                if (i == n)
+                        break;
+                unsigned char c = (unsigned char)s[i++];
+                if (c == '"')
+                        sbuf_adds(b, "\"\"");
+                else if (c == '\n' || c == '\t')
+                        sbuf_addc(b, (char)c);
+                else
+                        escape_byte(b, c);
         }
-        sbuf_addc(b, '"');
+        if (needs)
+                sbuf_addc(b, '"');
 }
 
+/* Backslash escapes, so a value never splits a line or a field and reads back exactly. */
 static void quote_tsv(struct sbuf *b, const char *s, size_t n)
 {
-        for (size_t i = 0; i < n; i++) {
-                switch (s[i]) {
+        for (size_t i = 0; i < n;) {
+                size_t span = text_printable_span(s + i, n - i, "\\");
+                sbuf_add(b, s + i, span);
+                i += span;
+                if (i == n)
+                        break;
+                unsigned char c = (unsigned char)s[i++];
+                switch (c) {
                 case '\t': sbuf_adds(b, "\\t"); break;
                 case '\n': sbuf_adds(b, "\\n"); break;
                 case '\r': sbuf_adds(b, "\\r"); break;
                 case '\\': sbuf_adds(b, "\\\\"); break;
-                default: sbuf_addc(b, s[i]); break;
+                default: escape_byte(b, c); break;
                 }
         }
 }
 
+/* For people: the columns stay aligned and the terminal obeys nothing in the text. */
 static void quote_table(struct sbuf *b, const char *s, size_t n, bool markdown)
 {
-        for (size_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c == '\n')
-                        sbuf_adds(b, "\\n");
-                else if (c == '\t')
-                        sbuf_adds(b, "\\t");
-                else if (c == '\r')
-                        sbuf_adds(b, "\\r");
-                else if (c < 0x20 || c == 0x7f)
-                        sbuf_printf(b, "\\x%02x", c);
-                else if (c == '|' && markdown)
-                        sbuf_adds(b, "\\|");
-                else
-                        sbuf_addc(b, (char)c);
+        for (size_t i = 0; i < n;) {
+                size_t span = text_printable_span(s + i, n - i, markdown ? "|" : NULL);
+                sbuf_add(b, s + i, span);
+                i += span;
+                if (i == n)
+                        break;
+                unsigned char c = (unsigned char)s[i++];
+                switch (c) {
+                case '\n': sbuf_adds(b, "\\n"); break;
+                case '\t': sbuf_adds(b, "\\t"); break;
+                case '\r': sbuf_adds(b, "\\r"); break;
+                case '|': sbuf_adds(b, "\\|"); break;
+                default: escape_byte(b, c); break;
+                }
         }
 }
 
@@ -609,9 +615,12 @@ int output_set_begin(struct output *o, const char *title, bool vertical, const c
                         if (!k || out_puts(o, k) < 0 || out_puts(o, ": ") < 0)
                                 return -EIO;
                 } else if (f->title_begin) {
+                        _cleanup_free_ char *shown = text_escape_display(title);
+                        if (!shown)
+                                return -ENOMEM;
                         out_puts(o, f->title_begin);
                         out_bold(o, true);
-                        out_puts(o, title);
+                        out_puts(o, shown);
                         out_bold(o, false);
                         if (out_puts(o, f->title_end) < 0)
                                 return -EIO;
@@ -772,21 +781,32 @@ static int flush_lines(struct output *o)
         size_t namew = 0;
         bool line = f->keys == KEYS_LINE;
 
-        for (size_t i = 0; i < o->ncols; i++)
-                namew = MAX(namew, display_width(o->cols[i].label));
+        /* names come from the SQL, a view's among them: quoted as values are */
+        _cleanup_free_ char **names = calloc(o->ncols + 1, sizeof(*names));
+        if (!names)
+                return -ENOMEM;
+        for (size_t i = 0; i < o->ncols; i++) {
+                names[i] = render_name(o, o->cols[i].label);
+                if (!names[i]) {
+                        for (size_t k = 0; k < i; k++)
+                                free(names[k]);
+                        return -ENOMEM;
+                }
+                namew = MAX(namew, display_width(names[i]));
+        }
         for (size_t r = 0; r < o->buf_rows; r++) {
                 char **row = o->buf + r * o->ncols;
                 if (r > 0)
                         out_puts(o, "\n");
                 for (size_t i = 0; i < o->ncols; i++) {
-                        size_t pad = namew - display_width(o->cols[i].label);
+                        size_t pad = namew - display_width(names[i]);
                         if (line) {
                                 /* as the SQLite shell's line mode: names right-aligned */
                                 out_pad(o, pad);
-                                fprintf(o->opt.out, "%s = %s\n", o->cols[i].label, row[i]);
+                                fprintf(o->opt.out, "%s = %s\n", names[i], row[i]);
                         } else {
                                 out_bold(o, true);
-                                fputs(o->cols[i].label, o->opt.out);
+                                fputs(names[i], o->opt.out);
                                 out_bold(o, false);
                                 out_pad(o, pad + 2);
                                 fprintf(o->opt.out, "%s\n", row[i]);
@@ -795,6 +815,8 @@ static int flush_lines(struct output *o)
         }
         if (o->buf_rows == 0 && o->keyed && f->human)
                 out_puts(o, "(none)\n");
+        for (size_t i = 0; i < o->ncols; i++)
+                free(names[i]);
         return ferror(o->opt.out) ? -EIO : 0;
 }
 

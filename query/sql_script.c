@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "db_open.h"
 
 /* How much of a refused statement the message quotes. */
@@ -82,12 +83,10 @@ bool sql_script_empty(const char *sql)
         }
 }
 
-/* The statement's first line, shortened, for messages. */
-static void statement_quote(sqlite3_stmt *st, char *buf, size_t size)
+/* The first line of the statement at text, shortened and escaped, for messages. */
+static void text_quote(const char *text, char *buf, size_t size)
 {
-        const char *sql = sqlite3_sql(st);
-        const char *p = sql ? sql : "";
-        const char *end = p + strlen(p);
+        const char *p = text, *end = p + strlen(p);
 
         /* skip the comment lines and blanks in front of the statement */
         for (;;) {
@@ -100,30 +99,52 @@ static void statement_quote(sqlite3_stmt *st, char *buf, size_t size)
                 break;
         }
         size_t n = 0;
-        while (p + n < end && p[n] != '\n')
+        while (p + n < end && p[n] != '\n' && p[n] != ';')
                 n++;
         while (n > 0 && isspace((unsigned char)p[n - 1]))
                 n--;
-        if (n > STATEMENT_QUOTE_MAX)
-                snprintf(buf, size, "%.*s...", STATEMENT_QUOTE_MAX, p);
-        else
-                snprintf(buf, size, "%.*s", (int)n, p);
+        _cleanup_free_ char *line = strndup(p, MIN(n, (size_t)STATEMENT_QUOTE_MAX));
+        _cleanup_free_ char *shown = line ? text_escape_display(line) : NULL;
+        snprintf(buf, size, "%s%s", shown ? shown : "", n > STATEMENT_QUOTE_MAX ? "..." : "");
 }
 
 static int refuse_write(sqlite3_stmt *st)
 {
-        char quote[STATEMENT_QUOTE_MAX + 8];
+        char quote[STATEMENT_QUOTE_MAX * 4 + 8];
 
-        statement_quote(st, quote, sizeof(quote));
-        return log_error_errno(EPERM, "refusing to run a statement that writes: %s", quote);
+        text_quote(sqlite3_sql(st) ? sqlite3_sql(st) : "", quote, sizeof(quote));
+        return log_error_errno(EPERM, "refusing to run '%s': it writes", quote);
 }
 
 /*
- * Refuses a script with a writing statement before anything of it runs.  A
- * statement that does not prepare yet (it names a database a preceding
- * ATTACH opens) ends the check; the run checks each statement again.
+ * Why the statement at text failed to prepare or run: refused by the
+ * guard's authorizer (a statement that does more than read), stopped by
+ * its step limit, or SQLite's own error (bad SQL).  Logs and returns -EPERM,
+ * -ETIME or -EINVAL.
  */
-static int check_readonly(sqlite3 *db, const char *sql)
+static int statement_error(sqlite3 *db, struct db_guard *g, const char *path, const char *text)
+{
+        char quote[STATEMENT_QUOTE_MAX * 4 + 8];
+        int r = db_error_code(db, g);
+
+        if (r == -EPERM) {
+                text_quote(text, quote, sizeof(quote));
+                return log_error_errno(EPERM, "refusing to run '%s': %s", quote, g->refused);
+        }
+        if (r == -ETIME)
+                return log_error_errno(ETIME, "query on '%s' %s", path, db_errmsg(db, g));
+        return log_error_errno(EINVAL, "query failed on '%s': %s", path, db_errmsg(db, g));
+}
+
+/*
+ * Refuses a script with a statement that does more than read before
+ * anything of it runs: the guard's authorizer refuses such statements when
+ * they are prepared, and VACUUM INTO, which no authorizer sees and SQLite
+ * allows on a read-only connection, is not read-only.  A statement that
+ * does not prepare for another reason (bad SQL) ends the check; the run
+ * reports it in turn.
+ */
+static int check_readonly(sqlite3 *db, struct db_guard *g, const char *path, const char *sql)
 {
         const char *p = sql;
 
@@ -131,7 +152,7 @@ static int check_readonly(sqlite3 *db, const char *sql)
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 const char *tail = NULL;
                 if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
-                        return 0;
+                        return db_error_code(db, g) == -EPERM ? statement_error(db, g, path, p) : 0;
                 if (st && !sqlite3_stmt_readonly(st))
                         return refuse_write(st);
                 if (!tail || tail == p)
@@ -174,8 +195,8 @@ static struct output_cell column_cell(sqlite3_stmt *st, int i)
         }
 }
 
-static int run_statement(sqlite3 *db, const char *path, sqlite3_stmt *st, const struct sql_directives *d,
-                         struct output *o)
+static int run_statement(sqlite3 *db, struct db_guard *g, const char *path, const char *text, sqlite3_stmt *st,
+                         const struct sql_directives *d, struct output *o)
 {
         int ncols = sqlite3_column_count(st);
         int r;
@@ -185,7 +206,7 @@ static int run_statement(sqlite3 *db, const char *path, sqlite3_stmt *st, const 
                 while ((r = sqlite3_step(st)) == SQLITE_ROW)
                         ;
                 if (r != SQLITE_DONE)
-                        return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+                        return statement_error(db, g, path, text);
                 return 0;
         }
 
@@ -209,17 +230,17 @@ static int run_statement(sqlite3 *db, const char *path, sqlite3_stmt *st, const 
                         return w;
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+                return statement_error(db, g, path, text);
         return output_set_end(o);
 }
 
-int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output *o,
+int sql_script_run(sqlite3 *db, struct db_guard *g, const char *path, const char *sql, struct output *o,
                    const struct sql_param *params, size_t nparams)
 {
         const char *p = sql;
         int r;
 
-        r = check_readonly(db, sql);
+        r = check_readonly(db, g, path, sql);
         if (r < 0)
                 return r;
 
@@ -231,7 +252,7 @@ int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output
                 const char *tail = NULL;
 
                 if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
-                        return log_error_errno(EINVAL, "query failed on '%s': %s", path, sqlite3_errmsg(db));
+                        return statement_error(db, g, path, p);
                 if (!st) /* only blanks and comments left */
                         break;
                 if (!sqlite3_stmt_readonly(st))
@@ -242,7 +263,7 @@ int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output
                 r = bind_params(db, st, params, nparams);
                 if (r < 0)
                         return r;
-                r = run_statement(db, path, st, &d, o);
+                r = run_statement(db, g, path, p, st, &d, o);
                 if (r < 0)
                         return r;
                 if (!tail || tail == p)

@@ -3,10 +3,11 @@
  * or one of the report files — against a read-only database, each result set
  * going to an output printer.
  *
- * Statements that would write are refused before anything runs ("refusing
- * to run a statement that writes: ..."): the connection is read-only anyway,
- * but SQLite lets a few writes through on one (VACUUM INTO, temporary
- * tables), and a clear refusal beats "attempt to write a readonly database".
+ * Statements that do more than read are refused before anything runs
+ * ("refusing to run '...': refused: it calls fts3_tokenizer() ..."): the
+ * connection's guard (db_open.h) refuses them when they are prepared, and
+ * VACUUM INTO, which SQLite allows on a read-only connection, is refused as
+ * a statement that writes.  A clear refusal beats "not authorized".
  *
  * Comment lines just before a statement may direct how its result is shown:
  *   -- section: NAME      names the result set (a title, a JSON key)
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_open.h"
 #include "output_format.h"
 
 struct sql_param {
@@ -44,12 +46,13 @@ void sql_directives_parse(const char *text, size_t len, struct sql_directives *d
 bool sql_script_empty(const char *sql);
 
 /*
- * Runs every statement of sql (NUL-terminated) on db, printing each result
- * set to o; path names the database in messages.  Returns 0, or a logged
- * -errno: -EPERM for a statement that writes, -EINVAL for SQLite's own
+ * Runs every statement of sql (NUL-terminated) on db, guarded by g (db_open.h),
+ * printing each result set to o; path names the database in messages.
+ * Returns 0, or a logged -errno: -EPERM for a statement that does more than
+ * read, -ETIME when the step limit stopped one, -EINVAL for SQLite's own
  * errors (bad SQL), with SQLite's message.
  */
-int sql_script_run(sqlite3 *db, const char *path, const char *sql, struct output *o,
+int sql_script_run(sqlite3 *db, struct db_guard *g, const char *path, const char *sql, struct output *o,
                    const struct sql_param *params, size_t nparams);
 
 #endif

@@ -5,7 +5,7 @@
 -- SCHEMA_VERSION below must match analyze/db_schema.h; bump both (and
 -- docs/database.md) on any change a reader could notice.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -104,7 +104,8 @@ CREATE TABLE frames (
   depth       INTEGER,  -- 0 = innermost
   pc          INTEGER,
   module_id   INTEGER REFERENCES modules(id),
-  function    TEXT,
+  function    TEXT,     -- symbol, C++ names demangled
+  symbol      TEXT,     -- as the module's symbol table spells it
   offset      INTEGER,  -- pc - start of function
   source_file TEXT,
   line        INTEGER,
@@ -117,7 +118,8 @@ CREATE TABLE live_frames (
   tid      INTEGER,
   depth    INTEGER,
   pc       INTEGER,
-  function TEXT,
+  function TEXT,     -- symbol, C++ names demangled
+  symbol   TEXT,     -- as the module's symbol table spells it
   offset   INTEGER,
   module   TEXT,
   PRIMARY KEY (tid, depth)

@@ -26,6 +26,11 @@ t_cleanup() {
 		kill -CONT "$pid" 2>/dev/null
 		kill -KILL "$pid" 2>/dev/null
 	done
+	# A memsnap still running in the background (held at a phase, when the
+	# test was cut short) would wait for ever on a FIFO its siblings keep open.
+	for pid in $(jobs -p); do
+		kill -KILL "$pid" 2>/dev/null
+	done
 	wait 2>/dev/null
 	if [ "${KEEP_WORK:-0}" = 1 ] || [ "$T_FAILED" -ne 0 ]; then
 		echo "# work folder kept: $WORK"
@@ -47,7 +52,9 @@ t_result() {
 	fi
 }
 
-# check DESCRIPTION -- COMMAND...: passes when COMMAND exits 0.
+# check DESCRIPTION -- COMMAND...: passes when COMMAND exits 0.  On failure
+# the meson log says why: the command, its output, and the text files it
+# names (first lines), since `grep -q PATTERN FILE` says nothing itself.
 check() {
 	local desc=$1; shift
 	[ "${1:-}" = "--" ] && shift
@@ -55,9 +62,28 @@ check() {
 	if out=$("$@" 2>&1); then
 		t_result 0 "$desc"
 	else
+		local rc=$?
 		t_result 1 "$desc"
-		printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
+		printf 'command (exit %s): %s\n' "$rc" "$*" | head -n 10 | sed 's/^/#   /'
+		[ -n "$out" ] && printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
+		t_show_files "$@"
 	fi
+}
+
+# t_show_files WORDS...: the first lines of each readable text file named by
+# a word (or by a word inside a quoted script such as bash -c's), once each.
+t_show_files() {
+	local - w f seen=" "
+	set -f # words are patterns as often as paths: no globbing
+	for w in $*; do
+		f=${w//[\"\'\(\)\;]/}
+		[ -f "$f" ] && [ -r "$f" ] || continue
+		case $seen in *" $f "*) continue ;; esac
+		seen+="$f "
+		[ "$(head -c 4096 "$f" | tr -d '\000' | wc -c)" = "$(head -c 4096 "$f" | wc -c)" ] || continue
+		echo "#   --- $f ($(wc -l <"$f") lines; the first 20):"
+		head -n 20 "$f" | sed 's/^/#   | /'
+	done
 }
 
 # check_eq DESCRIPTION EXPECTED ACTUAL
@@ -182,3 +208,46 @@ mallinfo() {
 # sql DB QUERY: runs a query with the sqlite3 shell (not memsnap), one value
 # per line, columns separated by '|'
 sql() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# --- holding memsnap at a phase (capture/test_hold.h) ------------------------
+# hold_start PHASES: the memsnap started next holds at each phase of the
+# comma-separated list (stopping, copying, writing, renaming, exiting).  Two
+# fresh FIFOs are opened read-write here, so that neither side ever blocks in
+# open: memsnap writes the phase to one and waits for a line on the other.
+hold_start() {
+	local base=$WORK/hold
+	rm -f "$base.held" "$base.go"
+	mkfifo "$base.held" "$base.go" || return 1
+	exec {HOLD_HELD_FD}<>"$base.held" {HOLD_GO_FD}<>"$base.go"
+	export MEMSNAP_TEST_HOLD=$1 MEMSNAP_TEST_HOLD_FIFO=$base
+}
+
+# hold_wait PHASE PID: until memsnap (PID) says it holds at PHASE; fails,
+# saying why, when it held elsewhere, died first, or took 60 s.
+hold_wait() {
+	local line buf= i rc
+	for ((i = 0; i < 60; i++)); do
+		line=
+		read -r -t 1 -u "$HOLD_HELD_FD" line
+		rc=$?
+		# A read that times out keeps what it had read of the line: go on from there.
+		buf+=$line
+		if [ "$rc" = 0 ]; then
+			[ "$buf" = "$1" ] && return 0
+			echo "# memsnap held at '$buf', not at '$1'"
+			return 1
+		fi
+		kill -0 "$2" 2>/dev/null || { echo "# memsnap (pid $2) ended before reaching phase '$1'"; return 1; }
+	done
+	echo "# memsnap did not reach phase '$1' within 60 s"
+	return 1
+}
+
+hold_release() { printf 'go\n' >&"$HOLD_GO_FD"; }
+
+# hold_end: the next memsnap runs free.
+hold_end() {
+	exec {HOLD_HELD_FD}>&- {HOLD_GO_FD}>&-
+	unset MEMSNAP_TEST_HOLD MEMSNAP_TEST_HOLD_FIFO
+	rm -f "$WORK/hold.held" "$WORK/hold.go"
+}

@@ -66,7 +66,7 @@ check_eq "SQL from standard input with -" "$nseg" "$(echo "select count(*) from 
 out=$("$MEMSNAP" query "$DB" "select 1; delete from chunks" 2>"$WORK/err"); rc=$?
 check_eq "a write exits 1" 1 $rc
 check_eq "nothing ran before the refusal" "" "$out"
-check "the refusal names the statement" -- grep -q "refusing to run a statement that writes: delete from chunks" "$WORK/err"
+check "the refusal names the statement" -- grep -q "refusing to run 'delete from chunks': it deletes from 'chunks'" "$WORK/err"
 "$MEMSNAP" query "$DB" "vacuum into '$WORK/copy.db'" 2>"$WORK/err"; rc=$?
 check_eq "VACUUM INTO (allowed on read-only connections) is refused" 1 $rc
 check "VACUUM INTO wrote nothing" -- test ! -e "$WORK/copy.db"
@@ -99,13 +99,14 @@ sqlite3 "$WORK/other.db" "create table t(a)"
 "$MEMSNAP" query "$WORK/other.db" "select 1" 2>"$WORK/err"; rc=$?
 check_eq "another program's SQLite file exits 1" 1 $rc
 check "another program's SQLite file is not memsnap's" -- grep -q "is a SQLite database but not a memsnap database" "$WORK/err"
+V=$(sqlite3 "$DB" "pragma user_version")
 cp "$DB" "$WORK/newer.db"; sqlite3 "$WORK/newer.db" "pragma user_version = 99"
 "$MEMSNAP" query "$WORK/newer.db" "select 1" 2>"$WORK/err"; rc=$?
 check_eq "a newer schema exits 1" 1 $rc
-check "a newer schema names both versions" -- grep -q "database '$WORK/newer.db' has schema version 99; this memsnap reads version 1" "$WORK/err"
+check "a newer schema names both versions" -- grep -q "database '$WORK/newer.db' has schema version 99; this memsnap reads version $V" "$WORK/err"
 cp "$DB" "$WORK/older.db"; sqlite3 "$WORK/older.db" "pragma user_version = 0"
 "$MEMSNAP" query "$WORK/older.db" "select 1" 2>"$WORK/err"
-check "an older schema names both versions" -- grep -q "has schema version 0; this memsnap reads version 1" "$WORK/err"
+check "an older schema names both versions" -- grep -q "has schema version 0; this memsnap reads version $V" "$WORK/err"
 
 # usage
 "$MEMSNAP" query 2>/dev/null; check_eq "no database is a usage error" 2 $?

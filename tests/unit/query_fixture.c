@@ -75,10 +75,10 @@ sqlite3 *fixture_diff_open(struct diff *d, const char *before_sql, const char *a
 
         fixture_db(fixture_before, before_sql);
         fixture_db(fixture_after, after_sql);
-        *d = (struct diff){ 0 };
+        *d = (struct diff){ .keep = DIFF_KEEP_ALL };
         d->before.path = fixture_before;
         d->after.path = fixture_after;
-        assert_int_equal(diff_open(fixture_before, fixture_after, &db), 0);
+        assert_int_equal(diff_open(fixture_before, fixture_after, &d->guard, &db), 0);
         return db;
 }
 

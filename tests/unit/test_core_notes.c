@@ -158,10 +158,17 @@ static void test_order(void **state)
         struct map_list l = some_maps();
         uint8_t xs[832] = { 1 };
         struct thread_regs regs = { .have_fpr = true, .xstate = xs, .xstate_len = sizeof(xs) };
+        /* The second thread called ioperm: its bitmap comes between the FP registers and the XSAVE area. */
+        uint8_t bitmap[8192];
+        memset(bitmap, 0xff, sizeof(bitmap));
+        struct thread_regs io_regs = regs;
+        io_regs.ioperm = bitmap;
+        io_regs.ioperm_len = sizeof(bitmap);
         uint64_t auxv[] = { AT_PAGESZ, 4096, AT_NULL, 0 };
+        const struct xsave_component layout[] = { { 2, 256, 576, 0 }, { 5, 64, 832, 0 } };
         struct core_process_info p = { .pid = 100, .auxv = (uint8_t *)auxv, .auxv_len = sizeof(auxv), .maps = &l,
-                                       .page_size = 4096 };
-        struct core_thread_info t[2] = { { .tid = 100, .regs = &regs }, { .tid = 101, .regs = &regs } };
+                                       .page_size = 4096, .xsave_layout = layout, .xsave_layout_n = 2 };
+        struct core_thread_info t[2] = { { .tid = 100, .regs = &regs }, { .tid = 101, .regs = &io_regs } };
         struct note_buf b = { 0 };
         assert_int_equal(core_notes_build(&b, &p, t, 2), 0);
 
@@ -171,7 +178,8 @@ static void test_order(void **state)
         } want[] = {
                 { "CORE", NT_PRSTATUS }, { "CORE", NT_PRPSINFO }, { "CORE", NT_AUXV },
                 { "CORE", NT_FILE },     { "CORE", NT_PRFPREG },  { "LINUX", NT_X86_XSTATE },
-                { "CORE", NT_PRSTATUS }, { "CORE", NT_PRFPREG },  { "LINUX", NT_X86_XSTATE },
+                { "CORE", NT_PRSTATUS }, { "CORE", NT_PRFPREG },  { "LINUX", NT_386_IOPERM },
+                { "LINUX", NT_X86_XSTATE }, { "LINUX", NT_X86_XSAVE_LAYOUT },
         };
         size_t off = 0, i = 0;
         while (off < b.len) {
@@ -182,6 +190,11 @@ static void test_order(void **state)
                 assert_int_equal(nh.n_type, want[i].type);
                 if (nh.n_type == NT_X86_XSTATE)
                         assert_int_equal(nh.n_descsz, sizeof(xs));
+                if (nh.n_type == NT_X86_XSAVE_LAYOUT) {
+                        /* After the name "LINUX\0" padded to 8: the records as they are. */
+                        assert_int_equal(nh.n_descsz, sizeof(layout));
+                        assert_memory_equal(b.data + off + 12 + 8, layout, sizeof(layout));
+                }
                 off += note_size(want[i].name, nh.n_descsz);
                 i++;
         }

@@ -146,12 +146,84 @@ static void test_head_and_type(void **state)
         fixture_diff_close(db, &d);
 }
 
+/*
+ * diff keeps only what it prints (d->keep): the first blocks of each list in
+ * mem order and the largest new leaks, the same as the first entries of
+ * the lists kept whole; the summary counts everything either way.
+ */
+static const char many_before[] =
+        "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 40) "
+        "INSERT INTO chunks (id, address, mem, size, size_class, usable, state, mmapped, arena_id, leak, hash) "
+        "SELECT n, n * 4096 - 16, n * 4096, 64, 64, 56, 'used', 0, 1, 'reachable', n FROM i;";
+static const char many_after[] =
+        /* of the 40: every 5th grows, every 11th becomes definite, every 7th is freed */
+        "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 80) "
+        "INSERT INTO chunks (id, address, mem, size, size_class, usable, state, mmapped, arena_id, leak, hash) "
+        "SELECT n, n * 4096 - 16, n * 4096, "
+        "       CASE WHEN n > 40 THEN 16 * (n % 9 + 2) WHEN n % 5 = 0 THEN 96 ELSE 64 END, 64, 56, "
+        "       CASE WHEN n <= 40 AND n % 7 = 0 THEN 'free' ELSE 'used' END, 0, 1, "
+        "       CASE WHEN n <= 40 AND n % 7 = 0 THEN NULL WHEN n > 40 AND n % 2 = 0 THEN 'definite' "
+        "            WHEN n <= 40 AND n % 11 = 0 THEN 'definite' ELSE 'reachable' END, n FROM i;";
+
+static void test_keep(void **state)
+{
+        (void)state;
+        enum { K = 3 };
+        struct diff d;
+        uint64_t added[K], removed[K], changed[K], other[K], leaks[K], size_after_k = 0;
+        size_t nother = 0;
+
+        /* everything kept */
+        sqlite3 *db = fixture_diff_open(&d, many_before, many_after);
+        assert_int_equal(diff_chunks(db, &d), 0);
+        struct diff_summary all = d.summary;
+        assert_true(d.nadded > K && d.nremoved > K && d.nchanged > K && d.nleaks > K);
+        assert_int_equal(d.nleaks, diff_new_leaks(&d));
+        for (size_t i = 0; i < K; i++) {
+                added[i] = d.added[i].mem;
+                removed[i] = d.removed[i].mem;
+                changed[i] = d.changed[i].after.mem;
+                leaks[i] = d.leaks[i].c.mem;
+        }
+        size_after_k = d.leaks[K].c.size;
+        for (size_t i = 0; i < d.nchanged && nother < K; i++)
+                if (!diff_changed_is_new_leak(&d.changed[i]))
+                        other[nother++] = d.changed[i].after.mem;
+        fixture_diff_close(db, &d);
+
+        /* K of each */
+        db = fixture_diff_open(&d, many_before, many_after);
+        d.keep = (struct diff_keep){ .added = K, .removed = K, .changed = K, .changed_other = K, .leaks = K };
+        assert_int_equal(diff_chunks(db, &d), 0);
+        assert_memory_equal(&d.summary, &all, sizeof(all));
+        assert_int_equal(d.nadded, K);
+        assert_int_equal(d.nremoved, K);
+        assert_int_equal(d.nleaks, K);
+        for (size_t i = 0; i < K; i++) {
+                assert_int_equal(d.added[i].mem, added[i]);
+                assert_int_equal(d.removed[i].mem, removed[i]);
+                assert_int_equal(d.changed[i].after.mem, changed[i]);
+                assert_int_equal(d.leaks[i].c.mem, leaks[i]);
+        }
+        /* the largest leaks: the first one left out is no larger than the last kept */
+        assert_true(size_after_k <= d.leaks[K - 1].c.size);
+        /* the first changed blocks that are not new leaks are kept too, for the text */
+        for (size_t i = 0; i < nother; i++) {
+                bool found = false;
+                for (size_t j = 0; j < d.nchanged; j++)
+                        found |= d.changed[j].after.mem == other[i];
+                assert_true(found);
+        }
+        fixture_diff_close(db, &d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_classes),
                 cmocka_unit_test(test_empty_and_identical),
                 cmocka_unit_test(test_head_and_type),
+                cmocka_unit_test(test_keep),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,11 +62,64 @@ static void test_pending_at_end(void **state)
         assert_false(sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) || sigismember(&pending, SIGHUP));
 }
 
+/* After an interruption, a signal on the way out is held, not obeyed: memsnap exits 1 as it said. */
+static void test_held_after_interrupt(void **state)
+{
+        (void)state;
+        struct interrupt_guard g;
+        sigset_t none, pending;
+        sigemptyset(&none);
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
+
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGTERM);
+        assert_true(interrupt_check(&g));
+        interrupt_guard_end(&g);
+        raise(SIGTERM); /* would end this test program with status 143 */
+        assert_int_equal(sigpending(&pending), 0);
+        assert_true(sigismember(&pending, SIGTERM));
+
+        /* Not interrupted: the mask is given back as it was. */
+        sigset_t term;
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        const struct timespec zero = { 0, 0 };
+        assert_int_equal(sigtimedwait(&term, NULL, &zero), SIGTERM);
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        interrupt_guard_end(&g);
+        sigset_t now;
+        assert_int_equal(sigprocmask(SIG_SETMASK, NULL, &now), 0);
+        assert_false(sigismember(&now, SIGTERM) || sigismember(&now, SIGCHLD));
+}
+
+/* The wait for SIGCHLD alone ignores an interrupting signal: it stays pending. */
+static void test_wait_child_only(void **state)
+{
+        (void)state;
+        struct interrupt_guard g;
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGHUP);
+        pid_t c = fork();
+        if (c == 0)
+                _exit(0);
+        assert_int_equal(interrupt_wait_child_only(&g, 5000), 1);
+        assert_int_equal(interrupt_wait_child_only(&g, 10), 0);
+        assert_true(interrupt_check(&g));
+        assert_int_equal(g.signal, SIGHUP);
+        interrupt_guard_end(&g);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_interrupt),
                 cmocka_unit_test(test_pending_at_end),
+                cmocka_unit_test(test_held_after_interrupt),
+                cmocka_unit_test(test_wait_child_only),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

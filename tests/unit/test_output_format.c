@@ -96,6 +96,13 @@ static void test_render_text(void **state)
         assert_render("json", false, false, "t", cell_text("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
         assert_render("table", false, false, "t", cell_text("a\nb\x1b"), "a\\nb\\x1b");
         assert_render("markdown", false, false, "t", cell_text("a|b"), "a\\|b");
+        /* untrusted text: ESC, BEL, DEL, C1 controls and bytes that are not UTF-8 never pass raw */
+        static const char hostile[] = "\x1b]0;t\x07\x7f\xc2\x9b\xff caf\xc3\xa9";
+        assert_render("table", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("tsv", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("csv", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("csv", false, false, "t", cell_text("a\r\tb,c"), "\"a\\x0d\tb,c\"");
+        assert_render("json", false, false, "t", cell_text(hostile), "\"\\u001b]0;t\\u0007\\u007f\\u009b\\ufffd caf\xc3\xa9\"");
         static const unsigned char blob[] = { 0x00, 0xab, 0x7f };
         assert_render("table", false, false, "head", cell_blob(blob, 3), "00ab7f");
         assert_render("json", false, false, "head", cell_blob(blob, 3), "\"00ab7f\"");

@@ -55,12 +55,13 @@ static const char rows[] =
 static const char *run_report(struct capture *cap, const char *path, struct report *r)
 {
         sqlite3 *db = NULL;
+        struct db_guard guard = DB_GUARD_INIT;
         struct output o;
         struct output_options oo = { .format = output_format_find("json"), .out = capture_begin(cap) };
 
-        assert_int_equal(db_open_readonly(path, &db), 0);
+        assert_int_equal(db_open_readonly(path, &guard, &db), 0);
         output_init(&o, &oo, true);
-        assert_int_equal(sql_script_run(db, path, r->sql, &o, r->params, r->nparams), 0);
+        assert_int_equal(sql_script_run(db, &guard, path, r->sql, &o, r->params, r->nparams), 0);
         output_free(&o);
         sqlite3_close(db);
         return capture_end(cap);

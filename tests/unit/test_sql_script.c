@@ -34,13 +34,14 @@ static int teardown(void **state)
 static const char *run(struct capture *cap, const char *sql, const struct sql_param *p, size_t np, int *r)
 {
         sqlite3 *db = NULL;
+        struct db_guard guard = DB_GUARD_INIT;
         struct output o;
         struct output_options oo = {
                 .format = output_format_find("tsv"), .out = capture_begin(cap), .header = true,
         };
-        assert_int_equal(db_open_readonly(path, &db), 0);
+        assert_int_equal(db_open_readonly(path, &guard, &db), 0);
         output_init(&o, &oo, false);
-        *r = sql_script_run(db, path, sql, &o, p, np);
+        *r = sql_script_run(db, &guard, path, sql, &o, p, np);
         output_free(&o);
         sqlite3_close(db);
         return capture_end(cap);
@@ -113,6 +114,9 @@ static void test_writes_refused_first(void **state)
         char sql[256];
         snprintf(sql, sizeof(sql), "ATTACH '%s' AS o; SELECT count(*) FROM o.threads; DELETE FROM o.threads;", path);
         assert_string_equal(run(&cap, sql, NULL, 0, &r), "count(*)\n3\n");
+        assert_int_equal(r, -EPERM);
+        /* ATTACH of what is not a regular SQLite file is refused before anything runs */
+        assert_string_equal(run(&cap, "SELECT 1; ATTACH '/tmp' AS o;", NULL, 0, &r), "");
         assert_int_equal(r, -EPERM);
         capture_free(&cap);
 }

@@ -26,8 +26,8 @@ static char *escaped(const char *s, size_t len)
         return buf;
 }
 
-/* Terminal escaping: what each byte becomes, by the rules of text_escape.h and RFC 3629. */
-static void test_display(void **state)
+/* text_escape_terminal: what each byte becomes, by the rules of text_escape.h and RFC 3629. */
+static void test_terminal(void **state)
 {
         (void)state;
         static const struct {
@@ -47,15 +47,15 @@ static void test_display(void **state)
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char out[128];
-                size_t n = text_escape_display(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+                size_t n = text_escape_terminal(out, sizeof(out), cases[i].in, strlen(cases[i].in));
                 assert_string_equal(out, cases[i].out);
                 assert_int_equal(n, strlen(cases[i].out));
         }
         /* Too small a buffer: cut before an escape or a character, never inside one. */
         char small[8];
-        text_escape_display(small, sizeof(small), "ab\x1b\x1b", 4);
+        text_escape_terminal(small, sizeof(small), "ab\x1b\x1b", 4);
         assert_string_equal(small, "ab\\x1b");
-        text_escape_display(small, sizeof(small), "abcdef\xc3\xa9", 8);
+        text_escape_terminal(small, sizeof(small), "abcdef\xc3\xa9", 8);
         assert_string_equal(small, "abcdef");
 }
 
@@ -77,6 +77,38 @@ static void test_round_trip(void **state)
         char *e = escaped("a\tb\\c\nd", 7);
         assert_string_equal(e, "a\\tb\\\\c\\nd");
         free(e);
+}
+
+/* Text for a terminal: printable UTF-8 passes, control characters and stray bytes become \xNN. */
+static void test_escape_display(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "plain", "plain" },
+                { "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" },
+                { "\x1b]0;PWN\x07\x1b[5m", "\\x1b]0;PWN\\x07\\x1b[5m" },
+                { "a\nb\tc\rd", "a\\nb\\tc\\rd" },
+                { "del\x7f", "del\\x7f" },
+                { "c1\xc2\x9b", "c1\\xc2\\x9b" },      /* U+009B, CSI to a terminal */
+                { "nbsp\xc2\xa0", "nbsp\xc2\xa0" },     /* U+00A0 prints */
+                { "latin1 caf\xe9", "latin1 caf\\xe9" },
+                { "overlong \xc0\xaf", "overlong \\xc0\\xaf" },
+                { "surrogate \xed\xa0\x80", "surrogate \\xed\\xa0\\x80" },
+                { "cut \xe2\x82", "cut \\xe2\\x82" },
+                { "back\\slash", "back\\slash" },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *e = text_escape_display(cases[i].in);
+                assert_string_equal(e, cases[i].out);
+                free(e);
+        }
+        char *e = text_escape_display(NULL);
+        assert_string_equal(e, "(null)");
+        free(e);
+        assert_int_equal(text_printable_span("ab|cd", 5, "|"), 2);
+        assert_int_equal(text_printable_span("ab\xc2", 3, NULL), 2);
 }
 
 static void test_unescape_odd_input(void **state)
@@ -134,8 +166,9 @@ static void test_read_full(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_display),
+                cmocka_unit_test(test_terminal),
                 cmocka_unit_test(test_round_trip),
+                cmocka_unit_test(test_escape_display),
                 cmocka_unit_test(test_unescape_odd_input),
                 cmocka_unit_test(test_array_reserve),
                 cmocka_unit_test(test_read_full),
