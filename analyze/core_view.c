@@ -105,7 +105,6 @@ static int filter_nt_file(struct core_view *v, uint8_t *desc, size_t descsz, boo
         }
         memset(out, 0, (size_t)(desc + descsz - out));
         memcpy(desc, &kept, 8);
-        v->files_dropped += count - kept;
         return 0;
 }
 
@@ -186,23 +185,15 @@ static void filter_link_map(struct core_view *v, const struct core *c, bool core
                         size_t room = (size_t)MIN(s->filesz - (name_addr - s->vaddr), (uint64_t)PATH_MAX);
                         char *nul = memchr(name, '\0', room);
                         /* An unterminated name is cut at its first byte as well: libdwfl would read past it. */
-                        /*
-                         * A relative name ("linux-vdso.so.1") would be opened
-                         * in the current folder: made empty too, but that is
-                         * normal and not counted.
-                         */
-                        if (name[0] && (core_only || !nul || !name_allowed(&nc, name))) {
-                                if (name[0] == '/')
-                                        v->names_dropped++;
+                        /* A relative name ("linux-vdso.so.1") would be opened in the current folder. */
+                        if (name[0] && (core_only || !nul || !name_allowed(&nc, name)))
                                 name[0] = '\0';
-                        }
                 }
                 lm = next;
         }
 }
 
-int core_view_open(struct core_view *v, const struct core *c, bool core_only, size_t max_loads,
-                   struct warnings *w)
+int core_view_open(struct core_view *v, const struct core *c, bool core_only, size_t max_loads)
 {
         size_t phnum;
 
@@ -250,13 +241,6 @@ int core_view_open(struct core_view *v, const struct core *c, bool core_only, si
         v->elf = elf_memory(v->map, v->size);
         if (!v->elf)
                 return log_error_errno(EINVAL, "cannot analyze '%s': %s", c->path, elf_errmsg(-1));
-        if (v->files_dropped && !core_only)
-                warn_add(w, "modules", 0,
-                         "%zu NT_FILE entries name no regular ELF file here; libdwfl is not given them, and finds those modules in the core alone",
-                         v->files_dropped);
-        if (v->names_dropped && !core_only)
-                warn_add(w, "modules", 0,
-                         "%zu link map names are no regular ELF file here; libdwfl is not given them", v->names_dropped);
         return 0;
 }
 

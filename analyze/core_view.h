@@ -16,7 +16,10 @@
  *   - each link map name that is not such a file (every one with core_only)
  *     is made empty in the view's memory, which libdwfl skips.
  * Nothing is written to the file; struct core keeps reading the core as it
- * is, so the database still names every file the core names.
+ * is, so the database still names every file the core names.  No warning
+ * here: data files, deleted files and the vdso's name are taken out of
+ * every core; a module whose file is left out gets its own warning from
+ * the modules stage, which checks the same file the same way.
  */
 #ifndef MEMSNAP_CORE_VIEW_H
 #define MEMSNAP_CORE_VIEW_H
@@ -26,26 +29,22 @@
 #include <stddef.h>
 
 #include "core.h"
-#include "warnings.h"
 
 struct core_view {
         void *map;
         size_t size;
         Elf *elf;            /* over map, for dwfl_core_file_report */
         size_t loads;        /* PT_LOADs given to libdwfl */
-        size_t files_dropped; /* NT_FILE entries taken out */
-        size_t names_dropped; /* link map names made empty */
 };
 
 #define CORE_VIEW_INIT { .map = NULL }
 
 /*
- * Builds the view of c; -errno (logged) on failure, kept problems go to w.
+ * Builds the view of c; -errno (logged) on failure.
  * More than max_loads PT_LOADs with bytes is a failure (-E2BIG) whose
  * message names the limit and --max-segments.
  */
-int core_view_open(struct core_view *v, const struct core *c, bool core_only, size_t max_loads,
-                   struct warnings *w);
+int core_view_open(struct core_view *v, const struct core *c, bool core_only, size_t max_loads);
 void core_view_close(struct core_view *v);
 
 #endif

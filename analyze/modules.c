@@ -301,7 +301,7 @@ int modules_report(struct analysis *a)
 
         /* libdwfl gets the core with its names checked (core_view.h), and no file with --core-only. */
         int r = core_view_open(&a->dwfl_view, &a->core, a->opt.core_only,
-                               a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT, &a->warnings);
+                               a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT);
         if (r < 0)
                 return r;
         a->dwfl_callbacks = (Dwfl_Callbacks){
