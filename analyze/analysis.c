@@ -35,11 +35,13 @@ void analysis_free(struct analysis *a)
         free(a->threads);
         for (size_t i = 0; i < a->nframes; i++) {
                 free(a->frames[i].function);
+                free(a->frames[i].symbol);
                 free(a->frames[i].source_file);
         }
         free(a->frames);
         for (size_t i = 0; i < a->nlive_frames; i++) {
                 free(a->live_frames[i].function);
+                free(a->live_frames[i].symbol);
                 free(a->live_frames[i].module);
         }
         free(a->live_frames);
@@ -56,6 +58,7 @@ void analysis_free(struct analysis *a)
         free(a->types);
         if (a->dwfl)
                 dwfl_end(a->dwfl);
+        core_view_close(&a->dwfl_view);
         /* A zeroed analysis has fd 0 in both: close only what was opened. */
         if (a->core.path)
                 core_close(&a->core);

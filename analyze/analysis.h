@@ -27,10 +27,19 @@
 #include "common/atomic_file.h"
 #include "common/segment_kind.h"
 #include "core.h"
+#include "core_view.h"
 #include "skipped.h"
 #include "warnings.h"
 
 #define NO_ID (-1)
+
+/*
+ * --max-segments' default: twice the kernel's default vm.max_map_count
+ * (65530, include/linux/mm.h DEFAULT_MAX_MAP_COUNT), so a real process fits;
+ * a crafted core far beyond it would keep libdwfl busy for minutes
+ * (docs/security.md).
+ */
+#define SEGMENTS_DEFAULT 131072
 
 struct analyze_options {
         const char *core_path;
@@ -38,6 +47,8 @@ struct analyze_options {
         const char *executable;      /* --exe: the main program, if not where the core says */
         const char *debuginfo_path;  /* --debuginfo-path: replaces the default search path */
         bool no_debuginfo;           /* --no-debuginfo: symbols from the files only, not debug files */
+        bool core_only;              /* --core-only: open no file but the core (docs/security.md) */
+        size_t max_segments;         /* --max-segments: PT_LOADs and NT_FILE entries accepted; 0: SEGMENTS_DEFAULT */
         bool force;
         bool quiet;
         bool verbose;
@@ -89,6 +100,7 @@ enum module_file_status {
         MODULE_FILE_MISMATCH,       /* a file is there, but its build-id differs */
         MODULE_FILE_NO_BUILD_ID,    /* the core does not say, so nothing to compare */
         MODULE_FILE_IN_CORE,        /* no file at all: the vdso */
+        MODULE_FILE_NOT_READ,       /* --core-only: the file was not looked at */
 };
 
 struct module {
@@ -126,7 +138,8 @@ struct frame {
         int depth;                  /* 0 = innermost */
         uint64_t pc;
         int module_id;
-        char *function;
+        char *function;             /* the symbol made readable (C++ demangled) */
+        char *symbol;               /* the ELF symbol as the module spells it */
         uint64_t offset;            /* pc - function start */
         char *source_file;
         int line;                   /* 0 when unknown */
@@ -137,7 +150,8 @@ struct live_frame {
         int tid;
         int depth;
         uint64_t pc;
-        char *function;
+        char *function;             /* the symbol made readable (C++ demangled) */
+        char *symbol;               /* as the MEMSNAP stacks note spells it */
         uint64_t offset;
         char *module;
 };
@@ -253,6 +267,7 @@ struct analysis {
         struct warnings warnings;
         struct core core;
         Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
+        struct core_view dwfl_view;    /* the core as dwfl sees it; outlives dwfl too */
         Dwfl *dwfl;
         struct {                    /* threads.c's libdwfl thread callbacks */
                 size_t next_thread; /* index into threads */

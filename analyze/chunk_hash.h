@@ -1,8 +1,8 @@
 /*
- * A fast 64-bit hash of a block's bytes, stored in chunks.hash so that diff
- * can tell a block that stayed from a new one that reuses its address and
- * size.  Not cryptographic: a crafted process can make two blocks collide,
- * which only makes diff call a changed block unchanged.
+ * A fast 64-bit hash of a block's bytes (XXH3), stored in chunks.hash so
+ * that diff can tell a block that stayed from a new one that reuses its
+ * address and size.  Not cryptographic: a crafted process can make two
+ * blocks collide, which only makes diff call a changed block unchanged.
  */
 #ifndef MEMSNAP_CHUNK_HASH_H
 #define MEMSNAP_CHUNK_HASH_H
@@ -14,10 +14,12 @@
  * Never 0: the database keeps 0 (NULL) for "not computed".
  *
  * A block longer than CHUNK_HASH_PIECE is hashed piece by piece (pieces of
- * that many bytes from its start) and the pieces' hashes are summed, each
- * mixed with its index; a piece of zeros adds nothing.  So a block that a
- * sparse core holds mostly as holes hashes as fast as the bytes it holds,
- * and equal to the same block read whole from a dense core.
+ * that many bytes from its start) and the pieces' hashes, each seeded with
+ * its index, are summed; a piece of zeros adds nothing; the sum is hashed
+ * again, seeded with the length (docs/database.md spells the definition
+ * out).  So a block that a sparse core holds mostly as holes hashes as fast
+ * as the bytes it holds, and equal to the same block read whole from a
+ * dense core.
  */
 #define CHUNK_HASH_PIECE 4096
 uint64_t chunk_hash(const void *bytes, size_t len);

@@ -18,6 +18,7 @@
 #include "stages.h"
 
 #define FRAMES_MAX 100000
+#define SEGMENTS_MAX CORE_SEGMENTS_MAX
 
 static void usage(FILE *f)
 {
@@ -35,13 +36,17 @@ static void usage(FILE *f)
                 "      --debuginfo-path DIRS colon-separated folders for separate debug info,\n"
                 "                            instead of the default (/usr/lib/debug)\n"
                 "      --no-debuginfo        use no separate debug info: symbols from the files only\n"
+                "      --core-only           open no file but the core: modules, symbols and\n"
+                "                            unwind tables from what the core holds alone\n"
+                "      --max-segments N      refuse a core with more than N segments or mapped\n"
+                "                            files (default %d)\n"
                 "  -n, --max-frames N        frames per thread (default %d)\n"
                 "  -q, --quiet               print errors only\n"
                 "  -v, --verbose             print every warning as it is found\n"
                 "  -h, --help                show this help\n"
                 "\n"
                 "Exit status: 0 database written (see its warnings table), 1 failure, 2 bad usage.\n",
-                STACK_FRAMES_DEFAULT);
+                SEGMENTS_DEFAULT, STACK_FRAMES_DEFAULT);
 }
 
 static char *default_db_path(const char *core)
@@ -77,13 +82,15 @@ static void print_summary(const struct analysis *a)
 
 int cmd_analyze(int argc, char **argv)
 {
-        enum { OPT_DEBUGINFO_PATH = 256, OPT_NO_DEBUGINFO };
+        enum { OPT_DEBUGINFO_PATH = 256, OPT_NO_DEBUGINFO, OPT_CORE_ONLY, OPT_MAX_SEGMENTS };
         static const struct option options[] = {
                 { "output", required_argument, NULL, 'o' },
                 { "force", no_argument, NULL, 'f' },
                 { "exe", required_argument, NULL, 'e' },
                 { "debuginfo-path", required_argument, NULL, OPT_DEBUGINFO_PATH },
                 { "no-debuginfo", no_argument, NULL, OPT_NO_DEBUGINFO },
+                { "core-only", no_argument, NULL, OPT_CORE_ONLY },
+                { "max-segments", required_argument, NULL, OPT_MAX_SEGMENTS },
                 { "max-frames", required_argument, NULL, 'n' },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
@@ -95,6 +102,7 @@ int cmd_analyze(int argc, char **argv)
         int c;
 
         a.opt.max_frames = STACK_FRAMES_DEFAULT;
+        a.opt.max_segments = SEGMENTS_DEFAULT;
         a.core.fd = -1;
         optind = 0;
         while ((c = getopt_long(argc, argv, "o:fe:n:qvh", options, NULL)) != -1) {
@@ -104,6 +112,16 @@ int cmd_analyze(int argc, char **argv)
                 case 'e': a.opt.executable = optarg; break;
                 case OPT_DEBUGINFO_PATH: a.opt.debuginfo_path = optarg; break;
                 case OPT_NO_DEBUGINFO: a.opt.no_debuginfo = true; break;
+                case OPT_CORE_ONLY: a.opt.core_only = true; break;
+                case OPT_MAX_SEGMENTS: {
+                        uint64_t n;
+                        if (units_parse_u64(optarg, &n) < 0 || n == 0 || n > SEGMENTS_MAX) {
+                                log_error("--max-segments takes a number from 1 to %u, not '%s'", SEGMENTS_MAX, optarg);
+                                return EXIT_USAGE;
+                        }
+                        a.opt.max_segments = (size_t)n;
+                        break;
+                }
                 case 'n': {
                         uint64_t n;
                         if (units_parse_u64(optarg, &n) < 0 || n == 0 || n > FRAMES_MAX) {
@@ -136,6 +154,11 @@ int cmd_analyze(int argc, char **argv)
                 log_error("--debuginfo-path and --no-debuginfo contradict each other");
                 return EXIT_USAGE;
         }
+        if (a.opt.core_only && (a.opt.executable || a.opt.debuginfo_path)) {
+                log_error("--core-only opens no file but the core: it contradicts %s",
+                          a.opt.executable ? "--exe" : "--debuginfo-path");
+                return EXIT_USAGE;
+        }
         a.opt.core_path = argv[optind];
         if (!a.opt.db_path) {
                 db_default = default_db_path(a.opt.core_path);
@@ -151,6 +174,12 @@ int cmd_analyze(int argc, char **argv)
 
         if (db_open(&a) < 0 || core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
                 return EXIT_FAIL;
+        /* Every later stage is linear in these; the limit bounds the database and the time. */
+        if (a.core.nsegs > a.opt.max_segments || a.core.nfiles > a.opt.max_segments) {
+                log_error_errno(E2BIG, "cannot analyze '%s': it has %zu segments and %zu mapped files, more than the limit of %zu; --max-segments raises it",
+                                a.opt.core_path, a.core.nsegs, a.core.nfiles, a.opt.max_segments);
+                return EXIT_FAIL;
+        }
 
         static const struct {
                 const char *name;

@@ -209,8 +209,8 @@ static int add_note(struct core *c, size_t *cap, const struct core_note *n)
 static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t len, struct warnings *w)
 {
         uint64_t end = off + len;
-        /* end - off, not off + size: a PT_NOTE that starts past the file has off near 2^64 */
-        while (off <= end && end - off >= sizeof(Elf64_Nhdr)) {
+        /* Not off + size <= end: an offset near 2^64 (read_notes clamps len, not off) would wrap. */
+        while (end - off >= sizeof(Elf64_Nhdr)) {
                 if (c->nnotes >= CORE_NOTES_MAX) {
                         warn_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
                         return 0;
@@ -539,13 +539,20 @@ int core_open(struct core *c, const char *path, struct warnings *w)
         if (!c->path)
                 return log_error_errno(ENOMEM, "cannot open core '%s': %m", path);
 
-        c->fd = open(path, O_RDONLY | O_CLOEXEC);
+        /*
+         * O_NONBLOCK: opening a FIFO for reading blocks until a writer comes,
+         * and a device's open may wait too; the type is checked before any
+         * read, and the flag dropped for the regular file that remains.
+         */
+        c->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (c->fd < 0)
                 return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (fstat(c->fd, &st) < 0)
                 return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (!S_ISREG(st.st_mode))
                 return log_error_errno(EINVAL, "cannot open core '%s': not a regular file", path);
+        if (fcntl(c->fd, F_SETFL, 0) < 0)
+                return log_error_errno(errno, "cannot open core '%s': %m", path);
         if (st.st_size == 0)
                 return log_error_errno(EINVAL, "cannot read core '%s': the file is empty", path);
         int r = check_headers(path, c->fd, (uint64_t)st.st_size, w);

@@ -162,6 +162,7 @@ static const char *file_status_name(enum module_file_status s)
         case MODULE_FILE_MISMATCH: return "build_id_mismatch";
         case MODULE_FILE_NO_BUILD_ID: return "no_build_id";
         case MODULE_FILE_IN_CORE: return "in_core";
+        case MODULE_FILE_NOT_READ: return "not_read";
         }
         return NULL;
 }
@@ -271,8 +272,8 @@ static int write_frames(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r = db_prepare(d,
-                        "INSERT OR REPLACE INTO frames(tid, depth, pc, module_id, function, offset, source_file, line)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
+                        "INSERT OR REPLACE INTO frames(tid, depth, pc, module_id, function, symbol, offset, source_file, line)"
+                        " VALUES (?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
@@ -283,18 +284,19 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 bind_u64(st, 3, f->pc);
                 bind_id(st, 4, f->module_id);
                 bind_text(st, 5, f->function);
+                bind_text(st, 6, f->symbol);
                 if (f->function)
-                        bind_u64(st, 6, f->offset);
-                bind_text(st, 7, f->source_file);
+                        bind_u64(st, 7, f->offset);
+                bind_text(st, 8, f->source_file);
                 if (f->line > 0)
-                        sqlite3_bind_int(st, 8, f->line);
+                        sqlite3_bind_int(st, 9, f->line);
                 if ((r = db_step_reset(d, st, "frames")) < 0)
                         return r;
         }
 
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *live = NULL;
         r = db_prepare(d,
-                    "INSERT OR REPLACE INTO live_frames(tid, depth, pc, function, offset, module) VALUES (?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO live_frames(tid, depth, pc, function, symbol, offset, module) VALUES (?,?,?,?,?,?,?)",
                     &live);
         if (r < 0)
                 return r;
@@ -304,9 +306,10 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(live, 2, f->depth);
                 bind_u64(live, 3, f->pc);
                 bind_text(live, 4, f->function);
+                bind_text(live, 5, f->symbol);
                 if (f->function)
-                        bind_u64(live, 5, f->offset);
-                bind_text(live, 6, f->module);
+                        bind_u64(live, 6, f->offset);
+                bind_text(live, 7, f->module);
                 if ((r = db_step_reset(d, live, "live_frames")) < 0)
                         return r;
         }

@@ -26,4 +26,27 @@ int find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, 
                            const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
                            char **debuginfo_file_name);
 
+/*
+ * Opens a file a core names, to read it as ELF: O_NONBLOCK until fstat says
+ * it is a regular file (a FIFO's open would wait for a writer, a device's
+ * may wait too), O_NOCTTY, and the first bytes must be ELF's magic.  No
+ * O_NOFOLLOW: libraries are reached through symlinks on every system
+ * (/lib -> usr/lib); what matters is what the path ends at.  Returns the fd
+ * (blocking again, at offset 0), or -errno with *why saying what is wrong
+ * for a message.
+ */
+int elf_file_open(const char *path, const char **why);
+
+/*
+ * Dwfl_Callbacks.find_elf for modules of a core: libdwfl's build-id search
+ * under the debuginfo path, each candidate checked as elf_file_open does;
+ * never a file by a name the core gives (libdwfl would open it as it is).
+ */
+int find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                     Elf **elfp);
+
+/* Dwfl_Callbacks.find_elf for --core-only: no file, ever; libdwfl uses the ELF the core holds. */
+int find_elf_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                  Elf **elfp);
+
 #endif

@@ -96,10 +96,13 @@ static void add_rw(struct glibc_libc *l, uint64_t lo, uint64_t hi)
  */
 static void read_file(struct heap_ctx *h, struct glibc_libc *l)
 {
-        _cleanup_close_ int fd = open(l->path, O_RDONLY | O_CLOEXEC);
+        const char *why;
+        if (h->a->opt.core_only)
+                return;         /* --core-only: no file but the core */
+        _cleanup_close_ int fd = elf_file_open(l->path, &why);
         if (fd < 0) {
                 warn_add(h->w, "heap", l->start, "cannot open the C library '%s': %s; its symbols and version come from the core only",
-                         l->path, strerror(errno));
+                         l->path, why);
                 return;
         }
         _cleanup_(elf_endp) Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);

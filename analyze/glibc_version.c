@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "elf_util.h"
 #include "glibc.h"
 
 static const char banner[] = "GNU C Library";
@@ -94,7 +95,8 @@ bool glibc_version_from_filename(const char *path, struct glibc_version *v)
 
 static bool from_file(const char *path, struct glibc_version *v)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        const char *why;
+        _cleanup_close_ int fd = elf_file_open(path, &why);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0)
                 return false;

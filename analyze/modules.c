@@ -102,16 +102,18 @@ static int module_cmp(const void *x, const void *y)
         return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* A file's own NT_GNU_BUILD_ID as hex; NULL when it has none.  -errno when unreadable. */
-static int file_build_id(const char *path, char **out)
+/* A file's own NT_GNU_BUILD_ID as hex; NULL when it has none.  -errno (*why says it) when unreadable. */
+static int file_build_id(const char *path, char **out, const char **why)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = elf_file_open(path, why);
         *out = NULL;
         if (fd < 0)
-                return -errno;
+                return fd;
         _cleanup_(elf_endp) Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-        if (!elf || elf_kind(elf) != ELF_K_ELF)
+        if (!elf || elf_kind(elf) != ELF_K_ELF) {
+                *why = "not an ELF file";
                 return -ENOEXEC;
+        }
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
         if (n > 0 && n <= BUILD_ID_MAX && !(*out = build_id_hex(bits, (size_t)n)))
@@ -131,14 +133,19 @@ static int check_file(struct analysis *a, struct module *m)
                 m->file_status = MODULE_FILE_IN_CORE;
                 return 0;
         }
-        int r = file_build_id(path, &m->file_build_id);
+        if (a->opt.core_only) {
+                m->file_status = MODULE_FILE_NOT_READ;
+                return 0;
+        }
+        const char *why = NULL;
+        int r = file_build_id(path, &m->file_build_id, &why);
         if (r == -ENOMEM)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         if (r < 0) {
                 m->file_status = MODULE_FILE_MISSING;
                 warn_add(&a->warnings, "modules", m->start,
                          "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
-                         path, m->deleted ? " (deleted)" : "", strerror(-r));
+                         path, m->deleted ? " (deleted)" : "", why ? why : strerror(-r));
                 return 0;
         }
         if (!m->build_id) {
@@ -292,9 +299,15 @@ int modules_report(struct analysis *a)
 {
         const char *err;
 
+        /* libdwfl gets the core with its names checked (core_view.h), and no file with --core-only. */
+        int r = core_view_open(&a->dwfl_view, &a->core, a->opt.core_only,
+                               a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT);
+        if (r < 0)
+                return r;
         a->dwfl_callbacks = (Dwfl_Callbacks){
-                .find_elf = dwfl_build_id_find_elf,
-                .find_debuginfo = a->opt.no_debuginfo ? find_debuginfo_none : dwfl_standard_find_debuginfo,
+                .find_elf = a->opt.core_only ? find_elf_none : find_elf_checked,
+                .find_debuginfo = a->opt.no_debuginfo || a->opt.core_only ? find_debuginfo_none
+                                                                           : dwfl_standard_find_debuginfo,
                 /* A pointer to NULL means libdwfl's default path (/usr/lib/debug). */
                 .debuginfo_path = (char **)&a->opt.debuginfo_path,
         };
@@ -303,7 +316,7 @@ int modules_report(struct analysis *a)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': libdwfl: %s", a->opt.core_path, dwfl_errmsg(-1));
 
         dwfl_report_begin(a->dwfl);
-        int n = dwfl_core_file_report(a->dwfl, a->core.elf, a->opt.executable);
+        int n = dwfl_core_file_report(a->dwfl, a->dwfl_view.elf, a->opt.executable);
         if (n < 0)
                 warn_add(&a->warnings, "modules", 0, "libdwfl found no modules in the core: %s",
                          (err = dwfl_errmsg(-1)) ? err : "unknown error");
@@ -324,7 +337,7 @@ int modules_report(struct analysis *a)
                 void **userdata;
                 dwfl_module_info(m->dwfl_mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
                 *userdata = (void *)(uintptr_t)(i + 1);
-                int r = describe(a, m, entry, have_entry, page_size);
+                r = describe(a, m, entry, have_entry, page_size);
                 if (r < 0)
                         return r;
         }

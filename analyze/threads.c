@@ -37,6 +37,7 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
+#include "common/demangle.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "common/parse_number.h"
@@ -94,6 +95,7 @@ struct symbol {
         uint64_t lookup;        /* pc, or pc - 1 for a return address */
         int module_id;
         const char *function;   /* owned by libdwfl */
+        char *readable;         /* function demangled (common/demangle.h) */
         uint64_t start;         /* the function's address */
         const char *source_file; /* owned by libdwfl */
         int line;
@@ -127,6 +129,30 @@ static int u64_cmp(const void *x, const void *y)
         return a < b ? -1 : a > b;
 }
 
+/* Fills a->frames from the pending frames and their looked-up symbols (keys sorted, syms alike). */
+static int frames_name(struct analysis *a, const struct pending *p, size_t n, const uint64_t *keys, size_t nkeys,
+                       const struct symbol *syms)
+{
+        for (size_t i = 0; i < n; i++) {
+                uint64_t key = lookup_address(&p[i].fp);
+                const uint64_t *at = bsearch(&key, keys, nkeys, sizeof(*keys), u64_cmp);
+                const struct symbol *sym = &syms[at - keys];
+                struct frame *f = &a->frames[a->nframes++];
+                *f = (struct frame){
+                        .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .module_id = sym->module_id,
+                        .line = sym->line,
+                };
+                if (sym->function) {
+                        if (!(f->function = strdup(sym->readable)) || !(f->symbol = strdup(sym->function)))
+                                return -ENOMEM;
+                        f->offset = f->pc - sym->start;
+                }
+                if (sym->source_file && !(f->source_file = strdup(sym->source_file)))
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 /*
  * Names every pending frame into a->frames.  libdwfl finds a symbol by
  * scanning the module's whole symbol table, so each distinct address is
@@ -149,29 +175,18 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
         a->frames = calloc(n ? n : 1, sizeof(*a->frames));
         if (!syms || !a->frames)
                 return -ENOMEM;
+        int r = 0;
         for (size_t k = 0; k < nkeys; k++) {
                 syms[k] = (struct symbol){ .lookup = keys[k], .module_id = NO_ID };
                 symbol_lookup(a, &syms[k]);
+                if (syms[k].function && !(syms[k].readable = demangle_symbol(syms[k].function)))
+                        r = -ENOMEM;
         }
-
-        for (size_t i = 0; i < n; i++) {
-                uint64_t key = lookup_address(&p[i].fp);
-                const uint64_t *at = bsearch(&key, keys, nkeys, sizeof(*keys), u64_cmp);
-                const struct symbol *sym = &syms[at - keys];
-                struct frame *f = &a->frames[a->nframes++];
-                *f = (struct frame){
-                        .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .module_id = sym->module_id,
-                        .line = sym->line,
-                };
-                if (sym->function) {
-                        if (!(f->function = strdup(sym->function)))
-                                return -ENOMEM;
-                        f->offset = f->pc - sym->start;
-                }
-                if (sym->source_file && !(f->source_file = strdup(sym->source_file)))
-                        return -ENOMEM;
-        }
-        return 0;
+        if (r == 0)
+                r = frames_name(a, p, n, keys, nkeys, syms);
+        for (size_t k = 0; k < nkeys; k++)
+                free(syms[k].readable);
+        return r;
 }
 
 /* Threads by id, for lookups that must stay fast with tens of thousands of threads. */
@@ -508,9 +523,12 @@ static int read_live_stacks(struct analysis *a)
                 }
                 if (ARRAY_RESERVE(a->live_frames, cap, a->nlive_frames + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
-                lf.function = field_dup(f[3], f[4] - 1);
+                lf.symbol = field_dup(f[3], f[4] - 1);
+                lf.function = lf.symbol ? demangle_symbol(lf.symbol) : NULL;
                 lf.module = field_dup(f[5], eol);
                 a->live_frames[a->nlive_frames++] = lf;
+                if (lf.symbol && !lf.function)
+                        return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
                 p = nl ? nl + 1 : end;
         }
         if (bad > 1)

@@ -7,7 +7,7 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
-#include "demangle.h"
+#include "common/demangle.h"
 
 #define VTABLE_CACHE_MAX (1u << 20) /* distinct first words looked up at most; past it, no new classes */
 #define TEXT_SCAN_MAX TYPE_HINT_BYTES_MAX /* a string hint needs its NUL within this many bytes */
@@ -148,8 +148,8 @@ static int32_t vtable_class(struct type_hints *th, const struct module_range *m,
         /* Itanium C++ ABI 2.5.2: objects point past offset-to-top and the typeinfo pointer. */
         if (!name || strncmp(name, "_ZTV", 4) != 0 || off != 2 * sizeof(uint64_t))
                 return NO_ID;
-        char buf[DEMANGLE_MAX];
-        return type_hint_intern(th, demangle_type(name + 4, buf, sizeof(buf)) ? buf : name);
+        _cleanup_free_ char *type = demangle_type(name + 4);
+        return type_hint_intern(th, type ? type : name);
 }
 
 static int32_t vtable_hint(struct type_hints *th, uint64_t vptr)

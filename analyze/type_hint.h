@@ -4,8 +4,9 @@
  *   a C++ class   the block's first word is a vtable pointer: it points 16
  *                 bytes into a `_ZTV...` symbol of a loaded module (the
  *                 Itanium ABI puts offset-to-top and the RTTI pointer before
- *                 the address objects hold); the class name is demangled,
- *                 or the symbol is kept as it is when the demangler gives up
+ *                 the address objects hold); the class name is demangled
+ *                 (common/demangle.h), or the symbol is kept as it is when
+ *                 the demangler refuses it
  *   'string'      the block starts with NUL-terminated text: at least 4
  *                 characters of valid UTF-8, no control characters but
  *                 whitespace, mostly printable ASCII, and a first word that

@@ -11,6 +11,7 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
+#include "common/demangle.h"
 #include "common/log.h"
 #include "common/text_escape.h"
 
@@ -247,10 +248,17 @@ void live_stacks_print(const struct live_stacks *ls, pid_t pid, bool modules, FI
                 for (size_t i = th->first; i < th->first + th->count; i++) {
                         const struct live_frame_rec *f = &ls->v[i];
                         fprintf(out, "#%-2d 0x%016llx", f->depth, (unsigned long long)f->pc);
-                        if (f->function)
-                                fprintf(out, " %s", f->function);
-                        if (modules && f->module)
-                                fprintf(out, " - %s", f->module);
+                        /* Symbol and file names are the target's: escaped for the terminal. */
+                        if (f->function) {
+                                /* Demangled as eu-stack does; without memory, the symbol as it is. */
+                                _cleanup_free_ char *readable = demangle_symbol(f->function);
+                                fputc(' ', out);
+                                text_escape_terminal_write(out, readable ? readable : f->function);
+                        }
+                        if (modules && f->module) {
+                                fputs(" - ", out);
+                                text_escape_terminal_write(out, f->module);
+                        }
                         fputc('\n', out);
                 }
                 if (th->truncated)

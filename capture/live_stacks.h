@@ -36,7 +36,7 @@ struct live_frame_rec {
         int depth;            /* 0 = innermost */
         uint64_t pc;
         bool activation;      /* pc is where execution is, not a return address */
-        char *function;       /* NULL when unknown */
+        char *function;       /* the ELF symbol (mangled: printing demangles it), NULL when unknown */
         uint64_t offset;      /* pc - function start */
         char *module;         /* path of the mapping holding pc, or NULL */
 };

@@ -121,7 +121,9 @@ void proc_comm_read(pid_t pid, char *buf, size_t size)
                 snprintf(buf, size, "?");
                 return;
         }
-        text[strcspn(text, "\n")] = '\0';
+        /* The kernel ends comm with one '\n' (fs/proc/base.c comm_show); a name may hold more. */
+        if (len > 0 && text[len - 1] == '\n')
+                text[len - 1] = '\0';
         snprintf(buf, size, "%s", text);
 }
 

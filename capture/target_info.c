@@ -49,7 +49,9 @@ static int read_early(int proc_fd, pid_t tid, struct thread_early *e)
         r = proc_read_at(proc_fd, path, &text, &len);
         if (r < 0)
                 return r == -ENOMEM ? r : -ESRCH;
-        text[strcspn(text, "\n")] = '\0';
+        /* The kernel ends comm with one '\n' (fs/proc/base.c comm_show); a name may hold more. */
+        if (len > 0 && text[len - 1] == '\n')
+                text[len - 1] = '\0';
         e->tid = tid;
         e->name = TAKE_PTR(text);
         return 0;

@@ -8,6 +8,11 @@
  * name at all until the commit, so even a SIGKILL leaves nothing behind.
  * SQLite needs a path, so databases use a named temporary ("NAME.tmp-XXXXXX"),
  * unlinked on SIGINT/SIGTERM/SIGHUP through atomic_file_install_signal_cleanup.
+ * It is flock()ed while its writer lives; one left by a SIGKILL has a free
+ * lock and is removed by the next atomic_file_begin for the same name.
+ *
+ * --force replaces a regular file only: a device, FIFO, socket or symlink at
+ * the final name is refused.
  *
  * Files are created with mode 0600: they hold the target's secrets.
  */
@@ -39,8 +44,10 @@ int atomic_file_commit(struct atomic_file *af);
 void atomic_file_discard(struct atomic_file *af);
 
 /*
- * Makes SIGINT, SIGTERM and SIGHUP unlink the named temporary of af before
- * the process dies with that signal.  Only one file is tracked at a time.
+ * Makes SIGINT, SIGTERM and SIGHUP end the process: before the commit the
+ * named temporary of af is unlinked and the exit status is 1, after it the
+ * file is complete and the exit status is 0.  Only one file is tracked at a
+ * time.
  */
 void atomic_file_install_signal_cleanup(struct atomic_file *af);
 

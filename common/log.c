@@ -4,6 +4,7 @@
  * second thread never interleave mid-line.
  */
 #include "log.h"
+#include "text_escape.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -29,10 +30,17 @@ static void log_emit(const char *tag, int err, const char *fmt, va_list ap)
         if (m < 0)
                 return;
         size_t len = (size_t)n + (size_t)m;
-        if (len > sizeof(buf) - 2)
-                len = sizeof(buf) - 2;
-        buf[len++] = '\n';
-        ssize_t w = write(STDERR_FILENO, buf, len);
+        if (len > sizeof(buf) - 1)
+                len = sizeof(buf) - 1;
+        /*
+         * Messages quote names a target or a core chose (comm, thread names,
+         * paths): the whole line is escaped for the terminal, so no such name
+         * can carry an escape sequence or a line of its own.
+         */
+        char out[sizeof(buf) * 2];
+        size_t o = text_escape_terminal(out, sizeof(out) - 1, buf, len);
+        out[o++] = '\n';
+        ssize_t w = write(STDERR_FILENO, out, o);
         (void)w;
 }
 

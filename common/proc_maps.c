@@ -31,6 +31,29 @@ static bool one_of(char c, const char *set)
         return c != '\0' && strchr(set, c) != NULL;
 }
 
+/*
+ * The kernel writes a newline in a mapped path as "\012" (fs/proc/task_mmu.c
+ * show_map_vma: seq_file_path(m, file, "\n")) and no other byte escaped, not
+ * even the backslash: a file whose name holds the four characters "\012"
+ * reads the same and gets a newline here, the rarer of the two.
+ */
+static char *maps_path_unescape(const char *p, size_t len)
+{
+        char *out = malloc(len + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < len; i++) {
+                if (len - i >= 4 && memcmp(p + i, "\\012", 4) == 0) {
+                        *o++ = '\n';
+                        i += 3;
+                } else {
+                        *o++ = p[i];
+                }
+        }
+        *o = '\0';
+        return out;
+}
+
 /* Parses one maps header line ("start-end perms offset dev inode [path]"). */
 static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *e)
 {
@@ -65,7 +88,7 @@ static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *
                 return 0;
 
         plen = path_deleted_strip(p, plen, &e->deleted);
-        e->path = strndup(p, plen);
+        e->path = maps_path_unescape(p, plen);
         return e->path ? 0 : -ENOMEM;
 }
 

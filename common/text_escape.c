@@ -133,3 +133,57 @@ char *text_escape_display(const char *s)
         *o = '\0';
         return out;
 }
+
+/* Bytes of the printable character at s (n > 0 bytes), or 0 when it must be escaped. */
+static size_t printable_char(const char *s, size_t n)
+{
+        const unsigned char *u = (const unsigned char *)s;
+        /* No character is longer than 4 bytes: a span of at most 4 says whether the first prints. */
+        if (text_printable_span(s, n < 4 ? n : 4, NULL) == 0)
+                return 0;
+        return u[0] < 0x80 ? 1 : text_utf8_sequence(u, n);
+}
+
+size_t text_escape_terminal(char *out, size_t size, const char *s, size_t len)
+{
+        size_t o = 0;
+
+        if (size == 0)
+                return 0;
+        for (size_t i = 0; i < len;) {
+                size_t n = printable_char(s + i, len - i);
+                if (n == 0) {
+                        if (o + 4 >= size)
+                                break;
+                        text_escape_byte(out + o, (unsigned char)s[i]);
+                        o += 4;
+                        i++;
+                        continue;
+                }
+                if (o + n >= size)
+                        break;
+                memcpy(out + o, s + i, n);
+                o += n;
+                i += n;
+        }
+        out[o] = '\0';
+        return o;
+}
+
+void text_escape_terminal_write(FILE *f, const char *s)
+{
+        char buf[256];
+        size_t len = strlen(s);
+
+        /* In pieces that end on a character boundary, as text_escape_terminal cuts. */
+        for (size_t i = 0; i < len;) {
+                size_t step = 0;
+                while (i + step < len && step < 60) {
+                        size_t n = printable_char(s + i + step, len - i - step);
+                        step += n ? n : 1;
+                }
+                text_escape_terminal(buf, sizeof(buf), s + i, step);
+                fputs(buf, f);
+                i += step;
+        }
+}

@@ -56,3 +56,15 @@ void text_escape_byte(char buf[static 5], unsigned char c);
  * as "\xNN".  NULL only when out of memory; s NULL gives "(null)".
  */
 char *text_escape_display(const char *s);
+
+/*
+ * The same escaping into a fixed buffer, for messages (common/log.c) and
+ * memsnap stacks: a newline, tab and carriage return are "\xNN" too, so a
+ * message is always one line.  Writes s (len bytes) into out (size bytes,
+ * NUL-terminated, cut before a character or an escape that would not fit);
+ * returns the bytes written.
+ */
+size_t text_escape_terminal(char *out, size_t size, const char *s, size_t len);
+
+/* Writes s (NUL-terminated) escaped as text_escape_terminal does to f. */
+void text_escape_terminal_write(FILE *f, const char *s);

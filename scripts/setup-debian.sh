@@ -3,7 +3,8 @@
 # apt-get and nothing else.  Run as root (or it uses sudo when present).
 #
 #   build:  gcc meson ninja-build pkg-config and the -dev packages of
-#           libelf, libdw (elfutils), libunwind, sqlite3, cmocka
+#           libelf, libdw (elfutils), libunwind, sqlite3, xxhash, cmocka;
+#           g++ (libstdc++'s -dev, for its demangler; and tests/e2e/cxx_frames)
 #   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
 #           binutils (size), util-linux (setpriv, mkswap, fallocate),
 #           mount (swapon, swapoff: a swap file for the swapped-page tests), procps, python3,
@@ -14,18 +15,21 @@
 #           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
 #           preloaded), golang-go (tests/e2e/heap_go: a cgo program),
 #           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
-#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge)
+#           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge),
+#           xxhash (xxhsum: the judge of chunks.hash in tests/e2e/reach),
+#           strace (tests/e2e/hostile_*.sh, analyze_output.sh: what is opened,
+#           a second tracer, signals injected at a chosen system call)
 #   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
 #           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
 packages=(
-	gcc libc6-dev meson ninja-build pkg-config
-	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libcmocka-dev
+	gcc g++ libc6-dev meson ninja-build pkg-config
+	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libxxhash-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
-	perl memcached
+	perl memcached xxhash strace
 	clang libclang-rt-14-dev
 	time bc jq
 )

@@ -52,7 +52,7 @@ CREATE TABLE modules (
   end         INTEGER,
   load_bias   INTEGER,
   is_main     INTEGER,
-  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id, in_core
+  file_status TEXT,     -- ok, missing, build_id_mismatch, no_build_id, in_core, not_read
   debug_file  TEXT,
   text_size   INTEGER,  -- as `size` counts: read-only PT_LOAD bytes
   data_size   INTEGER,  -- writable PT_LOAD file bytes
@@ -104,7 +104,8 @@ CREATE TABLE frames (
   depth       INTEGER,  -- 0 = innermost
   pc          INTEGER,
   module_id   INTEGER REFERENCES modules(id),
-  function    TEXT,
+  function    TEXT,     -- symbol, C++ names demangled
+  symbol      TEXT,     -- as the module's symbol table spells it
   offset      INTEGER,  -- pc - start of function
   source_file TEXT,
   line        INTEGER,
@@ -117,7 +118,8 @@ CREATE TABLE live_frames (
   tid      INTEGER,
   depth    INTEGER,
   pc       INTEGER,
-  function TEXT,
+  function TEXT,     -- symbol, C++ names demangled
+  symbol   TEXT,     -- as the module's symbol table spells it
   offset   INTEGER,
   module   TEXT,
   PRIMARY KEY (tid, depth)

@@ -126,4 +126,26 @@ check "analyze the gcore core" -- "$MEMSNAP" analyze -q "$WORK/g.$R_PID" -o "$WO
 check_unharmed R
 verdicts "$WORK/g.db" gcore
 
+# chunks.hash of a block up to 4 KiB is XXH3 of its usable bytes
+# (docs/database.md): xxhsum -H3 of those bytes as gdb reads them from the core.
+if command -v xxhsum >/dev/null; then
+	sql "$WORK/g.db" "SELECT mem, usable, printf('%016x', hash) FROM chunks
+		WHERE state = 'used' AND hash IS NOT NULL AND usable BETWEEN 1 AND 4096 ORDER BY id LIMIT 40" | tr '|' ' ' >"$WORK/hashed"
+	args=() n=0
+	while read -r mem usable _; do
+		args+=(-ex "dump binary memory $WORK/block.$n $mem $((mem + usable))")
+		n=$((n + 1))
+	done <"$WORK/hashed"
+	gdb -batch -nx "$SAMPLES_DIR/reach" "$WORK/g.$R_PID" "${args[@]}" >/dev/null 2>&1
+	diffs=0 n=0
+	while read -r _ _ want; do
+		got=$(xxhsum -H3 "$WORK/block.$n" 2>/dev/null | sed -E 's/.*= //; s/^([0-9a-f]{16}).*/\1/')
+		[ "$got" = "$want" ] || { diffs=$((diffs + 1)); echo "#   block $n: xxhsum '$got', chunks.hash '$want'"; }
+		n=$((n + 1))
+	done <"$WORK/hashed"
+	check_eq "chunks.hash is xxhsum -H3 of the block's bytes, for $n blocks up to 4 KiB" 0 "$diffs"
+else
+	skip "xxhsum is not installed (package xxhash, scripts/setup-debian.sh): chunks.hash not checked against it"
+fi
+
 done_testing

@@ -136,6 +136,9 @@ def main():
     i = core.note_ph
     case("note-offset-past-end", set_phdr(core.copy(), core, i, "offset", size + 100), "ok", "PT_NOTE")
     case("note-size-huge", set_phdr(core.copy(), core, i, "filesz", 1 << 62), "ok", "PT_NOTE")
+    # Offset and size at 2^64 - 1: the offset plus a note header wraps to a small number.
+    case("note-offset-wraps", set_phdr(set_phdr(core.copy(), core, i, "offset", (1 << 64) - 1), core, i, "filesz",
+                                       (1 << 64) - 1), "ok", "PT_NOTE")
     load = core.loads[len(core.loads) // 2]
     case("load-offset-past-end", set_phdr(core.copy(), core, load, "offset", size * 8), "ok", "runs past")
     case("load-filesz-huge", set_phdr(core.copy(), core, load, "filesz", 1 << 62), "ok", "exceeds p_memsz|runs past")

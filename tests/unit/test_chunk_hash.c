@@ -1,4 +1,8 @@
-/* Unit tests for analyze/chunk_hash.c: equal bytes hash equal, and a change anywhere shows. */
+/*
+ * Unit tests for analyze/chunk_hash.c: equal bytes hash equal, a change
+ * anywhere shows, and the value is the one docs/database.md defines from
+ * xxHash's XXH3 (so a reader can recompute it).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <xxhash.h>
 
 #include "analyze/chunk_hash.h"
 
@@ -81,6 +86,29 @@ static void test_long_blocks(void **state)
         free(swapped);
 }
 
+/* As docs/database.md defines chunks.hash, spelled with xxHash's calls. */
+static void test_xxh3_definition(void **state)
+{
+        (void)state;
+        enum { LEN = 3 * CHUNK_HASH_PIECE + 40 };
+        uint8_t *buf = calloc(1, LEN);
+        assert_non_null(buf);
+        for (size_t i = 0; i < CHUNK_HASH_PIECE; i++)
+                buf[i] = (uint8_t)(i * 13 + 1);
+        buf[3 * CHUNK_HASH_PIECE + 5] = 0x5a;
+
+        for (size_t len = 0; len <= CHUNK_HASH_PIECE; len += 8) {
+                uint64_t want = XXH3_64bits(buf, len);
+                assert_int_equal(chunk_hash(buf, len), want ? want : 1);
+        }
+        /* Pieces 0 and 3 hold bytes; 1 and 2 are zeros and add nothing. */
+        uint64_t sum = XXH3_64bits_withSeed(buf, CHUNK_HASH_PIECE, 0) +
+                       XXH3_64bits_withSeed(buf + 3 * CHUNK_HASH_PIECE, 40, 3);
+        uint64_t want = XXH3_64bits_withSeed(&sum, sizeof(sum), LEN);
+        assert_int_equal(chunk_hash(buf, LEN), want ? want : 1);
+        free(buf);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -88,6 +116,7 @@ int main(void)
                 cmocka_unit_test(test_every_bit_counts),
                 cmocka_unit_test(test_order_counts),
                 cmocka_unit_test(test_long_blocks),
+                cmocka_unit_test(test_xxh3_definition),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,21 +1,32 @@
-/* Unit tests for analyze/demangle.c, with c++filt's spelling as the expected text. */
+/* Unit tests for common/demangle.c, with `c++filt -i`'s spelling (binutils) as the expected text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "analyze/demangle.h"
+#include "common/demangle.h"
 
 static void check(const char *mangled, const char *want)
 {
-        char out[DEMANGLE_MAX];
-        if (!demangle_type(mangled, out, sizeof(out)))
+        char *out = demangle_type(mangled);
+        if (!out)
                 fail_msg("'%s' not demangled, want '%s'", mangled, want);
         if (strcmp(out, want) != 0)
                 fail_msg("'%s' gave '%s', want '%s'", mangled, out, want);
+        free(out);
+}
+
+static void check_symbol(const char *symbol, const char *want)
+{
+        char *out = demangle_symbol(symbol);
+        assert_non_null(out);
+        if (strcmp(out, want) != 0)
+                fail_msg("'%s' gave '%s', want '%s'", symbol, out, want);
+        free(out);
 }
 
 static void test_names(void **state)
@@ -50,24 +61,37 @@ static void test_substitutions(void **state)
         check("N3app5ArrayILi16ELb1EEE", "app::Array<16, true>");
 }
 
+/* Forms the small demangler memsnap had before refused. */
+static void test_beyond_classes(void **state)
+{
+        (void)state;
+        check("Z4mainE4Item", "main::Item");
+        check("PFivE", "int (*)()");
+        check("St8functionIFvRKN3app6WidgetEEE", "std::function<void (app::Widget const&)>");
+}
+
 static void test_refused(void **state)
 {
         (void)state;
-        char out[DEMANGLE_MAX];
-        assert_false(demangle_type("", out, sizeof(out)));
-        assert_false(demangle_type("N3appE6Widget", out, sizeof(out)));   /* trailing junk */
-        assert_false(demangle_type("N3app", out, sizeof(out)));           /* unterminated */
-        assert_false(demangle_type("99Widget", out, sizeof(out)));        /* length past the end */
-        assert_false(demangle_type("Z4mainE4Item", out, sizeof(out)));    /* local class */
-        assert_false(demangle_type("N3appS5_E", out, sizeof(out)));       /* substitution not yet defined */
-        assert_false(demangle_type("6Widget", out, 4));                   /* does not fit */
-        char deep[400];
-        size_t n = 0;
-        for (int i = 0; i < 100; i++)
-                deep[n++] = 'P';
-        deep[n++] = 'i';
-        deep[n] = '\0';
-        assert_false(demangle_type(deep, out, sizeof(out)));              /* nesting is bounded */
+        assert_null(demangle_type(""));
+        assert_null(demangle_type("N3appE6Widget"));   /* trailing junk */
+        assert_null(demangle_type("N3app"));           /* unterminated */
+        assert_null(demangle_type("99Widget"));        /* length past the end */
+        assert_null(demangle_type("N3appS5_E"));       /* substitution not yet defined */
+}
+
+/* Whole symbols, as frames name them: C names stay, versions and clones are kept. */
+static void test_symbols(void **state)
+{
+        (void)state;
+        check_symbol("main", "main");
+        check_symbol("i", "i"); /* not C++: never read as the type int */
+        check_symbol("_ZN3app6Worker5blockEi", "app::Worker::block(int)");
+        check_symbol("_ZNKSt9bad_alloc4whatEv@@GLIBCXX_3.4", "std::bad_alloc::what() const@@GLIBCXX_3.4");
+        check_symbol("_Z3foov.cold", "foo() [clone .cold]");
+        check_symbol("_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE6appendEPKc",
+                     "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >::append(char const*)");
+        check_symbol("_Zbad", "_Zbad"); /* refused: kept as it is */
 }
 
 int main(void)
@@ -76,7 +100,9 @@ int main(void)
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_templates),
                 cmocka_unit_test(test_substitutions),
+                cmocka_unit_test(test_beyond_classes),
                 cmocka_unit_test(test_refused),
+                cmocka_unit_test(test_symbols),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

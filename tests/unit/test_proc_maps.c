@@ -126,12 +126,28 @@ static void test_empty_and_unterminated(void **state)
         map_list_free(&l);
 }
 
+/* fs/proc/task_mmu.c show_map_vma writes a newline in a path as "\012" and nothing else escaped. */
+static void test_newline_in_path(void **state)
+{
+        (void)state;
+        struct map_list l = { 0 };
+        const char *t = "400000-401000 r-xp 00000000 08:01 42 /tmp/a\\012b/x\\01 (deleted)\n"
+                        "401000-402000 r--p 00001000 08:01 42 /tmp/back\\slash\n";
+        assert_int_equal(proc_maps_parse(t, strlen(t), &l, NULL), 0);
+        assert_int_equal(l.n, 2);
+        assert_string_equal(l.v[0].path, "/tmp/a\nb/x\\01");
+        assert_true(l.v[0].deleted);
+        assert_string_equal(l.v[1].path, "/tmp/back\\slash");
+        map_list_free(&l);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_smaps_parse),
                 cmocka_unit_test(test_bad_lines),
                 cmocka_unit_test(test_empty_and_unterminated),
+                cmocka_unit_test(test_newline_in_path),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,39 @@ static char *escaped(const char *s, size_t len)
         return buf;
 }
 
+/* text_escape_terminal: what each byte becomes, by the rules of text_escape.h and RFC 3629. */
+static void test_terminal(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in, *out;
+        } cases[] = {
+                { "plain /usr/lib/x.so", "plain /usr/lib/x.so" },
+                { "\x1b]0;PWN\x07\x1b[5m", "\\x1b]0;PWN\\x07\\x1b[5m" },
+                { "a\nb\tc\r", "a\\x0ab\\x09c\\x0d" },
+                { "del\x7f", "del\\x7f" },
+                { "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+                { "\xff\xfe", "\\xff\\xfe" },
+                { "csi\xc2\x9b", "csi\\xc2\\x9b" },                     /* U+009B, a C1 control */
+                { "\xc0\xaf", "\\xc0\\xaf" },                           /* overlong '/' */
+                { "\xed\xa0\x80", "\\xed\\xa0\\x80" },                 /* a surrogate */
+                { "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" },       /* past U+10FFFF */
+                { "cut\xe2\x82", "cut\\xe2\\x82" },                      /* a sequence cut short */
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char out[128];
+                size_t n = text_escape_terminal(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+                assert_string_equal(out, cases[i].out);
+                assert_int_equal(n, strlen(cases[i].out));
+        }
+        /* Too small a buffer: cut before an escape or a character, never inside one. */
+        char small[8];
+        text_escape_terminal(small, sizeof(small), "ab\x1b\x1b", 4);
+        assert_string_equal(small, "ab\\x1b");
+        text_escape_terminal(small, sizeof(small), "abcdef\xc3\xa9", 8);
+        assert_string_equal(small, "abcdef");
+}
+
 static void test_round_trip(void **state)
 {
         (void)state;
@@ -133,6 +166,7 @@ static void test_read_full(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_terminal),
                 cmocka_unit_test(test_round_trip),
                 cmocka_unit_test(test_escape_display),
                 cmocka_unit_test(test_unescape_odd_input),
