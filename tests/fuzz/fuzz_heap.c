@@ -5,8 +5,9 @@
  * lies in the file: the start of every heap segment (chunk headers, the
  * tcache), the arenas' malloc_state and mp_.  Each input is laid over
  * those regions in turn (what it does not cover keeps the core's bytes)
- * and the stages run on the result, modules and threads included, up to
- * the heap walk, reachability and the explanations.
+ * and the stages run on the result, modules and threads included (with
+ * the files the core names, as a plain `analyze`), up to the heap walk,
+ * reachability and the explanations.
  *
  * Seed: with MEMSNAP_FUZZ_SEED_DIR set, the regions' own bytes are written
  * there as "heap.seed" before fuzzing starts, so the first input is the
@@ -73,7 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fz.path = getenv("MEMSNAP_FUZZ_CORE");
         if (!fz.path || !fz.path[0])
                 fuzz_fail("set MEMSNAP_FUZZ_CORE to a core the harness may write over");
-        if (fuzz_stages_run(&a, fz.path, true) < 0)
+        if (fuzz_stages_run(&a, fz.path, false) < 0)
                 fuzz_fail("cannot analyze the seed core '%s'", fz.path);
         for (size_t i = 0; i < a.nsegments; i++)
                 if (a.segments[i].kind == SEG_HEAP)
@@ -121,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fuzz_pwrite(fz.fd, fz.orig + at + from_input, fz.r[i].len - from_input,
                             (off_t)(fz.r[i].offset + from_input), fz.path);
         }
-        (void)fuzz_stages_run(&a, fz.path, true);
+        (void)fuzz_stages_run(&a, fz.path, false);
         analysis_free(&a);
         return 0;
 }

@@ -5,15 +5,11 @@
 
 #include "analyze/stages.h"
 
-int fuzz_stages_run(struct analysis *a, const char *path, bool with_modules)
+int fuzz_stages_run(struct analysis *a, const char *path, bool core_only)
 {
-        static const struct {
-                int (*run)(struct analysis *a);
-                bool modules;  /* runs only with_modules */
-        } stages[] = {
-                { snapshot_read, false }, { skipped_read, false },   { modules_report, true },
-                { threads_unwind, true }, { segments_build, false }, { heap_walk, false },
-                { reach_compute, false }, { skipped_explain, false },
+        static int (*const stages[])(struct analysis *a) = {
+                snapshot_read, skipped_read,   modules_report, threads_unwind,
+                segments_build, heap_walk,     reach_compute,  skipped_explain,
         };
 
         memset(a, 0, sizeof(*a));
@@ -22,10 +18,10 @@ int fuzz_stages_run(struct analysis *a, const char *path, bool with_modules)
         a->opt.core_path = path;
         a->opt.max_frames = 16;
         a->opt.no_debuginfo = true;
+        a->opt.core_only = core_only;
         a->opt.quiet = true;
         int r = core_open(&a->core, path, &a->warnings);
         for (size_t i = 0; r == 0 && i < sizeof(stages) / sizeof(stages[0]); i++)
-                if (with_modules || !stages[i].modules)
-                        r = stages[i].run(a);
+                r = stages[i](a);
         return r;
 }

@@ -13,10 +13,10 @@
 
 /*
  * Opens path into a (zeroed by this call) and runs the stages in
- * cmd_analyze.c's order, leaving out modules and threads (libdwfl, which
- * opens the files the core names) unless with_modules.  Returns 0 or the
- * failing step's negative errno; free a with analysis_free either way.
+ * cmd_analyze.c's order; core_only as `analyze --core-only` (no file opened
+ * but the core: not the files its NT_FILE names).  Returns 0 or the failing
+ * step's negative errno; free a with analysis_free either way.
  */
-int fuzz_stages_run(struct analysis *a, const char *path, bool with_modules);
+int fuzz_stages_run(struct analysis *a, const char *path, bool core_only);
 
 #endif
