@@ -75,15 +75,15 @@ static int not_a_pid(const char *command, const char *arg)
                                list);
 }
 
-int proc_pid_operand(const char *command, int argc, char **argv, int optind, pid_t *pid)
+int proc_pid_operand(const char *command, int argc, char **argv, int first, pid_t *pid)
 {
-        if (optind >= argc)
+        if (first >= argc)
                 return log_error_errno(EINVAL, "%s needs a process id: memsnap %s PID (see 'memsnap %s --help')",
                                        command, command, command);
-        if (optind + 1 != argc)
-                return log_error_errno(EINVAL, "%s takes one process id, not '%s' and '%s'%s", command, argv[optind],
-                                       argv[optind + 1], optind + 2 < argc ? " and more" : "");
-        const char *arg = argv[optind];
+        if (first + 1 != argc)
+                return log_error_errno(EINVAL, "%s takes one process id, not '%s' and '%s'%s", command, argv[first],
+                                       argv[first + 1], first + 2 < argc ? " and more" : "");
+        const char *arg = argv[first];
         if (proc_parse_pid(arg, pid) == 0)
                 return 0;
         /* "12x", "0", "99999999": a number mistyped; a word is a process name */
