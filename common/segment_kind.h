@@ -1,5 +1,5 @@
 /*
- * What a mapping is, in the words of DESIGN.md's `segments.kind`, and the
+ * What a mapping is, in the words of docs/database.md's `segments.kind`, and the
  * classifier that decides it the way a person reading /proc/PID/maps would.
  *
  * Capture uses it for --segments; analyze for the `segments` table, with more

@@ -1,6 +1,6 @@
 /*
  * `memsnap diff --format json`: the diff as one JSON object, the shape
- * DESIGN.md gives ("summary", "added", "removed", "growth") plus "changed",
+ * docs/memsnap.md gives ("summary", "added", "removed", "growth") plus "changed",
  * "segments", "threads" and the two sides ("before", "after").  Addresses
  * and sizes are JSON integers, exact as the databases hold them.
  */
