@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Names a process chooses, fed through capture, analyze, analyze -v, stacks
-# and capture's "already traced" error: a thread named "a\nb\tc" is kept whole
+# Names a process chooses, fed through capture, analyze, analyze -v, stacks,
+# every report, query, diff and capture's "already traced" error: a thread named "a\nb\tc" is kept whole
 # (the kernel's task comm is the truth), a program run from a folder whose
 # name holds a newline is still the main module with its functions named,
 # and no escape sequence, control byte or invalid UTF-8 the target chose
@@ -72,6 +72,34 @@ for ((i = 0; i < 600; i++)); do [ "$(tracer_pid "$pid")" = "$tracer" ] && break;
 check_eq "capture of a traced process exits 1" 1 $?
 check "the error names the process, escaped" -- grep -qF '(\x1b]0;PWN\x07\x1b[5m) is already traced' tr.err
 kill "$tracer"; wait "$tracer" 2>/dev/null
+
+# What analyze kept of the names, read back by every report, the query formats
+# for people and JSON, and diff (against a second snapshot of the same process).
+outs=()
+for name in $("$MEMSNAP" report --help | awk '/^reports:/ {on = 1; next} on && /^  [a-z]/ {print $1} /^options:/ {on = 0}'); do
+	for fmt in table json; do
+		"$MEMSNAP" report -f "$fmt" h.db "$name" >"rep.$name.$fmt" 2>&1 || diag "report $name -f $fmt exited $?"
+		outs+=("rep.$name.$fmt")
+	done
+done
+for fmt in table markdown line json; do
+	"$MEMSNAP" query -f "$fmt" h.db "SELECT tid, name FROM threads; SELECT path FROM modules" >"q.$fmt" 2>&1
+	outs+=("q.$fmt")
+done
+"$MEMSNAP" query -f json h.db "SELECT tid, name FROM threads ORDER BY tid" >q.names.json 2>&1
+# JSON carries the names whole; bytes that are not UTF-8 become U+FFFD, as Python's decoder makes them.
+check_eq "every thread name comes back from query -f json as the kernel's bytes decode" \
+	"$(sql h.db "SELECT hex(CAST(name AS BLOB)) FROM threads ORDER BY tid" |
+		python3 -c 'import sys; print([bytes.fromhex(l.strip()).decode("utf-8", "replace") for l in sys.stdin])')" \
+	"$(python3 -c 'import json, sys; print([r["name"] for r in json.load(open(sys.argv[1]))])' q.names.json 2>&1)"
+"$MEMSNAP" capture "$pid" -o h2.core >/dev/null 2>&1 && "$MEMSNAP" analyze h2.core -o h2.db >/dev/null 2>&1
+"$MEMSNAP" diff h.db h2.db >diff.txt 2>&1
+"$MEMSNAP" diff -f json h.db h2.db >diff.json 2>&1
+outs+=(diff.txt diff.json)
+bad=()
+for f in "${outs[@]}"; do clean "$f" >/dev/null 2>&1 || bad+=("$f: $(clean "$f" 2>&1)"); done
+check "report, query and diff of the snapshot print no raw control byte or invalid UTF-8" -- \
+	bash -c 'test $# = 0 || { printf "%s\n" "$@"; exit 1; }' _ ${bad[@]+"${bad[@]}"}
 
 for f in cap.out cap.err an.out an.err st.out st.err tr.out tr.err; do
 	check "$f holds no raw control byte or invalid UTF-8" -- clean "$f"
