@@ -26,8 +26,8 @@
 
 #include "common/atomic_file.h"
 #include "common/segment_kind.h"
-#include "core.h"
-#include "core_view.h"
+#include "analyze/core/core.h"
+#include "analyze/core/core_view.h"
 #include "skipped.h"
 #include "warnings.h"
 

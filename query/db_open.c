@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze/db_schema.h"
+#include "analyze/db/db_schema.h"
 #include "common/io.h"
 #include "common/log.h"
 #include "common/text_escape.h"

@@ -6,7 +6,7 @@
 
 # fixture_db FILE a|b: the leak sample after 2 (a) or 5 (b) steps
 fixture_db() {
-	local sqldir=$SOURCE_ROOT/analyze/sql
+	local sqldir=$SOURCE_ROOT/analyze/db/sql
 	rm -f "$1"
 	{
 		cat "$sqldir/schema.sql" "$sqldir"/view_*.sql

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/db_schema.h"
+#include "analyze/db/db_schema.h"
 #include "query/db_open.h"
 #include "query_fixture.h"
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the database writer (analyze/db_write.c with db_rows.c,
+ * Unit tests for the database writer (analyze/db/db_write.c with db_rows.c,
  * db_side.c and db_source.c): an analysis with thousands of chunks and
  * refs in a synthetic core is written, then read back through SQLite
  * itself, row by row against the arrays it came from.  The writer shares
@@ -21,8 +21,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "analyze/db_schema.h"
-#include "analyze/db_side.h"
+#include "analyze/db/db_schema.h"
+#include "analyze/db/db_side.h"
 #include "analyze/stages.h"
 #include "common/cleanup.h"
 

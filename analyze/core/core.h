@@ -20,7 +20,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#include "warnings.h"
+#include "analyze/warnings.h"
 
 #define CORE_SEGMENTS_MAX (1u << 22) /* PT_LOADs; the kernel's own limit is far lower */
 #define CORE_NOTES_MAX (1u << 22)

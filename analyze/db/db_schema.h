@@ -1,6 +1,6 @@
 /*
  * The database's schema version, stored as PRAGMA user_version and in the
- * meta table.  analyze/sql/schema.sql sets the same number; readers (query,
+ * meta table.  analyze/db/sql/schema.sql sets the same number; readers (query,
  * report, diff) refuse other versions with a message naming both.
  */
 #ifndef MEMSNAP_DB_SCHEMA_H

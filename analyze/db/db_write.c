@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "allocators.h"
+#include "analyze/allocators.h"
 #include "analyze/analyze_sql.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
@@ -27,7 +27,7 @@
 #include "db_rows.h"
 #include "db_side.h"
 #include "db_sql.h"
-#include "stages.h"
+#include "analyze/stages.h"
 
 /* The write, timed step by step for MEMSNAP_DEBUG=1 (bench/heap_time prints them). */
 struct laps {
