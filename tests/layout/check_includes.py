@@ -145,7 +145,7 @@ class Rules:
 
 def parse_rules(doc_path, text, problems):
     rules = Rules()
-    for start, header, rows in markdown_tables(text):
+    for _, header, rows in markdown_tables(text):
         head = tuple(h.lower() for h in header)
         if head == FOLDER_HEADER:
             for line, cells in rows:
@@ -180,7 +180,7 @@ def matches(pattern, path):
     """Does a rule's name cover a file?  `dir/` is the files directly in dir,
     `dir/**` everything under it, `*` anything, any other name that file (a
     glob such as `glibc_*.c` is allowed)."""
-    if pattern in ("*", "**"):
+    if pattern == '*':
         return True
     if pattern.endswith('/**'):
         return path.startswith(pattern[:-2])
@@ -191,6 +191,8 @@ def matches(pattern, path):
 
 
 def patterns_overlap(a, b):
+    """Could one file be covered by both names?  Tried on the names
+    themselves and on a file inside each folder they name."""
     probes = [a, b]
     for p in (a, b):
         if p.endswith('/**'):
@@ -209,11 +211,8 @@ def rule_for(rules, path):
             continue
         if fnmatch.fnmatchcase(path, key):
             return key
-    d = folder_of(path)
-    if (d + '/') in rules.folders:
-        return d + '/'
-    if d == '.' and './' in rules.folders:
-        return './'
+    if folder_of(path) + '/' in rules.folders:     # './' for the top
+        return folder_of(path) + '/'
     for key in rules.folders:
         if key.endswith('/**') and path.startswith(key[:-2]):
             if best is None or len(key) > len(best):
