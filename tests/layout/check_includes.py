@@ -149,6 +149,9 @@ def parse_rules(doc_path, text, problems):
         head = tuple(h.lower() for h in header)
         if head == FOLDER_HEADER:
             for line, cells in rows:
+                if len(cells) != len(FOLDER_HEADER):
+                    problems.add(doc_path, line, 'a folder row has %d cells' % len(FOLDER_HEADER))
+                    continue
                 keys = ticked(cells[0])
                 if len(keys) != 1:
                     problems.add(doc_path, line, 'a folder row names one `folder/` (or `file`) in its first cell')
@@ -162,7 +165,8 @@ def parse_rules(doc_path, text, problems):
                 for name in ticked(cells[0]):
                     rules.generated[name] = line
         elif head[:2] == LAYER_HEADER:
-            rules.layers.append([(cells[0], line, ticked(cells[1])) for line, cells in rows])
+            rules.layers.append([(cells[0], line, ticked(cells[1])) for line, cells in rows
+                                 if len(cells) >= len(LAYER_HEADER)])
     if not rules.folders:
         problems.add(doc_path, 0, 'no folder table (a table headed | %s |)' % ' | '.join(FOLDER_HEADER))
     # An allowance that a prohibition of the same row covers is a rule

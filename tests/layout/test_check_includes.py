@@ -225,6 +225,11 @@ class CheckerTest(unittest.TestCase):
         self.assertReports({'base/util.c': GOOD['base/util.c'] + '/* see %s */\n' % note},
                            'base/util.c:6: cites %s, which is not in this repository' % note)
 
+    def test_short_folder_row(self):
+        self.assertReports({'rules/architecture.md': RULES.replace(
+            "| `back/` | the back | `base/`, `front/front.h` | |", "| `back/` | `base/` |")},
+            'rules/architecture.md:8: a folder row has 4 cells')
+
     def test_missing_rules(self):
         self.assertReports({'rules/architecture.md': '# no tables\n'},
                            'rules/architecture.md: no folder table')
