@@ -12,7 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/suggest.h"
-#include "report_sql.h"
+#include "query/report_sql.h"
 
 /* [p, eol) of the line starting at p. */
 static const char *line_end(const char *p)
