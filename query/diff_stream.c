@@ -55,6 +55,13 @@ struct chunk_stream {
         int64_t used_chunks, used_bytes;
 };
 
+/* A verdict another program wrote (no text of ours) reads as none, as NULL does. */
+static uint8_t leak_from_text(const char *s)
+{
+        int v = schema_enum_parse(&schema_enum_leak, s);
+        return v < 0 ? LEAK_NONE : (uint8_t)v;
+}
+
 static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chunk *k)
 {
         *k = (struct diff_chunk){
@@ -64,7 +71,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
                 .size = (uint64_t)sqlite3_column_int64(st, 3),
                 .usable = (uint64_t)sqlite3_column_int64(st, 4),
                 .arena_id = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5),
-                .leak = (uint8_t)diff_leak_from_name((const char *)sqlite3_column_text(st, 6)),
+                .leak = leak_from_text((const char *)sqlite3_column_text(st, 6)),
                 .has_hash = sqlite3_column_type(st, 8) != SQLITE_NULL,
                 .hash = sqlite3_column_int64(st, 8),
                 .mmapped = sqlite3_column_int64(st, 10) != 0,
