@@ -142,9 +142,10 @@ static int produce(struct chunk_stream *s)
          */
         if (sqlite3_prepare_v2(db,
                                "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
-                               "size_class FROM chunks WHERE +state = 'used' ORDER BY mem",
+                               "size_class FROM chunks WHERE +state = ?1 ORDER BY mem",
                                -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
+        sqlite3_bind_text(st, 1, schema_enum_text(&schema_enum_chunk_state, CHUNK_USED), -1, SQLITE_STATIC);
 
         for (;;) {
                 struct batch *b = take_free(s);
