@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze/allocators.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/log.h"
