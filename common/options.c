@@ -109,8 +109,8 @@ static void range_words(const struct option_spec *row, char *buf, size_t size)
 {
         uint64_t hi = MIN(row->max, width_max(row->dest_size));
 
-        /* a bound past 2^63 (a signed destination's) is none a person would type */
-        if (hi < width_max(row->dest_size) && hi < INT64_MAX)
+        /* a bound past 2^63 (a signed destination's, or none) is not one a person would type */
+        if (hi < INT64_MAX)
                 snprintf(buf, size, " from %" PRIu64 " to %" PRIu64, row->min, hi);
         else if (row->min > 0)
                 snprintf(buf, size, " of at least %" PRIu64, row->min);
