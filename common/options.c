@@ -22,7 +22,10 @@
 #define HELP_COLUMN_MAX 28
 
 static const struct option_spec help_row = {
-        .short_name = HELP_VAL, .long_name = "help", .kind = OPTION_KIND_FLAG, .help = "show this help",
+        .short_name = HELP_VAL,
+        .long_name = "help",
+        .kind = OPTION_KIND_FLAG,
+        .help = "show this help",
 };
 
 static bool takes_argument(const struct option_spec *row)
@@ -162,15 +165,9 @@ static int take(const struct option_spec *row, const char *arg)
         int r;
 
         switch (row->kind) {
-        case OPTION_KIND_FLAG:
-                *(bool *)row->dest = true;
-                break;
-        case OPTION_KIND_SET:
-                *(int *)row->dest = row->value;
-                break;
-        case OPTION_KIND_STRING:
-                *(const char **)row->dest = arg;
-                break;
+        case OPTION_KIND_FLAG: *(bool *)row->dest = true; break;
+        case OPTION_KIND_SET: *(int *)row->dest = row->value; break;
+        case OPTION_KIND_STRING: *(const char **)row->dest = arg; break;
         case OPTION_KIND_UNSIGNED:
                 if (units_parse_u64(arg, &v) < 0 || !in_range(row, v)) {
                         range_words(row, range, sizeof(range));
@@ -277,8 +274,7 @@ static int unknown_short(const struct options_command *c, int opt, const char *w
 static const char *current_word(int argc, char **argv, int opt)
 {
         /* inside a cluster ("-qx") optind has not moved on yet; past its end it has */
-        if (optind < argc && argv[optind][0] == '-' && opt > 0 && opt < LONG_ONLY_BASE &&
-            strchr(argv[optind] + 1, opt))
+        if (optind < argc && argv[optind][0] == '-' && opt > 0 && opt < LONG_ONLY_BASE && strchr(argv[optind] + 1, opt))
                 return argv[optind];
         return optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
 }

@@ -47,20 +47,21 @@ struct option_spec;
 typedef int (*option_parse_fn)(const struct option_spec *row, const char *arg);
 
 struct option_spec {
-        char short_name;            /* 'o' for -o; 0 when there is none */
-        const char *long_name;      /* "output" for --output; required */
-        const char *arg_name;       /* "FILE" in --help; NULL for the kinds without argument */
+        char short_name;       /* 'o' for -o; 0 when there is none */
+        const char *long_name; /* "output" for --output; required */
+        const char *arg_name;  /* "FILE" in --help; NULL for the kinds without argument */
         enum option_kind kind;
-        void *dest;                 /* where the value goes */
-        size_t dest_size;           /* sizeof(*dest): 1, 2, 4 or 8 for the integer kinds */
-        uint64_t min, max;          /* OPTION_KIND_UNSIGNED and _SIZE: the values allowed */
-        int value;                  /* OPTION_KIND_SET: what to store */
-        const char *const *names;   /* OPTION_KIND_ENUM: NULL-terminated, in the enum's order */
-        option_parse_fn parse;      /* OPTION_KIND_CALLBACK */
-        bool *given;                /* optional: set when the option appears */
-        const char *help;           /* one paragraph, wrapped to the terminal's 80 columns;
-                                       "{default}" shows *dest as it was before parsing */
-        void (*help_more)(FILE *f, int indent); /* optional: lines printed under the help, indented */
+        void *dest;               /* where the value goes */
+        size_t dest_size;         /* sizeof(*dest): 1, 2, 4 or 8 for the integer kinds */
+        uint64_t min, max;        /* OPTION_KIND_UNSIGNED and _SIZE: the values allowed */
+        int value;                /* OPTION_KIND_SET: what to store */
+        const char *const *names; /* OPTION_KIND_ENUM: NULL-terminated, in the enum's order */
+        option_parse_fn parse;    /* OPTION_KIND_CALLBACK */
+        bool *given;              /* optional: set when the option appears */
+        const char *help;         /* one paragraph, wrapped to the terminal's 80 columns;
+                                     "{default}" shows *dest as it was before parsing */
+        /* optional: lines printed under the help, indent spaces in */
+        void (*help_more)(FILE *f, int indent);
 };
 
 /*
@@ -68,27 +69,41 @@ struct option_spec {
  * variable itself (not its address); the trailing arguments are more
  * member initialisers: `.given = &frames_given`.
  */
-#define OPTION_FLAG(s, l, var, help_text, ...)                                 \
-        { .short_name = (s), .long_name = (l), .kind = OPTION_KIND_FLAG,       \
-          .dest = &(var), .dest_size = sizeof(var), .help = (help_text), __VA_ARGS__ }
-#define OPTION_SET(s, l, var, v, help_text, ...)                               \
-        { .short_name = (s), .long_name = (l), .kind = OPTION_KIND_SET,        \
-          .dest = &(var), .dest_size = sizeof(var), .value = (v), .help = (help_text), __VA_ARGS__ }
-#define OPTION_STRING(s, l, arg, var, help_text, ...)                          \
-        { .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_STRING, \
-          .dest = &(var), .dest_size = sizeof(var), .help = (help_text), __VA_ARGS__ }
-#define OPTION_UNSIGNED(s, l, arg, var, lo, hi, help_text, ...)                \
-        { .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_UNSIGNED, \
-          .dest = &(var), .dest_size = sizeof(var), .min = (lo), .max = (hi), .help = (help_text), __VA_ARGS__ }
-#define OPTION_SIZE(s, l, arg, var, lo, hi, help_text, ...)                    \
-        { .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_SIZE, \
-          .dest = &(var), .dest_size = sizeof(var), .min = (lo), .max = (hi), .help = (help_text), __VA_ARGS__ }
-#define OPTION_ENUM(s, l, var, name_list, help_text, ...)                      \
-        { .short_name = (s), .long_name = (l), .kind = OPTION_KIND_ENUM,       \
-          .dest = &(var), .dest_size = sizeof(var), .names = (name_list), .help = (help_text), __VA_ARGS__ }
-#define OPTION_CALLBACK(s, l, arg, var, fn, help_text, ...)                    \
-        { .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_CALLBACK, \
-          .dest = &(var), .dest_size = sizeof(var), .parse = (fn), .help = (help_text), __VA_ARGS__ }
+#define OPTION_FLAG(s, l, var, help_text, ...)                                                 \
+        {                                                                                      \
+                .short_name = (s), .long_name = (l), .kind = OPTION_KIND_FLAG, .dest = &(var), \
+                .dest_size = sizeof(var), .help = (help_text), __VA_ARGS__                     \
+        }
+#define OPTION_SET(s, l, var, v, help_text, ...)                                              \
+        {                                                                                     \
+                .short_name = (s), .long_name = (l), .kind = OPTION_KIND_SET, .dest = &(var), \
+                .dest_size = sizeof(var), .value = (v), .help = (help_text), __VA_ARGS__      \
+        }
+#define OPTION_STRING(s, l, arg, var, help_text, ...)                                                               \
+        {                                                                                                           \
+                .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_STRING, .dest = &(var), \
+                .dest_size = sizeof(var), .help = (help_text), __VA_ARGS__                                          \
+        }
+#define OPTION_UNSIGNED(s, l, arg, var, lo, hi, help_text, ...)                                                       \
+        {                                                                                                             \
+                .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_UNSIGNED, .dest = &(var), \
+                .dest_size = sizeof(var), .min = (lo), .max = (hi), .help = (help_text), __VA_ARGS__                  \
+        }
+#define OPTION_SIZE(s, l, arg, var, lo, hi, help_text, ...)                                                       \
+        {                                                                                                         \
+                .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_SIZE, .dest = &(var), \
+                .dest_size = sizeof(var), .min = (lo), .max = (hi), .help = (help_text), __VA_ARGS__              \
+        }
+#define OPTION_ENUM(s, l, var, name_list, help_text, ...)                                        \
+        {                                                                                        \
+                .short_name = (s), .long_name = (l), .kind = OPTION_KIND_ENUM, .dest = &(var),   \
+                .dest_size = sizeof(var), .names = (name_list), .help = (help_text), __VA_ARGS__ \
+        }
+#define OPTION_CALLBACK(s, l, arg, var, fn, help_text, ...)                                                           \
+        {                                                                                                             \
+                .short_name = (s), .long_name = (l), .arg_name = (arg), .kind = OPTION_KIND_CALLBACK, .dest = &(var), \
+                .dest_size = sizeof(var), .parse = (fn), .help = (help_text), __VA_ARGS__                             \
+        }
 
 /* A number #defined in a header, as text for a help line: "at most " OPTIONS_STR(N). */
 #define OPTIONS_STR(x) OPTIONS_STR_(x)
@@ -99,14 +114,14 @@ struct option_spec {
 
 /* A command's command line: its table and the text around it in --help. */
 struct options_command {
-        const char *name;           /* "capture": argv[0], in messages and the usage line */
-        const char *usage;          /* what follows "usage: memsnap NAME "; a '\n' starts
-                                       another "memsnap NAME ..." line */
-        const char *about;          /* paragraphs after the usage, each line ending in '\n' */
-        void (*about_more)(FILE *f); /* optional: printed after about (report's list of reports) */
-        const char *epilogue;       /* paragraphs after the options: notes, examples, exit status */
-        bool operands_end_options;  /* options stop at the first operand (getopt's "+"): what
-                                       follows it is taken as written (SQL may start with "--") */
+        const char *name;     /* "capture": argv[0], in messages and the usage line */
+        const char *usage;    /* what follows "usage: memsnap NAME "; a '\n' starts another line */
+        const char *about;    /* paragraphs after the usage, each line ending in '\n' */
+        /* optional: printed after about (report's list of reports) */
+        void (*about_more)(FILE *f);
+        const char *epilogue; /* paragraphs after the options: notes, examples, exit status */
+        /* options stop at the first operand (getopt's "+"): what follows it is taken as written */
+        bool operands_end_options;
         const struct option_spec *options;
         size_t noptions;
 };

@@ -73,7 +73,8 @@ static void fixture_init(struct fixture *x, bool operands_end_options)
                 OPTION_UNSIGNED('n', "frames", "N", x->frames, 0, 1000, "at most N frames (default {default})"),
                 OPTION_UNSIGNED(0, "small", "N", x->small, 1, 1000, "a byte-sized count"),
                 OPTION_SIZE(0, "limit", "SIZE", x->limit, 1, UINT64_MAX, "at most SIZE bytes"),
-                OPTION_UNSIGNED(0, "count", "N", x->signed_count, 0, INT64_MAX, "a signed count", .help_more = more_lines),
+                OPTION_UNSIGNED(0, "count", "N", x->signed_count, 0, INT64_MAX, "a signed count",
+                                .help_more = more_lines),
                 OPTION_ENUM('c', "colour", x->colour, colours, "the colour (default {default})"),
                 OPTION_CALLBACK(0, "range", "LO-HI", x->range, parse_range, "a range of our own syntax",
                                 .given = &x->range_given),
@@ -210,19 +211,20 @@ static void test_parse_twice(void **state)
 }
 
 /* options_parse fails with -EINVAL and exactly this line on stderr. */
-#define assert_refused(words, expected)                                                                 \
-        do {                                                                                            \
-                struct fixture x_;                                                                      \
-                _cleanup_free_ char *err_ = NULL;                                                       \
-                fixture_init(&x_, false);                                                               \
-                assert_int_equal(parse words, -EINVAL);                                                 \
-                assert_string_equal(err_, "memsnap: " expected);                                        \
+#define assert_refused(words, expected)                          \
+        do {                                                     \
+                struct fixture x_;                               \
+                _cleanup_free_ char *err_ = NULL;                \
+                fixture_init(&x_, false);                        \
+                assert_int_equal(parse words, -EINVAL);          \
+                assert_string_equal(err_, "memsnap: " expected); \
         } while (0)
 
 static void test_errors(void **state)
 {
         (void)state;
-        assert_refused((&x_, &err_, "--frames", "1001", NULL), "invalid --frames '1001': expected a count from 0 to 1000");
+        assert_refused((&x_, &err_, "--frames", "1001", NULL),
+                       "invalid --frames '1001': expected a count from 0 to 1000");
         assert_refused((&x_, &err_, "-n", "x", NULL), "invalid --frames 'x': expected a count from 0 to 1000");
         assert_refused((&x_, &err_, "-n", "-1", NULL), "invalid --frames '-1': expected a count from 0 to 1000");
         /* the destination's width bounds it too: a uint8_t holds no 1000 */
@@ -264,32 +266,31 @@ static void test_unique_prefix(void **state)
         assert_int_equal(x.level, 3);
 }
 
-static const char expected_help[] =
-        "usage: memsnap frob [OPTIONS] THING\n"
-        "       memsnap frob --other THING\n"
-        "\n"
-        "Frobnicate a thing.\n"
-        "\n"
-        "options:\n"
-        "  -o, --output FILE  write to FILE\n"
-        "  -f, --force        replace FILE\n"
-        "  -n, --frames N     at most N frames (default 256)\n"
-        "      --small N      a byte-sized count\n"
-        "      --limit SIZE   at most SIZE bytes\n"
-        "      --count N      a signed count\n"
-        "                     one more line\n"
-        /* wider than the column: the help goes below */
-        "  -c, --colour red|green|blue\n"
-        "                     the colour (default green)\n"
-        "      --range LO-HI  a range of our own syntax\n"
-        "  -q, --quiet        quiet\n"
-        /* wrapped within 79 columns, on at the help column */
-        "  -v, --verbose      a help text long enough to be wrapped at the seventy-ninth\n"
-        "                     column, where the words go on at the help column of the\n"
-        "                     line below\n"
-        "  -h, --help         show this help\n"
-        "\n"
-        "Exit status: 0 or 2.\n";
+static const char expected_help[] = "usage: memsnap frob [OPTIONS] THING\n"
+                                    "       memsnap frob --other THING\n"
+                                    "\n"
+                                    "Frobnicate a thing.\n"
+                                    "\n"
+                                    "options:\n"
+                                    "  -o, --output FILE  write to FILE\n"
+                                    "  -f, --force        replace FILE\n"
+                                    "  -n, --frames N     at most N frames (default 256)\n"
+                                    "      --small N      a byte-sized count\n"
+                                    "      --limit SIZE   at most SIZE bytes\n"
+                                    "      --count N      a signed count\n"
+                                    "                     one more line\n"
+                                    /* wider than the column: the help goes below */
+                                    "  -c, --colour red|green|blue\n"
+                                    "                     the colour (default green)\n"
+                                    "      --range LO-HI  a range of our own syntax\n"
+                                    "  -q, --quiet        quiet\n"
+                                    /* wrapped within 79 columns, on at the help column */
+                                    "  -v, --verbose      a help text long enough to be wrapped at the seventy-ninth\n"
+                                    "                     column, where the words go on at the help column of the\n"
+                                    "                     line below\n"
+                                    "  -h, --help         show this help\n"
+                                    "\n"
+                                    "Exit status: 0 or 2.\n";
 
 static char *help_of(struct fixture *x)
 {
