@@ -32,7 +32,7 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len);
 int proc_parse_pid(const char *s, pid_t *pid);
 
 /*
- * The one process id a command takes after its options (argv[first], first being getopt's optind):
+ * The one process id a command takes after its options (argv[first], first being what options_parse returned):
  * says what is wrong — none, more than one, not a pid — and returns
  * -EINVAL; the caller shows its usage.
  */

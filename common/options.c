@@ -43,8 +43,10 @@ static void check_table(const struct options_command *c)
 {
         const char *why = NULL;
 
-        if (c->noptions > OPTIONS_MAX)
-                why = "more rows than OPTIONS_MAX";
+        if (c->noptions > OPTIONS_MAX) {
+                log_error("option table of %s: %zu rows, more than OPTIONS_MAX", c->name, c->noptions);
+                abort();
+        }
         for (size_t i = 0; !why && i < c->noptions; i++) {
                 const struct option_spec *row = &c->options[i];
                 size_t size = row->dest_size;
