@@ -15,6 +15,7 @@
 #include "common/io.h"
 #include "common/log.h"
 #include "common/parse_number.h"
+#include "common/strbuf.h"
 
 #define PROC_READ_MIN 16384 /* most /proc files fit in one read */
 
@@ -60,19 +61,19 @@ int proc_parse_pid(const char *s, pid_t *pid)
 static int not_a_pid(const char *command, const char *arg)
 {
         pid_t pids[8];
-        char list[8 * 12 + 32] = "";
-        size_t n = pid_by_name_find(arg, pids, ELEMENTSOF(pids)), used = 0;
+        _cleanup_strbuf_ struct strbuf list = STRBUF_INIT;
+        size_t n = pid_by_name_find(arg, pids, ELEMENTSOF(pids));
         const char *name = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
 
         if (n == 0)
                 return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (no process is named '%s')",
                                        arg, command, name);
         for (size_t i = 0; i < MIN(n, ELEMENTSOF(pids)); i++)
-                used += (size_t)snprintf(list + used, sizeof(list) - used, " %d", (int)pids[i]);
+                strbuf_addf(&list, " %d", (int)pids[i]);
         if (n > ELEMENTSOF(pids))
-                snprintf(list + used, sizeof(list) - used, " and %zu more", n - ELEMENTSOF(pids));
+                strbuf_addf(&list, " and %zu more", n - ELEMENTSOF(pids));
         return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (pidof %s:%s)", arg, command, name,
-                               list);
+                               strbuf_str(&list));
 }
 
 int proc_pid_operand(const char *command, int argc, char **argv, int first, pid_t *pid)
