@@ -16,6 +16,10 @@
  * or reads it in place (strbuf_failed).  The text is NUL-terminated after
  * every addition that succeeded and may hold NUL bytes of its own when added
  * with strbuf_add.
+ *
+ * What is not a strbuf: a string made by one format call (asprintf says it
+ * in one line), and the messages of common/log.c, which keep a fixed buffer
+ * so that "out of memory" can be said without memory.
  */
 #ifndef MEMSNAP_STRBUF_H
 #define MEMSNAP_STRBUF_H
