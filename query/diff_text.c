@@ -118,7 +118,7 @@ static int print_new_leaks(struct text *t, const struct diff *d)
                 const struct diff_chunk *c = &e->c;
                 char how[32], thread[64], hex[48], text[HEAD_SHOWN + 1];
                 if (e->changed) {
-                        const char *was = diff_leak_name(e->before_leak);
+                        const char *was = schema_enum_text(&schema_enum_leak, e->before_leak);
                         snprintf(how, sizeof(how), "was %s", was ? was : "unknown");
                 } else
                         snprintf(how, sizeof(how), "added");
@@ -184,18 +184,22 @@ static int print_changed(struct text *t, const struct diff *d)
                         continue;
                 if (t->opt->limit && shown >= t->opt->limit)
                         break;
-                char what[32] = "";
-                if (c->what & DIFF_CHANGED_SIZE)
-                        strcat(what, "size ");
-                if (c->what & DIFF_CHANGED_ARENA)
-                        strcat(what, "arena ");
-                if (c->what & DIFF_CHANGED_LEAK)
-                        strcat(what, "leak ");
-                what[strlen(what) - 1] = '\0';
+                /* one name per set of changes; a pair that changed nothing is not listed */
+                static const char *const whats[8] = {
+                        [DIFF_CHANGED_SIZE] = "size",
+                        [DIFF_CHANGED_ARENA] = "arena",
+                        [DIFF_CHANGED_LEAK] = "leak",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_ARENA] = "size arena",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_LEAK] = "size leak",
+                        [DIFF_CHANGED_ARENA | DIFF_CHANGED_LEAK] = "arena leak",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_ARENA | DIFF_CHANGED_LEAK] = "size arena leak",
+                };
+                const char *what = whats[c->what & 7] ? whats[c->what & 7] : "";
                 struct output_cell cells[] = {
                         cell_int((int64_t)c->after.mem), cell_text(what),
                         cell_int((int64_t)c->before.size), cell_int((int64_t)c->after.size),
-                        cell_text(diff_leak_name(c->before.leak)), cell_text(diff_leak_name(c->after.leak)),
+                        cell_text(schema_enum_text(&schema_enum_leak, c->before.leak)),
+                        cell_text(schema_enum_text(&schema_enum_leak, c->after.leak)),
                         c->before.arena_id >= 0 ? cell_int(c->before.arena_id) : cell_text("mmapped"),
                         c->after.arena_id >= 0 ? cell_int(c->after.arena_id) : cell_text("mmapped"),
                 };

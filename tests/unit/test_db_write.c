@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "analyze/db/db_schema.h"
+#include "schema/schema_version.h"
 #include "analyze/db/db_side.h"
 #include "analyze/stages.h"
 #include "common/cleanup.h"
@@ -303,7 +303,7 @@ static void check_db(const struct fixture *f, const char *path)
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
         sqlite3_finalize(st);
-        assert_int_equal(one(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+        assert_int_equal(one(db, "PRAGMA user_version"), SCHEMA_VERSION);
         check_chunks(f, db);
         check_refs(f, db);
         check_plans(db);
