@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
-#include "common/log.h"
-#include "common/suggest.h"
-#include "common/units.h"
+#include "cleanup.h"
+#include "log.h"
+#include "suggest.h"
+#include "units.h"
 
 /* getopt_long's value for a row without a short name: past every char. */
 #define LONG_ONLY_BASE 0x100
