@@ -549,6 +549,7 @@ def run(root, doc, out):
     check_cycles(graph, problems)
     check_layers(rules, sources, graph, problems, doc)
     check_text(files, rules, root, problems)
+    check_names(root, files, problems)
     if problems.lines:
         problems.print(out)
         out.write('layout: %d problem%s\n' % (len(problems.lines), '' if len(problems.lines) == 1 else 's'))
@@ -558,21 +559,48 @@ def run(root, doc, out):
     return 0
 
 
-def list_names(root, out):
-    """Exported functions that do not begin with their file's stem (the
-    naming rule of docs/architecture.md, not yet held by the test)."""
-    count = total = 0
-    for f in tracked_files(root):
-        if not f.endswith('.c') or f.split('/', 1)[0] in ('tests', 'samples', 'bench'):
+OBJECT_DEF = re.compile(r'^(?:typedef\s+)?(?:struct|enum)\s+([A-Za-z_]\w*)\s*\{', re.M)
+
+
+def name_prefixes(root, path):
+    """What an exported function of path may begin with: the file's stem, or
+    the name of a struct or enum its own header defines (the object the file
+    is about: proc_stat_read in proc_read.c, which declares struct proc_stat)."""
+    stem = os.path.basename(path)[:-2]
+    prefixes = {stem}
+    header = read_text(root, path[:-2] + '.h') or ''
+    prefixes.update(OBJECT_DEF.findall(strip_c(header)))
+    return prefixes
+
+
+def misnamed(root, files):
+    """(file, line, name, stem) of each exported function named after
+    neither its file nor its file's object."""
+    for f in files:
+        if not f.endswith('.c') or '/' not in f or f.split('/', 1)[0] in ('tests', 'samples', 'bench'):
             continue
-        stem = os.path.basename(f)[:-2]
+        prefixes = name_prefixes(root, f)
         for name, line in sorted(exported_definitions(strip_c(read_text(root, f) or '')).items(),
                                  key=lambda kv: kv[1]):
-            total += 1
-            if not name.startswith(stem) and not name.startswith('cmd_') and name != 'main':
-                count += 1
-                out.write('%s:%d: %s does not begin with %s\n' % (f, line, name, stem))
-    out.write('names: %d of %d exported functions do not begin with their file\'s stem\n' % (count, total))
+            if name == 'main' or name.startswith('cmd_'):
+                continue
+            if not any(name in (p, p + 's') or name.startswith((p + '_', p + 's_')) for p in prefixes):
+                yield f, line, name, os.path.basename(f)[:-2]
+
+
+def check_names(root, files, problems):
+    for f, line, name, stem in misnamed(root, files):
+        problems.add(f, line, '%s does not begin with its file\'s name, %s_ (nor with an object its header '
+                              'defines)' % (name, stem))
+
+
+def list_names(root, out):
+    """Every exported function the naming rule of docs/architecture.md refuses."""
+    count = 0
+    for f, line, name, stem in misnamed(root, tracked_files(root)):
+        count += 1
+        out.write('%s:%d: %s does not begin with %s\n' % (f, line, name, stem))
+    out.write('names: %d exported functions misnamed\n' % count)
     return 0
 
 

@@ -119,6 +119,19 @@ class CheckerTest(unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn('base/bad.c:1: base/ may not include front/front.h', p.stdout)
 
+    def test_function_named_after_another_file(self):
+        self.assertReports({'back/walk/mid.c': '#include "low.h"\nint low_step(void)\n{\n        return low_read();\n}\n'},
+                           'back/walk/mid.c:2: low_step does not begin with its file\'s name, mid_')
+
+    def test_function_named_after_its_object(self):
+        # proc_read.c may export proc_stat_read when proc_read.h defines struct proc_stat
+        rc, out = self.check({'base/util.h': 'struct util_box {\n        int x;\n};\nint util_zero(void);\n',
+                              'base/box.c': '#include "util.h"\nint util_box_open(void)\n{\n        return 0;\n}\n',
+                              'base/util.c': ('#include "util.h"\nint util_zero(void)\n{\n        return 0;\n}\n'
+                                              'int util_box_fill(void)\n{\n        return 1;\n}\n')})
+        self.assertIn('base/box.c:2: util_box_open does not begin', out)
+        self.assertNotIn('util_box_fill', out)
+
     def test_forbidden_include_names_the_rule(self):
         self.assertReports({'front/peek.c': '\n#include "back/walk/low.h"\n'},
                            'front/peek.c:2: front/ may not include back/walk/low.h '
