@@ -27,7 +27,7 @@ const char *allocator_name(enum allocator_kind k);
 const char *allocator_state_name(enum allocator_state s);
 
 /*
- * Fills a->allocators from the modules.  libc_found says the heap stage
+ * Fills a->heap.allocators from the modules.  libc_found says the heap stage
  * found a C library, libc_module_id is its module (NO_ID when known from
  * the mappings only), and libc_static says it is the executable itself.
  * glibc's row comes first when glibc is there; *glibc is set to it, or to

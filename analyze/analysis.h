@@ -260,39 +260,88 @@ struct allocator {
         char *evidence;             /* how it was recognised, for people */
 };
 
+/* modules.c: the loaded ELF modules, and the libdwfl session that found them. */
+struct modules_result {
+        struct module *v;           size_t n;
+        Dwfl *dwfl;                 /* later stages look up symbols and unwind through it */
+        Dwfl_Callbacks callbacks;   /* must outlive dwfl, which keeps a pointer to it */
+        struct core_view view;      /* the core as dwfl sees it; outlives dwfl too */
+};
+
+/* threads.c: the threads, their unwound frames, and the live stacks capture recorded. */
+struct threads_result {
+        struct thread *v;           size_t n;
+        struct frame *frames;       size_t nframes;
+        struct live_frame *live_frames; size_t nlive_frames;
+};
+
+/* segments.c: the address space, one row per mapping, sorted by start. */
+struct segments_result {
+        struct segment *v;          size_t n;
+};
+
+/* The heap stage (glibc/heap.c, allocators.c): the allocators and glibc malloc's structures and chunks. */
+struct heap_result {
+        struct allocator *allocators; size_t nallocators;
+        struct malloc_par_info malloc_par;
+        struct arena *arenas;       size_t narenas;
+        struct heap *heaps;         size_t nheaps;
+        struct chunk *chunks;       size_t nchunks;   /* sorted by address */
+        struct tcache *tcaches;     size_t ntcaches;
+};
+
+/*
+ * The reach stage (reach/): pointers into used blocks, and the type hint
+ * names.  Its per-chunk findings (chunk.hash, .type_id, .leak) are fields
+ * of the heap stage's chunks, which it alone writes: a parallel array
+ * would add bytes to each of many millions of chunks.
+ */
+struct reach_result {
+        struct ref *refs;           size_t nrefs;
+        char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
+};
+
+/* The stages, in the order they run (stages.h; analysis.c has the table). */
+enum analysis_stage {
+        STAGE_CORE,                 /* core.c: the core opened, its size checked */
+        STAGE_SNAPSHOT,
+        STAGE_SKIPPED,
+        STAGE_MODULES,
+        STAGE_THREADS,
+        STAGE_SEGMENTS,
+        STAGE_HEAP,
+        STAGE_REACH,
+        STAGE_EXPLAIN,
+        STAGE_COUNT
+};
+
 struct analysis {
         struct analyze_options opt;
         /* The database's temporary, made before the work starts so a bad -o fails at once. */
         struct atomic_file out;
+        /* Every stage's findings, in order: appended to, and only annotated by the explain stage. */
         struct warnings warnings;
+
+        /* One result per stage, each written by its stage alone. */
         struct core core;
-        Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
-        struct core_view dwfl_view;    /* the core as dwfl sees it; outlives dwfl too */
-        Dwfl *dwfl;
-        struct {                    /* threads.c's libdwfl thread callbacks */
-                size_t next_thread; /* index into threads */
-                bool read_failed;   /* a stack read since the last frame found nothing in the core */
-                uint64_t failed_address;
-        } unwind;
         struct snapshot_info snap;
         struct skipped_list skipped;  /* what capture left out that the core cannot give back */
+        struct modules_result modules;
+        struct threads_result threads;
+        struct segments_result segments;
+        struct heap_result heap;
+        struct reach_result reach;
+        struct skipped_explained explained;
 
-        struct segment *segments;   size_t nsegments;
-        struct module *modules;     size_t nmodules;
-        struct thread *threads;     size_t nthreads;
-        struct frame *frames;       size_t nframes;
-        struct live_frame *live_frames; size_t nlive_frames;
-        struct arena *arenas;       size_t narenas;
-        struct heap *heaps;         size_t nheaps;
-        struct chunk *chunks;       size_t nchunks;   /* sorted by address */
-        struct ref *refs;           size_t nrefs;
-        struct tcache *tcaches;     size_t ntcaches;
-        struct allocator *allocators; size_t nallocators;
-        struct malloc_par_info malloc_par;
-        char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
+        /* Kept by analysis_run: the first stage not run yet, and how many warnings each stage found. */
+        enum analysis_stage next;
+        size_t warnings_at[STAGE_COUNT];
 };
 
-/* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
+/* A fresh analysis: nothing opened, no stage run.  Options are set after. */
+#define ANALYSIS_INIT { .out = ATOMIC_FILE_INIT, .core = { .fd = -1 } }
+
+/* Frees everything an analysis holds (every stage's result, the warnings, the temporary database). */
 void analysis_free(struct analysis *a);
 
 /*

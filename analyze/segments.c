@@ -47,9 +47,9 @@ struct builder {
 static struct segment *add_segment(struct builder *b, uint64_t start, uint64_t end)
 {
         struct analysis *a = b->a;
-        if (ARRAY_RESERVE(a->segments, b->cap, a->nsegments + 1) < 0)
+        if (ARRAY_RESERVE(a->segments.v, b->cap, a->segments.n + 1) < 0)
                 return NULL;
-        struct segment *s = &a->segments[a->nsegments++];
+        struct segment *s = &a->segments.v[a->segments.n++];
         *s = (struct segment){
                 .start = start, .end = end, .module_id = NO_ID, .arena_id = NO_ID,
                 .rss_kb = -1, .pss_kb = -1, .swap_kb = -1, .private_dirty_kb = -1,
@@ -140,13 +140,13 @@ static int seg_cmp(const void *x, const void *y)
 /* Of the first n segments (sorted, not overlapping), the first overlapping [start, end), or NULL. */
 static struct segment *overlapping_n(struct analysis *a, size_t n, uint64_t start, uint64_t end)
 {
-        size_t i = segment_index_from(a->segments, n, start);
-        return i < n && a->segments[i].start < end ? &a->segments[i] : NULL;
+        size_t i = segment_index_from(a->segments.v, n, start);
+        return i < n && a->segments.v[i].start < end ? &a->segments.v[i] : NULL;
 }
 
 static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t end)
 {
-        return overlapping_n(a, a->nsegments, start, end);
+        return overlapping_n(a, a->segments.n, start, end);
 }
 
 static int set_path(struct segment *s, const char *path)
@@ -225,7 +225,7 @@ static int gather(struct builder *b)
                 s->in_core = cs->filesz;
                 perms_from_flags(s->perms, cs->flags);
         }
-        size_t from_core = a->nsegments;
+        size_t from_core = a->segments.n;
 
         /* NT_FILE and smaps are each sorted and free of overlaps among themselves (core.c, parse_smaps). */
         for (size_t i = 0; i < c->nfiles; i++) {
@@ -238,9 +238,9 @@ static int gather(struct builder *b)
                 memcpy(s->perms, "r--p", sizeof(s->perms)); /* repaired from the module's headers later */
                 s->from_notes = true;
         }
-        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
+        qsort_safe(a->segments.v, a->segments.n, sizeof(*a->segments.v), seg_cmp);
 
-        size_t known = a->nsegments;
+        size_t known = a->segments.n;
         for (size_t i = 0; i < b->smaps.n; i++) {
                 const struct map_entry *m = &b->smaps.v[i];
                 if (m->end <= m->start || overlapping_n(a, known, m->start, m->end))
@@ -250,10 +250,10 @@ static int gather(struct builder *b)
                         return -ENOMEM;
                 s->from_notes = true;
         }
-        qsort_safe(a->segments, a->nsegments, sizeof(*a->segments), seg_cmp);
-        if (a->nsegments > from_core)
+        qsort_safe(a->segments.v, a->segments.n, sizeof(*a->segments.v), seg_cmp);
+        if (a->segments.n > from_core)
                 log_debug("%zu mappings the core's program headers leave out come from its notes",
-                          a->nsegments - from_core);
+                          a->segments.n - from_core);
         return 0;
 }
 
@@ -272,13 +272,13 @@ static int name_vvar(struct analysis *a, size_t vdso_index)
 {
         size_t first = vdso_index;
         while (first > 0 && vdso_index - first < 2) {
-                const struct segment *s = &a->segments[first - 1];
-                if (s->path || s->end != a->segments[first].start || strcmp(s->perms, "r--p") != 0)
+                const struct segment *s = &a->segments.v[first - 1];
+                if (s->path || s->end != a->segments.v[first].start || strcmp(s->perms, "r--p") != 0)
                         break;
                 first--;
         }
         for (size_t i = first; i < vdso_index; i++)
-                if (!(a->segments[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]")))
+                if (!(a->segments.v[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]")))
                         return -ENOMEM;
         return 0;
 }
@@ -288,8 +288,8 @@ static int name_without_smaps(struct analysis *a)
         uint64_t vdso;
         bool have_vdso = core_auxv(&a->core, AT_SYSINFO_EHDR, &vdso);
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                struct segment *s = &a->segments.v[i];
                 if (s->path)
                         continue;
                 if (have_vdso && s->start == vdso) {
@@ -309,8 +309,8 @@ static int name_segments(struct builder *b)
         const struct core *c = &a->core;
         size_t unmatched = 0;
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                struct segment *s = &a->segments.v[i];
                 const struct core_file_map *f = find_file(c, s->start);
                 if (f) {
                         if (set_path(s, f->path) < 0)
@@ -338,17 +338,17 @@ static int name_segments(struct builder *b)
 static int module_holding(const struct builder *b, const struct segment *s)
 {
         const struct analysis *a = b->a;
-        size_t lo = 0, hi = a->nmodules;
+        size_t lo = 0, hi = a->modules.n;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                if (a->modules[mid].start <= s->start)
+                if (a->modules.v[mid].start <= s->start)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
         if (lo == 0)
                 return NO_ID;
-        const struct module *m = &a->modules[lo - 1];
+        const struct module *m = &a->modules.v[lo - 1];
         return s->end <= ALIGN_UP(m->end, b->page_size) ? (int)(lo - 1) : NO_ID;
 }
 
@@ -371,12 +371,12 @@ static void tie_modules(struct builder *b)
 {
         struct analysis *a = b->a;
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                struct segment *s = &a->segments.v[i];
                 int id = module_holding(b, s);
                 if (id < 0)
                         continue;
-                const struct module *m = &a->modules[id];
+                const struct module *m = &a->modules.v[id];
                 /* A mapping of another file (or [heap]...) inside the module's span is not the module. */
                 if (s->path && strcmp(s->path, m->path) != 0)
                         continue;
@@ -414,8 +414,8 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
 {
         struct analysis *a = b->a;
 
-        for (size_t t = 0; t < a->nthreads; t++) {
-                struct thread *th = &a->threads[t];
+        for (size_t t = 0; t < a->threads.n; t++) {
+                struct thread *th = &a->threads.v[t];
                 struct segment *s = overlapping(a, th->sp, th->sp + 1);
                 th->stack_segment = NO_ID;
                 if (!s) {
@@ -423,7 +423,7 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
                                  th->tid, (unsigned long long)th->sp);
                         continue;
                 }
-                size_t i = (size_t)(s - a->segments);
+                size_t i = (size_t)(s - a->segments.v);
                 if (s->tid) {
                         warn_add(&a->warnings, "segments", th->sp,
                                  "threads %d and %d have their stack pointers in the same mapping 0x%llx-0x%llx",
@@ -434,9 +434,9 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
                 s->tid = th->tid;
                 facts[i].thread = (int)t;
                 facts[i].main_thread = th->is_main;
-                if (i > 0 && !th->is_main && is_guard_below(b, &a->segments[i - 1], s)) {
-                        memcpy(a->segments[i - 1].perms, "---p", sizeof(a->segments[i - 1].perms));
-                        a->segments[i - 1].tid = th->tid;
+                if (i > 0 && !th->is_main && is_guard_below(b, &a->segments.v[i - 1], s)) {
+                        memcpy(a->segments.v[i - 1].perms, "---p", sizeof(a->segments.v[i - 1].perms));
+                        a->segments.v[i - 1].tid = th->tid;
                 }
         }
 }
@@ -457,8 +457,8 @@ static int mark_zero_tails(struct analysis *a)
                 return 0;
         if (n && skipped_ranges((const char *)n->desc, n->descsz, &skipped) < 0)
                 return -ENOMEM;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                struct segment *s = &a->segments.v[i];
                 bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
                 if (!anon || s->perms[3] != 'p' || s->in_core >= s->end - s->start)
                         continue;
@@ -478,8 +478,8 @@ static int mark_zero_tails(struct analysis *a)
  */
 static void mark_shared(struct analysis *a)
 {
-        for (size_t i = 0; i < a->nsegments; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                struct segment *s = &a->segments.v[i];
                 if (segment_path_sharing(s->path, s->deleted) != PATH_SHARING_UNKNOWN)
                         s->perms[3] = 's';
         }
@@ -504,35 +504,46 @@ int segments_build(struct analysis *a)
         if (!b.smaps.n)
                 mark_shared(a);
 
-        size_t n = a->nsegments;
+        size_t n = a->segments.n;
         _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
         _cleanup_free_ enum segment_kind *kinds = calloc(n ? n : 1, sizeof(*kinds));
         if (!facts || !kinds)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
         for (size_t i = 0; i < n; i++) {
-                const struct segment *s = &a->segments[i];
+                const struct segment *s = &a->segments.v[i];
                 facts[i] = (struct segment_facts){
                         .start = s->start, .end = s->end, .perms = s->perms, .path = s->path,
                         .deleted = s->deleted, .module = s->module_id, .thread = -1,
                 };
         }
-        if (a->nmodules == 0)
+        if (a->modules.n == 0)
                 segment_guess_modules(facts, n);
         tie_threads(&b, facts);
 
         segment_classify(facts, n, kinds);
         for (size_t i = 0; i < n; i++) {
-                struct segment *s = &a->segments[i];
+                struct segment *s = &a->segments.v[i];
                 s->kind = kinds[i];
                 /* Guessed modules have no row to point to; anonymous memory is a module's only as its bss. */
-                if (a->nmodules == 0 || (!s->path && s->kind != SEG_BSS))
+                if (a->modules.n == 0 || (!s->path && s->kind != SEG_BSS))
                         s->module_id = NO_ID;
                 /* An anonymous mapping after a module's data but beyond its image is not its bss. */
-                if (s->kind == SEG_BSS && a->nmodules && s->module_id == NO_ID)
+                if (s->kind == SEG_BSS && a->modules.n && s->module_id == NO_ID)
                         s->kind = SEG_ANON;
         }
         r = mark_zero_tails(a);
         if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         return 0;
+}
+
+void segments_reset(struct analysis *a)
+{
+        struct segments_result *s = &a->segments;
+        for (size_t i = 0; i < s->n; i++) {
+                free(s->v[i].path);
+                free(s->v[i].vm_flags);
+        }
+        free(s->v);
+        *s = (struct segments_result){ 0 };
 }

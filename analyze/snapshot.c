@@ -354,3 +354,15 @@ int snapshot_read(struct analysis *a)
         read_status(a);
         return 0;
 }
+
+void snapshot_reset(struct analysis *a)
+{
+        struct snapshot_info *s = &a->snap;
+        free(s->comm);
+        free(s->exe);
+        free(s->cmdline);
+        free(s->captured_at);
+        free(s->glibc_version);
+        free(s->glibc_build_id);
+        *s = (struct snapshot_info){ 0 };
+}

@@ -56,6 +56,15 @@ void warnings_finish(struct warnings *w)
                  WARNINGS_MAX - 1);
 }
 
+void warnings_truncate(struct warnings *w, size_t n)
+{
+        for (size_t i = n; i < w->n; i++)
+                free(w->v[i].message);
+        if (n < w->n)
+                w->n = n;
+        w->dropped = 0;
+}
+
 void warnings_free(struct warnings *w)
 {
         for (size_t i = 0; i < w->n; i++)

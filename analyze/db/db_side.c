@@ -51,7 +51,7 @@ static int batch_build(struct db_side *s, size_t k, sqlite3 **ret)
 {
         _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
         char uri[96];
-        size_t from = k * s->batch, end = MIN(from + s->batch, s->a->nchunks);
+        size_t from = k * s->batch, end = MIN(from + s->batch, s->a->heap.nchunks);
         int r;
 
         batch_uri(s, k, uri, sizeof(uri));
@@ -95,7 +95,7 @@ static void *side_main(void *arg)
                 if (r < 0)
                         break;
                 built++;
-                chunks += MIN(s->batch, s->a->nchunks - k * s->batch);
+                chunks += MIN(s->batch, s->a->heap.nchunks - k * s->batch);
         }
         pthread_mutex_unlock(&s->lock);
         clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -139,9 +139,9 @@ int db_side_start(struct db_side *s, const struct analysis *a, const struct db *
         int r;
 
         *s = (struct db_side){ .a = a, .path = d->path };
-        s->batch = db_side_batch_size(a->nchunks);
-        s->nbatches = (a->nchunks + s->batch - 1) / s->batch;
-        size_t ahead_chunks = MIN(MAX(a->nchunks / 8, (size_t)SIDE_CHUNKS_MIN), (size_t)SIDE_CHUNKS_MAX);
+        s->batch = db_side_batch_size(a->heap.nchunks);
+        s->nbatches = (a->heap.nchunks + s->batch - 1) / s->batch;
+        size_t ahead_chunks = MIN(MAX(a->heap.nchunks / 8, (size_t)SIDE_CHUNKS_MIN), (size_t)SIDE_CHUNKS_MAX);
         s->ahead_max = MAX(ahead_chunks / s->batch, (size_t)2);
         s->batches = calloc(MAX(s->nbatches, (size_t)1), sizeof(*s->batches));
         if (!s->batches)
@@ -188,7 +188,7 @@ static int batch_copy(struct db_side *s, size_t k, const struct db *d)
 
 int db_side_write(struct db_side *s, const struct db *d, struct progress *progress, size_t progress_base)
 {
-        const size_t n = s->a->nchunks;
+        const size_t n = s->a->heap.nchunks;
         size_t copied = 0;
         int r;
 
@@ -213,7 +213,7 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
                         r = db_rows_chunks(d, s->a, from, end, progress, progress_base);
                 else if ((r = s->batches[k].result) == 0 && (r = batch_copy(s, k, d)) == 0) {
                         copied++;
-                        /* refs, diff and every reader rely on a->chunks[k] being id k + 1 */
+                        /* refs, diff and every reader rely on a->heap.chunks[k] being id k + 1 */
                         if (sqlite3_last_insert_rowid(d->db) != (sqlite3_int64)end)
                                 r = log_error_errno(EIO, "cannot write database '%s': chunk ids do not follow the walk",
                                                     d->path);

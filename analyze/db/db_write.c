@@ -138,7 +138,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         i++;
         bind_text(st, i++, a->opt.core_path);
         bind_u64(st, i++, a->core.size);
-        bind_u64(st, i++, a->nthreads);
+        bind_u64(st, i++, a->threads.n);
         const int64_t figures[] = { s->vm_rss_kb, s->vm_size_kb, s->vm_data_kb, s->vm_stk_kb, s->vm_exe_kb,
                                     s->vm_lib_kb, s->vm_swap_kb, s->vm_hwm_kb, s->vm_peak_kb, s->vm_pte_kb,
                                     s->rss_anon_kb, s->rss_file_kb, s->rss_shmem_kb };
@@ -177,8 +177,8 @@ static int write_modules(const struct db *d, const struct analysis *a)
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nmodules; k++) {
-                const struct module *m = &a->modules[k];
+        for (size_t k = 0; k < a->modules.n; k++) {
+                const struct module *m = &a->modules.v[k];
                 bind_id(st, 1, (int)k);
                 bind_text(st, 2, m->path);
                 bind_text(st, 3, m->build_id);
@@ -211,8 +211,8 @@ static int write_segments(const struct db *d, const struct analysis *a)
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nsegments; k++) {
-                const struct segment *s = &a->segments[k];
+        for (size_t k = 0; k < a->segments.n; k++) {
+                const struct segment *s = &a->segments.v[k];
                 bind_id(st, 1, (int)k);
                 bind_u64(st, 2, s->start);
                 bind_u64(st, 3, s->end);
@@ -250,8 +250,8 @@ static int write_threads(const struct db *d, const struct analysis *a)
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nthreads; k++) {
-                const struct thread *t = &a->threads[k];
+        for (size_t k = 0; k < a->threads.n; k++) {
+                const struct thread *t = &a->threads.v[k];
                 sqlite3_bind_int(st, 1, t->tid);
                 bind_text(st, 2, t->name);
                 sqlite3_bind_int(st, 3, t->is_main);
@@ -277,8 +277,8 @@ static int write_frames(const struct db *d, const struct analysis *a)
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nframes; k++) {
-                const struct frame *f = &a->frames[k];
+        for (size_t k = 0; k < a->threads.nframes; k++) {
+                const struct frame *f = &a->threads.frames[k];
                 sqlite3_bind_int(st, 1, f->tid);
                 sqlite3_bind_int(st, 2, f->depth);
                 bind_u64(st, 3, f->pc);
@@ -300,8 +300,8 @@ static int write_frames(const struct db *d, const struct analysis *a)
                     &live);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nlive_frames; k++) {
-                const struct live_frame *f = &a->live_frames[k];
+        for (size_t k = 0; k < a->threads.nlive_frames; k++) {
+                const struct live_frame *f = &a->threads.live_frames[k];
                 sqlite3_bind_int(live, 1, f->tid);
                 sqlite3_bind_int(live, 2, f->depth);
                 bind_u64(live, 3, f->pc);
@@ -326,8 +326,8 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                          " heaps, found_by, mutex, flags, attached_threads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          &ar)) < 0)
                 return r;
-        for (size_t k = 0; k < a->narenas; k++) {
-                const struct arena *x = &a->arenas[k];
+        for (size_t k = 0; k < a->heap.narenas; k++) {
+                const struct arena *x = &a->heap.arenas[k];
                 bind_id(ar, 1, (int)k);
                 bind_u64(ar, 2, x->address);
                 sqlite3_bind_int(ar, 3, x->is_main);
@@ -349,8 +349,8 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                          "INSERT INTO heaps(id, arena_id, address, size, mprotect_size, prev) VALUES (?,?,?,?,?,?)",
                          &hp)) < 0)
                 return r;
-        for (size_t k = 0; k < a->nheaps; k++) {
-                const struct heap *h = &a->heaps[k];
+        for (size_t k = 0; k < a->heap.nheaps; k++) {
+                const struct heap *h = &a->heap.heaps[k];
                 bind_id(hp, 1, (int)k);
                 bind_id(hp, 2, h->arena_id);
                 bind_u64(hp, 3, h->address);
@@ -364,8 +364,8 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         if ((r = db_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
                          &tc)) < 0)
                 return r;
-        for (size_t k = 0; k < a->ntcaches; k++) {
-                const struct tcache *t = &a->tcaches[k];
+        for (size_t k = 0; k < a->heap.ntcaches; k++) {
+                const struct tcache *t = &a->heap.tcaches[k];
                 bind_id(tc, 1, (int)k);
                 if (t->tid > 0)
                         sqlite3_bind_int(tc, 2, t->tid);
@@ -379,9 +379,9 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
 
         if ((r = db_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
                 return r;
-        for (size_t k = 0; k < a->ntypes; k++) {
+        for (size_t k = 0; k < a->reach.ntypes; k++) {
                 bind_id(ty, 1, (int)k);
-                bind_text(ty, 2, a->types[k]);
+                bind_text(ty, 2, a->reach.types[k]);
                 if ((r = db_step_reset(d, ty, "types")) < 0)
                         return r;
         }
@@ -397,8 +397,8 @@ static int write_allocators(const struct db *d, const struct analysis *a)
                            &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nallocators; k++) {
-                const struct allocator *x = &a->allocators[k];
+        for (size_t k = 0; k < a->heap.nallocators; k++) {
+                const struct allocator *x = &a->heap.allocators[k];
                 bind_id(st, 1, (int)k);
                 bind_text(st, 2, allocator_name(x->kind));
                 bind_id(st, 3, x->module_id);
@@ -415,7 +415,7 @@ static int write_allocators(const struct db *d, const struct analysis *a)
 static int write_malloc_par(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        const struct malloc_par_info *m = &a->malloc_par;
+        const struct malloc_par_info *m = &a->heap.malloc_par;
 
         if (!m->found)
                 return 0;
@@ -490,7 +490,7 @@ static int write_all(const struct db *d, struct analysis *a)
         /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
         if ((r = db_side_start(&side, a, d, cpus_available())) < 0)
                 return r;
-        progress_begin(&p, "database", a->nrefs + a->nchunks, false, a->opt.quiet);
+        progress_begin(&p, "database", a->reach.nrefs + a->heap.nchunks, false, a->opt.quiet);
         if ((r = db_exec(d, "BEGIN", "begin")) < 0)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
@@ -506,20 +506,20 @@ static int write_all(const struct db *d, struct analysis *a)
          * the file is deleted, so nothing depends on one transaction.
          */
         _cleanup_(sqlite3_freep) char *rebuild = NULL;
-        size_t nrefs = a->nrefs;
+        size_t nrefs = a->reach.nrefs;
         if ((r = db_rows_refs(d, a, &p, 0, &rebuild)) < 0)
                 return r;
         /* The refs are in the file now: their memory goes back before the index sort takes its own. */
-        free(a->refs);
-        a->refs = NULL;
-        a->nrefs = 0;
+        free(a->reach.refs);
+        a->reach.refs = NULL;
+        a->reach.nrefs = 0;
         if ((r = db_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
         db_writeback(d);
         lap(&laps, "refs");
         if ((r = db_side_write(&side, d, &p, nrefs)) < 0)
                 return r;
-        progress_update(&p, nrefs + a->nchunks);
+        progress_update(&p, nrefs + a->heap.nchunks);
         lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */

@@ -40,7 +40,7 @@ struct glibc_libc {
         char *path;                 /* as mapped; may be missing from this machine */
         uint64_t base;              /* load bias: address of the ELF's vaddr 0 */
         uint64_t start, end;        /* its mappings */
-        int module_id;              /* index into a->modules, or NO_ID */
+        int module_id;              /* index into a->modules.v, or NO_ID */
         Dwfl_Module *dwfl_mod;      /* from the modules stage, or NULL */
         char *build_id;             /* hex, from the core or the modules stage; NULL if unknown */
         bool file_matches;          /* path is on disk with the same build-id (or none to compare) */
@@ -72,7 +72,7 @@ struct heap_region {
         uint64_t end;               /* end of the heap: top's end, or the heap_info's size */
         uint64_t top;               /* the arena's top chunk if it lies here, else 0 */
         int arena_id;
-        int heap_id;                /* index into a->heaps, NO_ID for the main arena's brk heap */
+        int heap_id;                /* index into a->heap.heaps, NO_ID for the main arena's brk heap */
 };
 
 /* Where main_arena and mp_ are, and how each was found. */
@@ -103,7 +103,7 @@ struct heap_ctx {
         uint64_t page_size;
         uint64_t heap_max;          /* HEAP_MAX_SIZE, or 4 * mp_.hp_pagesize */
 
-        struct glibc_arena_state *states; /* one per a->arenas */
+        struct glibc_arena_state *states; /* one per a->heap.arenas */
         struct heap_region *regions;
         size_t nregions, regions_cap;
         /* allocated lengths of the analysis arrays the walker grows, and of states */

@@ -141,14 +141,14 @@ static void read_file(struct heap_ctx *h, struct glibc_libc *l)
 static void rw_from_segments(struct heap_ctx *h, struct glibc_libc *l)
 {
         const struct analysis *a = h->a;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, l->path) != 0 || s->perms[1] != 'w')
                         continue;
                 uint64_t hi = s->end;
-                if (i + 1 < a->nsegments && !a->segments[i + 1].path && a->segments[i + 1].start == s->end &&
-                    a->segments[i + 1].perms[1] == 'w')
-                        hi = a->segments[i + 1].end;
+                if (i + 1 < a->segments.n && !a->segments.v[i + 1].path && a->segments.v[i + 1].start == s->end &&
+                    a->segments.v[i + 1].perms[1] == 'w')
+                        hi = a->segments.v[i + 1].end;
                 add_rw(l, s->start, hi);
         }
 }
@@ -157,8 +157,8 @@ static void rw_from_segments(struct heap_ctx *h, struct glibc_libc *l)
 static bool extent_of(const struct analysis *a, const char *path, struct glibc_libc *l)
 {
         bool any = false;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, path) != 0)
                         continue;
                 if (!any || s->start < l->start)
@@ -174,7 +174,7 @@ static bool extent_of(const struct analysis *a, const char *path, struct glibc_l
 
 static int from_module(struct heap_ctx *h, size_t k, struct glibc_libc *l)
 {
-        const struct module *m = &h->a->modules[k];
+        const struct module *m = &h->a->modules.v[k];
         l->found = true;
         l->module_id = (int)k;
         l->path = strdup(m->path);
@@ -196,18 +196,18 @@ int glibc_libc_find(struct heap_ctx *h)
         int r;
 
         *l = (struct glibc_libc){ .module_id = NO_ID };
-        for (size_t k = 0; k < a->nmodules && !l->found; k++)
-                if (is_libc_name(a->modules[k].path) && (r = from_module(h, k, l)) < 0)
+        for (size_t k = 0; k < a->modules.n && !l->found; k++)
+                if (is_libc_name(a->modules.v[k].path) && (r = from_module(h, k, l)) < 0)
                         return r;
-        for (size_t i = 0; i < a->nsegments && !l->found; i++) {
-                if (!is_libc_name(a->segments[i].path))
+        for (size_t i = 0; i < a->segments.n && !l->found; i++) {
+                if (!is_libc_name(a->segments.v[i].path))
                         continue;
-                l->path = strdup(a->segments[i].path);
+                l->path = strdup(a->segments.v[i].path);
                 if (!l->path)
                         return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
                 l->found = extent_of(a, l->path, l);
                 if (!l->found) {
-                        warn_add(h->w, "heap", a->segments[i].start,
+                        warn_add(h->w, "heap", a->segments.v[i].start,
                                  "the C library '%s' is mapped, but not its first page: its load address is unknown",
                                  l->path);
                         free(l->path);
@@ -216,11 +216,11 @@ int glibc_libc_find(struct heap_ctx *h)
                 }
         }
         /* A static program: malloc lives in the executable. */
-        for (size_t k = 0; k < a->nmodules && !l->found; k++)
-                if (a->modules[k].is_main && (r = from_module(h, k, l)) < 0)
+        for (size_t k = 0; k < a->modules.n && !l->found; k++)
+                if (a->modules.v[k].is_main && (r = from_module(h, k, l)) < 0)
                         return r;
-        if (!l->found && a->nmodules == 0 && a->nsegments && a->segments[0].path && a->segments[0].offset == 0) {
-                l->path = strdup(a->segments[0].path);
+        if (!l->found && a->modules.n == 0 && a->segments.n && a->segments.v[0].path && a->segments.v[0].offset == 0) {
+                l->path = strdup(a->segments.v[0].path);
                 if (!l->path)
                         return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
                 l->found = extent_of(a, l->path, l);

@@ -40,14 +40,14 @@ static int range_cmp(const void *x, const void *y)
 static struct range *arena_ranges(const struct heap_ctx *h, size_t *n)
 {
         const struct analysis *a = h->a;
-        struct range *v = calloc(h->nregions + a->nheaps + 1, sizeof(*v));
+        struct range *v = calloc(h->nregions + a->heap.nheaps + 1, sizeof(*v));
         if (!v)
                 return NULL;
         size_t k = 0;
         for (size_t i = 0; i < h->nregions; i++)
                 v[k++] = (struct range){ h->regions[i].start, h->regions[i].end };
-        for (size_t i = 0; i < a->nheaps; i++)
-                v[k++] = (struct range){ a->heaps[i].address, a->heaps[i].address + h->heap_max };
+        for (size_t i = 0; i < a->heap.nheaps; i++)
+                v[k++] = (struct range){ a->heap.heaps[i].address, a->heap.heaps[i].address + h->heap_max };
         qsort_safe(v, k, sizeof(*v), range_cmp);
         *n = k;
         return v;
@@ -117,8 +117,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         h->mmapped_bytes = 0;
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!scannable(s))
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, s->start);
@@ -129,7 +129,7 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 /* A thread's stack can share a VMA with chunks mapped above it: there a run
                  * of chunks must reach the end of the mapping to count. */
                 bool stack = s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK;
-                size_t first = a->nchunks;
+                size_t first = a->heap.nchunks;
                 uint64_t run_bytes = 0;
                 size_t e = 0;
                 uint64_t p = ALIGN_UP(s->start, h->page_size);
@@ -144,8 +144,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         /* A header's size is never 0: none starts in a hole, so holes are stepped over whole. */
                         uint64_t data = gmem_data_from(&h->mem, p, end);
                         if (data > p) {
-                                if (stack && a->nchunks > first) { /* the run broke: not chunks after all */
-                                        a->nchunks = first;
+                                if (stack && a->heap.nchunks > first) { /* the run broke: not chunks after all */
+                                        a->heap.nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p = ALIGN_UP(data, h->page_size);
@@ -154,8 +154,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         uint64_t limit = e < nex ? MIN(end, ex[e].lo) : end;
                         uint64_t size = chunk_at(h, p, limit);
                         if (!size) {
-                                if (stack && a->nchunks > first) { /* the run broke: not chunks after all */
-                                        a->nchunks = first;
+                                if (stack && a->heap.nchunks > first) { /* the run broke: not chunks after all */
+                                        a->heap.nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p += h->page_size;
@@ -168,14 +168,14 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         p += size;
                 }
                 if (stack && p != end) {
-                        a->nchunks = first;
+                        a->heap.nchunks = first;
                         run_bytes = 0;
                 }
-                count += a->nchunks - first;
+                count += a->heap.nchunks - first;
                 h->mmapped_bytes += run_bytes;
         }
 
-        const struct malloc_par_info *mp = &a->malloc_par;
+        const struct malloc_par_info *mp = &a->heap.malloc_par;
         if (mp->found && ((int64_t)count != mp->n_mmaps || h->mmapped_bytes != mp->mmapped_mem))
                 warn_add(h->w, "heap", mp->address,
                          "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",

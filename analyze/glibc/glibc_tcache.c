@@ -42,7 +42,7 @@ struct tcache_view {
 
 static uint64_t count_limit(const struct heap_ctx *h)
 {
-        const struct malloc_par_info *mp = &h->a->malloc_par;
+        const struct malloc_par_info *mp = &h->a->heap.malloc_par;
         if (mp->found)
                 return mp->tcache_count;
         return h->layout.tcache_count_bytes == 1 ? 127 : 65535; /* MAX_TCACHE_COUNT */
@@ -69,8 +69,8 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
          */
         const uint64_t want = glibc_tcache_chunk_size(l);
         ssize_t k = glibc_chunk_find(a, t - GLIBC_CHUNK_HDR_SZ);
-        if (k < 0 || a->chunks[k].size < want || a->chunks[k].size - want >= GLIBC_MINSIZE ||
-            a->chunks[k].mmapped || a->chunks[k].state != CHUNK_USED)
+        if (k < 0 || a->heap.chunks[k].size < want || a->heap.chunks[k].size - want >= GLIBC_MINSIZE ||
+            a->heap.chunks[k].mmapped || a->heap.chunks[k].state != CHUNK_USED)
                 return false;
         const uint8_t *buf = gmem_ptr(&h->mem, t, (uint64_t)l->tc_size);
         if (!buf)
@@ -123,7 +123,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                         snprintf(name, sizeof(name), "tcache bin %u of the tcache at 0x%llx", i,
                                  (unsigned long long)v->address);
                 while (e) {
-                        if (n > a->nchunks) {
+                        if (n > a->heap.nchunks) {
                                 warn_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
                                          (unsigned long long)e);
                                 break;
@@ -139,7 +139,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                                          name, (unsigned long long)e);
                                 break;
                         }
-                        struct chunk *c = &a->chunks[k];
+                        struct chunk *c = &a->heap.chunks[k];
                         if (c->bin == BIN_TCACHE) {
                                 warn_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
                                          name, (unsigned long long)c->address);
@@ -180,13 +180,13 @@ static int add_tcache(struct heap_ctx *h, struct addr_set *listed, const struct 
                       const char *found_by)
 {
         struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->tcaches, h->tcaches_cap, a->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
+        if (ARRAY_RESERVE(a->heap.tcaches, h->tcaches_cap, a->heap.ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->tcaches[a->ntcaches] = (struct tcache){
-                .tid = tid, .address = v->address, .arena_id = a->chunks[v->chunk].arena_id, .found_by = found_by,
+        a->heap.tcaches[a->heap.ntcaches] = (struct tcache){
+                .tid = tid, .address = v->address, .arena_id = a->heap.chunks[v->chunk].arena_id, .found_by = found_by,
         };
-        a->ntcaches++;
-        a->tcaches[a->ntcaches - 1].entries = tcache_walk(h, v, tid);
+        a->heap.ntcaches++;
+        a->heap.tcaches[a->heap.ntcaches - 1].entries = tcache_walk(h, v, tid);
         return 0;
 }
 
@@ -207,8 +207,8 @@ static uint64_t tls_offset(struct heap_ctx *h)
         struct vote votes[64];
         size_t nvotes = 0, searched = 0, voters = 0;
 
-        for (size_t t = 0; t < a->nthreads && voters < TLS_VOTERS_ENOUGH && searched < TLS_SEARCHED_MAX; t++) {
-                uint64_t fs = a->threads[t].fs_base;
+        for (size_t t = 0; t < a->threads.n && voters < TLS_VOTERS_ENOUGH && searched < TLS_SEARCHED_MAX; t++) {
+                uint64_t fs = a->threads.v[t].fs_base;
                 if (!fs || fs < 8)
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, fs - 8);
@@ -258,14 +258,14 @@ int glibc_tcache_classify(struct heap_ctx *h)
         _cleanup_(addr_set_free) struct addr_set listed = { 0 };
         int r;
 
-        if (!h->layout.tcache || a->nchunks == 0)
+        if (!h->layout.tcache || a->heap.nchunks == 0)
                 return 0;
 
         uint64_t off = tls_offset(h);
         if (off)
                 log_debug("heap: the tcache TLS pointer is at fs_base - %llu", (unsigned long long)off);
-        for (size_t t = 0; off && t < a->nthreads; t++) {
-                const struct thread *th = &a->threads[t];
+        for (size_t t = 0; off && t < a->threads.n; t++) {
+                const struct thread *th = &a->threads.v[t];
                 uint64_t val;
                 if (!th->fs_base || !core_read_u64(&a->core, th->fs_base - off, &val) || !val)
                         continue;
@@ -288,7 +288,7 @@ int glibc_tcache_classify(struct heap_ctx *h)
         for (size_t i = 0; i < h->nregions; i++) {
                 const struct heap_region *reg = &h->regions[i];
                 bool first = reg->heap_id == NO_ID ||
-                             reg->start == ALIGN_UP(a->arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
+                             reg->start == ALIGN_UP(a->heap.arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
                                                             GLIBC_CHUNK_HDR_SZ,
                                                     (uint64_t)GLIBC_MALLOC_ALIGNMENT) -
                                                    GLIBC_CHUNK_HDR_SZ;

@@ -111,8 +111,8 @@ static bool from_file(const char *path, struct glibc_version *v)
 static bool from_core(struct heap_ctx *h, struct glibc_version *v)
 {
         const struct analysis *a = h->a;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, h->libc.path) != 0 || s->in_core == 0)
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, s->start);

@@ -51,7 +51,7 @@ static const char *bin_label(enum chunk_bin b)
 
 bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, const char *list)
 {
-        struct chunk *c = &h->a->chunks[i];
+        struct chunk *c = &h->a->heap.chunks[i];
         if (c->state == CHUNK_TOP) {
                 warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
                 return false;
@@ -100,13 +100,13 @@ static int walk_all(struct heap_ctx *h)
         int r = glibc_mmapped_scan(h);
         if (r < 0)
                 return r;
-        size_t nmm = a->nchunks;
+        size_t nmm = a->heap.nchunks;
         _cleanup_free_ struct chunk *mm = nmm ? malloc(nmm * sizeof(*mm)) : NULL;
         if (nmm && !mm)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         if (nmm)
-                memcpy(mm, a->chunks, nmm * sizeof(*mm));
-        a->nchunks = 0;
+                memcpy(mm, a->heap.chunks, nmm * sizeof(*mm));
+        a->heap.nchunks = 0;
 
         qsort_safe(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
@@ -117,7 +117,7 @@ static int walk_all(struct heap_ctx *h)
                 if (reg->start < walked_to) {
                         warn_add(h->w, "heap", reg->start,
                                  "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
-                                 (unsigned long long)a->arenas[reg->arena_id].address, (unsigned long long)reg->start);
+                                 (unsigned long long)a->heap.arenas[reg->arena_id].address, (unsigned long long)reg->start);
                         continue;
                 }
                 if ((r = flush_mmapped(h, mm, nmm, &next, reg->start)) < 0 || (r = glibc_chunks_walk(h, reg)) < 0)
@@ -127,10 +127,10 @@ static int walk_all(struct heap_ctx *h)
         if ((r = flush_mmapped(h, mm, nmm, &next, UINT64_MAX)) < 0)
                 return r;
 
-        for (size_t i = 1; i < a->nchunks; i++)
-                if (a->chunks[i].address <= a->chunks[i - 1].address) {
+        for (size_t i = 1; i < a->heap.nchunks; i++)
+                if (a->heap.chunks[i].address <= a->heap.chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort_safe(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
+                        qsort_safe(a->heap.chunks, a->heap.nchunks, sizeof(*a->heap.chunks), chunk_cmp);
                         break;
                 }
         return 0;
@@ -140,11 +140,11 @@ static int walk_all(struct heap_ctx *h)
 static void assign_segments(struct analysis *a)
 {
         size_t s = 0;
-        for (size_t i = 0; i < a->nchunks; i++) {
-                uint64_t p = a->chunks[i].address;
-                while (s < a->nsegments && a->segments[s].end <= p)
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                uint64_t p = a->heap.chunks[i].address;
+                while (s < a->segments.n && a->segments.v[s].end <= p)
                         s++;
-                a->chunks[i].segment_id = s < a->nsegments && a->segments[s].start <= p ? (int32_t)s : NO_ID;
+                a->heap.chunks[i].segment_id = s < a->segments.n && a->segments.v[s].start <= p ? (int32_t)s : NO_ID;
         }
 }
 
@@ -152,11 +152,11 @@ static void assign_segments(struct analysis *a)
 static int compute_looks_free(struct heap_ctx *h)
 {
         struct analysis *a = h->a;
-        h->looks_free = calloc(a->nchunks / 64 + 1, sizeof(*h->looks_free));
+        h->looks_free = calloc(a->heap.nchunks / 64 + 1, sizeof(*h->looks_free));
         if (!h->looks_free)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                const struct chunk *c = &a->heap.chunks[i];
                 uint64_t field;
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
@@ -172,8 +172,8 @@ static void check_prev_inuse(struct heap_ctx *h)
         const struct analysis *a = h->a;
         size_t orphans = 0, listed = 0;
 
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                const struct chunk *c = &a->heap.chunks[i];
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
                 bool looks = glibc_looks_free(h, i);
@@ -196,8 +196,8 @@ static void check_prev_inuse(struct heap_ctx *h)
 /* Called per region and per heap: a search, not a pass over every segment, keeps it linear. */
 static void mark_range(struct analysis *a, uint64_t lo, uint64_t hi, int arena_id)
 {
-        for (size_t i = segment_index_from(a->segments, a->nsegments, lo); i < a->nsegments && a->segments[i].start < hi; i++) {
-                struct segment *s = &a->segments[i];
+        for (size_t i = segment_index_from(a->segments.v, a->segments.n, lo); i < a->segments.n && a->segments.v[i].start < hi; i++) {
+                struct segment *s = &a->segments.v[i];
                 if (s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
                         continue;
                 s->kind = SEG_HEAP;
@@ -213,15 +213,15 @@ static void mark_segments(struct heap_ctx *h)
         for (size_t i = 0; i < h->nregions; i++)
                 mark_range(a, h->regions[i].start, h->regions[i].end, h->regions[i].arena_id);
         /* The whole reservation of each non-main heap, its PROT_NONE tail included. */
-        for (size_t i = 0; i < a->nheaps; i++)
-                mark_range(a, a->heaps[i].address, a->heaps[i].address + h->heap_max, a->heaps[i].arena_id);
-        if (a->malloc_par.found && a->malloc_par.sbrk_base && a->narenas && a->arenas[0].is_main &&
-            !(a->arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
-                mark_range(a, a->malloc_par.sbrk_base, a->arenas[0].top + a->arenas[0].top_size, 0);
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
-                if (c->mmapped && c->segment_id != NO_ID && a->segments[c->segment_id].kind == SEG_ANON)
-                        a->segments[c->segment_id].kind = SEG_HEAP;
+        for (size_t i = 0; i < a->heap.nheaps; i++)
+                mark_range(a, a->heap.heaps[i].address, a->heap.heaps[i].address + h->heap_max, a->heap.heaps[i].arena_id);
+        if (a->heap.malloc_par.found && a->heap.malloc_par.sbrk_base && a->heap.narenas && a->heap.arenas[0].is_main &&
+            !(a->heap.arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
+                mark_range(a, a->heap.malloc_par.sbrk_base, a->heap.arenas[0].top + a->heap.arenas[0].top_size, 0);
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                const struct chunk *c = &a->heap.chunks[i];
+                if (c->mmapped && c->segment_id != NO_ID && a->segments.v[c->segment_id].kind == SEG_ANON)
+                        a->segments.v[c->segment_id].kind = SEG_HEAP;
         }
 }
 
@@ -260,12 +260,12 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 
         h->heap_max = GLIBC_HEAP_MAX_SIZE;
         /* arena.c heap_max_size (2.35+): huge-page heaps are 4 huge pages */
-        if (a->malloc_par.found && a->malloc_par.hp_pagesize > 0)
-                h->heap_max = 4 * (uint64_t)a->malloc_par.hp_pagesize;
+        if (a->heap.malloc_par.found && a->heap.malloc_par.hp_pagesize > 0)
+                h->heap_max = 4 * (uint64_t)a->heap.malloc_par.hp_pagesize;
 
         if ((r = glibc_arenas_collect(h)) < 0)
                 return r;
-        if (g->state == ALLOCATOR_IDLE && !(a->malloc_par.found && a->malloc_par.n_mmaps > 0))
+        if (g->state == ALLOCATOR_IDLE && !(a->heap.malloc_par.found && a->heap.malloc_par.n_mmaps > 0))
                 return 0;
         if ((r = walk_all(h)) < 0)
                 return r;
@@ -279,13 +279,13 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
         mark_segments(h);
         g->walked = true;
 
-        if (a->nchunks < h->chunks_cap && a->nchunks) {
-                struct chunk *v = realloc(a->chunks, a->nchunks * sizeof(*v));
+        if (a->heap.nchunks < h->chunks_cap && a->heap.nchunks) {
+                struct chunk *v = realloc(a->heap.chunks, a->heap.nchunks * sizeof(*v));
                 if (v)
-                        a->chunks = v;
+                        a->heap.chunks = v;
         }
-        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", a->narenas, a->nheaps, a->nchunks,
-                  a->ntcaches);
+        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", a->heap.narenas, a->heap.nheaps, a->heap.nchunks,
+                  a->heap.ntcaches);
         return 0;
 }
 
@@ -299,13 +299,26 @@ int heap_walk(struct analysis *a)
         h.page_size = page_size_of(a);
         if ((r = glibc_libc_find(&h)) < 0)
                 return r;
-        bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules[h.libc.module_id].is_main;
+        bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules.v[h.libc.module_id].is_main;
         if ((r = allocators_detect(a, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
                 return r;
-        if (!g && !a->nallocators)
+        if (!g && !a->heap.nallocators)
                 warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
         if (g && (r = walk_glibc(&h, g)) < 0)
                 return r;
         allocators_note(a);
         return 0;
+}
+
+void heap_reset(struct analysis *a)
+{
+        struct heap_result *h = &a->heap;
+        for (size_t i = 0; i < h->nallocators; i++)
+                free(h->allocators[i].evidence);
+        free(h->allocators);
+        free(h->arenas);
+        free(h->heaps);
+        free(h->chunks);
+        free(h->tcaches);
+        *h = (struct heap_result){ 0 };
 }

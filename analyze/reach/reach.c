@@ -92,7 +92,7 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
 {
         _cleanup_(type_hints_free) struct type_hints th = { 0 };
         _cleanup_(progress_end) struct progress p;
-        struct hash_job job = { .core = &a->core, .ix = ix, .chunks = a->chunks };
+        struct hash_job job = { .core = &a->core, .ix = ix, .chunks = a->heap.chunks };
         /* Joined before anything it reads is freed, on every return. */
         _cleanup_(hash_thread_join) struct hash_thread hasher = { 0 };
         struct core_span hash_cur = { 0 };
@@ -109,7 +109,7 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
                 const uint8_t *bytes;
                 if ((r = scan_block(s, u, &bytes)) < 0)
                         return r;
-                struct chunk *c = &a->chunks[ix->area[u].chunk];
+                struct chunk *c = &a->heap.chunks[ix->area[u].chunk];
                 c->type_id = NO_ID;
                 if (bytes) {
                         uint64_t len = ix->area[u].end - ix->area[u].mem;
@@ -136,16 +136,16 @@ int reach_compute(struct analysis *a)
         int r;
 
         /* Chunks come as the heap walker leaves them: no hash, no type, no verdict. */
-        if (a->nchunks == 0)
+        if (a->heap.nchunks == 0)
                 return 0;
 
-        if ((r = reach_index_build(&ix, a->chunks, a->nchunks, &a->warnings)) < 0 ||
+        if ((r = reach_index_build(&ix, a->heap.chunks, a->heap.nchunks, &a->warnings)) < 0 ||
             (r = reach_roots_collect(a, &roots)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
 
-        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .chunks = a->chunks,
+        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments.v, .chunks = a->heap.chunks,
                            .max_refs = REFS_MAX };
-        if ((r = scan_registers(&s, a->threads, a->nthreads)) < 0)
+        if ((r = scan_registers(&s, a->threads.v, a->threads.n)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         for (size_t i = 0; i < roots.n; i++)
                 if ((r = scan_root(&s, &roots.v[i])) < 0)
@@ -156,21 +156,37 @@ int reach_compute(struct analysis *a)
 
         /* The refs are kept for the database; give back what the doubling over-allocated. */
         struct ref *fit = s.nrefs ? realloc(s.refs, s.nrefs * sizeof(*fit)) : NULL;
-        a->refs = fit ? fit : s.refs;
-        a->nrefs = s.nrefs;
+        a->reach.refs = fit ? fit : s.refs;
+        a->reach.nrefs = s.nrefs;
         s.refs = NULL;
-        if (!a->nrefs) {
-                free(a->refs);
-                a->refs = NULL;
+        if (!a->reach.nrefs) {
+                free(a->reach.refs);
+                a->reach.refs = NULL;
         }
 
-        if ((r = reach_verdict(a->chunks, a->nchunks, a->refs, a->nrefs)) < 0)
+        if ((r = reach_verdict(a->heap.chunks, a->heap.nchunks, a->reach.refs, a->reach.nrefs)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': leak verdicts: %m", a->opt.core_path);
 
         /* Used chunks the index refused (overlapping, empty) are nobody's target: no verdict for them. */
         for (size_t k = 0; k < ix.nrefused; k++)
-                a->chunks[ix.refused[k]].leak = LEAK_NONE;
+                a->heap.chunks[ix.refused[k]].leak = LEAK_NONE;
 
-        log_debug("reach: %zu root ranges, %zu used blocks, %zu refs", roots.n, ix.n, a->nrefs);
+        log_debug("reach: %zu root ranges, %zu used blocks, %zu refs", roots.n, ix.n, a->reach.nrefs);
         return 0;
+}
+
+void reach_reset(struct analysis *a)
+{
+        struct reach_result *r = &a->reach;
+        free(r->refs);
+        for (size_t i = 0; i < r->ntypes; i++)
+                free(r->types[i]);
+        free(r->types);
+        *r = (struct reach_result){ 0 };
+        /* What the stage wrote into the heap's chunks, as glibc_chunks_add leaves it. */
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                a->heap.chunks[i].hash = 0;
+                a->heap.chunks[i].type_id = NO_ID;
+                a->heap.chunks[i].leak = LEAK_NONE;
+        }
 }
