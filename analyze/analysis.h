@@ -81,7 +81,8 @@ struct segment {
         char *path;                 /* file or pseudo name ("[heap]"); NULL for anonymous */
         bool deleted;               /* the file was deleted (" (deleted)") */
         char *vm_flags;             /* smaps VmFlags ("rd wr mr mw me ac"), or NULL */
-        enum segment_kind kind;
+        enum segment_kind kind;     /* maps_kind, and once the heap stage has run, what it found (segments.c) */
+        enum segment_kind maps_kind; /* as the maps alone say (segment_classify) */
         int module_id;              /* index into modules, or NO_ID */
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
         int arena_id;               /* index into arenas for malloc heaps, or NO_ID */
@@ -127,7 +128,6 @@ struct thread {
         bool is_main;
         uint64_t pc, sp, fs_base;
         int signal;
-        int stack_segment;          /* index into segments, or NO_ID */
         int nframes;                /* frames unwound */
         char *unwind_stop;          /* why unwinding stopped early, or NULL when it reached the end */
         const struct core_thread *core; /* registers as the core holds them */
@@ -189,6 +189,12 @@ struct heap {
         int arena_id;
         uint64_t size, mprotect_size;
         uint64_t prev;
+};
+
+/* A stretch of one arena's memory: a region walked, a heap_info heap's whole reservation, the brk heap. */
+struct heap_range {
+        uint64_t start, end;
+        int arena_id;
 };
 
 enum chunk_state { CHUNK_USED, CHUNK_FREE, CHUNK_TOP };
@@ -275,12 +281,20 @@ struct threads_result {
         struct live_frame *live_frames; size_t nlive_frames;
 };
 
-/* segments.c: the address space, one row per mapping, sorted by start. */
+/*
+ * segments.c: the address space, one row per mapping, sorted by start; and
+ * each thread's stack segment, found by its stack pointer.  The kinds are
+ * those of the maps until the heap-kinds stage adds what the heap walk found.
+ */
 struct segments_result {
         struct segment *v;          size_t n;
+        int *thread_stack;          /* per thread (as threads.v): index into v, or NO_ID */
 };
 
-/* The heap stage (glibc/heap.c, allocators.c): the allocators and glibc malloc's structures and chunks. */
+/*
+ * The heap stage (glibc/heap.c, allocators.c): the allocators and glibc
+ * malloc's structures and chunks, and the ranges of arena memory.
+ */
 struct heap_result {
         struct allocator *allocators; size_t nallocators;
         struct malloc_par_info malloc_par;
@@ -288,6 +302,8 @@ struct heap_result {
         struct heap *heaps;         size_t nheaps;
         struct chunk *chunks;       size_t nchunks;   /* sorted by address */
         struct tcache *tcaches;     size_t ntcaches;
+        /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
+        struct heap_range *ranges;  size_t nranges;
 };
 
 /*
@@ -310,6 +326,7 @@ enum analysis_stage {
         STAGE_THREADS,
         STAGE_SEGMENTS,
         STAGE_HEAP,
+        STAGE_HEAP_KINDS,           /* segments.c: segments holding malloc memory become heap */
         STAGE_REACH,
         STAGE_EXPLAIN,
         STAGE_COUNT
@@ -337,6 +354,12 @@ struct analysis {
         enum analysis_stage next;
         size_t warnings_at[STAGE_COUNT];
 };
+
+/* The stack segment of thread t (index into threads.v): index into segments.v, or NO_ID. */
+static inline int analysis_thread_stack(const struct analysis *a, size_t t)
+{
+        return a->segments.thread_stack && t < a->threads.n ? a->segments.thread_stack[t] : NO_ID;
+}
 
 /* A fresh analysis: nothing opened, no stage run.  Options are set after. */
 #define ANALYSIS_INIT { .out = ATOMIC_FILE_INIT, .core = { .fd = -1 } }

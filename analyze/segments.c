@@ -410,14 +410,17 @@ static bool is_guard_below(const struct builder *b, const struct segment *g, con
                g->end - g->start <= GUARD_MAX;
 }
 
-static void tie_threads(struct builder *b, struct segment_facts *facts)
+static int tie_threads(struct builder *b, struct segment_facts *facts)
 {
         struct analysis *a = b->a;
 
+        a->segments.thread_stack = calloc(a->threads.n ? a->threads.n : 1, sizeof(*a->segments.thread_stack));
+        if (!a->segments.thread_stack)
+                return -ENOMEM;
         for (size_t t = 0; t < a->threads.n; t++) {
-                struct thread *th = &a->threads.v[t];
+                const struct thread *th = &a->threads.v[t];
                 struct segment *s = overlapping(a, th->sp, th->sp + 1);
-                th->stack_segment = NO_ID;
+                a->segments.thread_stack[t] = NO_ID;
                 if (!s) {
                         warn_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
                                  th->tid, (unsigned long long)th->sp);
@@ -430,7 +433,7 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
                                  s->tid, th->tid, (unsigned long long)s->start, (unsigned long long)s->end);
                         continue;
                 }
-                th->stack_segment = (int)i;
+                a->segments.thread_stack[t] = (int)i;
                 s->tid = th->tid;
                 facts[i].thread = (int)t;
                 facts[i].main_thread = th->is_main;
@@ -439,6 +442,7 @@ static void tie_threads(struct builder *b, struct segment_facts *facts)
                         a->segments.v[i - 1].tid = th->tid;
                 }
         }
+        return 0;
 }
 
 /*
@@ -518,7 +522,8 @@ int segments_build(struct analysis *a)
         }
         if (a->modules.n == 0)
                 segment_guess_modules(facts, n);
-        tie_threads(&b, facts);
+        if ((r = tie_threads(&b, facts)) < 0)
+                return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
 
         segment_classify(facts, n, kinds);
         for (size_t i = 0; i < n; i++) {
@@ -530,6 +535,7 @@ int segments_build(struct analysis *a)
                 /* An anonymous mapping after a module's data but beyond its image is not its bss. */
                 if (s->kind == SEG_BSS && a->modules.n && s->module_id == NO_ID)
                         s->kind = SEG_ANON;
+                s->maps_kind = s->kind;
         }
         r = mark_zero_tails(a);
         if (r < 0)
@@ -545,5 +551,46 @@ void segments_reset(struct analysis *a)
                 free(s->v[i].vm_flags);
         }
         free(s->v);
+        free(s->thread_stack);
         *s = (struct segments_result){ 0 };
+}
+
+/*
+ * Called per range: a search, not a pass over every segment, keeps it
+ * linear.  The last range to claim a segment names its arena.
+ */
+static void mark_range(struct segments_result *segs, const struct heap_range *r)
+{
+        for (size_t i = segment_index_from(segs->v, segs->n, r->start); i < segs->n && segs->v[i].start < r->end; i++) {
+                struct segment *s = &segs->v[i];
+                enum segment_kind k = segment_kind_malloc(s->kind, SEGMENT_MALLOC_ARENA);
+                if (k != SEG_HEAP)
+                        continue;
+                s->kind = k;
+                if (r->arena_id != NO_ID)
+                        s->arena_id = r->arena_id;
+        }
+}
+
+int segments_mark_heap(struct analysis *a)
+{
+        const struct heap_result *h = &a->heap;
+        for (size_t i = 0; i < h->nranges; i++)
+                mark_range(&a->segments, &h->ranges[i]);
+        for (size_t i = 0; i < h->nchunks; i++) {
+                const struct chunk *c = &h->chunks[i];
+                if (c->mmapped && c->segment_id >= 0 && (size_t)c->segment_id < a->segments.n) {
+                        struct segment *s = &a->segments.v[c->segment_id];
+                        s->kind = segment_kind_malloc(s->kind, SEGMENT_MALLOC_MMAPPED);
+                }
+        }
+        return 0;
+}
+
+void segments_unmark_heap(struct analysis *a)
+{
+        for (size_t i = 0; i < a->segments.n; i++) {
+                a->segments.v[i].kind = a->segments.v[i].maps_kind;
+                a->segments.v[i].arena_id = NO_ID;
+        }
 }

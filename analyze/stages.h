@@ -59,11 +59,19 @@ int segments_build(struct analysis *a);
 void segments_reset(struct analysis *a);
 
 /*
- * heap.c: glibc malloc's arenas, heaps, tcaches and every chunk; marks the
- * segments that hold malloc memory as kind heap with their arena.
+ * heap.c: glibc malloc's arenas, heaps, tcaches and every chunk, and the
+ * ranges of arena memory.
  */
 int heap_walk(struct analysis *a);
 void heap_reset(struct analysis *a);
+
+/*
+ * segments.c, the heap-kinds stage: the segments holding malloc memory
+ * (the heap stage's ranges and mmapped chunks) become kind heap with their
+ * arena, by common/segment_kind.h's rule; unmark puts back the maps' kinds.
+ */
+int segments_mark_heap(struct analysis *a);
+void segments_unmark_heap(struct analysis *a);
 
 /* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
 int reach_compute(struct analysis *a);

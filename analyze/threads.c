@@ -586,7 +586,7 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
                 a->threads.v[a->threads.n++] = (struct thread){
                         .tid = ct->tid, .is_main = ct->tid == a->snap.pid, .pc = ct->regs.rip,
                         .sp = ct->regs.rsp, .fs_base = ct->regs.fs_base, .signal = ct->cursig,
-                        .stack_segment = NO_ID, .core = ct,
+                        .core = ct,
                 };
         }
         tids->n = 0;

@@ -259,7 +259,7 @@ static int write_threads(const struct db *d, const struct analysis *a)
                 bind_u64(st, 5, t->sp);
                 bind_u64(st, 6, t->fs_base);
                 sqlite3_bind_int(st, 7, t->signal);
-                bind_id(st, 8, t->stack_segment);
+                bind_id(st, 8, analysis_thread_stack(a, k));
                 sqlite3_bind_int(st, 9, t->nframes);
                 bind_text(st, 10, t->unwind_stop);
                 if ((r = db_step_reset(d, st, "threads")) < 0)

@@ -6,8 +6,9 @@
  *
  * Chunks come out sorted by address without a sort in the usual case: the
  * mmapped ones are found first, then merged in while the arena regions are
- * walked in address order.  Segments holding malloc memory become kind
- * heap with their arena.
+ * walked in address order.  The ranges of arena memory are handed on:
+ * the heap-kinds stage makes heap of the segments holding them
+ * (segments.c), and of those where mmapped chunks lie.
  *
  * First, though, which allocators the process carries (allocators.h): a
  * process served by jemalloc or the Go runtime leaves glibc's main_arena
@@ -193,36 +194,34 @@ static void check_prev_inuse(struct heap_ctx *h)
                 warn_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
 }
 
-/* Called per region and per heap: a search, not a pass over every segment, keeps it linear. */
-static void mark_range(struct analysis *a, uint64_t lo, uint64_t hi, int arena_id)
+static int add_range(struct heap_result *out, size_t *cap, uint64_t start, uint64_t end, int arena_id)
 {
-        for (size_t i = segment_index_from(a->segments.v, a->segments.n, lo); i < a->segments.n && a->segments.v[i].start < hi; i++) {
-                struct segment *s = &a->segments.v[i];
-                if (s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
-                        continue;
-                s->kind = SEG_HEAP;
-                if (arena_id != NO_ID)
-                        s->arena_id = arena_id;
-        }
+        if (ARRAY_RESERVE(out->ranges, *cap, out->nranges + 1) < 0)
+                return -ENOMEM;
+        out->ranges[out->nranges++] = (struct heap_range){ start, end, arena_id };
+        return 0;
 }
 
-/* Segments that hold malloc memory become kind heap; arena memory also names its arena. */
-static void mark_segments(struct heap_ctx *h)
+/*
+ * The arena memory the heap-kinds stage makes heap (segments.c): the
+ * regions walked, the whole reservation of each non-main heap, its
+ * PROT_NONE tail included, and the main arena's brk heap from its start.
+ */
+static int list_ranges(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
-        for (size_t i = 0; i < h->nregions; i++)
-                mark_range(a, h->regions[i].start, h->regions[i].end, h->regions[i].arena_id);
-        /* The whole reservation of each non-main heap, its PROT_NONE tail included. */
-        for (size_t i = 0; i < a->heap.nheaps; i++)
-                mark_range(a, a->heap.heaps[i].address, a->heap.heaps[i].address + h->heap_max, a->heap.heaps[i].arena_id);
-        if (a->heap.malloc_par.found && a->heap.malloc_par.sbrk_base && a->heap.narenas && a->heap.arenas[0].is_main &&
-            !(a->heap.arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
-                mark_range(a, a->heap.malloc_par.sbrk_base, a->heap.arenas[0].top + a->heap.arenas[0].top_size, 0);
-        for (size_t i = 0; i < a->heap.nchunks; i++) {
-                const struct chunk *c = &a->heap.chunks[i];
-                if (c->mmapped && c->segment_id != NO_ID && a->segments.v[c->segment_id].kind == SEG_ANON)
-                        a->segments.v[c->segment_id].kind = SEG_HEAP;
-        }
+        struct heap_result *out = &h->a->heap;
+        size_t cap = 0;
+        int r = 0;
+        for (size_t i = 0; i < h->nregions && r == 0; i++)
+                r = add_range(out, &cap, h->regions[i].start, h->regions[i].end, h->regions[i].arena_id);
+        for (size_t i = 0; i < out->nheaps && r == 0; i++)
+                r = add_range(out, &cap, out->heaps[i].address, out->heaps[i].address + h->heap_max, out->heaps[i].arena_id);
+        if (r == 0 && out->malloc_par.found && out->malloc_par.sbrk_base && out->narenas && out->arenas[0].is_main &&
+            !(out->arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
+                r = add_range(out, &cap, out->malloc_par.sbrk_base, out->arenas[0].top + out->arenas[0].top_size, 0);
+        if (r < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+        return 0;
 }
 
 static uint64_t page_size_of(const struct analysis *a)
@@ -276,7 +275,8 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
         if ((r = glibc_tcache_classify(h)) < 0)
                 return r;
         check_prev_inuse(h);
-        mark_segments(h);
+        if ((r = list_ranges(h)) < 0)
+                return r;
         g->walked = true;
 
         if (a->heap.nchunks < h->chunks_cap && a->heap.nchunks) {
@@ -320,5 +320,6 @@ void heap_reset(struct analysis *a)
         free(h->heaps);
         free(h->chunks);
         free(h->tcaches);
+        free(h->ranges);
         *h = (struct heap_result){ 0 };
 }

@@ -117,9 +117,10 @@ static uint64_t tcb_size(const struct analysis *a)
         uint64_t best = 0;
         for (size_t t = 0; t < a->threads.n; t++) {
                 const struct thread *th = &a->threads.v[t];
-                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->segments.n)
+                int stack = analysis_thread_stack(a, t);
+                if (stack < 0 || (size_t)stack >= a->segments.n)
                         continue;
-                const struct segment *s = &a->segments.v[th->stack_segment];
+                const struct segment *s = &a->segments.v[stack];
                 if (th->fs_base > th->sp && th->fs_base < s->end && s->end - th->fs_base < (64u << 10))
                         best = MAX(best, s->end - th->fs_base);
         }
@@ -250,10 +251,11 @@ static int stack_owners(const struct analysis *a, size_t **out)
                 return -ENOMEM;
         for (size_t t = 0; t < a->threads.n; t++) {
                 const struct thread *th = &a->threads.v[t];
-                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->segments.n)
+                int stack = analysis_thread_stack(a, t);
+                if (stack < 0 || (size_t)stack >= a->segments.n)
                         continue;
-                const struct segment *s = &a->segments.v[th->stack_segment];
-                size_t *o = &owner[th->stack_segment];
+                const struct segment *s = &a->segments.v[stack];
+                size_t *o = &owner[stack];
                 if (!*o || live_stack_start(th, s) < live_stack_start(&a->threads.v[*o - 1], s))
                         *o = t + 1;
         }

@@ -30,10 +30,7 @@
 static void run_stages(struct core_run *r, const struct core_builder *b)
 {
         core_run_open(r, b);
-        assert_int_equal(snapshot_read(&r->a), 0);
-        assert_int_equal(modules_report(&r->a), 0);
-        assert_int_equal(threads_unwind(&r->a), 0);
-        assert_int_equal(segments_build(&r->a), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_SEGMENTS), 0);
 }
 
 static const struct segment *seg_at(const struct core_run *r, uint64_t start)
@@ -129,8 +126,9 @@ static void test_gcore_layout(void **state)
         assert_int_equal(s->tid, 500);
         for (size_t i = 0; i < r.a.threads.n; i++) {
                 const struct thread *t = &r.a.threads.v[i];
-                assert_true(t->stack_segment >= 0);
-                assert_int_equal(r.a.segments.v[t->stack_segment].tid, t->tid);
+                int stack = analysis_thread_stack(&r.a, i);
+                assert_true(stack >= 0);
+                assert_int_equal(r.a.segments.v[stack].tid, t->tid);
         }
         assert_true(r.a.threads.v[0].is_main);
         assert_string_equal(r.a.threads.v[0].name, "prog");

@@ -25,9 +25,7 @@
 static void run_threads(struct core_run *r, const struct core_builder *b)
 {
         core_run_open(r, b);
-        assert_int_equal(snapshot_read(&r->a), 0);
-        assert_int_equal(modules_report(&r->a), 0);
-        assert_int_equal(threads_unwind(&r->a), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_THREADS), 0);
 }
 
 static const struct thread *thread(const struct core_run *r, int tid)
