@@ -150,13 +150,13 @@ static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_o
         return NO_ID;
 }
 
-static int add_row(struct analysis *a, size_t *cap, enum allocator_kind kind, int module_id, char *evidence)
+static int add_row(const struct analysis *a, struct heap_result *out, size_t *cap, enum allocator_kind kind, int module_id, char *evidence)
 {
-        if (!evidence || ARRAY_RESERVE(a->heap.allocators, *cap, a->heap.nallocators + 1) < 0) {
+        if (!evidence || ARRAY_RESERVE(out->allocators, *cap, out->nallocators + 1) < 0) {
                 free(evidence);
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         }
-        a->heap.allocators[a->heap.nallocators++] = (struct allocator){
+        out->allocators[out->nallocators++] = (struct allocator){
                 .kind = kind,
                 .state = kind == ALLOCATOR_GLIBC ? ALLOCATOR_UNKNOWN : ALLOCATOR_PRESENT,
                 .module_id = module_id,
@@ -192,7 +192,7 @@ static int say_serves(struct allocator *x, int target, uint64_t slot)
         return 0;
 }
 
-int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, bool libc_static, struct allocator **glibc)
+int allocators_detect(const struct analysis *a, struct heap_result *out, bool libc_found, int libc_module_id, bool libc_static, struct allocator **glibc)
 {
         size_t cap = 0;
         _cleanup_free_ struct module_marks *marks = calloc(a->modules.n + 1, sizeof(*marks));
@@ -215,20 +215,20 @@ int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, b
                 for (size_t k = 1; k < ALLOCATOR_KINDS; k++)
                         if (marks[libc_module_id].marker[k])
                                 have_glibc = false;
-        if (have_glibc && (r = add_row(a, &cap, ALLOCATOR_GLIBC, libc_module_id, strdup(""))) < 0)
+        if (have_glibc && (r = add_row(a, out, &cap, ALLOCATOR_GLIBC, libc_module_id, strdup(""))) < 0)
                 return r;
         for (size_t k = 1; k < ALLOCATOR_KINDS; k++)
                 for (size_t i = 0; i < a->modules.n; i++)
                         if (marks[i].marker[k] &&
-                            (r = add_row(a, &cap, (enum allocator_kind)k, (int)i, evidence_for((enum allocator_kind)k, &marks[i]))) < 0)
+                            (r = add_row(a, out, &cap, (enum allocator_kind)k, (int)i, evidence_for((enum allocator_kind)k, &marks[i]))) < 0)
                                 return r;
 
         /* Who serves malloc: libc's GOT says; without it, a module that exports malloc is ahead of libc. */
         uint64_t slot = 0;
         int target = have_glibc && !libc_static && libc_module_id != NO_ID ? malloc_target(a, libc_module_id, &slot) : NO_ID;
         bool other = false;
-        for (size_t i = 0; i < a->heap.nallocators; i++) {
-                struct allocator *x = &a->heap.allocators[i];
+        for (size_t i = 0; i < out->nallocators; i++) {
+                struct allocator *x = &out->allocators[i];
                 if (x->kind == ALLOCATOR_GO || x->module_id == NO_ID)
                         continue;
                 bool serves = target != NO_ID ? x->module_id == target
@@ -238,7 +238,7 @@ int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, b
                 other |= serves && x->kind != ALLOCATOR_GLIBC;
         }
         if (have_glibc) {
-                *glibc = &a->heap.allocators[0];
+                *glibc = &out->allocators[0];
                 if (target == NO_ID && !other)
                         (*glibc)->serves_malloc = true;
         }
@@ -254,7 +254,7 @@ static const char *module_name(const struct analysis *a, int id)
 }
 
 /* Why glibc's heap has no chunks, as the note's closing words. */
-static const char *glibc_absence(const struct analysis *a, const struct allocator *g)
+static const char *glibc_absence(const struct heap_result *heap, const struct allocator *g)
 {
         if (!g)
                 return "there is no glibc malloc";
@@ -262,21 +262,21 @@ static const char *glibc_absence(const struct analysis *a, const struct allocato
         case ALLOCATOR_UNINITIALISED: return "glibc malloc was never initialised in this process";
         case ALLOCATOR_IDLE:
                 /* mp_ counts glibc's mmapped chunks: without it they are not searched for. */
-                return a->heap.malloc_par.found ? "glibc malloc was initialised, but its arena never got memory"
+                return heap->malloc_par.found ? "glibc malloc was initialised, but its arena never got memory"
                                            : "glibc malloc was initialised, but its arena never got memory (mp_ was not found, so mmapped chunks it may have are not searched for)";
         default: return "glibc's main_arena was not found";
         }
 }
 
-void allocators_note(struct analysis *a)
+void allocators_note(const struct analysis *a, const struct heap_result *heap, struct warnings *w)
 {
         const struct allocator *g = NULL;
         char others[512] = "";
         size_t len = 0, n = 0;
         uint64_t at = 0;
 
-        for (size_t i = 0; i < a->heap.nallocators; i++) {
-                const struct allocator *x = &a->heap.allocators[i];
+        for (size_t i = 0; i < heap->nallocators; i++) {
+                const struct allocator *x = &heap->allocators[i];
                 if (x->kind == ALLOCATOR_GLIBC) {
                         g = x;
                         continue;
@@ -285,23 +285,23 @@ void allocators_note(struct analysis *a)
                         continue;
                 if (!at && x->module_id != NO_ID)
                         at = a->modules.v[x->module_id].start;
-                int w = snprintf(others + len, sizeof(others) - len, "%s%s (%s%s)", n ? ", " : "",
+                int k = snprintf(others + len, sizeof(others) - len, "%s%s (%s%s)", n ? ", " : "",
                                  allocator_table[x->kind].memory, module_name(a, x->module_id),
                                  x->serves_malloc ? ", which serves malloc" : "");
-                if (w > 0)
-                        len = MIN(len + (size_t)w, sizeof(others) - 1);
+                if (k > 0)
+                        len = MIN(len + (size_t)k, sizeof(others) - 1);
                 n++;
         }
         if (g && g->walked) {
                 if (n)
-                        warn_add(&a->warnings, "heap", at,
+                        warn_add(w, "heap", at,
                                  "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
                                  others);
         } else if (n) {
-                warn_add(&a->warnings, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                         others, glibc_absence(a, g));
+                warn_add(w, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
+                         others, glibc_absence(heap, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
-                warn_add(&a->warnings, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
-                         glibc_absence(a, g));
+                warn_add(w, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
+                         glibc_absence(heap, g));
         }
 }

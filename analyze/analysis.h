@@ -64,8 +64,6 @@ struct snapshot_info {
         bool cmdline_complete;      /* false: from NT_PRPSINFO, which keeps only 79 bytes */
         char *captured_at;          /* RFC 3339, UTC; NULL when unknown */
         enum core_source source;
-        char *glibc_version;        /* "2.36", or NULL */
-        char *glibc_build_id;       /* hex */
         uint64_t page_size;
         int signal;                 /* the signal that made the core, 0 for none */
         double pause_ms;            /* memsnap cores: how long the target was stopped; < 0 unknown */
@@ -296,6 +294,8 @@ struct segments_result {
  * malloc's structures and chunks, and the ranges of arena memory.
  */
 struct heap_result {
+        char *glibc_version;        /* of the C library: "2.36", or NULL */
+        char *glibc_build_id;       /* hex, or NULL */
         struct allocator *allocators; size_t nallocators;
         struct malloc_par_info malloc_par;
         struct arena *arenas;       size_t narenas;

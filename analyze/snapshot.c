@@ -362,7 +362,5 @@ void snapshot_reset(struct analysis *a)
         free(s->exe);
         free(s->cmdline);
         free(s->captured_at);
-        free(s->glibc_version);
-        free(s->glibc_build_id);
         *s = (struct snapshot_info){ 0 };
 }

@@ -127,8 +127,8 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         bind_text(st, i++, s->cmdline);
         bind_text(st, i++, s->captured_at);
         bind_text(st, i++, core_source_name(s->source));
-        bind_text(st, i++, s->glibc_version);
-        bind_text(st, i++, s->glibc_build_id);
+        bind_text(st, i++, a->heap.glibc_version);
+        bind_text(st, i++, a->heap.glibc_build_id);
         if (s->page_size)
                 bind_u64(st, i, s->page_size);
         i++;

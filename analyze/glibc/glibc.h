@@ -92,7 +92,8 @@ struct glibc_symbols {
 };
 
 struct heap_ctx {
-        struct analysis *a;
+        const struct analysis *a;   /* the earlier stages' results, read only */
+        struct heap_result *out;    /* what the walk finds: a->heap */
         struct warnings *w;
         struct gmem mem;
         struct glibc_libc libc;
@@ -156,7 +157,7 @@ int glibc_arenas_collect(struct heap_ctx *h);
 int glibc_chunks_add(struct heap_ctx *h, uint64_t address, uint64_t size, int arena_id, enum chunk_state state,
                      bool mmapped);
 int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r);
-ssize_t glibc_chunk_find(const struct analysis *a, uint64_t address);
+ssize_t glibc_chunk_find(const struct heap_result *heap, uint64_t address);
 static inline bool glibc_looks_free(const struct heap_ctx *h, size_t i)
 {
         return (h->looks_free[i / 64] >> (i % 64)) & 1;

@@ -3,7 +3,7 @@
  * it comes back; for each other arena its heap_info chain, from the heap
  * that holds top (heap_for_ptr: top rounded down to HEAP_MAX_SIZE) back
  * through `prev` to the first heap, whose malloc_state follows heap_info.
- * The result is a->heap.arenas, a->heap.heaps and the regions glibc_chunks.c walks:
+ * The result is h->out->arenas, h->out->heaps and the regions glibc_chunks.c walks:
  *   main arena   mp_.sbrk_base (aligned) .. top + size
  *   first heap   after heap_info and malloc_state (aligned) .. heap end
  *   later heaps  after heap_info .. heap end (top's end for the newest)
@@ -96,10 +96,10 @@ static int add_region(struct heap_ctx *h, const struct heap_region *r)
 
 static int add_heap(struct heap_ctx *h, const struct heap *hp)
 {
-        struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->heap.heaps, h->heaps_cap, a->heap.nheaps + 1) < 0)
+        const struct analysis *a = h->a;
+        if (ARRAY_RESERVE(h->out->heaps, h->heaps_cap, h->out->nheaps + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->heap.heaps[a->heap.nheaps++] = *hp;
+        h->out->heaps[h->out->nheaps++] = *hp;
         return 0;
 }
 
@@ -121,8 +121,8 @@ static bool top_size(struct heap_ctx *h, uint64_t top, uint64_t *size)
 static int main_region(struct heap_ctx *h, int arena_id)
 {
         const struct glibc_arena_state *s = &h->states[arena_id];
-        const struct malloc_par_info *mp = &h->a->heap.malloc_par;
-        struct arena *ar = &h->a->heap.arenas[arena_id];
+        const struct malloc_par_info *mp = &h->out->malloc_par;
+        struct arena *ar = &h->out->arenas[arena_id];
 
         /* Initialised, never given memory (its mmapped chunks, if any, are elsewhere): nothing to walk. */
         if (s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem)
@@ -164,10 +164,10 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
 {
         const struct glibc_layout *l = &h->layout;
         const struct glibc_arena_state *s = &h->states[arena_id];
-        struct arena *ar = &h->a->heap.arenas[arena_id];
+        struct arena *ar = &h->out->arenas[arena_id];
         uint64_t hi_addr = s->top & ~(h->heap_max - 1);
         uint64_t sum = 0;
-        size_t first_heap = h->a->heap.nheaps;
+        size_t first_heap = h->out->nheaps;
         _cleanup_(addr_set_free) struct addr_set seen = { 0 };
 
         for (unsigned n = 0; hi_addr; n++) {
@@ -216,7 +216,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                 r = add_region(h, &(struct heap_region){
                                           .start = start, .end = newest ? s->top + ar->top_size : hi_addr + size,
                                           .top = newest ? s->top : 0, .arena_id = arena_id,
-                                          .heap_id = (int)h->a->heap.nheaps - 1 });
+                                          .heap_id = (int)h->out->nheaps - 1 });
                 if (r < 0)
                         return r;
                 sum += size;
@@ -230,7 +230,7 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                                  "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
                 hi_addr = prev;
         }
-        ar->heaps = (int)(h->a->heap.nheaps - first_heap);
+        ar->heaps = (int)(h->out->nheaps - first_heap);
         if (sum != s->system_mem && ar->heaps)
                 warn_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
                          (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
@@ -239,9 +239,9 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
 
 static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool is_main, const char *found_by)
 {
-        struct analysis *a = h->a;
-        size_t n = a->heap.narenas;
-        if (ARRAY_RESERVE(a->heap.arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
+        const struct analysis *a = h->a;
+        size_t n = h->out->narenas;
+        if (ARRAY_RESERVE(h->out->arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         h->states[n] = *s;
 
@@ -249,12 +249,12 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
         bool idle = s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem;
         if (!idle && !top_size(h, s->top, &tsize))
                 warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
-        a->heap.arenas[n] = (struct arena){
+        h->out->arenas[n] = (struct arena){
                 .address = s->address, .is_main = is_main, .top = s->top, .top_size = tsize,
                 .system_mem = s->system_mem, .max_system_mem = s->max_system_mem, .next = s->next,
                 .found_by = found_by, .mutex = s->mutex, .flags = s->flags, .attached_threads = s->attached_threads,
         };
-        a->heap.narenas++;
+        h->out->narenas++;
         if (s->mutex)
                 warn_add(h->w, "heap", s->address,
                          "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
@@ -279,7 +279,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         uint64_t next = s.next;
         while (next && next != h->roots.main_arena) {
-                if (h->a->heap.narenas >= GLIBC_ARENAS_MAX) {
+                if (h->out->narenas >= GLIBC_ARENAS_MAX) {
                         warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
                         break;
                 }
@@ -292,7 +292,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 }
                 if (!glibc_arena_read(h, &h->layout, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
                         warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
-                                 (unsigned long long)next, (unsigned long long)h->a->heap.arenas[h->a->heap.narenas - 1].address);
+                                 (unsigned long long)next, (unsigned long long)h->out->arenas[h->out->narenas - 1].address);
                         break;
                 }
                 if ((r = add_arena(h, &s, false, "ring")) < 0)
@@ -300,11 +300,11 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 next = s.next;
         }
         if (!next)
-                warn_add(h->w, "heap", h->a->heap.arenas[h->a->heap.narenas - 1].address,
+                warn_add(h->w, "heap", h->out->arenas[h->out->narenas - 1].address,
                          "the arena ring ends in a NULL next pointer instead of returning to main_arena");
 
-        for (size_t i = 0; i < h->a->heap.narenas; i++) {
-                r = h->a->heap.arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);
+        for (size_t i = 0; i < h->out->narenas; i++) {
+                r = h->out->arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);
                 if (r < 0)
                         return r;
         }

@@ -43,19 +43,18 @@ static bool on_list_of_kind(const struct chunk *c, enum chunk_bin bin)
 static struct chunk *list_step(struct heap_ctx *h, const char *name, size_t n, uint64_t p, size_t arena_id,
                                enum chunk_bin bin)
 {
-        struct analysis *a = h->a;
-        if (n > a->heap.nchunks) {
+        if (n > h->out->nchunks) {
                 warn_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name,
                          (unsigned long long)p);
                 return NULL;
         }
-        ssize_t k = glibc_chunk_find(a, p);
+        ssize_t k = glibc_chunk_find(h->out, p);
         if (k < 0) {
                 warn_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there", name,
                          (unsigned long long)p);
                 return NULL;
         }
-        struct chunk *c = &a->heap.chunks[k];
+        struct chunk *c = &h->out->chunks[k];
         if (on_list_of_kind(c, bin)) {
                 warn_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name,
                          (unsigned long long)p);
@@ -149,7 +148,7 @@ static void walk_bin(struct heap_ctx *h, size_t arena_id, unsigned i)
 
 void glibc_bins_classify(struct heap_ctx *h)
 {
-        for (size_t i = 0; i < h->a->heap.narenas; i++) {
+        for (size_t i = 0; i < h->out->narenas; i++) {
                 for (unsigned fb = 0; fb < h->layout.nfastbins; fb++)
                         walk_fastbin(h, i, fb);
                 for (unsigned b = 1; b < GLIBC_NBINS; b++)

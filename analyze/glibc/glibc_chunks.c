@@ -24,23 +24,23 @@
 int glibc_chunks_add(struct heap_ctx *h, uint64_t address, uint64_t size, int arena_id, enum chunk_state state,
                      bool mmapped)
 {
-        struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->heap.chunks, h->chunks_cap, MAX(a->heap.nchunks + 1, (size_t)CHUNKS_INITIAL)) < 0)
+        const struct analysis *a = h->a;
+        if (ARRAY_RESERVE(h->out->chunks, h->chunks_cap, MAX(h->out->nchunks + 1, (size_t)CHUNKS_INITIAL)) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %zu chunks: %m", a->opt.core_path,
-                                       a->heap.nchunks + 1);
-        a->heap.chunks[a->heap.nchunks++] = (struct chunk){
+                                       h->out->nchunks + 1);
+        h->out->chunks[h->out->nchunks++] = (struct chunk){
                 .address = address, .size = size, .arena_id = arena_id, .segment_id = NO_ID, .type_id = NO_ID,
                 .state = (uint8_t)state, .bin = BIN_NONE, .leak = LEAK_NONE, .mmapped = mmapped,
         };
         return 0;
 }
 
-ssize_t glibc_chunk_find(const struct analysis *a, uint64_t address)
+ssize_t glibc_chunk_find(const struct heap_result *heap, uint64_t address)
 {
-        size_t lo = 0, hi = a->heap.nchunks;
+        size_t lo = 0, hi = heap->nchunks;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                uint64_t x = a->heap.chunks[mid].address;
+                uint64_t x = heap->chunks[mid].address;
                 if (x < address)
                         lo = mid + 1;
                 else if (x > address)
@@ -54,7 +54,7 @@ ssize_t glibc_chunk_find(const struct analysis *a, uint64_t address)
 /* How a walk that stops early describes what it leaves out. */
 static void warn_rest(struct heap_ctx *h, const struct heap_region *r, uint64_t p, const char *why, uint64_t field)
 {
-        const struct arena *ar = &h->a->heap.arenas[r->arena_id];
+        const struct arena *ar = &h->out->arenas[r->arena_id];
         warn_add(h->w, "heap", p,
                  "arena 0x%llx: chunk at 0x%llx has %s (size field 0x%llx); the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
                  (unsigned long long)ar->address, (unsigned long long)p, why, (unsigned long long)field,
@@ -66,7 +66,7 @@ static int add_top(struct heap_ctx *h, const struct heap_region *r)
 {
         if (!r->top)
                 return 0;
-        return glibc_chunks_add(h, r->top, h->a->heap.arenas[r->arena_id].top_size, r->arena_id, CHUNK_TOP, false);
+        return glibc_chunks_add(h, r->top, h->out->arenas[r->arena_id].top_size, r->arena_id, CHUNK_TOP, false);
 }
 
 int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
@@ -79,25 +79,25 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
 
         if (r->top && (r->top < r->start || r->top >= r->end)) {
                 warn_add(h->w, "heap", r->top, "arena 0x%llx: top chunk 0x%llx lies outside its heap 0x%llx..0x%llx; the heap is not walked",
-                         (unsigned long long)h->a->heap.arenas[r->arena_id].address, (unsigned long long)r->top,
+                         (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)r->top,
                          (unsigned long long)r->start, (unsigned long long)r->end);
                 return 0;
         }
         while (p < r->end) {
                 if (p == r->top) {
                         uint64_t field;
-                        uint64_t size = h->a->heap.arenas[r->arena_id].top_size;
+                        uint64_t size = h->out->arenas[r->arena_id].top_size;
                         if (gmem_u64(m, p + 8, &field) && !(field & GLIBC_PREV_INUSE) && prev_size_of_last)
                                 warn_add(h->w, "heap", p,
                                          "arena 0x%llx: top chunk's PREV_INUSE is clear: the chunk before it should have merged into top",
-                                         (unsigned long long)h->a->heap.arenas[r->arena_id].address);
+                                         (unsigned long long)h->out->arenas[r->arena_id].address);
                         return glibc_chunks_add(h, p, size, r->arena_id, CHUNK_TOP, false);
                 }
                 uint64_t head[2];
                 if (!gmem_u64(m, p, &head[0]) || !gmem_u64(m, p + 8, &head[1])) {
                         warn_add(h->w, "heap", p,
                                  "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
-                                 (unsigned long long)h->a->heap.arenas[r->arena_id].address, (unsigned long long)p,
+                                 (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
                                  (unsigned long long)(r->end - p), (unsigned long long)r->end);
                         return add_top(h, r);
                 }
@@ -140,7 +140,7 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
         }
         if (r->top && p != r->top) {
                 warn_add(h->w, "heap", p, "arena 0x%llx: the chunk walk passed 0x%llx without meeting the top chunk at 0x%llx",
-                         (unsigned long long)h->a->heap.arenas[r->arena_id].address, (unsigned long long)p,
+                         (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
                          (unsigned long long)r->top);
                 return add_top(h, r);
         }

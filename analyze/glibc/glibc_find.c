@@ -105,7 +105,7 @@ static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbo
 int glibc_find_roots(struct heap_ctx *h)
 {
         struct glibc_symbols sym;
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
 
         glibc_symbols_lookup(h, &sym);
         choose_layout(h, &sym);
@@ -136,8 +136,8 @@ int glibc_find_roots(struct heap_ctx *h)
                 check_size(h, "mp_", sym.mp, sym.mp_size, l->mp_size);
         uint8_t buf[256];
         if (h->roots.mp && (size_t)l->mp_size <= sizeof(buf) && core_read(&a->core, h->roots.mp, buf, (size_t)l->mp_size)) {
-                glibc_par_decode(l, buf, h->roots.mp, &a->heap.malloc_par);
-                a->heap.malloc_par.found_by = h->roots.mp_found_by;
+                glibc_par_decode(l, buf, h->roots.mp, &h->out->malloc_par);
+                h->out->malloc_par.found_by = h->roots.mp_found_by;
         } else {
                 warn_add(h->w, "heap", h->roots.mp ? h->roots.mp : h->libc.base,
                          "mp_ (malloc_par) was not found: mmapped chunks cannot be checked against its counts");

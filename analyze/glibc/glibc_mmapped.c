@@ -39,15 +39,14 @@ static int range_cmp(const void *x, const void *y)
 /* Memory that belongs to arenas: never scanned for mmapped chunks. */
 static struct range *arena_ranges(const struct heap_ctx *h, size_t *n)
 {
-        const struct analysis *a = h->a;
-        struct range *v = calloc(h->nregions + a->heap.nheaps + 1, sizeof(*v));
+        struct range *v = calloc(h->nregions + h->out->nheaps + 1, sizeof(*v));
         if (!v)
                 return NULL;
         size_t k = 0;
         for (size_t i = 0; i < h->nregions; i++)
                 v[k++] = (struct range){ h->regions[i].start, h->regions[i].end };
-        for (size_t i = 0; i < a->heap.nheaps; i++)
-                v[k++] = (struct range){ a->heap.heaps[i].address, a->heap.heaps[i].address + h->heap_max };
+        for (size_t i = 0; i < h->out->nheaps; i++)
+                v[k++] = (struct range){ h->out->heaps[i].address, h->out->heaps[i].address + h->heap_max };
         qsort_safe(v, k, sizeof(*v), range_cmp);
         *n = k;
         return v;
@@ -107,7 +106,7 @@ static bool scannable(const struct segment *s)
 
 int glibc_mmapped_scan(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         size_t nex = 0;
         _cleanup_free_ struct range *ex = arena_ranges(h, &nex);
         uint64_t count = 0;
@@ -129,7 +128,7 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 /* A thread's stack can share a VMA with chunks mapped above it: there a run
                  * of chunks must reach the end of the mapping to count. */
                 bool stack = s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK;
-                size_t first = a->heap.nchunks;
+                size_t first = h->out->nchunks;
                 uint64_t run_bytes = 0;
                 size_t e = 0;
                 uint64_t p = ALIGN_UP(s->start, h->page_size);
@@ -144,8 +143,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         /* A header's size is never 0: none starts in a hole, so holes are stepped over whole. */
                         uint64_t data = gmem_data_from(&h->mem, p, end);
                         if (data > p) {
-                                if (stack && a->heap.nchunks > first) { /* the run broke: not chunks after all */
-                                        a->heap.nchunks = first;
+                                if (stack && h->out->nchunks > first) { /* the run broke: not chunks after all */
+                                        h->out->nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p = ALIGN_UP(data, h->page_size);
@@ -154,8 +153,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         uint64_t limit = e < nex ? MIN(end, ex[e].lo) : end;
                         uint64_t size = chunk_at(h, p, limit);
                         if (!size) {
-                                if (stack && a->heap.nchunks > first) { /* the run broke: not chunks after all */
-                                        a->heap.nchunks = first;
+                                if (stack && h->out->nchunks > first) { /* the run broke: not chunks after all */
+                                        h->out->nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p += h->page_size;
@@ -168,14 +167,14 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         p += size;
                 }
                 if (stack && p != end) {
-                        a->heap.nchunks = first;
+                        h->out->nchunks = first;
                         run_bytes = 0;
                 }
-                count += a->heap.nchunks - first;
+                count += h->out->nchunks - first;
                 h->mmapped_bytes += run_bytes;
         }
 
-        const struct malloc_par_info *mp = &a->heap.malloc_par;
+        const struct malloc_par_info *mp = &h->out->malloc_par;
         if (mp->found && ((int64_t)count != mp->n_mmaps || h->mmapped_bytes != mp->mmapped_mem))
                 warn_add(h->w, "heap", mp->address,
                          "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",

@@ -42,7 +42,7 @@ struct tcache_view {
 
 static uint64_t count_limit(const struct heap_ctx *h)
 {
-        const struct malloc_par_info *mp = &h->a->heap.malloc_par;
+        const struct malloc_par_info *mp = &h->out->malloc_par;
         if (mp->found)
                 return mp->tcache_count;
         return h->layout.tcache_count_bytes == 1 ? 127 : 65535; /* MAX_TCACHE_COUNT */
@@ -57,7 +57,6 @@ static uint64_t count_limit(const struct heap_ctx *h)
 static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, bool strict)
 {
         const struct glibc_layout *l = &h->layout;
-        const struct analysis *a = h->a;
 
         if (!t || (t & (GLIBC_MALLOC_ALIGNMENT - 1)))
                 return false;
@@ -68,9 +67,9 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
          * had free chunks (arena_max reached, or one arena) can get 16 bytes more.
          */
         const uint64_t want = glibc_tcache_chunk_size(l);
-        ssize_t k = glibc_chunk_find(a, t - GLIBC_CHUNK_HDR_SZ);
-        if (k < 0 || a->heap.chunks[k].size < want || a->heap.chunks[k].size - want >= GLIBC_MINSIZE ||
-            a->heap.chunks[k].mmapped || a->heap.chunks[k].state != CHUNK_USED)
+        ssize_t k = glibc_chunk_find(h->out, t - GLIBC_CHUNK_HDR_SZ);
+        if (k < 0 || h->out->chunks[k].size < want || h->out->chunks[k].size - want >= GLIBC_MINSIZE ||
+            h->out->chunks[k].mmapped || h->out->chunks[k].state != CHUNK_USED)
                 return false;
         const uint8_t *buf = gmem_ptr(&h->mem, t, (uint64_t)l->tc_size);
         if (!buf)
@@ -106,7 +105,6 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
 /* Follows every bin of the tcache and marks what it holds; returns the entries found. */
 static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int tid)
 {
-        struct analysis *a = h->a;
         const struct glibc_layout *l = &h->layout;
         unsigned total = 0, key_warnings = 0;
         uint64_t key = l->tcache_key == GLIBC_TCACHE_KEY_PERTHREAD ? v->address : h->roots.tcache_key;
@@ -123,7 +121,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                         snprintf(name, sizeof(name), "tcache bin %u of the tcache at 0x%llx", i,
                                  (unsigned long long)v->address);
                 while (e) {
-                        if (n > a->heap.nchunks) {
+                        if (n > h->out->nchunks) {
                                 warn_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
                                          (unsigned long long)e);
                                 break;
@@ -133,13 +131,13 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                                          (unsigned long long)e);
                                 break;
                         }
-                        ssize_t k = glibc_chunk_find(a, e - GLIBC_CHUNK_HDR_SZ);
+                        ssize_t k = glibc_chunk_find(h->out, e - GLIBC_CHUNK_HDR_SZ);
                         if (k < 0) {
                                 warn_add(h->w, "heap", e, "%s: entry 0x%llx is not a chunk of the heap walk; the list ends there",
                                          name, (unsigned long long)e);
                                 break;
                         }
-                        struct chunk *c = &a->heap.chunks[k];
+                        struct chunk *c = &h->out->chunks[k];
                         if (c->bin == BIN_TCACHE) {
                                 warn_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
                                          name, (unsigned long long)c->address);
@@ -179,14 +177,14 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
 static int add_tcache(struct heap_ctx *h, struct addr_set *listed, const struct tcache_view *v, int tid,
                       const char *found_by)
 {
-        struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->heap.tcaches, h->tcaches_cap, a->heap.ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
+        const struct analysis *a = h->a;
+        if (ARRAY_RESERVE(h->out->tcaches, h->tcaches_cap, h->out->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->heap.tcaches[a->heap.ntcaches] = (struct tcache){
-                .tid = tid, .address = v->address, .arena_id = a->heap.chunks[v->chunk].arena_id, .found_by = found_by,
+        h->out->tcaches[h->out->ntcaches] = (struct tcache){
+                .tid = tid, .address = v->address, .arena_id = h->out->chunks[v->chunk].arena_id, .found_by = found_by,
         };
-        a->heap.ntcaches++;
-        a->heap.tcaches[a->heap.ntcaches - 1].entries = tcache_walk(h, v, tid);
+        h->out->ntcaches++;
+        h->out->tcaches[h->out->ntcaches - 1].entries = tcache_walk(h, v, tid);
         return 0;
 }
 
@@ -254,11 +252,11 @@ static uint64_t tls_offset(struct heap_ctx *h)
 
 int glibc_tcache_classify(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         _cleanup_(addr_set_free) struct addr_set listed = { 0 };
         int r;
 
-        if (!h->layout.tcache || a->heap.nchunks == 0)
+        if (!h->layout.tcache || h->out->nchunks == 0)
                 return 0;
 
         uint64_t off = tls_offset(h);
@@ -288,7 +286,7 @@ int glibc_tcache_classify(struct heap_ctx *h)
         for (size_t i = 0; i < h->nregions; i++) {
                 const struct heap_region *reg = &h->regions[i];
                 bool first = reg->heap_id == NO_ID ||
-                             reg->start == ALIGN_UP(a->heap.arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
+                             reg->start == ALIGN_UP(h->out->arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
                                                             GLIBC_CHUNK_HDR_SZ,
                                                     (uint64_t)GLIBC_MALLOC_ALIGNMENT) -
                                                    GLIBC_CHUNK_HDR_SZ;

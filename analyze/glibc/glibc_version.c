@@ -127,7 +127,6 @@ static bool from_core(struct heap_ctx *h, struct glibc_version *v)
 int glibc_version_detect(struct heap_ctx *h)
 {
         struct glibc_version *v = &h->version;
-        struct analysis *a = h->a;
 
         *v = (struct glibc_version){ 0 };
         if (!h->libc.found)
@@ -139,9 +138,9 @@ int glibc_version_detect(struct heap_ctx *h)
         else if (glibc_version_from_filename(h->libc.path, v))
                 v->source = "file name";
 
-        if (v->known && !a->snap.glibc_version && !(a->snap.glibc_version = strdup(v->text)))
+        if (v->known && !h->out->glibc_version && !(h->out->glibc_version = strdup(v->text)))
                 return -ENOMEM;
-        if (h->libc.build_id && !a->snap.glibc_build_id && !(a->snap.glibc_build_id = strdup(h->libc.build_id)))
+        if (h->libc.build_id && !h->out->glibc_build_id && !(h->out->glibc_build_id = strdup(h->libc.build_id)))
                 return -ENOMEM;
         if (!v->known)
                 warn_add(h->w, "heap", h->libc.base,

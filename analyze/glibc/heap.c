@@ -52,7 +52,7 @@ static const char *bin_label(enum chunk_bin b)
 
 bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, const char *list)
 {
-        struct chunk *c = &h->a->heap.chunks[i];
+        struct chunk *c = &h->out->chunks[i];
         if (c->state == CHUNK_TOP) {
                 warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
                 return false;
@@ -97,17 +97,17 @@ static int flush_mmapped(struct heap_ctx *h, const struct chunk *mm, size_t n, s
 /* Walks every region in address order, merging in the mmapped chunks found before. */
 static int walk_all(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         int r = glibc_mmapped_scan(h);
         if (r < 0)
                 return r;
-        size_t nmm = a->heap.nchunks;
+        size_t nmm = h->out->nchunks;
         _cleanup_free_ struct chunk *mm = nmm ? malloc(nmm * sizeof(*mm)) : NULL;
         if (nmm && !mm)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         if (nmm)
-                memcpy(mm, a->heap.chunks, nmm * sizeof(*mm));
-        a->heap.nchunks = 0;
+                memcpy(mm, h->out->chunks, nmm * sizeof(*mm));
+        h->out->nchunks = 0;
 
         qsort_safe(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
@@ -118,7 +118,7 @@ static int walk_all(struct heap_ctx *h)
                 if (reg->start < walked_to) {
                         warn_add(h->w, "heap", reg->start,
                                  "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
-                                 (unsigned long long)a->heap.arenas[reg->arena_id].address, (unsigned long long)reg->start);
+                                 (unsigned long long)h->out->arenas[reg->arena_id].address, (unsigned long long)reg->start);
                         continue;
                 }
                 if ((r = flush_mmapped(h, mm, nmm, &next, reg->start)) < 0 || (r = glibc_chunks_walk(h, reg)) < 0)
@@ -128,36 +128,37 @@ static int walk_all(struct heap_ctx *h)
         if ((r = flush_mmapped(h, mm, nmm, &next, UINT64_MAX)) < 0)
                 return r;
 
-        for (size_t i = 1; i < a->heap.nchunks; i++)
-                if (a->heap.chunks[i].address <= a->heap.chunks[i - 1].address) {
+        for (size_t i = 1; i < h->out->nchunks; i++)
+                if (h->out->chunks[i].address <= h->out->chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort_safe(a->heap.chunks, a->heap.nchunks, sizeof(*a->heap.chunks), chunk_cmp);
+                        qsort_safe(h->out->chunks, h->out->nchunks, sizeof(*h->out->chunks), chunk_cmp);
                         break;
                 }
         return 0;
 }
 
 /* chunks[].segment_id, one pass with a cursor: both lists are sorted. */
-static void assign_segments(struct analysis *a)
+static void assign_segments(struct heap_ctx *h)
 {
+        const struct analysis *a = h->a;
         size_t s = 0;
-        for (size_t i = 0; i < a->heap.nchunks; i++) {
-                uint64_t p = a->heap.chunks[i].address;
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                uint64_t p = h->out->chunks[i].address;
                 while (s < a->segments.n && a->segments.v[s].end <= p)
                         s++;
-                a->heap.chunks[i].segment_id = s < a->segments.n && a->segments.v[s].start <= p ? (int32_t)s : NO_ID;
+                h->out->chunks[i].segment_id = s < a->segments.n && a->segments.v[s].start <= p ? (int32_t)s : NO_ID;
         }
 }
 
 /* The PREV_INUSE bit of each arena chunk's successor: clear means glibc sees the chunk as free. */
 static int compute_looks_free(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
-        h->looks_free = calloc(a->heap.nchunks / 64 + 1, sizeof(*h->looks_free));
+        const struct analysis *a = h->a;
+        h->looks_free = calloc(h->out->nchunks / 64 + 1, sizeof(*h->looks_free));
         if (!h->looks_free)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        for (size_t i = 0; i < a->heap.nchunks; i++) {
-                const struct chunk *c = &a->heap.chunks[i];
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                const struct chunk *c = &h->out->chunks[i];
                 uint64_t field;
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
@@ -170,11 +171,10 @@ static int compute_looks_free(struct heap_ctx *h)
 /* Free lists and PREV_INUSE bits must agree, except for tcache and fastbins, which keep chunks "in use". */
 static void check_prev_inuse(struct heap_ctx *h)
 {
-        const struct analysis *a = h->a;
         size_t orphans = 0, listed = 0;
 
-        for (size_t i = 0; i < a->heap.nchunks; i++) {
-                const struct chunk *c = &a->heap.chunks[i];
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                const struct chunk *c = &h->out->chunks[i];
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
                 bool looks = glibc_looks_free(h, i);
@@ -209,7 +209,7 @@ static int add_range(struct heap_result *out, size_t *cap, uint64_t start, uint6
  */
 static int list_ranges(struct heap_ctx *h)
 {
-        struct heap_result *out = &h->a->heap;
+        struct heap_result *out = h->out;
         size_t cap = 0;
         int r = 0;
         for (size_t i = 0; i < h->nregions && r == 0; i++)
@@ -237,7 +237,7 @@ static uint64_t page_size_of(const struct analysis *a)
 /* glibc malloc's heap; g is its allocators row, whose state and walked this sets. */
 static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         int r;
 
         if ((r = glibc_version_detect(h)) < 0)
@@ -259,16 +259,16 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 
         h->heap_max = GLIBC_HEAP_MAX_SIZE;
         /* arena.c heap_max_size (2.35+): huge-page heaps are 4 huge pages */
-        if (a->heap.malloc_par.found && a->heap.malloc_par.hp_pagesize > 0)
-                h->heap_max = 4 * (uint64_t)a->heap.malloc_par.hp_pagesize;
+        if (h->out->malloc_par.found && h->out->malloc_par.hp_pagesize > 0)
+                h->heap_max = 4 * (uint64_t)h->out->malloc_par.hp_pagesize;
 
         if ((r = glibc_arenas_collect(h)) < 0)
                 return r;
-        if (g->state == ALLOCATOR_IDLE && !(a->heap.malloc_par.found && a->heap.malloc_par.n_mmaps > 0))
+        if (g->state == ALLOCATOR_IDLE && !(h->out->malloc_par.found && h->out->malloc_par.n_mmaps > 0))
                 return 0;
         if ((r = walk_all(h)) < 0)
                 return r;
-        assign_segments(a);
+        assign_segments(h);
         if ((r = compute_looks_free(h)) < 0)
                 return r;
         glibc_bins_classify(h);
@@ -279,19 +279,19 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
                 return r;
         g->walked = true;
 
-        if (a->heap.nchunks < h->chunks_cap && a->heap.nchunks) {
-                struct chunk *v = realloc(a->heap.chunks, a->heap.nchunks * sizeof(*v));
+        if (h->out->nchunks < h->chunks_cap && h->out->nchunks) {
+                struct chunk *v = realloc(h->out->chunks, h->out->nchunks * sizeof(*v));
                 if (v)
-                        a->heap.chunks = v;
+                        h->out->chunks = v;
         }
-        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", a->heap.narenas, a->heap.nheaps, a->heap.nchunks,
-                  a->heap.ntcaches);
+        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", h->out->narenas, h->out->nheaps, h->out->nchunks,
+                  h->out->ntcaches);
         return 0;
 }
 
 int heap_walk(struct analysis *a)
 {
-        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .w = &a->warnings };
+        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .out = &a->heap, .w = &a->warnings };
         struct allocator *g;
         int r;
 
@@ -300,19 +300,21 @@ int heap_walk(struct analysis *a)
         if ((r = glibc_libc_find(&h)) < 0)
                 return r;
         bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules.v[h.libc.module_id].is_main;
-        if ((r = allocators_detect(a, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
+        if ((r = allocators_detect(a, h.out, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
                 return r;
-        if (!g && !a->heap.nallocators)
+        if (!g && !h.out->nallocators)
                 warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
         if (g && (r = walk_glibc(&h, g)) < 0)
                 return r;
-        allocators_note(a);
+        allocators_note(a, h.out, h.w);
         return 0;
 }
 
 void heap_reset(struct analysis *a)
 {
         struct heap_result *h = &a->heap;
+        free(h->glibc_version);
+        free(h->glibc_build_id);
         for (size_t i = 0; i < h->nallocators; i++)
                 free(h->allocators[i].evidence);
         free(h->allocators);

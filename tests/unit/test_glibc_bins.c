@@ -86,6 +86,7 @@ static void classify(struct fixture *f)
         struct fake_piece piece = { BASE, f->mem, LEN };
         assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         gmem_init(&f->h.mem, &f->a.core);
@@ -101,7 +102,7 @@ static void classify(struct fixture *f)
 
 static const struct chunk *chunk(const struct fixture *f, uint64_t addr)
 {
-        ssize_t k = glibc_chunk_find(&f->a, addr);
+        ssize_t k = glibc_chunk_find(&f->a.heap, addr);
         assert_true(k >= 0);
         return &f->a.heap.chunks[k];
 }

@@ -57,6 +57,7 @@ static int walk(struct fixture *f, uint64_t start, uint64_t end, uint64_t top)
         struct fake_piece piece = { BASE, f->mem, LEN };
         assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         gmem_init(&f->h.mem, &f->a.core);

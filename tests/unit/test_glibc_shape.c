@@ -36,6 +36,7 @@ static int setup(void **state)
         f->a.core.fd = -1;
         glibc_layout_for(2, 36, 0, &f->h.layout);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.libc.nrw = 1;

@@ -102,6 +102,7 @@ static void classify(struct fixture *f, bool with_thread)
         struct fake_piece pieces[] = { { BASE, f->mem, LEN }, { TLS, f->tls, sizeof(f->tls) } };
         assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
@@ -126,7 +127,7 @@ static void classify(struct fixture *f, bool with_thread)
 
 static const struct chunk *chunk(const struct fixture *f, uint64_t addr)
 {
-        ssize_t k = glibc_chunk_find(&f->a, addr);
+        ssize_t k = glibc_chunk_find(&f->a.heap, addr);
         assert_true(k >= 0);
         return &f->a.heap.chunks[k];
 }
@@ -306,6 +307,7 @@ static void test_many_threads(void **state)
         struct fake_piece pieces[] = { { MANY_HEAP, heap, heap_len }, { MANY_TLS, tls, tls_len } };
         assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
