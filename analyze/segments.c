@@ -19,7 +19,11 @@
  * lies, right below the thread's stack.
  *
  * Modules come from the modules stage, threads' stack pointers from the
- * threads stage; common/segment_kind.c decides the kinds.
+ * threads stage; common/segment_kind.c decides the kinds: here from the
+ * maps, and in the heap-kinds stage (segments_mark_heap) with what the
+ * heap walk found.  Besides its result the stage marks in the core which
+ * segments' tails are known zero (mark_zero_tails); its reset takes that
+ * back too.
  */
 #include <elf.h>
 #include <errno.h>
@@ -553,6 +557,8 @@ void segments_reset(struct analysis *a)
         free(s->v);
         free(s->thread_stack);
         *s = (struct segments_result){ 0 };
+        /* mark_zero_tails' vouching, the stage's one mark outside its result. */
+        core_unmark_zero_tails(&a->core);
 }
 
 /*

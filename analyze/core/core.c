@@ -681,6 +681,12 @@ bool core_mark_zero_tail(struct core *c, uint64_t vaddr)
         return true;
 }
 
+void core_unmark_zero_tails(struct core *c)
+{
+        for (size_t i = 0; i < c->nsegs; i++)
+                c->segs[i].known = c->segs[i].filesz;
+}
+
 const uint8_t *core_zeros(void)
 {
         static const uint8_t zeros[CORE_ZEROS_MAX];

@@ -40,7 +40,7 @@ static void test_string_hint(void **state)
         a.core.segs = &seg;
         a.core.nsegs = 1;
         struct type_hints th;
-        assert_int_equal(type_hints_init(&th, &a), 0);
+        assert_int_equal(type_hints_init(&th, &a, &a.reach), 0);
 
         uint8_t block[40] = "hello, world";
         assert_int_equal(type_hint(&th, block, sizeof(block)), 0);
@@ -69,7 +69,7 @@ static void test_intern_many(void **state)
         struct type_hints th;
         char name[32];
         const int n = 200000;
-        assert_int_equal(type_hints_init(&th, &a), 0);
+        assert_int_equal(type_hints_init(&th, &a, &a.reach), 0);
         for (int round = 0; round < 2; round++)
                 for (int i = 0; i < n; i++) {
                         snprintf(name, sizeof(name), "ns::Class%d", i);
