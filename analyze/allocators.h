@@ -12,7 +12,7 @@
  *
  * To add an allocator: a row in allocators.c's table (its name, what its
  * memory is called, its marker symbols) and a value in enum
- * allocator_kind.  A walker for its blocks is called from heap.c and sets
+ * allocator_kind.  A walker for its blocks is called from glibc/glibc_heap.c and sets
  * the row's `walked`.
  */
 #ifndef MEMSNAP_ALLOCATORS_H

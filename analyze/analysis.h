@@ -290,7 +290,7 @@ struct segments_result {
 };
 
 /*
- * The heap stage (glibc/heap.c, allocators.c): the allocators and glibc
+ * The heap stage (glibc/glibc_heap.c, allocators.c): the allocators and glibc
  * malloc's structures and chunks, and the ranges of arena memory.
  */
 struct heap_result {

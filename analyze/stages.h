@@ -59,11 +59,11 @@ int segments_build(struct analysis *a);
 void segments_reset(struct analysis *a);
 
 /*
- * heap.c: glibc malloc's arenas, heaps, tcaches and every chunk, and the
- * ranges of arena memory.
+ * glibc/glibc_heap.c: the allocators (allocators.c), and glibc malloc's
+ * arenas, heaps, tcaches and every chunk, and the ranges of arena memory.
  */
-int heap_walk(struct analysis *a);
-void heap_reset(struct analysis *a);
+int glibc_heap_walk(struct analysis *a);
+void glibc_heap_reset(struct analysis *a);
 
 /*
  * segments.c, the heap-kinds stage: the segments holding malloc memory

@@ -17,74 +17,9 @@
 #include "addr_set.h"
 #include "common/array.h"
 #include "common/log.h"
-#include "glibc.h"
-
-static uint64_t u64_at(const uint8_t *buf, int off)
-{
-        uint64_t v;
-        memcpy(&v, buf + off, sizeof(v));
-        return v;
-}
-
-static uint32_t u32_at(const uint8_t *buf, int off)
-{
-        uint32_t v;
-        memcpy(&v, buf + off, sizeof(v));
-        return v;
-}
-
-static void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                               struct glibc_arena_state *out)
-{
-        *out = (struct glibc_arena_state){ .address = addr };
-        out->mutex = u32_at(buf, l->ms_mutex);
-        out->flags = u32_at(buf, l->ms_flags);
-        if (l->ms_have_fastchunks >= 0)
-                out->have_fastchunks = u32_at(buf, l->ms_have_fastchunks);
-        for (unsigned i = 0; i < l->nfastbins; i++)
-                out->fastbins[i] = u64_at(buf, l->ms_fastbins + 8 * (int)i);
-        out->top = u64_at(buf, l->ms_top);
-        out->last_remainder = u64_at(buf, l->ms_last_remainder);
-        memcpy(out->bins, buf + l->ms_bins, sizeof(out->bins));
-        out->next = u64_at(buf, l->ms_next);
-        out->attached_threads = u64_at(buf, l->ms_attached_threads);
-        out->system_mem = u64_at(buf, l->ms_system_mem);
-        out->max_system_mem = u64_at(buf, l->ms_max_system_mem);
-}
-
-void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr, struct malloc_par_info *m)
-{
-        *m = (struct malloc_par_info){ .found = true, .address = addr };
-        memcpy(m->layout, l->name, sizeof(m->layout));
-        m->trim_threshold = u64_at(buf, l->mp_trim_threshold);
-        m->top_pad = u64_at(buf, l->mp_top_pad);
-        m->mmap_threshold = u64_at(buf, l->mp_mmap_threshold);
-        m->arena_test = u64_at(buf, l->mp_arena_test);
-        m->arena_max = u64_at(buf, l->mp_arena_max);
-        m->thp_pagesize = l->mp_thp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_thp_pagesize) : -1;
-        m->hp_pagesize = l->mp_hp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_hp_pagesize) : -1;
-        m->n_mmaps = (int32_t)u32_at(buf, l->mp_n_mmaps);
-        m->n_mmaps_max = (int32_t)u32_at(buf, l->mp_n_mmaps_max);
-        m->max_n_mmaps = (int32_t)u32_at(buf, l->mp_max_n_mmaps);
-        m->no_dyn_threshold = (int32_t)u32_at(buf, l->mp_no_dyn_threshold);
-        m->mmapped_mem = u64_at(buf, l->mp_mmapped_mem);
-        m->max_mmapped_mem = u64_at(buf, l->mp_max_mmapped_mem);
-        m->sbrk_base = u64_at(buf, l->mp_sbrk_base);
-        m->tcache_bins = u64_at(buf, l->mp_tcache_bins);
-        m->tcache_max_bytes = u64_at(buf, l->mp_tcache_max_bytes);
-        m->tcache_count = u64_at(buf, l->mp_tcache_count);
-        m->tcache_unsorted_limit = u64_at(buf, l->mp_tcache_unsorted_limit);
-}
-
-bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out)
-{
-        uint8_t buf[4096];
-        _Static_assert(sizeof(buf) >= 2200, "a malloc_state fits");
-        if (l->ms_size <= 0 || (size_t)l->ms_size > sizeof(buf) || !core_read(&h->a->core, addr, buf, (size_t)l->ms_size))
-                return false;
-        glibc_arena_decode(l, buf, addr, out);
-        return true;
-}
+#include "glibc_arena.h"
+#include "glibc_arena_state.h"
+#include "glibc_par.h"
 
 static int add_region(struct heap_ctx *h, const struct heap_region *r)
 {
@@ -125,7 +60,7 @@ static int main_region(struct heap_ctx *h, int arena_id)
         struct arena *ar = &h->out->arenas[arena_id];
 
         /* Initialised, never given memory (its mmapped chunks, if any, are elsewhere): nothing to walk. */
-        if (s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem)
+        if (s->top == glibc_arena_state_initial_top(&h->layout, s->address) && !s->system_mem)
                 return 0;
         if (!mp->found || !mp->sbrk_base) {
                 /* Without mp_ the brk heap's start is where the [heap] mapping starts. */
@@ -190,8 +125,8 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                                  (unsigned long long)s->address);
                         break;
                 }
-                uint64_t ar_ptr = u64_at(buf, l->hi_ar_ptr), prev = u64_at(buf, l->hi_prev);
-                uint64_t size = u64_at(buf, l->hi_size), mprotect_size = u64_at(buf, l->hi_mprotect_size);
+                uint64_t ar_ptr = glibc_layout_u64(buf, l->hi_ar_ptr), prev = glibc_layout_u64(buf, l->hi_prev);
+                uint64_t size = glibc_layout_u64(buf, l->hi_size), mprotect_size = glibc_layout_u64(buf, l->hi_mprotect_size);
                 if (ar_ptr != s->address) {
                         warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
                                  (unsigned long long)s->address, (unsigned long long)ar_ptr);
@@ -246,7 +181,7 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
         h->states[n] = *s;
 
         uint64_t tsize = 0;
-        bool idle = s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem;
+        bool idle = s->top == glibc_arena_state_initial_top(&h->layout, s->address) && !s->system_mem;
         if (!idle && !top_size(h, s->top, &tsize))
                 warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
         h->out->arenas[n] = (struct arena){
@@ -267,7 +202,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
         struct glibc_arena_state s;
         int r;
 
-        if (!glibc_arena_read(h, &h->layout, h->roots.main_arena, &s)) {
+        if (!glibc_arena_state_read(h, &h->layout, h->roots.main_arena, &s)) {
                 warn_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
                 return 0;
         }
@@ -290,7 +225,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
                                  (unsigned long long)next);
                         break;
                 }
-                if (!glibc_arena_read(h, &h->layout, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
+                if (!glibc_arena_state_read(h, &h->layout, next, &s) || !glibc_arena_state_plausible(h, next, &h->layout, false)) {
                         warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
                                  (unsigned long long)next, (unsigned long long)h->out->arenas[h->out->narenas - 1].address);
                         break;

@@ -12,7 +12,8 @@
  */
 #include <stdio.h>
 
-#include "glibc.h"
+#include "glibc_bins.h"
+#include "glibc_chunks.h"
 
 /* The list walks' message prefix: "fastbin 3 of arena 0x7f..." */
 struct list_name {

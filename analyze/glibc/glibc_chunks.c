@@ -17,7 +17,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_chunks.h"
 
 #define CHUNKS_INITIAL (1u << 14)
 
@@ -145,4 +145,37 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 return add_top(h, r);
         }
         return 0;
+}
+
+const char *glibc_chunk_bin_label(enum chunk_bin b)
+{
+        switch (b) {
+        case BIN_TCACHE: return "a tcache";
+        case BIN_FAST: return "a fastbin";
+        case BIN_UNSORTED: return "the unsorted bin";
+        case BIN_SMALL: return "a small bin";
+        case BIN_LARGE: return "a large bin";
+        default: return "no list";
+        }
+}
+
+bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, const char *list)
+{
+        struct chunk *c = &h->out->chunks[i];
+        if (c->state == CHUNK_TOP) {
+                warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
+                return false;
+        }
+        if (c->state == CHUNK_FREE) {
+                warn_add(h->w, "heap", c->address, "chunk 0x%llx is in %s and also in %s (a double free?)",
+                         (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin), list);
+                return false;
+        }
+        if (c->mmapped) {
+                warn_add(h->w, "heap", c->address, "%s lists the mmapped chunk 0x%llx", list, (unsigned long long)c->address);
+                return false;
+        }
+        c->state = CHUNK_FREE;
+        c->bin = (uint8_t)bin;
+        return true;
 }

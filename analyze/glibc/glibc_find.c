@@ -16,7 +16,11 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_arena_state.h"
+#include "glibc_find.h"
+#include "glibc_par.h"
+#include "glibc_shape.h"
+#include "glibc_symbols.h"
 
 /*
  * How well a layout explains the core: main_arena found (1), mp_ found with
@@ -27,7 +31,7 @@
  */
 static int layout_score(struct heap_ctx *h, const struct glibc_layout *l, const struct glibc_symbols *sym)
 {
-        uint64_t arena = sym->main_arena ? (glibc_arena_plausible(h, sym->main_arena, l, true) ? sym->main_arena : 0)
+        uint64_t arena = sym->main_arena ? (glibc_arena_state_plausible(h, sym->main_arena, l, true) ? sym->main_arena : 0)
                                          : glibc_shape_main_arena(h, l);
         if (!arena)
                 return 0;
@@ -112,7 +116,7 @@ int glibc_find_roots(struct heap_ctx *h)
         const struct glibc_layout *l = &h->layout;
 
         /* An arena malloc never used has no bins to recognise it by; its own shape does. */
-        enum allocator_state use = sym.main_arena ? glibc_arena_use(h, l, sym.main_arena) : ALLOCATOR_IN_USE;
+        enum allocator_state use = sym.main_arena ? glibc_arena_state_use(h, l, sym.main_arena) : ALLOCATOR_IN_USE;
         uint64_t shape_arena = use != ALLOCATOR_IN_USE ? sym.main_arena : glibc_shape_main_arena(h, l);
         if (!sym.main_arena && !shape_arena)
                 shape_arena = glibc_shape_unused_main_arena(h, l, &use);

@@ -23,7 +23,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_libc.h"
 
 static bool is_libc_name(const char *path)
 {

@@ -24,7 +24,8 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_chunks.h"
+#include "glibc_mmapped.h"
 
 struct range {
         uint64_t lo, hi;

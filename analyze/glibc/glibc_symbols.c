@@ -14,7 +14,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_symbols.h"
 
 static void scan(Dwfl_Module *mod, struct glibc_symbols *out)
 {

@@ -25,7 +25,8 @@
 #include "addr_set.h"
 #include "common/array.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_chunks.h"
+#include "glibc_tcache.h"
 
 #define TLS_WINDOW (64u << 10)      /* static TLS searched below fs_base */
 #define TLS_VOTERS_ENOUGH 32        /* threads pointing at a tcache: enough to agree on the offset */

@@ -19,7 +19,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_version.h"
 
 static const char banner[] = "GNU C Library";
 static const char marker[] = "release version ";

@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_bins.h"
+#include "analyze/glibc/glibc_chunks.h"
 #include "fake_core.h"
 
 #define BASE 0x10000ull

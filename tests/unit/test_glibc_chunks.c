@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_chunks.h"
 #include "fake_core.h"
 
 #define BASE 0x10000ull

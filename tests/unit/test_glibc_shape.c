@@ -1,5 +1,5 @@
 /*
- * Unit tests for glibc_arena_use and glibc_shape_unused_main_arena
+ * Unit tests for glibc_arena_state_use and glibc_shape_unused_main_arena
  * (analyze/glibc/glibc_shape.c): a main_arena as the C library was loaded (malloc
  * never ran), as ptmalloc_init leaves it (initialised, no memory), and in
  * use, in a fake core of libc's writable memory (glibc 2.36 layout).  Only
@@ -15,7 +15,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_arena_state.h"
+#include "analyze/glibc/glibc_shape.h"
 #include "fake_core.h"
 
 #define BASE 0x7f0000010000ull      /* libc's .data */
@@ -74,13 +75,13 @@ static void init_state(struct fixture *f)
                 put(f, ARENA + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1), b);
                 put(f, ARENA + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1) + 8, b);
         }
-        put(f, ARENA + (uint64_t)l->ms_top, glibc_initial_top(l, ARENA));
+        put(f, ARENA + (uint64_t)l->ms_top, glibc_arena_state_initial_top(l, ARENA));
 }
 
 static void expect(struct fixture *f, enum allocator_state want)
 {
         open_core(f);
-        assert_int_equal(glibc_arena_use(&f->h, &f->h.layout, ARENA), want);
+        assert_int_equal(glibc_arena_state_use(&f->h, &f->h.layout, ARENA), want);
         enum allocator_state use;
         uint64_t found = glibc_shape_unused_main_arena(&f->h, &f->h.layout, &use);
         assert_int_equal(found, want == ALLOCATOR_IN_USE ? 0 : ARENA);

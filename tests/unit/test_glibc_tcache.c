@@ -15,7 +15,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_chunks.h"
+#include "analyze/glibc/glibc_tcache.h"
 #include "fake_core.h"
 
 #define BASE 0x55550000ull

@@ -24,7 +24,14 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/allocators.h"
-#include "glibc.h"
+#include "glibc_arena.h"
+#include "glibc_bins.h"
+#include "glibc_chunks.h"
+#include "glibc_find.h"
+#include "glibc_libc.h"
+#include "glibc_mmapped.h"
+#include "glibc_tcache.h"
+#include "glibc_version.h"
 #include "analyze/stages.h"
 
 #define MISMATCH_WARNINGS_MAX 20    /* per kind of PREV_INUSE disagreement; the rest are counted */
@@ -36,39 +43,6 @@ static void heap_ctx_free(struct heap_ctx *h)
         free(h->states);
         free(h->regions);
         free(h->looks_free);
-}
-
-static const char *bin_label(enum chunk_bin b)
-{
-        switch (b) {
-        case BIN_TCACHE: return "a tcache";
-        case BIN_FAST: return "a fastbin";
-        case BIN_UNSORTED: return "the unsorted bin";
-        case BIN_SMALL: return "a small bin";
-        case BIN_LARGE: return "a large bin";
-        default: return "no list";
-        }
-}
-
-bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, const char *list)
-{
-        struct chunk *c = &h->out->chunks[i];
-        if (c->state == CHUNK_TOP) {
-                warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
-                return false;
-        }
-        if (c->state == CHUNK_FREE) {
-                warn_add(h->w, "heap", c->address, "chunk 0x%llx is in %s and also in %s (a double free?)",
-                         (unsigned long long)c->address, bin_label((enum chunk_bin)c->bin), list);
-                return false;
-        }
-        if (c->mmapped) {
-                warn_add(h->w, "heap", c->address, "%s lists the mmapped chunk 0x%llx", list, (unsigned long long)c->address);
-                return false;
-        }
-        c->state = CHUNK_FREE;
-        c->bin = (uint8_t)bin;
-        return true;
 }
 
 static int chunk_cmp(const void *x, const void *y)
@@ -186,7 +160,7 @@ static void check_prev_inuse(struct heap_ctx *h)
                     listed++ < MISMATCH_WARNINGS_MAX)
                         warn_add(h->w, "heap", c->address,
                                  "chunk 0x%llx is in %s but the next chunk's PREV_INUSE says it is in use",
-                                 (unsigned long long)c->address, bin_label((enum chunk_bin)c->bin));
+                                 (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin));
         }
         if (orphans > MISMATCH_WARNINGS_MAX)
                 warn_add(h->w, "heap", 0, "%zu chunks in all look free but are on no free list", orphans);
@@ -289,7 +263,7 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
         return 0;
 }
 
-int heap_walk(struct analysis *a)
+int glibc_heap_walk(struct analysis *a)
 {
         _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .out = &a->heap, .w = &a->warnings };
         struct allocator *g;
@@ -310,7 +284,7 @@ int heap_walk(struct analysis *a)
         return 0;
 }
 
-void heap_reset(struct analysis *a)
+void glibc_heap_reset(struct analysis *a)
 {
         struct heap_result *h = &a->heap;
         free(h->glibc_version);
