@@ -294,14 +294,14 @@ void allocators_note(const struct analysis *a, const struct heap_result *heap, s
         }
         if (g && g->walked) {
                 if (n)
-                        warn_add(w, "heap", at,
-                                 "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
-                                 others);
+                        warnings_add(w, "heap", at,
+                                     "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
+                                     others);
         } else if (n) {
-                warn_add(w, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                         others, glibc_absence(heap, g));
+                warnings_add(w, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
+                             others, glibc_absence(heap, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
-                warn_add(w, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
-                         glibc_absence(heap, g));
+                warnings_add(w, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
+                             glibc_absence(heap, g));
         }
 }

@@ -1,7 +1,6 @@
 /*
  * Implementation of stages.h's running and undoing of the stages: the one
- * stage table, and the end of an analysis's life.  Also analysis.h's
- * segments by address.
+ * stage table, and the end of an analysis's life.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +8,6 @@
 #include "analysis.h"
 #include "stages.h"
 
-#include "common/glibc_malloc.h"
 #include "common/log.h"
 
 /* The core opened, and refused when it is larger than --max-segments lets every later stage be. */
@@ -91,39 +89,4 @@ void analysis_free(struct analysis *a)
         warnings_free(&a->warnings);
         if (a->out.path)
                 atomic_file_discard(&a->out);
-}
-
-size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr)
-{
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (v[mid].end <= addr)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo;
-}
-
-uint64_t ref_from_address(const struct ref *x)
-{
-        return x->root_kind == ROOT_REGISTER ? 0 : x->from;
-}
-
-static uint32_t offset32(uint64_t v)
-{
-        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-}
-
-uint32_t ref_from_offset(const struct analysis *a, const struct ref *x)
-{
-        if (x->root_kind == ROOT_REGISTER)
-                return offset32(x->from);
-        if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->heap.nchunks) {
-                uint64_t mem = a->heap.chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
-                return x->from >= mem ? offset32(x->from - mem) : 0;
-        }
-        size_t i = segment_index_from(a->segments.v, a->segments.n, x->from);
-        return i < a->segments.n && a->segments.v[i].start <= x->from ? offset32(x->from - a->segments.v[i].start) : 0;
 }

@@ -93,6 +93,13 @@ struct segment {
         int64_t shared_clean_kb, shared_dirty_kb, anonymous_kb;
 };
 
+/*
+ * segments.c: of the n segments at v (sorted by start and disjoint, as
+ * segments_build leaves them), the index of the first that ends above
+ * addr: the one holding addr, else the next one above it; n when none does.
+ */
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
+
 enum module_file_status {
         MODULE_FILE_OK,             /* found on disk with a matching build-id */
         MODULE_FILE_MISSING,
@@ -218,7 +225,7 @@ enum root_kind { ROOT_NONE, ROOT_REGISTER, ROOT_STACK, ROOT_STATIC, ROOT_TLS, RO
 /*
  * A pointer into a used block.  Kept to 24 bytes (there are often several
  * per chunk): the database's from_offset is not stored but derived, by
- * ref_from_offset, from where the pointer is.
+ * reach_ref_from_offset, from where the pointer is.
  */
 struct ref {
         uint64_t from;              /* where the pointer is; for a register root, the register's
@@ -230,6 +237,17 @@ struct ref {
         uint32_t tid : 29;          /* register, stack and TLS roots (kernel PID_MAX_LIMIT is 2^22) */
 };
 _Static_assert(sizeof(struct ref) == 24, "struct ref stays 24 bytes");
+
+/* reach/reach.c: the database's refs.from_address: where the pointer is, 0 for a register. */
+uint64_t reach_ref_from_address(const struct ref *x);
+
+struct analysis;
+
+/*
+ * The database's refs.from_offset: within from_chunk's user bytes, within
+ * the root's segment, or the register's offset; UINT32_MAX past 4 GiB.
+ */
+uint32_t reach_ref_from_offset(const struct analysis *a, const struct ref *x);
 
 struct tcache {
         int tid;                    /* 0 when not tied to a thread */
@@ -366,21 +384,5 @@ static inline int analysis_thread_stack(const struct analysis *a, size_t t)
 
 /* Frees everything an analysis holds (every stage's result, the warnings, the temporary database). */
 void analysis_free(struct analysis *a);
-
-/*
- * Of the n segments at v (sorted by start and disjoint, as segments_build
- * leaves them), the index of the first that ends above addr: the one
- * holding addr, else the next one above it; n when none does.
- */
-size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
-
-/* The database's refs.from_address: where the pointer is, 0 for a register. */
-uint64_t ref_from_address(const struct ref *x);
-
-/*
- * The database's refs.from_offset: within from_chunk's user bytes, within
- * the root's segment, or the register's offset; UINT32_MAX past 4 GiB.
- */
-uint32_t ref_from_offset(const struct analysis *a, const struct ref *x);
 
 #endif

@@ -171,7 +171,7 @@ int cmd_analyze(int argc, char **argv)
                 log_set_level(LOG_LEVEL_ERROR);
         a.warnings.echo = a.opt.verbose;
 
-        if (db_open(&a) < 0 || analysis_run(&a, STAGE_EXPLAIN) < 0)
+        if (db_write_open(&a) < 0 || analysis_run(&a, STAGE_EXPLAIN) < 0)
                 return EXIT_FAIL;
         log_debug("stage database");
         if (db_write(&a) < 0)

@@ -66,7 +66,7 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         (void)userdata;
 
         if (a->modules.n >= MODULES_MAX) {
-                warn_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
+                warnings_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
                 return DWARF_CB_ABORT;
         }
         if (ARRAY_RESERVE(a->modules.v, col->cap, a->modules.n + 1) < 0) {
@@ -88,7 +88,7 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         GElf_Addr vaddr;
         int n = dwfl_module_build_id(mod, &bits, &vaddr);
         if (n > 0 && n <= BUILD_ID_MAX)
-                m->build_id = build_id_hex(bits, (size_t)n);
+                m->build_id = elf_util_build_id_hex(bits, (size_t)n);
         if (!m->path || (n > 0 && n <= BUILD_ID_MAX && !m->build_id)) {
                 col->error = -ENOMEM;
                 return DWARF_CB_ABORT;
@@ -105,7 +105,7 @@ static int module_cmp(const void *x, const void *y)
 /* A file's own NT_GNU_BUILD_ID as hex; NULL when it has none.  -errno (*why says it) when unreadable. */
 static int file_build_id(const char *path, char **out, const char **why)
 {
-        _cleanup_close_ int fd = elf_file_open(path, why);
+        _cleanup_close_ int fd = elf_util_open(path, why);
         *out = NULL;
         if (fd < 0)
                 return fd;
@@ -116,7 +116,7 @@ static int file_build_id(const char *path, char **out, const char **why)
         }
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
-        if (n > 0 && n <= BUILD_ID_MAX && !(*out = build_id_hex(bits, (size_t)n)))
+        if (n > 0 && n <= BUILD_ID_MAX && !(*out = elf_util_build_id_hex(bits, (size_t)n)))
                 return -ENOMEM;
         return 0;
 }
@@ -143,24 +143,24 @@ static int check_file(struct analysis *a, struct module *m)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         if (r < 0) {
                 m->file_status = MODULE_FILE_MISSING;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
-                         path, m->deleted ? " (deleted)" : "", why ? why : strerror(-r));
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
+                             path, m->deleted ? " (deleted)" : "", why ? why : strerror(-r));
                 return 0;
         }
         if (!m->build_id) {
                 m->file_status = MODULE_FILE_NO_BUILD_ID;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
-                         path);
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
+                             path);
                 return 0;
         }
         if (!m->file_build_id || strcmp(m->build_id, m->file_build_id) != 0) {
                 m->file_status = MODULE_FILE_MISMATCH;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
-                         path, m->deleted ? " (deleted, and a different file is there now)" : "",
-                         m->file_build_id ? m->file_build_id : "missing", m->build_id);
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
+                             path, m->deleted ? " (deleted, and a different file is there now)" : "",
+                             m->file_build_id ? m->file_build_id : "missing", m->build_id);
                 return 0;
         }
         m->file_status = MODULE_FILE_OK;
@@ -305,8 +305,8 @@ int modules_report(struct analysis *a)
         if (r < 0)
                 return r;
         a->modules.callbacks = (Dwfl_Callbacks){
-                .find_elf = a->opt.core_only ? find_elf_none : find_elf_checked,
-                .find_debuginfo = a->opt.no_debuginfo || a->opt.core_only ? find_debuginfo_none
+                .find_elf = a->opt.core_only ? elf_util_find_elf_none : elf_util_find_elf_checked,
+                .find_debuginfo = a->opt.no_debuginfo || a->opt.core_only ? elf_util_find_debuginfo_none
                                                                            : dwfl_standard_find_debuginfo,
                 /* A pointer to NULL means libdwfl's default path (/usr/lib/debug). */
                 .debuginfo_path = (char **)&a->opt.debuginfo_path,
@@ -318,10 +318,10 @@ int modules_report(struct analysis *a)
         dwfl_report_begin(a->modules.dwfl);
         int n = dwfl_core_file_report(a->modules.dwfl, a->modules.view.elf, a->opt.executable);
         if (n < 0)
-                warn_add(&a->warnings, "modules", 0, "libdwfl found no modules in the core: %s",
-                         (err = dwfl_errmsg(-1)) ? err : "unknown error");
+                warnings_add(&a->warnings, "modules", 0, "libdwfl found no modules in the core: %s",
+                             (err = dwfl_errmsg(-1)) ? err : "unknown error");
         if (dwfl_report_end(a->modules.dwfl, NULL, NULL) != 0)
-                warn_add(&a->warnings, "modules", 0, "libdwfl: %s", (err = dwfl_errmsg(-1)) ? err : "unknown error");
+                warnings_add(&a->warnings, "modules", 0, "libdwfl: %s", (err = dwfl_errmsg(-1)) ? err : "unknown error");
 
         struct collect col = { .a = a };
         dwfl_getmodules(a->modules.dwfl, collect_module, &col, 0);

@@ -199,17 +199,17 @@ static void parse_smaps(struct builder *b)
         if (!n)
                 return;
         if (proc_maps_parse((const char *)n->desc, n->descsz, &b->smaps, &bad) < 0) {
-                warn_add(&a->warnings, "segments", 0,
-                         "the MEMSNAP smaps note (file offset %llu) is malformed at line %zu; paths and RSS figures come from NT_FILE only",
-                         (unsigned long long)n->file_offset, bad);
+                warnings_add(&a->warnings, "segments", 0,
+                             "the MEMSNAP smaps note (file offset %llu) is malformed at line %zu; paths and RSS figures come from NT_FILE only",
+                             (unsigned long long)n->file_offset, bad);
                 map_list_free(&b->smaps);
                 return;
         }
         /* map_list_find needs the kernel's order; a crafted note may not have it. */
         for (size_t i = 1; i < b->smaps.n; i++)
                 if (b->smaps.v[i].start < b->smaps.v[i - 1].end) {
-                        warn_add(&a->warnings, "segments", b->smaps.v[i].start,
-                                 "the MEMSNAP smaps note is not in address order at line %zu; it is not used", i + 1);
+                        warnings_add(&a->warnings, "segments", b->smaps.v[i].start,
+                                     "the MEMSNAP smaps note is not in address order at line %zu; it is not used", i + 1);
                         map_list_free(&b->smaps);
                         return;
                 }
@@ -328,13 +328,13 @@ static int name_segments(struct builder *b)
                         if (copy_smaps(s, m) < 0)
                                 return -ENOMEM;
                 } else if (!unmatched++)
-                        warn_add(&a->warnings, "segments", s->start,
-                                 "segment 0x%llx-0x%llx is not a mapping of the smaps note; its name and figures come from NT_FILE",
-                                 (unsigned long long)s->start, (unsigned long long)s->end);
+                        warnings_add(&a->warnings, "segments", s->start,
+                                     "segment 0x%llx-0x%llx is not a mapping of the smaps note; its name and figures come from NT_FILE",
+                                     (unsigned long long)s->start, (unsigned long long)s->end);
         }
         if (unmatched > 1)
-                warn_add(&a->warnings, "segments", 0, "%zu segments in all are not mappings of the smaps note",
-                         unmatched);
+                warnings_add(&a->warnings, "segments", 0, "%zu segments in all are not mappings of the smaps note",
+                             unmatched);
         return b->smaps.n ? 0 : name_without_smaps(a);
 }
 
@@ -426,15 +426,15 @@ static int tie_threads(struct builder *b, struct segment_facts *facts)
                 struct segment *s = overlapping(a, th->sp, th->sp + 1);
                 a->segments.thread_stack[t] = NO_ID;
                 if (!s) {
-                        warn_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
-                                 th->tid, (unsigned long long)th->sp);
+                        warnings_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
+                                     th->tid, (unsigned long long)th->sp);
                         continue;
                 }
                 size_t i = (size_t)(s - a->segments.v);
                 if (s->tid) {
-                        warn_add(&a->warnings, "segments", th->sp,
-                                 "threads %d and %d have their stack pointers in the same mapping 0x%llx-0x%llx",
-                                 s->tid, th->tid, (unsigned long long)s->start, (unsigned long long)s->end);
+                        warnings_add(&a->warnings, "segments", th->sp,
+                                     "threads %d and %d have their stack pointers in the same mapping 0x%llx-0x%llx",
+                                     s->tid, th->tid, (unsigned long long)s->start, (unsigned long long)s->end);
                         continue;
                 }
                 a->segments.thread_stack[t] = (int)i;
@@ -599,4 +599,17 @@ void segments_unmark_heap(struct analysis *a)
                 a->segments.v[i].kind = a->segments.v[i].maps_kind;
                 a->segments.v[i].arena_id = NO_ID;
         }
+}
+
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr)
+{
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (v[mid].end <= addr)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo;
 }

@@ -89,25 +89,25 @@ int skipped_parse(const char *text, size_t len, struct skipped_list *out, struct
                         if (r == -ENOMEM)
                                 return r;
                         if (r == -EINVAL && bad++ < SKIPPED_LINE_WARNINGS_MAX)
-                                warn_add(w, "skipped", 0,
-                                         "line %zu of the MEMSNAP skipped note is not START-END<TAB>REASON<TAB>DETAIL; what it lists is not known",
-                                         line);
+                                warnings_add(w, "skipped", 0,
+                                             "line %zu of the MEMSNAP skipped note is not START-END<TAB>REASON<TAB>DETAIL; what it lists is not known",
+                                             line);
                 }
                 p = nl ? nl + 1 : stop;
         }
         if (bad > SKIPPED_LINE_WARNINGS_MAX)
-                warn_add(w, "skipped", 0, "%zu malformed lines in all in the MEMSNAP skipped note", bad);
+                warnings_add(w, "skipped", 0, "%zu malformed lines in all in the MEMSNAP skipped note", bad);
 
         qsort_safe(out->v, out->n, sizeof(*out->v), range_cmp);
         for (size_t i = 0; i < out->n; i++) {
                 struct skipped_range *r = &out->v[i];
                 r->reach = i ? MAX(out->v[i - 1].reach, r->end) : r->end;
                 char size[UNITS_BUF_MAX];
-                warn_add(w, "skipped", r->start,
-                         "0x%llx-0x%llx (%s) is not in the core: memsnap capture left it out as '%s'%s%s%s; its bytes are unknown, not zeros",
-                         (unsigned long long)r->start, (unsigned long long)r->end,
-                         units_format_bytes(size, r->end - r->start), r->reason, *r->detail ? " (" : "", r->detail,
-                         *r->detail ? ")" : "");
+                warnings_add(w, "skipped", r->start,
+                             "0x%llx-0x%llx (%s) is not in the core: memsnap capture left it out as '%s'%s%s%s; its bytes are unknown, not zeros",
+                             (unsigned long long)r->start, (unsigned long long)r->end,
+                             units_format_bytes(size, r->end - r->start), r->reason, *r->detail ? " (" : "", r->detail,
+                             *r->detail ? ")" : "");
         }
         return 0;
 }

@@ -82,12 +82,12 @@ int skipped_explain(struct analysis *a);
 void skipped_explain_reset(struct analysis *a);
 
 /*
- * db_write.c: db_open, before any stage, makes the temporary the database
+ * db_write.c: db_write_open, before any stage, makes the temporary the database
  * is written to (and fails at once on an existing file without --force or
  * a folder that cannot be written); db_write writes everything above into
  * it and renames it to its final name.
  */
-int db_open(struct analysis *a);
+int db_write_open(struct analysis *a);
 int db_write(struct analysis *a);
 
 #endif

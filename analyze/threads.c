@@ -360,9 +360,9 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                         t->unwind_stop = NULL;
                         u->error = -ENOMEM;
                 }
-                warn_add(&a->warnings, "threads", last,
-                         "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
-                         tid, w.max);
+                warnings_add(&a->warnings, "threads", last,
+                             "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
+                             tid, w.max);
         } else if (u->read_failed) {
                 /* libdwfl ends quietly when it cannot read a return address: the stack is cut short. */
                 if (asprintf(&t->unwind_stop, "the stack at 0x%" PRIx64 " is not in the core",
@@ -370,10 +370,10 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                         t->unwind_stop = NULL;
                         u->error = -ENOMEM;
                 }
-                warn_add(&a->warnings, "threads", last,
-                         "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
-                         " is not in the core",
-                         tid, w.n, last, where(a, last), u->failed_address);
+                warnings_add(&a->warnings, "threads", last,
+                             "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
+                             " is not in the core",
+                             tid, w.n, last, where(a, last), u->failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
                 const struct frame_pc top = w.n ? w.v[w.n - 1] : (struct frame_pc){ t->pc, true };
                 bool quiet;
@@ -382,8 +382,8 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                 if (!t->unwind_stop && !quiet && !(t->unwind_stop = strdup("unwinding failed")))
                         u->error = -ENOMEM;
                 if (!quiet)
-                        warn_add(&a->warnings, "threads", last, "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s",
-                                 tid, w.n, last, where(a, last), t->unwind_stop ? t->unwind_stop : "unknown error");
+                        warnings_add(&a->warnings, "threads", last, "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s",
+                                     tid, w.n, last, where(a, last), t->unwind_stop ? t->unwind_stop : "unknown error");
         }
         free(w.v);
         return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;
@@ -482,9 +482,9 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
                                 t->name = text_unescape(tab + 1, len);
                         }
                 } else if (!bad++) {
-                        warn_add(&a->warnings, "threads", 0,
-                                 "the MEMSNAP threads note (file offset %llu) has a malformed line %zu",
-                                 (unsigned long long)n->file_offset, lineno);
+                        warnings_add(&a->warnings, "threads", 0,
+                                     "the MEMSNAP threads note (file offset %llu) has a malformed line %zu",
+                                     (unsigned long long)n->file_offset, lineno);
                 }
                 p = nl ? nl + 1 : end;
         }
@@ -523,15 +523,15 @@ static int read_live_stacks(struct analysis *a)
                 if (nf != 6 || !parse_int(f[0], f[1] - 1, &lf.tid) || !parse_int(f[1], f[2] - 1, &lf.depth) ||
                     !parse_hex(f[2], f[3] - 1, &lf.pc) || (f[5] - 1 > f[4] && !parse_hex(f[4], f[5] - 1, &lf.offset))) {
                         if (!bad++)
-                                warn_add(&a->warnings, "threads", 0,
-                                         "the MEMSNAP stacks note (file offset %llu) has a malformed line %zu; such lines are skipped",
-                                         (unsigned long long)n->file_offset, lineno);
+                                warnings_add(&a->warnings, "threads", 0,
+                                             "the MEMSNAP stacks note (file offset %llu) has a malformed line %zu; such lines are skipped",
+                                             (unsigned long long)n->file_offset, lineno);
                         p = nl ? nl + 1 : end;
                         continue;
                 }
                 if (a->threads.nlive_frames >= LIVE_FRAMES_MAX) {
-                        warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has more than %u frames; the rest are left out",
-                                 LIVE_FRAMES_MAX);
+                        warnings_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has more than %u frames; the rest are left out",
+                                     LIVE_FRAMES_MAX);
                         break;
                 }
                 if (ARRAY_RESERVE(a->threads.live_frames, cap, a->threads.nlive_frames + 1) < 0)
@@ -545,7 +545,7 @@ static int read_live_stacks(struct analysis *a)
                 p = nl ? nl + 1 : end;
         }
         if (bad > 1)
-                warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has %zu malformed lines in all", bad);
+                warnings_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has %zu malformed lines in all", bad);
         return 0;
 }
 
@@ -573,10 +573,10 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
                 bool dup = k > 0 && tids->v[k - 1].tid == tids->v[k].tid;
                 if (ct->tid <= 0 || dup) {
                         skip[tids->v[k].index] = true;
-                        warn_add(&a->warnings, "threads", 0,
-                                 "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
-                                 (unsigned long long)ct->prstatus->file_offset, ct->tid,
-                                 ct->tid <= 0 ? "not a thread id" : "a duplicate");
+                        warnings_add(&a->warnings, "threads", 0,
+                                     "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
+                                     (unsigned long long)ct->prstatus->file_offset, ct->tid,
+                                     ct->tid <= 0 ? "not a thread id" : "a duplicate");
                 }
         }
         for (size_t i = 0; i < c->nthreads; i++) {
@@ -599,9 +599,9 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
                 main_thread->name = strndup(c->prpsinfo->pr_fname,
                                             strnlen(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname)));
         else if (!main_thread && a->threads.n && a->snap.pid > 0)
-                warn_add(&a->warnings, "threads", 0,
-                         "no thread has the process id %d: the main thread had exited when the core was written",
-                         a->snap.pid);
+                warnings_add(&a->warnings, "threads", 0,
+                             "no thread has the process id %d: the main thread had exited when the core was written",
+                             a->snap.pid);
         read_names(a, tids);
         return 0;
 }
@@ -641,12 +641,12 @@ int threads_unwind(struct analysis *a)
                 if (!dwfl_attach_state(a->modules.dwfl, a->core.elf, a->snap.pid > 0 ? a->snap.pid : a->threads.v[0].tid,
                                        &core_thread_callbacks, &u)) {
                         const char *err = dwfl_errmsg(-1);
-                        warn_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
-                                 err ? err : "unknown error");
+                        warnings_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
+                                     err ? err : "unknown error");
                 } else if (dwfl_getthreads(a->modules.dwfl, thread_cb, &u) < 0 && !u.error) {
                         const char *err = dwfl_errmsg(-1);
-                        warn_add(&a->warnings, "threads", 0, "libdwfl stopped listing threads: %s",
-                                 err ? err : "unknown error");
+                        warnings_add(&a->warnings, "threads", 0, "libdwfl stopped listing threads: %s",
+                                     err ? err : "unknown error");
                 }
         }
         if (u.error || (a->modules.dwfl && ((r = registers_only(a, &u)) < 0 || (r = symbolize_all(a, u.pending, u.npending)) < 0)))

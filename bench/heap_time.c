@@ -64,7 +64,7 @@ int main(int argc, char **argv)
         a.opt.force = true;
         a.opt.quiet = true;
         a.opt.max_frames = 1;
-        if (db_open(&a) < 0 || analysis_run(&a, STAGE_SEGMENTS) < 0)
+        if (db_write_open(&a) < 0 || analysis_run(&a, STAGE_SEGMENTS) < 0)
                 return 1;
 
         struct times best = { 1e300, 1e300 };

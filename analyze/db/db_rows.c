@@ -146,8 +146,8 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 
         switch (col) {
         case 0: result_id(ctx, x->from_chunk); break;
-        case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
+        case 1: sqlite3_result_int64(ctx, reach_ref_from_offset(a, x)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)reach_ref_from_address(x)); break;
         case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
@@ -167,7 +167,7 @@ static int insert_from(const struct db *d, const struct db_source *src, const ch
                 sqlite3_mprintf("INSERT INTO %s(%s) SELECT %s FROM %s", table, columns, columns, src->name);
         if (!sql)
                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
-        return db_run(d, sql, table);
+        return db_sql_run(d, sql, table);
 }
 
 int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, size_t end, struct progress *progress,
@@ -240,7 +240,7 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
                                        " AND coalesce((SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0), '')"
                                        " NOT IN ('from_chunk', coalesce(?1, 'from_chunk'))",
                                        -1, &st, NULL) != SQLITE_OK)
-                        return db_error(d, "refs indexes");
+                        return db_sql_error(d, "refs indexes");
                 if (also_sorted)
                         sqlite3_bind_text(st, 1, also_sorted, -1, SQLITE_STATIC);
                 while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -254,9 +254,9 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
                                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
                 }
                 if (rc != SQLITE_DONE)
-                        return db_error(d, "refs indexes");
+                        return db_sql_error(d, "refs indexes");
         }
-        return db_exec(d, drop, "refs indexes");
+        return db_sql_exec(d, drop, "refs indexes");
 }
 
 int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base,

@@ -93,13 +93,13 @@ static int write_meta(const struct db *d, const struct analysis *a)
                 { "core_path", a->opt.core_path },
                 { "sqlite_version", sqlite3_libversion() },
         };
-        int r = db_prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
+        int r = db_sql_prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
                 bind_text(st, 1, rows[i][0]);
                 bind_text(st, 2, rows[i][1]);
-                if ((r = db_step_reset(d, st, "meta")) < 0)
+                if ((r = db_sql_step_reset(d, st, "meta")) < 0)
                         return r;
         }
         return 0;
@@ -110,7 +110,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         const struct snapshot_info *s = &a->snap;
 
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO snapshot(pid, exe, cmdline, captured_at, source, glibc_version, glibc_build_id,"
                         " page_size, signal, pause_ms, core_path, core_size, threads, vm_rss_kb, vm_size_kb,"
                         " vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_swap_kb, vm_hwm_kb, vm_peak_kb,"
@@ -151,7 +151,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         if (s->cmdline)
                 sqlite3_bind_int(st, i, s->cmdline_complete);
         i++;
-        return db_step_reset(d, st, "snapshot");
+        return db_sql_step_reset(d, st, "snapshot");
 }
 
 static const char *file_status_name(enum module_file_status s)
@@ -170,7 +170,7 @@ static const char *file_status_name(enum module_file_status s)
 static int write_modules(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO modules(id, path, build_id, start, end, load_bias, is_main, file_status,"
                         " debug_file, text_size, data_size, bss_size, deleted, file_build_id, elf_file)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -194,7 +194,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(st, 13, m->deleted);
                 bind_text(st, 14, m->file_build_id);
                 bind_text(st, 15, m->elf_file);
-                if ((r = db_step_reset(d, st, "modules")) < 0)
+                if ((r = db_sql_step_reset(d, st, "modules")) < 0)
                         return r;
         }
         return 0;
@@ -203,7 +203,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
 static int write_segments(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO segments(id, start, end, perms, offset, path, deleted, kind, module_id, tid,"
                         " arena_id, in_core, rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb,"
                         " shared_clean_kb, shared_dirty_kb, anonymous_kb, vm_flags)"
@@ -235,7 +235,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
                 bind_known(st, 19, s->shared_dirty_kb);
                 bind_known(st, 20, s->anonymous_kb);
                 bind_text(st, 21, s->vm_flags);
-                if ((r = db_step_reset(d, st, "segments")) < 0)
+                if ((r = db_sql_step_reset(d, st, "segments")) < 0)
                         return r;
         }
         return 0;
@@ -244,7 +244,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
 static int write_threads(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT OR REPLACE INTO threads(tid, name, is_main, pc, sp, fs_base, signal, stack_segment,"
                         " frames, unwind_stop) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         &st);
@@ -262,7 +262,7 @@ static int write_threads(const struct db *d, const struct analysis *a)
                 bind_id(st, 8, analysis_thread_stack(a, k));
                 sqlite3_bind_int(st, 9, t->nframes);
                 bind_text(st, 10, t->unwind_stop);
-                if ((r = db_step_reset(d, st, "threads")) < 0)
+                if ((r = db_sql_step_reset(d, st, "threads")) < 0)
                         return r;
         }
         return 0;
@@ -271,7 +271,7 @@ static int write_threads(const struct db *d, const struct analysis *a)
 static int write_frames(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT OR REPLACE INTO frames(tid, depth, pc, module_id, function, symbol, offset, source_file, line)"
                         " VALUES (?,?,?,?,?,?,?,?,?)",
                         &st);
@@ -290,12 +290,12 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 bind_text(st, 8, f->source_file);
                 if (f->line > 0)
                         sqlite3_bind_int(st, 9, f->line);
-                if ((r = db_step_reset(d, st, "frames")) < 0)
+                if ((r = db_sql_step_reset(d, st, "frames")) < 0)
                         return r;
         }
 
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *live = NULL;
-        r = db_prepare(d,
+        r = db_sql_prepare(d,
                     "INSERT OR REPLACE INTO live_frames(tid, depth, pc, function, symbol, offset, module) VALUES (?,?,?,?,?,?,?)",
                     &live);
         if (r < 0)
@@ -310,7 +310,7 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 if (f->function)
                         bind_u64(live, 6, f->offset);
                 bind_text(live, 7, f->module);
-                if ((r = db_step_reset(d, live, "live_frames")) < 0)
+                if ((r = db_sql_step_reset(d, live, "live_frames")) < 0)
                         return r;
         }
         return 0;
@@ -321,7 +321,7 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *ar = NULL, *hp = NULL, *tc = NULL, *ty = NULL;
         int r;
 
-        if ((r = db_prepare(d,
+        if ((r = db_sql_prepare(d,
                          "INSERT INTO arenas(id, address, is_main, top, top_size, system_mem, max_system_mem, next,"
                          " heaps, found_by, mutex, flags, attached_threads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          &ar)) < 0)
@@ -341,11 +341,11 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int64(ar, 11, x->mutex);
                 sqlite3_bind_int64(ar, 12, x->flags);
                 bind_u64(ar, 13, x->attached_threads);
-                if ((r = db_step_reset(d, ar, "arenas")) < 0)
+                if ((r = db_sql_step_reset(d, ar, "arenas")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d,
+        if ((r = db_sql_prepare(d,
                          "INSERT INTO heaps(id, arena_id, address, size, mprotect_size, prev) VALUES (?,?,?,?,?,?)",
                          &hp)) < 0)
                 return r;
@@ -357,11 +357,11 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_u64(hp, 4, h->size);
                 bind_u64(hp, 5, h->mprotect_size);
                 bind_u64(hp, 6, h->prev);
-                if ((r = db_step_reset(d, hp, "heaps")) < 0)
+                if ((r = db_sql_step_reset(d, hp, "heaps")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
+        if ((r = db_sql_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
                          &tc)) < 0)
                 return r;
         for (size_t k = 0; k < a->heap.ntcaches; k++) {
@@ -373,16 +373,16 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_id(tc, 4, t->arena_id);
                 bind_text(tc, 5, t->found_by);
                 sqlite3_bind_int(tc, 6, (int)t->entries);
-                if ((r = db_step_reset(d, tc, "tcaches")) < 0)
+                if ((r = db_sql_step_reset(d, tc, "tcaches")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
+        if ((r = db_sql_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
                 return r;
         for (size_t k = 0; k < a->reach.ntypes; k++) {
                 bind_id(ty, 1, (int)k);
                 bind_text(ty, 2, a->reach.types[k]);
-                if ((r = db_step_reset(d, ty, "types")) < 0)
+                if ((r = db_sql_step_reset(d, ty, "types")) < 0)
                         return r;
         }
         return 0;
@@ -391,10 +391,10 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
 static int write_allocators(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
-                           "INSERT INTO allocators(id, name, module_id, state, serves_malloc, walked, evidence)"
-                           " VALUES (?,?,?,?,?,?,?)",
-                           &st);
+        int r = db_sql_prepare(d,
+                               "INSERT INTO allocators(id, name, module_id, state, serves_malloc, walked, evidence)"
+                               " VALUES (?,?,?,?,?,?,?)",
+                               &st);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < a->heap.nallocators; k++) {
@@ -406,7 +406,7 @@ static int write_allocators(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(st, 5, x->serves_malloc);
                 sqlite3_bind_int(st, 6, x->walked);
                 bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
-                if ((r = db_step_reset(d, st, "allocators")) < 0)
+                if ((r = db_sql_step_reset(d, st, "allocators")) < 0)
                         return r;
         }
         return 0;
@@ -419,7 +419,7 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
 
         if (!m->found)
                 return 0;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO malloc_par(address, found_by, layout, trim_threshold, top_pad, mmap_threshold,"
                         " arena_test, arena_max, thp_pagesize, hp_pagesize, n_mmaps, n_mmaps_max, max_n_mmaps,"
                         " no_dyn_threshold, mmapped_mem, max_mmapped_mem, sbrk_base, tcache_bins, tcache_max_bytes,"
@@ -443,14 +443,14 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
                                   m->tcache_max_bytes, m->tcache_count, m->tcache_unsorted_limit };
         for (size_t k = 0; k < ELEMENTSOF(tail); k++)
                 bind_u64(st, i++, tail[k]);
-        return db_step_reset(d, st, "malloc_par");
+        return db_sql_step_reset(d, st, "malloc_par");
 }
 
 static int write_warnings(const struct db *d, struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         warnings_finish(&a->warnings);
-        int r = db_prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
+        int r = db_sql_prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < a->warnings.n; k++) {
@@ -459,7 +459,7 @@ static int write_warnings(const struct db *d, struct analysis *a)
                 if (w->address)
                         bind_u64(st, 2, w->address);
                 bind_text(st, 3, w->message);
-                if ((r = db_step_reset(d, st, "warnings")) < 0)
+                if ((r = db_sql_step_reset(d, st, "warnings")) < 0)
                         return r;
         }
         return 0;
@@ -483,20 +483,20 @@ static int write_all(const struct db *d, struct analysis *a)
 
         laps_begin(&laps);
         /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
-        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
-            (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
+        if ((r = db_sql_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
+            (r = db_sql_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_sql_exec(d, analyze_sql_indexes, "indexes")) < 0)
                 return r;
 
         /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
         if ((r = db_side_start(&side, a, d, cpus_available())) < 0)
                 return r;
         progress_begin(&p, "database", a->reach.nrefs + a->heap.nchunks, false, a->opt.quiet);
-        if ((r = db_exec(d, "BEGIN", "begin")) < 0)
+        if ((r = db_sql_exec(d, "BEGIN", "begin")) < 0)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
             (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
-            (r = db_exec(d, "COMMIT", "commit")) < 0)
+            (r = db_sql_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");
         /*
@@ -513,9 +513,9 @@ static int write_all(const struct db *d, struct analysis *a)
         free(a->reach.refs);
         a->reach.refs = NULL;
         a->reach.nrefs = 0;
-        if ((r = db_exec(d, rebuild, "refs indexes")) < 0)
+        if ((r = db_sql_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
-        db_writeback(d);
+        db_sql_writeback(d);
         lap(&laps, "refs");
         if ((r = db_side_write(&side, d, &p, nrefs)) < 0)
                 return r;
@@ -526,16 +526,16 @@ static int write_all(const struct db *d, struct analysis *a)
         for (size_t k = 0; k < analyze_sql_files_count; k++) {
                 const struct analyze_sql_file *f = &analyze_sql_files[k];
                 if (strcmp(f->name, "schema") != 0 && strcmp(f->name, "indexes") != 0 &&
-                    (r = db_exec(d, f->text, f->name)) < 0)
+                    (r = db_sql_exec(d, f->text, f->name)) < 0)
                         return r;
         }
         /* Statistics from a sample of each index: a full ANALYZE reads every row again. */
-        r = db_exec(d, "PRAGMA analysis_limit = 1000; ANALYZE", "analyze");
+        r = db_sql_exec(d, "PRAGMA analysis_limit = 1000; ANALYZE", "analyze");
         lap(&laps, "views and statistics");
         return r;
 }
 
-int db_open(struct analysis *a)
+int db_write_open(struct analysis *a)
 {
         int r = atomic_file_begin(&a->out, a->opt.db_path, a->opt.force, true);
         if (r < 0)

@@ -66,11 +66,11 @@ static int main_region(struct heap_ctx *h, int arena_id)
                 /* Without mp_ the brk heap's start is where the [heap] mapping starts. */
                 const struct core_segment *cs = core_segment_at(&h->a->core, s->top);
                 if (!cs) {
-                        warn_add(h->w, "heap", s->top, "main arena: its top chunk is in no mapping; its chunks are not listed");
+                        warnings_add(h->w, "heap", s->top, "main arena: its top chunk is in no mapping; its chunks are not listed");
                         return 0;
                 }
-                warn_add(h->w, "heap", cs->vaddr,
-                         "main arena: mp_ was not found; the chunk walk starts at the start of the mapping that holds top");
+                warnings_add(h->w, "heap", cs->vaddr,
+                             "main arena: mp_ was not found; the chunk walk starts at the start of the mapping that holds top");
                 return add_region(h, &(struct heap_region){ .start = first_chunk_at(cs->vaddr), .end = s->top + ar->top_size,
                                                             .top = s->top, .arena_id = arena_id, .heap_id = NO_ID });
         }
@@ -78,9 +78,9 @@ static int main_region(struct heap_ctx *h, int arena_id)
         uint64_t end = s->top + ar->top_size;
         if (s->top < start || s->top - start > s->system_mem) {
                 /* sysmalloc fell back to mmap when brk failed: top is elsewhere (NONCONTIGUOUS_BIT). */
-                warn_add(h->w, "heap", s->top,
-                         "main arena is not contiguous (flags 0x%x): top lies outside the brk heap at 0x%llx; chunks of its mmapped extensions other than top are not listed",
-                         s->flags, (unsigned long long)mp->sbrk_base);
+                warnings_add(h->w, "heap", s->top,
+                             "main arena is not contiguous (flags 0x%x): top lies outside the brk heap at 0x%llx; chunks of its mmapped extensions other than top are not listed",
+                             s->flags, (unsigned long long)mp->sbrk_base);
                 const struct core_segment *cs = core_segment_at(&h->a->core, mp->sbrk_base);
                 int r = add_region(h, &(struct heap_region){ .start = start,
                                                              .end = cs ? cs->vaddr + cs->memsz : start,
@@ -108,35 +108,35 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
         for (unsigned n = 0; hi_addr; n++) {
                 uint8_t buf[64];
                 if (n >= GLIBC_HEAPS_MAX) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: more than %u heaps; the rest are not read",
-                                 (unsigned long long)s->address, GLIBC_HEAPS_MAX);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: more than %u heaps; the rest are not read",
+                                     (unsigned long long)s->address, GLIBC_HEAPS_MAX);
                         break;
                 }
                 int r = addr_set_add(&seen, hi_addr);
                 if (r < 0)
                         return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
                 if (r == 0) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
-                                 (unsigned long long)s->address, (unsigned long long)hi_addr);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
+                                     (unsigned long long)s->address, (unsigned long long)hi_addr);
                         break;
                 }
                 if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
-                                 (unsigned long long)s->address);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
+                                     (unsigned long long)s->address);
                         break;
                 }
                 uint64_t ar_ptr = glibc_layout_u64(buf, l->hi_ar_ptr), prev = glibc_layout_u64(buf, l->hi_prev);
                 uint64_t size = glibc_layout_u64(buf, l->hi_size), mprotect_size = glibc_layout_u64(buf, l->hi_mprotect_size);
                 if (ar_ptr != s->address) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
-                                 (unsigned long long)s->address, (unsigned long long)ar_ptr);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
+                                     (unsigned long long)s->address, (unsigned long long)ar_ptr);
                         break;
                 }
                 if (size > h->heap_max || size < (uint64_t)l->hi_size_of || (prev & (h->heap_max - 1))) {
-                        warn_add(h->w, "heap", hi_addr,
-                                 "arena 0x%llx: heap_info has size %llu and prev 0x%llx, impossible for %llu-byte heaps; this heap and older ones are not listed",
-                                 (unsigned long long)s->address, (unsigned long long)size, (unsigned long long)prev,
-                                 (unsigned long long)h->heap_max);
+                        warnings_add(h->w, "heap", hi_addr,
+                                     "arena 0x%llx: heap_info has size %llu and prev 0x%llx, impossible for %llu-byte heaps; this heap and older ones are not listed",
+                                     (unsigned long long)s->address, (unsigned long long)size, (unsigned long long)prev,
+                                     (unsigned long long)h->heap_max);
                         break;
                 }
                 /* The arena's own heap holds its malloc_state right after heap_info. */
@@ -156,19 +156,19 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                         return r;
                 sum += size;
                 if (first && prev)
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: its first heap has a previous heap 0x%llx; ignored",
-                                 (unsigned long long)s->address, (unsigned long long)prev);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: its first heap has a previous heap 0x%llx; ignored",
+                                     (unsigned long long)s->address, (unsigned long long)prev);
                 if (first)
                         break;
                 if (!prev)
-                        warn_add(h->w, "heap", hi_addr,
-                                 "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
+                        warnings_add(h->w, "heap", hi_addr,
+                                     "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
                 hi_addr = prev;
         }
         ar->heaps = (int)(h->out->nheaps - first_heap);
         if (sum != s->system_mem && ar->heaps)
-                warn_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
-                         (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
+                warnings_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
+                             (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
         return 0;
 }
 
@@ -183,7 +183,7 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
         uint64_t tsize = 0;
         bool idle = s->top == glibc_arena_state_initial_top(&h->layout, s->address) && !s->system_mem;
         if (!idle && !top_size(h, s->top, &tsize))
-                warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
+                warnings_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
         h->out->arenas[n] = (struct arena){
                 .address = s->address, .is_main = is_main, .top = s->top, .top_size = tsize,
                 .system_mem = s->system_mem, .max_system_mem = s->max_system_mem, .next = s->next,
@@ -191,9 +191,9 @@ static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool
         };
         h->out->narenas++;
         if (s->mutex)
-                warn_add(h->w, "heap", s->address,
-                         "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
-                         (unsigned long long)s->address, s->mutex);
+                warnings_add(h->w, "heap", s->address,
+                             "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
+                             (unsigned long long)s->address, s->mutex);
         return 0;
 }
 
@@ -203,7 +203,7 @@ int glibc_arenas_collect(struct heap_ctx *h)
         int r;
 
         if (!glibc_arena_state_read(h, &h->layout, h->roots.main_arena, &s)) {
-                warn_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
+                warnings_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
                 return 0;
         }
         if ((r = add_arena(h, &s, true, h->roots.arena_found_by)) < 0)
@@ -215,19 +215,19 @@ int glibc_arenas_collect(struct heap_ctx *h)
         uint64_t next = s.next;
         while (next && next != h->roots.main_arena) {
                 if (h->out->narenas >= GLIBC_ARENAS_MAX) {
-                        warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
+                        warnings_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
                         break;
                 }
                 if ((r = addr_set_add(&seen, next)) < 0)
                         return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
                 if (r == 0) {
-                        warn_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
-                                 (unsigned long long)next);
+                        warnings_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
+                                     (unsigned long long)next);
                         break;
                 }
                 if (!glibc_arena_state_read(h, &h->layout, next, &s) || !glibc_arena_state_plausible(h, next, &h->layout, false)) {
-                        warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
-                                 (unsigned long long)next, (unsigned long long)h->out->arenas[h->out->narenas - 1].address);
+                        warnings_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
+                                     (unsigned long long)next, (unsigned long long)h->out->arenas[h->out->narenas - 1].address);
                         break;
                 }
                 if ((r = add_arena(h, &s, false, "ring")) < 0)
@@ -235,8 +235,8 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 next = s.next;
         }
         if (!next)
-                warn_add(h->w, "heap", h->out->arenas[h->out->narenas - 1].address,
-                         "the arena ring ends in a NULL next pointer instead of returning to main_arena");
+                warnings_add(h->w, "heap", h->out->arenas[h->out->narenas - 1].address,
+                             "the arena ring ends in a NULL next pointer instead of returning to main_arena");
 
         for (size_t i = 0; i < h->out->narenas; i++) {
                 r = h->out->arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);

@@ -55,10 +55,10 @@ ssize_t glibc_chunk_find(const struct heap_result *heap, uint64_t address)
 static void warn_rest(struct heap_ctx *h, const struct heap_region *r, uint64_t p, const char *why, uint64_t field)
 {
         const struct arena *ar = &h->out->arenas[r->arena_id];
-        warn_add(h->w, "heap", p,
-                 "arena 0x%llx: chunk at 0x%llx has %s (size field 0x%llx); the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
-                 (unsigned long long)ar->address, (unsigned long long)p, why, (unsigned long long)field,
-                 (unsigned long long)(r->end - p), (unsigned long long)r->end);
+        warnings_add(h->w, "heap", p,
+                     "arena 0x%llx: chunk at 0x%llx has %s (size field 0x%llx); the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
+                     (unsigned long long)ar->address, (unsigned long long)p, why, (unsigned long long)field,
+                     (unsigned long long)(r->end - p), (unsigned long long)r->end);
 }
 
 /* After a walk that stopped early the top chunk is still known from the arena: keep it listed. */
@@ -78,9 +78,9 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
         int e;
 
         if (r->top && (r->top < r->start || r->top >= r->end)) {
-                warn_add(h->w, "heap", r->top, "arena 0x%llx: top chunk 0x%llx lies outside its heap 0x%llx..0x%llx; the heap is not walked",
-                         (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)r->top,
-                         (unsigned long long)r->start, (unsigned long long)r->end);
+                warnings_add(h->w, "heap", r->top, "arena 0x%llx: top chunk 0x%llx lies outside its heap 0x%llx..0x%llx; the heap is not walked",
+                             (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)r->top,
+                             (unsigned long long)r->start, (unsigned long long)r->end);
                 return 0;
         }
         while (p < r->end) {
@@ -88,17 +88,17 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                         uint64_t field;
                         uint64_t size = h->out->arenas[r->arena_id].top_size;
                         if (gmem_u64(m, p + 8, &field) && !(field & GLIBC_PREV_INUSE) && prev_size_of_last)
-                                warn_add(h->w, "heap", p,
-                                         "arena 0x%llx: top chunk's PREV_INUSE is clear: the chunk before it should have merged into top",
-                                         (unsigned long long)h->out->arenas[r->arena_id].address);
+                                warnings_add(h->w, "heap", p,
+                                             "arena 0x%llx: top chunk's PREV_INUSE is clear: the chunk before it should have merged into top",
+                                             (unsigned long long)h->out->arenas[r->arena_id].address);
                         return glibc_chunks_add(h, p, size, r->arena_id, CHUNK_TOP, false);
                 }
                 uint64_t head[2];
                 if (!gmem_u64(m, p, &head[0]) || !gmem_u64(m, p + 8, &head[1])) {
-                        warn_add(h->w, "heap", p,
-                                 "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
-                                 (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
-                                 (unsigned long long)(r->end - p), (unsigned long long)r->end);
+                        warnings_add(h->w, "heap", p,
+                                     "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
+                                     (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
+                                     (unsigned long long)(r->end - p), (unsigned long long)r->end);
                         return add_top(h, r);
                 }
                 uint64_t field = head[1];
@@ -126,12 +126,12 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 }
                 if (!(field & GLIBC_PREV_INUSE)) {
                         if (!prev_size_of_last)
-                                warn_add(h->w, "heap", p, "first chunk of a heap has PREV_INUSE clear (size field 0x%llx)",
-                                         (unsigned long long)field);
+                                warnings_add(h->w, "heap", p, "first chunk of a heap has PREV_INUSE clear (size field 0x%llx)",
+                                             (unsigned long long)field);
                         else if (head[0] != prev_size_of_last)
-                                warn_add(h->w, "heap", p,
-                                         "chunk's PREV_INUSE is clear but its prev_size %llu differs from the size %llu of the chunk before it",
-                                         (unsigned long long)head[0], (unsigned long long)prev_size_of_last);
+                                warnings_add(h->w, "heap", p,
+                                             "chunk's PREV_INUSE is clear but its prev_size %llu differs from the size %llu of the chunk before it",
+                                             (unsigned long long)head[0], (unsigned long long)prev_size_of_last);
                 }
                 if ((e = glibc_chunks_add(h, p, size, r->arena_id, CHUNK_USED, false)) < 0)
                         return e;
@@ -139,9 +139,9 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 p += size;
         }
         if (r->top && p != r->top) {
-                warn_add(h->w, "heap", p, "arena 0x%llx: the chunk walk passed 0x%llx without meeting the top chunk at 0x%llx",
-                         (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
-                         (unsigned long long)r->top);
+                warnings_add(h->w, "heap", p, "arena 0x%llx: the chunk walk passed 0x%llx without meeting the top chunk at 0x%llx",
+                             (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
+                             (unsigned long long)r->top);
                 return add_top(h, r);
         }
         return 0;
@@ -163,16 +163,16 @@ bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, con
 {
         struct chunk *c = &h->out->chunks[i];
         if (c->state == CHUNK_TOP) {
-                warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
+                warnings_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
                 return false;
         }
         if (c->state == CHUNK_FREE) {
-                warn_add(h->w, "heap", c->address, "chunk 0x%llx is in %s and also in %s (a double free?)",
-                         (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin), list);
+                warnings_add(h->w, "heap", c->address, "chunk 0x%llx is in %s and also in %s (a double free?)",
+                             (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin), list);
                 return false;
         }
         if (c->mmapped) {
-                warn_add(h->w, "heap", c->address, "%s lists the mmapped chunk 0x%llx", list, (unsigned long long)c->address);
+                warnings_add(h->w, "heap", c->address, "%s lists the mmapped chunk 0x%llx", list, (unsigned long long)c->address);
                 return false;
         }
         c->state = CHUNK_FREE;

@@ -16,7 +16,7 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r);
 ssize_t glibc_chunk_find(const struct heap_result *heap, uint64_t address);
 
 /* Whether chunk i's successor has PREV_INUSE clear (h->looks_free, from the orchestrator). */
-static inline bool glibc_looks_free(const struct heap_ctx *h, size_t i)
+static inline bool glibc_chunk_looks_free(const struct heap_ctx *h, size_t i)
 {
         return (h->looks_free[i / 64] >> (i % 64)) & 1;
 }

@@ -41,7 +41,7 @@ static int layout_score(struct heap_ctx *h, const struct glibc_layout *l, const 
                 return 1;
         uint64_t first = ALIGN_UP(sbrk_base + GLIBC_CHUNK_HDR_SZ, (uint64_t)GLIBC_MALLOC_ALIGNMENT) - GLIBC_CHUNK_HDR_SZ;
         if (core_read_u64(&h->a->core, first + 8, &field) &&
-            (field & ~(uint64_t)GLIBC_SIZE_FLAGS) == glibc_tcache_chunk_size(l))
+            (field & ~(uint64_t)GLIBC_SIZE_FLAGS) == glibc_layout_tcache_chunk_size(l))
                 return 4;
         return 2;
 }
@@ -56,9 +56,9 @@ static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
                         unsigned ma, mi;
                         glibc_layout_latest_known(&ma, &mi);
                         h->layout_guessed = true;
-                        warn_add(h->w, "heap", h->libc.base,
-                                 "glibc %s is %s the releases memsnap knows (2.26 to %u.%u); its malloc is read with the %s layout and may be misread",
-                                 v->text, m == GLIBC_LAYOUT_OLDER ? "older than" : "newer than", ma, mi, h->layout.name);
+                        warnings_add(h->w, "heap", h->libc.base,
+                                     "glibc %s is %s the releases memsnap knows (2.26 to %u.%u); its malloc is read with the %s layout and may be misread",
+                                     v->text, m == GLIBC_LAYOUT_OLDER ? "older than" : "newer than", ma, mi, h->layout.name);
                 }
                 return;
         }
@@ -76,16 +76,16 @@ static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
         }
         glibc_layout_row(best >= 0 ? (unsigned)best : glibc_layout_count() - 1, &h->layout);
         if (best >= 0)
-                warn_add(h->w, "heap", h->libc.base,
-                         "the glibc version is unknown; malloc's structures fit the %s layout best (releases with the same shapes may be confused)",
-                         h->layout.name);
+                warnings_add(h->w, "heap", h->libc.base,
+                             "the glibc version is unknown; malloc's structures fit the %s layout best (releases with the same shapes may be confused)",
+                             h->layout.name);
 }
 
 static void check_size(struct heap_ctx *h, const char *what, uint64_t addr, uint64_t sym_size, int layout_size)
 {
         if (sym_size && sym_size != (uint64_t)layout_size)
-                warn_add(h->w, "heap", addr, "%s is %llu bytes by its symbol, but %d by the glibc %s layout: fields may be misread",
-                         what, (unsigned long long)sym_size, layout_size, h->layout.name);
+                warnings_add(h->w, "heap", addr, "%s is %llu bytes by its symbol, but %d by the glibc %s layout: fields may be misread",
+                             what, (unsigned long long)sym_size, layout_size, h->layout.name);
 }
 
 static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbol, uint64_t by_shape, uint64_t *out)
@@ -93,13 +93,13 @@ static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbo
         if (by_symbol) {
                 *out = by_symbol;
                 if (by_shape && by_shape != by_symbol)
-                        warn_add(h->w, "heap", by_symbol,
-                                 "%s: the symbol says 0x%llx, but its shape is found at 0x%llx; the symbol is used", what,
-                                 (unsigned long long)by_symbol, (unsigned long long)by_shape);
+                        warnings_add(h->w, "heap", by_symbol,
+                                     "%s: the symbol says 0x%llx, but its shape is found at 0x%llx; the symbol is used", what,
+                                     (unsigned long long)by_symbol, (unsigned long long)by_shape);
                 else if (!by_shape)
-                        warn_add(h->w, "heap", by_symbol,
-                                 "%s: the symbol says 0x%llx, but the shape search does not recognise it (glibc %s layout)",
-                                 what, (unsigned long long)by_symbol, h->layout.name);
+                        warnings_add(h->w, "heap", by_symbol,
+                                     "%s: the symbol says 0x%llx, but the shape search does not recognise it (glibc %s layout)",
+                                     what, (unsigned long long)by_symbol, h->layout.name);
                 return "symbol";
         }
         *out = by_shape;
@@ -123,9 +123,9 @@ int glibc_find_roots(struct heap_ctx *h)
         h->roots.use = use;
         h->roots.arena_found_by = agree(h, "main_arena", sym.main_arena, shape_arena, &h->roots.main_arena);
         if (!h->roots.main_arena) {
-                warn_add(h->w, "heap", h->libc.base,
-                         "main_arena was not found in '%s' (%s; no arena shape in its writable memory): no heap is listed",
-                         h->libc.path, sym.have_symtab ? "its symbol table has no main_arena" : "no debug symbols");
+                warnings_add(h->w, "heap", h->libc.base,
+                             "main_arena was not found in '%s' (%s; no arena shape in its writable memory): no heap is listed",
+                             h->libc.path, sym.have_symtab ? "its symbol table has no main_arena" : "no debug symbols");
                 return 0;
         }
         if (sym.main_arena)
@@ -143,8 +143,8 @@ int glibc_find_roots(struct heap_ctx *h)
                 glibc_par_decode(l, buf, h->roots.mp, &h->out->malloc_par);
                 h->out->malloc_par.found_by = h->roots.mp_found_by;
         } else {
-                warn_add(h->w, "heap", h->roots.mp ? h->roots.mp : h->libc.base,
-                         "mp_ (malloc_par) was not found: mmapped chunks cannot be checked against its counts");
+                warnings_add(h->w, "heap", h->roots.mp ? h->roots.mp : h->libc.base,
+                             "mp_ (malloc_par) was not found: mmapped chunks cannot be checked against its counts");
         }
 
         if (sym.tcache_key && l->tcache_key == GLIBC_TCACHE_KEY_RANDOM &&

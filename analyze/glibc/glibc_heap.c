@@ -90,9 +90,9 @@ static int walk_all(struct heap_ctx *h)
                 const struct heap_region *reg = &h->regions[i];
                 /* Only a corrupt heap_info or arena makes two regions overlap: walk the memory once. */
                 if (reg->start < walked_to) {
-                        warn_add(h->w, "heap", reg->start,
-                                 "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
-                                 (unsigned long long)h->out->arenas[reg->arena_id].address, (unsigned long long)reg->start);
+                        warnings_add(h->w, "heap", reg->start,
+                                     "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
+                                     (unsigned long long)h->out->arenas[reg->arena_id].address, (unsigned long long)reg->start);
                         continue;
                 }
                 if ((r = flush_mmapped(h, mm, nmm, &next, reg->start)) < 0 || (r = glibc_chunks_walk(h, reg)) < 0)
@@ -151,21 +151,21 @@ static void check_prev_inuse(struct heap_ctx *h)
                 const struct chunk *c = &h->out->chunks[i];
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
-                bool looks = glibc_looks_free(h, i);
+                bool looks = glibc_chunk_looks_free(h, i);
                 if (c->state == CHUNK_USED && looks && orphans++ < MISMATCH_WARNINGS_MAX)
-                        warn_add(h->w, "heap", c->address,
-                                 "chunk 0x%llx looks free (the next chunk's PREV_INUSE is clear) but is on no free list",
-                                 (unsigned long long)c->address);
+                        warnings_add(h->w, "heap", c->address,
+                                     "chunk 0x%llx looks free (the next chunk's PREV_INUSE is clear) but is on no free list",
+                                     (unsigned long long)c->address);
                 if ((c->bin == BIN_UNSORTED || c->bin == BIN_SMALL || c->bin == BIN_LARGE) && !looks &&
                     listed++ < MISMATCH_WARNINGS_MAX)
-                        warn_add(h->w, "heap", c->address,
-                                 "chunk 0x%llx is in %s but the next chunk's PREV_INUSE says it is in use",
-                                 (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin));
+                        warnings_add(h->w, "heap", c->address,
+                                     "chunk 0x%llx is in %s but the next chunk's PREV_INUSE says it is in use",
+                                     (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin));
         }
         if (orphans > MISMATCH_WARNINGS_MAX)
-                warn_add(h->w, "heap", 0, "%zu chunks in all look free but are on no free list", orphans);
+                warnings_add(h->w, "heap", 0, "%zu chunks in all look free but are on no free list", orphans);
         if (listed > MISMATCH_WARNINGS_MAX)
-                warn_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
+                warnings_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
 }
 
 static int add_range(struct heap_result *out, size_t *cap, uint64_t start, uint64_t end, int arena_id)
@@ -277,7 +277,7 @@ int glibc_heap_walk(struct analysis *a)
         if ((r = allocators_detect(a, h.out, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
                 return r;
         if (!g && !h.out->nallocators)
-                warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
+                warnings_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
         if (g && (r = walk_glibc(&h, g)) < 0)
                 return r;
         allocators_note(a, h.out, h.w);

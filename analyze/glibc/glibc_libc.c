@@ -66,7 +66,7 @@ static char *build_id_from_core(struct heap_ctx *h, uint64_t start)
                                 break;
                         if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
                             memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX)
-                                return build_id_hex(buf + desc_off, nh.n_descsz);
+                                return elf_util_build_id_hex(buf + desc_off, nh.n_descsz);
                         off = next;
                 }
         }
@@ -99,24 +99,24 @@ static void read_file(struct heap_ctx *h, struct glibc_libc *l)
         const char *why;
         if (h->a->opt.core_only)
                 return;         /* --core-only: no file but the core */
-        _cleanup_close_ int fd = elf_file_open(l->path, &why);
+        _cleanup_close_ int fd = elf_util_open(l->path, &why);
         if (fd < 0) {
-                warn_add(h->w, "heap", l->start, "cannot open the C library '%s': %s; its symbols and version come from the core only",
-                         l->path, why);
+                warnings_add(h->w, "heap", l->start, "cannot open the C library '%s': %s; its symbols and version come from the core only",
+                             l->path, why);
                 return;
         }
         _cleanup_(elf_endp) Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
         if (!e || elf_kind(e) != ELF_K_ELF) {
-                warn_add(h->w, "heap", l->start, "the C library '%s' is not an ELF file", l->path);
+                warnings_add(h->w, "heap", l->start, "the C library '%s' is not an ELF file", l->path);
                 return;
         }
         const void *id = NULL;
         ssize_t n = dwelf_elf_gnu_build_id(e, &id);
-        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? build_id_hex(id, (size_t)n) : NULL;
+        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? elf_util_build_id_hex(id, (size_t)n) : NULL;
         if (l->build_id && file_id && strcmp(l->build_id, file_id) != 0) {
-                warn_add(h->w, "heap", l->start,
-                         "the C library '%s' on this machine (build-id %s) is not the one in the core (%s); it is not used",
-                         l->path, file_id, l->build_id);
+                warnings_add(h->w, "heap", l->start,
+                             "the C library '%s' on this machine (build-id %s) is not the one in the core (%s); it is not used",
+                             l->path, file_id, l->build_id);
                 return;
         }
         if (!l->build_id && file_id)
@@ -207,9 +207,9 @@ int glibc_libc_find(struct heap_ctx *h)
                         return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
                 l->found = extent_of(a, l->path, l);
                 if (!l->found) {
-                        warn_add(h->w, "heap", a->segments.v[i].start,
-                                 "the C library '%s' is mapped, but not its first page: its load address is unknown",
-                                 l->path);
+                        warnings_add(h->w, "heap", a->segments.v[i].start,
+                                     "the C library '%s' is mapped, but not its first page: its load address is unknown",
+                                     l->path);
                         free(l->path);
                         l->path = NULL;
                         return 0;

@@ -177,9 +177,9 @@ int glibc_mmapped_scan(struct heap_ctx *h)
 
         const struct malloc_par_info *mp = &h->out->malloc_par;
         if (mp->found && ((int64_t)count != mp->n_mmaps || h->mmapped_bytes != mp->mmapped_mem))
-                warn_add(h->w, "heap", mp->address,
-                         "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",
-                         (unsigned long long)count, (unsigned long long)h->mmapped_bytes, (long long)mp->n_mmaps,
-                         (unsigned long long)mp->mmapped_mem);
+                warnings_add(h->w, "heap", mp->address,
+                             "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",
+                             (unsigned long long)count, (unsigned long long)h->mmapped_bytes, (long long)mp->n_mmaps,
+                             (unsigned long long)mp->mmapped_mem);
         return 0;
 }

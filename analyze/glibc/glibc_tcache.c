@@ -67,7 +67,7 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
          * "Exhaust" / remainder_size < MINSIZE): a thread whose arena already
          * had free chunks (arena_max reached, or one arena) can get 16 bytes more.
          */
-        const uint64_t want = glibc_tcache_chunk_size(l);
+        const uint64_t want = glibc_layout_tcache_chunk_size(l);
         ssize_t k = glibc_chunk_find(h->out, t - GLIBC_CHUNK_HDR_SZ);
         if (k < 0 || h->out->chunks[k].size < want || h->out->chunks[k].size - want >= GLIBC_MINSIZE ||
             h->out->chunks[k].mmapped || h->out->chunks[k].state != CHUNK_USED)
@@ -114,7 +114,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
         for (unsigned i = 0; i < l->tcache_bins; i++) {
                 uint64_t e = v->entry[i], lo, hi;
                 unsigned n = 0;
-                glibc_tcache_bin_sizes(i, &lo, &hi);
+                glibc_layout_tcache_bin_sizes(i, &lo, &hi);
                 if (tid)
                         snprintf(name, sizeof(name), "tcache bin %u of thread %d (0x%llx)", i, tid,
                                  (unsigned long long)v->address);
@@ -123,51 +123,51 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                                  (unsigned long long)v->address);
                 while (e) {
                         if (n > h->out->nchunks) {
-                                warn_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
-                                         (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
+                                             (unsigned long long)e);
                                 break;
                         }
                         if (e & (GLIBC_MALLOC_ALIGNMENT - 1)) {
-                                warn_add(h->w, "heap", e, "%s: misaligned entry 0x%llx; the list ends there", name,
-                                         (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: misaligned entry 0x%llx; the list ends there", name,
+                                             (unsigned long long)e);
                                 break;
                         }
                         ssize_t k = glibc_chunk_find(h->out, e - GLIBC_CHUNK_HDR_SZ);
                         if (k < 0) {
-                                warn_add(h->w, "heap", e, "%s: entry 0x%llx is not a chunk of the heap walk; the list ends there",
-                                         name, (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: entry 0x%llx is not a chunk of the heap walk; the list ends there",
+                                             name, (unsigned long long)e);
                                 break;
                         }
                         struct chunk *c = &h->out->chunks[k];
                         if (c->bin == BIN_TCACHE) {
-                                warn_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
-                                         name, (unsigned long long)c->address);
+                                warnings_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
+                                             name, (unsigned long long)c->address);
                                 break;
                         }
                         if (c->size < lo || c->size > hi)
-                                warn_add(h->w, "heap", e, "%s holds chunk 0x%llx of size %llu, outside %llu..%llu", name,
-                                         (unsigned long long)c->address, (unsigned long long)c->size,
-                                         (unsigned long long)lo, (unsigned long long)hi);
+                                warnings_add(h->w, "heap", e, "%s holds chunk 0x%llx of size %llu, outside %llu..%llu", name,
+                                             (unsigned long long)c->address, (unsigned long long)c->size,
+                                             (unsigned long long)lo, (unsigned long long)hi);
                         uint64_t words[2];
                         if (!gmem_u64(&h->mem, e, &words[0]) || !gmem_u64(&h->mem, e + 8, &words[1])) {
-                                warn_add(h->w, "heap", e, "%s: entry 0x%llx is not in the core", name, (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: entry 0x%llx is not in the core", name, (unsigned long long)e);
                                 break;
                         }
                         if (l->tcache_key != GLIBC_TCACHE_KEY_NONE) {
                                 if (!key)
                                         key = words[1]; /* tcache_key unknown: learn it from the first entry */
                                 else if (words[1] != key && key_warnings++ < KEY_WARNINGS_MAX)
-                                        warn_add(h->w, "heap", e, "%s: entry 0x%llx has key 0x%llx, not the tcache key 0x%llx",
-                                                 name, (unsigned long long)e, (unsigned long long)words[1],
-                                                 (unsigned long long)key);
+                                        warnings_add(h->w, "heap", e, "%s: entry 0x%llx has key 0x%llx, not the tcache key 0x%llx",
+                                                     name, (unsigned long long)e, (unsigned long long)words[1],
+                                                     (unsigned long long)key);
                         }
                         glibc_chunk_mark_free(h, (size_t)k, BIN_TCACHE, name);
                         n++;
-                        e = l->safe_linking ? glibc_reveal_ptr(e, words[0]) : words[0];
+                        e = l->safe_linking ? glibc_layout_reveal_ptr(e, words[0]) : words[0];
                 }
                 if (n != v->count[i])
-                        warn_add(h->w, "heap", v->entry[i] ? v->entry[i] : v->address,
-                                 "%s: its count says %u entries, the list has %u", name, v->count[i], n);
+                        warnings_add(h->w, "heap", v->entry[i] ? v->entry[i] : v->address,
+                                     "%s: its count says %u entries, the list has %u", name, v->count[i], n);
                 total += n;
         }
         if (!h->roots.tcache_key && l->tcache_key == GLIBC_TCACHE_KEY_RANDOM)
@@ -270,13 +270,13 @@ int glibc_tcache_classify(struct heap_ctx *h)
                         continue;
                 struct tcache_view v;
                 if (!tcache_read(h, val, &v, false)) {
-                        warn_add(h->w, "heap", val, "thread %d: its tcache pointer 0x%llx (at fs_base - %llu) is not a valid tcache; its entries are not listed",
-                                 th->tid, (unsigned long long)val, (unsigned long long)off);
+                        warnings_add(h->w, "heap", val, "thread %d: its tcache pointer 0x%llx (at fs_base - %llu) is not a valid tcache; its entries are not listed",
+                                     th->tid, (unsigned long long)val, (unsigned long long)off);
                         continue;
                 }
                 if (addr_set_contains(&listed, val)) {
-                        warn_add(h->w, "heap", val, "thread %d shares tcache 0x%llx with another thread", th->tid,
-                                 (unsigned long long)val);
+                        warnings_add(h->w, "heap", val, "thread %d shares tcache 0x%llx with another thread", th->tid,
+                                     (unsigned long long)val);
                         continue;
                 }
                 if ((r = add_tcache(h, &listed, &v, th->tid, "tls")) < 0)

@@ -96,7 +96,7 @@ bool glibc_version_from_filename(const char *path, struct glibc_version *v)
 static bool from_file(const char *path, struct glibc_version *v)
 {
         const char *why;
-        _cleanup_close_ int fd = elf_file_open(path, &why);
+        _cleanup_close_ int fd = elf_util_open(path, &why);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0)
                 return false;
@@ -143,8 +143,8 @@ int glibc_version_detect(struct heap_ctx *h)
         if (h->libc.build_id && !h->out->glibc_build_id && !(h->out->glibc_build_id = strdup(h->libc.build_id)))
                 return -ENOMEM;
         if (!v->known)
-                warn_add(h->w, "heap", h->libc.base,
-                         "the glibc version of '%s' is unknown: the file on this machine is missing or differs (build-id %s) and the core holds no banner; every known malloc layout is tried",
-                         h->libc.path, h->libc.build_id ? h->libc.build_id : "unknown");
+                warnings_add(h->w, "heap", h->libc.base,
+                             "the glibc version of '%s' is unknown: the file on this machine is missing or differs (build-id %s) and the core holds no banner; every known malloc layout is tried",
+                             h->libc.path, h->libc.build_id ? h->libc.build_id : "unknown");
         return 0;
 }

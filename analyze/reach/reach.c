@@ -19,6 +19,7 @@
 
 #include "chunk_hash.h"
 #include "common/cleanup.h"
+#include "common/glibc_malloc.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/units.h"
@@ -38,19 +39,19 @@ static void report_unknown(struct warnings *w, const struct scan *s)
                  * know a heap address.  Nothing is unknown there.
                  */
                 if (s->unknown.bytes[k] && k != SEG_RODATA)
-                        warn_add(w, "reach", 0,
-                                 "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
-                                 units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
-                                 segment_kind_name(k), s->unknown.segments[k] == 1 ? "" : "s");
+                        warnings_add(w, "reach", 0,
+                                     "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
+                                     units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
+                                     segment_kind_name(k), s->unknown.segments[k] == 1 ? "" : "s");
         if (s->unknown.blocks)
-                warn_add(w, "reach", 0,
-                         "%s of %llu used block%s are not in the core: pointers in them are unknown, and they have no hash or type hint",
-                         units_format_bytes(b, s->unknown.block_bytes), (unsigned long long)s->unknown.blocks,
-                         s->unknown.blocks == 1 ? "" : "s");
+                warnings_add(w, "reach", 0,
+                             "%s of %llu used block%s are not in the core: pointers in them are unknown, and they have no hash or type hint",
+                             units_format_bytes(b, s->unknown.block_bytes), (unsigned long long)s->unknown.blocks,
+                             s->unknown.blocks == 1 ? "" : "s");
         if (s->refs_capped)
-                warn_add(w, "reach", 0,
-                         "more than %zu pointers into heap blocks: the rest were not recorded, so verdicts may call reachable blocks leaked",
-                         s->max_refs);
+                warnings_add(w, "reach", 0,
+                             "more than %zu pointers into heap blocks: the rest were not recorded, so verdicts may call reachable blocks leaked",
+                             s->max_refs);
 }
 
 struct hash_job {
@@ -108,7 +109,7 @@ static int scan_blocks(const struct analysis *a, struct reach_result *out, struc
         hasher.running = r == 0;
         for (size_t u = 0; u < ix->n; u++) {
                 const uint8_t *bytes;
-                if ((r = scan_block(s, u, &bytes)) < 0)
+                if ((r = reach_scan_block(s, u, &bytes)) < 0)
                         return r;
                 struct chunk *c = &chunks[ix->area[u].chunk];
                 c->type_id = NO_ID;
@@ -137,8 +138,8 @@ static int scan_blocks(const struct analysis *a, struct reach_result *out, struc
 static int compute(const struct analysis *a, struct reach_result *out, struct chunk *chunks, struct warnings *w)
 {
         _cleanup_(reach_index_free) struct reach_index ix = { 0 };
-        _cleanup_(root_set_free) struct root_set roots = { 0 };
-        _cleanup_(scan_free) struct scan s = { 0 };
+        _cleanup_(reach_roots_free) struct root_set roots = { 0 };
+        _cleanup_(reach_scan_free) struct scan s = { 0 };
         int r;
 
         /* Chunks come as the heap walker leaves them: no hash, no type, no verdict. */
@@ -151,12 +152,12 @@ static int compute(const struct analysis *a, struct reach_result *out, struct ch
 
         s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments.v, .chunks = chunks,
                            .max_refs = REFS_MAX };
-        if ((r = scan_registers(&s, a->threads.v, a->threads.n)) < 0)
+        if ((r = reach_scan_registers(&s, a->threads.v, a->threads.n)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         for (size_t i = 0; i < roots.n; i++)
-                if ((r = scan_root(&s, &roots.v[i])) < 0)
+                if ((r = reach_scan_root(&s, &roots.v[i])) < 0)
                         return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
-        if ((r = scan_blocks(a, out, chunks, &s, &ix)) < 0 || (r = scan_flush(&s)) < 0)
+        if ((r = scan_blocks(a, out, chunks, &s, &ix)) < 0 || (r = reach_scan_flush(&s)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         report_unknown(w, &s);
 
@@ -200,4 +201,26 @@ void reach_reset(struct analysis *a)
                 a->heap.chunks[i].type_id = NO_ID;
                 a->heap.chunks[i].leak = LEAK_NONE;
         }
+}
+
+uint64_t reach_ref_from_address(const struct ref *x)
+{
+        return x->root_kind == ROOT_REGISTER ? 0 : x->from;
+}
+
+static uint32_t offset32(uint64_t v)
+{
+        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+uint32_t reach_ref_from_offset(const struct analysis *a, const struct ref *x)
+{
+        if (x->root_kind == ROOT_REGISTER)
+                return offset32(x->from);
+        if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->heap.nchunks) {
+                uint64_t mem = a->heap.chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
+                return x->from >= mem ? offset32(x->from - mem) : 0;
+        }
+        size_t i = segment_index_from(a->segments.v, a->segments.n, x->from);
+        return i < a->segments.n && a->segments.v[i].start <= x->from ? offset32(x->from - a->segments.v[i].start) : 0;
 }

@@ -33,7 +33,7 @@
 /* When no ELF header in the core tells the modules' PT_TLS sizes. */
 #define TLS_MODULES_FALLBACK 4096
 
-void root_set_free(struct root_set *r)
+void reach_roots_free(struct root_set *r)
 {
         free(r->v);
         *r = (struct root_set){ 0 };
@@ -293,7 +293,7 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
                         }
                 }
                 if ((r = push_outside_chunks(a, out, tls, ntls, start, s->end, (int32_t)i, tid, kind)) < 0) {
-                        root_set_free(out);
+                        reach_roots_free(out);
                         return r;
                 }
         }

@@ -139,7 +139,7 @@ static char *write_db(struct fixture *f, const char *name)
         char *path = NULL;
         assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
         f->a.opt.db_path = path;
-        assert_int_equal(db_open(&f->a), 0);
+        assert_int_equal(db_write_open(&f->a), 0);
         /* db_write gives the refs' memory back once they are written: keep them for the checks and the next write. */
         size_t nrefs = f->a.reach.nrefs;
         struct ref *refs = malloc((nrefs ? nrefs : 1) * sizeof(*refs));

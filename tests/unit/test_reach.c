@@ -169,26 +169,26 @@ static void test_refs(void **state)
 
         assert_non_null(r = ref_to(a, 0, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STATIC);
-        assert_int_equal(ref_from_address(r), 0x400100);
-        assert_int_equal(ref_from_offset(a, r), 0x100);
+        assert_int_equal(reach_ref_from_address(r), 0x400100);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x100);
         assert_int_equal(r->to_offset, 0);
 
         assert_non_null(r = ref_to(a, 1, 0));
         assert_int_equal(r->root_kind, ROOT_NONE);
-        assert_int_equal(ref_from_offset(a, r), 8);
-        assert_int_equal(ref_from_address(r), mem_of(0) + 8);
+        assert_int_equal(reach_ref_from_offset(a, r), 8);
+        assert_int_equal(reach_ref_from_address(r), mem_of(0) + 8);
         assert_int_equal(r->to_offset, 8);
 
         assert_non_null(r = ref_to(a, 4, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STACK);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(ref_from_offset(a, r), 0x1000 - 0x40);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x1000 - 0x40);
 
         assert_non_null(r = ref_to(a, 5, NO_ID));
         assert_int_equal(r->root_kind, ROOT_REGISTER);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(ref_from_offset(a, r), offsetof(struct user_regs_struct, rbx));
-        assert_int_equal(ref_from_address(r), 0);
+        assert_int_equal(reach_ref_from_offset(a, r), offsetof(struct user_regs_struct, rbx));
+        assert_int_equal(reach_ref_from_address(r), 0);
 
         assert_non_null(r = ref_to(a, 6, NO_ID));
         assert_int_equal(r->root_kind, ROOT_TLS);
@@ -199,7 +199,7 @@ static void test_refs(void **state)
         assert_int_equal(r->tid, 0);
 
         assert_non_null(r = ref_to(a, 8, 10));
-        assert_int_equal(ref_from_offset(a, r), 0x100);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x100);
         assert_non_null(r = ref_to(a, 10, NO_ID));
         assert_int_equal(r->root_kind, ROOT_ANON);
         assert_int_equal(r->to_offset, 0x40);
