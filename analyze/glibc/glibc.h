@@ -102,7 +102,7 @@ struct heap_ctx {
         const struct analysis *a;   /* the earlier stages' results, read only */
         struct heap_result *out;    /* what the walk finds: a->heap */
         struct warnings *w;
-        struct gmem mem;
+        struct glibc_mem mem;
         struct glibc_libc libc;
         struct glibc_version version;
         struct glibc_layout layout;

@@ -47,7 +47,7 @@ static uint64_t first_chunk_at(uint64_t p)
 static bool top_size(struct heap_ctx *h, uint64_t top, uint64_t *size)
 {
         uint64_t field;
-        if (!top || (top & (GLIBC_MALLOC_ALIGNMENT - 1)) || !gmem_u64(&h->mem, top + 8, &field))
+        if (!top || (top & (GLIBC_MALLOC_ALIGNMENT - 1)) || !glibc_mem_u64(&h->mem, top + 8, &field))
                 return false;
         *size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         return true;

@@ -43,7 +43,7 @@ bool glibc_arena_state_read(struct heap_ctx *h, const struct glibc_layout *l, ui
 bool glibc_arena_state_plausible(struct heap_ctx *h, uint64_t addr, const struct glibc_layout *l, bool main)
 {
         struct glibc_arena_state s;
-        struct gmem *m = &h->mem;
+        struct glibc_mem *m = &h->mem;
 
         if (!addr || (addr & 7) || !glibc_arena_state_read(h, l, addr, &s))
                 return false;
@@ -54,7 +54,7 @@ bool glibc_arena_state_plausible(struct heap_ctx *h, uint64_t addr, const struct
         /* Heaps and their tops end on page boundaries (sysmalloc keeps brk page-aligned; heap_info sizes are pages). */
         uint64_t field, top_end;
         if (!s.top || (s.top & (GLIBC_MALLOC_ALIGNMENT - 1)) || (s.top >= addr && s.top < addr + (uint64_t)l->ms_size) ||
-            !gmem_u64(m, s.top + 8, &field) || !(field & GLIBC_PREV_INUSE))
+            !glibc_mem_u64(m, s.top + 8, &field) || !(field & GLIBC_PREV_INUSE))
                 return false;
         top_end = s.top + (field & ~(uint64_t)GLIBC_SIZE_FLAGS);
         if (top_end % h->page_size || s.system_mem % h->page_size || (s.last_remainder & (GLIBC_MALLOC_ALIGNMENT - 1)))
@@ -72,8 +72,8 @@ bool glibc_arena_state_plausible(struct heap_ctx *h, uint64_t addr, const struct
                         continue;
                 }
                 uint64_t back_fd, back_bk;
-                if (!fd || !bk || ((fd | bk) & (GLIBC_MALLOC_ALIGNMENT - 1)) || !gmem_u64(m, fd + 24, &back_bk) ||
-                    !gmem_u64(m, bk + 16, &back_fd) || back_bk != b || back_fd != b)
+                if (!fd || !bk || ((fd | bk) & (GLIBC_MALLOC_ALIGNMENT - 1)) || !glibc_mem_u64(m, fd + 24, &back_bk) ||
+                    !glibc_mem_u64(m, bk + 16, &back_fd) || back_bk != b || back_fd != b)
                         broken++;
                 if (broken > BROKEN_BINS_MAX)
                         return false;

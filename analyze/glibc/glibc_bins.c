@@ -87,7 +87,7 @@ static void walk_fastbin(struct heap_ctx *h, size_t arena_id, unsigned fb)
                         warnings_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, not %llu", name.text,
                                      (unsigned long long)p, (unsigned long long)c->size, (unsigned long long)want);
                 uint64_t fd;
-                if (!gmem_u64(&h->mem, p + 16, &fd)) {
+                if (!glibc_mem_u64(&h->mem, p + 16, &fd)) {
                         warnings_add(h->w, "heap", p, "%s: the fd of chunk 0x%llx is not in the core", name.text, (unsigned long long)p);
                         return;
                 }
@@ -129,7 +129,7 @@ static void walk_bin(struct heap_ctx *h, size_t arena_id, unsigned i)
                                      (unsigned long long)p, (unsigned long long)c->size, glibc_layout_bin_index(c->size));
 
                 uint64_t links[2];
-                if (!gmem_u64(&h->mem, p + 16, &links[0]) || !gmem_u64(&h->mem, p + 24, &links[1])) {
+                if (!glibc_mem_u64(&h->mem, p + 16, &links[0]) || !glibc_mem_u64(&h->mem, p + 24, &links[1])) {
                         warnings_add(h->w, "heap", p, "%s: the links of chunk 0x%llx are not in the core", name.text,
                                      (unsigned long long)p);
                         return;

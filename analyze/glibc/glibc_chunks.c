@@ -71,7 +71,7 @@ static int add_top(struct heap_ctx *h, const struct heap_region *r)
 
 int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
 {
-        struct gmem *m = &h->mem;
+        struct glibc_mem *m = &h->mem;
         uint64_t p = r->start;
         uint64_t limit = r->top ? r->top : r->end; /* ordinary chunks end at or before this */
         uint64_t prev_size_of_last = 0;           /* size of the chunk before p, 0 at the start */
@@ -87,14 +87,14 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 if (p == r->top) {
                         uint64_t field;
                         uint64_t size = h->out->arenas[r->arena_id].top_size;
-                        if (gmem_u64(m, p + 8, &field) && !(field & GLIBC_PREV_INUSE) && prev_size_of_last)
+                        if (glibc_mem_u64(m, p + 8, &field) && !(field & GLIBC_PREV_INUSE) && prev_size_of_last)
                                 warnings_add(h->w, "heap", p,
                                              "arena 0x%llx: top chunk's PREV_INUSE is clear: the chunk before it should have merged into top",
                                              (unsigned long long)h->out->arenas[r->arena_id].address);
                         return glibc_chunks_add(h, p, size, r->arena_id, CHUNK_TOP, false);
                 }
                 uint64_t head[2];
-                if (!gmem_u64(m, p, &head[0]) || !gmem_u64(m, p + 8, &head[1])) {
+                if (!glibc_mem_u64(m, p, &head[0]) || !glibc_mem_u64(m, p + 8, &head[1])) {
                         warnings_add(h->w, "heap", p,
                                      "arena 0x%llx: chunk at 0x%llx is not in the core; the walk of this heap stops there and %llu bytes up to 0x%llx are not listed",
                                      (unsigned long long)h->out->arenas[r->arena_id].address, (unsigned long long)p,
@@ -107,7 +107,7 @@ int glibc_chunks_walk(struct heap_ctx *h, const struct heap_region *r)
                 /* malloc.c sysmalloc: an older heap ends in a CHUNK_HDR_SZ fencepost, then a zero size. */
                 if (!r->top && (size == GLIBC_CHUNK_HDR_SZ || size == 0)) {
                         uint64_t next = 0;
-                        if (size == 0 || (gmem_u64(m, p + size + 8, &next) &&
+                        if (size == 0 || (glibc_mem_u64(m, p + size + 8, &next) &&
                                           ((next & ~(uint64_t)GLIBC_SIZE_FLAGS) == 0 ||
                                            (next & ~(uint64_t)GLIBC_SIZE_FLAGS) == GLIBC_CHUNK_HDR_SZ)))
                                 return 0;

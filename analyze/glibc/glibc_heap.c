@@ -136,7 +136,7 @@ static int compute_looks_free(struct heap_ctx *h)
                 uint64_t field;
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
-                if (gmem_u64(&h->mem, c->address + c->size + 8, &field) && !(field & GLIBC_PREV_INUSE))
+                if (glibc_mem_u64(&h->mem, c->address + c->size + 8, &field) && !(field & GLIBC_PREV_INUSE))
                         h->looks_free[i / 64] |= 1ull << (i % 64);
         }
         return 0;
@@ -269,7 +269,7 @@ int glibc_heap_walk(struct analysis *a)
         struct allocator *g;
         int r;
 
-        gmem_init(&h.mem, &a->core);
+        glibc_mem_init(&h.mem, &a->core);
         h.page_size = page_size_of(a);
         if ((r = glibc_libc_find(&h)) < 0)
                 return r;

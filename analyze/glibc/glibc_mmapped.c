@@ -70,7 +70,7 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
         /* mem = p + lead + 16 is aligned: lead + 16 is the alignment, or a page multiple beyond a page. */
         for (uint64_t lead = next_lead(0, h->page_size); lead + GLIBC_CHUNK_HDR_SZ < size;) {
                 /* Its prev_size is the lead, never 0: no header lies in a hole or a zero tail. */
-                uint64_t at = gmem_data_from(&h->mem, p + lead, p + size);
+                uint64_t at = glibc_mem_data_from(&h->mem, p + lead, p + size);
                 if (at > p + lead) {
                         if (at >= p + size)
                                 break;
@@ -78,8 +78,8 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
                         continue;
                 }
                 uint64_t head[2];
-                if (gmem_u64(&h->mem, p + lead, &head[0]) && head[0] == lead &&
-                    gmem_u64(&h->mem, p + lead + 8, &head[1]) && head[1] == ((size - lead) | GLIBC_IS_MMAPPED))
+                if (glibc_mem_u64(&h->mem, p + lead, &head[0]) && head[0] == lead &&
+                    glibc_mem_u64(&h->mem, p + lead + 8, &head[1]) && head[1] == ((size - lead) | GLIBC_IS_MMAPPED))
                         return lead;
                 lead = next_lead(lead + 1, h->page_size);
         }
@@ -90,7 +90,7 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
 static uint64_t chunk_at(struct heap_ctx *h, uint64_t p, uint64_t end)
 {
         uint64_t prev_size, field;
-        if (!gmem_u64(&h->mem, p, &prev_size) || prev_size != 0 || !gmem_u64(&h->mem, p + 8, &field))
+        if (!glibc_mem_u64(&h->mem, p, &prev_size) || prev_size != 0 || !glibc_mem_u64(&h->mem, p + 8, &field))
                 return 0;
         uint64_t size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         if ((field & GLIBC_SIZE_FLAGS) != GLIBC_IS_MMAPPED || size < h->page_size || size % h->page_size ||
@@ -142,7 +142,7 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                                 continue;
                         }
                         /* A header's size is never 0: none starts in a hole, so holes are stepped over whole. */
-                        uint64_t data = gmem_data_from(&h->mem, p, end);
+                        uint64_t data = glibc_mem_data_from(&h->mem, p, end);
                         if (data > p) {
                                 if (stack && h->out->nchunks > first) { /* the run broke: not chunks after all */
                                         h->out->nchunks = first;

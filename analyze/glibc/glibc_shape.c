@@ -132,7 +132,7 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
 
         if (main_arena && glibc_arena_state_read(h, l, main_arena, &st)) {
                 main = &st;
-                if (gmem_u64(&h->mem, st.top + 8, &field))
+                if (glibc_mem_u64(&h->mem, st.top + 8, &field))
                         top_size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         }
         for (size_t r = 0; r < npieces; r++) {

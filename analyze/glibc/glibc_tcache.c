@@ -72,7 +72,7 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
         if (k < 0 || h->out->chunks[k].size < want || h->out->chunks[k].size - want >= GLIBC_MINSIZE ||
             h->out->chunks[k].mmapped || h->out->chunks[k].state != CHUNK_USED)
                 return false;
-        const uint8_t *buf = gmem_ptr(&h->mem, t, (uint64_t)l->tc_size);
+        const uint8_t *buf = glibc_mem_ptr(&h->mem, t, (uint64_t)l->tc_size);
         if (!buf)
                 return false;
 
@@ -149,7 +149,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                                              (unsigned long long)c->address, (unsigned long long)c->size,
                                              (unsigned long long)lo, (unsigned long long)hi);
                         uint64_t words[2];
-                        if (!gmem_u64(&h->mem, e, &words[0]) || !gmem_u64(&h->mem, e + 8, &words[1])) {
+                        if (!glibc_mem_u64(&h->mem, e, &words[0]) || !glibc_mem_u64(&h->mem, e + 8, &words[1])) {
                                 warnings_add(h->w, "heap", e, "%s: entry 0x%llx is not in the core", name, (unsigned long long)e);
                                 break;
                         }
@@ -215,7 +215,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         continue;
                 uint64_t lo = MAX(cs->vaddr, fs > TLS_WINDOW ? fs - TLS_WINDOW : 0);
                 lo = ALIGN_UP(lo, 8);
-                const uint8_t *buf = gmem_ptr(&h->mem, lo, fs - lo);
+                const uint8_t *buf = glibc_mem_ptr(&h->mem, lo, fs - lo);
                 if (!buf)
                         continue;
                 searched++;

@@ -90,7 +90,7 @@ static void classify(struct fixture *f)
         f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
         f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
         f->a.heap.narenas = 1;
         f->a.heap.arenas[0] = (struct arena){ .address = ARENA, .is_main = true, .top = TOP, .top_size = LEN - 0x2a0 };

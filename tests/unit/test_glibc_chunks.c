@@ -60,7 +60,7 @@ static int walk(struct fixture *f, uint64_t start, uint64_t end, uint64_t top)
         f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
         glibc_layout_for(2, 36, 0, &f->h.layout);
         f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
         f->a.heap.narenas = 1;

@@ -1,6 +1,6 @@
 /*
  * Unit tests for glibc_arena_state_use and glibc_shape_unused_main_arena
- * (analyze/glibc/glibc_shape.c): a main_arena as the C library was loaded (malloc
+ * (analyze/glibc/glibc_arena_state.c, glibc_shape.c): a main_arena as the C library was loaded (malloc
  * never ran), as ptmalloc_init leaves it (initialised, no memory), and in
  * use, in a fake core of libc's writable memory (glibc 2.36 layout).  Only
  * the first two are unused, and neither is mistaken for the other, nor for
@@ -63,7 +63,7 @@ static void open_core(struct fixture *f)
 {
         struct fake_piece piece = { BASE, f->mem, LEN };
         assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
 }
 
 /* malloc.c malloc_init_state: every bin points at itself, top at initial_top. */

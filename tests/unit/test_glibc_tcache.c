@@ -107,7 +107,7 @@ static void classify(struct fixture *f, bool with_thread)
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
         f->a.heap.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
         f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
         f->a.heap.narenas = 1;
@@ -312,7 +312,7 @@ static void test_many_threads(void **state)
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
         f->a.heap.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
         f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
         f->a.heap.narenas = 1;
