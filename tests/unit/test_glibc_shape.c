@@ -1,10 +1,10 @@
 /*
  * Unit tests for glibc_arena_state_use and glibc_shape_unused_main_arena
- * (analyze/glibc/glibc_arena_state.c, glibc_shape.c): a main_arena as the C library was loaded (malloc
- * never ran), as ptmalloc_init leaves it (initialised, no memory), and in
- * use, in a fake core of libc's writable memory (glibc 2.36 layout).  Only
- * the first two are unused, and neither is mistaken for the other, nor for
- * an arena with one stray word.
+ * (analyze/glibc/glibc_arena_state.c, glibc_shape.c): a main_arena as the C
+ * library was loaded (malloc never ran), as ptmalloc_init leaves it
+ * (initialised, no memory), and in use, in a fake core of libc's writable
+ * memory (glibc 2.36 layout).  Only the first two are unused, and neither is
+ * mistaken for the other, nor for an arena with one stray word.
  */
 #include <setjmp.h>
 #include <stdarg.h>
