@@ -1,20 +1,26 @@
 /*
  * The analysis of one core: what each stage of `memsnap analyze` finds, kept
  * in memory as plain arrays and written to the database at the end by
- * db_write.c (the big arrays straight into SQLite, on two threads).
+ * db/db_write.c (the big arrays straight into SQLite, on two threads).
  *
- * The stages run in order, each reading what the earlier ones filled in:
- *   core_open        -> core             (core.c)
- *   snapshot         -> snap             (snapshot.c: notes, MEMSNAP text)
- *   skipped          -> skipped          (skipped.c: what capture left out, warned)
- *   modules          -> modules          (libdwfl)
- *   threads          -> threads, frames  (libdwfl)
- *   segments         -> segments         (PT_LOADs + NT_FILE + smaps, classified)
- *   heap             -> allocators, arenas, heaps, chunks, tcaches (glibc malloc walker)
- *   reach            -> refs, chunks[].leak, chunks[].type
- *   explain          -> warnings about left-out addresses say so (skipped.c)
- * Indexes into these arrays are the ids in the database (id = index + 1 for
- * tables with an `id` column), so cross references are plain integers.
+ * The stages run in order (stages.h, analysis_run), each reading what the
+ * earlier ones found and writing one result of its own:
+ *   core        -> core             (core/core.c: the file opened and checked)
+ *   snapshot    -> snap             (snapshot.c: notes, MEMSNAP text)
+ *   skipped     -> skipped          (skipped.c: what capture left out, warned)
+ *   modules     -> modules          (modules.c, libdwfl)
+ *   threads     -> threads          (threads.c, libdwfl: threads and frames)
+ *   segments    -> segments         (segments.c: PT_LOADs + NT_FILE + smaps, classified)
+ *   heap        -> heap             (glibc/glibc_heap.c: allocators, arenas, heaps,
+ *                                    chunks, tcaches, arena ranges)
+ *   heap kinds  -> segments' kinds  (segments.c: malloc memory becomes heap)
+ *   reach       -> reach            (reach/reach.c: refs, type names; and
+ *                                    chunks' hash, type_id, leak)
+ *   explain     -> explained        (skipped.c: warnings about left-out
+ *                                    addresses say so)
+ * Every stage appends to the warnings.  Indexes into these arrays are the
+ * ids in the database (id = index + 1 for tables with an `id` column), so
+ * cross references are plain integers.
  */
 #ifndef MEMSNAP_ANALYSIS_H
 #define MEMSNAP_ANALYSIS_H
@@ -79,7 +85,7 @@ struct segment {
         char *path;                 /* file or pseudo name ("[heap]"); NULL for anonymous */
         bool deleted;               /* the file was deleted (" (deleted)") */
         char *vm_flags;             /* smaps VmFlags ("rd wr mr mw me ac"), or NULL */
-        enum segment_kind kind;     /* maps_kind, and once the heap stage has run, what it found (segments.c) */
+        enum segment_kind kind;     /* maps_kind, then with the heap walk's findings (segments_mark_heap) */
         enum segment_kind maps_kind; /* as the maps alone say (segment_classify) */
         int module_id;              /* index into modules, or NO_ID */
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
