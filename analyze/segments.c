@@ -42,7 +42,10 @@
 #define GUARD_MAX (1ull << 20) /* glibc's default guard is one page; pthread_attr_setguardsize rarely asks more */
 
 struct builder {
-        struct analysis *a;
+        const struct analysis *a;   /* the earlier stages' results, read only */
+        struct segments_result *out; /* what the stage finds: a->segments */
+        struct warnings *w;
+        struct core *core;          /* where mark_zero_tails vouches for zero tails */
         size_t cap;
         struct map_list smaps;
         uint64_t page_size;
@@ -50,10 +53,9 @@ struct builder {
 
 static struct segment *add_segment(struct builder *b, uint64_t start, uint64_t end)
 {
-        struct analysis *a = b->a;
-        if (ARRAY_RESERVE(a->segments.v, b->cap, a->segments.n + 1) < 0)
+        if (ARRAY_RESERVE(b->out->v, b->cap, b->out->n + 1) < 0)
                 return NULL;
-        struct segment *s = &a->segments.v[a->segments.n++];
+        struct segment *s = &b->out->v[b->out->n++];
         *s = (struct segment){
                 .start = start, .end = end, .module_id = NO_ID, .arena_id = NO_ID,
                 .rss_kb = -1, .pss_kb = -1, .swap_kb = -1, .private_dirty_kb = -1,
@@ -142,15 +144,15 @@ static int seg_cmp(const void *x, const void *y)
 }
 
 /* Of the first n segments (sorted, not overlapping), the first overlapping [start, end), or NULL. */
-static struct segment *overlapping_n(struct analysis *a, size_t n, uint64_t start, uint64_t end)
+static struct segment *overlapping_n(struct builder *b, size_t n, uint64_t start, uint64_t end)
 {
-        size_t i = segment_index_from(a->segments.v, n, start);
-        return i < n && a->segments.v[i].start < end ? &a->segments.v[i] : NULL;
+        size_t i = segment_index_from(b->out->v, n, start);
+        return i < n && b->out->v[i].start < end ? &b->out->v[i] : NULL;
 }
 
-static struct segment *overlapping(struct analysis *a, uint64_t start, uint64_t end)
+static struct segment *overlapping(struct builder *b, uint64_t start, uint64_t end)
 {
-        return overlapping_n(a, a->segments.n, start, end);
+        return overlapping_n(b, b->out->n, start, end);
 }
 
 static int set_path(struct segment *s, const char *path)
@@ -192,14 +194,14 @@ static int copy_smaps(struct segment *s, const struct map_entry *m)
 
 static void parse_smaps(struct builder *b)
 {
-        struct analysis *a = b->a;
+        const struct analysis *a = b->a;
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SMAPS);
         size_t bad = 0;
 
         if (!n)
                 return;
         if (proc_maps_parse((const char *)n->desc, n->descsz, &b->smaps, &bad) < 0) {
-                warnings_add(&a->warnings, "segments", 0,
+                warnings_add(b->w, "segments", 0,
                              "the MEMSNAP smaps note (file offset %llu) is malformed at line %zu; paths and RSS figures come from NT_FILE only",
                              (unsigned long long)n->file_offset, bad);
                 map_list_free(&b->smaps);
@@ -208,7 +210,7 @@ static void parse_smaps(struct builder *b)
         /* map_list_find needs the kernel's order; a crafted note may not have it. */
         for (size_t i = 1; i < b->smaps.n; i++)
                 if (b->smaps.v[i].start < b->smaps.v[i - 1].end) {
-                        warnings_add(&a->warnings, "segments", b->smaps.v[i].start,
+                        warnings_add(b->w, "segments", b->smaps.v[i].start,
                                      "the MEMSNAP smaps note is not in address order at line %zu; it is not used", i + 1);
                         map_list_free(&b->smaps);
                         return;
@@ -218,7 +220,7 @@ static void parse_smaps(struct builder *b)
 /* The core's own PT_LOADs, then what the core's notes know that they leave out. */
 static int gather(struct builder *b)
 {
-        struct analysis *a = b->a;
+        const struct analysis *a = b->a;
         const struct core *c = &a->core;
 
         for (size_t i = 0; i < c->nsegs; i++) {
@@ -229,12 +231,12 @@ static int gather(struct builder *b)
                 s->in_core = cs->filesz;
                 perms_from_flags(s->perms, cs->flags);
         }
-        size_t from_core = a->segments.n;
+        size_t from_core = b->out->n;
 
         /* NT_FILE and smaps are each sorted and free of overlaps among themselves (core.c, parse_smaps). */
         for (size_t i = 0; i < c->nfiles; i++) {
                 const struct core_file_map *f = &c->files[i];
-                if (overlapping_n(a, from_core, f->start, f->end))
+                if (overlapping_n(b, from_core, f->start, f->end))
                         continue;
                 struct segment *s = add_segment(b, f->start, f->end);
                 if (!s)
@@ -242,22 +244,22 @@ static int gather(struct builder *b)
                 memcpy(s->perms, "r--p", sizeof(s->perms)); /* repaired from the module's headers later */
                 s->from_notes = true;
         }
-        qsort_safe(a->segments.v, a->segments.n, sizeof(*a->segments.v), seg_cmp);
+        qsort_safe(b->out->v, b->out->n, sizeof(*b->out->v), seg_cmp);
 
-        size_t known = a->segments.n;
+        size_t known = b->out->n;
         for (size_t i = 0; i < b->smaps.n; i++) {
                 const struct map_entry *m = &b->smaps.v[i];
-                if (m->end <= m->start || overlapping_n(a, known, m->start, m->end))
+                if (m->end <= m->start || overlapping_n(b, known, m->start, m->end))
                         continue;
                 struct segment *s = add_segment(b, m->start, m->end);
                 if (!s)
                         return -ENOMEM;
                 s->from_notes = true;
         }
-        qsort_safe(a->segments.v, a->segments.n, sizeof(*a->segments.v), seg_cmp);
-        if (a->segments.n > from_core)
+        qsort_safe(b->out->v, b->out->n, sizeof(*b->out->v), seg_cmp);
+        if (b->out->n > from_core)
                 log_debug("%zu mappings the core's program headers leave out come from its notes",
-                          a->segments.n - from_core);
+                          b->out->n - from_core);
         return 0;
 }
 
@@ -272,32 +274,33 @@ static const struct core_file_map *find_file(const struct core *c, uint64_t star
  * The kernel maps [vvar] (and since 6.13 [vvar_vclock] too) right below
  * the vdso, read-only and with no file: name such a run of mappings.
  */
-static int name_vvar(struct analysis *a, size_t vdso_index)
+static int name_vvar(struct builder *b, size_t vdso_index)
 {
         size_t first = vdso_index;
         while (first > 0 && vdso_index - first < 2) {
-                const struct segment *s = &a->segments.v[first - 1];
-                if (s->path || s->end != a->segments.v[first].start || strcmp(s->perms, "r--p") != 0)
+                const struct segment *s = &b->out->v[first - 1];
+                if (s->path || s->end != b->out->v[first].start || strcmp(s->perms, "r--p") != 0)
                         break;
                 first--;
         }
         for (size_t i = first; i < vdso_index; i++)
-                if (!(a->segments.v[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]")))
+                if (!(b->out->v[i].path = strdup(i == first ? "[vvar]" : "[vvar_vclock]")))
                         return -ENOMEM;
         return 0;
 }
 
-static int name_without_smaps(struct analysis *a)
+static int name_without_smaps(struct builder *b)
 {
+        const struct analysis *a = b->a;
         uint64_t vdso;
         bool have_vdso = core_auxv(&a->core, AT_SYSINFO_EHDR, &vdso);
 
-        for (size_t i = 0; i < a->segments.n; i++) {
-                struct segment *s = &a->segments.v[i];
+        for (size_t i = 0; i < b->out->n; i++) {
+                struct segment *s = &b->out->v[i];
                 if (s->path)
                         continue;
                 if (have_vdso && s->start == vdso) {
-                        if (!(s->path = strdup("[vdso]")) || name_vvar(a, i) < 0)
+                        if (!(s->path = strdup("[vdso]")) || name_vvar(b, i) < 0)
                                 return -ENOMEM;
                 } else if (s->start == VSYSCALL_ADDR) {
                         if (!(s->path = strdup("[vsyscall]")))
@@ -309,12 +312,12 @@ static int name_without_smaps(struct analysis *a)
 
 static int name_segments(struct builder *b)
 {
-        struct analysis *a = b->a;
+        const struct analysis *a = b->a;
         const struct core *c = &a->core;
         size_t unmatched = 0;
 
-        for (size_t i = 0; i < a->segments.n; i++) {
-                struct segment *s = &a->segments.v[i];
+        for (size_t i = 0; i < b->out->n; i++) {
+                struct segment *s = &b->out->v[i];
                 const struct core_file_map *f = find_file(c, s->start);
                 if (f) {
                         if (set_path(s, f->path) < 0)
@@ -328,14 +331,14 @@ static int name_segments(struct builder *b)
                         if (copy_smaps(s, m) < 0)
                                 return -ENOMEM;
                 } else if (!unmatched++)
-                        warnings_add(&a->warnings, "segments", s->start,
+                        warnings_add(b->w, "segments", s->start,
                                      "segment 0x%llx-0x%llx is not a mapping of the smaps note; its name and figures come from NT_FILE",
                                      (unsigned long long)s->start, (unsigned long long)s->end);
         }
         if (unmatched > 1)
-                warnings_add(&a->warnings, "segments", 0, "%zu segments in all are not mappings of the smaps note",
+                warnings_add(b->w, "segments", 0, "%zu segments in all are not mappings of the smaps note",
                              unmatched);
-        return b->smaps.n ? 0 : name_without_smaps(a);
+        return b->smaps.n ? 0 : name_without_smaps(b);
 }
 
 /* The module whose image holds the segment, page-rounded as the mappings are; modules are sorted by start. */
@@ -373,10 +376,10 @@ static const Elf64_Phdr *module_load(const struct module *m, const struct segmen
 
 static void tie_modules(struct builder *b)
 {
-        struct analysis *a = b->a;
+        const struct analysis *a = b->a;
 
-        for (size_t i = 0; i < a->segments.n; i++) {
-                struct segment *s = &a->segments.v[i];
+        for (size_t i = 0; i < b->out->n; i++) {
+                struct segment *s = &b->out->v[i];
                 int id = module_holding(b, s);
                 if (id < 0)
                         continue;
@@ -416,34 +419,34 @@ static bool is_guard_below(const struct builder *b, const struct segment *g, con
 
 static int tie_threads(struct builder *b, struct segment_facts *facts)
 {
-        struct analysis *a = b->a;
+        const struct analysis *a = b->a;
 
-        a->segments.thread_stack = calloc(a->threads.n ? a->threads.n : 1, sizeof(*a->segments.thread_stack));
-        if (!a->segments.thread_stack)
+        b->out->thread_stack = calloc(a->threads.n ? a->threads.n : 1, sizeof(*b->out->thread_stack));
+        if (!b->out->thread_stack)
                 return -ENOMEM;
         for (size_t t = 0; t < a->threads.n; t++) {
                 const struct thread *th = &a->threads.v[t];
-                struct segment *s = overlapping(a, th->sp, th->sp + 1);
-                a->segments.thread_stack[t] = NO_ID;
+                struct segment *s = overlapping(b, th->sp, th->sp + 1);
+                b->out->thread_stack[t] = NO_ID;
                 if (!s) {
-                        warnings_add(&a->warnings, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
+                        warnings_add(b->w, "segments", th->sp, "thread %d: its stack pointer 0x%llx is in no segment",
                                      th->tid, (unsigned long long)th->sp);
                         continue;
                 }
-                size_t i = (size_t)(s - a->segments.v);
+                size_t i = (size_t)(s - b->out->v);
                 if (s->tid) {
-                        warnings_add(&a->warnings, "segments", th->sp,
+                        warnings_add(b->w, "segments", th->sp,
                                      "threads %d and %d have their stack pointers in the same mapping 0x%llx-0x%llx",
                                      s->tid, th->tid, (unsigned long long)s->start, (unsigned long long)s->end);
                         continue;
                 }
-                a->segments.thread_stack[t] = (int)i;
+                b->out->thread_stack[t] = (int)i;
                 s->tid = th->tid;
                 facts[i].thread = (int)t;
                 facts[i].main_thread = th->is_main;
-                if (i > 0 && !th->is_main && is_guard_below(b, &a->segments.v[i - 1], s)) {
-                        memcpy(a->segments.v[i - 1].perms, "---p", sizeof(a->segments.v[i - 1].perms));
-                        a->segments.v[i - 1].tid = th->tid;
+                if (i > 0 && !th->is_main && is_guard_below(b, &b->out->v[i - 1], s)) {
+                        memcpy(b->out->v[i - 1].perms, "---p", sizeof(b->out->v[i - 1].perms));
+                        b->out->v[i - 1].tid = th->tid;
                 }
         }
         return 0;
@@ -456,8 +459,9 @@ static int tie_threads(struct builder *b, struct segment_facts *facts)
  * p_filesz is 0), when no skipped range touches it, was never touched:
  * zero.  Other producers do not say.
  */
-static int mark_zero_tails(struct analysis *a)
+static int mark_zero_tails(struct builder *b)
 {
+        const struct analysis *a = b->a;
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_SKIPPED);
         _cleanup_(range_list_free) struct range_list skipped = { 0 };
 
@@ -465,14 +469,14 @@ static int mark_zero_tails(struct analysis *a)
                 return 0;
         if (n && skipped_ranges((const char *)n->desc, n->descsz, &skipped) < 0)
                 return -ENOMEM;
-        for (size_t i = 0; i < a->segments.n; i++) {
-                struct segment *s = &a->segments.v[i];
+        for (size_t i = 0; i < b->out->n; i++) {
+                struct segment *s = &b->out->v[i];
                 bool anon = !s->path || strcmp(s->path, "[heap]") == 0 || strcmp(s->path, "[stack]") == 0;
                 if (!anon || s->perms[3] != 'p' || s->in_core >= s->end - s->start)
                         continue;
                 /* The core reads the tail as zeros from now on (a core cut short refuses). */
                 s->tail_zero = !ranges_overlap(&skipped, s->start + s->in_core, s->end) &&
-                               (s->from_notes || core_mark_zero_tail(&a->core, s->start));
+                               (s->from_notes || core_mark_zero_tail(b->core, s->start));
         }
         return 0;
 }
@@ -484,10 +488,10 @@ static int mark_zero_tails(struct analysis *a)
  * does not count it as private data.  A /dev/shm object or a memfd mapped
  * MAP_PRIVATE cannot be told apart in such a core; it is taken as shared.
  */
-static void mark_shared(struct analysis *a)
+static void mark_shared(struct builder *b)
 {
-        for (size_t i = 0; i < a->segments.n; i++) {
-                struct segment *s = &a->segments.v[i];
+        for (size_t i = 0; i < b->out->n; i++) {
+                struct segment *s = &b->out->v[i];
                 if (segment_path_sharing(s->path, s->deleted) != PATH_SHARING_UNKNOWN)
                         s->perms[3] = 's';
         }
@@ -500,7 +504,10 @@ static void builder_done(struct builder *b)
 
 int segments_build(struct analysis *a)
 {
-        _cleanup_(builder_done) struct builder b = { .a = a, .page_size = a->snap.page_size ? a->snap.page_size : 4096 };
+        _cleanup_(builder_done) struct builder b = {
+                .a = a, .out = &a->segments, .w = &a->warnings, .core = &a->core,
+                .page_size = a->snap.page_size ? a->snap.page_size : 4096,
+        };
 
         parse_smaps(&b);
         int r = gather(&b);
@@ -510,15 +517,15 @@ int segments_build(struct analysis *a)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         tie_modules(&b);
         if (!b.smaps.n)
-                mark_shared(a);
+                mark_shared(&b);
 
-        size_t n = a->segments.n;
+        size_t n = b.out->n;
         _cleanup_free_ struct segment_facts *facts = calloc(n ? n : 1, sizeof(*facts));
         _cleanup_free_ enum segment_kind *kinds = calloc(n ? n : 1, sizeof(*kinds));
         if (!facts || !kinds)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
         for (size_t i = 0; i < n; i++) {
-                const struct segment *s = &a->segments.v[i];
+                const struct segment *s = &b.out->v[i];
                 facts[i] = (struct segment_facts){
                         .start = s->start, .end = s->end, .perms = s->perms, .path = s->path,
                         .deleted = s->deleted, .module = s->module_id, .thread = -1,
@@ -531,7 +538,7 @@ int segments_build(struct analysis *a)
 
         segment_classify(facts, n, kinds);
         for (size_t i = 0; i < n; i++) {
-                struct segment *s = &a->segments.v[i];
+                struct segment *s = &b.out->v[i];
                 s->kind = kinds[i];
                 /* Guessed modules have no row to point to; anonymous memory is a module's only as its bss. */
                 if (a->modules.n == 0 || (!s->path && s->kind != SEG_BSS))
@@ -541,7 +548,7 @@ int segments_build(struct analysis *a)
                         s->kind = SEG_ANON;
                 s->maps_kind = s->kind;
         }
-        r = mark_zero_tails(a);
+        r = mark_zero_tails(&b);
         if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         return 0;
