@@ -5,8 +5,8 @@
  * runs them over one struct heap_ctx:
  *
  *   layout       glibc_layout.c     where each release keeps each field
- *                glibc_mem.h        reads of the core, cached page by page
- *                addr_set.c         a set of addresses, for loops and votes
+ *                glibc_mem.h        word reads of the core for the hot loops
+ *                addr_set.c         a set of addresses, to catch loops in lists
  *   library      glibc_libc.c       which mapping is the C library: path, load
  *                                   bias, writable ranges, build-id
  *                glibc_version.c    its release, from the banner in the file
