@@ -48,11 +48,6 @@ static const struct {
         [STAGE_EXPLAIN] = { "explain", skipped_explain, skipped_explain_reset },
 };
 
-const char *analysis_stage_name(enum analysis_stage s)
-{
-        return (unsigned)s < STAGE_COUNT ? stages[s].name : "unknown";
-}
-
 int analysis_run(struct analysis *a, enum analysis_stage last)
 {
         for (; a->next <= last && a->next < STAGE_COUNT; a->next++) {

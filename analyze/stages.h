@@ -33,7 +33,7 @@ int analysis_run(struct analysis *a, enum analysis_stage last);
  */
 void analysis_reset_from(struct analysis *a, enum analysis_stage from);
 
-const char *analysis_stage_name(enum analysis_stage s);
+/* STAGE_CORE is analysis.c's own: core_open (core/core.c) and the --max-segments check. */
 
 /* snapshot.c: pid, exe, cmdline, source, times and /proc figures from the notes. */
 int snapshot_read(struct analysis *a);
@@ -73,7 +73,7 @@ void glibc_heap_reset(struct analysis *a);
 int segments_mark_heap(struct analysis *a);
 void segments_unmark_heap(struct analysis *a);
 
-/* reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
+/* reach/reach.c: roots, pointer edges (refs), leak verdicts and type hints of used chunks. */
 int reach_compute(struct analysis *a);
 void reach_reset(struct analysis *a);
 
@@ -82,10 +82,11 @@ int skipped_explain(struct analysis *a);
 void skipped_explain_reset(struct analysis *a);
 
 /*
- * db_write.c: db_write_open, before any stage, makes the temporary the database
- * is written to (and fails at once on an existing file without --force or
- * a folder that cannot be written); db_write writes everything above into
- * it and renames it to its final name.
+ * db/db_write.c, after the stages: db_write_open, before any stage, makes
+ * the temporary the database is written to (and fails at once on an
+ * existing file without --force or a folder that cannot be written);
+ * db_write writes everything above into it and renames it to its final
+ * name.
  */
 int db_write_open(struct analysis *a);
 int db_write(struct analysis *a);
