@@ -47,14 +47,14 @@ bool map_has_vm_flag(const struct map_entry *e, const char *flag)
 }
 
 void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
-                        const bool *malloc_heap, struct segment_facts *facts)
+                        const enum segment_malloc *malloc_use, struct segment_facts *facts)
 {
         for (size_t i = 0; i < maps->n; i++) {
                 const struct map_entry *e = &maps->v[i];
                 facts[i] = (struct segment_facts){
                         .start = e->start, .end = e->end, .perms = e->perms, .path = e->path,
                         .deleted = e->deleted, .module = -1, .thread = -1, .main_thread = false,
-                        .malloc_heap = malloc_heap ? malloc_heap[i] : false,
+                        .malloc_use = malloc_use ? malloc_use[i] : SEGMENT_MALLOC_NONE,
                 };
         }
         for (size_t t = 0; t < nsps; t++) {

@@ -59,11 +59,12 @@ struct segment_plan {
 /*
  * Facts for segment_classify from the maps: path, perms, and which mapping
  * holds which thread's stack pointer (sps[main_index] is the main thread's;
- * main_index may be SIZE_MAX).  malloc_heap may be NULL.  Modules are
+ * main_index may be SIZE_MAX), and malloc_use[i], what is guessed of its
+ * malloc memory (may be NULL).  Modules are
  * guessed from executable file mappings.
  */
 void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
-                        const bool *malloc_heap, struct segment_facts *facts);
+                        const enum segment_malloc *malloc_use, struct segment_facts *facts);
 
 /* Plans every mapping. */
 void segment_select(const struct map_list *maps, const enum segment_kind *kinds, const struct select_options *o,

@@ -91,7 +91,17 @@ static bool is_shared(const struct segment_facts *f)
 
 static bool is_file(const struct segment_facts *f) { return f->path && f->path[0] != '['; }
 
-static enum segment_kind classify_one(const struct segment_facts *facts, size_t i)
+enum segment_kind segment_kind_malloc(enum segment_kind kind, enum segment_malloc m)
+{
+        switch (m) {
+        case SEGMENT_MALLOC_ARENA: return kind == SEG_STACK || kind == SEG_THREAD_STACK ? kind : SEG_HEAP;
+        case SEGMENT_MALLOC_MMAPPED: return kind == SEG_ANON ? SEG_HEAP : kind;
+        default: return kind;
+        }
+}
+
+/* The kind the maps alone give. */
+static enum segment_kind classify_maps(const struct segment_facts *facts, size_t i)
 {
         const struct segment_facts *f = &facts[i];
         static const struct {
@@ -107,8 +117,6 @@ static enum segment_kind classify_one(const struct segment_facts *facts, size_t 
                         if (strcmp(f->path, pseudo[k].name) == 0)
                                 return pseudo[k].kind;
 
-        if (f->malloc_heap)
-                return SEG_HEAP;
         if (is_shared(f))
                 return SEG_SHM;
         if (f->thread >= 0)
@@ -142,7 +150,7 @@ static enum segment_kind classify_one(const struct segment_facts *facts, size_t 
 void segment_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds)
 {
         for (size_t i = 0; i < n; i++)
-                kinds[i] = classify_one(facts, i);
+                kinds[i] = segment_kind_malloc(classify_maps(facts, i), facts[i].malloc_use);
 }
 
 void segment_guess_modules(struct segment_facts *facts, size_t n)

@@ -70,7 +70,7 @@ static int graph_build(struct graph *g, const uint8_t *state, size_t n, const st
         if (n >= START_BIT || nrefs >= UINT32_MAX)
                 return -ENOMEM; /* ids and counts must fit the 31 and 32 bits used here */
         g->n = n;
-        g->first = reach_alloc_hot(n + 1, sizeof(*g->first));
+        g->first = reach_index_alloc_hot(n + 1, sizeof(*g->first));
         if (!g->first)
                 return -ENOMEM;
         memset(g->first, 0, (n + 1) * sizeof(*g->first));
@@ -85,7 +85,7 @@ static int graph_build(struct graph *g, const uint8_t *state, size_t n, const st
         }
         for (size_t c = 0; c < n; c++)
                 g->first[c + 1] += g->first[c];
-        g->edge = reach_alloc_hot(edges, sizeof(*g->edge));
+        g->edge = reach_index_alloc_hot(edges, sizeof(*g->edge));
         if (!g->edge)
                 return -ENOMEM;
 

@@ -67,7 +67,7 @@ static void load(struct fixture *f)
         assert_int_equal(f->maps.n, N);
         /* The main thread's SP in [stack], a worker's in mapping 8; mapping 5 is malloc's. */
         uint64_t sps[] = { 0x7fffffffe000, 0x7ffff7800f00 };
-        bool heap[N] = { [5] = true };
+        enum segment_malloc heap[N] = { [5] = SEGMENT_MALLOC_ARENA };
         segment_facts_fill(&f->maps, sps, 2, 0, heap, f->facts);
         segment_classify(f->facts, N, f->kinds);
 }
