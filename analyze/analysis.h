@@ -87,7 +87,7 @@ struct segment {
         bool deleted;               /* the file was deleted (" (deleted)") */
         char *vm_flags;             /* smaps VmFlags ("rd wr mr mw me ac"), or NULL */
         enum segment_kind kind;     /* maps_kind, then with the heap walk's findings (segments_mark_heap) */
-        enum segment_kind maps_kind; /* as the maps alone say (segment_classify) */
+        enum segment_kind maps_kind; /* as the maps alone say (segment_kind_classify) */
         int module_id;              /* index into modules, or NO_ID */
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
         int arena_id;               /* index into arenas for malloc heaps, or NO_ID */

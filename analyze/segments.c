@@ -484,7 +484,7 @@ static int mark_zero_tails(struct builder *b)
 /*
  * Without smaps the permissions come from PT_LOAD's flags, which have no
  * shared bit: a mapping whose path says it is shared memory gets its 's'
- * (common/segment_kind.h segment_path_sharing), so that segment_summary
+ * (common/segment_kind.h segment_kind_path_sharing), so that segment_summary
  * does not count it as private data.  A /dev/shm object or a memfd mapped
  * MAP_PRIVATE cannot be told apart in such a core; it is taken as shared.
  */
@@ -492,7 +492,7 @@ static void mark_shared(struct builder *b)
 {
         for (size_t i = 0; i < b->out->n; i++) {
                 struct segment *s = &b->out->v[i];
-                if (segment_path_sharing(s->path, s->deleted) != PATH_SHARING_UNKNOWN)
+                if (segment_kind_path_sharing(s->path, s->deleted) != PATH_SHARING_UNKNOWN)
                         s->perms[3] = 's';
         }
 }
@@ -532,11 +532,11 @@ int segments_build(struct analysis *a)
                 };
         }
         if (a->modules.n == 0)
-                segment_guess_modules(facts, n);
+                segment_kind_guess_modules(facts, n);
         if ((r = tie_threads(&b, facts)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
 
-        segment_classify(facts, n, kinds);
+        segment_kind_classify(facts, n, kinds);
         for (size_t i = 0; i < n; i++) {
                 struct segment *s = &b.out->v[i];
                 s->kind = kinds[i];

@@ -65,7 +65,7 @@ static int parse_line(const char *p, size_t len, struct skipped_list *out)
         struct skipped_range r = {
                 .start = lo, .end = hi,
                 .reason = strndup(reason, (size_t)(reason_end - reason)),
-                .detail = tab2 ? text_unescape(tab2 + 1, (size_t)(stop - tab2 - 1)) : strdup(""),
+                .detail = tab2 ? text_escape_undo(tab2 + 1, (size_t)(stop - tab2 - 1)) : strdup(""),
         };
         if (!r.reason || !r.detail) {
                 free(r.reason);

@@ -279,7 +279,7 @@ static void read_status(struct analysis *a)
         s->rss_shmem_kb = ps.rss_shmem_kb;
         /* fs/proc/array.c proc_task_name: status escapes a newline and a backslash as we do. */
         if (!s->comm && ps.name[0])
-                s->comm = text_unescape(ps.name, strlen(ps.name));
+                s->comm = text_escape_undo(ps.name, strlen(ps.name));
         if (!s->ppid && ps.ppid > 0 && ps.ppid <= INT32_MAX)
                 s->ppid = (int)ps.ppid;
         if (ps.pid > 0 && s->pid > 0 && ps.pid != s->pid)

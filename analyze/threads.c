@@ -395,7 +395,7 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 static bool parse_int(const char *s, const char *end, int *out)
 {
         uint64_t v;
-        if (!parse_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
+        if (!parse_number_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
                 return false;
         *out = (int)v;
         return true;
@@ -404,7 +404,7 @@ static bool parse_int(const char *s, const char *end, int *out)
 /* [s, end) is a whole field holding hex digits. */
 static bool parse_hex(const char *s, const char *end, uint64_t *out)
 {
-        return parse_hex_u64(&s, end, out) && s == end;
+        return parse_number_hex_u64(&s, end, out) && s == end;
 }
 
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
@@ -481,7 +481,7 @@ static void read_names(struct unwind *u, const struct tid_index *tids)
                         struct thread *t = thread_by_tid(u->out, tids, tid);
                         if (t && len) {
                                 free(t->name);
-                                t->name = text_unescape(tab + 1, len);
+                                t->name = text_escape_undo(tab + 1, len);
                         }
                 } else if (!bad++) {
                         warnings_add(u->w, "threads", 0,
@@ -495,7 +495,7 @@ static void read_names(struct unwind *u, const struct tid_index *tids)
 /* A text field of the stacks note, unescaped (common/text_escape.h); NULL when empty. */
 static char *field_dup(const char *s, const char *end)
 {
-        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_unescape(s, (size_t)(end - s)) : NULL;
+        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_escape_undo(s, (size_t)(end - s)) : NULL;
 }
 
 /* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n", texts escaped. */

@@ -322,8 +322,8 @@ static int select_segments(struct capture_job *j)
         for (size_t t = 0; t < j->ti.nthreads; t++)
                 sps[t] = j->ti.threads[t].regs.gpr.rsp;
         size_t main_index = j->ti.nthreads && j->ti.threads[0].tid == j->pid ? 0 : SIZE_MAX;
-        segment_facts_fill(&j->maps, sps, j->ti.nthreads, main_index, j->malloc_use, j->facts);
-        segment_classify(j->facts, n, j->kinds);
+        segment_select_facts_fill(&j->maps, sps, j->ti.nthreads, main_index, j->malloc_use, j->facts);
+        segment_kind_classify(j->facts, n, j->kinds);
         segment_select(&j->maps, j->kinds, &j->o->select, j->plans);
         return find_elf_headers(j);
 }
@@ -453,7 +453,7 @@ static int build_memsnap_notes(struct capture_job *j)
         };
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if ((r = memsnap_settings_format(&facts, &text, &len)) < 0 ||
+        if ((r = memsnap_notes_settings_format(&facts, &text, &len)) < 0 ||
             (r = add_text_note(&j->notes, MEMSNAP_NT_SETTINGS, text, len)) < 0)
                 return r;
         free(text);
@@ -473,7 +473,7 @@ static int build_memsnap_notes(struct capture_job *j)
                 tids[t] = ti->threads[t].tid;
                 names[t] = ti->threads[t].name;
         }
-        if ((r = memsnap_threads_format(tids, names, ti->nthreads, &text, &len)) < 0 ||
+        if ((r = memsnap_notes_threads_format(tids, names, ti->nthreads, &text, &len)) < 0 ||
             (r = add_text_note(&j->notes, MEMSNAP_NT_THREADS, text, len)) < 0)
                 return r;
         free(text);
@@ -502,7 +502,7 @@ static int build_notes(struct capture_job *j)
         /* The CPU's layout of the XSAVE area, for the components the kernel enabled (xsave_layout.h). */
         struct xsave_component layout[XSAVE_FEATURES_MAX];
         uint64_t xcr0;
-        if (ti->nthreads && xsave_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
+        if (ti->nthreads && xsave_layout_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
                 p.xsave_layout = layout;
                 p.xsave_layout_n = xsave_layout_read(xcr0, layout);
         }

@@ -62,7 +62,7 @@ static bool has_prefix(const char *s, const char *prefix)
         return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-enum path_sharing segment_path_sharing(const char *path, bool deleted)
+enum path_sharing segment_kind_path_sharing(const char *path, bool deleted)
 {
         if (!path)
                 return PATH_SHARING_UNKNOWN;
@@ -83,7 +83,7 @@ enum path_sharing segment_path_sharing(const char *path, bool deleted)
  */
 static bool is_shared(const struct segment_facts *f)
 {
-        if (segment_path_sharing(f->path, f->deleted) != PATH_SHARING_UNKNOWN)
+        if (segment_kind_path_sharing(f->path, f->deleted) != PATH_SHARING_UNKNOWN)
                 return true;
         return f->perms[3] == 's' &&
                (!f->path || strcmp(f->path, "/dev/zero") == 0 || strcmp(f->path, "/anon_hugepage") == 0);
@@ -147,13 +147,13 @@ static enum segment_kind classify_maps(const struct segment_facts *facts, size_t
         return SEG_ANON;
 }
 
-void segment_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds)
+void segment_kind_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds)
 {
         for (size_t i = 0; i < n; i++)
                 kinds[i] = segment_kind_malloc(classify_maps(facts, i), facts[i].malloc_use);
 }
 
-void segment_guess_modules(struct segment_facts *facts, size_t n)
+void segment_kind_guess_modules(struct segment_facts *facts, size_t n)
 {
         int next = 0;
 

@@ -90,18 +90,18 @@ struct segment_facts {
  */
 enum path_sharing { PATH_SHARING_UNKNOWN, PATH_SHARING_LIKELY, PATH_SHARING_ALWAYS };
 
-enum path_sharing segment_path_sharing(const char *path, bool deleted);
+enum path_sharing segment_kind_path_sharing(const char *path, bool deleted);
 
 /*
  * Decides kinds[i] for every facts[i]; facts must be sorted by address.
  * Mappings of the same module must carry the same module index.
  */
-void segment_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds);
+void segment_kind_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds);
 
 /*
  * For callers without a module list: sets facts[i].module to a shared index
  * for every file path that has an executable mapping, else -1.
  */
-void segment_guess_modules(struct segment_facts *facts, size_t n);
+void segment_kind_guess_modules(struct segment_facts *facts, size_t n);
 
 #endif

@@ -467,7 +467,7 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
 static int check_headers(const char *path, int fd, uint64_t size, struct warnings *w)
 {
         uint8_t head[sizeof(Elf64_Ehdr)];
-        ssize_t n = pread_full(fd, head, sizeof(head), 0);
+        ssize_t n = io_pread_full(fd, head, sizeof(head), 0);
         if (n < 0)
                 return log_error_errno((int)n, "cannot read core '%s': %m", path);
         int r = check_magic(path, head, (size_t)n);
@@ -487,7 +487,7 @@ static int check_headers(const char *path, int fd, uint64_t size, struct warning
         bool sh0_read = false;
         Elf64_Shdr sh0;
         if ((phnum == PN_XNUM || (eh.e_shoff && shnum == 0)) && eh.e_shoff <= size &&
-            size - eh.e_shoff >= sizeof(sh0) && pread_full(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
+            size - eh.e_shoff >= sizeof(sh0) && io_pread_full(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
                 sh0_read = true;
         if (phnum == PN_XNUM) {
                 if (!sh0_read)

@@ -55,7 +55,7 @@ int elf_util_open(const char *path, const char **why)
                 *why = "not a regular file";
                 return -EINVAL;
         }
-        if (fcntl(fd, F_SETFL, 0) < 0 || pread_full(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+        if (fcntl(fd, F_SETFL, 0) < 0 || io_pread_full(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
             memcmp(magic, ELFMAG, SELFMAG) != 0) {
                 close(fd);
                 *why = "not an ELF file";

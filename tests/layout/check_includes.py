@@ -563,11 +563,13 @@ OBJECT_DEF = re.compile(r'^(?:typedef\s+)?(?:struct|enum)\s+([A-Za-z_]\w*)\s*\{'
 
 
 def name_prefixes(root, path):
-    """What an exported function of path may begin with: the file's stem, or
-    the name of a struct or enum its own header defines (the object the file
+    """What an exported function of path may begin with: the file's stem (or
+    its singular), or the name of a struct or enum its own header defines (the object the file
     is about: proc_stat_read in proc_read.c, which declares struct proc_stat)."""
     stem = os.path.basename(path)[:-2]
     prefixes = {stem}
+    if stem.endswith('s'):
+        prefixes.add(stem[:-1])  # the singular: module_of in modules.c
     header = read_text(root, path[:-2] + '.h') or ''
     prefixes.update(OBJECT_DEF.findall(strip_c(header)))
     return prefixes

@@ -56,7 +56,7 @@ static void test_classify_layout(void **state)
         size_t n = sizeof(f) / sizeof(f[0]);
         enum segment_kind k[sizeof(f) / sizeof(f[0])];
 
-        segment_guess_modules(f, n);
+        segment_kind_guess_modules(f, n);
         assert_int_equal(f[0].module, f[4].module);
         assert_int_equal(f[12].module, f[16].module);
         assert_true(f[0].module != f[12].module);
@@ -66,7 +66,7 @@ static void test_classify_layout(void **state)
         f[8].malloc_use = SEGMENT_MALLOC_ARENA;
         f[10].thread = 1;
 
-        segment_classify(f, n, k);
+        segment_kind_classify(f, n, k);
         enum segment_kind want[] = {
                 SEG_RODATA, SEG_TEXT, SEG_RODATA, SEG_RODATA, SEG_DATA, SEG_BSS, SEG_HEAP, SEG_HEAP,
                 SEG_HEAP,   SEG_GUARD, SEG_THREAD_STACK, SEG_ANON, SEG_RODATA, SEG_TEXT, SEG_RODATA,
@@ -99,7 +99,7 @@ static void test_shared(void **state)
         enum segment_kind want[] = { SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_FILE, SEG_FILE };
         enum segment_kind k[ELEMENTSOF(f)];
         for (size_t i = 0; i < ELEMENTSOF(f); i++) {
-                segment_classify(&f[i], 1, &k[i]);
+                segment_kind_classify(&f[i], 1, &k[i]);
                 if (k[i] != want[i])
                         fail_msg("%s %s: got %s, want %s", f[i].perms, f[i].path, segment_kind_name(k[i]),
                                  segment_kind_name(want[i]));
@@ -132,13 +132,13 @@ static void test_shared_without_smaps(void **state)
         };
         enum segment_kind k[ELEMENTSOF(f)];
         for (size_t i = 0; i < ELEMENTSOF(f); i++) {
-                segment_classify(&f[i], 1, &k[i]);
+                segment_kind_classify(&f[i], 1, &k[i]);
                 if (k[i] != want[i])
                         fail_msg("%s%s: got %s, want %s", f[i].path, f[i].deleted ? " (deleted)" : "",
                                  segment_kind_name(k[i]), segment_kind_name(want[i]));
-                assert_int_equal(segment_path_sharing(f[i].path, f[i].deleted), sharing[i]);
+                assert_int_equal(segment_kind_path_sharing(f[i].path, f[i].deleted), sharing[i]);
         }
-        assert_int_equal(segment_path_sharing(NULL, false), PATH_SHARING_UNKNOWN);
+        assert_int_equal(segment_kind_path_sharing(NULL, false), PATH_SHARING_UNKNOWN);
 }
 
 /*
@@ -161,7 +161,7 @@ static void test_malloc_rule(void **state)
         size_t n = sizeof(f) / sizeof(f[0]);
         enum segment_kind k[sizeof(f) / sizeof(f[0])];
 
-        segment_guess_modules(f, n);
+        segment_kind_guess_modules(f, n);
         f[0].module = f[1].module = 0;
         f[1].malloc_use = SEGMENT_MALLOC_MMAPPED;
         f[2].malloc_use = SEGMENT_MALLOC_MMAPPED;
@@ -171,7 +171,7 @@ static void test_malloc_rule(void **state)
         f[5].malloc_use = SEGMENT_MALLOC_ARENA;
         f[5].thread = 2;
         f[6].malloc_use = SEGMENT_MALLOC_MMAPPED;
-        segment_classify(f, n, k);
+        segment_kind_classify(f, n, k);
         enum segment_kind want[] = {
                 SEG_DATA, SEG_BSS, SEG_HEAP, SEG_HEAP, SEG_THREAD_STACK, SEG_THREAD_STACK, SEG_SHM,
         };
