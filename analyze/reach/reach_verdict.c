@@ -123,8 +123,8 @@ int reach_verdict(struct chunk *chunks, size_t nchunks, const struct ref *refs, 
 {
         _cleanup_(graph_free) struct graph g = { 0 };
         _cleanup_free_ uint8_t *state = malloc(nchunks ? nchunks : 1);
-        struct stack s = { .v = malloc((nchunks ? nchunks : 1) * sizeof(*s.v)) };
-        _cleanup_free_ uint32_t *stack_storage = s.v;
+        _cleanup_free_ uint32_t *stack_storage = malloc((nchunks ? nchunks : 1) * sizeof(*stack_storage));
+        struct stack s = { .v = stack_storage };
 
         if (!state || !s.v)
                 return -ENOMEM;
