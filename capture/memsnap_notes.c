@@ -82,6 +82,11 @@ int memsnap_settings_format(const struct capture_facts *c, char **text, size_t *
         fprintf(f, "memory_bytes=%llu\n", (unsigned long long)c->memory_bytes);
         fprintf(f, "file_bytes=%llu\n", (unsigned long long)c->file_bytes);
         fprintf(f, "direct_bytes=%llu\n", (unsigned long long)c->direct_bytes);
+        if (c->method) {
+                fprintf(f, "method=%s\n", c->method);
+                if (strcmp(c->method, "fork") == 0 && c->fork_copied_bytes >= 0)
+                        fprintf(f, "fork_copied_bytes=%lld\n", (long long)c->fork_copied_bytes);
+        }
         if (fclose(f) != 0) {
                 free(buf);
                 return -ENOMEM;
