@@ -568,6 +568,8 @@ static int copy_memory(struct capture_job *j)
         if (r < 0)
                 return r;
         j->forked = r == 1;
+        if (j->forked)
+                debug_step(j, "cloned");
         r = j->forked ? read_memory_part(j, &j->mem, false) : read_memory(j);
         if (r < 0)
                 return r;

@@ -1,0 +1,184 @@
+/*
+ * fork_sidefx: a process that can tell whether a capture touched it.  It
+ * counts the SIGCHLDs it gets, lists its children as the kernel does, and
+ * holds what a fork could disturb: a pipe, a socket pair, a flock on a
+ * file, and a POSIX timer ticking every 2 ms.  Each check below is the
+ * kernel's answer to the process itself.
+ *
+ * Commands (besides sample_io.h's):
+ *   open        pipe, socket pair, flock on ./fork_sidefx.lock, timer
+ *   close       closes the pipe's and the socket pair's write ends and the
+ *               locked descriptor, then asks the kernel whether anyone else
+ *               holds them: "pipe eof|open", "socket eof|open" (a read
+ *               that sees end of file only when no other writer is left),
+ *               "lock free|held" (a new flock LOCK_NB on the file)
+ *   report      "sigchld N", "children N" (/proc/self/task/<*>/children),
+ *               "wait none|PID" (waitpid(-1, WNOHANG): what a plain wait
+ *               finds), "timer alive|dead" (a tick within 10 s)
+ *   wall        "wall none|PID": waitpid(-1, WNOHANG | __WALL), which would
+ *               collect even a child whose exit signal is not SIGCHLD
+ *   forkhold    fork() a child that holds copies of every descriptor and
+ *               pauses: "forked PID" (the control: close then says "open")
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sample_io.h"
+
+static volatile sig_atomic_t sigchld_count, ticks;
+static int pipefd[2] = { -1, -1 }, sockfd[2] = { -1, -1 }, lockfd = -1;
+static timer_t timer;
+static int have_timer;
+
+static void on_sigchld(int sig)
+{
+        (void)sig;
+        sigchld_count++;
+}
+
+static void on_tick(int sig)
+{
+        (void)sig;
+        ticks++;
+}
+
+static void do_open(void)
+{
+        if (pipe(pipefd) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sockfd) < 0) {
+                say("error pipe or socket: %s", strerror(errno));
+                return;
+        }
+        lockfd = open("fork_sidefx.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
+                say("error lock: %s", strerror(errno));
+                return;
+        }
+        struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
+        struct itimerspec its = { { 0, 2000000 }, { 0, 2000000 } };
+        if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0 || timer_settime(timer, 0, &its, NULL) < 0) {
+                say("error timer: %s", strerror(errno));
+                return;
+        }
+        have_timer = 1;
+        say("opened");
+}
+
+static void do_close(void)
+{
+        char c;
+        close(pipefd[1]);
+        fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+        ssize_t r = read(pipefd[0], &c, 1);
+        say("pipe %s", r == 0 ? "eof" : "open");
+        close(sockfd[1]);
+        r = recv(sockfd[0], &c, 1, MSG_DONTWAIT);
+        say("socket %s", r == 0 ? "eof" : "open");
+        close(lockfd);
+        int fd = open("fork_sidefx.lock", O_RDWR | O_CLOEXEC);
+        int free_now = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+        if (fd >= 0)
+                close(fd);
+        say("lock %s", free_now ? "free" : "held");
+}
+
+static int count_children(void)
+{
+        DIR *d = opendir("/proc/self/task");
+        int n = 0;
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                char path[300];
+                snprintf(path, sizeof(path), "/proc/self/task/%s/children", de->d_name);
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                char buf[4096];
+                ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : 0;
+                if (fd >= 0)
+                        close(fd);
+                for (ssize_t i = 0; i < len; i++)
+                        if (buf[i] == ' ')
+                                n++; /* fs/proc/array.c children_seq_show: "PID " each */
+        }
+        if (d)
+                closedir(d);
+        return n;
+}
+
+static void do_report(void)
+{
+        say("sigchld %d", (int)sigchld_count);
+        say("children %d", count_children());
+        pid_t w = waitpid(-1, NULL, WNOHANG);
+        if (w > 0)
+                say("wait %d", (int)w);
+        else
+                say("wait none");
+        if (!have_timer) {
+                say("timer none");
+                return;
+        }
+        struct itimerspec cur;
+        int before = ticks, alive = 0;
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do {
+                if (ticks != before && timer_gettime(timer, &cur) == 0) {
+                        alive = 1;
+                        break;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &t);
+        } while (t.tv_sec - t0.tv_sec < 10);
+        say("timer %s", alive ? "alive" : "dead");
+}
+
+static bool handle(const char *cmd, void *data)
+{
+        (void)data;
+        if (strcmp(cmd, "signal") == 0)
+                return true;
+        if (strcmp(cmd, "open") == 0)
+                do_open();
+        else if (strcmp(cmd, "close") == 0)
+                do_close();
+        else if (strcmp(cmd, "report") == 0)
+                do_report();
+        else if (strcmp(cmd, "wall") == 0) {
+                pid_t w = waitpid(-1, NULL, WNOHANG | __WALL);
+                if (w > 0)
+                        say("wall %d", (int)w);
+                else
+                        say("wall none");
+        } else if (strcmp(cmd, "forkhold") == 0) {
+                pid_t p = fork();
+                if (p == 0) {
+                        for (;;)
+                                pause();
+                }
+                say("forked %d", (int)p);
+        } else
+                return false;
+        return true;
+}
+
+int main(void)
+{
+        struct sigaction sa = { .sa_handler = on_sigchld, .sa_flags = SA_RESTART };
+        sigaction(SIGCHLD, &sa, NULL);
+        sa.sa_handler = on_tick;
+        sigaction(SIGUSR2, &sa, NULL);
+        say("pid %d", (int)getpid());
+        say("ready");
+        sample_serve(handle, NULL);
+        return 0;
+}
