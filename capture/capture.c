@@ -545,6 +545,7 @@ static int fork_finish(struct capture_job *j)
 {
         _cleanup_(memory_reader_close) struct memory_reader cm = MEMORY_READER_INIT;
         memory_reader_init(&cm, j->child.pid, j->child.proc_fd, j->page_size);
+        cm.by_proc_mem = true; /* memory_read.h: process_vm_readv would copy every page it reads */
         test_hold_at(&j->hold, "forked");
         int r = read_memory_part(j, &cm, true);
         if (r == -ESRCH)
@@ -726,10 +727,15 @@ static int write_core(struct capture_job *j)
         if (r < 0)
                 return r;
 
-        char mem[UNITS_BUF_MAX], files[UNITS_BUF_MAX], used[UNITS_BUF_MAX];
-        log_info("%s: %zu threads, %zu mappings, %s of memory and %s of mapped files, %s on disk; paused %.0f ms",
+        char mem[UNITS_BUF_MAX], files[UNITS_BUF_MAX], used[UNITS_BUF_MAX], copied[UNITS_BUF_MAX + 64] = "";
+        if (j->forked && j->fork_copied_bytes >= 0) {
+                char b[UNITS_BUF_MAX];
+                snprintf(copied, sizeof(copied), " (by fork: %s of pages it wrote meanwhile were copied)",
+                         units_format_bytes(b, (uint64_t)j->fork_copied_bytes));
+        }
+        log_info("%s: %zu threads, %zu mappings, %s of memory and %s of mapped files, %s on disk; paused %.0f ms%s",
                  j->out_path, j->ti.nthreads, j->maps.n, units_format_bytes(mem, j->plan.memory_bytes),
-                 units_format_bytes(files, j->plan.file_bytes), units_format_bytes(used, disk), j->pause_ms);
+                 units_format_bytes(files, j->plan.file_bytes), units_format_bytes(used, disk), j->pause_ms, copied);
         return 0;
 }
 
