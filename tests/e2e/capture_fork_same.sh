@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A fork capture of an idle process is the stop capture of the same
-# process: samples/churn (4 threads, every kind of glibc bin) captured by
+# process: samples/churn (2 threads, glibc bins of every kind) captured by
 # stop, then by fork, gives the same notes and the same bytes in every
 # PT_LOAD (tests/e2e/core_compare.py, which reads both without memsnap:
 # only CPU times, Pss and the capture's own figures may differ); gdb and
@@ -12,7 +12,7 @@ cd "$WORK" || exit 1
 
 # glibc registers an rseq area per thread, whose cpu_id the kernel rewrites
 # whenever the thread moves to another CPU: not memory the program keeps still.
-GLIBC_TUNABLES=glibc.pthread.rseq=0 start_sample CH churn -t 4 || { t_result 1 "churn starts"; done_testing; }
+GLIBC_TUNABLES=glibc.pthread.rseq=0 start_sample CH churn -t 2 || { t_result 1 "churn starts"; done_testing; }
 send CH mallinfo
 wait_for_line "$CH_OUT" '^mallinfo2 ' 30
 threads=$(ls /proc/"$CH_PID"/task | wc -l)
