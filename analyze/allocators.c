@@ -21,37 +21,20 @@
 #define MARKERS_MAX 4
 
 static const struct allocator_desc {
-        const char *name;
         const char *memory;         /* what the note calls its blocks */
         const char *markers[MARKERS_MAX]; /* defined symbols only this allocator has */
         const char *sections[2];    /* sections only its programs have */
 } allocator_table[] = {
-        [ALLOCATOR_GLIBC] = { "glibc", "glibc malloc's heap", { "__libc_malloc" }, { NULL } },
+        [ALLOCATOR_GLIBC] = { "glibc malloc's heap", { "__libc_malloc" }, { NULL } },
         /* jemalloc's API; "je_" is the prefix of builds that leave malloc() alone (Redis's own) */
-        [ALLOCATOR_JEMALLOC] = { "jemalloc", "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL } },
+        [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL } },
         /* gperftools' tc_* API; TCMallocInternalMalloc in Google's tcmalloc */
-        [ALLOCATOR_TCMALLOC] = { "tcmalloc", "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL } },
-        [ALLOCATOR_MIMALLOC] = { "mimalloc", "mimalloc's heap", { "mi_malloc" }, { NULL } },
+        [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL } },
+        [ALLOCATOR_MIMALLOC] = { "mimalloc's heap", { "mi_malloc" }, { NULL } },
         /* the Go linker's build-info and build-id sections survive -s, its symbols do not */
-        [ALLOCATOR_GO] = { "go", "the Go runtime heap", { "runtime.mallocgc" }, { ".go.buildinfo", ".note.go.buildid" } },
+        [ALLOCATOR_GO] = { "the Go runtime heap", { "runtime.mallocgc" }, { ".go.buildinfo", ".note.go.buildid" } },
 };
 #define ALLOCATOR_KINDS ELEMENTSOF(allocator_table)
-
-const char *allocator_name(enum allocator_kind k)
-{
-        return (size_t)k < ALLOCATOR_KINDS ? allocator_table[k].name : "unknown";
-}
-
-const char *allocator_state_name(enum allocator_state s)
-{
-        switch (s) {
-        case ALLOCATOR_PRESENT: return "present";
-        case ALLOCATOR_IN_USE: return "in_use";
-        case ALLOCATOR_IDLE: return "idle";
-        case ALLOCATOR_UNINITIALISED: return "uninitialised";
-        default: return "unknown";
-        }
-}
 
 /* What one module's symbols and sections say. */
 struct module_marks {

@@ -10,21 +10,15 @@
  * malloc, which the dynamic linker fills at load time (a GLOB_DAT
  * relocation): it points into whichever module won the symbol lookup.
  *
- * To add an allocator: a row in allocators.c's table (its name, what its
- * memory is called, its marker symbols) and a value in enum
- * allocator_kind.  A walker for its blocks is called from heap.c and sets
+ * To add an allocator: a value in enum allocator_kind and its name in
+ * schema/schema_enum.c (the allocators.name column), and a row in
+ * allocators.c's table (what its memory is called, its marker symbols).  A walker for its blocks is called from heap.c and sets
  * the row's `walked`.
  */
 #ifndef MEMSNAP_ALLOCATORS_H
 #define MEMSNAP_ALLOCATORS_H
 
 #include "analysis.h"
-
-/* "glibc", "jemalloc", "tcmalloc", "mimalloc", "go": the allocators.name column */
-const char *allocator_name(enum allocator_kind k);
-
-/* "present", "in_use", "idle", "uninitialised", "unknown": the allocators.state column */
-const char *allocator_state_name(enum allocator_state s);
 
 /*
  * Fills a->allocators from the modules.  libc_found says the heap stage

@@ -26,8 +26,9 @@
 
 #include "common/atomic_file.h"
 #include "common/segment_kind.h"
-#include "core.h"
-#include "core_view.h"
+#include "analyze/core/core.h"
+#include "analyze/core/core_view.h"
+#include "schema/schema_enum.h"
 #include "skipped.h"
 #include "warnings.h"
 
@@ -92,15 +93,6 @@ struct segment {
         /* smaps figures in KiB, -1 when unknown */
         int64_t rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb;
         int64_t shared_clean_kb, shared_dirty_kb, anonymous_kb;
-};
-
-enum module_file_status {
-        MODULE_FILE_OK,             /* found on disk with a matching build-id */
-        MODULE_FILE_MISSING,
-        MODULE_FILE_MISMATCH,       /* a file is there, but its build-id differs */
-        MODULE_FILE_NO_BUILD_ID,    /* the core does not say, so nothing to compare */
-        MODULE_FILE_IN_CORE,        /* no file at all: the vdso */
-        MODULE_FILE_NOT_READ,       /* --core-only: the file was not looked at */
 };
 
 struct module {
@@ -191,10 +183,6 @@ struct heap {
         uint64_t prev;
 };
 
-enum chunk_state { CHUNK_USED, CHUNK_FREE, CHUNK_TOP };
-enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE };
-enum leak_kind { LEAK_NONE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_INDIRECT, LEAK_DEFINITE };
-
 /* One malloc chunk.  Kept small: a heap can have many millions. */
 struct chunk {
         uint64_t address;           /* of the chunk header; mem = address + 16 */
@@ -208,8 +196,6 @@ struct chunk {
         uint8_t leak;               /* enum leak_kind */
         bool mmapped;
 };
-
-enum root_kind { ROOT_NONE, ROOT_REGISTER, ROOT_STACK, ROOT_STATIC, ROOT_TLS, ROOT_ANON };
 
 /*
  * A pointer into a used block.  Kept to 24 bytes (there are often several
@@ -241,16 +227,6 @@ struct tcache {
  * defines.  Only glibc's heap has a walker; the others are named, so that
  * no one takes an empty or odd glibc heap for the whole story.
  */
-enum allocator_kind { ALLOCATOR_GLIBC, ALLOCATOR_JEMALLOC, ALLOCATOR_TCMALLOC, ALLOCATOR_MIMALLOC, ALLOCATOR_GO };
-
-enum allocator_state {
-        ALLOCATOR_PRESENT,          /* its code is loaded; how much memory it holds is not read */
-        ALLOCATOR_IN_USE,           /* glibc: an arena holds memory, or mmapped chunks exist */
-        ALLOCATOR_IDLE,             /* glibc: malloc was initialised, but no arena ever got memory */
-        ALLOCATOR_UNINITIALISED,    /* glibc: main_arena is as the library was loaded: malloc never ran */
-        ALLOCATOR_UNKNOWN,          /* glibc: main_arena was not found */
-};
-
 struct allocator {
         enum allocator_kind kind;
         enum allocator_state state;

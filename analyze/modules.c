@@ -27,7 +27,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/path_deleted.h"
-#include "elf_util.h"
+#include "analyze/core/elf_util.h"
 #include "stages.h"
 
 #define MODULES_MAX 65536   /* far above any process; bounds a crafted link map */

@@ -21,7 +21,7 @@
 
 #include <xxhash.h>
 
-#include "analyze/chunk_hash.h"
+#include "analyze/reach/chunk_hash.h"
 
 #define BUF_BYTES (4u << 20)
 #define RUNS 5

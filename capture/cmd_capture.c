@@ -10,15 +10,16 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "capture/capture.h"
-#include "capture/interrupt.h"
-#include "capture/live_stacks.h"
-#include "capture/parallel_read.h"
-#include "capture/proc_read.h"
+#include "capture.h"
 #include "common/log.h"
 #include "common/parse_number.h"
 #include "common/segment_kind.h"
 #include "common/units.h"
+#include "interrupt.h"
+#include "live_stacks.h"
+#include "parallel_read.h"
+#include "pid_operand.h"
+#include "proc_read.h"
 
 enum {
         OPT_SEGMENTS = 0x100,
@@ -220,7 +221,7 @@ int cmd_capture(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
-        if (proc_pid_operand("capture", argc, argv, optind, &o.pid) < 0)
+        if (pid_operand_parse("capture", argc, argv, optind, &o.pid) < 0)
                 return EXIT_USAGE;
         if (o.output && strcmp(o.output, "-") == 0) {
                 /* the core is written in place, holes and all, then linked under its name */

@@ -11,16 +11,17 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "capture/interrupt.h"
-#include "capture/live_stacks.h"
-#include "capture/own_vdso.h"
-#include "capture/proc_read.h"
-#include "capture/ptrace_stop.h"
-#include "capture/target_check.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/proc_maps.h"
 #include "common/units.h"
+#include "interrupt.h"
+#include "live_stacks.h"
+#include "own_vdso.h"
+#include "pid_operand.h"
+#include "proc_read.h"
+#include "ptrace_stop.h"
+#include "target_check.h"
 
 static void usage(FILE *f)
 {
@@ -139,7 +140,7 @@ int cmd_stacks(int argc, char **argv)
                 }
         }
         pid_t pid;
-        if (proc_pid_operand("stacks", argc, argv, optind, &pid) < 0)
+        if (pid_operand_parse("stacks", argc, argv, optind, &pid) < 0)
                 return EXIT_USAGE;
 
         _cleanup_(stacks_job_done) struct stacks_job j = { .target = TARGET_CHECK_INIT, .stop = PTRACE_STOP_INIT };

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture/proc_read.h"
 #include "common/cleanup.h"
+#include "proc_read.h"
 
 bool pid_comm_matches(const char *comm, const char *name)
 {

@@ -31,13 +31,6 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len);
 /* Parses a process id argument: a decimal number from 1 to PROC_PID_MAX_LIMIT, nothing else. */
 int proc_parse_pid(const char *s, pid_t *pid);
 
-/*
- * The one process id a command takes after its options (argv[first], first being getopt's optind):
- * says what is wrong — none, more than one, not a pid — and returns
- * -EINVAL; the caller shows its usage.
- */
-int proc_pid_operand(const char *command, int argc, char **argv, int first, pid_t *pid);
-
 /* The name of process pid (/proc/PID/comm, no newline) into buf, or "?" when it cannot be read. */
 void proc_comm_read(pid_t pid, char *buf, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "cleanup.h"
 
 /* libstdc++ cxxabi.h; status 0 when the result is set. */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);

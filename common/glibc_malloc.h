@@ -3,7 +3,7 @@
  * on x86-64 (glibc malloc/malloc.c and malloc/arena.c): the chunk header,
  * its flag bits, the bin counts, the size of a non-main arena's heap.
  * Capture uses them to recognise malloc's mappings, analyze to walk them;
- * what changed from release to release is in analyze/glibc_layout.h.
+ * what changed from release to release is in analyze/glibc/glibc_layout.h.
  */
 #ifndef MEMSNAP_GLIBC_MALLOC_H
 #define MEMSNAP_GLIBC_MALLOC_H

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "cleanup.h"
 
 size_t suggest_distance(const char *a, const char *b)
 {

@@ -18,11 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze/db_schema.h"
 #include "common/io.h"
 #include "common/log.h"
 #include "common/text_escape.h"
 #include "common/units.h"
+#include "schema/schema_version.h"
 
 /* sqlite.org/fileformat.html: every database file starts with these 16 bytes */
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -392,7 +392,7 @@ static int query_int(sqlite3 *db, const char *sql, const char *path, long long *
 /*
  * The schema-level checks on an open database (schema "main" or an attached
  * name): it is a memsnap database ("snapshot" and "chunks" tables) of
- * version DB_SCHEMA_VERSION, in both places that say the version
+ * version SCHEMA_VERSION, in both places that say the version
  * (PRAGMA user_version and meta.schema_version).  `path` names it in
  * messages.
  */
@@ -434,10 +434,10 @@ static int db_check_schema(sqlite3 *db, const char *schema, const char *path)
         if (tables < 2 && !marked)
                 return log_error_errno(EINVAL, "'%s' is a SQLite database but not a memsnap database "
                                        "(it has no snapshot and chunks tables)", path);
-        if (version != DB_SCHEMA_VERSION)
+        if (version != SCHEMA_VERSION)
                 return log_error_errno(EPROTO, "database '%s' has schema version %lld; this memsnap reads "
-                                       "version %d (%s)", path, version, DB_SCHEMA_VERSION,
-                                       version < DB_SCHEMA_VERSION
+                                       "version %d (%s)", path, version, SCHEMA_VERSION,
+                                       version < SCHEMA_VERSION
                                                ? "run this memsnap's 'analyze' on the core again"
                                                : "it was written by a newer memsnap");
         if (has_meta_version && meta_version != version)

@@ -1,44 +1,15 @@
 /*
- * The diff's frame: opening the two snapshots side by side, the verdict
- * names, and freeing the model.  The parts are computed in diff_side.c,
- * diff_chunks.c (with diff_stream.c and diff_growth.c), diff_segments.c and
- * diff_threads.c.
+ * The diff's frame: opening the two snapshots side by side, and freeing
+ * the model.  The parts are computed in diff_side.c, diff_chunks.c (with
+ * diff_stream.c and diff_growth.c), diff_segments.c and diff_threads.c.
  */
 #include "diff.h"
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "common/log.h"
 #include "db_open.h"
-
-static const char *const leak_names[] = {
-        [DIFF_LEAK_NONE] = NULL,
-        [DIFF_LEAK_REACHABLE] = "reachable",
-        [DIFF_LEAK_POSSIBLE] = "possible",
-        [DIFF_LEAK_INDIRECT] = "indirect",
-        [DIFF_LEAK_DEFINITE] = "definite",
-};
-
-const char *diff_leak_name(enum diff_leak l)
-{
-        return (size_t)l < sizeof(leak_names) / sizeof(leak_names[0]) ? leak_names[l] : NULL;
-}
-
-enum diff_leak diff_leak_from_name(const char *s)
-{
-        /* called for every block of both sides: the first letter decides, the rest confirms */
-        if (!s)
-                return DIFF_LEAK_NONE;
-        switch (s[0]) {
-        case 'r': return strcmp(s, "reachable") == 0 ? DIFF_LEAK_REACHABLE : DIFF_LEAK_NONE;
-        case 'p': return strcmp(s, "possible") == 0 ? DIFF_LEAK_POSSIBLE : DIFF_LEAK_NONE;
-        case 'i': return strcmp(s, "indirect") == 0 ? DIFF_LEAK_INDIRECT : DIFF_LEAK_NONE;
-        case 'd': return strcmp(s, "definite") == 0 ? DIFF_LEAK_DEFINITE : DIFF_LEAK_NONE;
-        default: return DIFF_LEAK_NONE;
-        }
-}
 
 int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3 **ret)
 {

@@ -21,17 +21,7 @@
 #include <stdint.h>
 
 #include "db_open.h"
-
-enum diff_leak {
-        DIFF_LEAK_NONE,      /* NULL: no verdict computed */
-        DIFF_LEAK_REACHABLE,
-        DIFF_LEAK_POSSIBLE,
-        DIFF_LEAK_INDIRECT,
-        DIFF_LEAK_DEFINITE,
-};
-
-const char *diff_leak_name(enum diff_leak l); /* NULL for DIFF_LEAK_NONE */
-enum diff_leak diff_leak_from_name(const char *s); /* NULL or unknown: NONE */
+#include "schema/schema_enum.h"
 
 #define DIFF_HEAD_MAX 32
 
@@ -48,7 +38,7 @@ struct diff_chunk {
         uint8_t head[DIFF_HEAD_MAX];
         uint8_t head_len;
         bool has_hash, has_head, mmapped;
-        uint8_t leak;               /* enum diff_leak */
+        uint8_t leak;               /* enum leak_kind (schema/schema_enum.h): chunks.leak */
 };
 
 /* What differs in a changed block (bits). */
@@ -126,7 +116,7 @@ struct diff_summary {
 struct diff_leak_entry {
         struct diff_chunk c;        /* the block in "after"; c.type is owned */
         bool changed;               /* a block that stayed and became definite (else added) */
-        uint8_t before_leak;        /* changed: its verdict in "before" (enum diff_leak) */
+        uint8_t before_leak;        /* changed: its verdict in "before" (enum leak_kind) */
 };
 
 /*
@@ -198,7 +188,7 @@ const char *diff_thread_name(const struct diff_side *s, int64_t tid);
 /* A new definite leak: added and definite, or changed into definite. */
 static inline bool diff_changed_is_new_leak(const struct diff_changed *c)
 {
-        return c->after.leak == DIFF_LEAK_DEFINITE && c->before.leak != DIFF_LEAK_DEFINITE;
+        return c->after.leak == LEAK_DEFINITE && c->before.leak != LEAK_DEFINITE;
 }
 
 static inline size_t diff_new_leaks(const struct diff *d)

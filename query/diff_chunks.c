@@ -95,7 +95,7 @@ static int leak_offer(struct diff *d, const struct diff_chunk *c, const struct d
         bool full = d->nleaks >= d->keep.leaks;
         if (full && !leak_before(c, &d->leaks[0].c))
                 return 0;
-        struct diff_leak_entry e = { .c = *c, .changed = before != NULL, .before_leak = before ? before->leak : 0 };
+        struct diff_leak_entry e = { .c = *c, .changed = before != NULL, .before_leak = before ? before->leak : LEAK_NONE };
         if (c->type && !(e.c.type = strdup(c->type)))
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         if (full) {
@@ -127,7 +127,7 @@ static int add_chunk(struct diff *d, const struct diff_chunk *k, bool added)
         size_t *cap = added ? &d->cap_added : &d->cap_removed;
         size_t keep = added ? d->keep.added : d->keep.removed;
 
-        if (added && k->leak == DIFF_LEAK_DEFINITE) {
+        if (added && k->leak == LEAK_DEFINITE) {
                 int r = leak_offer(d, k, NULL);
                 if (r < 0) {
                         free(k->type);
@@ -145,7 +145,7 @@ static int add_chunk(struct diff *d, const struct diff_chunk *k, bool added)
         if (added) {
                 d->summary.added++;
                 d->summary.added_bytes += k->size;
-                if (k->leak == DIFF_LEAK_DEFINITE) {
+                if (k->leak == LEAK_DEFINITE) {
                         d->summary.leaked_added++;
                         d->summary.leaked_added_bytes += k->size;
                 }

@@ -111,7 +111,7 @@ static void j_chunk_fields(FILE *f, const struct diff_side *side, const struct d
         j_u64(f, c->usable);
         j_raw(f, ",");
         j_key(f, "leak");
-        j_str(f, diff_leak_name(c->leak));
+        j_str(f, schema_enum_text(&schema_enum_leak, c->leak));
         j_raw(f, ",");
         j_key(f, "arena");
         j_int_or_null(f, c->arena_id >= 0, c->arena_id);

@@ -55,6 +55,13 @@ struct chunk_stream {
         int64_t used_chunks, used_bytes;
 };
 
+/* A verdict another program wrote (no text of ours) reads as none, as NULL does. */
+static uint8_t leak_from_text(const char *s)
+{
+        int v = schema_enum_parse(&schema_enum_leak, s);
+        return v < 0 ? LEAK_NONE : (uint8_t)v;
+}
+
 static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chunk *k)
 {
         *k = (struct diff_chunk){
@@ -64,7 +71,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
                 .size = (uint64_t)sqlite3_column_int64(st, 3),
                 .usable = (uint64_t)sqlite3_column_int64(st, 4),
                 .arena_id = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5),
-                .leak = (uint8_t)diff_leak_from_name((const char *)sqlite3_column_text(st, 6)),
+                .leak = leak_from_text((const char *)sqlite3_column_text(st, 6)),
                 .has_hash = sqlite3_column_type(st, 8) != SQLITE_NULL,
                 .hash = sqlite3_column_int64(st, 8),
                 .mmapped = sqlite3_column_int64(st, 10) != 0,
@@ -135,9 +142,10 @@ static int produce(struct chunk_stream *s)
          */
         if (sqlite3_prepare_v2(db,
                                "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
-                               "size_class FROM chunks WHERE +state = 'used' ORDER BY mem",
+                               "size_class FROM chunks WHERE +state = ?1 ORDER BY mem",
                                -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
+        sqlite3_bind_text(st, 1, schema_enum_text(&schema_enum_chunk_state, CHUNK_USED), -1, SQLITE_STATIC);
 
         for (;;) {
                 struct batch *b = take_free(s);

@@ -118,7 +118,7 @@ static int print_new_leaks(struct text *t, const struct diff *d)
                 const struct diff_chunk *c = &e->c;
                 char how[32], thread[64], hex[48], text[HEAD_SHOWN + 1];
                 if (e->changed) {
-                        const char *was = diff_leak_name(e->before_leak);
+                        const char *was = schema_enum_text(&schema_enum_leak, e->before_leak);
                         snprintf(how, sizeof(how), "was %s", was ? was : "unknown");
                 } else
                         snprintf(how, sizeof(how), "added");
@@ -195,7 +195,8 @@ static int print_changed(struct text *t, const struct diff *d)
                 struct output_cell cells[] = {
                         cell_int((int64_t)c->after.mem), cell_text(what),
                         cell_int((int64_t)c->before.size), cell_int((int64_t)c->after.size),
-                        cell_text(diff_leak_name(c->before.leak)), cell_text(diff_leak_name(c->after.leak)),
+                        cell_text(schema_enum_text(&schema_enum_leak, c->before.leak)),
+                        cell_text(schema_enum_text(&schema_enum_leak, c->after.leak)),
                         c->before.arena_id >= 0 ? cell_int(c->before.arena_id) : cell_text("mmapped"),
                         c->after.arena_id >= 0 ? cell_int(c->after.arena_id) : cell_text("mmapped"),
                 };

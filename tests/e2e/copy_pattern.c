@@ -26,7 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 #define PAGE 4096
 #define X_BYTES ((4u << 20) + 5 * PAGE)

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 #define BLOCKS 64
 

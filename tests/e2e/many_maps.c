@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 int main(int argc, char **argv)
 {

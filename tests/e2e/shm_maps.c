@@ -27,7 +27,7 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 #define PAGE 4096
 

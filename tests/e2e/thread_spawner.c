@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 static atomic_ulong lived;
 

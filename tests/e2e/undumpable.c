@@ -9,7 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 int main(void)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/core.h"
+#include "analyze/core/core.h"
 #include "core_run.h"
 
 void core_run_open(struct core_run *r, const struct core_builder *b)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/core.h"
+#include "analyze/core/core.h"
 
 struct fake_piece {
         uint64_t vaddr;

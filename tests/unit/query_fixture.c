@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "analyze/analyze_sql.h"
+#include "schema/schema_sql.h"
 #include "query/diff.h"
 
 static void exec_or_fail(sqlite3 *db, const char *sql)
@@ -35,8 +35,8 @@ void fixture_db(char *path, const char *sql)
         close(fd);
         unlink(path);
         assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        for (size_t i = 0; i < analyze_sql_files_count; i++)
-                exec_or_fail(db, analyze_sql_files[i].text);
+        for (size_t i = 0; i < schema_sql_files_count; i++)
+                exec_or_fail(db, schema_sql_files[i].text);
         if (sql)
                 exec_or_fail(db, sql);
         assert_int_equal(sqlite3_close(db), SQLITE_OK);

@@ -1,6 +1,6 @@
 /*
  * Snapshot databases for the query unit tests: a temporary file made from
- * the very SQL `memsnap analyze` writes (analyze/sql, embedded), plus rows a
+ * the very SQL `memsnap analyze` writes (schema/sql, embedded), plus rows a
  * test chooses, so query, report and diff run against known contents.
  */
 #ifndef MEMSNAP_QUERY_FIXTURE_H

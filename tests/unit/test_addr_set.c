@@ -1,4 +1,4 @@
-/* Unit tests for analyze/addr_set.c: membership, duplicates, growth, and the keys at the edges. */
+/* Unit tests for analyze/glibc/addr_set.c: membership, duplicates, growth, and the keys at the edges. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/addr_set.h"
+#include "analyze/glibc/addr_set.h"
 
 static void test_add_and_contains(void **state)
 {

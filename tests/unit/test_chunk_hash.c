@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/chunk_hash.c: equal bytes hash equal, a change
+ * Unit tests for analyze/reach/chunk_hash.c: equal bytes hash equal, a change
  * anywhere shows, and the value is the one docs/database.md defines from
  * xxHash's XXH3 (so a reader can recompute it).
  */
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <xxhash.h>
 
-#include "analyze/chunk_hash.h"
+#include "analyze/reach/chunk_hash.h"
 
 static void test_equal_and_nonzero(void **state)
 {

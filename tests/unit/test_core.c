@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/core.c: cores written byte by byte by
+ * Unit tests for analyze/core/core.c: cores written byte by byte by
  * core_builder.c — well-formed, truncated, crafted — read back with
  * core_open, checked against what was written.
  */
@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/chunk_hash.h"
-#include "analyze/core.h"
+#include "analyze/reach/chunk_hash.h"
+#include "analyze/core/core.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/db_schema.h"
+#include "schema/schema_version.h"
 #include "query/db_open.h"
 #include "query_fixture.h"
 
@@ -82,7 +82,7 @@ static void test_versions(void **state)
         assert_int_equal(open_ro(path), 0);
         unlink(path);
 
-        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", DB_SCHEMA_VERSION + 1);
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", SCHEMA_VERSION + 1);
         fixture_db(path, sql);
         assert_int_equal(open_ro(path), -EPROTO);
         unlink(path);

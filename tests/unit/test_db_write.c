@@ -1,5 +1,5 @@
 /*
- * Unit tests for the database writer (analyze/db_write.c with db_rows.c,
+ * Unit tests for the database writer (analyze/db/db_write.c with db_rows.c,
  * db_side.c and db_source.c): an analysis with thousands of chunks and
  * refs in a synthetic core is written, then read back through SQLite
  * itself, row by row against the arrays it came from.  The writer shares
@@ -21,8 +21,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "analyze/db_schema.h"
-#include "analyze/db_side.h"
+#include "schema/schema_version.h"
+#include "analyze/db/db_side.h"
 #include "analyze/stages.h"
 #include "common/cleanup.h"
 
@@ -303,7 +303,7 @@ static void check_db(const struct fixture *f, const char *path)
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
         sqlite3_finalize(st);
-        assert_int_equal(one(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+        assert_int_equal(one(db, "PRAGMA user_version"), SCHEMA_VERSION);
         check_chunks(f, db);
         check_refs(f, db);
         check_plans(db);

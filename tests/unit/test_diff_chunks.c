@@ -57,7 +57,7 @@ static void test_classes(void **state)
         assert_int_equal(d.added[0].mem, 0x5000);
         assert_int_equal(d.added[0].hash, 52);
         assert_int_equal(d.added[1].mem, 0x8000);
-        assert_int_equal(d.added[1].leak, DIFF_LEAK_DEFINITE);
+        assert_int_equal(d.added[1].leak, LEAK_DEFINITE);
         assert_int_equal(d.added[1].usable, 4088);
         assert_int_equal(d.added[2].mem, 0xa000);
         assert_int_equal(d.added[3].mem, 0xb000);

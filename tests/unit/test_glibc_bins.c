@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/glibc_bins.c: fastbins (safe-linked, glibc 2.36
+ * Unit tests for analyze/glibc/glibc_bins.c: fastbins (safe-linked, glibc 2.36
  * layout) and the doubly linked bins over a fabricated heap in a fake core.
  * Sound lists mark their chunks free with the right bin; a loop, a wild
  * pointer, a chunk of the wrong size and a chunk on two lists each end
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc.h"
+#include "analyze/glibc/glibc.h"
 #include "fake_core.h"
 
 #define BASE 0x10000ull

@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/glibc_chunks.c: the linear chunk walk over
+ * Unit tests for analyze/glibc/glibc_chunks.c: the linear chunk walk over
  * fabricated heaps in a fake core — a sound heap, an older heap ending in
  * fenceposts, and each kind of bad size field, which must end the walk with
  * a warning naming the chunk while the top chunk stays listed.
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc.h"
+#include "analyze/glibc/glibc.h"
 #include "fake_core.h"
 
 #define BASE 0x10000ull

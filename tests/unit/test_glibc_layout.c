@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/glibc_layout.c.  The ground truth for the running
+ * Unit tests for analyze/glibc/glibc_layout.c.  The ground truth for the running
  * glibc is its own DWARF (libc6-dbg): every offset the table computes for
  * this release must equal what the compiler recorded for struct
  * malloc_state, malloc_par, heap_info and tcache_perthread_struct.  Other
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc_layout.h"
+#include "analyze/glibc/glibc_layout.h"
 
 static struct glibc_layout layout(unsigned minor)
 {

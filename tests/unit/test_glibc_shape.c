@@ -1,6 +1,6 @@
 /*
  * Unit tests for glibc_arena_use and glibc_shape_unused_main_arena
- * (analyze/glibc_shape.c): a main_arena as the C library was loaded (malloc
+ * (analyze/glibc/glibc_shape.c): a main_arena as the C library was loaded (malloc
  * never ran), as ptmalloc_init leaves it (initialised, no memory), and in
  * use, in a fake core of libc's writable memory (glibc 2.36 layout).  Only
  * the first two are unused, and neither is mistaken for the other, nor for
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc.h"
+#include "analyze/glibc/glibc.h"
 #include "fake_core.h"
 
 #define BASE 0x7f0000010000ull      /* libc's .data */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/glibc_tcache.c on a fabricated heap (glibc 2.36
+ * Unit tests for analyze/glibc/glibc_tcache.c on a fabricated heap (glibc 2.36
  * layout: uint16_t counts, safe-linked next pointers, a random key): the
  * tcache found through a thread's TLS below fs_base, or at its arena's
  * first chunk when no thread points to it, also in a chunk 16 bytes bigger
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc.h"
+#include "analyze/glibc/glibc.h"
 #include "fake_core.h"
 
 #define BASE 0x55550000ull

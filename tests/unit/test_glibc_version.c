@@ -1,4 +1,4 @@
-/* Unit tests for analyze/glibc_version.c: the banner and file-name parsers. */
+/* Unit tests for analyze/glibc/glibc_version.c: the banner and file-name parsers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc.h"
+#include "analyze/glibc/glibc.h"
 
 static struct glibc_version parse(const char *text, size_t len)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for capture/proc_read.c: the pid argument, /proc/PID/stat from fixtures, files read whole. */
+/* Unit tests for capture/proc_read.c: the pid parser, /proc/PID/stat from fixtures, files read whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -29,24 +29,6 @@ static void test_parse_pid(void **state)
         assert_int_equal(proc_parse_pid("4194305", &p), -EINVAL);
         assert_int_equal(proc_parse_pid(" 12", &p), -EINVAL);
         assert_int_equal(proc_parse_pid("+12", &p), -EINVAL);
-}
-
-static void test_pid_operand(void **state)
-{
-        char cmd[] = "capture", one[] = "77", two[] = "78", bad[] = "7x";
-        char *none_argv[] = { cmd, NULL }, *one_argv[] = { cmd, one, NULL };
-        char *two_argv[] = { cmd, one, two, NULL }, *bad_argv[] = { cmd, bad, NULL };
-        pid_t p = 0;
-
-        assert_int_equal(proc_pid_operand("capture", 1, none_argv, 1, &p), -EINVAL);
-        assert_int_equal(proc_pid_operand("capture", 3, two_argv, 1, &p), -EINVAL);
-        assert_int_equal(proc_pid_operand("capture", 2, bad_argv, 1, &p), -EINVAL);
-        assert_int_equal(p, 0);
-        assert_int_equal(proc_pid_operand("capture", 2, one_argv, 1, &p), 0);
-        assert_int_equal(p, 77);
-        /* the operand after the options: optind past them */
-        assert_int_equal(proc_pid_operand("capture", 3, two_argv, 2, &p), 0);
-        assert_int_equal(p, 78);
 }
 
 static void test_stat(void **state)
@@ -108,7 +90,6 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_pid),
-                cmocka_unit_test(test_pid_operand),
                 cmocka_unit_test(test_stat),
                 cmocka_unit_test(test_read_whole),
         };

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the reach stage (analyze/reach.c with its roots and scan)
+ * Unit tests for the reach stage (analyze/reach/reach.c with its roots and scan)
  * on a synthetic core built in memory: a module's data, a heap with used,
  * free and top chunks, a thread's stack, its TLS, anonymous mappings with
  * and without bytes in the core, and an mmapped chunk inside one of them.
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/reach.h"
+#include "analyze/reach/reach.h"
 #include "common/cleanup.h"
 #include "analyze/stages.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for analyze/reach_index.c: lookups agree with a plain search over synthetic heaps. */
+/* Unit tests for analyze/reach/reach_index.c: lookups agree with a plain search over synthetic heaps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/reach.h"
+#include "analyze/reach/reach.h"
 
 /* The answer by brute force: the used chunk whose user area holds addr. */
 static long brute(const struct chunk *c, size_t n, uint64_t addr)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for analyze/reach_verdict.c: the cases of valgrind's manual
+ * Unit tests for analyze/reach/reach_verdict.c: the cases of valgrind's manual
  * (memcheck, "Memory leak detection": nine cases of pointer chains) and the
  * clique rules of mc_leakcheck.c, on hand-made graphs.
  */
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/reach.h"
+#include "analyze/reach/reach.h"
 
 #define N 16
 

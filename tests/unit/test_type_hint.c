@@ -1,4 +1,4 @@
-/* Unit tests for analyze/type_hint.c: the text rule, and the string hint through type_hint(). */
+/* Unit tests for analyze/reach/type_hint.c: the text rule, and the string hint through type_hint(). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/type_hint.h"
+#include "analyze/reach/type_hint.h"
 
 static bool text(const char *s, size_t len)
 {

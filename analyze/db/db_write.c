@@ -15,19 +15,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "allocators.h"
-#include "analyze/analyze_sql.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/timespec.h"
 #include "config.h"
-#include "db_schema.h"
 #include "db_rows.h"
 #include "db_side.h"
 #include "db_sql.h"
-#include "stages.h"
+#include "analyze/stages.h"
+#include "schema/schema_enum.h"
+#include "schema/schema_sql.h"
+#include "schema/schema_version.h"
 
 /* The write, timed step by step for MEMSNAP_DEBUG=1 (bench/heap_time prints them). */
 struct laps {
@@ -84,7 +84,7 @@ static int write_meta(const struct db *d, const struct analysis *a)
         time_t now = time(NULL);
         struct tm tm;
 
-        snprintf(version, sizeof(version), "%d", DB_SCHEMA_VERSION);
+        snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
         strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
         const char *rows[][2] = {
                 { "schema_version", version },
@@ -126,7 +126,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         bind_text(st, i++, s->exe);
         bind_text(st, i++, s->cmdline);
         bind_text(st, i++, s->captured_at);
-        bind_text(st, i++, core_source_name(s->source));
+        bind_text(st, i++, schema_enum_text(&schema_enum_core_source, s->source));
         bind_text(st, i++, s->glibc_version);
         bind_text(st, i++, s->glibc_build_id);
         if (s->page_size)
@@ -154,19 +154,6 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         return db_step_reset(d, st, "snapshot");
 }
 
-static const char *file_status_name(enum module_file_status s)
-{
-        switch (s) {
-        case MODULE_FILE_OK: return "ok";
-        case MODULE_FILE_MISSING: return "missing";
-        case MODULE_FILE_MISMATCH: return "build_id_mismatch";
-        case MODULE_FILE_NO_BUILD_ID: return "no_build_id";
-        case MODULE_FILE_IN_CORE: return "in_core";
-        case MODULE_FILE_NOT_READ: return "not_read";
-        }
-        return NULL;
-}
-
 static int write_modules(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
@@ -186,7 +173,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 bind_u64(st, 5, m->end);
                 bind_u64(st, 6, m->load_bias);
                 sqlite3_bind_int(st, 7, m->is_main);
-                bind_text(st, 8, file_status_name(m->file_status));
+                bind_text(st, 8, schema_enum_text(&schema_enum_module_file_status, m->file_status));
                 bind_text(st, 9, m->debug_file);
                 bind_known(st, 10, m->text_size);
                 bind_known(st, 11, m->data_size);
@@ -400,9 +387,9 @@ static int write_allocators(const struct db *d, const struct analysis *a)
         for (size_t k = 0; k < a->nallocators; k++) {
                 const struct allocator *x = &a->allocators[k];
                 bind_id(st, 1, (int)k);
-                bind_text(st, 2, allocator_name(x->kind));
+                bind_text(st, 2, schema_enum_text(&schema_enum_allocator_kind, x->kind));
                 bind_id(st, 3, x->module_id);
-                bind_text(st, 4, allocator_state_name(x->state));
+                bind_text(st, 4, schema_enum_text(&schema_enum_allocator_state, x->state));
                 sqlite3_bind_int(st, 5, x->serves_malloc);
                 sqlite3_bind_int(st, 6, x->walked);
                 bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
@@ -484,7 +471,7 @@ static int write_all(const struct db *d, struct analysis *a)
         laps_begin(&laps);
         /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
         if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
-            (r = db_exec(d, analyze_sql_schema, "schema")) < 0 || (r = db_exec(d, analyze_sql_indexes, "indexes")) < 0)
+            (r = db_exec(d, schema_sql_schema, "schema")) < 0 || (r = db_exec(d, schema_sql_indexes, "indexes")) < 0)
                 return r;
 
         /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
@@ -523,8 +510,8 @@ static int write_all(const struct db *d, struct analysis *a)
         lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */
-        for (size_t k = 0; k < analyze_sql_files_count; k++) {
-                const struct analyze_sql_file *f = &analyze_sql_files[k];
+        for (size_t k = 0; k < schema_sql_files_count; k++) {
+                const struct schema_sql_file *f = &schema_sql_files[k];
                 if (strcmp(f->name, "schema") != 0 && strcmp(f->name, "indexes") != 0 &&
                     (r = db_exec(d, f->text, f->name)) < 0)
                         return r;

@@ -13,7 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "elf_util.h"
+#include "analyze/core/elf_util.h"
 #include "glibc.h"
 
 static void scan(Dwfl_Module *mod, struct glibc_symbols *out)

@@ -2,7 +2,7 @@
 -- analyze appends chunks in address order (so chunks_mem grows at its end)
 -- and refs in from_chunk order (refs_from likewise); an index led by any
 -- other column is cheaper built after the rows, from one sort, and the
--- writer does that for refs (analyze/db_rows.c).  Access paths:
+-- writer does that for refs (analyze/db/db_rows.c).  Access paths:
 --   chunks(mem)        a block by its pointer; diff reads chunks in mem order
 --   refs(to_chunk)     who holds a block
 --   refs(from_chunk)   what a block points to (leak trees, chains to a root)

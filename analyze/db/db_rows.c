@@ -10,37 +10,14 @@
 #include "common/log.h"
 #include "db_rows.h"
 #include "db_source.h"
+#include "schema/schema_enum.h"
 
-/* Enum names as the database spells them, with their lengths (no strlen per row). */
-struct name {
-        const char *s;
-        int len;
-};
-#define NAME(str) { str, sizeof(str) - 1 }
-
-static const struct name state_names[] = {
-        [CHUNK_USED] = NAME("used"), [CHUNK_FREE] = NAME("free"), [CHUNK_TOP] = NAME("top"),
-};
-static const struct name bin_names[] = {
-        [BIN_TCACHE] = NAME("tcache"), [BIN_FAST] = NAME("fast"),   [BIN_UNSORTED] = NAME("unsorted"),
-        [BIN_SMALL] = NAME("small"),   [BIN_LARGE] = NAME("large"),
-};
-static const struct name leak_names[] = {
-        [LEAK_REACHABLE] = NAME("reachable"), [LEAK_POSSIBLE] = NAME("possible"),
-        [LEAK_INDIRECT] = NAME("indirect"),   [LEAK_DEFINITE] = NAME("definite"),
-};
-static const struct name root_names[] = {
-        [ROOT_REGISTER] = NAME("register"), [ROOT_STACK] = NAME("stack"), [ROOT_STATIC] = NAME("static"),
-        [ROOT_TLS] = NAME("tls"),           [ROOT_ANON] = NAME("anon"),
-};
-
-/* Sets the name of v, or nothing (NULL) for a value without one. */
-#define RESULT_NAME(ctx, names, v)                                                           \
-        do {                                                                                 \
-                unsigned _v = (v);                                                           \
-                if (_v < ELEMENTSOF(names) && names[_v].s)                                   \
-                        sqlite3_result_text(ctx, names[_v].s, names[_v].len, SQLITE_STATIC); \
-        } while (0)
+/* Sets v's text as the database spells it, or nothing (NULL) for a value without one. */
+static void result_enum(sqlite3_context *ctx, const struct schema_enum *e, unsigned v)
+{
+        if (v < e->count && e->texts[v].s)
+                sqlite3_result_text(ctx, e->texts[v].s, e->texts[v].len, SQLITE_STATIC);
+}
 
 /* glibc malloc.c: musable() — the next chunk's prev_size field is usable unless mmapped. */
 static uint64_t chunk_usable(const struct chunk *c)
@@ -111,12 +88,12 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 3: sqlite3_result_int64(ctx, (sqlite3_int64)c->size); break;
         case 4: sqlite3_result_int64(ctx, (sqlite3_int64)size_class(c->size)); break;
         case 5: sqlite3_result_int64(ctx, (sqlite3_int64)chunk_usable(c)); break;
-        case 6: RESULT_NAME(ctx, state_names, c->state); break;
-        case 7: RESULT_NAME(ctx, bin_names, c->bin); break;
+        case 6: result_enum(ctx, &schema_enum_chunk_state, c->state); break;
+        case 7: result_enum(ctx, &schema_enum_chunk_bin, c->bin); break;
         case 8: sqlite3_result_int(ctx, c->mmapped); break;
         case 9: result_id(ctx, c->arena_id); break;
         case 10: result_id(ctx, c->segment_id); break;
-        case 11: RESULT_NAME(ctx, leak_names, c->leak); break;
+        case 11: result_enum(ctx, &schema_enum_leak, c->leak); break;
         case 12:
                 if (c->type_id >= 0 && (size_t)c->type_id < a->ntypes)
                         result_text(ctx, a->types[c->type_id]);
@@ -148,7 +125,7 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 0: result_id(ctx, x->from_chunk); break;
         case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
         case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
-        case 3: RESULT_NAME(ctx, root_names, x->root_kind); break;
+        case 3: result_enum(ctx, &schema_enum_root_kind, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
                         sqlite3_result_int(ctx, x->tid);

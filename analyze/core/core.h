@@ -20,7 +20,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#include "warnings.h"
+#include "analyze/warnings.h"
+#include "schema/schema_enum.h"
 
 #define CORE_SEGMENTS_MAX (1u << 22) /* PT_LOADs; the kernel's own limit is far lower */
 #define CORE_NOTES_MAX (1u << 22)
@@ -95,13 +96,6 @@ struct core_file_map {
         uint64_t start, end;
         uint64_t offset;  /* in bytes (NT_FILE stores pages) */
         const char *path; /* inside the mapped file; may end in " (deleted)" */
-};
-
-enum core_source {
-        CORE_SOURCE_UNKNOWN,
-        CORE_SOURCE_MEMSNAP,
-        CORE_SOURCE_GCORE,
-        CORE_SOURCE_KERNEL,
 };
 
 struct core {
@@ -208,7 +202,5 @@ const struct core_note *core_find_note(const struct core *c, const char *name, u
 
 /* An auxv value (AT_PAGESZ, AT_SYSINFO_EHDR, ...), or false when absent. */
 bool core_auxv(const struct core *c, uint64_t type, uint64_t *value);
-
-const char *core_source_name(enum core_source s);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "elf_util.h"
+#include "analyze/core/elf_util.h"
 #include "glibc.h"
 
 static const char banner[] = "GNU C Library";

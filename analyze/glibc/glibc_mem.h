@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core.h"
+#include "analyze/core/core.h"
 
 struct gmem {
         const struct core *core;

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis.h"
+#include "analyze/analysis.h"
 #include "common/glibc_malloc.h"
 #include "type_hint.h"
 

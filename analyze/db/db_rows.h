@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "analysis.h"
+#include "analyze/analysis.h"
 #include "db_sql.h"
 
 struct progress;

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "analysis.h"
+#include "analyze/analysis.h"
 #include "glibc_layout.h"
 #include "glibc_mem.h"
 

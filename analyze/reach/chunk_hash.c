@@ -14,7 +14,7 @@
 #include <xxhash.h>
 
 #include "common/cleanup.h"
-#include "core.h"
+#include "analyze/core/core.h"
 
 /* The database keeps 0 (NULL) for "not computed". */
 static uint64_t nonzero(uint64_t h)

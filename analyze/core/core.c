@@ -18,16 +18,6 @@
 
 #define NOTE_ALIGN 4 /* ELF64 cores align notes to 4, as the kernel's writenote() does */
 
-const char *core_source_name(enum core_source s)
-{
-        switch (s) {
-        case CORE_SOURCE_MEMSNAP: return "memsnap";
-        case CORE_SOURCE_GCORE: return "gcore";
-        case CORE_SOURCE_KERNEL: return "kernel";
-        default: return "unknown";
-        }
-}
-
 static int seg_cmp(const void *a, const void *b)
 {
         const struct core_segment *x = a, *y = b;

@@ -22,9 +22,9 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "allocators.h"
+#include "analyze/allocators.h"
 #include "glibc.h"
-#include "stages.h"
+#include "analyze/stages.h"
 
 #define MISMATCH_WARNINGS_MAX 20    /* per kind of PREV_INUSE disagreement; the rest are counted */
 #define DEFAULT_PAGE_SIZE 4096

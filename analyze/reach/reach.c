@@ -23,7 +23,7 @@
 #include "common/progress.h"
 #include "common/units.h"
 #include "reach.h"
-#include "stages.h"
+#include "analyze/stages.h"
 #include "type_hint.h"
 
 static void report_unknown(struct analysis *a, const struct scan *s)

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "analysis.h"
+#include "analyze/analysis.h"
 #include "db_sql.h"
 
 struct progress;

@@ -2,8 +2,10 @@
 -- describes every table, column, unit and view.  Addresses and sizes are
 -- INTEGER bytes unless the column name says _kb.  Ids are 1-based.
 --
--- SCHEMA_VERSION below must match analyze/db_schema.h; bump both (and
--- docs/database.md) on any change a reader could notice.
+-- The version below must match schema/schema_version.h; bump both (and
+-- docs/database.md) on any change a reader could notice.  The texts the
+-- comments list for a column (chunks.state, refs.root_kind, ...) are the
+-- tables of schema/schema_enum.c; unit-schema checks that they agree.
 
 PRAGMA user_version = 2;
 

@@ -18,7 +18,7 @@
 #ifndef MEMSNAP_TYPE_HINT_H
 #define MEMSNAP_TYPE_HINT_H
 
-#include "analysis.h"
+#include "analyze/analysis.h"
 
 #define STRING_MIN_CHARS 4
 #define TYPE_HINT_BYTES_MAX 4096 /* type_hint reads at most this many of a block's first bytes */

@@ -22,7 +22,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "elf_util.h"
+#include "analyze/core/elf_util.h"
 #include "glibc.h"
 
 static bool is_libc_name(const char *path)
