@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sample_io.h"
+#include "samples/sample_io.h"
 
 static volatile sig_atomic_t sigchld_count, ticks;
 static int pipefd[2] = { -1, -1 }, sockfd[2] = { -1, -1 }, lockfd = -1;
