@@ -456,7 +456,6 @@ static int read_items(struct capture_job *j, struct dump_plan *plan, struct memo
 /* Step 2d: the copy. */
 static int read_memory(struct capture_job *j)
 {
-        test_hold_at(&j->hold, "copying");
         return read_items(j, &j->plan, &j->mem, j->plan.memory_bytes);
 }
 
@@ -565,6 +564,7 @@ static int fork_finish(struct capture_job *j)
 /* Steps 2d and 3: the memory, by stop or by fork, and the target let go. */
 static int copy_memory(struct capture_job *j)
 {
+        test_hold_at(&j->hold, "copying");
         int r = fork_begin(j);
         if (r < 0)
                 return r;
