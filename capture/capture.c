@@ -532,6 +532,9 @@ static int fork_begin(struct capture_job *j)
                 snprintf(j->fork_why, sizeof(j->fork_why), "its clone failed: %s (pids.max, RLIMIT_NPROC or memory)",
                          strerror(-r));
         }
+        /* A process killed meanwhile refuses everything: that is said once, as its exit. */
+        if (!ptrace_stop_held(&j->stop))
+                return -ESRCH;
         if (o->method == CAPTURE_METHOD_FORK)
                 return log_error_errno(EOPNOTSUPP, "cannot capture process %d by fork: %s; --method stop copies it while it is stopped",
                                        (int)j->pid, j->fork_why);
