@@ -53,7 +53,7 @@ static int wait_stop(pid_t tid, int *status)
                 if (w < 0 && errno == EINTR)
                         continue;
                 if (w < 0)
-                        return -errno == -ECHILD ? -ESRCH : -errno;
+                        return errno == ECHILD ? -ESRCH : -errno; /* ECHILD: no longer ours, gone */
                 if (WIFEXITED(*status) || WIFSIGNALED(*status))
                         return -ESRCH;
                 if (WIFSTOPPED(*status))
