@@ -489,6 +489,19 @@ static int read_memory_part(struct capture_job *j, struct memory_reader *mem, bo
         return r;
 }
 
+/* Whether fork is worth weighing at all: asked for, not refused before the stop, enough to copy. */
+static bool fork_considered(const struct capture_job *j)
+{
+        const struct capture_options *o = j->o;
+        if (o->method == CAPTURE_METHOD_STOP || j->fork_why[0])
+                return false;
+        if (o->method == CAPTURE_METHOD_AUTO && j->plan.memory_bytes < AUTO_FORK_MIN_BYTES) {
+                log_debug("%llu bytes to copy: copied while stopped", (unsigned long long)j->plan.memory_bytes);
+                return false;
+        }
+        return true;
+}
+
 /*
  * During the stop: whether to fork, and if so, the child.  Returns 1 with
  * the child made; 0 to copy while stopped (under auto, said why); or
@@ -497,12 +510,6 @@ static int read_memory_part(struct capture_job *j, struct memory_reader *mem, bo
 static int fork_begin(struct capture_job *j)
 {
         const struct capture_options *o = j->o;
-        if (o->method == CAPTURE_METHOD_STOP || j->fork_why[0])
-                return 0;
-        if (o->method == CAPTURE_METHOD_AUTO && j->plan.memory_bytes < AUTO_FORK_MIN_BYTES) {
-                log_debug("%llu bytes to copy: copied while stopped", (unsigned long long)j->plan.memory_bytes);
-                return 0;
-        }
         pid_t tid = 0;
         int r = 0;
         if (!fork_refuse_stopped(&j->ti, &j->maps, j->fork_why, sizeof(j->fork_why))) {
@@ -567,20 +574,32 @@ static int fork_finish(struct capture_job *j)
 /* Steps 2d and 3: the memory, by stop or by fork, and the target let go. */
 static int copy_memory(struct capture_job *j)
 {
+        int r;
         test_hold_at(&j->hold, "copying");
-        int r = fork_begin(j);
-        if (r < 0)
-                return r;
-        j->forked = r == 1;
-        if (j->forked)
-                debug_step(j, "cloned");
-        r = j->forked ? read_memory_part(j, &j->mem, false) : read_memory(j);
+        if (!fork_considered(j)) {
+                r = read_memory(j);
+        } else {
+                /*
+                 * What a clone would not hold as it is now goes first, before
+                 * the clone: a read of a page the clone shares would make the
+                 * kernel copy it for the process (memory_read.h).
+                 */
+                r = read_memory_part(j, &j->mem, false);
+                if (r == 0) {
+                        debug_step(j, "unshared memory copied");
+                        r = fork_begin(j);
+                }
+                if (r >= 0)
+                        j->forked = r == 1;
+                if (r == 0)
+                        r = read_memory_part(j, &j->mem, true);
+        }
         if (r < 0)
                 return r;
         /* A SIGKILL to the target midway ends the stop: what was copied after it may be torn. */
         if (!ptrace_stop_held(&j->stop))
                 return -ESRCH;
-        debug_step(j, j->forked ? "cloned, unshared memory copied" : "memory copied");
+        debug_step(j, j->forked ? "cloned" : "memory copied");
 
         ptrace_stop_release(&j->stop);
         j->pause_ms = ptrace_stop_pause_ms(&j->stop);
