@@ -3,9 +3,10 @@
  *
  * How to add a command:
  *  1. Write `int cmd_NAME(int argc, char **argv)` in the folder of its stage,
- *     in a file of its own (capture/cmd_capture.c).  argv[0] is "NAME".  It
- *     parses its options with getopt_long, answers --help on stdout, and
- *     returns one of the EXIT_ codes below.
+ *     in a file of its own (capture/cmd_capture.c).  argv[0] is "NAME".  Its
+ *     options are a table (common/options.h) that options_parse reads argv
+ *     with and --help is printed from; it returns one of the EXIT_ codes
+ *     below (EXIT_USAGE when options_parse refuses the command line).
  *  2. Declare it below, alphabetically.
  *  3. Add `{ "NAME", cmd_NAME, FLAGS, "one line" }` to the table in
  *     memsnap.c, alphabetically; FLAGS are the preconditions run_builtin

@@ -17,6 +17,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 
 #define MARKERS_MAX 4
 
@@ -161,13 +162,17 @@ static char *evidence_for(enum allocator_kind k, const struct module_marks *mk)
 /* Appends the reason the row serves malloc to its evidence. */
 static int say_serves(struct allocator *x, int target, uint64_t slot)
 {
-        char *n = NULL;
-        int r = target != NO_ID
-                        ? asprintf(&n, "%s%slibc's GOT entry for malloc (0x%llx) points into it", x->evidence,
-                                   x->evidence[0] ? "; " : "", (unsigned long long)slot)
-                        : asprintf(&n, "%s%sexports malloc, which comes before libc's in symbol lookup", x->evidence,
-                                   x->evidence[0] ? "; " : "");
-        if (r < 0)
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+        strbuf_addstr(&sb, x->evidence);
+        if (x->evidence[0])
+                strbuf_addstr(&sb, "; ");
+        if (target != NO_ID)
+                strbuf_addf(&sb, "libc's GOT entry for malloc (0x%llx) points into it", (unsigned long long)slot);
+        else
+                strbuf_addstr(&sb, "exports malloc, which comes before libc's in symbol lookup");
+        char *n = strbuf_take(&sb, NULL);
+        if (!n)
                 return -ENOMEM;
         free(x->evidence);
         x->evidence = n;
@@ -254,8 +259,8 @@ static const char *glibc_absence(const struct analysis *a, const struct allocato
 void allocators_note(struct analysis *a)
 {
         const struct allocator *g = NULL;
-        char others[512] = "";
-        size_t len = 0, n = 0;
+        _cleanup_strbuf_ struct strbuf others = STRBUF_INIT;
+        size_t n = 0;
         uint64_t at = 0;
 
         for (size_t i = 0; i < a->nallocators; i++) {
@@ -268,21 +273,18 @@ void allocators_note(struct analysis *a)
                         continue;
                 if (!at && x->module_id != NO_ID)
                         at = a->modules[x->module_id].start;
-                int w = snprintf(others + len, sizeof(others) - len, "%s%s (%s%s)", n ? ", " : "",
-                                 allocator_table[x->kind].memory, module_name(a, x->module_id),
-                                 x->serves_malloc ? ", which serves malloc" : "");
-                if (w > 0)
-                        len = MIN(len + (size_t)w, sizeof(others) - 1);
+                strbuf_addf(&others, "%s%s (%s%s)", n ? ", " : "", allocator_table[x->kind].memory,
+                            module_name(a, x->module_id), x->serves_malloc ? ", which serves malloc" : "");
                 n++;
         }
         if (g && g->walked) {
                 if (n)
                         warn_add(&a->warnings, "heap", at,
                                  "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
-                                 others);
+                                 strbuf_str(&others));
         } else if (n) {
                 warn_add(&a->warnings, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                         others, glibc_absence(a, g));
+                         strbuf_str(&others), glibc_absence(a, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
                 warn_add(&a->warnings, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
                          glibc_absence(a, g));

@@ -5,7 +5,6 @@
  * fails the command.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "common/stack_frames.h"
 #include "common/units.h"
 #include "stages.h"
@@ -20,34 +20,10 @@
 #define FRAMES_MAX 100000
 #define SEGMENTS_MAX CORE_SEGMENTS_MAX
 
-static void usage(FILE *f)
-{
-        fprintf(f,
-                "usage: memsnap analyze [OPTIONS] CORE\n"
-                "\n"
-                "Turn a core file (from memsnap capture, gdb's gcore or the kernel) into a\n"
-                "SQLite database: segments, modules, threads and frames, glibc malloc arenas\n"
-                "and every heap chunk, pointers between blocks and leak verdicts.\n"
-                "\n"
-                "options:\n"
-                "  -o, --output FILE         database to write (default: CORE with .db)\n"
-                "  -f, --force               replace FILE if it exists\n"
-                "  -e, --exe PATH            the program's executable, when not where the core says\n"
-                "      --debuginfo-path DIRS colon-separated folders for separate debug info,\n"
-                "                            instead of the default (/usr/lib/debug)\n"
-                "      --no-debuginfo        use no separate debug info: symbols from the files only\n"
-                "      --core-only           open no file but the core: modules, symbols and\n"
-                "                            unwind tables from what the core holds alone\n"
-                "      --max-segments N      refuse a core with more than N segments or mapped\n"
-                "                            files (default %d)\n"
-                "  -n, --max-frames N        frames per thread (default %d)\n"
-                "  -q, --quiet               print errors only\n"
-                "  -v, --verbose             print every warning as it is found\n"
-                "  -h, --help                show this help\n"
-                "\n"
-                "Exit status: 0 database written (see its warnings table), 1 failure, 2 bad usage.\n",
-                SEGMENTS_DEFAULT, STACK_FRAMES_DEFAULT);
-}
+static const char analyze_about[] =
+        "Turn a core file (from memsnap capture, gdb's gcore or the kernel) into a\n"
+        "SQLite database: segments, modules, threads and frames, glibc malloc arenas\n"
+        "and every heap chunk, pointers between blocks and leak verdicts.\n";
 
 static char *default_db_path(const char *core)
 {
@@ -82,67 +58,51 @@ static void print_summary(const struct analysis *a)
 
 int cmd_analyze(int argc, char **argv)
 {
-        enum { OPT_DEBUGINFO_PATH = 256, OPT_NO_DEBUGINFO, OPT_CORE_ONLY, OPT_MAX_SEGMENTS };
-        static const struct option options[] = {
-                { "output", required_argument, NULL, 'o' },
-                { "force", no_argument, NULL, 'f' },
-                { "exe", required_argument, NULL, 'e' },
-                { "debuginfo-path", required_argument, NULL, OPT_DEBUGINFO_PATH },
-                { "no-debuginfo", no_argument, NULL, OPT_NO_DEBUGINFO },
-                { "core-only", no_argument, NULL, OPT_CORE_ONLY },
-                { "max-segments", required_argument, NULL, OPT_MAX_SEGMENTS },
-                { "max-frames", required_argument, NULL, 'n' },
-                { "quiet", no_argument, NULL, 'q' },
-                { "verbose", no_argument, NULL, 'v' },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
         _cleanup_(analysis_free) struct analysis a = { .out = ATOMIC_FILE_INIT };
         _cleanup_free_ char *db_default = NULL;
-        int c;
 
         a.opt.max_frames = STACK_FRAMES_DEFAULT;
         a.opt.max_segments = SEGMENTS_DEFAULT;
         a.core.fd = -1;
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "o:fe:n:qvh", options, NULL)) != -1) {
-                switch (c) {
-                case 'o': a.opt.db_path = optarg; break;
-                case 'f': a.opt.force = true; break;
-                case 'e': a.opt.executable = optarg; break;
-                case OPT_DEBUGINFO_PATH: a.opt.debuginfo_path = optarg; break;
-                case OPT_NO_DEBUGINFO: a.opt.no_debuginfo = true; break;
-                case OPT_CORE_ONLY: a.opt.core_only = true; break;
-                case OPT_MAX_SEGMENTS: {
-                        uint64_t n;
-                        if (units_parse_u64(optarg, &n) < 0 || n == 0 || n > SEGMENTS_MAX) {
-                                log_error("--max-segments takes a number from 1 to %u, not '%s'", SEGMENTS_MAX, optarg);
-                                return EXIT_USAGE;
-                        }
-                        a.opt.max_segments = (size_t)n;
-                        break;
-                }
-                case 'n': {
-                        uint64_t n;
-                        if (units_parse_u64(optarg, &n) < 0 || n == 0 || n > FRAMES_MAX) {
-                                log_error("--max-frames takes a number from 1 to %d, not '%s'", FRAMES_MAX, optarg);
-                                return EXIT_USAGE;
-                        }
-                        a.opt.max_frames = (unsigned)n;
-                        break;
-                }
-                case 'q': a.opt.quiet = true; break;
-                case 'v': a.opt.verbose = true; break;
-                case 'h': usage(stdout); return EXIT_OK;
-                default: usage(stderr); return EXIT_USAGE;
-                }
-        }
-        if (optind != argc - 1) {
-                if (optind == argc)
-                        log_error("analyze needs a core file");
+        const struct option_spec options[] = {
+                OPTION_STRING('o', "output", "FILE", a.opt.db_path, "database to write (default: CORE with .db)"),
+                OPTION_FLAG('f', "force", a.opt.force, "replace FILE if it exists"),
+                OPTION_STRING('e', "exe", "PATH", a.opt.executable,
+                              "the program's executable, when not where the core says"),
+                OPTION_STRING(0, "debuginfo-path", "DIRS", a.opt.debuginfo_path,
+                              "colon-separated folders for separate debug info, instead of the default "
+                              "(/usr/lib/debug)"),
+                OPTION_FLAG(0, "no-debuginfo", a.opt.no_debuginfo,
+                            "use no separate debug info: symbols from the files only"),
+                OPTION_FLAG(0, "core-only", a.opt.core_only,
+                            "open no file but the core: modules, symbols and unwind tables from what the core "
+                            "holds alone"),
+                OPTION_UNSIGNED(0, "max-segments", "N", a.opt.max_segments, 1, SEGMENTS_MAX,
+                                "refuse a core with more than N segments or mapped files (default {default})"),
+                OPTION_UNSIGNED('n', "max-frames", "N", a.opt.max_frames, 1, FRAMES_MAX,
+                                "frames per thread (default {default})"),
+                OPTION_FLAG('q', "quiet", a.opt.quiet, "print errors only"),
+                OPTION_FLAG('v', "verbose", a.opt.verbose, "print every warning as it is found"),
+        };
+        const struct options_command cli = {
+                .name = "analyze",
+                .usage = "[OPTIONS] CORE",
+                .about = analyze_about,
+                .epilogue = "Exit status: 0 database written (see its warnings table), 1 failure,\n"
+                            "2 bad usage.\n",
+                .options = options,
+                .noptions = ELEMENTSOF(options),
+        };
+
+        int first = options_parse(&cli, argc, argv);
+        if (first <= 0)
+                return first == 0 ? EXIT_OK : EXIT_USAGE;
+        if (first != argc - 1) {
+                if (first == argc)
+                        log_error("analyze needs a core file: memsnap analyze [OPTIONS] CORE (see 'memsnap analyze --help')");
                 else
-                        log_error("analyze takes one core file");
-                usage(stderr);
+                        log_error("analyze takes one core file, not '%s' and '%s'%s", argv[first], argv[first + 1],
+                                  first + 2 < argc ? " and more" : "");
                 return EXIT_USAGE;
         }
         if (a.opt.db_path && strcmp(a.opt.db_path, "-") == 0) {
@@ -159,7 +119,7 @@ int cmd_analyze(int argc, char **argv)
                           a.opt.executable ? "--exe" : "--debuginfo-path");
                 return EXIT_USAGE;
         }
-        a.opt.core_path = argv[optind];
+        a.opt.core_path = argv[first];
         if (!a.opt.db_path) {
                 db_default = default_db_path(a.opt.core_path);
                 if (!db_default) {

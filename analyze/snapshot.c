@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/array.h"
 #include "common/cleanup.h"
 #include "common/keyval.h"
 #include "common/log.h"
 #include "common/memsnap_note.h"
 #include "common/path_deleted.h"
 #include "common/proc_status_mem.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 #include "stages.h"
 
@@ -182,10 +182,7 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
         uint64_t argv, argc;
         if (!find_argv(c, &argv, &argc))
                 return NULL;
-        size_t len = 0, cap = 0;
-        _cleanup_free_ char *out = NULL;
-        if (ARRAY_RESERVE(out, cap, 256) < 0)
-                return NULL;
+        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
         *complete = true;
         for (uint64_t i = 0; i < argc; i++) {
                 uint64_t p;
@@ -195,19 +192,15 @@ static char *cmdline_from_memory(const struct core *c, bool *complete)
                 if (!arg)
                         return NULL;
                 size_t n = strlen(arg);
-                if (len + n + 2 > CMDLINE_MAX) {
+                if (out.len + n + 2 > CMDLINE_MAX) {
                         *complete = false;
                         break;
                 }
-                if (ARRAY_RESERVE(out, cap, len + n + 2) < 0)
-                        return NULL;
                 if (i)
-                        out[len++] = ' ';
-                memcpy(out + len, arg, n);
-                len += n;
+                        strbuf_addch(&out, ' ');
+                strbuf_add(&out, arg, n);
         }
-        out[len] = '\0';
-        return TAKE_PTR(out);
+        return strbuf_take(&out, NULL);
 }
 
 static void read_cmdline(struct analysis *a)

@@ -5,7 +5,6 @@
  * the printing happens after it runs again.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "common/proc_maps.h"
 #include "common/units.h"
 #include "interrupt.h"
@@ -23,26 +23,12 @@
 #include "ptrace_stop.h"
 #include "target_check.h"
 
-static void usage(FILE *f)
-{
-        fputs("usage: memsnap stacks PID [-n FRAMES] [-m] [-q]\n"
-              "\n"
-              "Print the backtrace of every thread of a running process, as\n"
-              "`eu-stack -p PID` does: \"PID N - process\", then per thread \"TID N:\" and\n"
-              "its frames \"#0  0x00007f... function\", innermost first (C++ names\n"
-              "demangled).  The process is stopped only while the stacks are unwound\n"
-              "(libunwind), then runs on.\n"
-              "\n"
-              "options:\n"
-              "  -n, --frames N   at most N frames a thread (default 256, 0 for no limit);\n"
-              "                   a warning says when a stack was cut\n"
-              "  -m, --modules    print the module of each frame: \"function - /path/lib.so\"\n"
-              "  -q, --quiet      print errors only (no \"paused N ms\")\n"
-              "  -h, --help       show this help\n"
-              "\n"
-              "Exit status: 0 printed, 1 failed (the message says why), 2 bad usage.\n",
-              f);
-}
+static const char stacks_about[] =
+        "Print the backtrace of every thread of a running process, as\n"
+        "`eu-stack -p PID` does: \"PID N - process\", then per thread \"TID N:\" and\n"
+        "its frames \"#0  0x00007f... function\", innermost first (C++ names\n"
+        "demangled).  The process is stopped only while the stacks are unwound\n"
+        "(libunwind), then runs on.\n";
 
 struct stacks_job {
         struct target_check target;
@@ -103,44 +89,31 @@ static int unwind(struct stacks_job *j, unsigned max_frames, double *pause_ms)
 
 int cmd_stacks(int argc, char **argv)
 {
-        static const struct option longopts[] = {
-                { "frames", required_argument, NULL, 'n' },
-                { "modules", no_argument, NULL, 'm' },
-                { "quiet", no_argument, NULL, 'q' },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
         unsigned max_frames = LIVE_STACKS_DEFAULT_FRAMES;
-        bool modules = false;
-        int c;
+        bool modules = false, quiet = false;
+        const struct option_spec options[] = {
+                OPTION_UNSIGNED('n', "frames", "N", max_frames, 0, 1000000,
+                                "at most N frames a thread (default {default}, 0 for no limit); a warning says when "
+                                "a stack was cut"),
+                OPTION_FLAG('m', "modules", modules, "print the module of each frame: \"function - /path/lib.so\""),
+                OPTION_FLAG('q', "quiet", quiet, "print errors only (no \"paused N ms\")"),
+        };
+        const struct options_command cli = {
+                .name = "stacks",
+                .usage = "PID [-n FRAMES] [-m] [-q]",
+                .about = stacks_about,
+                .epilogue = "Exit status: 0 printed, 1 failed (the message says why), 2 bad usage.\n",
+                .options = options,
+                .noptions = ELEMENTSOF(options),
+        };
 
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "n:mqh", longopts, NULL)) != -1) {
-                uint64_t v;
-                switch (c) {
-                case 'n':
-                        if (units_parse_u64(optarg, &v) < 0 || v > 1000000) {
-                                log_error("invalid --frames '%s': expected a count from 0 to 1000000", optarg);
-                                return EXIT_USAGE;
-                        }
-                        max_frames = (unsigned)v;
-                        break;
-                case 'm':
-                        modules = true;
-                        break;
-                case 'q':
-                        log_set_level(LOG_LEVEL_ERROR);
-                        break;
-                case 'h':
-                        usage(stdout);
-                        return EXIT_OK;
-                default:
-                        usage(stderr);
-                        return EXIT_USAGE;
-                }
-        }
+        int first = options_parse(&cli, argc, argv);
+        if (first <= 0)
+                return first == 0 ? EXIT_OK : EXIT_USAGE;
+        if (quiet)
+                log_set_level(LOG_LEVEL_ERROR);
         pid_t pid;
-        if (pid_operand_parse("stacks", argc, argv, optind, &pid) < 0)
+        if (pid_operand_parse("stacks", argc, argv, first, &pid) < 0)
                 return EXIT_USAGE;
 
         _cleanup_(stacks_job_done) struct stacks_job j = { .target = TARGET_CHECK_INIT, .stop = PTRACE_STOP_INIT };

@@ -9,6 +9,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 
 struct walk {
         struct dump_plan *dp;
@@ -185,9 +186,11 @@ static int plan_first_page(struct walk *w)
         r = st == PAGE_PRESENT ? add_memory(w, start, first_end) : add_file(w, start, first_end);
         if (r < 0)
                 return r;
-        char detail[512];
-        segment_plan_describe(w->p, w->e, w->in->select, first_end, detail, sizeof(detail));
-        return skip_list_add(w->in->skips, first_end, w->e->end, w->p->reason, "%s", detail);
+        _cleanup_strbuf_ struct strbuf detail = STRBUF_INIT;
+        segment_plan_describe(w->p, w->e, w->in->select, first_end, &detail);
+        if (strbuf_failed(&detail))
+                return -ENOMEM;
+        return skip_list_add(w->in->skips, first_end, w->e->end, w->p->reason, "%s", strbuf_str(&detail));
 }
 
 int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
@@ -206,9 +209,10 @@ int dump_plan_build(struct dump_plan *dp, const struct dump_plan_input *in)
                 int r = 0;
 
                 if (p->mode == DUMP_NONE) {
-                        char detail[512];
-                        segment_plan_describe(p, e, in->select, e->start, detail, sizeof(detail));
-                        r = skip_list_add(in->skips, e->start, e->end, p->reason, "%s", detail);
+                        _cleanup_strbuf_ struct strbuf detail = STRBUF_INIT;
+                        segment_plan_describe(p, e, in->select, e->start, &detail);
+                        r = strbuf_failed(&detail) ? -ENOMEM
+                                                   : skip_list_add(in->skips, e->start, e->end, p->reason, "%s", strbuf_str(&detail));
                 } else if (p->mode == DUMP_FIRST_PAGE) {
                         r = plan_first_page(&w);
                 } else if (e->rss_kb >= 0 && (uint64_t)e->rss_kb * 1024 == e->end - e->start && e->swap_kb == 0) {

@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "common/demangle.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 
 static void addr_space_destroyp(unw_addr_space_t *as)
@@ -271,29 +272,21 @@ void live_stacks_print(const struct live_stacks *ls, pid_t pid, bool modules, FI
 
 int live_stacks_format(const struct live_stacks *ls, char **text, size_t *len)
 {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-        if (!f)
-                return -ENOMEM;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
         /* Names are escaped: a tab or newline in one must not break the line. */
         for (size_t i = 0; i < ls->n; i++) {
                 const struct live_frame_rec *r = &ls->v[i];
-                fprintf(f, "%d\t%d\t%llx\t", (int)r->tid, r->depth, (unsigned long long)r->pc);
+                strbuf_addf(&sb, "%d\t%d\t%llx\t", (int)r->tid, r->depth, (unsigned long long)r->pc);
                 if (r->function)
-                        text_escape_write(f, r->function, strlen(r->function));
-                fprintf(f, "\t%llx\t", (unsigned long long)(r->function ? r->offset : 0));
+                        text_escape_add(&sb, r->function, strlen(r->function));
+                strbuf_addf(&sb, "\t%llx\t", (unsigned long long)(r->function ? r->offset : 0));
                 if (r->module)
-                        text_escape_write(f, r->module, strlen(r->module));
-                fputc('\n', f);
+                        text_escape_add(&sb, r->module, strlen(r->module));
+                strbuf_addch(&sb, '\n');
         }
-        if (fclose(f) != 0) {
-                free(buf);
-                return -ENOMEM;
-        }
-        *text = buf;
-        *len = size;
-        return 0;
+        *text = strbuf_take(&sb, len);
+        return *text ? 0 : -ENOMEM;
 }
 
 void live_stacks_free(struct live_stacks *ls)

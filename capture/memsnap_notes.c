@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/segment_kind.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 
 void format_rfc3339_utc(const struct timespec *t, char buf[32])
@@ -20,99 +21,82 @@ void format_rfc3339_utc(const struct timespec *t, char buf[32])
 }
 
 /* A value is one line: a newline in a path would start a new key. */
-static void put_value(FILE *f, const char *s)
+static void add_value(struct strbuf *sb, const char *s)
 {
         if (s)
-                text_escape_write(f, s, strlen(s));
+                text_escape_add(sb, s, strlen(s));
 }
 
-static void put_kinds(FILE *f, const struct select_options *o)
+static void add_kinds(struct strbuf *sb, const struct select_options *o)
 {
         if (!o->kinds_given) {
-                fputs("all", f);
+                strbuf_addstr(sb, "all");
                 return;
         }
         bool first = true;
         for (int k = 0; k < SEG_KIND_COUNT; k++)
                 if (o->kinds & (1u << k)) {
-                        fprintf(f, "%s%s", first ? "" : ",", segment_kind_name((enum segment_kind)k));
+                        strbuf_addf(sb, "%s%s", first ? "" : ",", segment_kind_name((enum segment_kind)k));
                         first = false;
                 }
 }
 
 int memsnap_settings_format(const struct capture_facts *c, char **text, size_t *len)
 {
-        char *buf = NULL;
-        size_t size = 0;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
         char when[32];
-        FILE *f = open_memstream(&buf, &size);
-        if (!f)
-                return -ENOMEM;
 
         format_rfc3339_utc(&c->captured_at, when);
-        fprintf(f, "memsnap_version=%s\n", c->version);
-        fprintf(f, "captured_at=%s\n", when);
-        fprintf(f, "pid=%d\n", (int)c->pid);
-        fputs("exe=", f);
-        put_value(f, c->exe);
-        fputs("\ncomm=", f);
-        put_value(f, c->comm);
-        fputs("\nkernel=", f);
-        put_value(f, c->kernel);
-        fprintf(f, "\npage_size=%zu\n", c->page_size);
-        fprintf(f, "threads=%zu\n", c->threads);
-        fprintf(f, "mappings=%zu\n", c->mappings);
-        fprintf(f, "pause_ms=%.0f\n", c->pause_ms);
-        fputs("segments=", f);
-        put_kinds(f, c->select);
-        fprintf(f, "\nwith_text=%d\n", c->select->with_text);
+        strbuf_addf(&sb, "memsnap_version=%s\n", c->version);
+        strbuf_addf(&sb, "captured_at=%s\n", when);
+        strbuf_addf(&sb, "pid=%d\n", (int)c->pid);
+        strbuf_addstr(&sb, "exe=");
+        add_value(&sb, c->exe);
+        strbuf_addstr(&sb, "\ncomm=");
+        add_value(&sb, c->comm);
+        strbuf_addstr(&sb, "\nkernel=");
+        add_value(&sb, c->kernel);
+        strbuf_addf(&sb, "\npage_size=%zu\n", c->page_size);
+        strbuf_addf(&sb, "threads=%zu\n", c->threads);
+        strbuf_addf(&sb, "mappings=%zu\n", c->mappings);
+        strbuf_addf(&sb, "pause_ms=%.0f\n", c->pause_ms);
+        strbuf_addstr(&sb, "segments=");
+        add_kinds(&sb, c->select);
+        strbuf_addf(&sb, "\nwith_text=%d\n", c->select->with_text);
         if (c->select->have_range)
-                fprintf(f, "range=%llx-%llx\n", (unsigned long long)c->select->range_start,
-                        (unsigned long long)c->select->range_end);
+                strbuf_addf(&sb, "range=%llx-%llx\n", (unsigned long long)c->select->range_start,
+                            (unsigned long long)c->select->range_end);
         if (c->select->path_glob) {
-                fputs("path=", f);
-                put_value(f, c->select->path_glob);
-                fputc('\n', f);
+                strbuf_addstr(&sb, "path=");
+                add_value(&sb, c->select->path_glob);
+                strbuf_addch(&sb, '\n');
         }
         if (c->select->max_size)
-                fprintf(f, "max_size=%llu\n", (unsigned long long)c->select->max_size);
-        fprintf(f, "read_swapped=%d\n", c->read_swapped);
-        fprintf(f, "stacks=%d\n", c->stacks);
-        fprintf(f, "stage_limit=%llu\n", (unsigned long long)c->stage_limit);
-        fprintf(f, "memory_bytes=%llu\n", (unsigned long long)c->memory_bytes);
-        fprintf(f, "file_bytes=%llu\n", (unsigned long long)c->file_bytes);
-        fprintf(f, "direct_bytes=%llu\n", (unsigned long long)c->direct_bytes);
+                strbuf_addf(&sb, "max_size=%llu\n", (unsigned long long)c->select->max_size);
+        strbuf_addf(&sb, "read_swapped=%d\n", c->read_swapped);
+        strbuf_addf(&sb, "stacks=%d\n", c->stacks);
+        strbuf_addf(&sb, "stage_limit=%llu\n", (unsigned long long)c->stage_limit);
+        strbuf_addf(&sb, "memory_bytes=%llu\n", (unsigned long long)c->memory_bytes);
+        strbuf_addf(&sb, "file_bytes=%llu\n", (unsigned long long)c->file_bytes);
+        strbuf_addf(&sb, "direct_bytes=%llu\n", (unsigned long long)c->direct_bytes);
         if (c->method) {
-                fprintf(f, "method=%s\n", c->method);
+                strbuf_addf(&sb, "method=%s\n", c->method);
                 if (strcmp(c->method, "fork") == 0 && c->fork_copied_bytes >= 0)
-                        fprintf(f, "fork_copied_bytes=%lld\n", (long long)c->fork_copied_bytes);
+                        strbuf_addf(&sb, "fork_copied_bytes=%lld\n", (long long)c->fork_copied_bytes);
         }
-        if (fclose(f) != 0) {
-                free(buf);
-                return -ENOMEM;
-        }
-        *text = buf;
-        *len = size;
-        return 0;
+        *text = strbuf_take(&sb, len);
+        return *text ? 0 : -ENOMEM;
 }
 
 int memsnap_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len)
 {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-        if (!f)
-                return -ENOMEM;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
         for (size_t i = 0; i < n; i++) {
-                fprintf(f, "%d\t", (int)tids[i]);
-                put_value(f, names[i]);
-                fputc('\n', f);
+                strbuf_addf(&sb, "%d\t", (int)tids[i]);
+                add_value(&sb, names[i]);
+                strbuf_addch(&sb, '\n');
         }
-        if (fclose(f) != 0) {
-                free(buf);
-                return -ENOMEM;
-        }
-        *text = buf;
-        *len = size;
-        return 0;
+        *text = strbuf_take(&sb, len);
+        return *text ? 0 : -ENOMEM;
 }

@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "pid_by_name.h"
 #include "proc_read.h"
 
@@ -14,19 +15,19 @@
 static int not_a_pid(const char *command, const char *arg)
 {
         pid_t pids[8];
-        char list[8 * 12 + 32] = "";
-        size_t n = pid_by_name_find(arg, pids, ELEMENTSOF(pids)), used = 0;
+        _cleanup_strbuf_ struct strbuf list = STRBUF_INIT;
+        size_t n = pid_by_name_find(arg, pids, ELEMENTSOF(pids));
         const char *name = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
 
         if (n == 0)
                 return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (no process is named '%s')",
                                        arg, command, name);
         for (size_t i = 0; i < MIN(n, ELEMENTSOF(pids)); i++)
-                used += (size_t)snprintf(list + used, sizeof(list) - used, " %d", (int)pids[i]);
+                strbuf_addf(&list, " %d", (int)pids[i]);
         if (n > ELEMENTSOF(pids))
-                snprintf(list + used, sizeof(list) - used, " and %zu more", n - ELEMENTSOF(pids));
+                strbuf_addf(&list, " and %zu more", n - ELEMENTSOF(pids));
         return log_error_errno(EINVAL, "'%s' is not a process id; %s takes one (pidof %s:%s)", arg, command, name,
-                               list);
+                               strbuf_str(&list));
 }
 
 int pid_operand_parse(const char *command, int argc, char **argv, int first, pid_t *pid)

@@ -2,8 +2,9 @@
 #include "segment_select.h"
 
 #include <fnmatch.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "common/strbuf.h"
 
 void select_options_default(struct select_options *o)
 {
@@ -155,7 +156,7 @@ void segment_select(const struct map_list *maps, const enum segment_kind *kinds,
 }
 
 void segment_plan_describe(const struct segment_plan *p, const struct map_entry *e, const struct select_options *o,
-                           uint64_t from, char *buf, size_t size)
+                           uint64_t from, struct strbuf *out)
 {
         const char *path = e->path ? e->path : "anonymous";
         const char *kind = segment_kind_name(p->kind);
@@ -163,48 +164,48 @@ void segment_plan_describe(const struct segment_plan *p, const struct map_entry 
 
         switch (p->reason) {
         case SKIP_VVAR:
-                snprintf(buf, size, "%s: kernel data pages, not readable through ptrace", path);
+                strbuf_addf(out, "%s: kernel data pages, not readable through ptrace", path);
                 break;
         case SKIP_VSYSCALL:
-                snprintf(buf, size, "%s: emulated by the kernel, not readable", path);
+                strbuf_addf(out, "%s: emulated by the kernel, not readable", path);
                 break;
         case SKIP_GUARD:
                 if (e->rss_kb > 0)
-                        snprintf(buf, size, "%s %s: no access; %lld KiB resident not read (made inaccessible after use)",
-                                 path, e->perms, (long long)e->rss_kb);
+                        strbuf_addf(out, "%s %s: no access; %lld KiB resident not read (made inaccessible after use)",
+                                    path, e->perms, (long long)e->rss_kb);
                 else
-                        snprintf(buf, size, "%s %s: no access (guard page or reserved address space)", path, e->perms);
+                        strbuf_addf(out, "%s %s: no access (guard page or reserved address space)", path, e->perms);
                 break;
         case SKIP_IO:
-                snprintf(buf, size, "%s: device memory (VM_IO/VM_PFNMAP); reading it could have side effects", path);
+                strbuf_addf(out, "%s: device memory (VM_IO/VM_PFNMAP); reading it could have side effects", path);
                 break;
         case SKIP_DONTDUMP:
-                snprintf(buf, size, "%s %s: the program excluded it with madvise(MADV_DONTDUMP)", kind, path);
+                strbuf_addf(out, "%s %s: the program excluded it with madvise(MADV_DONTDUMP)", kind, path);
                 break;
         case SKIP_ON_DISK:
-                snprintf(buf, size, "%s: read-only and unchanged; its bytes are in the file from offset 0x%llx%s (--with-text dumps it)",
-                         path, offset, p->mode == DUMP_FIRST_PAGE ? "; the first page (ELF header) is in the core" : "");
+                strbuf_addf(out, "%s: read-only and unchanged; its bytes are in the file from offset 0x%llx%s (--with-text dumps it)",
+                            path, offset, p->mode == DUMP_FIRST_PAGE ? "; the first page (ELF header) is in the core" : "");
                 break;
         case SKIP_SHARED_FILE:
-                snprintf(buf, size, "%s: shared file mapping; its bytes are in the file from offset 0x%llx (--with-text dumps it)",
-                         path, offset);
+                strbuf_addf(out, "%s: shared file mapping; its bytes are in the file from offset 0x%llx (--with-text dumps it)",
+                            path, offset);
                 break;
         case SKIP_KIND:
-                snprintf(buf, size, "kind %s not in --segments", kind);
+                strbuf_addf(out, "kind %s not in --segments", kind);
                 break;
         case SKIP_RANGE:
-                snprintf(buf, size, "%s %s: outside --range %llx-%llx", kind, path, (unsigned long long)o->range_start,
-                         (unsigned long long)o->range_end);
+                strbuf_addf(out, "%s %s: outside --range %llx-%llx", kind, path, (unsigned long long)o->range_start,
+                            (unsigned long long)o->range_end);
                 break;
         case SKIP_PATH:
-                snprintf(buf, size, "%s %s: does not match --path '%s'", kind, path, o->path_glob ? o->path_glob : "");
+                strbuf_addf(out, "%s %s: does not match --path '%s'", kind, path, o->path_glob ? o->path_glob : "");
                 break;
         case SKIP_MAX_SIZE:
-                snprintf(buf, size, "%s %s: %llu bytes, larger than --max-size %llu", kind, path,
-                         (unsigned long long)(e->end - e->start), (unsigned long long)o->max_size);
+                strbuf_addf(out, "%s %s: %llu bytes, larger than --max-size %llu", kind, path,
+                            (unsigned long long)(e->end - e->start), (unsigned long long)o->max_size);
                 break;
         default:
-                snprintf(buf, size, "%s %s", kind, path);
+                strbuf_addf(out, "%s %s", kind, path);
                 break;
         }
 }

@@ -26,6 +26,7 @@
 
 #include "common/proc_maps.h"
 #include "common/segment_kind.h"
+#include "common/strbuf.h"
 #include "skip_list.h"
 
 struct select_options {
@@ -69,11 +70,12 @@ void segment_select(const struct map_list *maps, const enum segment_kind *kinds,
                     struct segment_plan *plans);
 
 /*
- * The SKIPPED note's detail for a plan that is not DUMP_WHOLE, for the
- * range of e that begins at from (file offsets are given for that byte).
+ * Appends to out the SKIPPED note's detail for a plan that is not
+ * DUMP_WHOLE, for the range of e that begins at from (file offsets are given
+ * for that byte).
  */
 void segment_plan_describe(const struct segment_plan *p, const struct map_entry *e, const struct select_options *o,
-                           uint64_t from, char *buf, size_t size);
+                           uint64_t from, struct strbuf *out);
 
 /* True when the mapping's file is on disk (not deleted, not shmem or memfd). */
 bool map_is_on_disk(const struct map_entry *e);

@@ -10,6 +10,7 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 
 static const char *const reason_names[SKIP_REASON_COUNT] = {
@@ -109,11 +110,7 @@ static void coalesce(struct skip_list *l)
 
 int skip_list_format(struct skip_list *l, char **text, size_t *len)
 {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-        if (!f)
-                return -ENOMEM;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 
         if (l->n > 1) {
                 bool sorted = true;
@@ -125,18 +122,13 @@ int skip_list_format(struct skip_list *l, char **text, size_t *len)
         coalesce(l);
         for (size_t i = 0; i < l->n; i++) {
                 const struct skip_entry *e = &l->v[i];
-                fprintf(f, "%llx-%llx\t%s\t", (unsigned long long)e->start, (unsigned long long)e->end,
-                        skip_reason_name(e->reason));
-                text_escape_write(f, e->detail, strlen(e->detail));
-                fputc('\n', f);
+                strbuf_addf(&sb, "%llx-%llx\t%s\t", (unsigned long long)e->start, (unsigned long long)e->end,
+                            skip_reason_name(e->reason));
+                text_escape_add(&sb, e->detail, strlen(e->detail));
+                strbuf_addch(&sb, '\n');
         }
-        if (fclose(f) != 0) {
-                free(buf);
-                return -ENOMEM;
-        }
-        *text = buf;
-        *len = size;
-        return 0;
+        *text = strbuf_take(&sb, len);
+        return *text ? 0 : -ENOMEM;
 }
 
 void skip_list_free(struct skip_list *l)

@@ -4,16 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-void text_escape_write(FILE *f, const char *s, size_t len)
+void text_escape_add(struct strbuf *sb, const char *s, size_t len)
 {
-        for (size_t i = 0; i < len; i++) {
-                switch (s[i]) {
-                case '\\': fputs("\\\\", f); break;
-                case '\n': fputs("\\n", f); break;
-                case '\t': fputs("\\t", f); break;
-                case '\r': fputs("\\r", f); break;
-                default: fputc(s[i], f);
+        static const char special[4] = { '\\', '\n', '\t', '\r' };
+
+        for (size_t i = 0; i < len;) {
+                size_t plain = i;
+                while (plain < len && !memchr(special, s[plain], sizeof(special)))
+                        plain++;
+                strbuf_add(sb, s + i, plain - i);
+                if (plain == len)
+                        break;
+                switch (s[plain]) {
+                case '\\': strbuf_addstr(sb, "\\\\"); break;
+                case '\n': strbuf_addstr(sb, "\\n"); break;
+                case '\t': strbuf_addstr(sb, "\\t"); break;
+                case '\r': strbuf_addstr(sb, "\\r"); break;
                 }
+                i = plain + 1;
         }
 }
 
@@ -108,30 +116,26 @@ char *text_escape_display(const char *s)
         if (!s)
                 return strdup("(null)");
 
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
         size_t n = strlen(s);
-        /* at worst every byte becomes four */
-        char *out = malloc(n * 4 + 1), *o = out;
-        if (!out)
-                return NULL;
         for (size_t i = 0; i < n;) {
                 size_t span = text_printable_span(s + i, n - i, NULL);
-                memcpy(o, s + i, span);
-                o += span;
+                strbuf_add(&sb, s + i, span);
                 i += span;
                 if (i == n)
                         break;
                 unsigned char c = (unsigned char)s[i++];
+                char x[5];
                 switch (c) {
-                case '\n': *o++ = '\\'; *o++ = 'n'; break;
-                case '\t': *o++ = '\\'; *o++ = 't'; break;
-                case '\r': *o++ = '\\'; *o++ = 'r'; break;
+                case '\n': strbuf_addstr(&sb, "\\n"); break;
+                case '\t': strbuf_addstr(&sb, "\\t"); break;
+                case '\r': strbuf_addstr(&sb, "\\r"); break;
                 default:
-                        text_escape_byte(o, c);
-                        o += 4;
+                        text_escape_byte(x, c);
+                        strbuf_addstr(&sb, x);
                 }
         }
-        *o = '\0';
-        return out;
+        return strbuf_take(&sb, NULL);
 }
 
 /* Bytes of the printable character at s (n > 0 bytes), or 0 when it must be escaped. */

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Writes s (len bytes) escaped to f. */
-void text_escape_write(FILE *f, const char *s, size_t len);
+#include "strbuf.h"
+
+/* Appends s (len bytes) escaped to sb. */
+void text_escape_add(struct strbuf *sb, const char *s, size_t len);
 
 /*
  * Returns a NUL-terminated, unescaped copy of s (len bytes), or NULL when

@@ -4,7 +4,6 @@
  * JSON, with an exit status a CI job can gate on (--fail-on-leak).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,8 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "common/timespec.h"
-#include "common/units.h"
 #include "db_open.h"
 #include "diff.h"
 #include "diff_output.h"
@@ -24,41 +23,21 @@
 /* How many entries of each list the text shows unless --limit says otherwise. */
 #define DIFF_TEXT_LIMIT 20
 
-enum {
-        OPT_FAIL_ON_LEAK = 0x100,
-        OPT_FORCE,
-        OPT_LIMIT,
-        OPT_BYTES,
-        OPT_HUMAN,
-        OPT_MAX_STEPS,
-};
+/* --format: the index of its name in diff_formats */
+enum diff_format { DIFF_FORMAT_TEXT, DIFF_FORMAT_JSON };
+static const char *const diff_formats[] = { "text", "json", NULL };
 
-static void diff_help(FILE *f)
-{
-        fprintf(f, "usage: memsnap diff [OPTIONS] BEFORE.db AFTER.db\n\n"
-                   "Compare two snapshots of the same program: blocks added, removed and changed,\n"
-                   "new definite leaks, growth by type and size class, mappings and threads.\n"
-                   "A block of AFTER is added when BEFORE has no used block with the same address\n"
-                   "and size (and content hash, where both have one); blocks at the same address\n"
-                   "whose size, arena or leak verdict differs are changed.  The pid may differ\n"
-                   "(a restarted service); the program may not.\n\n"
-                   "options:\n"
-                   "  -f, --format FORMAT  text (for people, the default) or json (one object:\n"
-                   "                       before, after, summary, added, removed, changed,\n"
-                   "                       growth, segments, threads)\n"
-                   "      --fail-on-leak   exit 3 when AFTER has new definite leaks\n"
-                   "      --force          compare snapshots of different programs (build-ids)\n"
-                   "      --limit N        list at most N entries of each list (default %d in\n"
-                   "                       text, all in json; 0 for all); counts stay complete\n"
-                   "      --bytes          text: sizes as exact byte counts (the default in a pipe)\n"
-                   "      --human          text: sizes in B/KiB/MiB (the default on a terminal)\n"
-                   DB_MAX_STEPS_HELP
-                   "                       per connection: one reads both, one each side's blocks\n"
-                   "  -h, --help           show this help\n\n"
-                   "Exit status: 0 done (no new definite leaks, or no --fail-on-leak), 1 failure,\n"
-                   "2 bad usage, 3 new definite leaks with --fail-on-leak.\n",
-                DIFF_TEXT_LIMIT);
-}
+static const char diff_about[] =
+        "Compare two snapshots of the same program: blocks added, removed and changed,\n"
+        "new definite leaks, growth by type and size class, mappings and threads.\n"
+        "A block of AFTER is added when BEFORE has no used block with the same address\n"
+        "and size (and content hash, where both have one); blocks at the same address\n"
+        "whose size, arena or leak verdict differs are changed.  The pid may differ\n"
+        "(a restarted service); the program may not.\n";
+
+static const char diff_epilogue[] =
+        "Exit status: 0 done (no new definite leaks, or no --fail-on-leak), 1 failure,\n"
+        "2 bad usage, 3 new definite leaks with --fail-on-leak.\n";
 
 static void diff_destroy(struct diff *d)
 {
@@ -69,77 +48,46 @@ DEFINE_POINTER_CLEANUP(struct diff, diff_destroy)
 
 int cmd_diff(int argc, char **argv)
 {
-        static const struct option options[] = {
-                { "format", required_argument, NULL, 'f' },
-                { "fail-on-leak", no_argument, NULL, OPT_FAIL_ON_LEAK },
-                { "force", no_argument, NULL, OPT_FORCE },
-                { "limit", required_argument, NULL, OPT_LIMIT },
-                { "bytes", no_argument, NULL, OPT_BYTES },
-                { "human", no_argument, NULL, OPT_HUMAN },
-                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
-        bool json = false, fail_on_leak = false, force = false;
+        enum diff_format format = DIFF_FORMAT_TEXT;
+        bool fail_on_leak = false, force = false;
         int human = -1;
         int64_t limit = -1;
         uint64_t max_steps = DB_MAX_STEPS_DEFAULT;
-        int c;
+        const struct option_spec options[] = {
+                OPTION_ENUM('f', "format", format, diff_formats,
+                            "text (for people, the default) or json (one object: before, after, summary, added, "
+                            "removed, changed, growth, segments, threads)"),
+                OPTION_FLAG(0, "fail-on-leak", fail_on_leak, "exit 3 when AFTER has new definite leaks"),
+                OPTION_FLAG(0, "force", force, "compare snapshots of different programs (build-ids)"),
+                OPTION_UNSIGNED(0, "limit", "N", limit, 0, INT64_MAX,
+                                "list at most N entries of each list (default " OPTIONS_STR(DIFF_TEXT_LIMIT)
+                                " in text, all in json; 0 for all); counts stay complete"),
+                OPTION_SET(0, "bytes", human, 0, "text: sizes as exact byte counts (the default in a pipe)"),
+                OPTION_SET(0, "human", human, 1, "text: sizes in B/KiB/MiB (the default on a terminal)"),
+                DB_MAX_STEPS_OPTION(max_steps, "; the limit is per connection: one reads both, one each side's blocks"),
+        };
+        const struct options_command cli = {
+                .name = "diff",
+                .usage = "[OPTIONS] BEFORE.db AFTER.db",
+                .about = diff_about,
+                .epilogue = diff_epilogue,
+                /* options end at the first database, as they do for query and report */
+                .operands_end_options = true,
+                .options = options,
+                .noptions = ELEMENTSOF(options),
+        };
 
-        /* "+": options end at the first database, as they do for query and report */
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
-                switch (c) {
-                case 'f':
-                        if (strcmp(optarg, "json") == 0)
-                                json = true;
-                        else if (strcmp(optarg, "text") == 0)
-                                json = false;
-                        else {
-                                log_error("unknown format '%s'; diff prints text or json", optarg);
-                                return EXIT_USAGE;
-                        }
-                        break;
-                case OPT_FAIL_ON_LEAK:
-                        fail_on_leak = true;
-                        break;
-                case OPT_FORCE:
-                        force = true;
-                        break;
-                case OPT_LIMIT: {
-                        uint64_t v;
-                        if (units_parse_u64(optarg, &v) < 0 || v > INT64_MAX) {
-                                log_error("--limit takes a count (0 for all), not '%s'", optarg);
-                                return EXIT_USAGE;
-                        }
-                        limit = (int64_t)v;
-                        break;
-                }
-                case OPT_BYTES:
-                        human = 0;
-                        break;
-                case OPT_HUMAN:
-                        human = 1;
-                        break;
-                case OPT_MAX_STEPS:
-                        if (db_max_steps_parse(optarg, &max_steps) < 0)
-                                return EXIT_USAGE;
-                        break;
-                case 'h':
-                        diff_help(stdout);
-                        return EXIT_OK;
-                default:
-                        diff_help(stderr);
-                        return EXIT_USAGE;
-                }
-        }
-        for (int i = optind + 1; i < argc; i++)
+        int first = options_parse(&cli, argc, argv);
+        if (first <= 0)
+                return first == 0 ? EXIT_OK : EXIT_USAGE;
+        bool json = format == DIFF_FORMAT_JSON;
+        for (int i = first + 1; i < argc; i++)
                 if (argv[i][0] == '-' && access(argv[i], F_OK) < 0) {
                         log_error("'%s' comes after the databases: options go before them "
                                   "(memsnap diff [OPTIONS] BEFORE.db AFTER.db)", argv[i]);
                         return EXIT_USAGE;
                 }
-        if (argc - optind != 2) {
+        if (argc - first != 2) {
                 log_error("diff needs two databases: BEFORE.db AFTER.db");
                 return EXIT_USAGE;
         }
@@ -163,11 +111,11 @@ int cmd_diff(int argc, char **argv)
         d->guard = (struct db_guard)DB_GUARD_INIT;
         d->guard.max_steps = d->max_steps = max_steps;
         _cleanup_sqlite3_ sqlite3 *db = NULL;
-        if (diff_open(argv[optind], argv[optind + 1], &d->guard, &db) < 0)
+        if (diff_open(argv[first], argv[first + 1], &d->guard, &db) < 0)
                 return EXIT_FAIL;
 
-        d->before.path = argv[optind];
-        d->after.path = argv[optind + 1];
+        d->before.path = argv[first];
+        d->after.path = argv[first + 1];
         /* each part timed for MEMSNAP_DEBUG=1, which is how bench/diff's figures are read */
         static const struct {
                 const char *name;

@@ -4,7 +4,6 @@
  * from standard input when it is "-" or left out.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,39 +14,32 @@
 #include "common/cleanup.h"
 #include "common/io.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "db_open.h"
 #include "output_args.h"
 #include "sql_script.h"
 
-enum { OPT_MAX_STEPS = OPT_OUTPUT_LAST };
-
 /* More SQL than anyone types; a bound so a runaway pipe cannot eat memory. */
 #define SQL_STDIN_MAX (64u << 20)
 
-static void query_help(FILE *f)
-{
-        fprintf(f, "usage: memsnap query [OPTIONS] DB [SQL]\n\n"
-                   "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
-                   "hold several statements; each result is printed in turn.  Without SQL (or\n"
-                   "with \"-\") the statements are read from standard input.  A statement that\n"
-                   "does more than read (a write, a pragma that sets, a function outside the\n"
-                   "documented list, ATTACH of what is not a SQLite file) is refused before\n"
-                   "anything runs.  Options go before DB: what follows it is SQL, which may\n"
-                   "start with a -- comment.\n\n"
-                   "options:\n");
-        output_args_help(f);
-        fprintf(f, "      --human          sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)\n"
-                   DB_MAX_STEPS_HELP
-                   "  -h, --help           show this help\n\n"
-                   "Tables: snapshot, segments, modules, threads, frames, live_frames, arenas,\n"
-                   "heaps, tcaches, chunks, refs, types, warnings, meta; views: heap_summary,\n"
-                   "size_histogram, segment_summary, leak_summary (docs/database.md).\n\n"
-                   "examples:\n"
-                   "  memsnap query a.db \"select leak, count(*), sum(size) from chunks group by leak\"\n"
-                   "  memsnap query -f json a.db \"select * from leak_summary\"\n\n"
-                   "Exit status: 0 success, 1 failure (bad SQL, a statement that does more than\n"
-                   "read, the step limit, a file that is not a memsnap database), 2 bad usage.\n");
-}
+static const char query_about[] =
+        "Run read-only SQL on a snapshot database made by 'memsnap analyze'.  SQL may\n"
+        "hold several statements; each result is printed in turn.  Without SQL (or\n"
+        "with \"-\") the statements are read from standard input.  A statement that\n"
+        "does more than read (a write, a pragma that sets, a function outside the\n"
+        "documented list, ATTACH of what is not a SQLite file) is refused before\n"
+        "anything runs.  Options go before DB: what follows it is SQL, which may\n"
+        "start with a -- comment.\n";
+
+static const char query_epilogue[] =
+        "Tables: snapshot, segments, modules, threads, frames, live_frames, arenas,\n"
+        "heaps, tcaches, chunks, refs, types, warnings, meta; views: heap_summary,\n"
+        "size_histogram, segment_summary, leak_summary (docs/database.md).\n\n"
+        "examples:\n"
+        "  memsnap query a.db \"select leak, count(*), sum(size) from chunks group by leak\"\n"
+        "  memsnap query -f json a.db \"select * from leak_summary\"\n\n"
+        "Exit status: 0 success, 1 failure (bad SQL, a statement that does more than\n"
+        "read, the step limit, a file that is not a memsnap database), 2 bad usage.\n";
 
 static int read_stdin(char **ret)
 {
@@ -75,41 +67,33 @@ static int read_stdin(char **ret)
 
 int cmd_query(int argc, char **argv)
 {
-        static const struct option options[] = {
-                OUTPUT_ARGS_LONG_OPTIONS,
-                { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
-                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
         struct output_args oa = OUTPUT_ARGS_INIT;
         struct db_guard guard = DB_GUARD_INIT;
-        int c;
+        const struct option_spec options[] = {
+                OUTPUT_ARGS_OPTIONS(oa),
+                OPTION_SET(0, "human", oa.human, 1, "sizes in B/KiB/MiB (columns named size, *_bytes, *_kb)"),
+                DB_MAX_STEPS_OPTION(guard.max_steps, ""),
+        };
+        const struct options_command cli = {
+                .name = "query",
+                .usage = "[OPTIONS] DB [SQL]",
+                .about = query_about,
+                .epilogue = query_epilogue,
+                /* options end at the database, so SQL may start with "--" (a comment) */
+                .operands_end_options = true,
+                .options = options,
+                .noptions = ELEMENTSOF(options),
+        };
 
-        /* "+": options end at the database, so SQL may start with "--" (a comment) */
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
-                if (output_args_take(&oa, c, optarg))
-                        continue;
-                switch (c) {
-                case OPT_MAX_STEPS:
-                        if (db_max_steps_parse(optarg, &guard.max_steps) < 0)
-                                return EXIT_USAGE;
-                        break;
-                case 'h':
-                        query_help(stdout);
-                        return EXIT_OK;
-                default:
-                        query_help(stderr);
-                        return EXIT_USAGE;
-                }
-        }
-        if (argc - optind < 1) {
+        int first = options_parse(&cli, argc, argv);
+        if (first <= 0)
+                return first == 0 ? EXIT_OK : EXIT_USAGE;
+        if (argc - first < 1) {
                 log_error("query needs a database");
                 return EXIT_USAGE;
         }
-        if (argc - optind > 2) {
-                for (int i = optind + 1; i < argc; i++)
+        if (argc - first > 2) {
+                for (int i = first + 1; i < argc; i++)
                         if (argv[i][0] == '-' && argv[i][1] != '\0') {
                                 log_error("'%s' comes after the database: options go before it "
                                           "(memsnap query [OPTIONS] DB [SQL])", argv[i]);
@@ -118,8 +102,8 @@ int cmd_query(int argc, char **argv)
                 log_error("query takes one SQL argument; put several statements in it, separated by ';'");
                 return EXIT_USAGE;
         }
-        const char *path = argv[optind];
-        const char *sql_arg = argc - optind == 2 ? argv[optind + 1] : "-";
+        const char *path = argv[first];
+        const char *sql_arg = argc - first == 2 ? argv[first + 1] : "-";
 
         struct output_options opt;
         if (output_args_finish(&oa, stdout, false, &opt) < 0)

@@ -4,7 +4,6 @@
  * the formats for people unless --bytes asks for exact numbers.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,37 +12,22 @@
 #include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/options.h"
 #include "common/units.h"
 #include "db_open.h"
 #include "output_args.h"
 #include "report.h"
 
-enum { OPT_SQL = OPT_OUTPUT_LAST, OPT_MAX_STEPS };
-
-static void report_help(FILE *f)
-{
-        fprintf(f, "usage: memsnap report [OPTIONS] DB [REPORT [ARGS]]\n"
-                   "       memsnap report --sql REPORT\n\n"
-                   "Print a named report of a snapshot database (default: summary).\n\n"
-                   "reports:\n");
-        report_list_help(f);
-        fprintf(f, "\noptions:\n");
-        output_args_help(f);
-        fprintf(f, "      --bytes          sizes as exact byte (or KiB) counts; the default in a pipe\n"
-                   "      --human          sizes in B/KiB/MiB; the default in table, markdown, line\n"
-                   DB_MAX_STEPS_HELP
-                   "      --sql            print the report's SQL instead of running it\n"
-                   "  -h, --help           show this help\n\n"
-                   "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
-                   "with 'memsnap query'.  Column names ending in _kb are KiB, as /proc says.  In a\n"
-                   "pipe each section opens with a '# NAME' line and a header row.\n\n"
-                   "A core does not record which code allocated a block (malloc keeps no callers):\n"
-                   "leaks and top tell blocks apart by size, type hint, first bytes and content\n"
-                   "hash, and who points to them (top's owners, the refs table); 'memsnap diff'\n"
-                   "shows what was added between two snapshots.\n\n"
-                   "Exit status: 0 success, 1 failure (a file that is not a memsnap database,\n"
-                   "a database of another schema version, the step limit), 2 bad usage.\n");
-}
+static const char report_epilogue[] =
+        "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
+        "with 'memsnap query'.  Column names ending in _kb are KiB, as /proc says.  In a\n"
+        "pipe each section opens with a '# NAME' line and a header row.\n\n"
+        "A core does not record which code allocated a block (malloc keeps no callers):\n"
+        "leaks and top tell blocks apart by size, type hint, first bytes and content\n"
+        "hash, and who points to them (top's owners, the refs table); 'memsnap diff'\n"
+        "shows what was added between two snapshots.\n\n"
+        "Exit status: 0 success, 1 failure (a file that is not a memsnap database,\n"
+        "a database of another schema version, the step limit), 2 bad usage.\n";
 
 /* "'lekas' is not a report; did you mean 'leaks'?" */
 static void unknown_report(const char *name)
@@ -77,69 +61,59 @@ static int report_take_args(struct report *r, char **args, size_t nargs)
 
 int cmd_report(int argc, char **argv)
 {
-        static const struct option options[] = {
-                OUTPUT_ARGS_LONG_OPTIONS,
-                { "bytes", no_argument, NULL, OPT_OUTPUT_BYTES },
-                { "human", no_argument, NULL, OPT_OUTPUT_HUMAN },
-                { "sql", no_argument, NULL, OPT_SQL },
-                { "max-steps", required_argument, NULL, OPT_MAX_STEPS },
-                { "help", no_argument, NULL, 'h' },
-                {},
-        };
         struct output_args oa = OUTPUT_ARGS_INIT;
         struct db_guard guard = DB_GUARD_INIT;
         bool show_sql = false;
-        int c;
+        const struct option_spec options[] = {
+                OUTPUT_ARGS_OPTIONS(oa),
+                OPTION_SET(0, "bytes", oa.human, 0, "sizes as exact byte (or KiB) counts; the default in a pipe"),
+                OPTION_SET(0, "human", oa.human, 1, "sizes in B/KiB/MiB; the default in table, markdown, line"),
+                DB_MAX_STEPS_OPTION(guard.max_steps, ""),
+                OPTION_FLAG(0, "sql", show_sql, "print the report's SQL instead of running it"),
+        };
+        const struct options_command cli = {
+                .name = "report",
+                .usage = "[OPTIONS] DB [REPORT [ARGS]]\n--sql REPORT",
+                .about = "Print a named report of a snapshot database (default: summary).\n\nreports:\n",
+                .about_more = report_list_help,
+                .epilogue = report_epilogue,
+                /* options end at the database, as they do for query, whose SQL may start with "--" */
+                .operands_end_options = true,
+                .options = options,
+                .noptions = ELEMENTSOF(options),
+        };
 
-        /* "+": options end at the database, as they do for query, whose SQL may start with "--" */
-        optind = 0;
-        while ((c = getopt_long(argc, argv, "+f:h", options, NULL)) != -1) {
-                if (output_args_take(&oa, c, optarg))
-                        continue;
-                switch (c) {
-                case OPT_SQL:
-                        show_sql = true;
-                        break;
-                case OPT_MAX_STEPS:
-                        if (db_max_steps_parse(optarg, &guard.max_steps) < 0)
-                                return EXIT_USAGE;
-                        break;
-                case 'h':
-                        report_help(stdout);
-                        return EXIT_OK;
-                default:
-                        report_help(stderr);
-                        return EXIT_USAGE;
-                }
-        }
+        int first = options_parse(&cli, argc, argv);
+        if (first <= 0)
+                return first == 0 ? EXIT_OK : EXIT_USAGE;
 
         struct report rep;
         if (show_sql) {
-                if (argc - optind != 1) {
+                if (argc - first != 1) {
                         log_error("--sql takes the name of one report");
                         return EXIT_USAGE;
                 }
-                if (report_find(argv[optind], &rep) < 0) {
-                        unknown_report(argv[optind]);
+                if (report_find(argv[first], &rep) < 0) {
+                        unknown_report(argv[first]);
                         return EXIT_USAGE;
                 }
                 fputs(rep.sql, stdout);
                 return EXIT_OK;
         }
 
-        if (argc - optind < 1) {
+        if (argc - first < 1) {
                 log_error("report needs a database");
                 return EXIT_USAGE;
         }
         /* no report name or argument starts with '-': such a word is an option put too late */
-        for (int i = optind + 1; i < argc; i++)
+        for (int i = first + 1; i < argc; i++)
                 if (argv[i][0] == '-') {
                         log_error("'%s' comes after the database: options go before it "
                                   "(memsnap report [OPTIONS] DB [REPORT [ARGS]])", argv[i]);
                         return EXIT_USAGE;
                 }
-        const char *path = argv[optind];
-        const char *name = argc - optind >= 2 ? argv[optind + 1] : "summary";
+        const char *path = argv[first];
+        const char *name = argc - first >= 2 ? argv[first + 1] : "summary";
         if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {
                 log_error("'%s' is a report, not a database: the database comes first (memsnap report DB %s)",
                           path, path);
@@ -149,8 +123,8 @@ int cmd_report(int argc, char **argv)
                 unknown_report(name);
                 return EXIT_USAGE;
         }
-        size_t nargs = argc - optind >= 2 ? (size_t)(argc - optind - 2) : 0;
-        if (report_take_args(&rep, argv + optind + 2, nargs) < 0)
+        size_t nargs = argc - first >= 2 ? (size_t)(argc - first - 2) : 0;
+        if (report_take_args(&rep, argv + first + 2, nargs) < 0)
                 return EXIT_USAGE;
 
         struct output_options opt;

@@ -21,7 +21,6 @@
 #include "common/io.h"
 #include "common/log.h"
 #include "common/text_escape.h"
-#include "common/units.h"
 #include "schema/schema_version.h"
 
 /* sqlite.org/fileformat.html: every database file starts with these 16 bytes */
@@ -108,13 +107,6 @@ static int db_file_same(const char *path, const struct db_file *f)
                 return log_error_errno(errno, "cannot open database '%s': %m", path);
         if (now.st_dev != f->st.st_dev || now.st_ino != f->st.st_ino)
                 return log_error_errno(EAGAIN, "database '%s' was replaced while it was being opened", path);
-        return 0;
-}
-
-int db_max_steps_parse(const char *arg, uint64_t *ret)
-{
-        if (units_parse_u64(arg, ret) < 0)
-                return log_error_errno(EINVAL, "--max-steps takes a count of steps (0 for no limit), not '%s'", arg);
         return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "common/cleanup.h"
+#include "common/options.h"
 
 DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
 DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
@@ -65,13 +66,15 @@ struct db_guard {
 
 #define DB_GUARD_INIT { .max_steps = DB_MAX_STEPS_DEFAULT }
 
-/* Parses the argument of --max-steps: a count, 0 for no limit.  Logs and returns -EINVAL. */
-int db_max_steps_parse(const char *arg, uint64_t *ret);
-
-/* The line of --help that says what --max-steps does. */
-#define DB_MAX_STEPS_HELP \
-        "      --max-steps N    stop after N steps of SQLite's virtual machine (an endless\n" \
-        "                       view in a crafted file); default 10000000000, 0: no limit\n"
+/*
+ * The --max-steps row of a command's option table (common/options.h), var
+ * a uint64_t holding DB_MAX_STEPS_DEFAULT; more is text the command adds
+ * to its help ("" for none).
+ */
+#define DB_MAX_STEPS_OPTION(var, more)                                                                  \
+        OPTION_UNSIGNED(0, "max-steps", "N", var, 0, UINT64_MAX,                                        \
+                        "stop after N steps of SQLite's virtual machine (an endless view in a crafted " \
+                        "file); default {default}, 0: no limit" more)
 
 /*
  * Configures db for untrusted input (defensive mode, untrusted schema, no

@@ -12,6 +12,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 #include "db_open.h"
 #include "diff.h"
@@ -144,24 +145,26 @@ int diff_check_same_program(sqlite3 *db, struct diff *d, bool force)
                 return r;
 
         const struct diff_side *a = &d->before, *b = &d->after;
-        char why[1024] = "";
+        _cleanup_strbuf_ struct strbuf why = STRBUF_INIT;
         if (differ(a->build_id, b->build_id)) {
                 /* names from the files: escaped before they reach a terminal */
                 _cleanup_free_ char *ida = text_escape_display(a->build_id);
                 _cleanup_free_ char *idb = text_escape_display(b->build_id);
-                snprintf(why, sizeof(why), "the main module's build-id is %s in '%s' and %s in '%s'",
+                strbuf_addf(&why, "the main module's build-id is %s in '%s' and %s in '%s'",
                          ida ? ida : "?", a->path, idb ? idb : "?", b->path);
         } else if (!(a->build_id && b->build_id) && differ(a->exe, b->exe)) {
                 _cleanup_free_ char *exa = text_escape_display(a->exe);
                 _cleanup_free_ char *exb = text_escape_display(b->exe);
-                snprintf(why, sizeof(why), "the executable is '%s' in '%s' and '%s' in '%s'", exa ? exa : "?",
-                         a->path, exb ? exb : "?", b->path);
+                strbuf_addf(&why, "the executable is '%s' in '%s' and '%s' in '%s'", exa ? exa : "?", a->path,
+                            exb ? exb : "?", b->path);
         }
-        if (why[0]) {
+        if (strbuf_failed(&why))
+                return log_error_errno(ENOMEM, "cannot compare '%s' and '%s': %m", a->path, b->path);
+        if (why.len > 0) {
                 if (!force)
                         return log_error_errno(EXDEV, "'%s' and '%s' are snapshots of different programs: %s; "
-                                               "use --force to compare them anyway", a->path, b->path, why);
-                log_warning("comparing snapshots of different programs: %s", why);
+                                               "use --force to compare them anyway", a->path, b->path, strbuf_str(&why));
+                log_warning("comparing snapshots of different programs: %s", strbuf_str(&why));
         }
         if (a->captured_at && b->captured_at && strcmp(a->captured_at, b->captured_at) > 0)
                 log_warning("'%s' was captured after '%s': the diff reads from the first to the second",

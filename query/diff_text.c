@@ -184,14 +184,17 @@ static int print_changed(struct text *t, const struct diff *d)
                         continue;
                 if (t->opt->limit && shown >= t->opt->limit)
                         break;
-                char what[32] = "";
-                if (c->what & DIFF_CHANGED_SIZE)
-                        strcat(what, "size ");
-                if (c->what & DIFF_CHANGED_ARENA)
-                        strcat(what, "arena ");
-                if (c->what & DIFF_CHANGED_LEAK)
-                        strcat(what, "leak ");
-                what[strlen(what) - 1] = '\0';
+                /* one name per set of changes; a pair that changed nothing is not listed */
+                static const char *const whats[8] = {
+                        [DIFF_CHANGED_SIZE] = "size",
+                        [DIFF_CHANGED_ARENA] = "arena",
+                        [DIFF_CHANGED_LEAK] = "leak",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_ARENA] = "size arena",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_LEAK] = "size leak",
+                        [DIFF_CHANGED_ARENA | DIFF_CHANGED_LEAK] = "arena leak",
+                        [DIFF_CHANGED_SIZE | DIFF_CHANGED_ARENA | DIFF_CHANGED_LEAK] = "size arena leak",
+                };
+                const char *what = whats[c->what & 7] ? whats[c->what & 7] : "";
                 struct output_cell cells[] = {
                         cell_int((int64_t)c->after.mem), cell_text(what),
                         cell_int((int64_t)c->before.size), cell_int((int64_t)c->after.size),

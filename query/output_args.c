@@ -8,20 +8,6 @@
 #include "common/log.h"
 #include "common/suggest.h"
 
-int output_args_take(struct output_args *a, int opt, const char *arg)
-{
-        switch (opt) {
-        case 'f': a->format = arg; return 1;
-        case OPT_OUTPUT_HEADER: a->header = 1; return 1;
-        case OPT_OUTPUT_NO_HEADER: a->header = 0; return 1;
-        case OPT_OUTPUT_HEX: a->hex = 1; return 1;
-        case OPT_OUTPUT_NO_HEX: a->hex = 0; return 1;
-        case OPT_OUTPUT_BYTES: a->human = 0; return 1;
-        case OPT_OUTPUT_HUMAN: a->human = 1; return 1;
-        default: return 0;
-        }
-}
-
 int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struct output_options *opt)
 {
         const struct output_format *f;
@@ -62,14 +48,8 @@ int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struc
         return 0;
 }
 
-void output_args_help(FILE *f)
+void output_args_help_formats(FILE *f, int indent)
 {
-        fprintf(f, "  -f, --format FORMAT  how to print results (default: table on a terminal,\n"
-                   "                       tsv in a pipe):\n");
         for (const struct output_format *of = output_formats; of->name; of++)
-                fprintf(f, "                         %-9s %s\n", of->name, of->summary);
-        fprintf(f, "      --header         print column names (table, csv, tsv, markdown)\n"
-                   "      --no-header      do not (table, csv, tsv)\n"
-                   "      --hex            addresses as 0x... (default in table, markdown, line)\n"
-                   "      --no-hex         addresses as decimal integers, as stored\n");
+                fprintf(f, "%*s%-9s %s\n", indent + 2, "", of->name, of->summary);
 }

@@ -1,27 +1,17 @@
 /*
  * The output options `memsnap query` and `memsnap report` share on their
- * command lines (--format, --header, --no-header, --hex, --no-hex, and the
- * size units), and the defaults that follow the terminal: an aligned table
+ * command lines (--format, --header, --no-header, --hex, --no-hex; each adds
+ * the size units), and the defaults that follow the terminal: an aligned table
  * with hex addresses on a terminal, exact tab-separated values in a pipe.
  */
 #ifndef MEMSNAP_OUTPUT_ARGS_H
 #define MEMSNAP_OUTPUT_ARGS_H
 
-#include <getopt.h>
 #include <stdio.h>
 
-#include "output_format.h"
+#include "common/options.h"
 
-/* getopt_long values of the shared options; commands add theirs after. */
-enum {
-        OPT_OUTPUT_HEADER = 0x100,
-        OPT_OUTPUT_NO_HEADER,
-        OPT_OUTPUT_HEX,
-        OPT_OUTPUT_NO_HEX,
-        OPT_OUTPUT_BYTES,
-        OPT_OUTPUT_HUMAN,
-        OPT_OUTPUT_LAST,
-};
+#include "output_format.h"
 
 /* What the command line said; -1 where it said nothing. */
 struct output_args {
@@ -33,15 +23,19 @@ struct output_args {
 
 #define OUTPUT_ARGS_INIT { .header = -1, .hex = -1, .human = -1 }
 
-#define OUTPUT_ARGS_LONG_OPTIONS                                               \
-        { "format", required_argument, NULL, 'f' },                            \
-        { "header", no_argument, NULL, OPT_OUTPUT_HEADER },                    \
-        { "no-header", no_argument, NULL, OPT_OUTPUT_NO_HEADER },              \
-        { "hex", no_argument, NULL, OPT_OUTPUT_HEX },                          \
-        { "no-hex", no_argument, NULL, OPT_OUTPUT_NO_HEX }
-
-/* Takes one getopt result; returns 1 when it was an output option, else 0. */
-int output_args_take(struct output_args *a, int opt, const char *arg);
+/*
+ * The rows of the shared options in a command's table (common/options.h),
+ * a the command's struct output_args; the size units (--bytes, --human)
+ * are each command's own rows, their help differs.
+ */
+#define OUTPUT_ARGS_OPTIONS(a)                                                                                   \
+        OPTION_STRING('f', "format", "FORMAT", (a).format,                                                       \
+                      "how to print results (default: table on a terminal, tsv in a pipe):",                     \
+                      .help_more = output_args_help_formats),                                                    \
+        OPTION_SET(0, "header", (a).header, 1, "print column names (table, csv, tsv, markdown)"),                \
+        OPTION_SET(0, "no-header", (a).header, 0, "do not (table, csv, tsv)"),                                   \
+        OPTION_SET(0, "hex", (a).hex, 1, "addresses as 0x... (default in table, markdown, line)"),               \
+        OPTION_SET(0, "no-hex", (a).hex, 0, "addresses as decimal integers, as stored")
 
 /*
  * Settles the options for printing to out: the format named (or the
@@ -53,7 +47,7 @@ int output_args_take(struct output_args *a, int opt, const char *arg);
  */
 int output_args_finish(const struct output_args *a, FILE *out, bool keyed, struct output_options *opt);
 
-/* The "--format" lines of a command's --help. */
-void output_args_help(FILE *f);
+/* Under --format in a command's --help: each format and what it prints, from column indent on. */
+void output_args_help_formats(FILE *f, int indent);
 
 #endif

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +16,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/strbuf.h"
 #include "common/text_escape.h"
 #include "common/units.h"
 
@@ -176,115 +176,63 @@ struct output_cell cell_text(const char *s)
         return (struct output_cell){ .type = CELL_TEXT, .p = s, .len = strlen(s) };
 }
 
-/* A growable string: rendering writes here, then the printer copies or writes it. */
-struct sbuf {
-        char *p;
-        size_t len, cap;
-        bool oom;
-};
-
-static void sbuf_reserve(struct sbuf *b, size_t more)
-{
-        if (b->oom)
-                return;
-        if (more > SIZE_MAX - 1 - b->len || ARRAY_RESERVE(b->p, b->cap, b->len + more + 1) < 0)
-                b->oom = true;
-}
-
-static void sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-        sbuf_reserve(b, n);
-        if (b->oom)
-                return;
-        memcpy(b->p + b->len, s, n);
-        b->len += n;
-        b->p[b->len] = '\0';
-}
-
-static void sbuf_addc(struct sbuf *b, char c) { sbuf_add(b, &c, 1); }
-
-static void sbuf_adds(struct sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
-
-__attribute__((format(printf, 2, 3))) static void sbuf_printf(struct sbuf *b, const char *fmt, ...)
-{
-        char tmp[64];
-        va_list ap;
-
-        va_start(ap, fmt);
-        int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t)n < sizeof(tmp)) {
-                sbuf_add(b, tmp, (size_t)n);
-                return;
-        }
-        sbuf_reserve(b, (size_t)n);
-        if (b->oom)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        b->len += (size_t)n;
-}
-
-static void quote_json(struct sbuf *b, const char *s, size_t n)
+static void quote_json(struct strbuf *b, const char *s, size_t n)
 {
         const unsigned char *u = (const unsigned char *)s;
 
-        sbuf_addc(b, '"');
+        strbuf_addch(b, '"');
         for (size_t i = 0; i < n;) {
                 unsigned char c = u[i];
                 switch (c) {
-                case '"': sbuf_adds(b, "\\\""); i++; continue;
-                case '\\': sbuf_adds(b, "\\\\"); i++; continue;
-                case '\n': sbuf_adds(b, "\\n"); i++; continue;
-                case '\r': sbuf_adds(b, "\\r"); i++; continue;
-                case '\t': sbuf_adds(b, "\\t"); i++; continue;
+                case '"': strbuf_addstr(b, "\\\""); i++; continue;
+                case '\\': strbuf_addstr(b, "\\\\"); i++; continue;
+                case '\n': strbuf_addstr(b, "\\n"); i++; continue;
+                case '\r': strbuf_addstr(b, "\\r"); i++; continue;
+                case '\t': strbuf_addstr(b, "\\t"); i++; continue;
                 default: break;
                 }
                 if (c < 0x20 || c == 0x7f) {
-                        sbuf_printf(b, "\\u%04x", c);
+                        strbuf_addf(b, "\\u%04x", c);
                         i++;
                         continue;
                 }
                 size_t len = text_utf8_sequence(u + i, n - i);
                 if (len == 0) {
                         /* JSON text is UTF-8: a byte that is not becomes U+FFFD */
-                        sbuf_adds(b, "\\ufffd");
+                        strbuf_addstr(b, "\\ufffd");
                         i++;
                         continue;
                 }
                 if (c == 0xc2 && u[i + 1] < 0xa0) {
                         /* a C1 control (U+0080..U+009F): valid, but a terminal obeys it */
-                        sbuf_printf(b, "\\u%04x", u[i + 1]);
+                        strbuf_addf(b, "\\u%04x", u[i + 1]);
                         i += 2;
                         continue;
                 }
-                sbuf_add(b, s + i, len);
+                strbuf_add(b, s + i, len);
                 i += len;
         }
-        sbuf_addc(b, '"');
+        strbuf_addch(b, '"');
 }
 
 int output_json_string(FILE *f, const char *s)
 {
-        struct sbuf b = { 0 };
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
 
         if (!s)
                 return fputs("null", f) == EOF ? -EIO : 0;
         quote_json(&b, s, strlen(s));
-        int r = b.oom ? -ENOMEM : fwrite(b.p, 1, b.len, f) == b.len ? 0 : -EIO;
-        free(b.p);
-        return r;
+        if (strbuf_failed(&b))
+                return -ENOMEM;
+        return fwrite(b.buf, 1, b.len, f) == b.len ? 0 : -EIO;
 }
 
 /* "\xNN" for a byte a format has no escape of its own for. */
-static void escape_byte(struct sbuf *b, unsigned char c)
+static void escape_byte(struct strbuf *b, unsigned char c)
 {
         char x[5];
         text_escape_byte(x, c);
-        sbuf_adds(b, x);
+        strbuf_addstr(b, x);
 }
 
 /*
@@ -294,77 +242,77 @@ static void escape_byte(struct sbuf *b, unsigned char c)
  * are written "\xNN" (docs/memsnap.md): a reader sees them, a terminal does
  * not obey them.
  */
-static void quote_csv(struct sbuf *b, const char *s, size_t n)
+static void quote_csv(struct strbuf *b, const char *s, size_t n)
 {
         bool needs = n == 0 ? false : (s[0] == ' ' || s[n - 1] == ' ');
         bool plain = text_printable_span(s, n, ",\"") == n;
         for (size_t i = 0; i < n && !needs; i++)
                 needs = s[i] == ',' || s[i] == '"' || s[i] == '\n';
         if (!needs && plain) {
-                sbuf_add(b, s, n);
+                strbuf_add(b, s, n);
                 return;
         }
         if (needs)
-                sbuf_addc(b, '"');
+                strbuf_addch(b, '"');
         for (size_t i = 0; i < n;) {
                 size_t span = text_printable_span(s + i, n - i, "\"");
-                sbuf_add(b, s + i, span);
+                strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
                         break;
                 unsigned char c = (unsigned char)s[i++];
                 if (c == '"')
-                        sbuf_adds(b, "\"\"");
+                        strbuf_addstr(b, "\"\"");
                 else if (c == '\n' || c == '\t')
-                        sbuf_addc(b, (char)c);
+                        strbuf_addch(b, (char)c);
                 else
                         escape_byte(b, c);
         }
         if (needs)
-                sbuf_addc(b, '"');
+                strbuf_addch(b, '"');
 }
 
 /* Backslash escapes, so a value never splits a line or a field and reads back exactly. */
-static void quote_tsv(struct sbuf *b, const char *s, size_t n)
+static void quote_tsv(struct strbuf *b, const char *s, size_t n)
 {
         for (size_t i = 0; i < n;) {
                 size_t span = text_printable_span(s + i, n - i, "\\");
-                sbuf_add(b, s + i, span);
+                strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
                         break;
                 unsigned char c = (unsigned char)s[i++];
                 switch (c) {
-                case '\t': sbuf_adds(b, "\\t"); break;
-                case '\n': sbuf_adds(b, "\\n"); break;
-                case '\r': sbuf_adds(b, "\\r"); break;
-                case '\\': sbuf_adds(b, "\\\\"); break;
+                case '\t': strbuf_addstr(b, "\\t"); break;
+                case '\n': strbuf_addstr(b, "\\n"); break;
+                case '\r': strbuf_addstr(b, "\\r"); break;
+                case '\\': strbuf_addstr(b, "\\\\"); break;
                 default: escape_byte(b, c); break;
                 }
         }
 }
 
 /* For people: the columns stay aligned and the terminal obeys nothing in the text. */
-static void quote_table(struct sbuf *b, const char *s, size_t n, bool markdown)
+static void quote_table(struct strbuf *b, const char *s, size_t n, bool markdown)
 {
         for (size_t i = 0; i < n;) {
                 size_t span = text_printable_span(s + i, n - i, markdown ? "|" : NULL);
-                sbuf_add(b, s + i, span);
+                strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
                         break;
                 unsigned char c = (unsigned char)s[i++];
                 switch (c) {
-                case '\n': sbuf_adds(b, "\\n"); break;
-                case '\t': sbuf_adds(b, "\\t"); break;
-                case '\r': sbuf_adds(b, "\\r"); break;
-                case '|': sbuf_adds(b, "\\|"); break;
+                case '\n': strbuf_addstr(b, "\\n"); break;
+                case '\t': strbuf_addstr(b, "\\t"); break;
+                case '\r': strbuf_addstr(b, "\\r"); break;
+                case '|': strbuf_addstr(b, "\\|"); break;
                 default: escape_byte(b, c); break;
                 }
         }
 }
 
-static void quote_text(struct sbuf *b, enum output_quoting q, const char *s, size_t n)
+static void quote_text(struct strbuf *b, enum output_quoting q, const char *s, size_t n)
 {
         switch (q) {
         case QUOTE_TABLE: quote_table(b, s, n, false); break;
@@ -376,7 +324,7 @@ static void quote_text(struct sbuf *b, enum output_quoting q, const char *s, siz
 }
 
 /* The shortest "%.Ng" that reads back as the same double, so machine output is exact. */
-static void format_real(struct sbuf *b, double d)
+static void format_real(struct strbuf *b, double d)
 {
         char tmp[40];
 
@@ -385,55 +333,55 @@ static void format_real(struct sbuf *b, double d)
                 if (strtod(tmp, NULL) == d)
                         break;
         }
-        sbuf_adds(b, tmp);
+        strbuf_addstr(b, tmp);
 }
 
-static void format_size(struct sbuf *b, int64_t v, uint64_t scale)
+static void format_size(struct strbuf *b, int64_t v, uint64_t scale)
 {
         char tmp[UNITS_BUF_MAX];
         uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
         if (mag > UINT64_MAX / scale) {
-                sbuf_printf(b, "%" PRId64 " KiB", v);
+                strbuf_addf(b, "%" PRId64 " KiB", v);
                 return;
         }
         if (v < 0)
-                sbuf_addc(b, '-');
-        sbuf_adds(b, units_format_bytes(tmp, mag * scale));
+                strbuf_addch(b, '-');
+        strbuf_addstr(b, units_format_bytes(tmp, mag * scale));
 }
 
-static void render_into(struct sbuf *b, const struct output_options *opt, enum output_role role, bool sign,
+static void render_into(struct strbuf *b, const struct output_options *opt, enum output_role role, bool sign,
                         const struct output_cell *c)
 {
         enum output_quoting q = opt->format->quoting;
 
         if (sign && opt->format->human && ((c->type == CELL_INTEGER && c->i > 0) || (c->type == CELL_REAL && c->d > 0)))
-                sbuf_addc(b, '+');
+                strbuf_addch(b, '+');
 
         switch (c->type) {
         case CELL_NULL:
                 if (q == QUOTE_JSON)
-                        sbuf_adds(b, "null");
+                        strbuf_addstr(b, "null");
                 return;
         case CELL_INTEGER:
                 if (role == ROLE_ADDRESS && opt->hex) {
                         /* addresses are unsigned: the vsyscall page reads back as negative */
                         if (q == QUOTE_JSON)
-                                sbuf_printf(b, "\"0x%" PRIx64 "\"", (uint64_t)c->i);
+                                strbuf_addf(b, "\"0x%" PRIx64 "\"", (uint64_t)c->i);
                         else
-                                sbuf_printf(b, "0x%" PRIx64, (uint64_t)c->i);
+                                strbuf_addf(b, "0x%" PRIx64, (uint64_t)c->i);
                 } else if (role == ROLE_BYTES && opt->human)
                         format_size(b, c->i, 1);
                 else if (role == ROLE_KB && opt->human)
                         format_size(b, c->i, 1024);
                 else
-                        sbuf_printf(b, "%" PRId64, c->i);
+                        strbuf_addf(b, "%" PRId64, c->i);
                 return;
         case CELL_REAL:
                 if (!isfinite(c->d) && q == QUOTE_JSON)
-                        sbuf_adds(b, "null");
+                        strbuf_addstr(b, "null");
                 else if (opt->format->human)
-                        sbuf_printf(b, "%.2f", c->d);
+                        strbuf_addf(b, "%.2f", c->d);
                 else
                         format_real(b, c->d);
                 return;
@@ -444,11 +392,11 @@ static void render_into(struct sbuf *b, const struct output_options *opt, enum o
                 /* blobs as lowercase hex: exact, and safe in every format */
                 const unsigned char *u = c->p;
                 if (q == QUOTE_JSON)
-                        sbuf_addc(b, '"');
+                        strbuf_addch(b, '"');
                 for (size_t i = 0; i < c->len; i++)
-                        sbuf_printf(b, "%02x", u[i]);
+                        strbuf_addf(b, "%02x", u[i]);
                 if (q == QUOTE_JSON)
-                        sbuf_addc(b, '"');
+                        strbuf_addch(b, '"');
                 return;
         }
         }
@@ -457,17 +405,10 @@ static void render_into(struct sbuf *b, const struct output_options *opt, enum o
 char *output_render(const struct output_options *opt, enum output_role role, bool sign,
                     const struct output_cell *c)
 {
-        struct sbuf b = { 0 };
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
 
-        sbuf_reserve(&b, 0);
-        if (b.p)
-                b.p[0] = '\0';
         render_into(&b, opt, role, sign, c);
-        if (b.oom) {
-                free(b.p);
-                return NULL;
-        }
-        return b.p;
+        return strbuf_take(&b, NULL);
 }
 
 /* Characters on screen: UTF-8 continuation bytes take no column. */
@@ -647,27 +588,24 @@ int output_set_begin(struct output *o, const char *title, bool vertical, const c
 static int stream_row(struct output *o, const struct output_cell *cells)
 {
         const struct output_format *f = o->opt.format;
-        struct sbuf b = { 0 };
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
 
         if (o->rows > 0)
-                sbuf_adds(&b, f->row_sep);
-        sbuf_adds(&b, f->row_begin);
+                strbuf_addstr(&b, f->row_sep);
+        strbuf_addstr(&b, f->row_begin);
         for (size_t i = 0; i < o->ncols; i++) {
                 if (i > 0)
-                        sbuf_adds(&b, f->col_sep);
+                        strbuf_addstr(&b, f->col_sep);
                 if (f->keys == KEYS_JSON) {
                         quote_json(&b, o->cols[i].label, strlen(o->cols[i].label));
-                        sbuf_addc(&b, ':');
+                        strbuf_addch(&b, ':');
                 }
                 render_into(&b, &o->opt, o->cols[i].role, o->cols[i].sign, &cells[i]);
         }
-        sbuf_adds(&b, f->row_end);
-        if (b.oom) {
-                free(b.p);
+        strbuf_addstr(&b, f->row_end);
+        if (strbuf_failed(&b))
                 return log_error_errno(ENOMEM, "cannot print results: %m");
-        }
-        size_t w = b.len ? fwrite(b.p, 1, b.len, o->opt.out) : 0;
-        free(b.p);
+        size_t w = b.len ? fwrite(b.buf, 1, b.len, o->opt.out) : 0;
         return w == b.len ? 0 : -EIO;
 }
 

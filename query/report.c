@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/strbuf.h"
 #include "common/suggest.h"
 #include "query/report_sql.h"
 
@@ -98,19 +99,17 @@ void report_list_help(FILE *f)
 {
         struct report r;
         for (size_t i = 0; report_get(i, &r) == 0; i++) {
-                char words[64];
+                _cleanup_strbuf_ struct strbuf words = STRBUF_INIT;
 
                 /* "top [N]": parameter names in capitals, as usage lines write them */
-                size_t n = (size_t)snprintf(words, sizeof(words), "%s", r.name);
-                for (size_t k = 0; k < r.nparams && n + 4 < sizeof(words); k++) {
-                        words[n++] = ' ';
-                        words[n++] = '[';
-                        for (const char *c = r.param_names[k]; *c && n + 2 < sizeof(words); c++)
-                                words[n++] = (char)toupper((unsigned char)*c);
-                        words[n++] = ']';
-                        words[n] = '\0';
+                strbuf_addstr(&words, r.name);
+                for (size_t k = 0; k < r.nparams; k++) {
+                        strbuf_addstr(&words, " [");
+                        for (const char *c = r.param_names[k]; *c; c++)
+                                strbuf_addch(&words, (char)toupper((unsigned char)*c));
+                        strbuf_addch(&words, ']');
                 }
-                fprintf(f, "  %-12s %s\n", words, r.summary);
+                fprintf(f, "  %-12s %s\n", strbuf_str(&words), r.summary);
                 for (size_t k = 0; k < r.nparams; k++)
                         fprintf(f, "  %-12s   %s: %s (default %" PRId64 ")\n", "", r.param_names[k],
                                 r.param_help[k], r.params[k].value);

@@ -54,6 +54,20 @@ for c in analyze capture diff query report stacks; do
 	check "help $c equals $c --help" -- cmp -s "$WORK/help" "$WORK/help2"
 	"$MEMSNAP" "$c" --no-such-option >/dev/null 2>&1; check_eq "$c with a bad option exits 2" 2 $?
 done
+# The manual describes every option --help lists, in the command's own section.
+for c in analyze capture diff query report stacks; do
+	section=$(awk -v h="## memsnap $c" '$0 == h {on = 1; next} /^## / {on = 0} on' "$SOURCE_ROOT/docs/memsnap.md")
+	missing=
+	for o in $("$MEMSNAP" "$c" --help | grep -oE -- '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+$'); do
+		[ "$o" = --help ] || grep -qE -- "$o([^a-z-]|\$)" <<<"$section" || missing="$missing $o"
+	done
+	check_eq "docs/memsnap.md describes every option of $c --help" "" "$missing"
+done
+# A mistyped option: one line with the nearest names, exit 2.
+"$MEMSNAP" capture --stak 1 2>"$WORK/err"; check_eq "capture --stak: the nearest option, one line" \
+	"2 memsnap: unknown option '--stak'; did you mean '--stacks'?" "$? $(cat "$WORK/err")"
+"$MEMSNAP" diff -f jsno a.db b.db 2>"$WORK/err"; check_eq "diff -f jsno: the nearest format, one line" \
+	"2 memsnap: invalid --format 'jsno': did you mean 'json'?" "$? $(cat "$WORK/err")"
 # A closed stdout is reported, not swallowed.
 "$MEMSNAP" help >/dev/full 2>"$WORK/err"; check_eq "write error on stdout exits 1" 1 $?
 check "write error is reported" -- grep -q "cannot write to standard output" "$WORK/err"

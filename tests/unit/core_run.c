@@ -31,3 +31,24 @@ void core_run_end(struct core_run *r)
         unlink(r->path);
         free(r->path);
 }
+
+void core_run_open_core(struct core *c, const struct core_builder *b)
+{
+        struct warnings w = { 0 };
+        char *path = cb_write_temp(b);
+
+        assert_non_null(path);
+        int r = core_open(c, path, &w);
+        warnings_free(&w);
+        unlink(path);
+        free(path);
+        assert_int_equal(r, 0);
+}
+
+bool core_run_warned_at(const struct warnings *w, uint64_t address, const char *needle)
+{
+        for (size_t i = 0; i < w->n; i++)
+                if (w->v[i].address == address && strstr(w->v[i].message, needle))
+                        return true;
+        return false;
+}

@@ -5,6 +5,7 @@
  * pointer, a chunk of the wrong size and a chunk on two lists each end
  * or flag the walk with a warning naming the address.
  */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze/glibc/glibc.h"
-#include "fake_core.h"
+#include "core_run.h"
 
 #define BASE 0x10000ull
 #define LEN 0x1000u
@@ -83,8 +84,11 @@ static int teardown(void **state)
 /* Walks the fake heap for its chunks, then classifies by the lists set up in f. */
 static void classify(struct fixture *f)
 {
-        struct fake_piece piece = { BASE, f->mem, LEN };
-        assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
+        struct core_builder b;
+        cb_init(&b);
+        cb_load(&b, BASE, LEN, f->mem, LEN, PF_R | PF_W);
+        core_run_open_core(&f->a.core, &b);
+        cb_free(&b);
         f->h.a = &f->a;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
@@ -151,7 +155,7 @@ static void test_fastbin_loop(void **state)
         fd_of(f, A, B);
         fd_of(f, B, A);
         classify(f);
-        assert_true(fake_warned(&f->a.warnings, A, "fastbin 0 of arena 0x5000 loops"));
+        assert_true(core_run_warned_at(&f->a.warnings, A, "fastbin 0 of arena 0x5000 loops"));
         assert_int_equal(chunk(f, A)->bin, BIN_FAST);
         assert_int_equal(chunk(f, B)->bin, BIN_FAST);
 }
@@ -176,8 +180,8 @@ static void test_fastbin_wrong_size_and_wild(void **state)
         f->h.states[0].fastbins[1] = A; /* bin 1 holds 0x30 chunks, A is 0x20 */
         fd_of(f, A, WILD);
         classify(f);
-        assert_true(fake_warned(&f->a.warnings, A, "of size 32, not 48"));
-        assert_true(fake_warned(&f->a.warnings, WILD, "is not a chunk of the heap walk"));
+        assert_true(core_run_warned_at(&f->a.warnings, A, "of size 32, not 48"));
+        assert_true(core_run_warned_at(&f->a.warnings, WILD, "is not a chunk of the heap walk"));
 }
 
 static void test_small_bin_wild_bk(void **state)
@@ -188,7 +192,7 @@ static void test_small_bin_wild_bk(void **state)
         classify(f);
         assert_int_equal(chunk(f, E)->bin, BIN_SMALL);
         assert_int_equal(chunk(f, C)->bin, BIN_SMALL);
-        assert_true(fake_warned(&f->a.warnings, WILD, "small bin 17 of arena 0x5000: 0x4141414141410 is not a chunk"));
+        assert_true(core_run_warned_at(&f->a.warnings, WILD, "small bin 17 of arena 0x5000: 0x4141414141410 is not a chunk"));
 }
 
 static void test_bin_loop_and_bad_fd(void **state)
@@ -197,7 +201,7 @@ static void test_bin_loop_and_bad_fd(void **state)
         small_bin(f, 17, (const uint64_t[]){ C, E }, 2);
         put(f, C + 24, E); /* C's bk goes back to E: a loop */
         classify(f);
-        assert_true(fake_warned(&f->a.warnings, E, "small bin 17 of arena 0x5000 loops"));
+        assert_true(core_run_warned_at(&f->a.warnings, E, "small bin 17 of arena 0x5000 loops"));
 }
 
 static void test_chunk_in_two_lists(void **state)
@@ -207,7 +211,7 @@ static void test_chunk_in_two_lists(void **state)
         fd_of(f, A, 0);
         small_bin(f, 1, (const uint64_t[]){ A }, 1); /* the unsorted bin holds A too */
         classify(f);
-        assert_true(fake_warned(&f->a.warnings, A, "is in a fastbin and also in unsorted bin 1"));
+        assert_true(core_run_warned_at(&f->a.warnings, A, "is in a fastbin and also in unsorted bin 1"));
         assert_int_equal(chunk(f, A)->bin, BIN_FAST);
 }
 
@@ -216,7 +220,7 @@ static void test_wrong_small_bin(void **state)
         struct fixture *f = *state;
         small_bin(f, 18, (const uint64_t[]){ C }, 1);
         classify(f);
-        assert_true(fake_warned(&f->a.warnings, C, "which belongs in bin 17"));
+        assert_true(core_run_warned_at(&f->a.warnings, C, "which belongs in bin 17"));
         assert_int_equal(chunk(f, C)->bin, BIN_SMALL);
 }
 

@@ -4,6 +4,7 @@
  * fenceposts, and each kind of bad size field, which must end the walk with
  * a warning naming the chunk while the top chunk stays listed.
  */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,7 @@
 #include <cmocka.h>
 
 #include "analyze/glibc/glibc.h"
-#include "fake_core.h"
+#include "core_run.h"
 
 #define BASE 0x10000ull
 #define LEN 0x1000u
@@ -54,8 +55,11 @@ static int teardown(void **state)
 /* Opens the fake core over f->mem and walks one region of arena 0. */
 static int walk(struct fixture *f, uint64_t start, uint64_t end, uint64_t top)
 {
-        struct fake_piece piece = { BASE, f->mem, LEN };
-        assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
+        struct core_builder b;
+        cb_init(&b);
+        cb_load(&b, BASE, LEN, f->mem, LEN, PF_R | PF_W);
+        core_run_open_core(&f->a.core, &b);
+        cb_free(&b);
         f->h.a = &f->a;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
@@ -111,7 +115,7 @@ static void test_bad_prev_size(void **state)
         head(f, BASE + 0x50, 0x99, 0x40);          /* PREV_INUSE clear, prev_size wrong */
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
         assert_int_equal(f->a.nchunks, 4);
-        assert_true(fake_warned(&f->a.warnings, BASE + 0x50, "prev_size 153 differs from the size 48"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x50, "prev_size 153 differs from the size 48"));
 }
 
 static void test_impossible_size(void **state)
@@ -124,7 +128,7 @@ static void test_impossible_size(void **state)
         assert_int_equal(f->a.nchunks, 2);
         assert_int_equal(f->a.chunks[0].address, BASE);
         assert_int_equal(f->a.chunks[1].state, CHUNK_TOP);
-        assert_true(fake_warned(&f->a.warnings, BASE + 0x20, "size field 0x13371337"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "size field 0x13371337"));
 }
 
 static void test_size_too_small_or_misaligned(void **state)
@@ -134,7 +138,7 @@ static void test_size_too_small_or_misaligned(void **state)
         head(f, BASE + 0x20, 0, 0x18 | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
         assert_int_equal(f->a.nchunks, 2);
-        assert_true(fake_warned(&f->a.warnings, BASE + 0x20, "an impossible size"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "an impossible size"));
 }
 
 static void test_size_past_top(void **state)
@@ -144,7 +148,7 @@ static void test_size_past_top(void **state)
         head(f, BASE + 0x20, 0, 0x800 | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
         assert_int_equal(f->a.nchunks, 2);
-        assert_true(fake_warned(&f->a.warnings, BASE + 0x20, "runs past the top chunk"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "runs past the top chunk"));
 }
 
 static void test_mmapped_bit_in_arena(void **state)
@@ -154,7 +158,7 @@ static void test_mmapped_bit_in_arena(void **state)
         head(f, BASE + 0x20, 0, 0x30 | GLIBC_IS_MMAPPED | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
         assert_int_equal(f->a.nchunks, 2);
-        assert_true(fake_warned(&f->a.warnings, BASE + 0x20, "IS_MMAPPED"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "IS_MMAPPED"));
 }
 
 static void test_older_heap_fenceposts(void **state)
@@ -178,7 +182,7 @@ static void test_walk_leaves_the_core(void **state)
         /* the region claims more than the core holds: the walk stops at the edge with a warning */
         assert_int_equal(walk(f, BASE, BASE + 2 * LEN, 0), 0);
         assert_int_equal(f->a.nchunks, 2);
-        assert_true(fake_warned(&f->a.warnings, BASE + LEN, "is not in the core"));
+        assert_true(core_run_warned_at(&f->a.warnings, BASE + LEN, "is not in the core"));
 }
 
 int main(void)

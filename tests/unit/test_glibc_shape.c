@@ -6,6 +6,7 @@
  * the first two are unused, and neither is mistaken for the other, nor for
  * an arena with one stray word.
  */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@
 #include <cmocka.h>
 
 #include "analyze/glibc/glibc.h"
-#include "fake_core.h"
+#include "core_run.h"
 
 #define BASE 0x7f0000010000ull      /* libc's .data */
 #define LEN 0x2000u
@@ -59,8 +60,11 @@ static int teardown(void **state)
 
 static void open_core(struct fixture *f)
 {
-        struct fake_piece piece = { BASE, f->mem, LEN };
-        assert_int_equal(fake_core_open(&f->a.core, &piece, 1), 0);
+        struct core_builder b;
+        cb_init(&b);
+        cb_load(&b, BASE, LEN, f->mem, LEN, PF_R | PF_W);
+        core_run_open_core(&f->a.core, &b);
+        cb_free(&b);
         gmem_init(&f->h.mem, &f->a.core);
 }
 

@@ -6,6 +6,7 @@
  * than the struct; its entries marked free in bin
  * 'tcache'; a loop, a wrong count and a wrong key named in warnings.
  */
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@
 #include <cmocka.h>
 
 #include "analyze/glibc/glibc.h"
-#include "fake_core.h"
+#include "core_run.h"
 
 #define BASE 0x55550000ull
 #define LEN 0x1000u
@@ -99,8 +100,12 @@ static int teardown(void **state)
 /* Walks the fake heap, then looks for tcaches; with_thread gives one thread whose fs_base is FS. */
 static void classify(struct fixture *f, bool with_thread)
 {
-        struct fake_piece pieces[] = { { BASE, f->mem, LEN }, { TLS, f->tls, sizeof(f->tls) } };
-        assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
+        struct core_builder b;
+        cb_init(&b);
+        cb_load(&b, BASE, LEN, f->mem, LEN, PF_R | PF_W);
+        cb_load(&b, TLS, sizeof(f->tls), f->tls, sizeof(f->tls), PF_R | PF_W);
+        core_run_open_core(&f->a.core, &b);
+        cb_free(&b);
         f->h.a = &f->a;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
@@ -166,8 +171,8 @@ static void test_loop(void **state)
         struct fixture *f = *state;
         entry(f, X3, X1 + 16); /* X1 -> X2 -> X3 -> X1 */
         classify(f, true);
-        assert_true(fake_warned(&f->a.warnings, X1 + 16, "tcache bin 0 of thread 42"));
-        assert_true(fake_warned(&f->a.warnings, X1 + 16, "loops"));
+        assert_true(core_run_warned_at(&f->a.warnings, X1 + 16, "tcache bin 0 of thread 42"));
+        assert_true(core_run_warned_at(&f->a.warnings, X1 + 16, "loops"));
         assert_int_equal(chunk(f, X3)->bin, BIN_TCACHE);
 }
 
@@ -177,8 +182,8 @@ static void test_wrong_count_and_key(void **state)
         put16(f, T + 16, 5);    /* the list holds 3 */
         put(f, X2 + 24, 0xbad); /* a key that is not tcache_key */
         classify(f, true);
-        assert_true(fake_warned(&f->a.warnings, X1 + 16, "its count says 5 entries, the list has 3"));
-        assert_true(fake_warned(&f->a.warnings, X2 + 16, "has key 0xbad"));
+        assert_true(core_run_warned_at(&f->a.warnings, X1 + 16, "its count says 5 entries, the list has 3"));
+        assert_true(core_run_warned_at(&f->a.warnings, X2 + 16, "has key 0xbad"));
         assert_int_equal(f->a.tcaches[0].entries, 4);
 }
 
@@ -187,7 +192,7 @@ static void test_wild_entry(void **state)
         struct fixture *f = *state;
         entry(f, X2, 0x4141414141410ull); /* X1 -> X2 -> nowhere */
         classify(f, true);
-        assert_true(fake_warned(&f->a.warnings, 0x4141414141410ull, "is not a chunk of the heap walk"));
+        assert_true(core_run_warned_at(&f->a.warnings, 0x4141414141410ull, "is not a chunk of the heap walk"));
         assert_int_equal(chunk(f, X2)->bin, BIN_TCACHE);
         assert_int_equal(chunk(f, X3)->state, CHUNK_USED);
 }
@@ -209,7 +214,7 @@ static void test_thread_slot_read_leniently(void **state)
         classify(f, true);
         assert_int_equal(f->a.ntcaches, 1);
         assert_string_equal(f->a.tcaches[0].found_by, "tls");
-        assert_true(fake_warned(&f->a.warnings, T + 16, "tcache bin 5 of thread 42 (0x55550010): its count says 100 entries, the list has 0"));
+        assert_true(core_run_warned_at(&f->a.warnings, T + 16, "tcache bin 5 of thread 42 (0x55550010): its count says 100 entries, the list has 0"));
         assert_int_equal(chunk(f, X1)->bin, BIN_TCACHE);
 }
 
@@ -303,8 +308,12 @@ static void test_many_threads(void **state)
         }
         f->a.nthreads = MANY;
 
-        struct fake_piece pieces[] = { { MANY_HEAP, heap, heap_len }, { MANY_TLS, tls, tls_len } };
-        assert_int_equal(fake_core_open(&f->a.core, pieces, 2), 0);
+        struct core_builder b;
+        cb_init(&b);
+        cb_load(&b, MANY_HEAP, heap_len, heap, heap_len, PF_R | PF_W);
+        cb_load(&b, MANY_TLS, tls_len, tls, tls_len, PF_R | PF_W);
+        core_run_open_core(&f->a.core, &b);
+        cb_free(&b);
         f->h.a = &f->a;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;

@@ -210,21 +210,35 @@ static void test_describe(void **state)
         (void)state;
         struct fixture f;
         struct select_options o;
-        char buf[512];
+        _cleanup_strbuf_ struct strbuf buf = STRBUF_INIT;
         select_options_default(&o);
         load(&f);
         plan(&f, &o);
-        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start, buf, sizeof(buf));
-        assert_non_null(strstr(buf, LIBC));
-        assert_non_null(strstr(buf, "--with-text"));
-        assert_non_null(strstr(buf, "from offset 0x28000"));
+        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start, &buf);
+        assert_non_null(strstr(strbuf_str(&buf), LIBC));
+        assert_non_null(strstr(strbuf_str(&buf), "--with-text"));
+        assert_non_null(strstr(strbuf_str(&buf), "from offset 0x28000"));
         /* A range that starts a page in: its own offset in the file. */
-        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start + 0x1000, buf, sizeof(buf));
-        assert_non_null(strstr(buf, "from offset 0x29000"));
+        strbuf_reset(&buf);
+        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start + 0x1000, &buf);
+        assert_non_null(strstr(strbuf_str(&buf), "from offset 0x29000"));
+        /* A path as long as the kernel's PATH_MAX is whole in the detail, and what follows it too. */
+        char long_path[4096];
+        memset(long_path, 'p', sizeof(long_path) - 1);
+        long_path[0] = '/';
+        long_path[sizeof(long_path) - 1] = '\0';
+        char *path = f.maps.v[12].path;
+        f.maps.v[12].path = long_path;
+        strbuf_reset(&buf);
+        segment_plan_describe(&f.plans[12], &f.maps.v[12], &o, f.maps.v[12].start, &buf);
+        f.maps.v[12].path = path;
+        assert_non_null(strstr(strbuf_str(&buf), long_path));
+        assert_non_null(strstr(strbuf_str(&buf), "(--with-text dumps it)"));
         o.max_size = 4096;
         plan(&f, &o);
-        segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, f.maps.v[8].start, buf, sizeof(buf));
-        assert_non_null(strstr(buf, "larger than --max-size 4096"));
+        strbuf_reset(&buf);
+        segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, f.maps.v[8].start, &buf);
+        assert_non_null(strstr(strbuf_str(&buf), "larger than --max-size 4096"));
         assert_true(map_has_vm_flag(&f.maps.v[9], "dd"));
         assert_false(map_has_vm_flag(&f.maps.v[9], "d"));
         assert_false(map_is_on_disk(&f.maps.v[18])); /* deleted */

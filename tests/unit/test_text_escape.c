@@ -18,12 +18,9 @@
 
 static char *escaped(const char *s, size_t len)
 {
-        char *buf = NULL;
-        size_t size = 0;
-        FILE *f = open_memstream(&buf, &size);
-        text_escape_write(f, s, len);
-        fclose(f);
-        return buf;
+        struct strbuf sb = STRBUF_INIT;
+        text_escape_add(&sb, s, len);
+        return strbuf_take(&sb, NULL);
 }
 
 /* text_escape_terminal: what each byte becomes, by the rules of text_escape.h and RFC 3629. */
@@ -77,6 +74,12 @@ static void test_round_trip(void **state)
         char *e = escaped("a\tb\\c\nd", 7);
         assert_string_equal(e, "a\\tb\\\\c\\nd");
         free(e);
+        /* a NUL byte is no escape character: it passes as it is */
+        struct strbuf sb = STRBUF_INIT;
+        text_escape_add(&sb, "a\0\\", 3);
+        assert_int_equal(sb.len, 4);
+        assert_memory_equal(sb.buf, "a\0\\\\", 5);
+        strbuf_free(&sb);
 }
 
 /* Text for a terminal: printable UTF-8 passes, control characters and stray bytes become \xNN. */
