@@ -6,7 +6,10 @@
 # child is alive (held at the "forked" phase), a pipe, a socket pair and a
 # flock that the target closes are closed for good: the child holds no copy
 # of them.  The same checks on a target that fork()ed a child of its own
-# show what a copy would do: they can fail.
+# show what a copy would do: they can fail.  And the memory a fork does not
+# copy as it is (MAP_SHARED, MADV_DONTFORK, MADV_WIPEONFORK) is in the core
+# as it was at the stop, as gdb reads it, though the target overwrote the
+# shared region while the copy was read.
 . "$(dirname "$0")/lib.sh"
 cd "$WORK" || exit 1
 
@@ -27,7 +30,9 @@ ask() {
 start_sample T fork_sidefx || { t_result 1 "fork_sidefx starts"; done_testing; }
 send T open
 wait_for_line "$T_OUT" '^opened$' 30
-check_eq "the target holds a pipe, a socket pair, a flock and a timer" "" "$(grep '^error' "$T_OUT")"
+send T regions
+wait_for_line "$T_OUT" '^wipeonfork ' 30
+check_eq "the target holds a pipe, a socket pair, a flock, a timer and its three regions" "" "$(grep '^error' "$T_OUT")"
 
 hold_start forked
 "$MEMSNAP" capture "$T_PID" -o t.core --method fork 2>err &
@@ -37,6 +42,7 @@ child=$(awk '{print $1}' /proc/"$T_PID"/task/*/children 2>/dev/null | head -n 1)
 check "the copy is the target's child, stopped and traced by memsnap" -- \
 	test -n "$child" -a "$(proc_state "$child" 2>/dev/null)" = t -a "$(tracer_pid "$child" 2>/dev/null)" = "$m"
 ask T close lock
+ask T scribble scribble
 hold_release
 wait "$m"
 check_eq "memsnap capture --method fork exits 0" 0 $?
@@ -45,6 +51,11 @@ check_eq "the target closed its pipe's write end: end of file while the copy liv
 check_eq "the target closed its socket: end of file while the copy lived" eof "$(answer T socket)"
 check_eq "the target closed its locked file: the flock was free while the copy lived" free "$(answer T lock)"
 check "the capture was by fork (settings note)" -- grep -qx "method=fork" <(python3 "$SOURCE_ROOT/tests/e2e/elfnote.py" t.core MEMSNAP settings)
+# first_byte ADDR: the byte at ADDR in the core, as gdb reads it, in hex
+first_byte() { gdb -nx -batch -ex "x/1xb $1" "$TESTS_DIR/fork_sidefx" t.core 2>/dev/null | awk -F'\t' '/^0x[0-9a-f]+:/ {print $2}'; }
+check_eq "MAP_SHARED: the core has the bytes of the stop ('S'), not those written after it" 0x53 "$(first_byte "$(answer T shared)")"
+check_eq "MADV_DONTFORK: the core has the bytes ('D') the copy never had" 0x44 "$(first_byte "$(answer T dontfork)")"
+check_eq "MADV_WIPEONFORK: the core has the bytes ('W'), not the copy's zeros" 0x57 "$(first_byte "$(answer T wipeonfork)")"
 check "the copy is gone" -- test ! -e "/proc/$child"
 check_eq "no child is listed under any thread of the target" "" "$(cat /proc/"$T_PID"/task/*/children)"
 check_unharmed T

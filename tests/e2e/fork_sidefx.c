@@ -19,6 +19,11 @@
  *               collect even a child whose exit signal is not SIGCHLD
  *   forkhold    fork() a child that holds copies of every descriptor and
  *               pauses: "forked PID" (the control: close then says "open")
+ *   regions     maps three regions of 4 pages a fork does not copy as they
+ *               are, each filled with one letter: MAP_SHARED anonymous
+ *               ('S'), MADV_DONTFORK ('D'), MADV_WIPEONFORK ('W');
+ *               "shared ADDR", "dontfork ADDR", "wipeonfork ADDR"
+ *   scribble    fills the shared region with 'X': "scribble done"
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +44,8 @@
 static volatile sig_atomic_t sigchld_count, ticks;
 static int pipefd[2] = { -1, -1 }, sockfd[2] = { -1, -1 }, lockfd = -1;
 static timer_t timer;
+static char *shared_region;
+#define REGION_BYTES (4 * 4096)
 static int have_timer;
 
 static void on_sigchld(int sig)
@@ -142,6 +150,28 @@ static void do_report(void)
         say("timer %s", alive ? "alive" : "dead");
 }
 
+/* A private or shared anonymous region of 'letter's, with madvise advice unless 0. */
+static char *region(int flags, int advice, char letter)
+{
+        char *p = mmap(NULL, REGION_BYTES, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED || (advice && madvise(p, REGION_BYTES, advice) < 0)) {
+                say("error region %c: %s", letter, strerror(errno));
+                return NULL;
+        }
+        memset(p, letter, REGION_BYTES);
+        return p;
+}
+
+static void do_regions(void)
+{
+        shared_region = region(MAP_SHARED, 0, 'S');
+        char *d = region(MAP_PRIVATE, MADV_DONTFORK, 'D');
+        char *w = region(MAP_PRIVATE, MADV_WIPEONFORK, 'W');
+        say("shared %p", (void *)shared_region);
+        say("dontfork %p", (void *)d);
+        say("wipeonfork %p", (void *)w);
+}
+
 static bool handle(const char *cmd, void *data)
 {
         (void)data;
@@ -153,6 +183,13 @@ static bool handle(const char *cmd, void *data)
                 do_close();
         else if (strcmp(cmd, "report") == 0)
                 do_report();
+        else if (strcmp(cmd, "regions") == 0)
+                do_regions();
+        else if (strcmp(cmd, "scribble") == 0) {
+                if (shared_region)
+                        memset(shared_region, 'X', REGION_BYTES);
+                say("scribble done");
+        }
         else if (strcmp(cmd, "wall") == 0) {
                 pid_t w = waitpid(-1, NULL, WNOHANG | __WALL);
                 if (w > 0)
