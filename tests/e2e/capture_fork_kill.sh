@@ -26,7 +26,6 @@ for ((i = 0; i < 200; i++)); do
 	sleep 0.05
 done
 check "the copy died with memsnap (state '${st:-gone}')" -- test "$st" = Z -o -z "$st"
-check "the copy never ran: it was killed, not exited" -- test "$st" != R -a "$st" != S
 check "no file under the name" -- test ! -e killed.core
 check_unharmed T
 send T report
