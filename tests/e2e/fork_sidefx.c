@@ -24,8 +24,14 @@
  *               ('S'), MADV_DONTFORK ('D'), MADV_WIPEONFORK ('W');
  *               "shared ADDR", "dontfork ADDR", "wipeonfork ADDR"
  *   scribble    fills the shared region with 'X': "scribble done"
+ *   nap MS      sleeps MS milliseconds in clock_nanosleep, in this thread:
+ *               "nap rc=R elapsed=MS" (R 0, or the errno); a capture that
+ *               injects into it must neither end nor lengthen the sleep
+ *   ppollnap MS the same in ppoll with a signal mask (a system call a
+ *               capture may not inject into): "ppollnap rc=R elapsed=MS"
  */
 #include <dirent.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -172,6 +178,26 @@ static void do_regions(void)
         say("wipeonfork %p", (void *)w);
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void do_nap(const char *cmd, bool with_ppoll)
+{
+        long ms = strtol(cmd, NULL, 10);
+        struct timespec req = { ms / 1000, (ms % 1000) * 1000000 }, t0;
+        sigset_t mask;
+        sigemptyset(&mask);
+        say("napping");
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int rc = with_ppoll ? (ppoll(NULL, 0, &req, &mask) < 0 ? errno : 0)
+                            : clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL);
+        say("%s rc=%d elapsed=%ld", with_ppoll ? "ppollnap" : "nap", rc, elapsed_ms(&t0));
+}
+
 static bool handle(const char *cmd, void *data)
 {
         (void)data;
@@ -183,6 +209,10 @@ static bool handle(const char *cmd, void *data)
                 do_close();
         else if (strcmp(cmd, "report") == 0)
                 do_report();
+        else if (strncmp(cmd, "nap ", 4) == 0)
+                do_nap(cmd + 4, false);
+        else if (strncmp(cmd, "ppollnap ", 9) == 0)
+                do_nap(cmd + 9, true);
         else if (strcmp(cmd, "regions") == 0)
                 do_regions();
         else if (strcmp(cmd, "scribble") == 0) {
