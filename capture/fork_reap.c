@@ -20,7 +20,7 @@
 #include "proc_read.h"
 #include "syscall_inject.h"
 
-/* Threads tried, at most: each is stopped alone, for microseconds. */
+/* Stops of one thread tried, at most: each stops it alone, for microseconds. */
 #define REAP_TRIES 16
 
 /* A thread we may stop now: running or in an interruptible sleep, no seccomp filter. */
@@ -97,7 +97,12 @@ static bool gadget_still_there(pid_t pid, uint64_t gadget)
         return process_vm_readv(pid, &local, 1, &remote, 1, 0) == 2 && b[0] == 0x0f && b[1] == 0x05;
 }
 
-/* Tries the threads of pid in turn.  Returns 0 when reaped, -ESRCH when pid is gone, else -EAGAIN. */
+/*
+ * Tries the threads of pid in turn, round again while tries are left: a
+ * thread caught in a signal-delivery-stop (a timer's signal, say) has its
+ * signal back at the detach and may do next time.  Returns 0 when reaped,
+ * -ESRCH when pid is gone, else -EAGAIN.
+ */
 static int reap_by_some_thread(pid_t pid, int proc_fd, pid_t zombie, uint64_t gadget)
 {
         int fd = openat(proc_fd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -108,21 +113,24 @@ static int reap_by_some_thread(pid_t pid, int proc_fd, pid_t zombie, uint64_t ga
                 close(fd);
                 return -EAGAIN;
         }
-        struct dirent *de;
         int tries = 0;
-        while ((de = readdir(d)) && tries < REAP_TRIES) {
-                char *end;
-                long tid = strtol(de->d_name, &end, 10);
-                if (*end || tid <= 0 || !thread_fit(proc_fd, (pid_t)tid))
-                        continue;
-                tries++;
-                int r = reap_through(pid, (pid_t)tid, zombie, gadget);
-                if (r == 1)
-                        return 0;
-                if (r == -ESRCH && kill(pid, 0) < 0)
-                        return -ESRCH;
-                if (r < 0 && r != -ESRCH)
-                        break;
+        for (int round = 0; round < REAP_TRIES && tries < REAP_TRIES; round++) {
+                struct dirent *de;
+                rewinddir(d);
+                while ((de = readdir(d)) && tries < REAP_TRIES) {
+                        char *end;
+                        long tid = strtol(de->d_name, &end, 10);
+                        if (*end || tid <= 0 || !thread_fit(proc_fd, (pid_t)tid))
+                                continue;
+                        tries++;
+                        int r = reap_through(pid, (pid_t)tid, zombie, gadget);
+                        if (r == 1)
+                                return 0;
+                        if (r == -ESRCH && kill(pid, 0) < 0)
+                                return -ESRCH;
+                        if (r < 0 && r != -ESRCH)
+                                return -EAGAIN;
+                }
         }
         return -EAGAIN;
 }

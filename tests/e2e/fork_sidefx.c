@@ -2,7 +2,7 @@
  * fork_sidefx: a process that can tell whether a capture touched it.  It
  * counts the SIGCHLDs it gets, lists its children as the kernel does, and
  * holds what a fork could disturb: a pipe, a socket pair, a flock on a
- * file, and a POSIX timer ticking every 2 ms.  Each check below is the
+ * file, and a POSIX timer ticking every 50 ms.  Each check below is the
  * kernel's answer to the process itself.
  *
  * Commands (besides sample_io.h's):
@@ -78,7 +78,7 @@ static void do_open(void)
                 return;
         }
         struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2 };
-        struct itimerspec its = { { 0, 2000000 }, { 0, 2000000 } };
+        struct itimerspec its = { { 0, 50000000 }, { 0, 50000000 } };
         if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0 || timer_settime(timer, 0, &its, NULL) < 0) {
                 say("error timer: %s", strerror(errno));
                 return;
