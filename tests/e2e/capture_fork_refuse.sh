@@ -11,6 +11,11 @@ cd "$WORK" || exit 1
 
 settings() { python3 "$SOURCE_ROOT/tests/e2e/elfnote.py" "$1" MEMSNAP settings; }
 
+# The cgroups made here go, whatever happens: after the targets (t_cleanup), or
+# they could not be removed.
+CGROUPS=()
+trap 't_cleanup; for d in "${CGROUPS[@]}"; do rmdir "$d" 2>/dev/null; done' EXIT
+
 # refused LABEL VAR PATTERN: --method fork fails with PATTERN, auto falls back.
 refused() {
 	local pidvar=${2}_PID
@@ -39,7 +44,8 @@ for root in /sys/fs/cgroup/pids /sys/fs/cgroup /sys/fs/cgroup/unified; do
 	[ -e "$root/cgroup.procs" ] || continue
 	[ "$root" = /sys/fs/cgroup/pids ] || grep -qw pids "$root/cgroup.subtree_control" 2>/dev/null || continue
 	d=$root/memsnap-fork-$$
-	if mkdir "$d" 2>/dev/null && echo "$N_PID" >"$d/cgroup.procs" 2>/dev/null; then
+	mkdir "$d" 2>/dev/null && CGROUPS+=("$d")
+	if [ -d "$d" ] && echo "$N_PID" >"$d/cgroup.procs" 2>/dev/null; then
 		pids_dir=$d
 		break
 	fi
@@ -63,7 +69,8 @@ for spec in "/sys/fs/cgroup/memory memory.limit_in_bytes memory.usage_in_bytes" 
 	[ -e "$root/cgroup.procs" ] || continue
 	[ "$limit" = memory.limit_in_bytes ] || grep -qw memory "$root/cgroup.subtree_control" 2>/dev/null || continue
 	d=$root/memsnap-fork-mem-$$
-	if mkdir "$d" 2>/dev/null && echo "$N_PID" >"$d/cgroup.procs" 2>/dev/null; then
+	mkdir "$d" 2>/dev/null && CGROUPS+=("$d")
+	if [ -d "$d" ] && echo "$N_PID" >"$d/cgroup.procs" 2>/dev/null; then
 		mem_dir=$d
 		break
 	fi
