@@ -26,6 +26,10 @@
 #include "dump_plan.h"
 #include "dump_read.h"
 #include "elf_core_write.h"
+#include "fork_child.h"
+#include "fork_mapping.h"
+#include "fork_reap.h"
+#include "fork_refuse.h"
 #include "heap_guess.h"
 #include "interrupt.h"
 #include "live_stacks.h"
@@ -38,12 +42,21 @@
 #include "ptrace_stop.h"
 #include "skip_list.h"
 #include "stage.h"
+#include "syscall_gadget.h"
 #include "target_check.h"
 #include "target_info.h"
 #include "test_hold.h"
 #include "xsave_layout.h"
 
 #define STAGE_ESTIMATE_SLACK 8 /* reserve 1/8 more than the resident set, for growth */
+/*
+ * Under --method auto, less memory than this is copied while stopped: the
+ * stop's pause is short there (10-27 ms against 4-15 ms by fork, 2 to 16
+ * MiB on a busy 2-CPU VM), and the target is spared the fork's
+ * after-effects: a pid, a second short stop, a minor fault per page it
+ * writes next (docs/capture.md).
+ */
+#define AUTO_FORK_MIN_BYTES (16u << 20)
 
 struct capture_job {
         const struct capture_options *o;
@@ -84,12 +97,22 @@ struct capture_job {
         double pause_ms;
         const uint8_t *own_vdso;      /* memsnap's own [vdso] (own_vdso.h), NULL if none */
         size_t own_vdso_len;
+
+        bool forked;                  /* memory comes from the copy-on-write child */
+        char fork_why[512];           /* why not, when fork was refused */
+        struct fork_child child;
+        uint64_t gadget;              /* the `syscall` instruction injected calls jump to */
+        int64_t fork_copied_bytes;    /* pages the target wrote while the child was read; -1 unknown */
 };
 
 static void capture_job_done(struct capture_job *j)
 {
+        /* The copy never runs: it dies before the target is let go. */
+        fork_child_kill(&j->child);
         /* The target first: whatever failed, it runs again. */
         ptrace_stop_done(&j->stop);
+        if (j->child.zombie > 0)
+                (void)fork_reap(j->pid, j->child.zombie, j->gadget);
         progress_end(&j->progress);
         atomic_file_discard(&j->out);
         free(j->out_path);
@@ -173,6 +196,13 @@ static int prepare(struct capture_job *j)
         /* One that came while the options were read waited for this: no stage is made for nothing. */
         if (interrupt_check(&j->intr))
                 return -EINTR;
+
+        if (o->method != CAPTURE_METHOD_STOP && fork_refuse_early(j->pid, j->proc_fd, j->fork_why, sizeof(j->fork_why))) {
+                if (o->method == CAPTURE_METHOD_FORK)
+                        return log_error_errno(EOPNOTSUPP, "cannot capture process %d by fork: %s; --method stop copies it while it is stopped",
+                                               (int)j->pid, j->fork_why);
+                log_info("process %d is captured while stopped: %s", (int)j->pid, j->fork_why);
+        }
 
         j->page_size = (size_t)sysconf(_SC_PAGESIZE);
         j->swap_areas = pagemap_swap_areas_read();
@@ -401,27 +431,189 @@ static void log_space_needed(const struct capture_job *j)
                   units_format_bytes(need, bytes));
 }
 
-/* Step 2d: the copy. */
-static int read_memory(struct capture_job *j)
+/* -v: where the pause goes. */
+static void debug_step(const struct capture_job *j, const char *what)
+{
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        log_debug("%-28s %8.1f ms into the stop", what, timespec_diff_ms(&j->stop.stopped_at, &now));
+}
+
+/* Copies plan's memory items through mem. */
+static int read_items(struct capture_job *j, struct dump_plan *plan, struct memory_reader *mem, uint64_t bytes)
 {
         struct dump_read d = {
-                .plan = &j->plan, .mem = &j->mem, .stage = &j->stage, .out_fd = j->out.fd,
+                .plan = plan, .mem = mem, .stage = &j->stage, .out_fd = j->out.fd,
                 .out_path = j->out_path, .layout = j->layout.notes_last ? &j->layout : NULL,
                 .skips = &j->skips, .progress = &j->progress, .intr = &j->intr, .page_size = j->page_size,
                 .threads = j->o->copy_threads,
         };
-        test_hold_at(&j->hold, "copying");
-        progress_begin(&j->progress, "capture", j->plan.memory_bytes, true, j->o->quiet);
+        progress_begin(&j->progress, "capture", bytes, true, j->o->quiet);
         int r = dump_read_memory(&d);
         progress_end(&j->progress);
-        j->direct_bytes = d.direct_bytes;
+        j->direct_bytes += d.direct_bytes;
         log_debug("%u threads copied into the stage", d.threads_used);
         if (r == -ENOBUFS)
                 return log_error_errno(ENOMEM, "cannot stage %llu bytes of process %d: %m",
-                                       (unsigned long long)j->plan.memory_bytes, (int)j->pid);
+                                       (unsigned long long)bytes, (int)j->pid);
         if (r == -ENOSPC)
                 log_space_needed(j);
         return r;
+}
+
+/* Step 2d: the copy. */
+static int read_memory(struct capture_job *j)
+{
+        return read_items(j, &j->plan, &j->mem, j->plan.memory_bytes);
+}
+
+/*
+ * The memory items of the mappings the child holds as they were
+ * (from_child), or of the others, through mem; the staged places they get
+ * are handed back to the plan's own items.
+ */
+static int read_memory_part(struct capture_job *j, struct memory_reader *mem, bool from_child)
+{
+        struct dump_plan part = { 0 };
+        _cleanup_free_ size_t *idx = calloc(j->plan.n ? j->plan.n : 1, sizeof(*idx));
+        _cleanup_free_ struct dump_item *v = calloc(j->plan.n ? j->plan.n : 1, sizeof(*v));
+        if (!idx || !v)
+                return log_error_errno(ENOMEM, "cannot capture: %m");
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < j->plan.n; i++) {
+                const struct dump_item *it = &j->plan.v[i];
+                if (it->src != DUMP_SRC_MEMORY || fork_mapping_in_child(&j->maps.v[it->seg]) != from_child)
+                        continue;
+                idx[part.n] = i;
+                v[part.n++] = *it;
+                bytes += it->len;
+        }
+        if (part.n == 0)
+                return 0;
+        part.v = v;
+        int r = read_items(j, &part, mem, bytes);
+        for (size_t k = 0; k < part.n; k++)
+                j->plan.v[idx[k]].data = v[k].data;
+        return r;
+}
+
+/* Whether fork is worth weighing at all: asked for, not refused before the stop, enough to copy. */
+static bool fork_considered(const struct capture_job *j)
+{
+        const struct capture_options *o = j->o;
+        if (o->method == CAPTURE_METHOD_STOP || j->fork_why[0])
+                return false;
+        if (o->method == CAPTURE_METHOD_AUTO && j->plan.memory_bytes < AUTO_FORK_MIN_BYTES) {
+                log_debug("%llu bytes to copy: copied while stopped", (unsigned long long)j->plan.memory_bytes);
+                return false;
+        }
+        return true;
+}
+
+/*
+ * During the stop: whether to fork, and if so, the child.  Returns 1 with
+ * the child made; 0 to copy while stopped (under auto, said why); or
+ * -errno, with a message.
+ */
+static int fork_begin(struct capture_job *j)
+{
+        const struct capture_options *o = j->o;
+        pid_t tid = 0;
+        int r = 0;
+        if (!fork_refuse_stopped(&j->ti, &j->maps, j->fork_why, sizeof(j->fork_why))) {
+                tid = fork_thread_pick(&j->ti);
+                if (tid == 0)
+                        snprintf(j->fork_why, sizeof(j->fork_why),
+                                 "every thread is in a stop or a system call that a clone may not be injected into");
+        }
+        if (tid) {
+                r = syscall_gadget_find(&j->maps, &j->pm, &j->mem, j->page_size, &j->gadget);
+                if (r == -ENOENT)
+                        snprintf(j->fork_why, sizeof(j->fork_why), "no present executable page holds a syscall instruction");
+                else if (r < 0)
+                        return r;
+        }
+        if (tid && r == 0) {
+                r = fork_child_make(&j->child, j->pid, tid, j->gadget, PTRACE_STOP_OPTIONS);
+                if (r == 0) {
+                        log_debug("thread %d cloned the process into process %d in %.1f ms", (int)tid, (int)j->child.pid,
+                                  j->child.clone_ms);
+                        return 1;
+                }
+                if (r == -ESRCH)
+                        return r;
+                if (r != -EAGAIN && r != -ENOMEM && r != -ENOSPC && r != -EPERM)
+                        return r;
+                snprintf(j->fork_why, sizeof(j->fork_why), "its clone failed: %s (pids.max, RLIMIT_NPROC or memory)",
+                         strerror(-r));
+        }
+        /* A process killed meanwhile refuses everything: that is said once, as its exit. */
+        if (!ptrace_stop_held(&j->stop))
+                return -ESRCH;
+        if (o->method == CAPTURE_METHOD_FORK)
+                return log_error_errno(EOPNOTSUPP, "cannot capture process %d by fork: %s; --method stop copies it while it is stopped",
+                                       (int)j->pid, j->fork_why);
+        log_info("process %d is captured while stopped: %s", (int)j->pid, j->fork_why);
+        return 0;
+}
+
+/* After the stop: the child's share, then the child is gone. */
+static int fork_finish(struct capture_job *j)
+{
+        _cleanup_(memory_reader_close) struct memory_reader cm = MEMORY_READER_INIT;
+        memory_reader_init(&cm, j->child.pid, j->child.proc_fd, j->page_size);
+        cm.by_proc_mem = true; /* memory_read.h: process_vm_readv would copy every page it reads */
+        test_hold_at(&j->hold, "forked");
+        int r = read_memory_part(j, &cm, true);
+        if (r == -ESRCH)
+                return log_error_errno(ECHILD, "the copy of process %d (pid %d) died while it was read; nothing was written",
+                                       (int)j->pid, (int)j->child.pid);
+        if (r < 0)
+                return r;
+        j->fork_copied_bytes = fork_child_copied_bytes(&j->child);
+        fork_child_kill(&j->child);
+        pid_t zombie = j->child.zombie;
+        j->child.zombie = 0;
+        /* A zombie left behind is said by fork_reap; the core is whole either way. */
+        (void)fork_reap(j->pid, zombie, j->gadget);
+        return 0;
+}
+
+/* Steps 2d and 3: the memory, by stop or by fork, and the target let go. */
+static int copy_memory(struct capture_job *j)
+{
+        int r;
+        test_hold_at(&j->hold, "copying");
+        if (!fork_considered(j)) {
+                r = read_memory(j);
+        } else {
+                /*
+                 * What a clone would not hold as it is now goes first, before
+                 * the clone: a read of a page the clone shares would make the
+                 * kernel copy it for the process (memory_read.h).
+                 */
+                r = read_memory_part(j, &j->mem, false);
+                if (r == 0) {
+                        debug_step(j, "unshared memory copied");
+                        r = fork_begin(j);
+                }
+                if (r >= 0)
+                        j->forked = r == 1;
+                if (r == 0)
+                        r = read_memory_part(j, &j->mem, true);
+        }
+        if (r < 0)
+                return r;
+        /* A SIGKILL to the target midway ends the stop: what was copied after it may be torn. */
+        if (!ptrace_stop_held(&j->stop))
+                return -ESRCH;
+        debug_step(j, j->forked ? "cloned" : "memory copied");
+
+        ptrace_stop_release(&j->stop);
+        j->pause_ms = ptrace_stop_pause_ms(&j->stop);
+        if (interrupt_check(&j->intr))
+                return -EINTR;
+        return j->forked ? fork_finish(j) : 0;
 }
 
 static int add_text_note(struct note_buf *b, uint32_t type, const void *text, size_t len)
@@ -450,6 +642,7 @@ static int build_memsnap_notes(struct capture_job *j)
                 .select = &j->o->select, .read_swapped = j->o->read_swapped, .stacks = j->o->stacks,
                 .stage_limit = j->stage.limit, .memory_bytes = j->plan.memory_bytes,
                 .file_bytes = j->plan.file_bytes, .direct_bytes = j->direct_bytes,
+                .method = j->forked ? "fork" : "stop", .fork_copied_bytes = j->fork_copied_bytes,
         };
         _cleanup_free_ char *text = NULL;
         size_t len;
@@ -564,19 +757,16 @@ static int write_core(struct capture_job *j)
         if (r < 0)
                 return r;
 
-        char mem[UNITS_BUF_MAX], files[UNITS_BUF_MAX], used[UNITS_BUF_MAX];
-        log_info("%s: %zu threads, %zu mappings, %s of memory and %s of mapped files, %s on disk; paused %.0f ms",
+        char mem[UNITS_BUF_MAX], files[UNITS_BUF_MAX], used[UNITS_BUF_MAX], copied[UNITS_BUF_MAX + 64] = "";
+        if (j->forked && j->fork_copied_bytes >= 0) {
+                char b[UNITS_BUF_MAX];
+                snprintf(copied, sizeof(copied), " (by fork: %s of pages it wrote meanwhile were copied)",
+                         units_format_bytes(b, (uint64_t)j->fork_copied_bytes));
+        }
+        log_info("%s: %zu threads, %zu mappings, %s of memory and %s of mapped files, %s on disk; paused %.0f ms%s",
                  j->out_path, j->ti.nthreads, j->maps.n, units_format_bytes(mem, j->plan.memory_bytes),
-                 units_format_bytes(files, j->plan.file_bytes), units_format_bytes(used, disk), j->pause_ms);
+                 units_format_bytes(files, j->plan.file_bytes), units_format_bytes(used, disk), j->pause_ms, copied);
         return 0;
-}
-
-/* -v: where the pause goes. */
-static void debug_step(const struct capture_job *j, const char *what)
-{
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        log_debug("%-28s %8.1f ms into the stop", what, timespec_diff_ms(&j->stop.stopped_at, &now));
 }
 
 static int capture_steps(struct capture_job *j)
@@ -606,17 +796,8 @@ static int capture_steps(struct capture_job *j)
         if ((r = plan_dump(j)) < 0)
                 return r;
         debug_step(j, "bytes planned");
-        if ((r = read_memory(j)) < 0)
+        if ((r = copy_memory(j)) < 0)
                 return r;
-        /* A SIGKILL to the target midway ends the stop: what was copied after it may be torn. */
-        if (!ptrace_stop_held(&j->stop))
-                return -ESRCH;
-        debug_step(j, "memory copied");
-
-        ptrace_stop_release(&j->stop);
-        j->pause_ms = ptrace_stop_pause_ms(&j->stop);
-        if (interrupt_check(&j->intr))
-                return -EINTR;
 
         if (j->o->stacks)
                 live_stacks_symbolize(&j->stacks, j->pid, &j->maps, j->own_vdso, j->own_vdso_len);
@@ -630,7 +811,8 @@ int capture_run(const struct capture_options *o)
         _cleanup_(capture_job_done) struct capture_job j = {
                 .o = o, .proc_fd = -1, .target = TARGET_CHECK_INIT, .out = ATOMIC_FILE_INIT, .stop = PTRACE_STOP_INIT,
                 .ti = TARGET_INFO_INIT, .pm = PAGEMAP_INIT, .files = BACKING_FILES_INIT,
-                .mem = MEMORY_READER_INIT, .hold = TEST_HOLD_INIT,
+                .mem = MEMORY_READER_INIT, .hold = TEST_HOLD_INIT, .child = FORK_CHILD_INIT,
+                .fork_copied_bytes = -1,
         };
 
         int r = test_hold_init(&j.hold);

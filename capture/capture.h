@@ -6,8 +6,11 @@
  *   2. stop every thread (ptrace_stop.c), read registers and /proc
  *      (target_info.c), classify and select mappings (segment_select.c),
  *      plan the bytes (dump_plan.c), unwind stacks if asked
- *      (live_stacks.c), copy memory (dump_read.c);
- *   3. let the target go;
+ *      (live_stacks.c), copy memory (dump_read.c), or, by fork, make
+ *      the target clone itself (fork_child.c) and copy only the mappings
+ *      the clone does not hold as they are now (fork_mapping.c);
+ *   3. let the target go; by fork, copy the rest from the clone, kill it,
+ *      and have the target reap it (fork_reap.c);
  *   4. build the notes, write the file (core_output.c), sync it and give it
  *      its name.
  *
@@ -24,6 +27,13 @@
 
 #include "segment_select.h"
 
+/* How memory is taken (docs/capture.md). */
+enum capture_method {
+        CAPTURE_METHOD_AUTO,   /* fork when it may, and the memory is worth it; else stop */
+        CAPTURE_METHOD_STOP,   /* copy while every thread is stopped */
+        CAPTURE_METHOD_FORK,   /* a copy-on-write child, read after the target runs again */
+};
+
 struct capture_options {
         pid_t pid;
         const char *output;          /* NULL: "core.PID" in the current folder */
@@ -35,6 +45,7 @@ struct capture_options {
         uint64_t stage_limit;        /* bytes, when stage_limit_given */
         bool stage_limit_given;      /* else stage_default_limit() */
         unsigned copy_threads;       /* threads copying memory during the stop; 0: one per CPU */
+        enum capture_method method;
         struct select_options select;
 };
 

@@ -25,8 +25,9 @@
 static const char capture_about[] =
         "Snapshot a running process into an ELF core file that gdb, eu-stack and\n"
         "memsnap analyze read.  The process is stopped only while its registers and\n"
-        "memory are copied (\"paused N ms\" says how long), then runs on while the\n"
-        "file is written.  It is never left stopped or traced, whatever happens.\n"
+        "memory are copied, or, by fork, while it clones itself (\"paused N ms\" says\n"
+        "how long), then runs on while the file is written.  It is never left\n"
+        "stopped or traced, whatever happens.\n"
         "\n"
         "Every mapping becomes a PT_LOAD.  Pages never touched stay holes in a sparse\n"
         "file, and nothing is read that would fault a page into the process.\n";
@@ -81,6 +82,9 @@ static int parse_range(const struct option_spec *row, const char *arg)
         return 0;
 }
 
+/* --method: enum capture_method's names, in its order. */
+static const char *const capture_method_names[] = { "auto", "stop", "fork", NULL };
+
 int cmd_capture(int argc, char **argv)
 {
         struct capture_options o = { .max_frames = LIVE_STACKS_DEFAULT_FRAMES };
@@ -91,6 +95,13 @@ int cmd_capture(int argc, char **argv)
         const struct option_spec options[] = {
                 OPTION_STRING('o', "output", "FILE", o.output, "write the core to FILE (default: core.PID here)"),
                 OPTION_FLAG('f', "force", o.force, "replace FILE if it exists"),
+                OPTION_ENUM(0, "method", o.method, capture_method_names,
+                            "how memory is taken (default {default}): stop copies it while every thread is "
+                            "stopped; fork has the process clone itself (a raw clone, no SIGCHLD, no user code) "
+                            "and copies the clone while the process runs, so the pause is the kernel's "
+                            "page-table copy; auto forks unless fork is refused (seccomp, userfaultfd, vfork, "
+                            "no pid or memory left: it says why) or there is less than 16 MiB to copy "
+                            "(docs/capture.md)"),
                 OPTION_CALLBACK(0, "segments", "KINDS", o.select, parse_segments,
                                 "dump only mappings of these kinds, comma-separated: text rodata data bss heap "
                                 "stack thread_stack anon file shm vdso (vvar, vsyscall and guard are never "

@@ -77,10 +77,29 @@ static int read_fallback(struct memory_reader *m, const struct mem_span *sp, siz
         return 0;
 }
 
+/* Each span with one pread of /proc/PID/mem; from where one stops, page by page. */
+static int read_by_proc_mem(struct memory_reader *m, const struct mem_span *spans, size_t n, memory_bad_fn bad, void *ud)
+{
+        for (size_t i = 0; i < n; i++) {
+                ssize_t got = mem_pread(m, spans[i].dst, spans[i].len, spans[i].addr);
+                if (got == 0 && spans[i].len > 0)
+                        return -ESRCH;
+                if (got == (ssize_t)spans[i].len)
+                        continue;
+                int r = read_fallback(m, &spans[i], got > 0 ? (size_t)got : 0, bad, ud);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int memory_read_spans(struct memory_reader *m, const struct mem_span *spans, size_t n, memory_bad_fn bad, void *ud)
 {
         struct iovec local[SPANS_PER_CALL], remote[SPANS_PER_CALL];
         size_t i = 0;
+
+        if (m->by_proc_mem)
+                return read_by_proc_mem(m, spans, n, bad, ud);
 
         while (i < n) {
                 size_t k = n - i < SPANS_PER_CALL ? n - i : SPANS_PER_CALL;

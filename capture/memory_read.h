@@ -8,10 +8,18 @@
  *
  * Callers pass only pages pagemap says are present: reading an absent page
  * would fault it into the target.
+ *
+ * A reader with by_proc_mem reads everything through /proc/PID/mem.  That
+ * is for a fork capture's copy-on-write child: process_vm_readv pins the
+ * pages it reads (FOLL_PIN), and a read-only pin of an anonymous page that
+ * the child still shares with the target makes the kernel copy it first
+ * (mm/gup.c, gup_must_unshare), which would copy the whole snapshot;
+ * /proc/PID/mem takes references without pinning, and copies nothing.
  */
 #ifndef MEMSNAP_MEMORY_READ_H
 #define MEMSNAP_MEMORY_READ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,6 +40,7 @@ struct memory_reader {
         size_t page_size;
         uint64_t fallback_bytes; /* read through /proc/PID/mem */
         uint64_t bad_bytes;      /* read by neither */
+        bool by_proc_mem;        /* never process_vm_readv: see above */
 };
 
 #define MEMORY_READER_INIT { .proc_fd = -1, .mem_fd = -1 }

@@ -79,6 +79,11 @@ int memsnap_notes_settings_format(const struct capture_facts *c, char **text, si
         strbuf_addf(&sb, "memory_bytes=%llu\n", (unsigned long long)c->memory_bytes);
         strbuf_addf(&sb, "file_bytes=%llu\n", (unsigned long long)c->file_bytes);
         strbuf_addf(&sb, "direct_bytes=%llu\n", (unsigned long long)c->direct_bytes);
+        if (c->method) {
+                strbuf_addf(&sb, "method=%s\n", c->method);
+                if (strcmp(c->method, "fork") == 0 && c->fork_copied_bytes >= 0)
+                        strbuf_addf(&sb, "fork_copied_bytes=%lld\n", (long long)c->fork_copied_bytes);
+        }
         *text = strbuf_take(&sb, len);
         return *text ? 0 : -ENOMEM;
 }

@@ -31,6 +31,8 @@ struct capture_facts {
         uint64_t memory_bytes;         /* read from memory */
         uint64_t file_bytes;           /* read from mapped files */
         uint64_t direct_bytes;         /* written to the file while the target was stopped */
+        const char *method;            /* "stop" or "fork" (docs/capture.md) */
+        int64_t fork_copied_bytes;     /* fork: pages the target wrote while its copy was read; -1 unknown */
 };
 
 /* "key=value\n" lines, values escaped (common/text_escape.h); keys are documented in docs/core-format.md. */

@@ -245,6 +245,7 @@ int parallel_read_spans(struct parallel_read *p)
         for (unsigned t = 0; t < want; t++) {
                 c[t].job = &job;
                 memory_reader_init(&c[t].mem, mem->pid, mem->proc_fd, mem->page_size);
+                c[t].mem.by_proc_mem = mem->by_proc_mem;
                 /* Without a slice the kernel copies straight into place: slower, but still right. */
                 if (STREAM_COPY_BYPASSES_CACHE && p->stream)
                         c[t].slice = aligned_alloc(4096, STREAM_COPY_SLICE);

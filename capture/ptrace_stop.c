@@ -75,8 +75,7 @@ static int explain_eperm(struct ptrace_stop *s, pid_t tid)
 
 static int seize(pid_t tid)
 {
-        long opts = PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
-        return ptrace(PTRACE_SEIZE, tid, NULL, (void *)opts) < 0 ? -errno : 0;
+        return ptrace(PTRACE_SEIZE, tid, NULL, (void *)(long)PTRACE_STOP_OPTIONS) < 0 ? -errno : 0;
 }
 
 /* Seizes and interrupts one thread found in the task list. */

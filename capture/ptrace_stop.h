@@ -28,11 +28,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/ptrace.h>
 #include <sys/types.h>
 #include <time.h>
 
 #include "interrupt.h"
 #include "test_hold.h"
+
+/* The options every thread is seized with (a thread injected into gets them back: syscall_inject.h). */
+#define PTRACE_STOP_OPTIONS (PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
 
 /* Bound on threads, for a process that spawns them faster than we stop them. */
 #define PTRACE_STOP_THREADS_MAX (1u << 20)

@@ -11,7 +11,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 
-static const char *const phase_names[] = { "starting", "reserving", "stopping", "copying", "writing", "renaming", "exiting" };
+static const char *const phase_names[] = { "starting", "reserving", "stopping", "copying", "forked", "writing", "renaming", "exiting" };
 
 static bool phase_known(const char *name, size_t len)
 {

@@ -10,6 +10,8 @@
  *     reserving  the target checked and the guard begun, before the stage is reserved
  *     stopping   the threads seized and interrupted, their stops not yet waited for
  *     copying    every thread stopped and the dump planned, before the first byte is copied
+ *     forked     by fork: the copy-on-write child made and the target let go, before
+ *                the child's memory is copied
  *     writing    the target released, before the core is written
  *     renaming   the core written and synced, before the last look for a signal and the rename
  *     exiting    the capture over and cleaned up (signals restored), before memsnap returns

@@ -18,6 +18,7 @@ static const struct {
         { "PPid", offsetof(struct proc_status_mem, ppid), false },
         { "TracerPid", offsetof(struct proc_status_mem, tracer_pid), false },
         { "Threads", offsetof(struct proc_status_mem, threads), false },
+        { "Seccomp", offsetof(struct proc_status_mem, seccomp), false },
         { "VmPeak", offsetof(struct proc_status_mem, vm_peak_kb), true },
         { "VmSize", offsetof(struct proc_status_mem, vm_size_kb), true },
         { "VmLck", offsetof(struct proc_status_mem, vm_lck_kb), true },

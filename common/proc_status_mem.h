@@ -20,6 +20,7 @@ struct proc_status_mem {
         char name[PROC_STATUS_MEM_NAME_MAX]; /* "Name:" as printed (escapes kept), "" when absent */
         char state;                      /* 'R', 'S', ... or 0 */
         int64_t tgid, pid, ppid, tracer_pid, threads; /* -1 when absent */
+        int64_t seccomp;                 /* "Seccomp:" 0 none, 1 strict, 2 filter; -1 when absent */
 
         /* Figures in KiB, as fs/proc/task_mmu.c task_mem() prints them; -1 when absent. */
         int64_t vm_peak_kb, vm_size_kb, vm_lck_kb, vm_pin_kb, vm_hwm_kb, vm_rss_kb;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The copy during the stop, byte for byte, with 1, 2 and 4 copying threads
-# and the default: copy_pattern holds a 64 MiB region where one page in
-# seven was never touched (thousands of runs, cut into many batches) and an
-# execute-only mapping only /proc/PID/mem reads.  gdb dumps both from each
-# core, and the dumps must equal the bytes the process wrote itself; the
-# holes stay holes, nothing is left unreadable, and the process neither
-# grows nor stays stopped.
+# and the default, and the copy from a fork capture's clone: copy_pattern
+# holds a 64 MiB region where one page in seven was never touched
+# (thousands of runs, cut into many batches) and an execute-only mapping
+# only /proc/PID/mem reads.  gdb dumps both from each core, and the dumps
+# must equal the bytes the process wrote itself; the holes stay holes,
+# nothing is left unreadable, and the process neither grows nor stays
+# stopped.
 . "$(dirname "$0")/lib.sh"
 ELFNOTE="$(cd "$(dirname "$0")" && pwd)/elfnote.py"
 cd "$WORK" || exit 1
@@ -16,9 +17,10 @@ read -r rw_addr rw_len < <(truth P rw)
 read -r x_addr x_len < <(truth P x)
 check "the execute-only mapping is --xp" -- grep -qE "^0*${x_addr#0x}-[0-9a-f]+ --xp " "/proc/$P_PID/maps"
 
-for threads in 1 2 4 default; do
-	opt=()
-	[ "$threads" = default ] || opt=(--copy-threads "$threads")
+for threads in 1 2 4 default fork; do
+	opt=(--method stop)
+	[ "$threads" = default ] || opt+=(--copy-threads "$threads")
+	[ "$threads" = fork ] && opt=(--method fork)
 	rss_before=$(rss_kb "$P_PID")
 	"$MEMSNAP" capture "$P_PID" -o "t$threads.core" -v "${opt[@]}" 2>"t$threads.err"
 	rc=$?
@@ -27,7 +29,9 @@ for threads in 1 2 4 default; do
 	check_eq "$threads threads: the target's VmRSS is unchanged" "$rss_before" "$(rss_kb "$P_PID")"
 	check_unharmed P
 	used=$(sed -nE 's/.*debug: ([0-9]+) threads copied into the stage/\1/p' "t$threads.err")
-	if [ "$threads" = default ]; then
+	if [ "$threads" = fork ]; then
+		check "fork: the summary says so" -- grep -q "(by fork: " "t$threads.err"
+	elif [ "$threads" = default ]; then
 		check "default: at least 2 threads copied ($used)" -- test "${used:-0}" -ge 2
 	else
 		check_eq "$threads threads copied" "$threads" "$used"

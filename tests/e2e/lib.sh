@@ -211,9 +211,10 @@ sql() { sqlite3 -batch -noheader "$1" "$2"; }
 
 # --- holding memsnap at a phase (capture/test_hold.h) ------------------------
 # hold_start PHASES: the memsnap started next holds at each phase of the
-# comma-separated list (stopping, copying, writing, renaming, exiting).  Two
-# fresh FIFOs are opened read-write here, so that neither side ever blocks in
-# open: memsnap writes the phase to one and waits for a line on the other.
+# comma-separated list (stopping, copying, forked, writing, renaming,
+# exiting).  Two fresh FIFOs are opened read-write here, so that neither side
+# ever blocks in open: memsnap writes the phase to one and waits for a line
+# on the other.
 hold_start() {
 	local base=$WORK/hold
 	rm -f "$base.held" "$base.go"

@@ -71,7 +71,10 @@ static const char status_text[] =
         "SigPnd:\t0000000000000100\n"
         "ShdPnd:\t0000000000000000\n"
         "SigBlk:\t0000000000010002\n"
-        "CapEff:\t000001ffffffffff\n";
+        "CapEff:\t000001ffffffffff\n"
+        "NoNewPrivs:\t1\n"
+        "Seccomp:\t2\n"
+        "Seccomp_filters:\t1\n";
 
 /* The fields capture reads before it stops a process. */
 static void test_capture_fields(void **state)
@@ -96,6 +99,7 @@ static void test_capture_fields(void **state)
         assert_int_equal(st.sig_pnd, 0x100);
         assert_int_equal(st.sig_blk, 0x10002);
         assert_true((st.cap_eff >> PROC_CAP_SYS_PTRACE) & 1);
+        assert_int_equal(st.seccomp, 2); /* "Seccomp_filters:" is another key */
 
         assert_int_equal(st.shd_pnd, 0);
 
