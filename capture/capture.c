@@ -521,7 +521,7 @@ static int fork_begin(struct capture_job *j)
         pid_t tid = 0;
         int r = 0;
         if (!fork_refuse_stopped(&j->ti, &j->maps, j->fork_why, sizeof(j->fork_why))) {
-                tid = fork_thread_pick(&j->ti);
+                tid = fork_refuse_thread_pick(&j->ti);
                 if (tid == 0)
                         snprintf(j->fork_why, sizeof(j->fork_why),
                                  "every thread is in a stop or a system call that a clone may not be injected into");

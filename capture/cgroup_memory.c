@@ -29,7 +29,7 @@ static uint64_t mem_available(void)
         return UINT64_MAX;
 }
 
-int cgroup_line_split(char *line, const char **controllers, size_t *controllers_len, const char **path)
+int cgroup_memory_line_split(char *line, const char **controllers, size_t *controllers_len, const char **path)
 {
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -81,7 +81,7 @@ uint64_t cgroup_memory_room(pid_t pid, char *where, size_t where_len)
         while (f && fgets(line, sizeof(line), f)) {
                 const char *ctl, *p;
                 size_t clen;
-                if (cgroup_line_split(line, &ctl, &clen, &p) < 0)
+                if (cgroup_memory_line_split(line, &ctl, &clen, &p) < 0)
                         continue;
                 if (clen == 0) {
                         /* v2: mounted at /sys/fs/cgroup, or beside v1 at .../unified (hybrid) */

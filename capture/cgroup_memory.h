@@ -19,6 +19,6 @@
 uint64_t cgroup_memory_room(pid_t pid, char *where, size_t where_len);
 
 /* "0::/a/b" style line of /proc/PID/cgroup: controllers and path; false when not of that shape. */
-int cgroup_line_split(char *line, const char **controllers, size_t *controllers_len, const char **path);
+int cgroup_memory_line_split(char *line, const char **controllers, size_t *controllers_len, const char **path);
 
 #endif

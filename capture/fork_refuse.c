@@ -82,7 +82,7 @@ bool fork_refuse_early(pid_t pid, int proc_fd, char *why, size_t why_len)
         return false;
 }
 
-uint64_t fork_copy_worst_bytes(const struct map_list *maps, int64_t vm_pte_kb)
+uint64_t fork_refuse_copy_worst_bytes(const struct map_list *maps, int64_t vm_pte_kb)
 {
         uint64_t bytes = vm_pte_kb > 0 ? (uint64_t)vm_pte_kb * 1024 : 0;
         for (size_t i = 0; i < maps->n; i++) {
@@ -112,7 +112,7 @@ bool fork_refuse_stopped(const struct target_info *ti, const struct map_list *ma
                         return true;
                 }
         }
-        uint64_t worst = fork_copy_worst_bytes(maps, ti->proc_status.vm_pte_kb);
+        uint64_t worst = fork_refuse_copy_worst_bytes(maps, ti->proc_status.vm_pte_kb);
         char where[4200];
         uint64_t room = cgroup_memory_room(ti->pid, where, sizeof(where));
         if (worst > room) {
@@ -126,7 +126,7 @@ bool fork_refuse_stopped(const struct target_info *ti, const struct map_list *ma
         return false;
 }
 
-pid_t fork_thread_pick(const struct target_info *ti)
+pid_t fork_refuse_thread_pick(const struct target_info *ti)
 {
         for (size_t t = 0; t < ti->nthreads; t++) {
                 const struct target_thread *th = &ti->threads[t];

@@ -23,7 +23,7 @@
  *     tables as large as its own (VmPTE).  It must fit in the room its
  *     memory cgroups and the system have left (cgroup_memory.h).
  * And no thread may be injected into, or no `syscall` instruction is
- * mapped: fork_thread_pick and syscall_gadget_find say so.
+ * mapped: fork_refuse_thread_pick and syscall_gadget_find say so.
  * A clone that fails (pids.max, RLIMIT_NPROC, memory) made nothing: the
  * caller falls back then, in the same stop.
  */
@@ -45,7 +45,7 @@ bool fork_refuse_early(pid_t pid, int proc_fd, char *why, size_t why_len);
  * The worst-case bytes of copies while the child is read: resident bytes
  * of private writable mappings the child holds, plus VmPTE.
  */
-uint64_t fork_copy_worst_bytes(const struct map_list *maps, int64_t vm_pte_kb);
+uint64_t fork_refuse_copy_worst_bytes(const struct map_list *maps, int64_t vm_pte_kb);
 
 /* Returns true, with why, when fork must not be tried on the stopped process. */
 bool fork_refuse_stopped(const struct target_info *ti, const struct map_list *maps, char *why, size_t why_len);
@@ -55,6 +55,6 @@ bool fork_refuse_stopped(const struct target_info *ti, const struct map_list *ma
  * with a temporary signal mask (syscall_inject.h); the main thread first.
  * 0 when none.
  */
-pid_t fork_thread_pick(const struct target_info *ti);
+pid_t fork_refuse_thread_pick(const struct target_info *ti);
 
 #endif

@@ -18,18 +18,18 @@ static void test_line_split(void **state)
         const char *ctl, *path;
         size_t clen;
 
-        assert_int_equal(cgroup_line_split(v2, &ctl, &clen, &path), 0);
+        assert_int_equal(cgroup_memory_line_split(v2, &ctl, &clen, &path), 0);
         assert_int_equal(clen, 0);
         assert_string_equal(path, "/user.slice/session-1.scope");
-        assert_int_equal(cgroup_line_split(v1, &ctl, &clen, &path), 0);
+        assert_int_equal(cgroup_memory_line_split(v1, &ctl, &clen, &path), 0);
         assert_int_equal(clen, 6);
         assert_memory_equal(ctl, "memory", 6);
         assert_string_equal(path, "/process_api/abc");
-        assert_int_equal(cgroup_line_split(multi, &ctl, &clen, &path), 0);
+        assert_int_equal(cgroup_memory_line_split(multi, &ctl, &clen, &path), 0);
         assert_int_equal(clen, strlen("cpu,cpuacct"));
         assert_string_equal(path, "/");
-        assert_int_equal(cgroup_line_split(bad, &ctl, &clen, &path), -EINVAL);
-        assert_int_equal(cgroup_line_split(rel, &ctl, &clen, &path), -EINVAL);
+        assert_int_equal(cgroup_memory_line_split(bad, &ctl, &clen, &path), -EINVAL);
+        assert_int_equal(cgroup_memory_line_split(rel, &ctl, &clen, &path), -EINVAL);
 }
 
 static void test_room_of_self(void **state)

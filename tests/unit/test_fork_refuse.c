@@ -28,8 +28,8 @@ static void test_worst_bytes(void **state)
                 entry("rw-p", NULL, "rd wr mr mw me ac", -1),               /* no smaps figure */
         };
         struct map_list maps = { v, sizeof(v) / sizeof(v[0]), 0 };
-        assert_int_equal(fork_copy_worst_bytes(&maps, 8), (100 + 20 + 8) * 1024);
-        assert_int_equal(fork_copy_worst_bytes(&maps, -1), (100 + 20) * 1024);
+        assert_int_equal(fork_refuse_copy_worst_bytes(&maps, 8), (100 + 20 + 8) * 1024);
+        assert_int_equal(fork_refuse_copy_worst_bytes(&maps, -1), (100 + 20) * 1024);
 }
 
 static void test_refuse_stopped(void **state)
