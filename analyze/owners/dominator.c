@@ -1,8 +1,9 @@
 /*
  * Semi-NCA dominators (dominator.h).  Every array but the caller's is
  * indexed by depth-first preorder number: vertex order[i] has number i, the
- * root 0.  Four int32 arrays over the reached vertices and the
- * predecessors in those numbers are all it allocates.
+ * root 0.  Four int32 arrays over the vertices and the predecessors in
+ * those numbers are all it allocates; the caller's idom holds each vertex's
+ * number, then serves as eval's path stack, before it gets the answer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -115,10 +116,9 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
                 dom[i] = anc[i];
         }
 
-        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done. */
-        _cleanup_free_ int32_t *path = malloc((size_t)(m ? m : 1) * sizeof(*path));
-        if (!path)
-                return -ENOMEM;
+        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done.
+         * The vertices' numbers are not needed any more: idom's room is eval's path. */
+        int32_t *path = idom;
         for (int32_t w = (int32_t)m - 1; w > 0; w--) {
                 int32_t s = semi[w];
                 for (uint32_t e = pred_off[w]; e < pred_off[w + 1]; e++) {
@@ -128,10 +128,12 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
                 }
                 semi[w] = s;
         }
-        free(path);
-        path = NULL;
         free(pred);
         pred = NULL;
+        free(label);
+        label = NULL;
+        free(anc);
+        anc = NULL;
 
         /* NCA: climb from the parent while above the semidominator; the ancestors' idoms are final already. */
         for (uint32_t i = 1; i < m; i++) {
@@ -141,11 +143,11 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
                 dom[i] = c;
         }
 
-        /* Back to vertices: idom[v] holds v's number until it is replaced by its idom. */
-        for (uint32_t v = 0; v < n; v++) {
-                int32_t i = idom[v];
-                idom[v] = i > 0 ? (int32_t)order[dom[i]] : -1;
-        }
+        /* Back to vertices. */
+        for (uint32_t v = 0; v < n; v++)
+                idom[v] = -1;
+        for (uint32_t i = 1; i < m; i++)
+                idom[order[i]] = (int32_t)order[dom[i]];
         return 0;
 }
 

@@ -23,6 +23,7 @@
 
 #include "common/array.h"
 #include "common/cleanup.h"
+#include "common/log.h"
 
 /* The names of user_regs_struct's fields (sys/user.h, NT_PRSTATUS pr_reg), in order, as gdb spells them. */
 static const char *const reg_names[] = {
@@ -345,6 +346,9 @@ static int holder_make(const struct analysis *a, const struct thread_index *ti, 
         case ROOT_REGISTER: {
                 size_t k = s->from / 8;
                 h->reg = s->from % 8 == 0 && k < sizeof(reg_names) / sizeof(*reg_names) ? reg_names[k] : "?";
+                if (*h->reg == '?')
+                        warnings_add(w, "owners", 0, "thread %d: a register root at offset %" PRIu64 " of user_regs_struct, which has no register there",
+                                     s->tid, s->from);
                 h->segment_id = NO_ID;
                 /* Only the thread a signal interrupted has registers known to be in use at that instruction. */
                 long th = thread_of(ti, s->tid);
@@ -368,9 +372,9 @@ static int holder_make(const struct analysis *a, const struct thread_index *ti, 
                                 return -ENOMEM;
                         h->symbol_offset = s->from - s->key;
                 } else {
-                        warnings_add(w, "owners", s->from,
-                                     "root slots at 0x%" PRIx64 " in %s are in no object symbol: their holder is named by module and offset",
-                                     s->from, s->module_id >= 0 ? base_name(a->modules.v[s->module_id].path) : "no module");
+                        /* Normal for a stripped module, whose private data has no symbols left: named by module and offset. */
+                        log_debug("owners: root slots at 0x%" PRIx64 " in %s are in no object symbol", s->from,
+                                  s->module_id >= 0 ? base_name(a->modules.v[s->module_id].path) : "no module");
                 }
                 break;
         default:
