@@ -3,7 +3,8 @@
  * holders (owners_holders.c); then over the graph
  *
  *     virtual root -> every holder -> blocks (root refs)
- *     virtual root -> every definite leak (the head of each leaked structure)
+ *     virtual root -> every definite leak (the head of each leaked structure),
+ *                     and every used block the reach stage gave no verdict
  *     block -> block (every ref, start and interior pointers alike)
  *
  * each block's immediate dominator (dominator.c) and its retained size:
@@ -13,8 +14,8 @@
  * refused) get a virtual root edge too, in address order, each from the
  * lowest-address block not yet reached: that block heads its structure.
  *
- * Vertices: holders 0..H-1, chunk c at H + c, the virtual root last, so
- * its row of edges is the last one and can grow.  Everything but the
+ * Vertices: holders 0..H-1, the used chunks in address order from H, the
+ * virtual root last, so its row of edges is the last one and can grow.  Everything but the
  * per-chunk results is freed before the stage returns.
  */
 #include <errno.h>
@@ -42,60 +43,82 @@ static void graph_free(struct graph *g)
         *g = (struct graph){ 0 };
 }
 
-/* The CSR of every edge but the virtual root's, whose row (holders and definite leaks) comes last. */
+/* A used block no root or block points at by the reach stage's account: the virtual root holds it. */
+static bool is_head(const struct chunk *c)
+{
+        return c->state == CHUNK_USED && (c->leak == LEAK_DEFINITE || c->leak == LEAK_NONE);
+}
+
+/*
+ * The CSR of every edge, the virtual root's row (holders, then heads) last.
+ * vid[c] is chunk c's vertex (holders + its rank among the used chunks),
+ * NO_ID for chunks not used; a temporary of the build.
+ */
 static int graph_build(const struct analysis *a, const struct owners_result *o, struct graph *g)
 {
         const struct ref *refs = a->reach.refs;
         size_t nrefs = a->reach.nrefs, nchunks = a->heap.nchunks;
-        uint64_t n = (uint64_t)o->nholders + nchunks + 1, ndef = 0;
-        if (n >= INT32_MAX)
+        uint64_t used = 0, nheads = 0;
+        for (size_t c = 0; c < nchunks; c++) {
+                used += a->heap.chunks[c].state == CHUNK_USED;
+                nheads += is_head(&a->heap.chunks[c]);
+        }
+        uint64_t n = (uint64_t)o->nholders + used + 1, cap = nrefs + o->nholders + nheads + 1;
+        if (n >= INT32_MAX || cap >= UINT32_MAX)
                 return -E2BIG;
-        for (size_t c = 0; c < nchunks; c++)
-                ndef += a->heap.chunks[c].state == CHUNK_USED && a->heap.chunks[c].leak == LEAK_DEFINITE;
-        uint64_t cap = nrefs + o->nholders + ndef + 1;
-        if (cap >= UINT32_MAX)
-                return -E2BIG;
+        _cleanup_free_ int32_t *vid = malloc((nchunks ? nchunks : 1) * sizeof(*vid));
         *g = (struct graph){ .n = (uint32_t)n, .root = (uint32_t)n - 1, .nholders = (uint32_t)o->nholders,
                              .off = calloc(n + 1, sizeof(uint32_t)), .adj = malloc(cap * sizeof(uint32_t)),
                              .cap = (uint32_t)cap };
-        if (!g->off || !g->adj)
+        if (!vid || !g->off || !g->adj)
                 return -ENOMEM;
+        uint32_t k = g->nholders;
+        for (size_t c = 0; c < nchunks; c++)
+                vid[c] = a->heap.chunks[c].state == CHUNK_USED ? (int32_t)k++ : NO_ID;
 
         /* Counts per source in off[v + 1], then starts, then filled (off[v] moves to the row's end, shifted back after). */
-        for (size_t k = 0; k < nrefs; k++) {
-                uint32_t from = refs[k].from_chunk == NO_ID ? (uint32_t)o->ref_root[k] : g->nholders + (uint32_t)refs[k].from_chunk;
+        uint32_t dropped = 0;
+        for (size_t x = 0; x < nrefs; x++) {
+                int32_t from = refs[x].from_chunk == NO_ID ? o->ref_root[x] : vid[refs[x].from_chunk];
+                if (from < 0 || vid[refs[x].to_chunk] < 0) {
+                        dropped++;
+                        continue;
+                }
                 g->off[from + 1]++;
         }
-        g->off[g->root + 1] = (uint32_t)(o->nholders + ndef);
+        g->off[g->root + 1] = (uint32_t)(o->nholders + nheads);
         for (uint32_t v = 0; v < g->n; v++)
                 g->off[v + 1] += g->off[v];
-        for (size_t k = 0; k < nrefs; k++) {
-                uint32_t from = refs[k].from_chunk == NO_ID ? (uint32_t)o->ref_root[k] : g->nholders + (uint32_t)refs[k].from_chunk;
-                g->adj[g->off[from]++] = g->nholders + (uint32_t)refs[k].to_chunk;
+        for (size_t x = 0; x < nrefs; x++) {
+                int32_t from = refs[x].from_chunk == NO_ID ? o->ref_root[x] : vid[refs[x].from_chunk];
+                if (from >= 0 && vid[refs[x].to_chunk] >= 0)
+                        g->adj[g->off[from]++] = (uint32_t)vid[refs[x].to_chunk];
         }
         for (uint32_t h = 0; h < g->nholders; h++)
                 g->adj[g->off[g->root]++] = h;
         for (size_t c = 0; c < nchunks; c++)
-                if (a->heap.chunks[c].state == CHUNK_USED && a->heap.chunks[c].leak == LEAK_DEFINITE)
-                        g->adj[g->off[g->root]++] = g->nholders + (uint32_t)c;
+                if (is_head(&a->heap.chunks[c]))
+                        g->adj[g->off[g->root]++] = (uint32_t)vid[c];
         for (uint32_t v = g->n; v > 0; v--)
                 g->off[v] = g->off[v - 1];
         g->off[0] = 0;
         g->nadj = g->off[g->n];
+        if (dropped)
+                log_debug("owners: %u refs from or to a chunk not used left out", dropped);
         return 0;
 }
 
 /*
- * Gives the virtual root an edge to each used block still unreached
- * (idom -1), lowest address first, marking what each new head reaches.
- * Returns how many it added, or -ENOMEM.
+ * Gives the virtual root an edge to each used block still unreached (idom
+ * -1; the reach stage's verdicts leave none, but the rule must hold
+ * whatever they say), lowest address first, marking what each new head
+ * reaches.  Returns how many it added, or -ENOMEM.
  */
-static long add_heads(const struct analysis *a, struct graph *g, int32_t *idom, uint32_t *stack)
+static long add_heads(struct graph *g, int32_t *idom, uint32_t *stack)
 {
         long added = 0;
-        for (size_t c = 0; c < a->heap.nchunks; c++) {
-                uint32_t v = g->nholders + (uint32_t)c;
-                if (a->heap.chunks[c].state != CHUNK_USED || idom[v] != -1)
+        for (uint32_t v = g->nholders; v < g->root; v++) {
+                if (idom[v] != -1)
                         continue;
                 if (g->nadj == g->cap) {
                         uint32_t cap = g->cap + g->cap / 2 + 16;
@@ -142,54 +165,68 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
                 return -ENOMEM;
         if ((r = dominator_tree(g.n, g.off, g.adj, g.root, idom, order, &m)) < 0)
                 return r;
-        long heads = add_heads(a, &g, idom, order);
-        if (heads < 0)
-                return (int)heads;
-        if (heads > 0) {
-                log_debug("owners: %ld used blocks head structures no root or definite leak reaches", heads);
+        if (m < g.n) {
+                /* The root is reached; the vertices not reached are used blocks no holder or head reaches. */
+                long heads = add_heads(&g, idom, order);
+                if (heads < 0)
+                        return (int)heads;
+                log_debug("owners: %ld used blocks head structures no holder or definite leak reaches", heads);
                 if ((r = dominator_tree(g.n, g.off, g.adj, g.root, idom, order, &m)) < 0)
                         return r;
         }
-        uint32_t n = g.n;
+        uint32_t n = g.n, nholders = g.nholders, root = g.root;
         graph_free(&g);
 
         /* Blocks each holder dominates, then bytes: one sum up the tree each, in one array. */
         _cleanup_free_ uint64_t *value = calloc(n, sizeof(*value));
-        uint32_t nholders = (uint32_t)out->nholders, root = (uint32_t)(out->nholders + a->heap.nchunks);
         if (!value)
                 return -ENOMEM;
-        for (size_t c = 0; c < a->heap.nchunks; c++)
-                value[nholders + c] = a->heap.chunks[c].state == CHUNK_USED;
+        for (uint32_t v = nholders; v < root; v++)
+                value[v] = 1;
         dominator_sum(idom, order, m, value);
         for (uint32_t h = 0; h < nholders; h++)
                 out->holders[h].blocks = value[h];
-        for (size_t c = 0; c < a->heap.nchunks; c++)
-                value[nholders + c] = a->heap.chunks[c].state == CHUNK_USED ? a->heap.chunks[c].size : 0;
-        for (uint32_t h = 0; h <= nholders; h++)
-                value[h == nholders ? root : h] = 0;
+        memset(value, 0, (size_t)n * sizeof(*value));
+        for (size_t c = 0, v = nholders; c < a->heap.nchunks; c++)
+                if (a->heap.chunks[c].state == CHUNK_USED)
+                        value[v++] = a->heap.chunks[c].size;
         dominator_sum(idom, order, m, value);
         for (uint32_t h = 0; h < nholders; h++)
                 out->holders[h].retained = value[h];
         free(order);
         order = NULL;
 
-        /* The per-chunk results: the chunk part of value becomes retained, and idom is renumbered in place. */
-        out->idom = malloc((a->heap.nchunks ? a->heap.nchunks : 1) * sizeof(*out->idom));
+        /* The per-chunk results, by chunk: vertices are the used chunks in address order. */
+        size_t nchunks = a->heap.nchunks;
+        out->idom = malloc(nchunks * sizeof(*out->idom));
         if (!out->idom)
                 return -ENOMEM;
-        for (size_t c = 0; c < a->heap.nchunks; c++) {
-                int32_t d = idom[nholders + c];
-                if (a->heap.chunks[c].state != CHUNK_USED || d < 0 || (uint32_t)d == root)
-                        out->idom[c] = NO_ID;
-                else
-                        out->idom[c] = (uint32_t)d < nholders ? owners_idom_holder((size_t)d) : d - (int32_t)nholders;
-        }
-        free(idom);
+        _cleanup_free_ int32_t *chunk_of = idom; /* reused: a vertex's chunk, for the idoms that are blocks */
         idom = NULL;
-        memmove(value, value + nholders, a->heap.nchunks * sizeof(*value));
-        uint64_t *fit = realloc(value, (a->heap.nchunks ? a->heap.nchunks : 1) * sizeof(*value));
-        out->retained = fit ? fit : value;
-        value = NULL;
+        for (size_t c = 0, v = nholders; c < nchunks; c++) {
+                if (a->heap.chunks[c].state != CHUNK_USED) {
+                        out->idom[c] = NO_ID;
+                        continue;
+                }
+                int32_t d = chunk_of[v++];
+                /* Kept as the vertex for now; turned into a chunk index below, once chunk_of maps vertices. */
+                out->idom[c] = d < 0 || (uint32_t)d == root ? NO_ID : (uint32_t)d < nholders ? owners_idom_holder((size_t)d) : d;
+        }
+        for (size_t c = 0, v = nholders; c < nchunks; c++)
+                if (a->heap.chunks[c].state == CHUNK_USED)
+                        chunk_of[v++] = (int32_t)c;
+        for (size_t c = 0; c < nchunks; c++)
+                if (out->idom[c] >= 0)
+                        out->idom[c] = chunk_of[out->idom[c]];
+        free(chunk_of);
+        chunk_of = NULL;
+
+        out->retained = calloc(nchunks, sizeof(*out->retained));
+        if (!out->retained)
+                return -ENOMEM;
+        for (size_t c = 0, v = nholders; c < nchunks; c++)
+                if (a->heap.chunks[c].state == CHUNK_USED)
+                        out->retained[c] = value[v++];
         return 0;
 }
 
