@@ -193,40 +193,47 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
         dominator_sum(idom, order, m, value);
         for (uint32_t h = 0; h < nholders; h++)
                 out->holders[h].retained = value[h];
+        /*
+         * The per-chunk results, by chunk, in the arrays at hand (fresh pages
+         * cost more than the work): order becomes each used vertex's chunk,
+         * idom and value are turned into chunk terms, moved down to index
+         * 0 = the first used chunk, grown to every chunk and spread out from
+         * the end, where used chunk k goes to its index c >= k.
+         */
+        size_t nchunks = a->heap.nchunks, used = root - nholders;
+        for (size_t c = 0, v = nholders; c < nchunks; c++)
+                if (a->heap.chunks[c].state == CHUNK_USED)
+                        order[v++] = (uint32_t)c;
+        for (uint32_t v = nholders; v < root; v++) {
+                int32_t d = idom[v];
+                idom[v] = d < 0 || (uint32_t)d == root ? NO_ID
+                          : (uint32_t)d < nholders   ? owners_idom_holder((size_t)d)
+                                                     : (int32_t)order[d];
+        }
         free(order);
         order = NULL;
-
-        /* The per-chunk results, by chunk: vertices are the used chunks in address order. */
-        size_t nchunks = a->heap.nchunks;
-        out->idom = malloc(nchunks * sizeof(*out->idom));
-        if (!out->idom)
+        memmove(idom, idom + nholders, used * sizeof(*idom));
+        memmove(value, value + nholders, used * sizeof(*value));
+        int32_t *idom_by_chunk = realloc(idom, (nchunks ? nchunks : 1) * sizeof(*idom));
+        if (!idom_by_chunk)
                 return -ENOMEM;
-        _cleanup_free_ int32_t *chunk_of = idom; /* reused: a vertex's chunk, for the idoms that are blocks */
         idom = NULL;
-        for (size_t c = 0, v = nholders; c < nchunks; c++) {
-                if (a->heap.chunks[c].state != CHUNK_USED) {
-                        out->idom[c] = NO_ID;
-                        continue;
-                }
-                int32_t d = chunk_of[v++];
-                /* Kept as the vertex for now; turned into a chunk index below, once chunk_of maps vertices. */
-                out->idom[c] = d < 0 || (uint32_t)d == root ? NO_ID : (uint32_t)d < nholders ? owners_idom_holder((size_t)d) : d;
-        }
-        for (size_t c = 0, v = nholders; c < nchunks; c++)
-                if (a->heap.chunks[c].state == CHUNK_USED)
-                        chunk_of[v++] = (int32_t)c;
-        for (size_t c = 0; c < nchunks; c++)
-                if (out->idom[c] >= 0)
-                        out->idom[c] = chunk_of[out->idom[c]];
-        free(chunk_of);
-        chunk_of = NULL;
-
-        out->retained = calloc(nchunks, sizeof(*out->retained));
-        if (!out->retained)
+        out->idom = idom_by_chunk;
+        uint64_t *retained = realloc(value, (nchunks ? nchunks : 1) * sizeof(*value));
+        if (!retained)
                 return -ENOMEM;
-        for (size_t c = 0, v = nholders; c < nchunks; c++)
-                if (a->heap.chunks[c].state == CHUNK_USED)
-                        out->retained[c] = value[v++];
+        value = NULL;
+        out->retained = retained;
+        for (size_t c = nchunks, k = used; c-- > 0;) {
+                if (a->heap.chunks[c].state == CHUNK_USED) {
+                        k--;
+                        out->idom[c] = out->idom[k];
+                        out->retained[c] = out->retained[k];
+                } else {
+                        out->idom[c] = NO_ID;
+                        out->retained[c] = 0;
+                }
+        }
         return 0;
 }
 
