@@ -2,10 +2,12 @@
  * Semi-NCA dominators (dominator.h).  Every array but the caller's is
  * indexed by depth-first preorder number: vertex order[i] has number i, the
  * root 0.  Four int32 arrays over the vertices and the predecessors in
- * those numbers are all it allocates; the caller's idom holds each vertex's
- * number, then serves as eval's path stack, before it gets the answer.
+ * those numbers are the most it holds at once; the caller's idom holds each
+ * vertex's number, then serves as eval's path stack, before it gets the
+ * answer.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "dominator.h"
@@ -72,20 +74,32 @@ static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const in
         return label[v];
 }
 
-int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *idom, uint32_t *order,
-                   uint32_t *nreached)
+/*
+ * The pass, in phases that each hold only what they need: the search (the
+ * successors, parent in dom, cursor and stack), the predecessors (built
+ * from the successors, which are then freed when the caller gave them
+ * away: *off and *adj set NULL), the semidominators (anc, semi, label),
+ * the NCA climb (dom, semi).
+ */
+static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, uint32_t root, int32_t *idom,
+                uint32_t *order, uint32_t *nreached)
 {
-        _cleanup_free_ int32_t *anc = malloc((size_t)n * sizeof(*anc));
-        _cleanup_free_ int32_t *semi = malloc((size_t)n * sizeof(*semi));
-        _cleanup_free_ int32_t *label = malloc((size_t)n * sizeof(*label));
+        const uint32_t *off = *off_p, *adj = *adj_p;
         _cleanup_free_ int32_t *dom = malloc((size_t)n * sizeof(*dom));
+        _cleanup_free_ uint32_t *cursor = malloc((size_t)n * sizeof(*cursor));
+        _cleanup_free_ uint32_t *stack = malloc((size_t)n * sizeof(*stack));
+        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL;
         _cleanup_free_ uint32_t *pred_off = NULL, *pred = NULL;
-        if (!anc || !semi || !label || !dom)
+        if (!dom || !cursor || !stack)
                 return -ENOMEM;
 
-        /* semi and label serve the search as cursor and stack; num is kept in idom until the end. */
-        uint32_t m = dfs(n, off, adj, root, idom, order, anc, (uint32_t *)semi, (uint32_t *)label);
+        /* num is kept in idom until the predecessors are built. */
+        uint32_t m = dfs(n, off, adj, root, idom, order, dom, cursor, stack);
         *nreached = m;
+        free(cursor);
+        cursor = NULL;
+        free(stack);
+        stack = NULL;
 
         /* The predecessors of each reached vertex, by number (an unreached vertex reaches nothing reached). */
         pred_off = calloc((size_t)m + 1, sizeof(*pred_off));
@@ -110,10 +124,20 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
         for (uint32_t j = m; j > 0; j--)
                 pred_off[j] = pred_off[j - 1];
         pred_off[0] = 0;
+        if (release) {
+                free(*off_p);
+                free(*adj_p);
+                *off_p = NULL;
+                *adj_p = NULL;
+        }
+
+        size_t k = m ? m : 1;
+        if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) || !(label = malloc(k * sizeof(*label))))
+                return -ENOMEM;
         for (uint32_t i = 0; i < m; i++) {
                 semi[i] = (int32_t)i;
                 label[i] = (int32_t)i;
-                dom[i] = anc[i];
+                anc[i] = dom[i];
         }
 
         /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done.
@@ -149,6 +173,19 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
         for (uint32_t i = 1; i < m; i++)
                 idom[order[i]] = (int32_t)order[dom[i]];
         return 0;
+}
+
+int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *idom, uint32_t *order,
+                   uint32_t *nreached)
+{
+        uint32_t *o = (uint32_t *)off, *a = (uint32_t *)adj; /* not freed: release is false */
+        return tree(n, &o, &a, false, root, idom, order, nreached);
+}
+
+int dominator_tree_consume(uint32_t n, uint32_t **off, uint32_t **adj, uint32_t root, int32_t *idom, uint32_t *order,
+                           uint32_t *nreached)
+{
+        return tree(n, off, adj, true, root, idom, order, nreached);
 }
 
 void dominator_sum(const int32_t *idom, const uint32_t *order, uint32_t nreached, uint64_t *value)

@@ -26,6 +26,14 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_
                    uint32_t *nreached);
 
 /*
+ * dominator_tree, which frees *off and *adj (and sets them NULL) as soon as
+ * it no longer needs them, before its own largest arrays: the peak is
+ * lower by the successor graph.  On failure they may be freed too.
+ */
+int dominator_tree_consume(uint32_t n, uint32_t **off, uint32_t **adj, uint32_t root, int32_t *idom, uint32_t *order,
+                           uint32_t *nreached);
+
+/*
  * Sums value[] up the dominator tree: afterwards value[v] is its own value
  * plus that of every vertex it dominates (retained sizes, or counts).  One
  * pass over order in reverse, as dominator_tree left it.

@@ -161,20 +161,24 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
                 return 0;
         if ((r = graph_build(a, out, &g)) < 0)
                 return r;
-        if (!(idom = malloc((size_t)g.n * sizeof(*idom))) || !(order = malloc((size_t)g.n * sizeof(*order))))
+        uint32_t n = g.n, nholders = g.nholders, root = g.root;
+        if (!(idom = malloc((size_t)n * sizeof(*idom))) || !(order = malloc((size_t)n * sizeof(*order))))
                 return -ENOMEM;
-        if ((r = dominator_tree(g.n, g.off, g.adj, g.root, idom, order, &m)) < 0)
+        /* The graph goes as soon as the pass has its predecessors. */
+        if ((r = dominator_tree_consume(n, &g.off, &g.adj, root, idom, order, &m)) < 0)
                 return r;
-        if (m < g.n) {
-                /* The root is reached; the vertices not reached are used blocks no holder or head reaches. */
+        if (m < n) {
+                /* The root is reached; the vertices not reached are used blocks no holder or head reaches: the graph again, with them. */
+                graph_free(&g);
+                if ((r = graph_build(a, out, &g)) < 0)
+                        return r;
                 long heads = add_heads(&g, idom, order);
                 if (heads < 0)
                         return (int)heads;
                 log_debug("owners: %ld used blocks head structures no holder or definite leak reaches", heads);
-                if ((r = dominator_tree(g.n, g.off, g.adj, g.root, idom, order, &m)) < 0)
+                if ((r = dominator_tree_consume(n, &g.off, &g.adj, root, idom, order, &m)) < 0)
                         return r;
         }
-        uint32_t n = g.n, nholders = g.nholders, root = g.root;
         graph_free(&g);
 
         /* Blocks each holder dominates, then bytes: one sum up the tree each, in one array. */

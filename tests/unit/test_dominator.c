@@ -112,6 +112,23 @@ static void check_graph(const struct graph *g, uint32_t root)
         assert_true(idom && order && queue && all && without && dom && size && sum);
 
         assert_int_equal(dominator_tree(n, g->off, g->adj, root, idom, order, &m), 0);
+
+        /* The variant that frees the graph gives the same answer, and frees it. */
+        uint32_t *off2 = malloc((n + 1) * sizeof(uint32_t)), *adj2 = malloc((g->off[n] + 1) * sizeof(uint32_t)), m2 = 0;
+        int32_t *idom2 = malloc(n * sizeof(*idom2));
+        uint32_t *order2 = malloc(n * sizeof(*order2));
+        assert_true(off2 && adj2 && idom2 && order2);
+        memcpy(off2, g->off, (n + 1) * sizeof(uint32_t));
+        memcpy(adj2, g->adj, g->off[n] * sizeof(uint32_t));
+        assert_int_equal(dominator_tree_consume(n, &off2, &adj2, root, idom2, order2, &m2), 0);
+        assert_null(off2);
+        assert_null(adj2);
+        assert_int_equal(m2, m);
+        assert_memory_equal(idom2, idom, n * sizeof(*idom));
+        assert_memory_equal(order2, order, m * sizeof(*order));
+        free(idom2);
+        free(order2);
+
         for (uint32_t v = 0; v < n; v++)
                 size[v] = sum[v] = 16 + rnd(1000);
         dominator_sum(idom, order, m, sum);
