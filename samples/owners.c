@@ -41,7 +41,7 @@
 
 #define BUCKETS 64
 #define PER_BUCKET 5
-#define TREE_DEPTH 8          /* 255 nodes */
+#define TREE_DEPTH 8 /* 255 nodes */
 #define CACHE_ENTRIES 40
 #define SHARED_LEN 6
 #define RING_LEN 7
@@ -163,7 +163,7 @@ static struct tnode *build_tree(int depth, uint64_t *bytes)
 }
 
 struct keeper {
-        int wait_fd;              /* read end of a pipe nobody writes */
+        int wait_fd; /* read end of a pipe nobody writes */
         pthread_barrier_t *ready;
 };
 

@@ -132,7 +132,8 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         }
 
         size_t k = m ? m : 1;
-        if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) || !(label = malloc(k * sizeof(*label))))
+        if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) ||
+            !(label = malloc(k * sizeof(*label))))
                 return -ENOMEM;
         for (uint32_t i = 0; i < m; i++) {
                 semi[i] = (int32_t)i;

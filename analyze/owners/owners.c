@@ -31,7 +31,7 @@
 
 struct graph {
         uint32_t n, root, nholders;
-        uint32_t *off;   /* n + 1 */
+        uint32_t *off; /* n + 1 */
         uint32_t *adj;
         uint32_t nadj, cap;
 };
@@ -67,8 +67,11 @@ static int graph_build(const struct analysis *a, const struct owners_result *o, 
         if (n >= INT32_MAX || cap >= UINT32_MAX)
                 return -E2BIG;
         _cleanup_free_ int32_t *vid = malloc((nchunks ? nchunks : 1) * sizeof(*vid));
-        *g = (struct graph){ .n = (uint32_t)n, .root = (uint32_t)n - 1, .nholders = (uint32_t)o->nholders,
-                             .off = calloc(n + 1, sizeof(uint32_t)), .adj = malloc(cap * sizeof(uint32_t)),
+        *g = (struct graph){ .n = (uint32_t)n,
+                             .root = (uint32_t)n - 1,
+                             .nholders = (uint32_t)o->nholders,
+                             .off = calloc(n + 1, sizeof(uint32_t)),
+                             .adj = malloc(cap * sizeof(uint32_t)),
                              .cap = (uint32_t)cap };
         if (!vid || !g->off || !g->adj)
                 return -ENOMEM;
@@ -76,7 +79,7 @@ static int graph_build(const struct analysis *a, const struct owners_result *o, 
         for (size_t c = 0; c < nchunks; c++)
                 vid[c] = a->heap.chunks[c].state == CHUNK_USED ? (int32_t)k++ : NO_ID;
 
-        /* Counts per source in off[v + 1], then starts, then filled (off[v] moves to the row's end, shifted back after). */
+        /* Counts per source in off[v + 1], then starts, then filled (off[v] moves to the row's end; shifted back). */
         uint32_t dropped = 0;
         for (size_t x = 0; x < nrefs; x++) {
                 int32_t from = refs[x].from_chunk == NO_ID ? o->ref_root[x] : vid[refs[x].from_chunk];
@@ -168,7 +171,7 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
         if ((r = dominator_tree_consume(n, &g.off, &g.adj, root, idom, order, &m)) < 0)
                 return r;
         if (m < n) {
-                /* The root is reached; the vertices not reached are used blocks no holder or head reaches: the graph again, with them. */
+                /* Vertices not reached: used blocks no holder or head reaches; the graph again, with heads. */
                 graph_free(&g);
                 if ((r = graph_build(a, out, &g)) < 0)
                         return r;
@@ -211,8 +214,8 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
         for (uint32_t v = nholders; v < root; v++) {
                 int32_t d = idom[v];
                 idom[v] = d < 0 || (uint32_t)d == root ? NO_ID
-                          : (uint32_t)d < nholders   ? owners_idom_holder((size_t)d)
-                                                     : (int32_t)order[d];
+                          : (uint32_t)d < nholders     ? owners_idom_holder((size_t)d)
+                                                       : (int32_t)order[d];
         }
         free(order);
         order = NULL;
@@ -245,7 +248,9 @@ int owners_compute(struct analysis *a)
 {
         int r = compute(a, &a->owners, &a->warnings);
         if (r == -E2BIG)
-                return log_error_errno(r, "cannot analyze '%s': the heap graph has more than 2^31 blocks and roots or 2^32 edges", a->opt.core_path);
+                return log_error_errno(
+                        r, "cannot analyze '%s': the heap graph has more than 2^31 blocks and roots or 2^32 edges",
+                        a->opt.core_path);
         if (r < 0)
                 return log_error_errno(r, "cannot analyze '%s': dominators: %m", a->opt.core_path);
         log_debug("owners: %zu root holders", a->owners.nholders);

@@ -16,8 +16,8 @@
 /* ---- owners_symbols.c --------------------------------------------------- */
 
 struct owners_symbol {
-        uint64_t start, end;  /* [start, end) in the process */
-        const char *name;     /* owned by libdwfl */
+        uint64_t start, end; /* [start, end) in the process */
+        const char *name;    /* owned by libdwfl */
 };
 
 /* The data objects (STT_OBJECT, STT_TLS excluded) of each module with a size, sorted by start; built on demand. */
@@ -37,8 +37,8 @@ void owners_symbols_free(struct owners_symbols *s);
  * through libdwfl (dwfl_module_getsym_info) once.  Returns NULL on want of
  * memory too, with *error set to -ENOMEM.
  */
-const struct owners_symbol *owners_symbols_find(struct owners_symbols *s, const struct analysis *a, int m, uint64_t addr,
-                                                int *error);
+const struct owners_symbol *owners_symbols_find(struct owners_symbols *s, const struct analysis *a, int m,
+                                                uint64_t addr, int *error);
 
 /* ---- owners_holders.c --------------------------------------------------- */
 

@@ -27,8 +27,9 @@
 
 /* The names of user_regs_struct's fields (sys/user.h, NT_PRSTATUS pr_reg), in order, as gdb spells them. */
 static const char *const reg_names[] = {
-        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi",
-        "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
+        "r15",    "r14", "r13", "r12",     "rbp",     "rbx",      "r11", "r10", "r9", "r8", /* 0-72 */
+        "rax",    "rcx", "rdx", "rsi",     "rdi",     "orig_rax", "rip", "cs",              /* 80-136 */
+        "eflags", "rsp", "ss",  "fs_base", "gs_base", "ds",       "es",  "fs",  "gs",       /* 144-208 */
 };
 
 /* One root slot, with the holder it belongs to as a sortable key. */
@@ -36,34 +37,40 @@ struct slot {
         uint8_t kind;
         int32_t tid;
         int32_t module_id;
-        int32_t segment_id;   /* of the key: NO_ID for symbols (their segment is not part of what they are) */
-        int32_t frame;        /* stack: depth, or -1 */
-        uint64_t key;         /* static: the symbol's start; register: the offset */
-        uint64_t from;        /* where the slot is */
-        int32_t where;        /* the segment the slot is in */
+        int32_t segment_id; /* of the key: NO_ID for symbols (their segment is not part of what they are) */
+        int32_t frame;      /* stack: depth, or -1 */
+        uint64_t key;       /* static: the symbol's start; register: the offset */
+        uint64_t from;      /* where the slot is */
+        int32_t where;      /* the segment the slot is in */
         uint32_t ref;
         const char *symbol;
 };
 
+static int cmp_i64(int64_t a, int64_t b)
+{
+        return a < b ? -1 : a > b;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+        return a < b ? -1 : a > b;
+}
+
 static int slot_cmp(const void *x, const void *y)
 {
         const struct slot *a = x, *b = y;
-#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-        CMP(kind);
-        CMP(tid);
-        CMP(module_id);
-        CMP(segment_id);
-        CMP(frame);
-        CMP(key);
-        CMP(from);
-#undef CMP
-        return 0;
+        int r;
+        if ((r = cmp_i64(a->kind, b->kind)) || (r = cmp_i64(a->tid, b->tid)) ||
+            (r = cmp_i64(a->module_id, b->module_id)) || (r = cmp_i64(a->segment_id, b->segment_id)) ||
+            (r = cmp_i64(a->frame, b->frame)) || (r = cmp_u64(a->key, b->key)))
+                return r;
+        return cmp_u64(a->from, b->from);
 }
 
 static bool same_holder(const struct slot *a, const struct slot *b)
 {
-        return a->kind == b->kind && a->tid == b->tid && a->module_id == b->module_id && a->segment_id == b->segment_id &&
-               a->frame == b->frame && a->key == b->key;
+        return a->kind == b->kind && a->tid == b->tid && a->module_id == b->module_id &&
+               a->segment_id == b->segment_id && a->frame == b->frame && a->key == b->key;
 }
 
 /* A module's TLS block in every thread's static TLS: [tp - off, tp - off + size). */
@@ -102,7 +109,9 @@ static int tls_layout(const struct analysis *a, struct tls_block **out, size_t *
                         if (ph->p_type != PT_TLS || ph->p_memsz == 0 || ph->p_memsz > (1ull << 32))
                                 continue;
                         uint64_t align = ph->p_align && !(ph->p_align & (ph->p_align - 1)) ? ph->p_align : 1;
-                        v[k] = (struct tls_block){ .module_id = (int32_t)m, .size = ph->p_memsz, .align = align,
+                        v[k] = (struct tls_block){ .module_id = (int32_t)m,
+                                                   .size = ph->p_memsz,
+                                                   .align = align,
                                                    .firstbyte = -ph->p_vaddr & (align - 1) };
                         /* The main program first. */
                         if (mod->is_main && k > 0) {
@@ -138,9 +147,9 @@ static int32_t tls_module(const struct tls_block *v, size_t n, uint64_t fs_base,
 /* The threads by tid, for lookups; and each thread's frames in depth order. */
 struct thread_index {
         const struct analysis *a;
-        size_t *by_tid;       /* indexes into threads.v, sorted by tid */
-        size_t *frames;       /* indexes into threads.frames, by tid then depth */
-        size_t *first;        /* per thread (threads.v index): its first entry in frames; nframes after */
+        size_t *by_tid; /* indexes into threads.v, sorted by tid */
+        size_t *frames; /* indexes into threads.frames, by tid then depth */
+        size_t *first;  /* per thread (threads.v index): its first entry in frames; nframes after */
         size_t *count;
 };
 
@@ -172,8 +181,11 @@ static void thread_index_free(struct thread_index *t)
 static int thread_index_build(const struct analysis *a, struct thread_index *t)
 {
         size_t nt = a->threads.n ? a->threads.n : 1, nf = a->threads.nframes ? a->threads.nframes : 1;
-        *t = (struct thread_index){ .a = a, .by_tid = calloc(nt, sizeof(size_t)), .frames = calloc(nf, sizeof(size_t)),
-                                    .first = calloc(nt, sizeof(size_t)), .count = calloc(nt, sizeof(size_t)) };
+        *t = (struct thread_index){ .a = a,
+                                    .by_tid = calloc(nt, sizeof(size_t)),
+                                    .frames = calloc(nf, sizeof(size_t)),
+                                    .first = calloc(nt, sizeof(size_t)),
+                                    .count = calloc(nt, sizeof(size_t)) };
         if (!t->by_tid || !t->frames || !t->first || !t->count)
                 return -ENOMEM;
         sort_analysis = a;
@@ -256,19 +268,19 @@ static int name_holder(const struct analysis *a, struct root_holder *h, const st
                 if (h->symbol)
                         r = asprintf(&h->name, "static %s in %s", h->symbol, mod ? mod : "?");
                 else if (mod)
-                        r = asprintf(&h->name, "static %s+0x%" PRIx64 " (no symbol)", mod, s->from - a->modules.v[h->module_id].start);
+                        r = asprintf(&h->name, "static %s+0x%" PRIx64 " (no symbol)", mod,
+                                     s->from - a->modules.v[h->module_id].start);
                 else
                         r = asprintf(&h->name, "static data at 0x%" PRIx64 " (no module)", s->from);
                 break;
         case ROOT_STACK:
                 if (h->frame_depth >= 0)
-                        r = asprintf(&h->name, "thread %d frame #%d %s", h->tid, h->frame_depth, h->function ? h->function : "??");
+                        r = asprintf(&h->name, "thread %d frame #%d %s", h->tid, h->frame_depth,
+                                     h->function ? h->function : "??");
                 else
                         r = asprintf(&h->name, "thread %d stack outside any known frame", h->tid);
                 break;
-        case ROOT_REGISTER:
-                r = asprintf(&h->name, "thread %d register %s", h->tid, h->reg);
-                break;
+        case ROOT_REGISTER: r = asprintf(&h->name, "thread %d register %s", h->tid, h->reg); break;
         case ROOT_TLS:
                 if (mod)
                         r = asprintf(&h->name, "TLS of thread %d in %s", h->tid, mod);
@@ -290,20 +302,24 @@ static int name_holder(const struct analysis *a, struct root_holder *h, const st
 }
 
 /* Fills s with ref x's slot and holder key. */
-static int slot_of(const struct analysis *a, const struct thread_index *ti, struct owners_symbols *syms, const struct tls_block *tls,
-                   size_t ntls, const struct ref *x, uint32_t ref, struct slot *s)
+static int slot_of(const struct analysis *a, const struct thread_index *ti, struct owners_symbols *syms,
+                   const struct tls_block *tls, size_t ntls, const struct ref *x, uint32_t ref, struct slot *s)
 {
-        *s = (struct slot){ .kind = x->root_kind, .tid = (int32_t)x->tid, .module_id = NO_ID, .segment_id = NO_ID,
-                            .frame = -1, .from = x->from, .where = NO_ID, .ref = ref };
+        *s = (struct slot){ .kind = x->root_kind,
+                            .tid = (int32_t)x->tid,
+                            .module_id = NO_ID,
+                            .segment_id = NO_ID,
+                            .frame = -1,
+                            .from = x->from,
+                            .where = NO_ID,
+                            .ref = ref };
         if (x->root_kind != ROOT_REGISTER) {
                 size_t i = segment_index_from(a->segments.v, a->segments.n, x->from);
                 if (i < a->segments.n && a->segments.v[i].start <= x->from)
                         s->where = (int32_t)i;
         }
         switch (x->root_kind) {
-        case ROOT_REGISTER:
-                s->key = x->from;
-                break;
+        case ROOT_REGISTER: s->key = x->from; break;
         case ROOT_STACK: {
                 long f = frame_of(ti, thread_of(ti, s->tid), x->from);
                 s->frame = f >= 0 ? a->threads.frames[f].depth : -1;
@@ -329,25 +345,26 @@ static int slot_of(const struct analysis *a, const struct thread_index *ti, stru
                 }
                 break;
         }
-        default:
-                s->segment_id = s->where;
-                break;
+        default: s->segment_id = s->where; break;
         }
         return 0;
 }
 
 /* The holder of the slots s[0..n), all of one holder, sorted by address. */
-static int holder_make(const struct analysis *a, const struct thread_index *ti, const struct slot *s, struct root_holder *h,
-                       struct warnings *w)
+static int holder_make(const struct analysis *a, const struct thread_index *ti, const struct slot *s,
+                       struct root_holder *h, struct warnings *w)
 {
-        *h = (struct root_holder){ .kind = s->kind, .tid = s->tid, .module_id = s->module_id, .segment_id = s->where,
-                                   .frame_depth = -1 };
+        *h = (struct root_holder){
+                .kind = s->kind, .tid = s->tid, .module_id = s->module_id, .segment_id = s->where, .frame_depth = -1
+        };
         switch (s->kind) {
         case ROOT_REGISTER: {
                 size_t k = s->from / 8;
                 h->reg = s->from % 8 == 0 && k < sizeof(reg_names) / sizeof(*reg_names) ? reg_names[k] : "?";
                 if (*h->reg == '?')
-                        warnings_add(w, "owners", 0, "thread %d: a register root at offset %" PRIu64 " of user_regs_struct, which has no register there",
+                        warnings_add(w, "owners", 0,
+                                     "thread %d: a register root at offset %" PRIu64
+                                     " of user_regs_struct, which has no register there",
                                      s->tid, s->from);
                 h->segment_id = NO_ID;
                 /* Only the thread a signal interrupted has registers known to be in use at that instruction. */
@@ -372,13 +389,12 @@ static int holder_make(const struct analysis *a, const struct thread_index *ti, 
                                 return -ENOMEM;
                         h->symbol_offset = s->from - s->key;
                 } else {
-                        /* Normal for a stripped module, whose private data has no symbols left: named by module and offset. */
+                        /* Normal for a stripped module (private data has no symbols): named by module and offset. */
                         log_debug("owners: root slots at 0x%" PRIx64 " in %s are in no object symbol", s->from,
                                   s->module_id >= 0 ? base_name(a->modules.v[s->module_id].path) : "no module");
                 }
                 break;
-        default:
-                break;
+        default: break;
         }
         return name_holder(a, h, s);
 }

@@ -16,8 +16,10 @@
 int owners_symbols_init(struct owners_symbols *s, size_t nmodules)
 {
         size_t k = nmodules ? nmodules : 1;
-        *s = (struct owners_symbols){ .v = calloc(k, sizeof(*s->v)), .n = calloc(k, sizeof(*s->n)),
-                                      .loaded = calloc(k, sizeof(*s->loaded)), .nmodules = nmodules };
+        *s = (struct owners_symbols){ .v = calloc(k, sizeof(*s->v)),
+                                      .n = calloc(k, sizeof(*s->n)),
+                                      .loaded = calloc(k, sizeof(*s->loaded)),
+                                      .nmodules = nmodules };
         if (!s->v || !s->n || !s->loaded) {
                 owners_symbols_free(s);
                 return -ENOMEM;
@@ -71,8 +73,8 @@ static int load(struct owners_symbols *s, const struct analysis *a, int m)
         return 0;
 }
 
-const struct owners_symbol *owners_symbols_find(struct owners_symbols *s, const struct analysis *a, int m, uint64_t addr,
-                                                int *error)
+const struct owners_symbol *owners_symbols_find(struct owners_symbols *s, const struct analysis *a, int m,
+                                                uint64_t addr, int *error)
 {
         *error = 0;
         if (m < 0 || (size_t)m >= s->nmodules)

@@ -52,7 +52,8 @@ static struct graph random_graph(uint32_t n, uint32_t degree)
         g.adj = malloc(cap * sizeof(uint32_t));
         assert_non_null(g.off);
         assert_non_null(g.adj);
-        uint32_t unreached = rnd(4) == 0 ? n / (2 + rnd(4)) : 0; /* vertices >= n - unreached: only edges among themselves */
+        uint32_t unreached =
+                rnd(4) == 0 ? n / (2 + rnd(4)) : 0; /* vertices >= n - unreached: only edges among themselves */
         for (uint32_t v = 0; v < n; v++) {
                 g.off[v] = ne;
                 uint32_t k = rnd(degree * 2 + 1);
