@@ -45,6 +45,7 @@ static const struct {
         [STAGE_HEAP] = { "heap", glibc_heap_walk, glibc_heap_reset },
         [STAGE_HEAP_KINDS] = { "heap kinds", segments_mark_heap, segments_unmark_heap },
         [STAGE_REACH] = { "reach", reach_compute, reach_reset },
+        [STAGE_OWNERS] = { "owners", owners_compute, owners_reset },
         [STAGE_EXPLAIN] = { "explain", skipped_explain, skipped_explain_reset },
 };
 

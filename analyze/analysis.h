@@ -16,6 +16,8 @@
  *   heap kinds  -> segments' kinds  (segments.c: malloc memory becomes heap)
  *   reach       -> reach            (reach/reach.c: refs, type names; and
  *                                    chunks' hash, type_id, leak)
+ *   owners      -> owners           (owners/owners.c: root holders, each
+ *                                    block's immediate dominator, retained sizes)
  *   explain     -> explained        (skipped.c: warnings about left-out
  *                                    addresses say so)
  * Every stage appends to the warnings.  Indexes into these arrays are the
@@ -140,6 +142,8 @@ struct frame {
         int tid;
         int depth;                  /* 0 = innermost */
         uint64_t pc;
+        uint64_t sp;                /* its stack pointer (rsp as the unwinder restored it), 0 when unknown:
+                                       the frame's stack area is [sp, the next frame's sp) */
         int module_id;
         char *function;             /* the symbol made readable (C++ demangled) */
         char *symbol;               /* the ELF symbol as the module spells it */
@@ -317,6 +321,52 @@ struct reach_result {
         char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
 };
 
+/*
+ * A root holder (owners/owners_holders.c): what a person names as holding
+ * heap pointers: a static variable, a stack frame, a register, a thread's
+ * TLS, an anonymous mapping.  The database's roots row (id = index + 1).
+ */
+struct root_holder {
+        uint8_t kind;               /* enum root_kind */
+        bool conservative;          /* its slots may hold stale copies (docs/database.md, roots) */
+        int tid;                    /* register, stack, tls; 0 otherwise */
+        int module_id;              /* static, tls: index into modules, or NO_ID */
+        int segment_id;             /* where its first slot is; NO_ID for a register */
+        int frame_depth;            /* stack: frames.depth of tid, or -1 when no frame holds the slots */
+        const char *function;       /* stack: that frame's function (the frames' string), or NULL */
+        char *symbol;               /* static: the object symbol covering the slots, or NULL */
+        uint64_t symbol_offset;     /* from the symbol's start to the first slot */
+        const char *reg;            /* register: its name as gdb spells it (a string constant) */
+        char *name;                 /* for people */
+        uint64_t blocks, retained;  /* used blocks it dominates, and their bytes */
+};
+
+/*
+ * The owners stage (owners/): the root holders, the holder of each root
+ * ref, and over the graph "virtual root -> holders and leak heads ->
+ * blocks via refs" each chunk's immediate dominator and retained size.
+ * Per-chunk results are parallel arrays here, not fields of struct chunk:
+ * most analyses never read them before the database is written.
+ */
+struct owners_result {
+        struct root_holder *holders; size_t nholders;
+        int32_t *ref_root;          /* per ref: index into holders, NO_ID between chunks */
+        int32_t *idom;              /* per chunk: a chunk index, owners_idom_holder(h), or NO_ID (the virtual root, or unused) */
+        uint64_t *retained;         /* per chunk: its size plus what it dominates; 0 for chunks not used */
+};
+
+/* owners.idom's encoding of holder h: below NO_ID, so chunk indexes keep their values. */
+static inline int32_t owners_idom_holder(size_t h)
+{
+        return -2 - (int32_t)h;
+}
+
+/* The holder an owners.idom value names, or NO_ID when it names a chunk or nothing. */
+static inline int32_t owners_idom_as_holder(int32_t idom)
+{
+        return idom < NO_ID ? -2 - idom : NO_ID;
+}
+
 /* The stages, in the order they run (stages.h; analysis.c has the table). */
 enum analysis_stage {
         STAGE_CORE,                 /* core.c: the core opened, its size checked */
@@ -328,6 +378,7 @@ enum analysis_stage {
         STAGE_HEAP,
         STAGE_HEAP_KINDS,           /* segments.c: segments holding malloc memory become heap */
         STAGE_REACH,
+        STAGE_OWNERS,               /* owners/owners.c: root holders, dominators, retained sizes */
         STAGE_EXPLAIN,
         STAGE_COUNT
 };
@@ -348,6 +399,7 @@ struct analysis {
         struct segments_result segments;
         struct heap_result heap;
         struct reach_result reach;
+        struct owners_result owners;
         struct skipped_explained explained;
 
         /* Kept by analysis_run: the first stage not run yet, and how many warnings each stage found. */

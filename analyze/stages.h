@@ -77,6 +77,13 @@ void segments_unmark_heap(struct analysis *a);
 int reach_compute(struct analysis *a);
 void reach_reset(struct analysis *a);
 
+/*
+ * owners/owners.c: the root holders (the roots table), each root ref's
+ * holder, each used block's immediate dominator and retained size.
+ */
+int owners_compute(struct analysis *a);
+void owners_reset(struct analysis *a);
+
 /* skipped.c: warnings about an address that capture left out say so. */
 int skipped_explain(struct analysis *a);
 void skipped_explain_reset(struct analysis *a);

@@ -50,6 +50,7 @@
 struct frame_pc {
         uint64_t pc;
         bool activation; /* pc is where the thread stopped, not a return address */
+        uint64_t sp;     /* the frame's stack pointer, 0 when the unwinder does not know it */
 };
 
 
@@ -81,7 +82,11 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
                 w->error = -ENOMEM;
                 return DWARF_CB_ABORT;
         }
-        w->v[w->n++] = (struct frame_pc){ pc, activation };
+        /* x86-64 psABI: DWARF register 7 is rsp; in an outer frame, the CFA of the frame inside it. */
+        Dwarf_Word sp;
+        if (dwfl_frame_reg(state, 7, &sp) != 0)
+                sp = 0;
+        w->v[w->n++] = (struct frame_pc){ pc, activation, sp };
         return DWARF_CB_OK;
 }
 
@@ -140,7 +145,7 @@ static int frames_name(struct threads_result *out, const struct pending *p, size
                 const struct symbol *sym = &syms[at - keys];
                 struct frame *f = &out->frames[out->nframes++];
                 *f = (struct frame){
-                        .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .module_id = sym->module_id,
+                        .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .sp = p[i].fp.sp, .module_id = sym->module_id,
                         .line = sym->line,
                 };
                 if (sym->function) {
@@ -377,7 +382,7 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                              " is not in the core",
                              tid, w.n, last, where(a, last), u->failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
-                const struct frame_pc top = w.n ? w.v[w.n - 1] : (struct frame_pc){ t->pc, true };
+                const struct frame_pc top = w.n ? w.v[w.n - 1] : (struct frame_pc){ t->pc, true, t->sp };
                 bool quiet;
                 _cleanup_free_ char *err_copy = err ? strdup(err) : NULL; /* dwfl_errmsg's buffer is reused */
                 t->unwind_stop = stop_reason(a, &top, err_copy ? err_copy : err, &quiet);
@@ -617,7 +622,7 @@ static int registers_only(struct unwind *u)
                 struct thread *t = &u->out->v[i];
                 if (t->nframes)
                         continue;
-                struct frame_pc fp = { t->pc, true };
+                struct frame_pc fp = { t->pc, true, t->sp };
                 int r = add_pending(u, t->tid, 0, &fp);
                 if (r < 0)
                         return r;

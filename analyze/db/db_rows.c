@@ -52,10 +52,10 @@ static void result_id(sqlite3_context *ctx, int index)
 /* chunk_source's columns: the chunks table's, id first. */
 #define CHUNK_SOURCE_COLUMNS                                                                           \
         "id, address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, " \
-        "type, hash, head"
+        "type, hash, head, idom, idom_root, retained"
 #define CHUNK_COLUMNS_BUT_ID                                                                           \
         "address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, type, " \
-        "hash, head"
+        "hash, head, idom, idom_root, retained"
 
 /* chunk_source's data: the analysis, and the core segment the last head was in. */
 struct chunk_rows {
@@ -111,10 +111,23 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
                                 sqlite3_result_blob(ctx, head, (int)n, copied ? SQLITE_TRANSIENT : SQLITE_STATIC);
                 }
                 break;
+        /* The owners stage's: a block or a root holder as immediate dominator, and the retained size. */
+        case 15:
+                if (a->owners.idom && a->owners.idom[row] >= 0)
+                        sqlite3_result_int64(ctx, (sqlite3_int64)a->owners.idom[row] + 1);
+                break;
+        case 16:
+                if (a->owners.idom && owners_idom_as_holder(a->owners.idom[row]) >= 0)
+                        sqlite3_result_int64(ctx, (sqlite3_int64)owners_idom_as_holder(a->owners.idom[row]) + 1);
+                break;
+        case 17:
+                if (a->owners.retained && c->state == CHUNK_USED)
+                        sqlite3_result_int64(ctx, (sqlite3_int64)a->owners.retained[row]);
+                break;
         }
 }
 
-#define REF_COLUMNS "from_chunk, from_offset, from_address, root_kind, tid, to_chunk, to_offset"
+#define REF_COLUMNS "from_chunk, from_offset, from_address, root_kind, tid, to_chunk, to_offset, root_id"
 
 static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 {
@@ -132,6 +145,10 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
                 break;
         case 5: result_id(ctx, x->to_chunk); break;
         case 6: sqlite3_result_int64(ctx, x->to_offset); break;
+        case 7:
+                if (a->owners.ref_root)
+                        result_id(ctx, a->owners.ref_root[row]);
+                break;
         }
 }
 

@@ -303,6 +303,42 @@ static int write_frames(const struct db *d, const struct analysis *a)
         return 0;
 }
 
+/* The owners stage's root holders: one row each, id = index + 1. */
+static int write_roots(const struct db *d, const struct analysis *a)
+{
+        _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+        int r = db_sql_prepare(d,
+                        "INSERT INTO roots(id, kind, tid, module_id, symbol, symbol_offset, frame_depth, function, register,"
+                        " segment_id, name, conservative, blocks, retained) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        &st);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < a->owners.nholders; k++) {
+                const struct root_holder *h = &a->owners.holders[k];
+                sqlite3_bind_int64(st, 1, (sqlite3_int64)k + 1);
+                bind_text(st, 2, schema_enum_text(&schema_enum_root_kind, h->kind));
+                if (h->tid > 0)
+                        sqlite3_bind_int(st, 3, h->tid);
+                bind_id(st, 4, h->module_id);
+                if (h->symbol) {
+                        bind_text(st, 5, h->symbol);
+                        bind_u64(st, 6, h->symbol_offset);
+                }
+                if (h->frame_depth >= 0)
+                        sqlite3_bind_int(st, 7, h->frame_depth);
+                bind_text(st, 8, h->function);
+                bind_text(st, 9, h->reg);
+                bind_id(st, 10, h->segment_id);
+                bind_text(st, 11, h->name);
+                sqlite3_bind_int(st, 12, h->conservative);
+                bind_u64(st, 13, h->blocks);
+                bind_u64(st, 14, h->retained);
+                if ((r = db_sql_step_reset(d, st, "roots")) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int write_heap_tables(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *ar = NULL, *hp = NULL, *tc = NULL, *ty = NULL;
@@ -482,7 +518,7 @@ static int write_all(const struct db *d, struct analysis *a)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_roots(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
             (r = db_sql_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");
@@ -500,6 +536,8 @@ static int write_all(const struct db *d, struct analysis *a)
         free(a->reach.refs);
         a->reach.refs = NULL;
         a->reach.nrefs = 0;
+        free(a->owners.ref_root);
+        a->owners.ref_root = NULL;
         if ((r = db_sql_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
         db_sql_writeback(d);

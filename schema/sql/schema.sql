@@ -7,7 +7,7 @@
 -- comments list for a column (chunks.state, refs.root_kind, ...) are the
 -- tables of schema/schema_enum.c; unit-schema checks that they agree.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -218,7 +218,10 @@ CREATE TABLE chunks (
   leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
   type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
   hash       INTEGER,           -- of the usable bytes, for diff
-  head       BLOB               -- the first 32 user bytes of a used chunk, as the core holds them
+  head       BLOB,              -- the first 32 user bytes of a used chunk, as the core holds them
+  idom       INTEGER REFERENCES chunks(id), -- the block that immediately dominates this one; NULL otherwise
+  idom_root  INTEGER REFERENCES roots(id),  -- the root holder that immediately dominates it; NULL otherwise
+  retained   INTEGER            -- used blocks: its size plus the sizes of every block it dominates; NULL unless used
 );
 
 CREATE TABLE refs (
@@ -228,7 +231,28 @@ CREATE TABLE refs (
   root_kind    TEXT,     -- register, stack, static, tls, anon; NULL between chunks
   tid          INTEGER,  -- register, stack and tls roots: the thread
   to_chunk     INTEGER NOT NULL,
-  to_offset    INTEGER NOT NULL  -- 0 = start pointer, else interior
+  to_offset    INTEGER NOT NULL, -- 0 = start pointer, else interior
+  root_id      INTEGER REFERENCES roots(id)  -- the root holder of a root ref; NULL between chunks
+);
+
+-- One row per root holder: what a person names as holding memory (a static
+-- variable, a stack frame, a register, a thread's TLS, an anonymous
+-- mapping), with what it keeps alive: the blocks it dominates.
+CREATE TABLE roots (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,  -- register, stack, static, tls, anon
+  tid           INTEGER,        -- register, stack and tls: the thread
+  module_id     INTEGER REFERENCES modules(id), -- static and tls: the module whose memory holds the slots
+  symbol        TEXT,           -- static: the ELF object symbol covering the slots, NULL when none does
+  symbol_offset INTEGER,        -- static: from the symbol's start to its first slot
+  frame_depth   INTEGER,        -- stack: the frame (frames.depth of tid) whose stack area holds the slots
+  function      TEXT,           -- stack: that frame's function
+  register      TEXT,           -- register: its name as gdb spells it
+  segment_id    INTEGER REFERENCES segments(id), -- where the slots are; NULL for a register
+  name          TEXT NOT NULL,  -- for people: "static g_cache in libfoo.so", "thread 1234 frame #2 worker_main"
+  conservative  INTEGER NOT NULL, -- 1: the slots may hold stale copies (below a frame's stack pointer, or no frame known)
+  blocks        INTEGER NOT NULL, -- used blocks it dominates
+  retained      INTEGER NOT NULL  -- bytes of those blocks (chunks.size)
 );
 
 CREATE TABLE warnings (

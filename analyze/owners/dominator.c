@@ -1,0 +1,199 @@
+/*
+ * Semi-NCA dominators (dominator.h).  Every array but the caller's is
+ * indexed by depth-first preorder number: vertex order[i] has number i, the
+ * root 0.  Four int32 arrays over the vertices and the predecessors in
+ * those numbers are the most it holds at once; the caller's idom holds each
+ * vertex's number, then serves as eval's path stack, before it gets the
+ * answer.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "dominator.h"
+
+#include "common/cleanup.h"
+
+/*
+ * Depth-first preorder from root, without recursion: stack holds the path,
+ * cursor[v] the next successor of v to try.  Fills order, num (in idom, by
+ * vertex: -1 unreached) and each reached vertex's tree parent (by number).
+ */
+static uint32_t dfs(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *num, uint32_t *order,
+                    int32_t *parent, uint32_t *cursor, uint32_t *stack)
+{
+        for (uint32_t v = 0; v < n; v++)
+                num[v] = -1;
+        uint32_t m = 0, sp = 0;
+        num[root] = 0;
+        order[m++] = root;
+        parent[0] = -1;
+        cursor[root] = off[root];
+        stack[sp++] = root;
+        while (sp) {
+                uint32_t v = stack[sp - 1];
+                if (cursor[v] == off[v + 1]) {
+                        sp--;
+                        continue;
+                }
+                uint32_t u = adj[cursor[v]++];
+                if (num[u] >= 0)
+                        continue;
+                num[u] = (int32_t)m;
+                parent[m] = num[v];
+                order[m++] = u;
+                cursor[u] = off[u];
+                stack[sp++] = u;
+        }
+        return m;
+}
+
+/*
+ * Lengauer-Tarjan's EVAL with path compression, iterative: of the vertices
+ * on the forest path from v up to (not including) its tree's root, the one
+ * with the smallest semidominator.  Vertices numbered above w are linked
+ * (their anc is their parent, or nearer the root after compression).
+ */
+static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const int32_t *semi, int32_t *path)
+{
+        if (v <= w)
+                return v;
+        size_t k = 0;
+        int32_t x = v;
+        while (anc[x] > w) {
+                path[k++] = x;
+                x = anc[x];
+        }
+        /* From the vertex just below the top down to v: each takes its ancestor's best label and skips to the top. */
+        while (k) {
+                int32_t y = path[--k], p = anc[y];
+                if (semi[label[p]] < semi[label[y]])
+                        label[y] = label[p];
+                anc[y] = anc[p];
+        }
+        return label[v];
+}
+
+/*
+ * The pass, in phases that each hold only what they need: the search (the
+ * successors, parent in dom, cursor and stack), the predecessors (built
+ * from the successors, which are then freed when the caller gave them
+ * away: *off and *adj set NULL), the semidominators (anc, semi, label),
+ * the NCA climb (dom, semi).
+ */
+static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, uint32_t root, int32_t *idom,
+                uint32_t *order, uint32_t *nreached)
+{
+        const uint32_t *off = *off_p, *adj = *adj_p;
+        _cleanup_free_ int32_t *dom = malloc((size_t)n * sizeof(*dom));
+        _cleanup_free_ uint32_t *cursor = malloc((size_t)n * sizeof(*cursor));
+        _cleanup_free_ uint32_t *stack = malloc((size_t)n * sizeof(*stack));
+        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL;
+        _cleanup_free_ uint32_t *pred_off = NULL, *pred = NULL;
+        if (!dom || !cursor || !stack)
+                return -ENOMEM;
+
+        /* num is kept in idom until the predecessors are built. */
+        uint32_t m = dfs(n, off, adj, root, idom, order, dom, cursor, stack);
+        *nreached = m;
+        free(cursor);
+        cursor = NULL;
+        free(stack);
+        stack = NULL;
+
+        /* The predecessors of each reached vertex, by number (an unreached vertex reaches nothing reached). */
+        pred_off = calloc((size_t)m + 1, sizeof(*pred_off));
+        if (!pred_off)
+                return -ENOMEM;
+        for (uint32_t i = 0; i < m; i++) {
+                uint32_t v = order[i];
+                for (uint32_t e = off[v]; e < off[v + 1]; e++)
+                        pred_off[idom[adj[e]] + 1]++;
+        }
+        for (uint32_t i = 0; i < m; i++)
+                pred_off[i + 1] += pred_off[i];
+        pred = malloc((size_t)(pred_off[m] ? pred_off[m] : 1) * sizeof(*pred));
+        if (!pred)
+                return -ENOMEM;
+        /* Each row filled from its start, which moves pred_off[j] to row j's end; then shifted back. */
+        for (uint32_t i = 0; i < m; i++) {
+                uint32_t v = order[i];
+                for (uint32_t e = off[v]; e < off[v + 1]; e++)
+                        pred[pred_off[idom[adj[e]]]++] = i;
+        }
+        for (uint32_t j = m; j > 0; j--)
+                pred_off[j] = pred_off[j - 1];
+        pred_off[0] = 0;
+        if (release) {
+                free(*off_p);
+                free(*adj_p);
+                *off_p = NULL;
+                *adj_p = NULL;
+        }
+
+        size_t k = m ? m : 1;
+        if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) ||
+            !(label = malloc(k * sizeof(*label))))
+                return -ENOMEM;
+        for (uint32_t i = 0; i < m; i++) {
+                semi[i] = (int32_t)i;
+                label[i] = (int32_t)i;
+                anc[i] = dom[i];
+        }
+
+        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done.
+         * The vertices' numbers are not needed any more: idom's room is eval's path. */
+        int32_t *path = idom;
+        for (int32_t w = (int32_t)m - 1; w > 0; w--) {
+                int32_t s = semi[w];
+                for (uint32_t e = pred_off[w]; e < pred_off[w + 1]; e++) {
+                        int32_t u = eval((int32_t)pred[e], w, anc, label, semi, path);
+                        if (semi[u] < s)
+                                s = semi[u];
+                }
+                semi[w] = s;
+        }
+        free(pred);
+        pred = NULL;
+        free(label);
+        label = NULL;
+        free(anc);
+        anc = NULL;
+
+        /* NCA: climb from the parent while above the semidominator; the ancestors' idoms are final already. */
+        for (uint32_t i = 1; i < m; i++) {
+                int32_t c = dom[i];
+                while (c > semi[i])
+                        c = dom[c];
+                dom[i] = c;
+        }
+
+        /* Back to vertices. */
+        for (uint32_t v = 0; v < n; v++)
+                idom[v] = -1;
+        for (uint32_t i = 1; i < m; i++)
+                idom[order[i]] = (int32_t)order[dom[i]];
+        return 0;
+}
+
+int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *idom, uint32_t *order,
+                   uint32_t *nreached)
+{
+        uint32_t *o = (uint32_t *)off, *a = (uint32_t *)adj; /* not freed: release is false */
+        return tree(n, &o, &a, false, root, idom, order, nreached);
+}
+
+int dominator_tree_consume(uint32_t n, uint32_t **off, uint32_t **adj, uint32_t root, int32_t *idom, uint32_t *order,
+                           uint32_t *nreached)
+{
+        return tree(n, off, adj, true, root, idom, order, nreached);
+}
+
+void dominator_sum(const int32_t *idom, const uint32_t *order, uint32_t nreached, uint64_t *value)
+{
+        /* An immediate dominator is a tree ancestor, so it comes earlier in preorder: children first, backwards. */
+        for (uint32_t i = nreached; i-- > 1;) {
+                uint32_t v = order[i];
+                value[idom[v]] += value[v];
+        }
+}
