@@ -139,6 +139,29 @@ static int print_new_leaks(struct text *t, const struct diff *d)
         return r;
 }
 
+/*
+ * Under the growth table, the same growth attributed to who holds it, one
+ * line per root holder: "+400 MiB retained by static g_cache in libfoo.so".
+ */
+static int print_owner_growth(struct text *t, const struct diff *d)
+{
+        size_t shown = t->opt->limit ? MIN(d->nowners, t->opt->limit) : d->nowners;
+        FILE *f = t->opt->out;
+
+        for (size_t i = 0; i < shown; i++) {
+                const struct diff_owner *o = &d->owners[i];
+                int64_t delta = o->retained_after - o->retained_before;
+                uint64_t size = delta < 0 ? -(uint64_t)delta : (uint64_t)delta;
+                char buf[UNITS_BUF_MAX];
+                if (t->opt->human)
+                        fprintf(f, "%c%s retained by %s\n", delta < 0 ? '-' : '+', units_format_bytes(buf, size), o->name);
+                else
+                        fprintf(f, "%c%" PRIu64 " bytes retained by %s\n", delta < 0 ? '-' : '+', size, o->name);
+        }
+        more_note(t, shown, d->nowners);
+        return ferror(f) ? -EIO : 0;
+}
+
 static int print_growth(struct text *t, const struct diff *d)
 {
         static const char *const names[] = { "key", "before_count", "after_count", "count_delta", "before_bytes",
@@ -166,6 +189,8 @@ static int print_growth(struct text *t, const struct diff *d)
                 r = output_set_end(&t->o);
         if (r == 0)
                 more_note(t, shown, d->ngrowth);
+        if (r == 0)
+                r = print_owner_growth(t, d);
         return r;
 }
 
