@@ -139,7 +139,7 @@ int why_db_locate(struct why_db *w, uint64_t address, struct why_block *b)
                                 &next);
                 if (r < 0)
                         return r;
-                if (r > 0 && next.address <= address)
+                if (r > 0 && next.address <= address && address < next.mem)
                         return log_error_errno(EINVAL, "address 0x%" PRIx64 " is in the header of the chunk at "
                                                "0x%" PRIx64 ", not in a block: its user bytes start at 0x%" PRIx64,
                                                address, next.address, next.mem);

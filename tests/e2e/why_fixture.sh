@@ -71,6 +71,9 @@ check "an address in top" -- bash -c '"$1" why "$2" 0x555555560000 2>&1 | grep -
 check_eq "an address outside the heap names its mapping" \
 	"memsnap: address 0x7fffffffe000 is in no heap block of '$B'; it lies in the stack mapping 0x7ffffffde000-0x7ffffffff000 ([stack]) rc=1" \
 	"$(err 0x7fffffffe000)"
+check_eq "an address above 2^63 (stored negative) is no block's header" \
+	"memsnap: address 0xffffffffff600100 is in no heap block of '$B'; it lies in the vsyscall mapping 0xffffffffff600000-0xffffffffff601000 ([vsyscall]) rc=1" \
+	"$(err 0xffffffffff600100)"
 check_eq "not an address: usage" "memsnap: invalid address '12x': expected hex (0x...) or decimal rc=2" "$(err 12x)"
 "$MEMSNAP" why "$B" 2>/dev/null; check_eq "no address: usage" 2 $?
 "$MEMSNAP" help >"$WORK/help"
