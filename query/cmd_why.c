@@ -213,12 +213,15 @@ int cmd_why(int argc, char **argv)
         int first = options_parse(&cli, argc, argv);
         if (first <= 0)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
+        /* no address starts with '-': such a word is an option put too late */
+        for (int i = first + 1; i < argc; i++)
+                if (argv[i][0] == '-') {
+                        log_error("'%s' comes after the database: options go before it "
+                                  "(memsnap why [OPTIONS] DB ADDRESS)", argv[i]);
+                        return EXIT_USAGE;
+                }
         if (argc - first != 2) {
-                if (argc - first == 3 || (argc - first > 1 && argv[argc - 1][0] == '-'))
-                        log_error("'%s' comes after the database: options go before it (memsnap why [OPTIONS] DB "
-                                  "ADDRESS)", argv[argc - 1]);
-                else
-                        log_error("why needs a database and an address: memsnap why DB ADDRESS");
+                log_error("why needs a database and one address: memsnap why [OPTIONS] DB ADDRESS");
                 return EXIT_USAGE;
         }
         uint64_t address;

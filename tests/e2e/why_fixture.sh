@@ -76,6 +76,13 @@ check_eq "an address above 2^63 (stored negative) is no block's header" \
 	"$(err 0xffffffffff600100)"
 check_eq "not an address: usage" "memsnap: invalid address '12x': expected hex (0x...) or decimal rc=2" "$(err 12x)"
 "$MEMSNAP" why "$B" 2>/dev/null; check_eq "no address: usage" 2 $?
+"$MEMSNAP" why "$B" "${REC[1]}" -f json 2>"$WORK/err"; rc=$?
+check_eq "an option after the database: usage, named" \
+	"2 memsnap: '-f' comes after the database: options go before it (memsnap why [OPTIONS] DB ADDRESS)" "$rc $(cat "$WORK/err")"
+"$MEMSNAP" why "$B" 1 2 2>"$WORK/err"; rc=$?
+check_eq "two addresses: usage" "2 memsnap: why needs a database and one address: memsnap why [OPTIONS] DB ADDRESS" \
+	"$rc $(cat "$WORK/err")"
+"$MEMSNAP" why "$WORK/none.db" 0x10 2>/dev/null; check_eq "a missing database exits 1" 1 $?
 "$MEMSNAP" help >"$WORK/help"
 check "memsnap help lists why" -- grep -qE "^  why +show what keeps a block alive" "$WORK/help"
 done_testing
