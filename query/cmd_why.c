@@ -41,9 +41,10 @@ static const char why_epilogue[] =
 static int parse_address(const char *s, uint64_t *out)
 {
         const char *p = s, *end = s + strlen(s);
-        bool ok = (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-                          ? (p += 2, parse_hex_u64(&p, end, out))
-                          : parse_dec_u64(&p, end, out);
+        bool hex = end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+        if (hex)
+                p += 2;
+        bool ok = hex ? parse_hex_u64(&p, end, out) : parse_dec_u64(&p, end, out);
         if (!ok || p != end)
                 return log_error_errno(EINVAL, "invalid address '%s': expected hex (0x...) or decimal", s);
         return 0;

@@ -36,7 +36,7 @@ struct why_block {
         char *type;             /* type hint, or NULL */
         int64_t arena_id;       /* 0: none */
         int64_t retained;       /* chunks.retained; -1 when NULL (no dominators computed) */
-        int64_t idom, idom_root;/* 0 when NULL */
+        int64_t idom, idom_root; /* 0 when NULL */
 };
 
 /* A root holder (a row of roots), or what a root ref without one says. */
