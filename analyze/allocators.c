@@ -83,8 +83,8 @@ static void scan_sections(Dwfl_Module *mod, struct module_marks *mk)
 
 static int module_at(const struct analysis *a, uint64_t addr)
 {
-        for (size_t i = 0; i < a->nmodules; i++)
-                if (a->modules[i].start <= addr && addr < a->modules[i].end)
+        for (size_t i = 0; i < a->modules.n; i++)
+                if (a->modules.v[i].start <= addr && addr < a->modules.v[i].end)
                         return (int)i;
         return NO_ID;
 }
@@ -99,7 +99,7 @@ static int module_at(const struct analysis *a, uint64_t addr)
 static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_out)
 {
         GElf_Addr bias;
-        Elf *elf = dwfl_module_getelf(a->modules[libc_id].dwfl_mod, &bias);
+        Elf *elf = dwfl_module_getelf(a->modules.v[libc_id].dwfl_mod, &bias);
         if (!elf)
                 return NO_ID;
         for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn));) {
@@ -134,13 +134,13 @@ static int malloc_target(const struct analysis *a, int libc_id, uint64_t *slot_o
         return NO_ID;
 }
 
-static int add_row(struct analysis *a, size_t *cap, enum allocator_kind kind, int module_id, char *evidence)
+static int add_row(const struct analysis *a, struct heap_result *out, size_t *cap, enum allocator_kind kind, int module_id, char *evidence)
 {
-        if (!evidence || ARRAY_RESERVE(a->allocators, *cap, a->nallocators + 1) < 0) {
+        if (!evidence || ARRAY_RESERVE(out->allocators, *cap, out->nallocators + 1) < 0) {
                 free(evidence);
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         }
-        a->allocators[a->nallocators++] = (struct allocator){
+        out->allocators[out->nallocators++] = (struct allocator){
                 .kind = kind,
                 .state = kind == ALLOCATOR_GLIBC ? ALLOCATOR_UNKNOWN : ALLOCATOR_PRESENT,
                 .module_id = module_id,
@@ -180,21 +180,21 @@ static int say_serves(struct allocator *x, int target, uint64_t slot)
         return 0;
 }
 
-int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, bool libc_static, struct allocator **glibc)
+int allocators_detect(const struct analysis *a, struct heap_result *out, bool libc_found, int libc_module_id, bool libc_static, struct allocator **glibc)
 {
         size_t cap = 0;
-        _cleanup_free_ struct module_marks *marks = calloc(a->nmodules + 1, sizeof(*marks));
+        _cleanup_free_ struct module_marks *marks = calloc(a->modules.n + 1, sizeof(*marks));
         int r;
 
         *glibc = NULL;
         if (!marks)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        for (size_t i = 0; i < a->nmodules; i++) {
-                if (!a->modules[i].dwfl_mod)
+        for (size_t i = 0; i < a->modules.n; i++) {
+                if (!a->modules.v[i].dwfl_mod)
                         continue;
-                scan_symbols(a->modules[i].dwfl_mod, &marks[i]);
-                if (a->modules[i].is_main && !marks[i].marker[ALLOCATOR_GO])
-                        scan_sections(a->modules[i].dwfl_mod, &marks[i]);
+                scan_symbols(a->modules.v[i].dwfl_mod, &marks[i]);
+                if (a->modules.v[i].is_main && !marks[i].marker[ALLOCATOR_GO])
+                        scan_sections(a->modules.v[i].dwfl_mod, &marks[i]);
         }
 
         /* A static executable taken for the C library may carry another runtime and no glibc malloc. */
@@ -203,20 +203,20 @@ int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, b
                 for (size_t k = 1; k < ALLOCATOR_KINDS; k++)
                         if (marks[libc_module_id].marker[k])
                                 have_glibc = false;
-        if (have_glibc && (r = add_row(a, &cap, ALLOCATOR_GLIBC, libc_module_id, strdup(""))) < 0)
+        if (have_glibc && (r = add_row(a, out, &cap, ALLOCATOR_GLIBC, libc_module_id, strdup(""))) < 0)
                 return r;
         for (size_t k = 1; k < ALLOCATOR_KINDS; k++)
-                for (size_t i = 0; i < a->nmodules; i++)
+                for (size_t i = 0; i < a->modules.n; i++)
                         if (marks[i].marker[k] &&
-                            (r = add_row(a, &cap, (enum allocator_kind)k, (int)i, evidence_for((enum allocator_kind)k, &marks[i]))) < 0)
+                            (r = add_row(a, out, &cap, (enum allocator_kind)k, (int)i, evidence_for((enum allocator_kind)k, &marks[i]))) < 0)
                                 return r;
 
         /* Who serves malloc: libc's GOT says; without it, a module that exports malloc is ahead of libc. */
         uint64_t slot = 0;
         int target = have_glibc && !libc_static && libc_module_id != NO_ID ? malloc_target(a, libc_module_id, &slot) : NO_ID;
         bool other = false;
-        for (size_t i = 0; i < a->nallocators; i++) {
-                struct allocator *x = &a->allocators[i];
+        for (size_t i = 0; i < out->nallocators; i++) {
+                struct allocator *x = &out->allocators[i];
                 if (x->kind == ALLOCATOR_GO || x->module_id == NO_ID)
                         continue;
                 bool serves = target != NO_ID ? x->module_id == target
@@ -226,7 +226,7 @@ int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, b
                 other |= serves && x->kind != ALLOCATOR_GLIBC;
         }
         if (have_glibc) {
-                *glibc = &a->allocators[0];
+                *glibc = &out->allocators[0];
                 if (target == NO_ID && !other)
                         (*glibc)->serves_malloc = true;
         }
@@ -237,12 +237,12 @@ static const char *module_name(const struct analysis *a, int id)
 {
         if (id == NO_ID)
                 return "?";
-        const char *p = a->modules[id].path, *base = strrchr(p, '/');
+        const char *p = a->modules.v[id].path, *base = strrchr(p, '/');
         return base ? base + 1 : p;
 }
 
 /* Why glibc's heap has no chunks, as the note's closing words. */
-static const char *glibc_absence(const struct analysis *a, const struct allocator *g)
+static const char *glibc_absence(const struct heap_result *heap, const struct allocator *g)
 {
         if (!g)
                 return "there is no glibc malloc";
@@ -250,21 +250,21 @@ static const char *glibc_absence(const struct analysis *a, const struct allocato
         case ALLOCATOR_UNINITIALISED: return "glibc malloc was never initialised in this process";
         case ALLOCATOR_IDLE:
                 /* mp_ counts glibc's mmapped chunks: without it they are not searched for. */
-                return a->malloc_par.found ? "glibc malloc was initialised, but its arena never got memory"
+                return heap->malloc_par.found ? "glibc malloc was initialised, but its arena never got memory"
                                            : "glibc malloc was initialised, but its arena never got memory (mp_ was not found, so mmapped chunks it may have are not searched for)";
         default: return "glibc's main_arena was not found";
         }
 }
 
-void allocators_note(struct analysis *a)
+void allocators_note(const struct analysis *a, const struct heap_result *heap, struct warnings *w)
 {
         const struct allocator *g = NULL;
         _cleanup_strbuf_ struct strbuf others = STRBUF_INIT;
         size_t n = 0;
         uint64_t at = 0;
 
-        for (size_t i = 0; i < a->nallocators; i++) {
-                const struct allocator *x = &a->allocators[i];
+        for (size_t i = 0; i < heap->nallocators; i++) {
+                const struct allocator *x = &heap->allocators[i];
                 if (x->kind == ALLOCATOR_GLIBC) {
                         g = x;
                         continue;
@@ -272,21 +272,21 @@ void allocators_note(struct analysis *a)
                 if (x->walked)
                         continue;
                 if (!at && x->module_id != NO_ID)
-                        at = a->modules[x->module_id].start;
+                        at = a->modules.v[x->module_id].start;
                 strbuf_addf(&others, "%s%s (%s%s)", n ? ", " : "", allocator_table[x->kind].memory,
                             module_name(a, x->module_id), x->serves_malloc ? ", which serves malloc" : "");
                 n++;
         }
         if (g && g->walked) {
                 if (n)
-                        warn_add(&a->warnings, "heap", at,
-                                 "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
-                                 strbuf_str(&others));
+                        warnings_add(w, "heap", at,
+                                     "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
+                                     strbuf_str(&others));
         } else if (n) {
-                warn_add(&a->warnings, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                         strbuf_str(&others), glibc_absence(a, g));
+                warnings_add(w, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
+                             strbuf_str(&others), glibc_absence(heap, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
-                warn_add(&a->warnings, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
-                         glibc_absence(a, g));
+                warnings_add(w, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
+                             glibc_absence(heap, g));
         }
 }

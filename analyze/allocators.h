@@ -12,8 +12,9 @@
  *
  * To add an allocator: a value in enum allocator_kind and its name in
  * schema/schema_enum.c (the allocators.name column), and a row in
- * allocators.c's table (what its memory is called, its marker symbols).  A walker for its blocks is called from heap.c and sets
- * the row's `walked`.
+ * allocators.c's table (what its memory is called, its marker symbols).
+ * A walker for its blocks is called from glibc/glibc_heap.c and sets the
+ * row's `walked`.
  */
 #ifndef MEMSNAP_ALLOCATORS_H
 #define MEMSNAP_ALLOCATORS_H
@@ -21,21 +22,21 @@
 #include "analysis.h"
 
 /*
- * Fills a->allocators from the modules.  libc_found says the heap stage
+ * Fills out->allocators from the modules.  libc_found says the heap stage
  * found a C library, libc_module_id is its module (NO_ID when known from
  * the mappings only), and libc_static says it is the executable itself.
  * glibc's row comes first when glibc is there; *glibc is set to it, or to
  * NULL when the process has no glibc malloc (a static executable of
  * another runtime).  -ENOMEM is the only failure.
  */
-int allocators_detect(struct analysis *a, bool libc_found, int libc_module_id, bool libc_static,
-                      struct allocator **glibc);
+int allocators_detect(const struct analysis *a, struct heap_result *out, bool libc_found, int libc_module_id,
+                      bool libc_static, struct allocator **glibc);
 
 /*
  * After the heap stage: one warning (stage "heap") that names the
  * allocators whose blocks are not in chunks, or says that glibc malloc was
  * never used; nothing when glibc's heap was walked and is all there is.
  */
-void allocators_note(struct analysis *a);
+void allocators_note(const struct analysis *a, const struct heap_result *heap, struct warnings *w);
 
 #endif

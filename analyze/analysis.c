@@ -1,103 +1,87 @@
-/* Implementation of analysis.h: the end of an analysis's life, and its segments by address. */
+/*
+ * Implementation of stages.h's running and undoing of the stages: the one
+ * stage table, and the end of an analysis's life.
+ */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "analysis.h"
+#include "stages.h"
 
-#include "common/glibc_malloc.h"
+#include "common/log.h"
+
+/* The core opened, and refused when it is larger than --max-segments lets every later stage be. */
+static int core_stage(struct analysis *a)
+{
+        size_t max = a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT;
+        int r = core_open(&a->core, a->opt.core_path, &a->warnings);
+        if (r < 0)
+                return r;
+        /* Every later stage is linear in these; the limit bounds the database and the time. */
+        if (a->core.nsegs > max || a->core.nfiles > max)
+                return log_error_errno(E2BIG, "cannot analyze '%s': it has %zu segments and %zu mapped files, more than the limit of %zu; --max-segments raises it",
+                                       a->opt.core_path, a->core.nsegs, a->core.nfiles, max);
+        return 0;
+}
+
+static void core_stage_reset(struct analysis *a)
+{
+        /* A core a test put together by hand has no path and owns nothing. */
+        if (a->core.path)
+                core_close(&a->core);
+}
+
+static const struct {
+        const char *name;
+        int (*run)(struct analysis *a);
+        void (*reset)(struct analysis *a);
+} stages[STAGE_COUNT] = {
+        [STAGE_CORE] = { "core", core_stage, core_stage_reset },
+        [STAGE_SNAPSHOT] = { "snapshot", snapshot_read, snapshot_reset },
+        [STAGE_SKIPPED] = { "skipped", skipped_read, skipped_reset },
+        [STAGE_MODULES] = { "modules", modules_report, modules_reset },
+        [STAGE_THREADS] = { "threads", threads_unwind, threads_reset },
+        [STAGE_SEGMENTS] = { "segments", segments_build, segments_reset },
+        [STAGE_HEAP] = { "heap", glibc_heap_walk, glibc_heap_reset },
+        [STAGE_HEAP_KINDS] = { "heap kinds", segments_mark_heap, segments_unmark_heap },
+        [STAGE_REACH] = { "reach", reach_compute, reach_reset },
+        [STAGE_EXPLAIN] = { "explain", skipped_explain, skipped_explain_reset },
+};
+
+int analysis_run(struct analysis *a, enum analysis_stage last)
+{
+        for (; a->next <= last && a->next < STAGE_COUNT; a->next++) {
+                log_debug("stage %s", stages[a->next].name);
+                a->warnings_at[a->next] = a->warnings.n;
+                int r = stages[a->next].run(a);
+                if (r < 0)
+                        return r;
+                if (a->next + 1 < STAGE_COUNT)
+                        a->warnings_at[a->next + 1] = a->warnings.n;
+        }
+        return 0;
+}
+
+void analysis_reset_from(struct analysis *a, enum analysis_stage from)
+{
+        /* libdwfl cannot detach the thread state the threads stage attached to the modules' Dwfl. */
+        if (from == STAGE_THREADS && a->next > STAGE_THREADS)
+                from = STAGE_MODULES;
+        if (from >= STAGE_COUNT)
+                return;
+        /* Later stages first, each safe on a result its stage never filled (or half filled, when it failed). */
+        for (int s = STAGE_COUNT - 1; s >= (int)from; s--)
+                stages[s].reset(a);
+        if (from <= a->next && from < STAGE_COUNT)
+                warnings_truncate(&a->warnings, a->warnings_at[from]);
+        if (from < a->next)
+                a->next = from;
+}
 
 void analysis_free(struct analysis *a)
 {
-        free(a->snap.comm);
-        free(a->snap.exe);
-        free(a->snap.cmdline);
-        free(a->snap.captured_at);
-        free(a->snap.glibc_version);
-        free(a->snap.glibc_build_id);
-        skipped_list_free(&a->skipped);
-        for (size_t i = 0; i < a->nsegments; i++) {
-                free(a->segments[i].path);
-                free(a->segments[i].vm_flags);
-        }
-        free(a->segments);
-        for (size_t i = 0; i < a->nmodules; i++) {
-                free(a->modules[i].path);
-                free(a->modules[i].build_id);
-                free(a->modules[i].file_build_id);
-                free(a->modules[i].elf_file);
-                free(a->modules[i].phdrs);
-                free(a->modules[i].debug_file);
-        }
-        free(a->modules);
-        for (size_t i = 0; i < a->nthreads; i++) {
-                free(a->threads[i].name);
-                free(a->threads[i].unwind_stop);
-        }
-        free(a->threads);
-        for (size_t i = 0; i < a->nframes; i++) {
-                free(a->frames[i].function);
-                free(a->frames[i].symbol);
-                free(a->frames[i].source_file);
-        }
-        free(a->frames);
-        for (size_t i = 0; i < a->nlive_frames; i++) {
-                free(a->live_frames[i].function);
-                free(a->live_frames[i].symbol);
-                free(a->live_frames[i].module);
-        }
-        free(a->live_frames);
-        free(a->arenas);
-        free(a->heaps);
-        free(a->chunks);
-        free(a->refs);
-        free(a->tcaches);
-        for (size_t i = 0; i < a->nallocators; i++)
-                free(a->allocators[i].evidence);
-        free(a->allocators);
-        for (size_t i = 0; i < a->ntypes; i++)
-                free(a->types[i]);
-        free(a->types);
-        if (a->dwfl)
-                dwfl_end(a->dwfl);
-        core_view_close(&a->dwfl_view);
-        /* A zeroed analysis has fd 0 in both: close only what was opened. */
-        if (a->core.path)
-                core_close(&a->core);
+        analysis_reset_from(a, STAGE_CORE);
         warnings_free(&a->warnings);
         if (a->out.path)
                 atomic_file_discard(&a->out);
-}
-
-size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr)
-{
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (v[mid].end <= addr)
-                        lo = mid + 1;
-                else
-                        hi = mid;
-        }
-        return lo;
-}
-
-uint64_t ref_from_address(const struct ref *x)
-{
-        return x->root_kind == ROOT_REGISTER ? 0 : x->from;
-}
-
-static uint32_t offset32(uint64_t v)
-{
-        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-}
-
-uint32_t ref_from_offset(const struct analysis *a, const struct ref *x)
-{
-        if (x->root_kind == ROOT_REGISTER)
-                return offset32(x->from);
-        if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->nchunks) {
-                uint64_t mem = a->chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
-                return x->from >= mem ? offset32(x->from - mem) : 0;
-        }
-        size_t i = segment_index_from(a->segments, a->nsegments, x->from);
-        return i < a->nsegments && a->segments[i].start <= x->from ? offset32(x->from - a->segments[i].start) : 0;
 }

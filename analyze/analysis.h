@@ -1,20 +1,26 @@
 /*
  * The analysis of one core: what each stage of `memsnap analyze` finds, kept
  * in memory as plain arrays and written to the database at the end by
- * db_write.c (the big arrays straight into SQLite, on two threads).
+ * db/db_write.c (the big arrays straight into SQLite, on two threads).
  *
- * The stages run in order, each reading what the earlier ones filled in:
- *   core_open        -> core             (core.c)
- *   snapshot         -> snap             (snapshot.c: notes, MEMSNAP text)
- *   skipped          -> skipped          (skipped.c: what capture left out, warned)
- *   modules          -> modules          (libdwfl)
- *   threads          -> threads, frames  (libdwfl)
- *   segments         -> segments         (PT_LOADs + NT_FILE + smaps, classified)
- *   heap             -> allocators, arenas, heaps, chunks, tcaches (glibc malloc walker)
- *   reach            -> refs, chunks[].leak, chunks[].type
- *   explain          -> warnings about left-out addresses say so (skipped.c)
- * Indexes into these arrays are the ids in the database (id = index + 1 for
- * tables with an `id` column), so cross references are plain integers.
+ * The stages run in order (stages.h, analysis_run), each reading what the
+ * earlier ones found and writing one result of its own:
+ *   core        -> core             (core/core.c: the file opened and checked)
+ *   snapshot    -> snap             (snapshot.c: notes, MEMSNAP text)
+ *   skipped     -> skipped          (skipped.c: what capture left out, warned)
+ *   modules     -> modules          (modules.c, libdwfl)
+ *   threads     -> threads          (threads.c, libdwfl: threads and frames)
+ *   segments    -> segments         (segments.c: PT_LOADs + NT_FILE + smaps, classified)
+ *   heap        -> heap             (glibc/glibc_heap.c: allocators, arenas, heaps,
+ *                                    chunks, tcaches, arena ranges)
+ *   heap kinds  -> segments' kinds  (segments.c: malloc memory becomes heap)
+ *   reach       -> reach            (reach/reach.c: refs, type names; and
+ *                                    chunks' hash, type_id, leak)
+ *   explain     -> explained        (skipped.c: warnings about left-out
+ *                                    addresses say so)
+ * Every stage appends to the warnings.  Indexes into these arrays are the
+ * ids in the database (id = index + 1 for tables with an `id` column), so
+ * cross references are plain integers.
  */
 #ifndef MEMSNAP_ANALYSIS_H
 #define MEMSNAP_ANALYSIS_H
@@ -65,8 +71,6 @@ struct snapshot_info {
         bool cmdline_complete;      /* false: from NT_PRPSINFO, which keeps only 79 bytes */
         char *captured_at;          /* RFC 3339, UTC; NULL when unknown */
         enum core_source source;
-        char *glibc_version;        /* "2.36", or NULL */
-        char *glibc_build_id;       /* hex */
         uint64_t page_size;
         int signal;                 /* the signal that made the core, 0 for none */
         double pause_ms;            /* memsnap cores: how long the target was stopped; < 0 unknown */
@@ -82,7 +86,8 @@ struct segment {
         char *path;                 /* file or pseudo name ("[heap]"); NULL for anonymous */
         bool deleted;               /* the file was deleted (" (deleted)") */
         char *vm_flags;             /* smaps VmFlags ("rd wr mr mw me ac"), or NULL */
-        enum segment_kind kind;
+        enum segment_kind kind;     /* maps_kind, then with the heap walk's findings (segments_mark_heap) */
+        enum segment_kind maps_kind; /* as the maps alone say (segment_kind_classify) */
         int module_id;              /* index into modules, or NO_ID */
         int tid;                    /* thread whose stack (or stack guard) this is, or 0 */
         int arena_id;               /* index into arenas for malloc heaps, or NO_ID */
@@ -94,6 +99,13 @@ struct segment {
         int64_t rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb;
         int64_t shared_clean_kb, shared_dirty_kb, anonymous_kb;
 };
+
+/*
+ * segments.c: of the n segments at v (sorted by start and disjoint, as
+ * segments_build leaves them), the index of the first that ends above
+ * addr: the one holding addr, else the next one above it; n when none does.
+ */
+size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
 
 struct module {
         char *path;                 /* as the core names it, without " (deleted)" */
@@ -119,7 +131,6 @@ struct thread {
         bool is_main;
         uint64_t pc, sp, fs_base;
         int signal;
-        int stack_segment;          /* index into segments, or NO_ID */
         int nframes;                /* frames unwound */
         char *unwind_stop;          /* why unwinding stopped early, or NULL when it reached the end */
         const struct core_thread *core; /* registers as the core holds them */
@@ -183,6 +194,12 @@ struct heap {
         uint64_t prev;
 };
 
+/* A stretch of one arena's memory: a region walked, a heap_info heap's whole reservation, the brk heap. */
+struct heap_range {
+        uint64_t start, end;
+        int arena_id;
+};
+
 /* One malloc chunk.  Kept small: a heap can have many millions. */
 struct chunk {
         uint64_t address;           /* of the chunk header; mem = address + 16 */
@@ -200,7 +217,7 @@ struct chunk {
 /*
  * A pointer into a used block.  Kept to 24 bytes (there are often several
  * per chunk): the database's from_offset is not stored but derived, by
- * ref_from_offset, from where the pointer is.
+ * reach_ref_from_offset, from where the pointer is.
  */
 struct ref {
         uint64_t from;              /* where the pointer is; for a register root, the register's
@@ -212,6 +229,17 @@ struct ref {
         uint32_t tid : 29;          /* register, stack and TLS roots (kernel PID_MAX_LIMIT is 2^22) */
 };
 _Static_assert(sizeof(struct ref) == 24, "struct ref stays 24 bytes");
+
+/* reach/reach.c: the database's refs.from_address: where the pointer is, 0 for a register. */
+uint64_t reach_ref_from_address(const struct ref *x);
+
+struct analysis;
+
+/*
+ * The database's refs.from_offset: within from_chunk's user bytes, within
+ * the root's segment, or the register's offset; UINT32_MAX past 4 GiB.
+ */
+uint32_t reach_ref_from_offset(const struct analysis *a, const struct ref *x);
 
 struct tcache {
         int tid;                    /* 0 when not tied to a thread */
@@ -236,55 +264,107 @@ struct allocator {
         char *evidence;             /* how it was recognised, for people */
 };
 
+/* modules.c: the loaded ELF modules, and the libdwfl session that found them. */
+struct modules_result {
+        struct module *v;           size_t n;
+        Dwfl *dwfl;                 /* later stages look up symbols and unwind through it */
+        Dwfl_Callbacks callbacks;   /* must outlive dwfl, which keeps a pointer to it */
+        struct core_view view;      /* the core as dwfl sees it; outlives dwfl too */
+};
+
+/* threads.c: the threads, their unwound frames, and the live stacks capture recorded. */
+struct threads_result {
+        struct thread *v;           size_t n;
+        struct frame *frames;       size_t nframes;
+        struct live_frame *live_frames; size_t nlive_frames;
+};
+
+/*
+ * segments.c: the address space, one row per mapping, sorted by start; and
+ * each thread's stack segment, found by its stack pointer.  The kinds are
+ * those of the maps until the heap-kinds stage adds what the heap walk found.
+ */
+struct segments_result {
+        struct segment *v;          size_t n;
+        int *thread_stack;          /* per thread (as threads.v): index into v, or NO_ID */
+};
+
+/*
+ * The heap stage (glibc/glibc_heap.c, allocators.c): the allocators and glibc
+ * malloc's structures and chunks, and the ranges of arena memory.
+ */
+struct heap_result {
+        char *glibc_version;        /* of the C library: "2.36", or NULL */
+        char *glibc_build_id;       /* hex, or NULL */
+        struct allocator *allocators; size_t nallocators;
+        struct malloc_par_info malloc_par;
+        struct arena *arenas;       size_t narenas;
+        struct heap *heaps;         size_t nheaps;
+        struct chunk *chunks;       size_t nchunks;   /* sorted by address */
+        struct tcache *tcaches;     size_t ntcaches;
+        /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
+        struct heap_range *ranges;  size_t nranges;
+};
+
+/*
+ * The reach stage (reach/): pointers into used blocks, and the type hint
+ * names.  Its per-chunk findings (chunk.hash, .type_id, .leak) are fields
+ * of the heap stage's chunks, which it alone writes: a parallel array
+ * would add bytes to each of many millions of chunks.
+ */
+struct reach_result {
+        struct ref *refs;           size_t nrefs;
+        char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
+};
+
+/* The stages, in the order they run (stages.h; analysis.c has the table). */
+enum analysis_stage {
+        STAGE_CORE,                 /* core.c: the core opened, its size checked */
+        STAGE_SNAPSHOT,
+        STAGE_SKIPPED,
+        STAGE_MODULES,
+        STAGE_THREADS,
+        STAGE_SEGMENTS,
+        STAGE_HEAP,
+        STAGE_HEAP_KINDS,           /* segments.c: segments holding malloc memory become heap */
+        STAGE_REACH,
+        STAGE_EXPLAIN,
+        STAGE_COUNT
+};
+
 struct analysis {
         struct analyze_options opt;
         /* The database's temporary, made before the work starts so a bad -o fails at once. */
         struct atomic_file out;
+        /* Every stage's findings, in order: appended to, and only annotated by the explain stage. */
         struct warnings warnings;
+
+        /* One result per stage, each written by its stage alone. */
         struct core core;
-        Dwfl_Callbacks dwfl_callbacks; /* must outlive dwfl, which keeps a pointer to it */
-        struct core_view dwfl_view;    /* the core as dwfl sees it; outlives dwfl too */
-        Dwfl *dwfl;
-        struct {                    /* threads.c's libdwfl thread callbacks */
-                size_t next_thread; /* index into threads */
-                bool read_failed;   /* a stack read since the last frame found nothing in the core */
-                uint64_t failed_address;
-        } unwind;
         struct snapshot_info snap;
         struct skipped_list skipped;  /* what capture left out that the core cannot give back */
+        struct modules_result modules;
+        struct threads_result threads;
+        struct segments_result segments;
+        struct heap_result heap;
+        struct reach_result reach;
+        struct skipped_explained explained;
 
-        struct segment *segments;   size_t nsegments;
-        struct module *modules;     size_t nmodules;
-        struct thread *threads;     size_t nthreads;
-        struct frame *frames;       size_t nframes;
-        struct live_frame *live_frames; size_t nlive_frames;
-        struct arena *arenas;       size_t narenas;
-        struct heap *heaps;         size_t nheaps;
-        struct chunk *chunks;       size_t nchunks;   /* sorted by address */
-        struct ref *refs;           size_t nrefs;
-        struct tcache *tcaches;     size_t ntcaches;
-        struct allocator *allocators; size_t nallocators;
-        struct malloc_par_info malloc_par;
-        char **types;               size_t ntypes;    /* type hint names ("Widget", "string") */
+        /* Kept by analysis_run: the first stage not run yet, and how many warnings each stage found. */
+        enum analysis_stage next;
+        size_t warnings_at[STAGE_COUNT];
 };
 
-/* Frees everything an analysis holds (libdwfl, the core, the temporary database); a zeroed one too. */
+/* The stack segment of thread t (index into threads.v): index into segments.v, or NO_ID. */
+static inline int analysis_thread_stack(const struct analysis *a, size_t t)
+{
+        return a->segments.thread_stack && t < a->threads.n ? a->segments.thread_stack[t] : NO_ID;
+}
+
+/* A fresh analysis: nothing opened, no stage run.  Options are set after. */
+#define ANALYSIS_INIT { .out = ATOMIC_FILE_INIT, .core = { .fd = -1 } }
+
+/* Frees everything an analysis holds (every stage's result, the warnings, the temporary database). */
 void analysis_free(struct analysis *a);
-
-/*
- * Of the n segments at v (sorted by start and disjoint, as segments_build
- * leaves them), the index of the first that ends above addr: the one
- * holding addr, else the next one above it; n when none does.
- */
-size_t segment_index_from(const struct segment *v, size_t n, uint64_t addr);
-
-/* The database's refs.from_address: where the pointer is, 0 for a register. */
-uint64_t ref_from_address(const struct ref *x);
-
-/*
- * The database's refs.from_offset: within from_chunk's user bytes, within
- * the root's segment, or the register's offset; UINT32_MAX past 4 GiB.
- */
-uint32_t ref_from_offset(const struct analysis *a, const struct ref *x);
 
 #endif

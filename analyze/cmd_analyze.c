@@ -1,5 +1,5 @@
 /*
- * `memsnap analyze CORE [-o FILE.db]`: runs the stages of stages.h over a
+ * `memsnap analyze CORE [-o FILE.db]`: runs every stage of stages.h over a
  * core and writes the database.  Everything a stage cannot read becomes a
  * row in `warnings`; only an unreadable core or an unwritable database
  * fails the command.
@@ -42,28 +42,27 @@ static void print_summary(const struct analysis *a)
 {
         size_t used = 0, free_chunks = 0;
         uint64_t used_bytes = 0;
-        for (size_t i = 0; i < a->nchunks; i++) {
-                if (a->chunks[i].state == CHUNK_USED) {
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                if (a->heap.chunks[i].state == CHUNK_USED) {
                         used++;
-                        used_bytes += a->chunks[i].size;
-                } else if (a->chunks[i].state == CHUNK_FREE) {
+                        used_bytes += a->heap.chunks[i].size;
+                } else if (a->heap.chunks[i].state == CHUNK_FREE) {
                         free_chunks++;
                 }
         }
         char ub[UNITS_BUF_MAX];
         log_info("wrote '%s': %zu segments, %zu modules, %zu threads, %zu arenas, %zu chunks (%zu used, %s; %zu free), %zu warnings",
-                 a->opt.db_path, a->nsegments, a->nmodules, a->nthreads, a->narenas, a->nchunks, used,
+                 a->opt.db_path, a->segments.n, a->modules.n, a->threads.n, a->heap.narenas, a->heap.nchunks, used,
                  units_format_bytes(ub, used_bytes), free_chunks, a->warnings.n);
 }
 
 int cmd_analyze(int argc, char **argv)
 {
-        _cleanup_(analysis_free) struct analysis a = { .out = ATOMIC_FILE_INIT };
+        _cleanup_(analysis_free) struct analysis a = ANALYSIS_INIT;
         _cleanup_free_ char *db_default = NULL;
 
         a.opt.max_frames = STACK_FRAMES_DEFAULT;
         a.opt.max_segments = SEGMENTS_DEFAULT;
-        a.core.fd = -1;
         const struct option_spec options[] = {
                 OPTION_STRING('o', "output", "FILE", a.opt.db_path, "database to write (default: CORE with .db)"),
                 OPTION_FLAG('f', "force", a.opt.force, "replace FILE if it exists"),
@@ -132,28 +131,11 @@ int cmd_analyze(int argc, char **argv)
                 log_set_level(LOG_LEVEL_ERROR);
         a.warnings.echo = a.opt.verbose;
 
-        if (db_open(&a) < 0 || core_open(&a.core, a.opt.core_path, &a.warnings) < 0)
+        if (db_write_open(&a) < 0 || analysis_run(&a, STAGE_EXPLAIN) < 0)
                 return EXIT_FAIL;
-        /* Every later stage is linear in these; the limit bounds the database and the time. */
-        if (a.core.nsegs > a.opt.max_segments || a.core.nfiles > a.opt.max_segments) {
-                log_error_errno(E2BIG, "cannot analyze '%s': it has %zu segments and %zu mapped files, more than the limit of %zu; --max-segments raises it",
-                                a.opt.core_path, a.core.nsegs, a.core.nfiles, a.opt.max_segments);
+        log_debug("stage database");
+        if (db_write(&a) < 0)
                 return EXIT_FAIL;
-        }
-
-        static const struct {
-                const char *name;
-                int (*run)(struct analysis *a);
-        } stages[] = {
-                { "snapshot", snapshot_read }, { "skipped", skipped_read },   { "modules", modules_report },
-                { "threads", threads_unwind }, { "segments", segments_build }, { "heap", heap_walk },
-                { "reach", reach_compute },    { "explain", skipped_explain }, { "database", db_write },
-        };
-        for (size_t i = 0; i < ELEMENTSOF(stages); i++) {
-                log_debug("stage %s", stages[i].name);
-                if (stages[i].run(&a) < 0)
-                        return EXIT_FAIL;
-        }
         if (!a.opt.quiet)
                 print_summary(&a);
         return EXIT_OK;

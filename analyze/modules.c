@@ -65,18 +65,18 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         struct analysis *a = col->a;
         (void)userdata;
 
-        if (a->nmodules >= MODULES_MAX) {
-                warn_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
+        if (a->modules.n >= MODULES_MAX) {
+                warnings_add(&a->warnings, "modules", start, "more than %d modules; the rest are left out", MODULES_MAX);
                 return DWARF_CB_ABORT;
         }
-        if (ARRAY_RESERVE(a->modules, col->cap, a->nmodules + 1) < 0) {
+        if (ARRAY_RESERVE(a->modules.v, col->cap, a->modules.n + 1) < 0) {
                 col->error = -ENOMEM;
                 return DWARF_CB_ABORT;
         }
         Dwarf_Addr end = start;
         dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
 
-        struct module *m = &a->modules[a->nmodules++];
+        struct module *m = &a->modules.v[a->modules.n++];
         *m = (struct module){
                 .start = start, .end = end, .dwfl_mod = mod,
                 .text_size = -1, .data_size = -1, .bss_size = -1,
@@ -88,7 +88,7 @@ static int collect_module(Dwfl_Module *mod, void **userdata, const char *name, D
         GElf_Addr vaddr;
         int n = dwfl_module_build_id(mod, &bits, &vaddr);
         if (n > 0 && n <= BUILD_ID_MAX)
-                m->build_id = build_id_hex(bits, (size_t)n);
+                m->build_id = elf_util_build_id_hex(bits, (size_t)n);
         if (!m->path || (n > 0 && n <= BUILD_ID_MAX && !m->build_id)) {
                 col->error = -ENOMEM;
                 return DWARF_CB_ABORT;
@@ -105,7 +105,7 @@ static int module_cmp(const void *x, const void *y)
 /* A file's own NT_GNU_BUILD_ID as hex; NULL when it has none.  -errno (*why says it) when unreadable. */
 static int file_build_id(const char *path, char **out, const char **why)
 {
-        _cleanup_close_ int fd = elf_file_open(path, why);
+        _cleanup_close_ int fd = elf_util_open(path, why);
         *out = NULL;
         if (fd < 0)
                 return fd;
@@ -116,7 +116,7 @@ static int file_build_id(const char *path, char **out, const char **why)
         }
         const void *bits;
         ssize_t n = dwelf_elf_gnu_build_id(elf, &bits);
-        if (n > 0 && n <= BUILD_ID_MAX && !(*out = build_id_hex(bits, (size_t)n)))
+        if (n > 0 && n <= BUILD_ID_MAX && !(*out = elf_util_build_id_hex(bits, (size_t)n)))
                 return -ENOMEM;
         return 0;
 }
@@ -143,24 +143,24 @@ static int check_file(struct analysis *a, struct module *m)
                 return log_error_errno(r, "cannot analyze '%s': %m", a->opt.core_path);
         if (r < 0) {
                 m->file_status = MODULE_FILE_MISSING;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
-                         path, m->deleted ? " (deleted)" : "", why ? why : strerror(-r));
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s'%s: cannot read the file (%s): symbols and unwind tables come only from what the core holds",
+                             path, m->deleted ? " (deleted)" : "", why ? why : strerror(-r));
                 return 0;
         }
         if (!m->build_id) {
                 m->file_status = MODULE_FILE_NO_BUILD_ID;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
-                         path);
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s': the core holds no build-id for it, so the file on disk cannot be checked against it",
+                             path);
                 return 0;
         }
         if (!m->file_build_id || strcmp(m->build_id, m->file_build_id) != 0) {
                 m->file_status = MODULE_FILE_MISMATCH;
-                warn_add(&a->warnings, "modules", m->start,
-                         "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
-                         path, m->deleted ? " (deleted, and a different file is there now)" : "",
-                         m->file_build_id ? m->file_build_id : "missing", m->build_id);
+                warnings_add(&a->warnings, "modules", m->start,
+                             "module '%s'%s: the file's build-id is %s, the core's is %s: it was rebuilt or replaced since the core was written; its symbols are not used",
+                             path, m->deleted ? " (deleted, and a different file is there now)" : "",
+                             m->file_build_id ? m->file_build_id : "missing", m->build_id);
                 return 0;
         }
         m->file_status = MODULE_FILE_OK;
@@ -300,40 +300,40 @@ int modules_report(struct analysis *a)
         const char *err;
 
         /* libdwfl gets the core with its names checked (core_view.h), and no file with --core-only. */
-        int r = core_view_open(&a->dwfl_view, &a->core, a->opt.core_only,
+        int r = core_view_open(&a->modules.view, &a->core, a->opt.core_only,
                                a->opt.max_segments ? a->opt.max_segments : SEGMENTS_DEFAULT);
         if (r < 0)
                 return r;
-        a->dwfl_callbacks = (Dwfl_Callbacks){
-                .find_elf = a->opt.core_only ? find_elf_none : find_elf_checked,
-                .find_debuginfo = a->opt.no_debuginfo || a->opt.core_only ? find_debuginfo_none
+        a->modules.callbacks = (Dwfl_Callbacks){
+                .find_elf = a->opt.core_only ? elf_util_find_elf_none : elf_util_find_elf_checked,
+                .find_debuginfo = a->opt.no_debuginfo || a->opt.core_only ? elf_util_find_debuginfo_none
                                                                            : dwfl_standard_find_debuginfo,
                 /* A pointer to NULL means libdwfl's default path (/usr/lib/debug). */
                 .debuginfo_path = (char **)&a->opt.debuginfo_path,
         };
-        a->dwfl = dwfl_begin(&a->dwfl_callbacks);
-        if (!a->dwfl)
+        a->modules.dwfl = dwfl_begin(&a->modules.callbacks);
+        if (!a->modules.dwfl)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': libdwfl: %s", a->opt.core_path, dwfl_errmsg(-1));
 
-        dwfl_report_begin(a->dwfl);
-        int n = dwfl_core_file_report(a->dwfl, a->dwfl_view.elf, a->opt.executable);
+        dwfl_report_begin(a->modules.dwfl);
+        int n = dwfl_core_file_report(a->modules.dwfl, a->modules.view.elf, a->opt.executable);
         if (n < 0)
-                warn_add(&a->warnings, "modules", 0, "libdwfl found no modules in the core: %s",
-                         (err = dwfl_errmsg(-1)) ? err : "unknown error");
-        if (dwfl_report_end(a->dwfl, NULL, NULL) != 0)
-                warn_add(&a->warnings, "modules", 0, "libdwfl: %s", (err = dwfl_errmsg(-1)) ? err : "unknown error");
+                warnings_add(&a->warnings, "modules", 0, "libdwfl found no modules in the core: %s",
+                             (err = dwfl_errmsg(-1)) ? err : "unknown error");
+        if (dwfl_report_end(a->modules.dwfl, NULL, NULL) != 0)
+                warnings_add(&a->warnings, "modules", 0, "libdwfl: %s", (err = dwfl_errmsg(-1)) ? err : "unknown error");
 
         struct collect col = { .a = a };
-        dwfl_getmodules(a->dwfl, collect_module, &col, 0);
+        dwfl_getmodules(a->modules.dwfl, collect_module, &col, 0);
         if (col.error)
                 return log_error_errno(col.error, "cannot analyze '%s': listing the modules: %m", a->opt.core_path);
-        qsort_safe(a->modules, a->nmodules, sizeof(*a->modules), module_cmp);
+        qsort_safe(a->modules.v, a->modules.n, sizeof(*a->modules.v), module_cmp);
 
         uint64_t entry = 0;
         bool have_entry = core_auxv(&a->core, AT_ENTRY, &entry);
         uint64_t page_size = a->snap.page_size ? a->snap.page_size : 4096;
-        for (size_t i = 0; i < a->nmodules; i++) {
-                struct module *m = &a->modules[i];
+        for (size_t i = 0; i < a->modules.n; i++) {
+                struct module *m = &a->modules.v[i];
                 void **userdata;
                 dwfl_module_info(m->dwfl_mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
                 *userdata = (void *)(uintptr_t)(i + 1);
@@ -350,5 +350,23 @@ int module_of(const struct analysis *a, Dwfl_Module *mod)
         if (!mod || !dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL))
                 return NO_ID;
         uintptr_t id = (uintptr_t)*userdata;
-        return id >= 1 && id <= a->nmodules ? (int)(id - 1) : NO_ID;
+        return id >= 1 && id <= a->modules.n ? (int)(id - 1) : NO_ID;
+}
+
+void modules_reset(struct analysis *a)
+{
+        struct modules_result *m = &a->modules;
+        for (size_t i = 0; i < m->n; i++) {
+                free(m->v[i].path);
+                free(m->v[i].build_id);
+                free(m->v[i].file_build_id);
+                free(m->v[i].elf_file);
+                free(m->v[i].phdrs);
+                free(m->v[i].debug_file);
+        }
+        free(m->v);
+        if (m->dwfl)
+                dwfl_end(m->dwfl);
+        core_view_close(&m->view);
+        *m = (struct modules_result){ 0 };
 }

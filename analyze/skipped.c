@@ -65,7 +65,7 @@ static int parse_line(const char *p, size_t len, struct skipped_list *out)
         struct skipped_range r = {
                 .start = lo, .end = hi,
                 .reason = strndup(reason, (size_t)(reason_end - reason)),
-                .detail = tab2 ? text_unescape(tab2 + 1, (size_t)(stop - tab2 - 1)) : strdup(""),
+                .detail = tab2 ? text_escape_undo(tab2 + 1, (size_t)(stop - tab2 - 1)) : strdup(""),
         };
         if (!r.reason || !r.detail) {
                 free(r.reason);
@@ -89,25 +89,25 @@ int skipped_parse(const char *text, size_t len, struct skipped_list *out, struct
                         if (r == -ENOMEM)
                                 return r;
                         if (r == -EINVAL && bad++ < SKIPPED_LINE_WARNINGS_MAX)
-                                warn_add(w, "skipped", 0,
-                                         "line %zu of the MEMSNAP skipped note is not START-END<TAB>REASON<TAB>DETAIL; what it lists is not known",
-                                         line);
+                                warnings_add(w, "skipped", 0,
+                                             "line %zu of the MEMSNAP skipped note is not START-END<TAB>REASON<TAB>DETAIL; what it lists is not known",
+                                             line);
                 }
                 p = nl ? nl + 1 : stop;
         }
         if (bad > SKIPPED_LINE_WARNINGS_MAX)
-                warn_add(w, "skipped", 0, "%zu malformed lines in all in the MEMSNAP skipped note", bad);
+                warnings_add(w, "skipped", 0, "%zu malformed lines in all in the MEMSNAP skipped note", bad);
 
         qsort_safe(out->v, out->n, sizeof(*out->v), range_cmp);
         for (size_t i = 0; i < out->n; i++) {
                 struct skipped_range *r = &out->v[i];
                 r->reach = i ? MAX(out->v[i - 1].reach, r->end) : r->end;
                 char size[UNITS_BUF_MAX];
-                warn_add(w, "skipped", r->start,
-                         "0x%llx-0x%llx (%s) is not in the core: memsnap capture left it out as '%s'%s%s%s; its bytes are unknown, not zeros",
-                         (unsigned long long)r->start, (unsigned long long)r->end,
-                         units_format_bytes(size, r->end - r->start), r->reason, *r->detail ? " (" : "", r->detail,
-                         *r->detail ? ")" : "");
+                warnings_add(w, "skipped", r->start,
+                             "0x%llx-0x%llx (%s) is not in the core: memsnap capture left it out as '%s'%s%s%s; its bytes are unknown, not zeros",
+                             (unsigned long long)r->start, (unsigned long long)r->end,
+                             units_format_bytes(size, r->end - r->start), r->reason, *r->detail ? " (" : "", r->detail,
+                             *r->detail ? ")" : "");
         }
         return 0;
 }
@@ -129,7 +129,8 @@ const struct skipped_range *skipped_find(const struct skipped_list *l, uint64_t 
         return NULL;
 }
 
-void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud)
+void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud,
+                              struct skipped_explained *undo)
 {
         if (!l->n)
                 return;
@@ -151,9 +152,31 @@ void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, 
                              wr->message, what, (unsigned long long)at, (unsigned long long)r->start,
                              (unsigned long long)r->end, r->reason) < 0)
                         continue; /* out of memory: the warning stays as it was */
-                free(wr->message);
+                if (!undo) {
+                        free(wr->message);
+                } else if (ARRAY_RESERVE(undo->v, undo->cap, undo->n + 1) < 0) {
+                        free(msg);
+                        continue;
+                } else {
+                        undo->v[undo->n++] = (struct skipped_original){ i, wr->message };
+                }
                 wr->message = msg;
         }
+}
+
+void skipped_explained_undo(struct skipped_explained *undo, struct warnings *w)
+{
+        for (size_t k = undo->n; k-- > 0;) {
+                struct skipped_original *o = &undo->v[k];
+                if (o->warning < w->n) {
+                        free(w->v[o->warning].message);
+                        w->v[o->warning].message = o->message;
+                } else {
+                        free(o->message);
+                }
+        }
+        free(undo->v);
+        *undo = (struct skipped_explained){ 0 };
 }
 
 void skipped_list_free(struct skipped_list *l)
@@ -181,21 +204,31 @@ int skipped_read(struct analysis *a)
 static uint64_t chunk_next(void *ud, uint64_t address)
 {
         const struct analysis *a = ud;
-        size_t lo = 0, hi = a->nchunks;
+        size_t lo = 0, hi = a->heap.nchunks;
         while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
-                if (a->chunks[mid].address < address)
+                if (a->heap.chunks[mid].address < address)
                         lo = mid + 1;
                 else
                         hi = mid;
         }
-        if (lo == a->nchunks || a->chunks[lo].address != address || a->chunks[lo].size > UINT64_MAX - address)
+        if (lo == a->heap.nchunks || a->heap.chunks[lo].address != address || a->heap.chunks[lo].size > UINT64_MAX - address)
                 return 0;
-        return address + a->chunks[lo].size;
+        return address + a->heap.chunks[lo].size;
 }
 
 int skipped_explain(struct analysis *a)
 {
-        skipped_explain_warnings(&a->skipped, &a->warnings, chunk_next, a);
+        skipped_explain_warnings(&a->skipped, &a->warnings, chunk_next, a, &a->explained);
         return 0;
+}
+
+void skipped_explain_reset(struct analysis *a)
+{
+        skipped_explained_undo(&a->explained, &a->warnings);
+}
+
+void skipped_reset(struct analysis *a)
+{
+        skipped_list_free(&a->skipped);
 }

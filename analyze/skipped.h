@@ -49,13 +49,24 @@ const struct skipped_range *skipped_find(const struct skipped_list *l, uint64_t 
  */
 typedef uint64_t (*skipped_next_fn)(void *ud, uint64_t address);
 
+/* What skipped_explain_warnings changed: each warning's message before, to put back. */
+struct skipped_explained {
+        struct skipped_original { size_t warning; char *message; } *v;
+        size_t n, cap;
+};
+
 /*
  * Appends to every warning of another stage whose address lies in a range
  * what capture left out there and why; and to a warning about a chunk
  * whose next chunk's header lies in one (next may be NULL), the same: that
- * header, read as zeros, is what made the chunk look wrong.
+ * header, read as zeros, is what made the chunk look wrong.  undo (may
+ * be NULL) keeps the messages as they were.
  */
-void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud);
+void skipped_explain_warnings(const struct skipped_list *l, struct warnings *w, skipped_next_fn next, void *ud,
+                              struct skipped_explained *undo);
+
+/* Puts back the messages skipped_explain_warnings changed, and empties undo. */
+void skipped_explained_undo(struct skipped_explained *undo, struct warnings *w);
 
 void skipped_list_free(struct skipped_list *l);
 

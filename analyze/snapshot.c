@@ -89,15 +89,15 @@ static void read_pid(struct analysis *a, const struct settings *st)
         if (setting_long(st, "pid", 1, INT32_MAX, &pid)) {
                 a->snap.pid = (int)pid;
                 if (prpsinfo_pid > 0 && prpsinfo_pid != pid)
-                        warn_add(&a->warnings, "snapshot", 0,
-                                 "the MEMSNAP settings say pid %lld, NT_PRPSINFO says %d; using %lld", pid,
-                                 prpsinfo_pid, pid);
+                        warnings_add(&a->warnings, "snapshot", 0,
+                                     "the MEMSNAP settings say pid %lld, NT_PRPSINFO says %d; using %lld", pid,
+                                     prpsinfo_pid, pid);
         } else if (prpsinfo_pid > 0) {
                 a->snap.pid = prpsinfo_pid;
         } else if (c->nthreads) {
                 a->snap.pid = c->threads[0].tid;
-                warn_add(&a->warnings, "snapshot", 0,
-                         "the core has no NT_PRPSINFO: taking the first thread's id %d as the pid", a->snap.pid);
+                warnings_add(&a->warnings, "snapshot", 0,
+                             "the core has no NT_PRPSINFO: taking the first thread's id %d as the pid", a->snap.pid);
         }
         if (c->prpsinfo && c->prpsinfo->pr_ppid > 0)
                 a->snap.ppid = c->prpsinfo->pr_ppid;
@@ -225,8 +225,8 @@ static void read_cmdline(struct analysis *a)
         a->snap.cmdline = cmdline_from_memory(c, &a->snap.cmdline_complete);
         if (a->snap.cmdline) {
                 if (!a->snap.cmdline_complete)
-                        warn_add(&a->warnings, "snapshot", 0, "the command line is longer than %u bytes: it is cut",
-                                 CMDLINE_MAX);
+                        warnings_add(&a->warnings, "snapshot", 0, "the command line is longer than %u bytes: it is cut",
+                                     CMDLINE_MAX);
                 return;
         }
         if (!c->prpsinfo)
@@ -245,9 +245,9 @@ static void read_cmdline(struct analysis *a)
         a->snap.cmdline = len ? strndup(raw, len) : NULL;
         a->snap.cmdline_complete = !cut;
         if (cut)
-                warn_add(&a->warnings, "snapshot", 0,
-                         "the command line comes from NT_PRPSINFO, which keeps only its first %d bytes: it is cut",
-                         PRARGSZ - 1);
+                warnings_add(&a->warnings, "snapshot", 0,
+                             "the command line comes from NT_PRPSINFO, which keeps only its first %d bytes: it is cut",
+                             PRARGSZ - 1);
 }
 
 static void read_status(struct analysis *a)
@@ -259,9 +259,9 @@ static void read_status(struct analysis *a)
         if (!n)
                 return;
         if (proc_status_mem_parse((const char *)n->desc, n->descsz, &ps) < 0) {
-                warn_add(&a->warnings, "snapshot", 0,
-                         "the MEMSNAP status note (file offset %llu, %zu bytes) is not /proc/PID/status text; no status figures",
-                         (unsigned long long)n->file_offset, n->descsz);
+                warnings_add(&a->warnings, "snapshot", 0,
+                             "the MEMSNAP status note (file offset %llu, %zu bytes) is not /proc/PID/status text; no status figures",
+                             (unsigned long long)n->file_offset, n->descsz);
                 return;
         }
         s->vm_rss_kb = ps.vm_rss_kb;
@@ -279,12 +279,12 @@ static void read_status(struct analysis *a)
         s->rss_shmem_kb = ps.rss_shmem_kb;
         /* fs/proc/array.c proc_task_name: status escapes a newline and a backslash as we do. */
         if (!s->comm && ps.name[0])
-                s->comm = text_unescape(ps.name, strlen(ps.name));
+                s->comm = text_escape_undo(ps.name, strlen(ps.name));
         if (!s->ppid && ps.ppid > 0 && ps.ppid <= INT32_MAX)
                 s->ppid = (int)ps.ppid;
         if (ps.pid > 0 && s->pid > 0 && ps.pid != s->pid)
-                warn_add(&a->warnings, "snapshot", 0, "the MEMSNAP status note is of pid %lld, not %d",
-                         (long long)ps.pid, s->pid);
+                warnings_add(&a->warnings, "snapshot", 0, "the MEMSNAP status note is of pid %lld, not %d",
+                             (long long)ps.pid, s->pid);
 }
 
 static void read_page_size(struct analysis *a, const struct settings *st)
@@ -341,9 +341,19 @@ int snapshot_read(struct analysis *a)
                 if (end != pause && !*end && isfinite(ms) && ms >= 0)
                         s->pause_ms = ms;
                 else
-                        warn_add(&a->warnings, "snapshot", 0,
-                                 "the MEMSNAP settings' pause_ms '%s' is not a number of milliseconds", pause);
+                        warnings_add(&a->warnings, "snapshot", 0,
+                                     "the MEMSNAP settings' pause_ms '%s' is not a number of milliseconds", pause);
         }
         read_status(a);
         return 0;
+}
+
+void snapshot_reset(struct analysis *a)
+{
+        struct snapshot_info *s = &a->snap;
+        free(s->comm);
+        free(s->exe);
+        free(s->cmdline);
+        free(s->captured_at);
+        *s = (struct snapshot_info){ 0 };
 }

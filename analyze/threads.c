@@ -52,8 +52,9 @@ struct frame_pc {
         bool activation; /* pc is where the thread stopped, not a return address */
 };
 
+
 struct walk {
-        struct analysis *a;
+        bool *read_failed;  /* struct unwind's */
         struct frame_pc *v;
         size_t n, cap;
         unsigned max;
@@ -68,7 +69,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
         bool activation;
 
         /* Reads that fail from here on are about the frame after this one. */
-        w->a->unwind.read_failed = false;
+        *w->read_failed = false;
         if (!dwfl_frame_pc(state, &pc, &activation))
                 return -1;
         /* A frame past the cap: only now is the stack known to be deeper. */
@@ -106,9 +107,9 @@ static uint64_t lookup_address(const struct frame_pc *fp)
         return fp->activation || fp->pc == 0 ? fp->pc : fp->pc - 1;
 }
 
-static void symbol_lookup(struct analysis *a, struct symbol *sym)
+static void symbol_lookup(const struct analysis *a, struct symbol *sym)
 {
-        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, sym->lookup);
+        Dwfl_Module *mod = dwfl_addrmodule(a->modules.dwfl, sym->lookup);
         sym->module_id = module_of(a, mod);
         if (!mod)
                 return;
@@ -129,15 +130,15 @@ static int u64_cmp(const void *x, const void *y)
         return a < b ? -1 : a > b;
 }
 
-/* Fills a->frames from the pending frames and their looked-up symbols (keys sorted, syms alike). */
-static int frames_name(struct analysis *a, const struct pending *p, size_t n, const uint64_t *keys, size_t nkeys,
+/* Fills out->frames from the pending frames and their looked-up symbols (keys sorted, syms alike). */
+static int frames_name(struct threads_result *out, const struct pending *p, size_t n, const uint64_t *keys, size_t nkeys,
                        const struct symbol *syms)
 {
         for (size_t i = 0; i < n; i++) {
                 uint64_t key = lookup_address(&p[i].fp);
                 const uint64_t *at = bsearch(&key, keys, nkeys, sizeof(*keys), u64_cmp);
                 const struct symbol *sym = &syms[at - keys];
-                struct frame *f = &a->frames[a->nframes++];
+                struct frame *f = &out->frames[out->nframes++];
                 *f = (struct frame){
                         .tid = p[i].tid, .depth = p[i].depth, .pc = p[i].fp.pc, .module_id = sym->module_id,
                         .line = sym->line,
@@ -154,11 +155,11 @@ static int frames_name(struct analysis *a, const struct pending *p, size_t n, co
 }
 
 /*
- * Names every pending frame into a->frames.  libdwfl finds a symbol by
+ * Names every pending frame into out->frames.  libdwfl finds a symbol by
  * scanning the module's whole symbol table, so each distinct address is
  * looked up once: threads of a pool share their stacks' addresses.
  */
-static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
+static int symbolize_all(const struct analysis *a, struct threads_result *out, const struct pending *p, size_t n)
 {
         _cleanup_free_ uint64_t *keys = calloc(n ? n : 1, sizeof(*keys));
         if (!keys)
@@ -172,8 +173,8 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
                         keys[nkeys++] = keys[i];
 
         _cleanup_free_ struct symbol *syms = calloc(nkeys ? nkeys : 1, sizeof(*syms));
-        a->frames = calloc(n ? n : 1, sizeof(*a->frames));
-        if (!syms || !a->frames)
+        out->frames = calloc(n ? n : 1, sizeof(*out->frames));
+        if (!syms || !out->frames)
                 return -ENOMEM;
         int r = 0;
         for (size_t k = 0; k < nkeys; k++) {
@@ -183,7 +184,7 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
                         r = -ENOMEM;
         }
         if (r == 0)
-                r = frames_name(a, p, n, keys, nkeys, syms);
+                r = frames_name(out, p, n, keys, nkeys, syms);
         for (size_t k = 0; k < nkeys; k++)
                 free(syms[k].readable);
         return r;
@@ -192,7 +193,7 @@ static int symbolize_all(struct analysis *a, const struct pending *p, size_t n)
 /* Threads by id, for lookups that must stay fast with tens of thousands of threads. */
 struct tid_slot {
         int tid;
-        size_t index;   /* into a->threads, or into core.threads while collecting */
+        size_t index;   /* into a->threads.v, or into core.threads while collecting */
 };
 
 struct tid_index {
@@ -208,7 +209,7 @@ static int slot_cmp(const void *x, const void *y)
         return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static struct thread *thread_by_tid(struct analysis *a, const struct tid_index *ix, int tid)
+static struct thread *thread_by_tid(struct threads_result *out, const struct tid_index *ix, int tid)
 {
         size_t lo = 0, hi = ix->n;
         while (lo < hi) {
@@ -218,7 +219,7 @@ static struct thread *thread_by_tid(struct analysis *a, const struct tid_index *
                 else if (ix->v[mid].tid > tid)
                         hi = mid;
                 else
-                        return &a->threads[ix->v[mid].index];
+                        return &out->v[ix->v[mid].index];
         }
         return NULL;
 }
@@ -226,9 +227,9 @@ static struct thread *thread_by_tid(struct analysis *a, const struct tid_index *
 /* The module path of an address, for messages. */
 static const char *where(const struct analysis *a, uint64_t pc)
 {
-        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        Dwfl_Module *mod = dwfl_addrmodule(a->modules.dwfl, pc);
         int id = module_of(a, mod);
-        return id >= 0 ? a->modules[id].path : "no module";
+        return id >= 0 ? a->modules.v[id].path : "no module";
 }
 
 /*
@@ -257,14 +258,14 @@ static bool name_in(const char *name, const char *const *list, size_t n)
 static const char *function_at(const struct analysis *a, const struct frame_pc *fp)
 {
         uint64_t pc = lookup_address(fp);
-        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        Dwfl_Module *mod = dwfl_addrmodule(a->modules.dwfl, pc);
         return mod ? dwfl_module_addrname(mod, pc) : NULL;
 }
 
 /* Whether the module's .eh_frame or DWARF CFI describes the frame at pc. */
 static bool has_cfi(const struct analysis *a, uint64_t pc)
 {
-        Dwfl_Module *mod = dwfl_addrmodule(a->dwfl, pc);
+        Dwfl_Module *mod = dwfl_addrmodule(a->modules.dwfl, pc);
         if (!mod)
                 return false;
         Dwarf_Addr biases[2] = { 0, 0 };
@@ -302,12 +303,24 @@ static char *stop_reason(const struct analysis *a, const struct frame_pc *last, 
         return r < 0 ? NULL : s;
 }
 
+
 struct unwind {
-        struct analysis *a;
+        const struct analysis *a;   /* the earlier stages' results, read only */
+        struct threads_result *out; /* what the stage finds: a->threads */
+        struct warnings *w;
         struct tid_index tids;
         struct pending *pending; /* every thread's frames, in order */
         size_t npending, cap;
         int error;      /* -ENOMEM and such: stops the stage */
+        /*
+         * libdwfl's thread callbacks' cursor.  dwfl_attach_state keeps a
+         * pointer to this struct in the modules' Dwfl after the stage; it
+         * calls back only from dwfl_getthreads, which only this stage calls,
+         * and core_thread_callbacks has no detach to call at dwfl_end.
+         */
+        size_t next_thread; /* index into threads */
+        bool read_failed;   /* a stack read since the last frame found nothing in the core */
+        uint64_t failed_address;
 };
 
 static int add_pending(struct unwind *u, int tid, int depth, const struct frame_pc *fp)
@@ -321,14 +334,14 @@ static int add_pending(struct unwind *u, int tid, int depth, const struct frame_
 static int thread_cb(Dwfl_Thread *thread, void *arg)
 {
         struct unwind *u = arg;
-        struct analysis *a = u->a;
+        const struct analysis *a = u->a;
         pid_t tid = dwfl_thread_tid(thread);
-        struct walk w = { .a = a, .max = a->opt.max_frames };
+        struct walk w = { .read_failed = &u->read_failed, .max = a->opt.max_frames };
 
         /* next_thread just handed libdwfl this thread. */
-        size_t hint = a->unwind.next_thread - 1;
-        struct thread *t = hint < a->nthreads && a->threads[hint].tid == tid ? &a->threads[hint]
-                                                                             : thread_by_tid(a, &u->tids, tid);
+        size_t hint = u->next_thread - 1;
+        struct thread *t = hint < u->out->n && u->out->v[hint].tid == tid ? &u->out->v[hint]
+                                                                             : thread_by_tid(u->out, &u->tids, tid);
         if (!t || t->nframes)
                 return DWARF_CB_OK;
         int rc = dwfl_thread_getframes(thread, frame_cb, &w);
@@ -349,20 +362,20 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                         t->unwind_stop = NULL;
                         u->error = -ENOMEM;
                 }
-                warn_add(&a->warnings, "threads", last,
-                         "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
-                         tid, w.max);
-        } else if (a->unwind.read_failed) {
+                warnings_add(u->w, "threads", last,
+                             "thread %d: stopped unwinding after %u frames (--max-frames); the stack may be deeper or looping",
+                             tid, w.max);
+        } else if (u->read_failed) {
                 /* libdwfl ends quietly when it cannot read a return address: the stack is cut short. */
                 if (asprintf(&t->unwind_stop, "the stack at 0x%" PRIx64 " is not in the core",
-                             a->unwind.failed_address) < 0) {
+                             u->failed_address) < 0) {
                         t->unwind_stop = NULL;
                         u->error = -ENOMEM;
                 }
-                warn_add(&a->warnings, "threads", last,
-                         "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
-                         " is not in the core",
-                         tid, w.n, last, where(a, last), a->unwind.failed_address);
+                warnings_add(u->w, "threads", last,
+                             "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: its stack at 0x%" PRIx64
+                             " is not in the core",
+                             tid, w.n, last, where(a, last), u->failed_address);
         } else if (rc < 0 || (rc != DWARF_CB_OK && !u->error)) {
                 const struct frame_pc top = w.n ? w.v[w.n - 1] : (struct frame_pc){ t->pc, true };
                 bool quiet;
@@ -371,8 +384,8 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
                 if (!t->unwind_stop && !quiet && !(t->unwind_stop = strdup("unwinding failed")))
                         u->error = -ENOMEM;
                 if (!quiet)
-                        warn_add(&a->warnings, "threads", last, "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s",
-                                 tid, w.n, last, where(a, last), t->unwind_stop ? t->unwind_stop : "unknown error");
+                        warnings_add(u->w, "threads", last, "thread %d: unwinding stopped after %zu frames at 0x%" PRIx64 " in %s: %s",
+                                     tid, w.n, last, where(a, last), t->unwind_stop ? t->unwind_stop : "unknown error");
         }
         free(w.v);
         return u->error ? DWARF_CB_ABORT : DWARF_CB_OK;
@@ -382,7 +395,7 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 static bool parse_int(const char *s, const char *end, int *out)
 {
         uint64_t v;
-        if (!parse_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
+        if (!parse_number_dec_u64(&s, end, &v) || s != end || v > INT_MAX)
                 return false;
         *out = (int)v;
         return true;
@@ -391,16 +404,16 @@ static bool parse_int(const char *s, const char *end, int *out)
 /* [s, end) is a whole field holding hex digits. */
 static bool parse_hex(const char *s, const char *end, uint64_t *out)
 {
-        return parse_hex_u64(&s, end, out) && s == end;
+        return parse_number_hex_u64(&s, end, out) && s == end;
 }
 
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
 {
-        struct analysis *a = arg;
+        struct unwind *u = arg;
         (void)dwfl;
-        if (a->unwind.next_thread >= a->nthreads)
+        if (u->next_thread >= u->out->n)
                 return 0;
-        struct thread *t = &a->threads[a->unwind.next_thread++];
+        struct thread *t = &u->out->v[u->next_thread++];
         *thread_arg = t;
         return t->tid;
 }
@@ -409,7 +422,8 @@ static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_arg)
 
 static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
 {
-        struct analysis *a = arg;
+        struct unwind *u = arg;
+        const struct analysis *a = u->a;
         uint64_t v;
         (void)dwfl;
         if (core_read_u64(&a->core, addr, &v)) {
@@ -417,8 +431,8 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
                 return true;
         }
         if (addr >= NULL_PAGE) {
-                a->unwind.read_failed = true;
-                a->unwind.failed_address = addr;
+                u->read_failed = true;
+                u->failed_address = addr;
         }
         return false;
 }
@@ -442,8 +456,9 @@ static const Dwfl_Thread_Callbacks core_thread_callbacks = {
 };
 
 /* MEMSNAP_NT_THREADS: "TID<TAB>COMM\n" per thread, the name escaped (common/text_escape.h). */
-static void read_names(struct analysis *a, const struct tid_index *tids)
+static void read_names(struct unwind *u, const struct tid_index *tids)
 {
+        const struct analysis *a = u->a;
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_THREADS);
         if (!n)
                 return;
@@ -463,15 +478,15 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
                 if (tab && parse_int(p, tab, &tid) && tid > 0 && len <= THREAD_NAME_MAX &&
                     !memchr(tab + 1, '\0', len)) {
                         /* A thread that started or ended between the notes has nothing to name. */
-                        struct thread *t = thread_by_tid(a, tids, tid);
+                        struct thread *t = thread_by_tid(u->out, tids, tid);
                         if (t && len) {
                                 free(t->name);
-                                t->name = text_unescape(tab + 1, len);
+                                t->name = text_escape_undo(tab + 1, len);
                         }
                 } else if (!bad++) {
-                        warn_add(&a->warnings, "threads", 0,
-                                 "the MEMSNAP threads note (file offset %llu) has a malformed line %zu",
-                                 (unsigned long long)n->file_offset, lineno);
+                        warnings_add(u->w, "threads", 0,
+                                     "the MEMSNAP threads note (file offset %llu) has a malformed line %zu",
+                                     (unsigned long long)n->file_offset, lineno);
                 }
                 p = nl ? nl + 1 : end;
         }
@@ -480,12 +495,13 @@ static void read_names(struct analysis *a, const struct tid_index *tids)
 /* A text field of the stacks note, unescaped (common/text_escape.h); NULL when empty. */
 static char *field_dup(const char *s, const char *end)
 {
-        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_unescape(s, (size_t)(end - s)) : NULL;
+        return s < end && !memchr(s, '\0', (size_t)(end - s)) ? text_escape_undo(s, (size_t)(end - s)) : NULL;
 }
 
 /* MEMSNAP_NT_STACKS: "TID<TAB>DEPTH<TAB>PC<TAB>FUNCTION<TAB>OFFSET<TAB>MODULE\n", texts escaped. */
-static int read_live_stacks(struct analysis *a)
+static int read_live_stacks(struct unwind *u)
 {
+        const struct analysis *a = u->a;
         const struct core_note *n = core_find_note(&a->core, MEMSNAP_NOTE_NAME, MEMSNAP_NT_STACKS);
         size_t cap = 0, lineno = 0, bad = 0;
 
@@ -510,29 +526,29 @@ static int read_live_stacks(struct analysis *a)
                 if (nf != 6 || !parse_int(f[0], f[1] - 1, &lf.tid) || !parse_int(f[1], f[2] - 1, &lf.depth) ||
                     !parse_hex(f[2], f[3] - 1, &lf.pc) || (f[5] - 1 > f[4] && !parse_hex(f[4], f[5] - 1, &lf.offset))) {
                         if (!bad++)
-                                warn_add(&a->warnings, "threads", 0,
-                                         "the MEMSNAP stacks note (file offset %llu) has a malformed line %zu; such lines are skipped",
-                                         (unsigned long long)n->file_offset, lineno);
+                                warnings_add(u->w, "threads", 0,
+                                             "the MEMSNAP stacks note (file offset %llu) has a malformed line %zu; such lines are skipped",
+                                             (unsigned long long)n->file_offset, lineno);
                         p = nl ? nl + 1 : end;
                         continue;
                 }
-                if (a->nlive_frames >= LIVE_FRAMES_MAX) {
-                        warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has more than %u frames; the rest are left out",
-                                 LIVE_FRAMES_MAX);
+                if (u->out->nlive_frames >= LIVE_FRAMES_MAX) {
+                        warnings_add(u->w, "threads", 0, "the MEMSNAP stacks note has more than %u frames; the rest are left out",
+                                     LIVE_FRAMES_MAX);
                         break;
                 }
-                if (ARRAY_RESERVE(a->live_frames, cap, a->nlive_frames + 1) < 0)
+                if (ARRAY_RESERVE(u->out->live_frames, cap, u->out->nlive_frames + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
                 lf.symbol = field_dup(f[3], f[4] - 1);
                 lf.function = lf.symbol ? demangle_symbol(lf.symbol) : NULL;
                 lf.module = field_dup(f[5], eol);
-                a->live_frames[a->nlive_frames++] = lf;
+                u->out->live_frames[u->out->nlive_frames++] = lf;
                 if (lf.symbol && !lf.function)
                         return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
                 p = nl ? nl + 1 : end;
         }
         if (bad > 1)
-                warn_add(&a->warnings, "threads", 0, "the MEMSNAP stacks note has %zu malformed lines in all", bad);
+                warnings_add(u->w, "threads", 0, "the MEMSNAP stacks note has %zu malformed lines in all", bad);
         return 0;
 }
 
@@ -541,15 +557,16 @@ static int read_live_stacks(struct analysis *a)
  * dumping thread first); an id that is not one, or that an earlier note
  * already gave, is left out with a warning.  Fills tids for lookups.
  */
-static int collect_threads(struct analysis *a, struct tid_index *tids)
+static int collect_threads(struct unwind *u, struct tid_index *tids)
 {
+        const struct analysis *a = u->a;
         const struct core *c = &a->core;
         size_t n = 0;
 
-        a->threads = calloc(c->nthreads ? c->nthreads : 1, sizeof(*a->threads));
+        u->out->v = calloc(c->nthreads ? c->nthreads : 1, sizeof(*u->out->v));
         tids->v = calloc(c->nthreads ? c->nthreads : 1, sizeof(*tids->v));
         _cleanup_free_ bool *skip = calloc(c->nthreads ? c->nthreads : 1, sizeof(*skip));
-        if (!a->threads || !tids->v || !skip)
+        if (!u->out->v || !tids->v || !skip)
                 return log_error_errno(ENOMEM, "cannot analyze '%s': %m", a->opt.core_path);
 
         for (size_t i = 0; i < c->nthreads; i++)
@@ -560,44 +577,44 @@ static int collect_threads(struct analysis *a, struct tid_index *tids)
                 bool dup = k > 0 && tids->v[k - 1].tid == tids->v[k].tid;
                 if (ct->tid <= 0 || dup) {
                         skip[tids->v[k].index] = true;
-                        warn_add(&a->warnings, "threads", 0,
-                                 "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
-                                 (unsigned long long)ct->prstatus->file_offset, ct->tid,
-                                 ct->tid <= 0 ? "not a thread id" : "a duplicate");
+                        warnings_add(u->w, "threads", 0,
+                                     "NT_PRSTATUS at file offset %llu: thread id %d is %s; that thread is left out",
+                                     (unsigned long long)ct->prstatus->file_offset, ct->tid,
+                                     ct->tid <= 0 ? "not a thread id" : "a duplicate");
                 }
         }
         for (size_t i = 0; i < c->nthreads; i++) {
                 const struct core_thread *ct = &c->threads[i];
                 if (skip[i])
                         continue;
-                a->threads[a->nthreads++] = (struct thread){
+                u->out->v[u->out->n++] = (struct thread){
                         .tid = ct->tid, .is_main = ct->tid == a->snap.pid, .pc = ct->regs.rip,
                         .sp = ct->regs.rsp, .fs_base = ct->regs.fs_base, .signal = ct->cursig,
-                        .stack_segment = NO_ID, .core = ct,
+                        .core = ct,
                 };
         }
         tids->n = 0;
-        for (size_t i = 0; i < a->nthreads; i++)
-                tids->v[tids->n++] = (struct tid_slot){ a->threads[i].tid, i };
+        for (size_t i = 0; i < u->out->n; i++)
+                tids->v[tids->n++] = (struct tid_slot){ u->out->v[i].tid, i };
         qsort_safe(tids->v, tids->n, sizeof(*tids->v), slot_cmp);
 
-        struct thread *main_thread = thread_by_tid(a, tids, a->snap.pid);
+        struct thread *main_thread = thread_by_tid(u->out, tids, a->snap.pid);
         if (main_thread && c->prpsinfo)
                 main_thread->name = strndup(c->prpsinfo->pr_fname,
                                             strnlen(c->prpsinfo->pr_fname, sizeof(c->prpsinfo->pr_fname)));
-        else if (!main_thread && a->nthreads && a->snap.pid > 0)
-                warn_add(&a->warnings, "threads", 0,
-                         "no thread has the process id %d: the main thread had exited when the core was written",
-                         a->snap.pid);
-        read_names(a, tids);
+        else if (!main_thread && u->out->n && a->snap.pid > 0)
+                warnings_add(u->w, "threads", 0,
+                             "no thread has the process id %d: the main thread had exited when the core was written",
+                             a->snap.pid);
+        read_names(u, tids);
         return 0;
 }
 
 /* When libdwfl could not unwind a thread at all: one frame, from its registers. */
-static int registers_only(struct analysis *a, struct unwind *u)
+static int registers_only(struct unwind *u)
 {
-        for (size_t i = 0; i < a->nthreads; i++) {
-                struct thread *t = &a->threads[i];
+        for (size_t i = 0; i < u->out->n; i++) {
+                struct thread *t = &u->out->v[i];
                 if (t->nframes)
                         continue;
                 struct frame_pc fp = { t->pc, true };
@@ -619,24 +636,48 @@ static void unwind_done(struct unwind *u)
 
 int threads_unwind(struct analysis *a)
 {
-        _cleanup_(unwind_done) struct unwind u = { .a = a };
-        int r = collect_threads(a, &u.tids);
+        _cleanup_(unwind_done) struct unwind u = { .a = a, .out = &a->threads, .w = &a->warnings };
+        int r = collect_threads(&u, &u.tids);
         if (r < 0)
                 return r;
 
-        if (a->nthreads && a->dwfl) {
-                if (!dwfl_attach_state(a->dwfl, a->core.elf, a->snap.pid > 0 ? a->snap.pid : a->threads[0].tid,
-                                       &core_thread_callbacks, a)) {
+        if (a->threads.n && a->modules.dwfl) {
+                if (!dwfl_attach_state(a->modules.dwfl, a->core.elf, a->snap.pid > 0 ? a->snap.pid : a->threads.v[0].tid,
+                                       &core_thread_callbacks, &u)) {
                         const char *err = dwfl_errmsg(-1);
-                        warn_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
-                                 err ? err : "unknown error");
-                } else if (dwfl_getthreads(a->dwfl, thread_cb, &u) < 0 && !u.error) {
+                        warnings_add(&a->warnings, "threads", 0, "libdwfl cannot unwind this core: %s",
+                                     err ? err : "unknown error");
+                } else if (dwfl_getthreads(a->modules.dwfl, thread_cb, &u) < 0 && !u.error) {
                         const char *err = dwfl_errmsg(-1);
-                        warn_add(&a->warnings, "threads", 0, "libdwfl stopped listing threads: %s",
-                                 err ? err : "unknown error");
+                        warnings_add(&a->warnings, "threads", 0, "libdwfl stopped listing threads: %s",
+                                     err ? err : "unknown error");
                 }
         }
-        if (u.error || (a->dwfl && ((r = registers_only(a, &u)) < 0 || (r = symbolize_all(a, u.pending, u.npending)) < 0)))
+        if (u.error ||
+            (a->modules.dwfl && ((r = registers_only(&u)) < 0 || (r = symbolize_all(a, u.out, u.pending, u.npending)) < 0)))
                 return log_error_errno(u.error ? u.error : r, "cannot analyze '%s': %m", a->opt.core_path);
-        return read_live_stacks(a);
+        return read_live_stacks(&u);
+}
+
+void threads_reset(struct analysis *a)
+{
+        struct threads_result *t = &a->threads;
+        for (size_t i = 0; i < t->n; i++) {
+                free(t->v[i].name);
+                free(t->v[i].unwind_stop);
+        }
+        free(t->v);
+        for (size_t i = 0; i < t->nframes; i++) {
+                free(t->frames[i].function);
+                free(t->frames[i].symbol);
+                free(t->frames[i].source_file);
+        }
+        free(t->frames);
+        for (size_t i = 0; i < t->nlive_frames; i++) {
+                free(t->live_frames[i].function);
+                free(t->live_frames[i].symbol);
+                free(t->live_frames[i].module);
+        }
+        free(t->live_frames);
+        *t = (struct threads_result){ 0 };
 }

@@ -9,7 +9,7 @@
 #include "common/array.h"
 #include "common/log.h"
 
-void warn_add(struct warnings *w, const char *stage, uint64_t address, const char *fmt, ...)
+void warnings_add(struct warnings *w, const char *stage, uint64_t address, const char *fmt, ...)
 {
         va_list ap;
         char *msg = NULL;
@@ -52,8 +52,17 @@ void warnings_finish(struct warnings *w)
                 dropped++;
         }
         w->dropped = 0;
-        warn_add(w, "analyze", 0, "%zu more warnings were not stored (the first %d are)", dropped,
-                 WARNINGS_MAX - 1);
+        warnings_add(w, "analyze", 0, "%zu more warnings were not stored (the first %d are)", dropped,
+                     WARNINGS_MAX - 1);
+}
+
+void warnings_truncate(struct warnings *w, size_t n)
+{
+        for (size_t i = n; i < w->n; i++)
+                free(w->v[i].message);
+        if (n < w->n)
+                w->n = n;
+        w->dropped = 0;
 }
 
 void warnings_free(struct warnings *w)

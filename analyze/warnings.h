@@ -26,11 +26,14 @@ struct warnings {
         bool echo;          /* also log each one (analyze -v) */
 };
 
-__attribute__((format(printf, 4, 5))) void warn_add(struct warnings *w, const char *stage, uint64_t address,
-                                                    const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) void warnings_add(struct warnings *w, const char *stage, uint64_t address,
+                                                        const char *fmt, ...);
 
 /* Adds the closing "N more warnings were not stored" line, if any were dropped. */
 void warnings_finish(struct warnings *w);
+
+/* Drops the warnings past the first n (those of stages undone), and the count of those not stored. */
+void warnings_truncate(struct warnings *w, size_t n);
 
 void warnings_free(struct warnings *w);
 

@@ -2,7 +2,8 @@
  * heap_time CORE DB [RUNS]: how fast the heap stage is, alone, with the
  * reach stage after it and with the database write, on one core.  Runs the
  * analyze stages up to the segments as `memsnap analyze` does, then the
- * heap walk RUNS times (default 5) from scratch, then the reach stage once,
+ * heap walk RUNS times (default 5) from scratch (analysis_reset_from undoes
+ * it between runs), then the reach stage once,
  * then writes the database once to DB, and prints CPU and wall times with
  * chunks per second:
  *
@@ -21,7 +22,6 @@
 
 #include "analyze/stages.h"
 #include "common/log.h"
-#include "heap_reset.h"
 
 struct times {
         double cpu_ms, wall_ms;
@@ -50,7 +50,7 @@ static void row(const char *what, struct times t, size_t chunks, const char *not
 
 int main(int argc, char **argv)
 {
-        struct analysis a = { .out = ATOMIC_FILE_INIT };
+        struct analysis a = ANALYSIS_INIT;
         int runs = argc > 3 ? atoi(argv[3]) : 5;
 
         if (argc < 3 || runs < 1) {
@@ -59,43 +59,41 @@ int main(int argc, char **argv)
         }
         /* MEMSNAP_DEBUG=1, as for memsnap: the database's steps with their times */
         log_set_level(getenv("MEMSNAP_DEBUG") ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
-        a.core.fd = -1;
         a.opt.core_path = argv[1];
         a.opt.db_path = argv[2];
         a.opt.force = true;
         a.opt.quiet = true;
         a.opt.max_frames = 1;
-        if (db_open(&a) < 0 || core_open(&a.core, argv[1], &a.warnings) < 0 || snapshot_read(&a) < 0 || modules_report(&a) < 0 ||
-            threads_unwind(&a) < 0 || segments_build(&a) < 0)
+        if (db_write_open(&a) < 0 || analysis_run(&a, STAGE_SEGMENTS) < 0)
                 return 1;
 
         struct times best = { 1e300, 1e300 };
         for (int i = 0; i < runs; i++) {
-                heap_reset(&a);
+                analysis_reset_from(&a, STAGE_HEAP);
                 struct times t0 = now();
-                if (heap_walk(&a) < 0)
+                if (analysis_run(&a, STAGE_HEAP) < 0)
                         return 1;
                 struct times t = since(t0);
                 if (t.cpu_ms < best.cpu_ms)
                         best = t;
         }
         struct times t0 = now();
-        if (reach_compute(&a) < 0)
+        if (analysis_run(&a, STAGE_REACH) < 0)
                 return 1;
         struct times reach = since(t0);
-        printf("chunks %zu arenas %zu heaps %zu tcaches %zu refs %zu warnings %zu\n", a.nchunks, a.narenas, a.nheaps,
-               a.ntcaches, a.nrefs, a.warnings.n);
+        printf("chunks %zu arenas %zu heaps %zu tcaches %zu refs %zu warnings %zu\n", a.heap.nchunks, a.heap.narenas, a.heap.nheaps,
+               a.heap.ntcaches, a.reach.nrefs, a.warnings.n);
         t0 = now();
         if (db_write(&a) < 0)
                 return 1;
         struct times db = since(t0);
         char note[32];
         snprintf(note, sizeof(note), "(best of %d)", runs);
-        row("heap_walk", best, a.nchunks, note);
-        row("reach", reach, a.nchunks, "");
-        row("db_write", db, a.nchunks, "");
+        row("heap_walk", best, a.heap.nchunks, note);
+        row("reach", reach, a.heap.nchunks, "");
+        row("db_write", db, a.heap.nchunks, "");
         row("all three",
             (struct times){ best.cpu_ms + reach.cpu_ms + db.cpu_ms, best.wall_ms + reach.wall_ms + db.wall_ms },
-            a.nchunks, "");
+            a.heap.nchunks, "");
         return 0;
 }

@@ -17,7 +17,6 @@
 
 #include "analyze/stages.h"
 #include "common/log.h"
-#include "heap_reset.h"
 
 static double now_ms(void)
 {
@@ -32,21 +31,9 @@ static int cmp_double(const void *x, const void *y)
         return a < b ? -1 : a > b;
 }
 
-static void reach_reset(struct analysis *a)
-{
-        free(a->refs);
-        a->refs = NULL;
-        a->nrefs = 0;
-        for (size_t i = 0; i < a->ntypes; i++)
-                free(a->types[i]);
-        free(a->types);
-        a->types = NULL;
-        a->ntypes = 0;
-}
-
 int main(int argc, char **argv)
 {
-        struct analysis a = { 0 };
+        struct analysis a = ANALYSIS_INIT;
         int runs = argc > 2 ? atoi(argv[2]) : 5;
 
         if (argc < 2 || runs < 1) {
@@ -54,26 +41,23 @@ int main(int argc, char **argv)
                 return 2;
         }
         log_set_level(LOG_LEVEL_ERROR);
-        a.core.fd = -1;
         a.opt.core_path = argv[1];
         a.opt.db_path = "/dev/null";
         a.opt.quiet = true;
         a.opt.max_frames = 1;
-        if (core_open(&a.core, argv[1], &a.warnings) < 0 || snapshot_read(&a) < 0 || modules_report(&a) < 0 ||
-            threads_unwind(&a) < 0 || segments_build(&a) < 0)
+        if (analysis_run(&a, STAGE_SEGMENTS) < 0)
                 return 1;
 
         double best_heap = 1e300, best_reach = 1e300, ratio[64];
         if (runs > 64)
                 runs = 64;
         for (int i = 0; i < runs; i++) {
-                heap_reset(&a);
-                reach_reset(&a);
+                analysis_reset_from(&a, STAGE_HEAP);
                 double t0 = now_ms();
-                if (heap_walk(&a) < 0)
+                if (analysis_run(&a, STAGE_HEAP) < 0)
                         return 1;
                 double t1 = now_ms();
-                if (reach_compute(&a) < 0)
+                if (analysis_run(&a, STAGE_REACH) < 0)
                         return 1;
                 double t2 = now_ms();
                 best_heap = t1 - t0 < best_heap ? t1 - t0 : best_heap;
@@ -83,9 +67,9 @@ int main(int argc, char **argv)
         qsort(ratio, (size_t)runs, sizeof(ratio[0]), cmp_double);
 
         size_t used = 0;
-        for (size_t i = 0; i < a.nchunks; i++)
-                used += a.chunks[i].state == CHUNK_USED;
-        printf("chunks %zu used %zu refs %zu\n", a.nchunks, used, a.nrefs);
+        for (size_t i = 0; i < a.heap.nchunks; i++)
+                used += a.heap.chunks[i].state == CHUNK_USED;
+        printf("chunks %zu used %zu refs %zu\n", a.heap.nchunks, used, a.reach.nrefs);
         printf("heap_walk_ms %.1f reach_ms %.1f (best of %d) ratio %.2f (median)\n", best_heap, best_reach, runs,
                ratio[runs / 2]);
         return 0;

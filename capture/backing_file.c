@@ -97,7 +97,7 @@ const struct backing_file *backing_file_get(struct backing_files *b, const struc
         f->fd = fd;
         f->size = (uint64_t)st.st_size;
         unsigned char magic[SELFMAG];
-        f->elf = pread_full(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) && memcmp(magic, ELFMAG, SELFMAG) == 0;
+        f->elf = io_pread_full(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) && memcmp(magic, ELFMAG, SELFMAG) == 0;
         return f;
 }
 
@@ -115,7 +115,7 @@ int backing_file_pread(const struct backing_file *f, void *dst, size_t len, uint
 {
         if (f->fd < 0)
                 return -f->err;
-        ssize_t r = pread_full(f->fd, dst, len, (off_t)off);
+        ssize_t r = io_pread_full(f->fd, dst, len, (off_t)off);
         if (r < 0)
                 return (int)r;
         memset((char *)dst + r, 0, len - (size_t)r);

@@ -68,7 +68,7 @@ struct capture_job {
         struct segment_facts *facts;
         enum segment_kind *kinds;
         struct segment_plan *plans;
-        bool *malloc_heap;
+        enum segment_malloc *malloc_use; /* guess_heaps' guess per mapping */
         struct pagemap pm;
         struct backing_files files;
         struct memory_reader mem;
@@ -102,7 +102,7 @@ static void capture_job_done(struct capture_job *j)
         memory_reader_close(&j->mem);
         backing_files_close(&j->files);
         pagemap_close(&j->pm);
-        free(j->malloc_heap);
+        free(j->malloc_use);
         free(j->plans);
         free(j->kinds);
         free(j->facts);
@@ -227,7 +227,12 @@ static int peek(struct capture_job *j, uint64_t addr, void *buf, size_t len)
         return memory_read_spans(&j->mem, &sp, 1, NULL, NULL);
 }
 
-/* glibc's memory beyond [heap]: arena heaps and mmapped chunks (heap_guess.h). */
+/*
+ * glibc's memory beyond [heap]: arena heaps and mmapped chunks (heap_guess.h),
+ * guessed from each mapping's first bytes, as no heap walk has run; the
+ * classifier turns the guess into a kind by the same rule analyze applies
+ * to what its walk found (common/segment_kind.h segment_kind_malloc).
+ */
 static int guess_heaps(struct capture_job *j)
 {
         for (size_t i = 0; i < j->maps.n; i++) {
@@ -241,8 +246,10 @@ static int guess_heaps(struct capture_job *j)
                 if (r < 0)
                         return r;
                 uint64_t len = e->end - e->start;
-                j->malloc_heap[i] = heap_guess_arena_heap(e->start, len, head, j->page_size) ||
-                                    heap_guess_mmapped_chunk(e->start, len, head, j->page_size);
+                if (heap_guess_arena_heap(e->start, len, head, j->page_size))
+                        j->malloc_use[i] = SEGMENT_MALLOC_ARENA;
+                else if (heap_guess_mmapped_chunk(e->start, len, head, j->page_size))
+                        j->malloc_use[i] = SEGMENT_MALLOC_MMAPPED;
         }
         return 0;
 }
@@ -290,8 +297,8 @@ static int select_segments(struct capture_job *j)
         j->facts = calloc(n, sizeof(*j->facts));
         j->kinds = calloc(n, sizeof(*j->kinds));
         j->plans = calloc(n, sizeof(*j->plans));
-        j->malloc_heap = calloc(n, sizeof(*j->malloc_heap));
-        if (!j->facts || !j->kinds || !j->plans || !j->malloc_heap)
+        j->malloc_use = calloc(n, sizeof(*j->malloc_use));
+        if (!j->facts || !j->kinds || !j->plans || !j->malloc_use)
                 return log_error_errno(ENOMEM, "cannot capture: %m");
 
         r = pagemap_open(&j->pm, j->ti.mem_dir_fd, j->page_size);
@@ -315,8 +322,8 @@ static int select_segments(struct capture_job *j)
         for (size_t t = 0; t < j->ti.nthreads; t++)
                 sps[t] = j->ti.threads[t].regs.gpr.rsp;
         size_t main_index = j->ti.nthreads && j->ti.threads[0].tid == j->pid ? 0 : SIZE_MAX;
-        segment_facts_fill(&j->maps, sps, j->ti.nthreads, main_index, j->malloc_heap, j->facts);
-        segment_classify(j->facts, n, j->kinds);
+        segment_select_facts_fill(&j->maps, sps, j->ti.nthreads, main_index, j->malloc_use, j->facts);
+        segment_kind_classify(j->facts, n, j->kinds);
         segment_select(&j->maps, j->kinds, &j->o->select, j->plans);
         return find_elf_headers(j);
 }
@@ -446,7 +453,7 @@ static int build_memsnap_notes(struct capture_job *j)
         };
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if ((r = memsnap_settings_format(&facts, &text, &len)) < 0 ||
+        if ((r = memsnap_notes_settings_format(&facts, &text, &len)) < 0 ||
             (r = add_text_note(&j->notes, MEMSNAP_NT_SETTINGS, text, len)) < 0)
                 return r;
         free(text);
@@ -466,7 +473,7 @@ static int build_memsnap_notes(struct capture_job *j)
                 tids[t] = ti->threads[t].tid;
                 names[t] = ti->threads[t].name;
         }
-        if ((r = memsnap_threads_format(tids, names, ti->nthreads, &text, &len)) < 0 ||
+        if ((r = memsnap_notes_threads_format(tids, names, ti->nthreads, &text, &len)) < 0 ||
             (r = add_text_note(&j->notes, MEMSNAP_NT_THREADS, text, len)) < 0)
                 return r;
         free(text);
@@ -495,7 +502,7 @@ static int build_notes(struct capture_job *j)
         /* The CPU's layout of the XSAVE area, for the components the kernel enabled (xsave_layout.h). */
         struct xsave_component layout[XSAVE_FEATURES_MAX];
         uint64_t xcr0;
-        if (ti->nthreads && xsave_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
+        if (ti->nthreads && xsave_layout_area_xcr0(ti->threads[0].regs.xstate, ti->threads[0].regs.xstate_len, &xcr0)) {
                 p.xsave_layout = layout;
                 p.xsave_layout_n = xsave_layout_read(xcr0, layout);
         }

@@ -65,7 +65,7 @@ static bool parse_address(const char *s, const char *end, uint64_t *out)
 {
         if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
                 s += 2;
-        return parse_hex_u64(&s, end, out) && s == end;
+        return parse_number_hex_u64(&s, end, out) && s == end;
 }
 
 /* --range START-END into select_options. */

@@ -19,7 +19,7 @@ static struct timeval ticks_to_timeval(uint64_t ticks, long clk_tck)
         };
 }
 
-void core_prstatus_fill(prstatus_t *st, const struct core_process_info *p, const struct core_thread_info *t)
+void core_notes_prstatus_fill(prstatus_t *st, const struct core_process_info *p, const struct core_thread_info *t)
 {
         memset(st, 0, sizeof(*st));
         /* A live capture delivers no signal: pr_info and pr_cursig stay 0. */
@@ -38,7 +38,7 @@ void core_prstatus_fill(prstatus_t *st, const struct core_process_info *p, const
         st->pr_fpvalid = t->regs->have_fpr;
 }
 
-void core_prpsinfo_fill(prpsinfo_t *ps, const struct core_process_info *p)
+void core_notes_prpsinfo_fill(prpsinfo_t *ps, const struct core_process_info *p)
 {
         /* fs/binfmt_elf.c fill_psinfo: the state's index in "RSDTZW", '.' beyond. */
         static const char states[] = "RSDTZW";
@@ -69,7 +69,7 @@ void core_prpsinfo_fill(prpsinfo_t *ps, const struct core_process_info *p)
         ps->pr_psargs[len] = '\0';
 }
 
-size_t core_auxv_length(const uint8_t *auxv, size_t len)
+size_t core_notes_auxv_length(const uint8_t *auxv, size_t len)
 {
         for (size_t off = 0; off + 16 <= len; off += 16) {
                 uint64_t type;
@@ -80,7 +80,7 @@ size_t core_auxv_length(const uint8_t *auxv, size_t len)
         return len - len % 16;
 }
 
-int core_file_note_build(const struct map_list *maps, size_t page_size, uint8_t **out, size_t *len)
+int core_notes_file_build(const struct map_list *maps, size_t page_size, uint8_t **out, size_t *len)
 {
         uint64_t count = 0;
         size_t names = 0;
@@ -141,25 +141,25 @@ int core_notes_build(struct note_buf *b, const struct core_process_info *p, cons
 
         for (size_t i = 0; i < nthreads; i++) {
                 prstatus_t st;
-                core_prstatus_fill(&st, p, &threads[i]);
+                core_notes_prstatus_fill(&st, p, &threads[i]);
                 r = note_buf_add(b, "CORE", NT_PRSTATUS, &st, sizeof(st));
                 if (r < 0)
                         return r;
 
                 if (i == 0) {
                         prpsinfo_t ps;
-                        core_prpsinfo_fill(&ps, p);
+                        core_notes_prpsinfo_fill(&ps, p);
                         r = note_buf_add(b, "CORE", NT_PRPSINFO, &ps, sizeof(ps));
                         if (r < 0)
                                 return r;
                         if (p->auxv && p->auxv_len) {
-                                r = note_buf_add(b, "CORE", NT_AUXV, p->auxv, core_auxv_length(p->auxv, p->auxv_len));
+                                r = note_buf_add(b, "CORE", NT_AUXV, p->auxv, core_notes_auxv_length(p->auxv, p->auxv_len));
                                 if (r < 0)
                                         return r;
                         }
                         _cleanup_free_ uint8_t *files = NULL;
                         size_t flen;
-                        r = core_file_note_build(p->maps, p->page_size, &files, &flen);
+                        r = core_notes_file_build(p->maps, p->page_size, &files, &flen);
                         if (r < 0)
                                 return r;
                         r = note_buf_add(b, "CORE", NT_FILE, files, flen);

@@ -56,20 +56,20 @@ struct core_process_info {
 };
 
 /* fill_prstatus + the thread's general registers. */
-void core_prstatus_fill(prstatus_t *st, const struct core_process_info *p, const struct core_thread_info *t);
+void core_notes_prstatus_fill(prstatus_t *st, const struct core_process_info *p, const struct core_thread_info *t);
 
 /* fill_psinfo. */
-void core_prpsinfo_fill(prpsinfo_t *ps, const struct core_process_info *p);
+void core_notes_prpsinfo_fill(prpsinfo_t *ps, const struct core_process_info *p);
 
 /*
  * NT_FILE's descriptor (fill_files_note): count, page size, then (start,
  * end, offset in pages) per file mapping, then the NUL-terminated paths
  * (" (deleted)" kept, as the kernel's d_path gives it).
  */
-int core_file_note_build(const struct map_list *maps, size_t page_size, uint8_t **out, size_t *len);
+int core_notes_file_build(const struct map_list *maps, size_t page_size, uint8_t **out, size_t *len);
 
 /* The auxv up to and including AT_NULL (the kernel writes no more). */
-size_t core_auxv_length(const uint8_t *auxv, size_t len);
+size_t core_notes_auxv_length(const uint8_t *auxv, size_t len);
 
 /* Appends every kernel note in the kernel's order.  threads[0] is written first. */
 int core_notes_build(struct note_buf *b, const struct core_process_info *p, const struct core_thread_info *threads,

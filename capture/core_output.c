@@ -41,7 +41,7 @@ static int copy_file_item(struct core_output *o, const struct dump_item *it, uin
                 uint64_t n = MIN(end - off, (uint64_t)FILE_CHUNK);
                 if (hole > (off_t)off)
                         n = MIN(n, (uint64_t)hole - off);
-                ssize_t r = pread_full(f->fd, buf, (size_t)n, (off_t)off);
+                ssize_t r = io_pread_full(f->fd, buf, (size_t)n, (off_t)off);
                 if (r < 0) {
                         log_warning("cannot read the file mapped at %llx: %s; %llu bytes stay holes",
                                     (unsigned long long)(it->addr + (off - it->file_off)), strerror((int)-r),
@@ -51,7 +51,7 @@ static int copy_file_item(struct core_output *o, const struct dump_item *it, uin
                 }
                 if (r == 0)
                         break; /* the file shrank: the rest reads as zeros */
-                int w = sparse_pwrite(o->fd, o->path, buf, (size_t)r, dst, o->page_size);
+                int w = sparse_write_range(o->fd, o->path, buf, (size_t)r, dst, o->page_size);
                 if (w < 0)
                         return w;
                 off += (uint64_t)r;
@@ -64,11 +64,11 @@ static int copy_file_item(struct core_output *o, const struct dump_item *it, uin
 
 int core_output_write(struct core_output *o)
 {
-        int r = core_write_headers(o->fd, o->path, o->layout);
+        int r = elf_core_write_headers(o->fd, o->path, o->layout);
         if (r < 0)
                 return r;
         if (o->notes->len) {
-                r = full_pwrite(o->fd, o->path, o->notes->data, o->notes->len, o->layout->notes_offset);
+                r = sparse_write_full(o->fd, o->path, o->notes->data, o->notes->len, o->layout->notes_offset);
                 if (r < 0)
                         return r;
         }
@@ -85,7 +85,7 @@ int core_output_write(struct core_output *o)
                 if (it->src == DUMP_SRC_MEMORY || it->src == DUMP_SRC_LOCAL) {
                         if (!it->data)
                                 continue; /* written while the target was stopped */
-                        r = sparse_pwrite(o->fd, o->path, it->data, it->len, core_offset(o, it), o->page_size);
+                        r = sparse_write_range(o->fd, o->path, it->data, it->len, core_offset(o, it), o->page_size);
                         done += it->len;
                         progress_update(o->progress, done);
                 } else {

@@ -130,7 +130,7 @@ static int read_direct(struct dump_read *d, uint64_t done)
                 for (size_t j = 0; j < k; j++) {
                         const struct dump_item *it = &dp->v[idx[j]];
                         const struct core_load *ld = &d->layout->loads[it->seg];
-                        r = sparse_pwrite(d->out_fd, d->out_path, spans[j].dst, it->len,
+                        r = sparse_write_range(d->out_fd, d->out_path, spans[j].dst, it->len,
                                           ld->offset + (it->addr - ld->vaddr), d->page_size);
                         if (r < 0)
                                 return r;

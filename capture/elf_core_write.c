@@ -52,7 +52,7 @@ void core_layout_compute(struct core_layout *l)
         l->file_size = off;
 }
 
-int core_write_headers(int fd, const char *path, const struct core_layout *l)
+int elf_core_write_headers(int fd, const char *path, const struct core_layout *l)
 {
         size_t phnum = core_layout_phnum(l);
         Elf64_Ehdr eh = {
@@ -90,7 +90,7 @@ int core_write_headers(int fd, const char *path, const struct core_layout *l)
                         .p_filesz = c->filesz, .p_memsz = c->memsz, .p_align = l->page_size,
                 };
         }
-        int r = full_pwrite(fd, path, buf, size, 0);
+        int r = sparse_write_full(fd, path, buf, size, 0);
         if (r < 0 || !l->shdr_offset)
                 return r;
 
@@ -100,5 +100,5 @@ int core_write_headers(int fd, const char *path, const struct core_layout *l)
                 .sh_link = SHN_UNDEF,    /* e_shstrndx */
                 .sh_info = (Elf64_Word)phnum,
         };
-        return full_pwrite(fd, path, &sh, sizeof(sh), l->shdr_offset);
+        return sparse_write_full(fd, path, &sh, sizeof(sh), l->shdr_offset);
 }

@@ -52,6 +52,6 @@ void core_layout_compute(struct core_layout *l);
 uint32_t core_load_flags(const char *perms);
 
 /* Writes the ELF header, the program headers and, if needed, section header 0. */
-int core_write_headers(int fd, const char *path, const struct core_layout *l);
+int elf_core_write_headers(int fd, const char *path, const struct core_layout *l);
 
 #endif

@@ -9,6 +9,13 @@
  *
  * Pure: the caller reads the first bytes of the mapping (only when its first
  * page is present, so nothing is faulted in) and asks.
+ *
+ * A guess, by nature: capture decides what to dump before any heap walk,
+ * from one mapping's first bytes, without main_arena.  The guess enters the
+ * classifier as segment_facts.malloc_use, where the rule analyze applies to
+ * its walk's findings (common/segment_kind.h segment_kind_malloc) makes a
+ * kind of it; a heap_info heap's PROT_NONE reserve, which only the walk
+ * ties to its heap, stays a guard here.
  */
 #ifndef MEMSNAP_HEAP_GUESS_H
 #define MEMSNAP_HEAP_GUESS_H

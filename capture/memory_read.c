@@ -36,7 +36,7 @@ static ssize_t mem_pread(struct memory_reader *m, void *dst, size_t len, uint64_
                 if (m->mem_fd < 0)
                         return errno == ENOENT ? 0 : -errno;
         }
-        return pread_full(m->mem_fd, dst, len, (off_t)addr);
+        return io_pread_full(m->mem_fd, dst, len, (off_t)addr);
 }
 
 /* Reads span bytes [off, len) through /proc/PID/mem, page by page where needed. */

@@ -10,7 +10,7 @@
 #include "common/strbuf.h"
 #include "common/text_escape.h"
 
-void format_rfc3339_utc(const struct timespec *t, char buf[32])
+void memsnap_notes_rfc3339_utc(const struct timespec *t, char buf[32])
 {
         struct tm tm;
         time_t s = t->tv_sec;
@@ -41,12 +41,12 @@ static void add_kinds(struct strbuf *sb, const struct select_options *o)
                 }
 }
 
-int memsnap_settings_format(const struct capture_facts *c, char **text, size_t *len)
+int memsnap_notes_settings_format(const struct capture_facts *c, char **text, size_t *len)
 {
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
         char when[32];
 
-        format_rfc3339_utc(&c->captured_at, when);
+        memsnap_notes_rfc3339_utc(&c->captured_at, when);
         strbuf_addf(&sb, "memsnap_version=%s\n", c->version);
         strbuf_addf(&sb, "captured_at=%s\n", when);
         strbuf_addf(&sb, "pid=%d\n", (int)c->pid);
@@ -83,7 +83,7 @@ int memsnap_settings_format(const struct capture_facts *c, char **text, size_t *
         return *text ? 0 : -ENOMEM;
 }
 
-int memsnap_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len)
+int memsnap_notes_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len)
 {
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 

@@ -34,12 +34,12 @@ struct capture_facts {
 };
 
 /* "key=value\n" lines, values escaped (common/text_escape.h); keys are documented in docs/core-format.md. */
-int memsnap_settings_format(const struct capture_facts *f, char **text, size_t *len);
+int memsnap_notes_settings_format(const struct capture_facts *f, char **text, size_t *len);
 
 /* Writes t as RFC 3339 UTC with milliseconds: "2024-05-01T12:34:56.789Z". */
-void format_rfc3339_utc(const struct timespec *t, char buf[32]);
+void memsnap_notes_rfc3339_utc(const struct timespec *t, char buf[32]);
 
 /* "TID\tNAME\n" per thread, NAME escaped (common/text_escape.h). */
-int memsnap_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len);
+int memsnap_notes_threads_format(const pid_t *tids, char *const *names, size_t n, char **text, size_t *len);
 
 #endif

@@ -11,7 +11,7 @@
 
 #define NOTE_ALIGN 4 /* fs/binfmt_elf.c: notes are 4-byte aligned in cores */
 
-size_t note_size(const char *name, size_t descsz)
+size_t note_buf_note_size(const char *name, size_t descsz)
 {
         return sizeof(Elf64_Nhdr) + ALIGN_UP(strlen(name) + 1, NOTE_ALIGN) + ALIGN_UP(descsz, NOTE_ALIGN);
 }
@@ -22,7 +22,7 @@ int note_buf_add(struct note_buf *b, const char *name, uint32_t type, const void
 
         if (descsz > UINT32_MAX - NOTE_ALIGN)
                 return -E2BIG;
-        size_t need = note_size(name, descsz);
+        size_t need = note_buf_note_size(name, descsz);
         if (need > SIZE_MAX - b->len || ARRAY_RESERVE(b->data, b->cap, b->len + need) < 0)
                 return -ENOMEM;
         uint8_t *p = b->data + b->len;

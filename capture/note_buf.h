@@ -19,7 +19,7 @@ struct note_buf {
 int note_buf_add(struct note_buf *b, const char *name, uint32_t type, const void *desc, size_t descsz);
 
 /* The bytes one note takes. */
-size_t note_size(const char *name, size_t descsz);
+size_t note_buf_note_size(const char *name, size_t descsz);
 
 void note_buf_free(struct note_buf *b);
 

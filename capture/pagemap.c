@@ -87,7 +87,7 @@ void pagemap_close(struct pagemap *pm)
 static int read_entries(struct pagemap *pm, uint64_t *dst, uint64_t addr, size_t n)
 {
         off_t off = (off_t)(addr / pm->page_size * sizeof(uint64_t));
-        ssize_t r = pread_full(pm->fd, dst, n * sizeof(uint64_t), off);
+        ssize_t r = io_pread_full(pm->fd, dst, n * sizeof(uint64_t), off);
         if (r < 0)
                 return (int)r;
         /* fs/proc/task_mmu.c pagemap_read: nothing at all once the mm is gone. */

@@ -8,7 +8,7 @@
 #include "common/cleanup.h"
 #include "proc_read.h"
 
-bool pid_comm_matches(const char *comm, const char *name)
+bool pid_by_name_matches(const char *comm, const char *name)
 {
         const char *slash = strrchr(name, '/');
         if (slash)
@@ -32,10 +32,10 @@ size_t pid_by_name_find(const char *name, pid_t *pids, size_t max)
                 pid_t pid;
                 char comm[64];
 
-                if (proc_parse_pid(de->d_name, &pid) < 0 || pid == getpid())
+                if (proc_read_parse_pid(de->d_name, &pid) < 0 || pid == getpid())
                         continue;
-                proc_comm_read(pid, comm, sizeof(comm));
-                if (!pid_comm_matches(comm, name))
+                proc_read_comm(pid, comm, sizeof(comm));
+                if (!pid_by_name_matches(comm, name))
                         continue;
                 if (n < max)
                         pids[n] = pid;

@@ -19,7 +19,7 @@
  * name: equal, or, for a name longer than the kernel keeps, its first
  * PID_COMM_MAX bytes.  A path matches by its last component.
  */
-bool pid_comm_matches(const char *comm, const char *name);
+bool pid_by_name_matches(const char *comm, const char *name);
 
 /*
  * Scans /proc for processes called name (memsnap itself left out), puts up

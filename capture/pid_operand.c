@@ -39,7 +39,7 @@ int pid_operand_parse(const char *command, int argc, char **argv, int first, pid
                 return log_error_errno(EINVAL, "%s takes one process id, not '%s' and '%s'%s", command, argv[first],
                                        argv[first + 1], first + 2 < argc ? " and more" : "");
         const char *arg = argv[first];
-        if (proc_parse_pid(arg, pid) == 0)
+        if (proc_read_parse_pid(arg, pid) == 0)
                 return 0;
         /* "12x", "0", "99999999": a number mistyped; a word is a process name */
         if (arg[0] >= '0' && arg[0] <= '9')

@@ -32,7 +32,7 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
                 if (ARRAY_RESERVE(buf, cap, n + PROC_READ_MIN + 1) < 0)
                         return -ENOMEM;
                 size_t room = cap - n - 1;
-                ssize_t r = read_full(fd, buf + n, room);
+                ssize_t r = io_read_full(fd, buf + n, room);
                 if (r < 0)
                         return (int)r;
                 n += (size_t)r;
@@ -45,11 +45,11 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len)
         return 0;
 }
 
-int proc_parse_pid(const char *s, pid_t *pid)
+int proc_read_parse_pid(const char *s, pid_t *pid)
 {
         const char *p = s, *end = s + strlen(s);
         uint64_t v;
-        if (!parse_dec_u64(&p, end, &v) || p != end || v == 0 || v > PROC_PID_MAX_LIMIT)
+        if (!parse_number_dec_u64(&p, end, &v) || p != end || v == 0 || v > PROC_PID_MAX_LIMIT)
                 return -EINVAL;
         *pid = (pid_t)v;
         return 0;
@@ -63,7 +63,7 @@ int proc_stat_read(int dirfd, const char *name, struct proc_stat *st)
         return r < 0 ? r : proc_stat_parse(text, len, st);
 }
 
-char proc_thread_state(int proc_fd, pid_t tid)
+char proc_read_thread_state(int proc_fd, pid_t tid)
 {
         char path[64];
         struct proc_stat st;
@@ -72,7 +72,7 @@ char proc_thread_state(int proc_fd, pid_t tid)
         return proc_stat_read(proc_fd, path, &st) < 0 ? 0 : st.state;
 }
 
-void proc_comm_read(pid_t pid, char *buf, size_t size)
+void proc_read_comm(pid_t pid, char *buf, size_t size)
 {
         char path[64];
         _cleanup_free_ char *text = NULL;

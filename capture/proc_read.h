@@ -29,13 +29,13 @@ int proc_read_at(int dirfd, const char *name, char **out, size_t *len);
 #define PROC_PID_MAX_LIMIT 0x400000 /* include/linux/threads.h: PID_MAX_LIMIT on 64-bit */
 
 /* Parses a process id argument: a decimal number from 1 to PROC_PID_MAX_LIMIT, nothing else. */
-int proc_parse_pid(const char *s, pid_t *pid);
+int proc_read_parse_pid(const char *s, pid_t *pid);
 
 /* The name of process pid (/proc/PID/comm, no newline) into buf, or "?" when it cannot be read. */
-void proc_comm_read(pid_t pid, char *buf, size_t size);
+void proc_read_comm(pid_t pid, char *buf, size_t size);
 
 /* The state letter of thread tid of the process at proc_fd (/proc/PID), or 0 when it is gone. */
-char proc_thread_state(int proc_fd, pid_t tid);
+char proc_read_thread_state(int proc_fd, pid_t tid);
 
 /* Fields of /proc/PID/stat; times in clock ticks (sysconf(_SC_CLK_TCK)). */
 struct proc_stat {

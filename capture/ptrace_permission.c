@@ -102,7 +102,7 @@ static bool same_user(const struct ptrace_facts *f)
         return true;
 }
 
-void ptrace_denied_reason(const struct ptrace_facts *f, char *buf, size_t size)
+void ptrace_permission_denied_reason(const struct ptrace_facts *f, char *buf, size_t size)
 {
         const char *who = f->comm[0] ? f->comm : "?";
 

@@ -33,6 +33,6 @@ struct ptrace_facts {
 void ptrace_facts_gather(int proc_fd, pid_t pid, struct ptrace_facts *f);
 
 /* Writes why tracing f->pid is denied, one clause without a final period. */
-void ptrace_denied_reason(const struct ptrace_facts *f, char *buf, size_t size);
+void ptrace_permission_denied_reason(const struct ptrace_facts *f, char *buf, size_t size);
 
 #endif

@@ -61,7 +61,7 @@ static int explain_eperm(struct ptrace_stop *s, pid_t tid)
         pid_t tracer = thread_tracer(s, tid);
         if (tracer > 0 && tracer != getpid()) {
                 char comm[64];
-                proc_comm_read(tracer, comm, sizeof(comm));
+                proc_read_comm(tracer, comm, sizeof(comm));
                 return log_error_errno(EBUSY,
                                        "cannot trace process %d: it is already traced by process %d (%s); detach that debugger first",
                                        (int)s->pid, (int)tracer, comm);
@@ -69,7 +69,7 @@ static int explain_eperm(struct ptrace_stop *s, pid_t tid)
         struct ptrace_facts f;
         char why[512];
         ptrace_facts_gather(s->proc_fd, s->pid, &f);
-        ptrace_denied_reason(&f, why, sizeof(why));
+        ptrace_permission_denied_reason(&f, why, sizeof(why));
         return log_error_errno(EPERM, "cannot trace process %d: permission denied: %s", (int)s->pid, why);
 }
 
@@ -85,7 +85,7 @@ static int seize_thread(struct ptrace_stop *s, struct stopped_thread *t)
         int r = seize(t->tid);
         for (int retry = 0; r == -EPERM; retry++) {
                 /* kernel/ptrace.c ptrace_attach: a zombie (exit_state) cannot be attached. */
-                char st = proc_thread_state(s->proc_fd, t->tid);
+                char st = proc_read_thread_state(s->proc_fd, t->tid);
                 if (st == 0 || st == 'Z' || st == 'X') {
                         t->gone = true;
                         /* A zombie main thread's id may yet pass to an exec'd image: look again. */
@@ -355,7 +355,7 @@ int ptrace_stop_all(struct ptrace_stop *s, pid_t pid, int proc_fd, struct interr
                         return r; /* the caller says so, once */
                 if (r == -ETIMEDOUT) {
                         const struct stopped_thread *t = first_unsettled(s);
-                        char st = t ? proc_thread_state(s->proc_fd, t->tid) : '?';
+                        char st = t ? proc_read_thread_state(s->proc_fd, t->tid) : '?';
                         return log_error_errno(ETIMEDOUT,
                                                "thread %d of process %d did not stop within %d s (state '%c'%s); nothing was captured",
                                                t ? (int)t->tid : 0, (int)pid, PTRACE_STOP_TIMEOUT_MS / 1000, st ? st : '?',

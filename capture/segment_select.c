@@ -17,7 +17,7 @@ static bool has_prefix(const char *s, const char *prefix)
         return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-bool map_is_on_disk(const struct map_entry *e)
+bool segment_select_on_disk(const struct map_entry *e)
 {
         /* Shared memory shows as files too: its bytes exist nowhere else. */
         static const char *const memory_backed[] = { "/dev/shm/", "/memfd:", "/SYSV", "/dev/zero", "/anon_hugepage",
@@ -31,7 +31,7 @@ bool map_is_on_disk(const struct map_entry *e)
         return true;
 }
 
-bool map_has_vm_flag(const struct map_entry *e, const char *flag)
+bool segment_select_has_vm_flag(const struct map_entry *e, const char *flag)
 {
         if (!e->vm_flags)
                 return false;
@@ -46,15 +46,15 @@ bool map_has_vm_flag(const struct map_entry *e, const char *flag)
         return false;
 }
 
-void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
-                        const bool *malloc_heap, struct segment_facts *facts)
+void segment_select_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
+                        const enum segment_malloc *malloc_use, struct segment_facts *facts)
 {
         for (size_t i = 0; i < maps->n; i++) {
                 const struct map_entry *e = &maps->v[i];
                 facts[i] = (struct segment_facts){
                         .start = e->start, .end = e->end, .perms = e->perms, .path = e->path,
                         .deleted = e->deleted, .module = -1, .thread = -1, .main_thread = false,
-                        .malloc_heap = malloc_heap ? malloc_heap[i] : false,
+                        .malloc_use = malloc_use ? malloc_use[i] : SEGMENT_MALLOC_NONE,
                 };
         }
         for (size_t t = 0; t < nsps; t++) {
@@ -68,7 +68,7 @@ void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t
                         f->main_thread = t == main_index;
                 }
         }
-        segment_guess_modules(facts, maps->n);
+        segment_kind_guess_modules(facts, maps->n);
 }
 
 static bool never_readable(const struct map_entry *e, enum skip_reason *why)
@@ -85,11 +85,11 @@ static bool never_readable(const struct map_entry *e, enum skip_reason *why)
                 *why = SKIP_GUARD;
                 return true;
         }
-        if (map_has_vm_flag(e, "io") || map_has_vm_flag(e, "pf")) {
+        if (segment_select_has_vm_flag(e, "io") || segment_select_has_vm_flag(e, "pf")) {
                 *why = SKIP_IO;
                 return true;
         }
-        if (map_has_vm_flag(e, "dd")) {
+        if (segment_select_has_vm_flag(e, "dd")) {
                 *why = SKIP_DONTDUMP;
                 return true;
         }
@@ -139,7 +139,7 @@ void segment_select(const struct map_list *maps, const enum segment_kind *kinds,
                         continue;
                 }
                 bool named = o->kinds_given && (o->kinds & (1u << kinds[i]));
-                if (!o->with_text && !named && map_is_on_disk(e)) {
+                if (!o->with_text && !named && segment_select_on_disk(e)) {
                         if (e->perms[3] == 's') {
                                 p->reason = SKIP_SHARED_FILE;
                                 continue;

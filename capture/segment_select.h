@@ -57,13 +57,14 @@ struct segment_plan {
 };
 
 /*
- * Facts for segment_classify from the maps: path, perms, and which mapping
+ * Facts for segment_kind_classify from the maps: path, perms, and which mapping
  * holds which thread's stack pointer (sps[main_index] is the main thread's;
- * main_index may be SIZE_MAX).  malloc_heap may be NULL.  Modules are
+ * main_index may be SIZE_MAX), and malloc_use[i], what is guessed of its
+ * malloc memory (may be NULL).  Modules are
  * guessed from executable file mappings.
  */
-void segment_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
-                        const bool *malloc_heap, struct segment_facts *facts);
+void segment_select_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
+                        const enum segment_malloc *malloc_use, struct segment_facts *facts);
 
 /* Plans every mapping. */
 void segment_select(const struct map_list *maps, const enum segment_kind *kinds, const struct select_options *o,
@@ -78,9 +79,9 @@ void segment_plan_describe(const struct segment_plan *p, const struct map_entry 
                            uint64_t from, struct strbuf *out);
 
 /* True when the mapping's file is on disk (not deleted, not shmem or memfd). */
-bool map_is_on_disk(const struct map_entry *e);
+bool segment_select_on_disk(const struct map_entry *e);
 
 /* True when smaps VmFlags holds the two-letter flag. */
-bool map_has_vm_flag(const struct map_entry *e, const char *flag);
+bool segment_select_has_vm_flag(const struct map_entry *e, const char *flag);
 
 #endif

@@ -7,13 +7,13 @@
 
 #include "common/log.h"
 
-bool bytes_are_zero(const uint8_t *p, size_t len)
+bool sparse_write_is_zero(const uint8_t *p, size_t len)
 {
         /* Compare the block with itself shifted by one: memcmp's speed, no zero buffer. */
         return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
 }
 
-int full_pwrite(int fd, const char *path, const void *data, size_t len, uint64_t off)
+int sparse_write_full(int fd, const char *path, const void *data, size_t len, uint64_t off)
 {
         const uint8_t *p = data;
         while (len) {
@@ -32,7 +32,7 @@ int full_pwrite(int fd, const char *path, const void *data, size_t len, uint64_t
         return 0;
 }
 
-int sparse_pwrite(int fd, const char *path, const uint8_t *data, size_t len, uint64_t off, size_t page_size)
+int sparse_write_range(int fd, const char *path, const uint8_t *data, size_t len, uint64_t off, size_t page_size)
 {
         size_t i = 0;
 
@@ -41,18 +41,18 @@ int sparse_pwrite(int fd, const char *path, const uint8_t *data, size_t len, uin
                 size_t step = page_size - (size_t)((off + i) % page_size);
                 if (step > len - i)
                         step = len - i;
-                if (bytes_are_zero(data + i, step)) {
+                if (sparse_write_is_zero(data + i, step)) {
                         i += step;
                         continue;
                 }
                 size_t j = i + step;
                 while (j < len) {
                         size_t s = page_size < len - j ? page_size : len - j;
-                        if (bytes_are_zero(data + j, s))
+                        if (sparse_write_is_zero(data + j, s))
                                 break;
                         j += s;
                 }
-                int r = full_pwrite(fd, path, data + i, j - i, off + i);
+                int r = sparse_write_full(fd, path, data + i, j - i, off + i);
                 if (r < 0)
                         return r;
                 i = j;

@@ -12,15 +12,15 @@
 #include <stdint.h>
 
 /* True when len bytes at p are all zero. */
-bool bytes_are_zero(const uint8_t *p, size_t len);
+bool sparse_write_is_zero(const uint8_t *p, size_t len);
 
 /*
  * Writes len bytes at file offset off, leaving page-sized zero blocks
  * unwritten.  Returns 0 or -errno (logged, naming path).
  */
-int sparse_pwrite(int fd, const char *path, const uint8_t *data, size_t len, uint64_t off, size_t page_size);
+int sparse_write_range(int fd, const char *path, const uint8_t *data, size_t len, uint64_t off, size_t page_size);
 
 /* A plain pwrite of everything, with the same error reporting. */
-int full_pwrite(int fd, const char *path, const void *data, size_t len, uint64_t off);
+int sparse_write_full(int fd, const char *path, const void *data, size_t len, uint64_t off);
 
 #endif

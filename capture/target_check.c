@@ -57,9 +57,9 @@ static bool has_live_thread(int proc_fd)
         struct dirent *de;
         while ((de = readdir(d))) {
                 pid_t tid;
-                if (proc_parse_pid(de->d_name, &tid) < 0)
+                if (proc_read_parse_pid(de->d_name, &tid) < 0)
                         continue;
-                char st = proc_thread_state(proc_fd, tid);
+                char st = proc_read_thread_state(proc_fd, tid);
                 if (st && st != 'Z' && st != 'X')
                         return true;
         }
@@ -110,7 +110,7 @@ int target_check(struct target_check *t, pid_t pid)
                                        (int)t->pid, comm);
         if (t->status.tracer_pid > 0) {
                 char tracer[64];
-                proc_comm_read((pid_t)t->status.tracer_pid, tracer, sizeof(tracer));
+                proc_read_comm((pid_t)t->status.tracer_pid, tracer, sizeof(tracer));
                 return log_error_errno(EBUSY, "process %d (%s) is already traced by process %d (%s); detach that debugger first",
                                        (int)t->pid, comm, (int)t->status.tracer_pid, tracer);
         }

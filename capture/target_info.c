@@ -70,7 +70,7 @@ int threads_early_read(struct threads_early *te, int proc_fd)
         struct dirent *de;
         while ((de = readdir(d))) {
                 pid_t tid;
-                if (proc_parse_pid(de->d_name, &tid) < 0)
+                if (proc_read_parse_pid(de->d_name, &tid) < 0)
                         continue;
                 if (ARRAY_RESERVE(te->v, te->cap, te->n + 1) < 0)
                         return -ENOMEM;

@@ -8,7 +8,7 @@
 
 _Static_assert(sizeof(struct xsave_component) == 16, "x86_xfeat_component is four u32");
 
-bool xsave_area_xcr0(const uint8_t *area, size_t len, uint64_t *xcr0)
+bool xsave_layout_area_xcr0(const uint8_t *area, size_t len, uint64_t *xcr0)
 {
         if (!area || len < XSAVE_XCR0_OFFSET + sizeof(*xcr0))
                 return false;

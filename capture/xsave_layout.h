@@ -42,7 +42,7 @@ struct xsave_cpuid {
 };
 
 /* The enabled mask of an NT_X86_XSTATE area; false when the area is too short to hold it. */
-bool xsave_area_xcr0(const uint8_t *area, size_t len, uint64_t *xcr0);
+bool xsave_layout_area_xcr0(const uint8_t *area, size_t len, uint64_t *xcr0);
 
 /*
  * The records for xcr0, in index order, from leaf[i] for each extended

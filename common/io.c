@@ -23,12 +23,12 @@ static ssize_t read_loop(int fd, void *buf, size_t len, bool positioned, off_t o
         return (ssize_t)done;
 }
 
-ssize_t pread_full(int fd, void *buf, size_t len, off_t offset)
+ssize_t io_pread_full(int fd, void *buf, size_t len, off_t offset)
 {
         return read_loop(fd, buf, len, true, offset);
 }
 
-ssize_t read_full(int fd, void *buf, size_t len)
+ssize_t io_read_full(int fd, void *buf, size_t len)
 {
         return read_loop(fd, buf, len, false, 0);
 }

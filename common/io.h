@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 /* Bytes read (fewer than len only at end of file), or -errno. */
-ssize_t pread_full(int fd, void *buf, size_t len, off_t offset);
-ssize_t read_full(int fd, void *buf, size_t len);
+ssize_t io_pread_full(int fd, void *buf, size_t len, off_t offset);
+ssize_t io_read_full(int fd, void *buf, size_t len);
 
 #endif

@@ -39,5 +39,5 @@ char *keyval_dup(const char *text, size_t len, const char *key)
         /* A NUL inside the value would cut it silently: refuse it instead. */
         if (memchr(v, '\0', n))
                 return NULL;
-        return text_unescape(v, n);
+        return text_escape_undo(v, n);
 }

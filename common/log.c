@@ -17,6 +17,7 @@ static enum log_level max_level = LOG_LEVEL_INFO;
 
 void log_set_level(enum log_level level) { max_level = level; }
 
+__attribute__((format(printf, 3, 0)))
 static void log_emit(const char *tag, int err, const char *fmt, va_list ap)
 {
         char buf[4096];

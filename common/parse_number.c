@@ -12,7 +12,7 @@ static int hex_digit(char c)
         return -1;
 }
 
-bool parse_hex_u64(const char **p, const char *end, uint64_t *out)
+bool parse_number_hex_u64(const char **p, const char *end, uint64_t *out)
 {
         uint64_t v = 0;
         const char *s = *p;
@@ -30,7 +30,7 @@ bool parse_hex_u64(const char **p, const char *end, uint64_t *out)
         return true;
 }
 
-bool parse_dec_u64(const char **p, const char *end, uint64_t *out)
+bool parse_number_dec_u64(const char **p, const char *end, uint64_t *out)
 {
         uint64_t v = 0;
         const char *s = *p;

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 /* 1 to 16 hex digits, either case. */
-bool parse_hex_u64(const char **p, const char *end, uint64_t *out);
+bool parse_number_hex_u64(const char **p, const char *end, uint64_t *out);
 
 /* 1 to 19 decimal digits. */
-bool parse_dec_u64(const char **p, const char *end, uint64_t *out);
+bool parse_number_dec_u64(const char **p, const char *end, uint64_t *out);
 
 #endif

@@ -64,7 +64,7 @@ static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *
         e->size_kb = e->rss_kb = e->pss_kb = e->shared_clean_kb = e->shared_dirty_kb = -1;
         e->private_clean_kb = e->private_dirty_kb = e->anonymous_kb = e->swap_kb = e->locked_kb = -1;
 
-        if (!parse_hex_u64(&p, end, &e->start) || !expect(&p, end, '-') || !parse_hex_u64(&p, end, &e->end) ||
+        if (!parse_number_hex_u64(&p, end, &e->start) || !expect(&p, end, '-') || !parse_number_hex_u64(&p, end, &e->end) ||
             !expect(&p, end, ' '))
                 return -EINVAL;
         if (e->end < e->start || end - p < 4)
@@ -75,9 +75,9 @@ static int proc_maps_parse_line(const char *line, size_t len, struct map_entry *
             !one_of(e->perms[3], "ps"))
                 return -EINVAL;
         p += 4;
-        if (!expect(&p, end, ' ') || !parse_hex_u64(&p, end, &e->offset) || !expect(&p, end, ' ') ||
-            !parse_hex_u64(&p, end, &major) || !expect(&p, end, ':') || !parse_hex_u64(&p, end, &minor) ||
-            !expect(&p, end, ' ') || !parse_dec_u64(&p, end, &e->inode))
+        if (!expect(&p, end, ' ') || !parse_number_hex_u64(&p, end, &e->offset) || !expect(&p, end, ' ') ||
+            !parse_number_hex_u64(&p, end, &major) || !expect(&p, end, ':') || !parse_number_hex_u64(&p, end, &minor) ||
+            !expect(&p, end, ' ') || !parse_number_dec_u64(&p, end, &e->inode))
                 return -EINVAL;
         e->dev_major = (unsigned)major;
         e->dev_minor = (unsigned)minor;
@@ -143,7 +143,7 @@ static void parse_field_line(struct map_entry *e, const char *line, size_t len)
         if (!f)
                 return;
         skip_spaces(&p, end);
-        if (parse_dec_u64(&p, end, &v) && v <= INT64_MAX)
+        if (parse_number_dec_u64(&p, end, &v) && v <= INT64_MAX)
                 *f = (int64_t)v;
 }
 

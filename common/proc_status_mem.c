@@ -69,7 +69,7 @@ static bool parse_ids(const char *p, const char *end, uint32_t ids[4])
         for (int i = 0; i < 4; i++) {
                 uint64_t v;
                 p = skip_blanks(p, end);
-                if (!parse_dec_u64(&p, end, &v) || v > UINT32_MAX)
+                if (!parse_number_dec_u64(&p, end, &v) || v > UINT32_MAX)
                         return false;
                 ids[i] = (uint32_t)v;
         }
@@ -81,7 +81,7 @@ static bool parse_mask(const char *p, const char *end, uint64_t *out)
 {
         uint64_t v;
         p = skip_blanks(p, end);
-        if (!parse_hex_u64(&p, end, &v) || skip_blanks(p, end) != end)
+        if (!parse_number_hex_u64(&p, end, &v) || skip_blanks(p, end) != end)
                 return false;
         *out = v;
         return true;

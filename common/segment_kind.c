@@ -62,7 +62,7 @@ static bool has_prefix(const char *s, const char *prefix)
         return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-enum path_sharing segment_path_sharing(const char *path, bool deleted)
+enum path_sharing segment_kind_path_sharing(const char *path, bool deleted)
 {
         if (!path)
                 return PATH_SHARING_UNKNOWN;
@@ -83,7 +83,7 @@ enum path_sharing segment_path_sharing(const char *path, bool deleted)
  */
 static bool is_shared(const struct segment_facts *f)
 {
-        if (segment_path_sharing(f->path, f->deleted) != PATH_SHARING_UNKNOWN)
+        if (segment_kind_path_sharing(f->path, f->deleted) != PATH_SHARING_UNKNOWN)
                 return true;
         return f->perms[3] == 's' &&
                (!f->path || strcmp(f->path, "/dev/zero") == 0 || strcmp(f->path, "/anon_hugepage") == 0);
@@ -91,7 +91,17 @@ static bool is_shared(const struct segment_facts *f)
 
 static bool is_file(const struct segment_facts *f) { return f->path && f->path[0] != '['; }
 
-static enum segment_kind classify_one(const struct segment_facts *facts, size_t i)
+enum segment_kind segment_kind_malloc(enum segment_kind kind, enum segment_malloc m)
+{
+        switch (m) {
+        case SEGMENT_MALLOC_ARENA: return kind == SEG_STACK || kind == SEG_THREAD_STACK ? kind : SEG_HEAP;
+        case SEGMENT_MALLOC_MMAPPED: return kind == SEG_ANON ? SEG_HEAP : kind;
+        default: return kind;
+        }
+}
+
+/* The kind the maps alone give. */
+static enum segment_kind classify_maps(const struct segment_facts *facts, size_t i)
 {
         const struct segment_facts *f = &facts[i];
         static const struct {
@@ -107,8 +117,6 @@ static enum segment_kind classify_one(const struct segment_facts *facts, size_t 
                         if (strcmp(f->path, pseudo[k].name) == 0)
                                 return pseudo[k].kind;
 
-        if (f->malloc_heap)
-                return SEG_HEAP;
         if (is_shared(f))
                 return SEG_SHM;
         if (f->thread >= 0)
@@ -139,13 +147,13 @@ static enum segment_kind classify_one(const struct segment_facts *facts, size_t 
         return SEG_ANON;
 }
 
-void segment_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds)
+void segment_kind_classify(const struct segment_facts *facts, size_t n, enum segment_kind *kinds)
 {
         for (size_t i = 0; i < n; i++)
-                kinds[i] = classify_one(facts, i);
+                kinds[i] = segment_kind_malloc(classify_maps(facts, i), facts[i].malloc_use);
 }
 
-void segment_guess_modules(struct segment_facts *facts, size_t n)
+void segment_kind_guess_modules(struct segment_facts *facts, size_t n)
 {
         int next = 0;
 

@@ -25,7 +25,7 @@ void text_escape_add(struct strbuf *sb, const char *s, size_t len)
         }
 }
 
-char *text_unescape(const char *s, size_t len)
+char *text_escape_undo(const char *s, size_t len)
 {
         char *out = malloc(len + 1), *o = out;
         if (!out)
@@ -46,7 +46,7 @@ char *text_unescape(const char *s, size_t len)
         return out;
 }
 
-size_t text_utf8_sequence(const unsigned char *s, size_t n)
+size_t text_escape_utf8_sequence(const unsigned char *s, size_t n)
 {
         unsigned char c = s[0];
         unsigned char lo = 0x80, hi = 0xbf;
@@ -78,7 +78,7 @@ size_t text_utf8_sequence(const unsigned char *s, size_t n)
         return len;
 }
 
-size_t text_printable_span(const char *s, size_t n, const char *stop)
+size_t text_escape_printable_span(const char *s, size_t n, const char *stop)
 {
         const unsigned char *u = (const unsigned char *)s;
         size_t i = 0;
@@ -91,7 +91,7 @@ size_t text_printable_span(const char *s, size_t n, const char *stop)
                         i++;
                         continue;
                 }
-                size_t len = text_utf8_sequence(u + i, n - i);
+                size_t len = text_escape_utf8_sequence(u + i, n - i);
                 /* C1 controls: U+0080..U+009F are 0xc2 0x80..0x9f */
                 if (len == 0 || (c == 0xc2 && u[i + 1] < 0xa0))
                         break;
@@ -119,7 +119,7 @@ char *text_escape_display(const char *s)
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
         size_t n = strlen(s);
         for (size_t i = 0; i < n;) {
-                size_t span = text_printable_span(s + i, n - i, NULL);
+                size_t span = text_escape_printable_span(s + i, n - i, NULL);
                 strbuf_add(&sb, s + i, span);
                 i += span;
                 if (i == n)
@@ -143,9 +143,9 @@ static size_t printable_char(const char *s, size_t n)
 {
         const unsigned char *u = (const unsigned char *)s;
         /* No character is longer than 4 bytes: a span of at most 4 says whether the first prints. */
-        if (text_printable_span(s, n < 4 ? n : 4, NULL) == 0)
+        if (text_escape_printable_span(s, n < 4 ? n : 4, NULL) == 0)
                 return 0;
-        return u[0] < 0x80 ? 1 : text_utf8_sequence(u, n);
+        return u[0] < 0x80 ? 1 : text_escape_utf8_sequence(u, n);
 }
 
 size_t text_escape_terminal(char *out, size_t size, const char *s, size_t len)

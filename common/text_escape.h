@@ -21,7 +21,7 @@ void text_escape_add(struct strbuf *sb, const char *s, size_t len);
  * out of memory.  An unknown escape keeps its character; a lone trailing
  * backslash is kept as is.
  */
-char *text_unescape(const char *s, size_t len);
+char *text_escape_undo(const char *s, size_t len);
 
 #endif
 
@@ -39,7 +39,7 @@ char *text_unescape(const char *s, size_t len);
  * when the byte there does not start one (RFC 3629: no overlongs, no
  * surrogates).
  */
-size_t text_utf8_sequence(const unsigned char *s, size_t n);
+size_t text_escape_utf8_sequence(const unsigned char *s, size_t n);
 
 /*
  * How many bytes at the start of s (n bytes) may be shown as they are:
@@ -47,7 +47,7 @@ size_t text_utf8_sequence(const unsigned char *s, size_t n);
  * special characters, may be NULL).  The byte after the span is the
  * caller's to escape, one at a time.
  */
-size_t text_printable_span(const char *s, size_t n, const char *stop);
+size_t text_escape_printable_span(const char *s, size_t n, const char *stop);
 
 /* Writes "\xNN" for byte c into buf, which holds at least 5 bytes. */
 void text_escape_byte(char buf[static 5], unsigned char c);

@@ -126,7 +126,7 @@ int cmd_diff(int argc, char **argv)
                 { "threads", diff_threads },
                 { "owners", diff_owners },
         };
-        if (diff_check_same_program(db, d, force) < 0)
+        if (diff_side_check_same_program(db, d, force) < 0)
                 return EXIT_FAIL;
         for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
                 struct timespec t0, t1;
@@ -146,7 +146,7 @@ int cmd_diff(int argc, char **argv)
         /* a big diff is tens of megabytes of JSON: fewer, larger writes */
         if (json)
                 setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-        int r = json ? diff_print_json(d, &po) : diff_print_text(d, &po);
+        int r = json ? diff_json_print(d, &po) : diff_text_print(d, &po);
         if (r < 0)
                 return EXIT_FAIL;
         return fail_on_leak && diff_new_leaks(d) > 0 ? EXIT_LEAK : EXIT_OK;

@@ -50,7 +50,7 @@ static int read_stdin(char **ret)
                 if (ARRAY_RESERVE(buf, cap, len + 8192 + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot read SQL from standard input: %m");
                 size_t room = cap - len - 1;
-                ssize_t n = read_full(STDIN_FILENO, buf + len, room);
+                ssize_t n = io_read_full(STDIN_FILENO, buf + len, room);
                 if (n < 0)
                         return log_error_errno((int)n, "cannot read SQL from standard input: %m");
                 len += (size_t)n;

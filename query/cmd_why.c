@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/options.h"
 #include "common/parse_number.h"
+#include "common/text_escape.h"
 #include "db_open.h"
 #include "output_args.h"
 #include "why.h"
@@ -44,13 +45,13 @@ static int parse_address(const char *s, uint64_t *out)
         bool hex = end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
         if (hex)
                 p += 2;
-        bool ok = hex ? parse_hex_u64(&p, end, out) : parse_dec_u64(&p, end, out);
+        bool ok = hex ? parse_number_hex_u64(&p, end, out) : parse_number_dec_u64(&p, end, out);
         if (!ok || p != end)
                 return log_error_errno(EINVAL, "invalid address '%s': expected hex (0x...) or decimal", s);
         return 0;
 }
 
-static struct output_cell text_or_null(const char *s) { return s && *s ? cell_text(s) : cell_null(); }
+static struct output_cell text_or_null(const char *s) { return s && *s ? output_cell_text(s) : cell_null(); }
 static struct output_cell retained_cell(int64_t v) { return v >= 0 ? cell_int(v) : cell_null(); }
 
 static int print_target(struct output *o, uint64_t address, const struct why_block *b, const char *held_by,
@@ -61,7 +62,7 @@ static int print_target(struct output *o, uint64_t address, const struct why_blo
         struct output_cell c[] = {
                 cell_int((int64_t)address), cell_int((int64_t)b->mem), cell_int((int64_t)(address - b->mem)),
                 cell_int((int64_t)b->size), cell_int((int64_t)b->usable), text_or_null(b->type),
-                text_or_null(b->leak), retained_cell(b->retained), cell_text(held_by), cell_int((int64_t)hops),
+                text_or_null(b->leak), retained_cell(b->retained), output_cell_text(held_by), cell_int((int64_t)hops),
         };
         int r = output_set_begin(o, "target", true, names, ELEMENTSOF(names));
         if (r == 0)
@@ -80,7 +81,7 @@ static int print_root(struct output *o, const struct why_root *root, const struc
                 snprintf(note + strlen(note), sizeof(note) - strlen(note), "%sinterior pointer: %" PRId64
                          " bytes into the block", note[0] ? "; " : "", e->to_offset);
         struct output_cell c[] = {
-                root->id ? cell_int(root->id) : cell_null(), text_or_null(root->kind), cell_text(root->name),
+                root->id ? cell_int(root->id) : cell_null(), text_or_null(root->kind), output_cell_text(root->name),
                 root->tid ? cell_int(root->tid) : cell_null(), cell_int(root->conservative),
                 e->from_address ? cell_int(e->from_address) : cell_null(), cell_int(e->from_offset),
                 cell_int(e->to_offset), retained_cell(root->retained), text_or_null(note),
@@ -100,7 +101,7 @@ static int print_leak(struct output *o, const struct why_block *head, const stru
                                    : "the leaked block that heads the structure holding the block";
         struct output_cell c[] = {
                 cell_int((int64_t)head->mem), cell_int((int64_t)head->size), text_or_null(head->type),
-                text_or_null(head->leak), retained_cell(head->retained), cell_text(note),
+                text_or_null(head->leak), retained_cell(head->retained), output_cell_text(note),
         };
         int r = output_set_begin(o, "leak", true, names, ELEMENTSOF(names));
         if (r == 0)
@@ -168,9 +169,9 @@ static int why_answer(struct why_db *w, struct output *o, uint64_t address, size
                 if (r == 0)
                         r = print_chain(o, w, &s, s.root_node);
         } else if (s.limit_hit) {
+                _cleanup_free_ char *leak = text_escape_display(target.leak[0] ? target.leak : "none");
                 r = log_error_errno(E2BIG, "no root holder reaches 0x%" PRIx64 " within the %zu blocks searched "
-                                    "(--max-blocks); analyze's verdict is '%s'", address, s.n,
-                                    target.leak[0] ? target.leak : "none");
+                                    "(--max-blocks); analyze's verdict is '%s'", address, s.n, leak ? leak : "?");
         } else {
                 r = why_db_leak_head(w, &s, &target, &head);
                 long k = r == 0 ? why_search_find(&s, head.id) : -1;

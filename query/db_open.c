@@ -73,7 +73,7 @@ static int db_file_open(const char *path, struct db_file *f)
         if (f->st.st_size == 0)
                 return log_error_errno(EINVAL, "'%s' is empty, not a memsnap database", path);
 
-        ssize_t n = pread_full(f->fd, head, sizeof(head), 0);
+        ssize_t n = io_pread_full(f->fd, head, sizeof(head), 0);
         if (n < 0)
                 return log_error_errno((int)n, "cannot read database '%s': %m", path);
         if ((size_t)n >= 4 && memcmp(head, "\177ELF", 4) == 0)
@@ -87,7 +87,7 @@ static int db_file_open(const char *path, struct db_file *f)
         return 0;
 }
 
-int db_check_file(const char *path)
+int db_open_check_file(const char *path)
 {
         struct db_file f = { .fd = -1 };
         int r = db_file_open(path, &f);
@@ -176,7 +176,7 @@ static bool attach_allowed(const char *name)
         _cleanup_close_ int fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
                 return false;
-        return pread_full(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+        return io_pread_full(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
                memcmp(head, sqlite_magic, sizeof(head)) == 0;
 }
 
@@ -211,7 +211,7 @@ static const char *action_name(int action)
  * (`inner` names the view or trigger).  Reading, recursive CTEs and
  * transactions of reads pass; functions and pragmas from the lists above
  * pass; ATTACH of a regular SQLite file passes; anything else is refused, and the first reason kept for
- * db_errmsg.
+ * db_open_errmsg.
  */
 static int authorize(void *arg, int action, const char *a3, const char *a4, const char *schema, const char *inner)
 {
@@ -330,7 +330,7 @@ int db_guard_install(sqlite3 *db, struct db_guard *g)
         return 0;
 }
 
-const char *db_errmsg(sqlite3 *db, struct db_guard *g)
+const char *db_open_errmsg(sqlite3 *db, struct db_guard *g)
 {
         int code = sqlite3_errcode(db);
 
@@ -348,7 +348,7 @@ const char *db_errmsg(sqlite3 *db, struct db_guard *g)
         return g->message;
 }
 
-int db_error_code(sqlite3 *db, const struct db_guard *g)
+int db_open_error_code(sqlite3 *db, const struct db_guard *g)
 {
         int code = sqlite3_errcode(db);
         if (code != SQLITE_INTERRUPT && g->refused[0])
@@ -606,7 +606,7 @@ static int attach(sqlite3 *db, const char *name, const char *schema)
         return r == SQLITE_DONE ? SQLITE_OK : r;
 }
 
-int db_attach_readonly(sqlite3 *db, const char *path, const char *schema)
+int db_open_attach_readonly(sqlite3 *db, const char *path, const char *schema)
 {
         _cleanup_free_ char *p = NULL;
         _cleanup_close_ int fd = -1;

@@ -61,7 +61,7 @@ struct db_guard {
         bool stopped;         /* the limit ended a statement (SQLITE_INTERRUPT) */
         char refused[200];    /* why the authorizer refused a statement, "" if it did not; the first
                                  reason is kept: callers give up on the first refusal */
-        char message[400];    /* db_errmsg's answer */
+        char message[400];    /* db_open_errmsg's answer */
 };
 
 #define DB_GUARD_INIT { .max_steps = DB_MAX_STEPS_DEFAULT }
@@ -90,12 +90,12 @@ int db_guard_install(sqlite3 *db, struct db_guard *g);
  * step limit when it stopped it, else SQLite's message (which may quote
  * names from the file) with control characters escaped.  Held in g.
  */
-const char *db_errmsg(sqlite3 *db, struct db_guard *g);
+const char *db_open_errmsg(sqlite3 *db, struct db_guard *g);
 
 /* -EPERM when the authorizer refused the last statement, -ETIME when the limit stopped it, else -EIO. */
-int db_error_code(sqlite3 *db, const struct db_guard *g);
+int db_open_error_code(sqlite3 *db, const struct db_guard *g);
 
-/* Opens path read-only into *ret after db_check_file, guarded by g; logs and returns -errno. */
+/* Opens path read-only into *ret after db_open_check_file, guarded by g; logs and returns -errno. */
 int db_open_readonly(const char *path, struct db_guard *g, sqlite3 **ret);
 
 /*
@@ -104,13 +104,13 @@ int db_open_readonly(const char *path, struct db_guard *g, sqlite3 **ret);
  * before db_guard_install: the guard's authorizer would check the file
  * again, less thoroughly.
  */
-int db_attach_readonly(sqlite3 *db, const char *path, const char *schema);
+int db_open_attach_readonly(sqlite3 *db, const char *path, const char *schema);
 
 /*
  * The file-level checks: path exists, is a regular file (checked without
  * blocking on a FIFO), can be read, and starts with SQLite's header.  Logs
  * and returns -errno.
  */
-int db_check_file(const char *path);
+int db_open_check_file(const char *path);
 
 #endif

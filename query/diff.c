@@ -16,16 +16,16 @@ int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3
         _cleanup_sqlite3_ sqlite3 *db = NULL;
 
         /* checks the files first, so a typo is named before SQLite is involved */
-        if (db_check_file(before) < 0 || db_check_file(after) < 0)
+        if (db_open_check_file(before) < 0 || db_open_check_file(after) < 0)
                 return -EINVAL;
         /* an empty read-only connection; both snapshots attach to it under fixed names */
         int r = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
         if (r != SQLITE_OK)
                 return log_error_errno(ENOMEM, "cannot open a database connection: %s", sqlite3_errstr(r));
-        r = db_attach_readonly(db, before, "a");
+        r = db_open_attach_readonly(db, before, "a");
         if (r < 0)
                 return r;
-        r = db_attach_readonly(db, after, "b");
+        r = db_open_attach_readonly(db, after, "b");
         if (r < 0)
                 return r;
         /* after the ATTACHes, which the guard's authorizer refuses */

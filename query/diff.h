@@ -183,7 +183,7 @@ int diff_open(const char *before, const char *after, struct db_guard *g, sqlite3
  * different programs — main modules with different build-ids, or, where a
  * build-id is missing, different executables — unless force.
  */
-int diff_check_same_program(sqlite3 *db, struct diff *d, bool force);
+int diff_side_check_same_program(sqlite3 *db, struct diff *d, bool force);
 
 /*
  * Fills d->added, removed, changed, leaks (as much of each as d->keep
@@ -202,8 +202,8 @@ int diff_threads(sqlite3 *db, struct diff *d);
 int diff_owners(sqlite3 *db, struct diff *d);
 
 /* The thread a block's arena belongs to on that side, or 0 when it is not known. */
-int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c);
-const char *diff_thread_name(const struct diff_side *s, int64_t tid);
+int64_t diff_side_chunk_thread(const struct diff_side *s, const struct diff_chunk *c);
+const char *diff_side_thread_name(const struct diff_side *s, int64_t tid);
 
 /* A new definite leak: added and definite, or changed into definite. */
 static inline bool diff_changed_is_new_leak(const struct diff_changed *c)

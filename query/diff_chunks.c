@@ -31,7 +31,7 @@ struct chunk_run {
 
 static int cursor_next(struct chunk_cursor *c)
 {
-        int r = chunk_stream_next(c->stream, &c->cur);
+        int r = diff_stream_next(c->stream, &c->cur);
         if (r < 0)
                 return r;
         c->done = r == 0;
@@ -278,9 +278,9 @@ int diff_chunks(sqlite3 *db, struct diff *d)
         struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = chunk_stream_start(&a.stream, d->before.path, 0, d->max_steps, &growth_a);
+        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, &growth_a);
         if (r == 0)
-                r = chunk_stream_start(&b.stream, d->after.path, 1, d->max_steps, &growth_b);
+                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, &growth_b);
         if (r == 0)
                 r = cursor_next(&a);
         if (r == 0)
@@ -310,8 +310,8 @@ int diff_chunks(sqlite3 *db, struct diff *d)
                 free(a.cur.type);
         if (!b.done)
                 free(b.cur.type);
-        int ra = chunk_stream_finish(a.stream, &d->before.used_chunks, &d->before.used_bytes);
-        int rb = chunk_stream_finish(b.stream, &d->after.used_chunks, &d->after.used_bytes);
+        int ra = diff_stream_finish(a.stream, &d->before.used_chunks, &d->before.used_bytes);
+        int rb = diff_stream_finish(b.stream, &d->after.used_chunks, &d->after.used_bytes);
         if (r == 0)
                 r = ra < 0 ? ra : rb;
         run_free(&ga);

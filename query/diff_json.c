@@ -125,7 +125,7 @@ static void j_chunk_fields(FILE *f, const struct diff_side *side, const struct d
         j_key(f, "head");
         j_head(f, c);
         if (side) {
-                int64_t tid = diff_chunk_thread(side, c);
+                int64_t tid = diff_side_chunk_thread(side, c);
                 j_raw(f, ",\"state\":\"used\",");
                 j_raw(f, c->mmapped ? "\"mmapped\":true," : "\"mmapped\":false,");
                 j_key(f, "thread");
@@ -174,7 +174,7 @@ static void j_changed(FILE *f, const struct diff *d, size_t limit)
         fputs(",\n\"changed\": [", f);
         for (size_t i = 0; i < d->nchanged && i < limit; i++) {
                 const struct diff_changed *c = &d->changed[i];
-                int64_t tid = diff_chunk_thread(&d->after, &c->after);
+                int64_t tid = diff_side_chunk_thread(&d->after, &c->after);
                 j_raw(f, i ? ",\n  {" : "\n  {");
                 j_key(f, "mem");
                 j_u64(f, c->after.mem);
@@ -298,7 +298,7 @@ static void j_owners(FILE *f, const struct diff *d, size_t limit)
         fputs("]", f);
 }
 
-int diff_print_json(const struct diff *d, const struct diff_print_options *opt)
+int diff_json_print(const struct diff *d, const struct diff_print_options *opt)
 {
         FILE *f = opt->out;
         const struct diff_summary *s = &d->summary;

@@ -18,7 +18,7 @@ struct diff_print_options {
         bool color;     /* text: bold titles and headers */
 };
 
-int diff_print_text(const struct diff *d, const struct diff_print_options *opt);
-int diff_print_json(const struct diff *d, const struct diff_print_options *opt);
+int diff_text_print(const struct diff *d, const struct diff_print_options *opt);
+int diff_json_print(const struct diff *d, const struct diff_print_options *opt);
 
 #endif

@@ -85,7 +85,7 @@ static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, cons
                 return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
         }
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the roots of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the roots of '%s': %s", path, db_open_errmsg(db, g));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
@@ -102,7 +102,7 @@ static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, cons
                         return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the roots of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the roots of '%s': %s", path, db_open_errmsg(db, g));
         /* sorted here, not by SQL's collation: the merge below compares with strcmp */
         qsort_safe(l->v, l->n, sizeof(*l->v), by_key);
         return 0;

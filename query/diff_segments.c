@@ -44,7 +44,7 @@ static int seg_load(sqlite3 *db, struct db_guard *g, const char *schema, const c
         snprintf(sql, sizeof(sql),
                  "SELECT start, end, perms, kind, path, rss_kb FROM \"%s\".segments ORDER BY start, end", schema);
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_open_errmsg(db, g));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (l->n >= MAPS_MAX)
                         return log_error_errno(E2BIG, "'%s' has more than %u segments", path, MAPS_MAX);
@@ -66,7 +66,7 @@ static int seg_load(sqlite3 *db, struct db_guard *g, const char *schema, const c
                         return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the segments of '%s': %s", path, db_open_errmsg(db, g));
         l->matched = calloc(l->n + 1, sizeof(bool));
         if (!l->matched)
                 return log_error_errno(ENOMEM, "cannot read the segments of '%s': %m", path);
@@ -204,7 +204,7 @@ static int kinds_load(sqlite3 *db, struct diff *d)
 
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot compare the segments of '%s' and '%s': %s", d->before.path,
-                                       d->after.path, db_errmsg(db, &d->guard));
+                                       d->after.path, db_open_errmsg(db, &d->guard));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (ARRAY_RESERVE(d->kinds, cap, d->nkinds + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot compare segments: %m");
@@ -222,7 +222,7 @@ static int kinds_load(sqlite3 *db, struct diff *d)
         }
         if (r != SQLITE_DONE)
                 return log_error_errno(EIO, "cannot compare the segments of '%s' and '%s': %s", d->before.path,
-                                       d->after.path, db_errmsg(db, &d->guard));
+                                       d->after.path, db_open_errmsg(db, &d->guard));
         return 0;
 }
 

@@ -40,7 +40,7 @@ static int key_cmp(const void *x, const void *y)
 static int prepare(sqlite3 *db, struct db_guard *g, const char *sql, const char *path, sqlite3_stmt **st)
 {
         if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read '%s': %s", path, db_open_errmsg(db, g));
         return 0;
 }
 
@@ -64,7 +64,7 @@ static int side_read(sqlite3 *db, struct db_guard *g, const char *schema, struct
                             !column_strdup(st, 3, &s->source) || !column_strdup(st, 4, &s->build_id))
                                 return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 } else if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_open_errmsg(db, g));
         }
         {
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -81,7 +81,7 @@ static int side_read(sqlite3 *db, struct db_guard *g, const char *schema, struct
                                 return log_error_errno(ENOMEM, "cannot read '%s': %m", s->path);
                 }
                 if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_open_errmsg(db, g));
                 qsort_safe(s->thread_names, s->nthread_names, sizeof(*s->thread_names), key_cmp);
                 s->threads = (int64_t)s->nthread_names;
                 if (s->nthread_names == 1)
@@ -105,13 +105,13 @@ static int side_read(sqlite3 *db, struct db_guard *g, const char *schema, struct
                         s->narena_threads++;
                 }
                 if (r != SQLITE_DONE)
-                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_errmsg(db, g));
+                        return log_error_errno(EIO, "cannot read '%s': %s", s->path, db_open_errmsg(db, g));
                 qsort_safe(s->arena_threads, s->narena_threads, sizeof(*s->arena_threads), key_cmp);
         }
         return 0;
 }
 
-int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c)
+int64_t diff_side_chunk_thread(const struct diff_side *s, const struct diff_chunk *c)
 {
         if (s->only_thread)
                 return s->only_thread;
@@ -122,7 +122,7 @@ int64_t diff_chunk_thread(const struct diff_side *s, const struct diff_chunk *c)
         return at ? at->tid : 0;
 }
 
-const char *diff_thread_name(const struct diff_side *s, int64_t tid)
+const char *diff_side_thread_name(const struct diff_side *s, int64_t tid)
 {
         if (!s->nthread_names)
                 return NULL;
@@ -133,7 +133,7 @@ const char *diff_thread_name(const struct diff_side *s, int64_t tid)
 
 static bool differ(const char *a, const char *b) { return a && b && strcmp(a, b) != 0; }
 
-int diff_check_same_program(sqlite3 *db, struct diff *d, bool force)
+int diff_side_check_same_program(sqlite3 *db, struct diff *d, bool force)
 {
         int r;
 

@@ -144,7 +144,7 @@ static int produce(struct chunk_stream *s)
                                "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
                                "size_class FROM chunks WHERE +state = ?1 ORDER BY mem",
                                -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
+                return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_open_errmsg(db, &s->guard));
         sqlite3_bind_text(st, 1, schema_enum_text(&schema_enum_chunk_state, CHUNK_USED), -1, SQLITE_STATIC);
 
         for (;;) {
@@ -171,7 +171,7 @@ static int produce(struct chunk_stream *s)
                 }
                 if (r != SQLITE_ROW && r != SQLITE_DONE) {
                         hand_over(s, b, false, 0);
-                        return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_errmsg(db, &s->guard));
+                        return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_open_errmsg(db, &s->guard));
                 }
                 hand_over(s, b, false, 0);
                 if (r == SQLITE_DONE)
@@ -195,7 +195,7 @@ static void batch_free_types(struct batch *b, size_t from)
         }
 }
 
-int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
                        struct growth_table *growth)
 {
         struct chunk_stream *s = calloc(1, sizeof(*s));
@@ -217,12 +217,12 @@ int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, ui
                 s->free[s->nfree++] = s->batches[i];
         }
         if (!s->path || s->nfree != QUEUE_BATCHES) {
-                chunk_stream_finish(s, NULL, NULL);
+                diff_stream_finish(s, NULL, NULL);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         }
         r = pthread_create(&s->thread, NULL, producer_main, s);
         if (r != 0) {
-                chunk_stream_finish(s, NULL, NULL);
+                diff_stream_finish(s, NULL, NULL);
                 return log_error_errno(r, "cannot start a thread to read '%s': %m", path);
         }
         s->started = true;
@@ -230,7 +230,7 @@ int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, ui
         return 0;
 }
 
-int chunk_stream_next(struct chunk_stream *s, struct diff_chunk *out)
+int diff_stream_next(struct chunk_stream *s, struct diff_chunk *out)
 {
         for (;;) {
                 if (s->cur && s->pos < s->cur->n) {
@@ -260,7 +260,7 @@ int chunk_stream_next(struct chunk_stream *s, struct diff_chunk *out)
         }
 }
 
-int chunk_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes)
+int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes)
 {
         int r = 0;
 

@@ -18,11 +18,11 @@ struct chunk_stream;
 /*
  * Starts reading the used blocks of the database at path (already checked
  * by diff_open) as side 0 (before) or 1 (after), counting them into growth,
- * which the caller must not touch until chunk_stream_finish; the reader's
+ * which the caller must not touch until diff_stream_finish; the reader's
  * connection may run max_steps steps (db_guard.max_steps).  Logs and
  * returns -errno.
  */
-int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
                        struct growth_table *growth);
 
 /*
@@ -30,13 +30,13 @@ int chunk_stream_start(struct chunk_stream **ret, const char *path, int side, ui
  * returns 1, or returns 0 at the end, or a logged -errno.  Blocks come in
  * ascending mem order (signed, as SQLite sorts).
  */
-int chunk_stream_next(struct chunk_stream *s, struct diff_chunk *out);
+int diff_stream_next(struct chunk_stream *s, struct diff_chunk *out);
 
 /*
  * Stops the thread (early, if the caller gave up), frees everything, and
  * returns the thread's result; *used_chunks, *used_bytes get the side's
  * totals.  s may be NULL.
  */
-int chunk_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes);
+int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes);
 
 #endif

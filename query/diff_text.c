@@ -17,6 +17,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "common/units.h"
 #include "output_format.h"
 
@@ -50,8 +51,8 @@ static int print_sides(struct text *t, const struct diff *d)
         for (size_t i = 0; r == 0 && i < 2; i++) {
                 const struct diff_side *s = sides[i];
                 struct output_cell c[] = {
-                        cell_text(i ? "after" : "before"), cell_text(s->path), cell_int(s->pid),
-                        cell_text(s->captured_at), cell_text(s->source), cell_int(s->threads),
+                        output_cell_text(i ? "after" : "before"), output_cell_text(s->path), cell_int(s->pid),
+                        output_cell_text(s->captured_at), output_cell_text(s->source), cell_int(s->threads),
                         cell_int(s->used_chunks), cell_int(s->used_bytes),
                 };
                 r = output_set_row(&t->o, c);
@@ -97,8 +98,8 @@ static void head_text(const struct diff_chunk *c, char *buf, size_t size)
 
 static void thread_label(const struct diff_side *s, const struct diff_chunk *c, char *buf, size_t size)
 {
-        int64_t tid = diff_chunk_thread(s, c);
-        const char *name = tid ? diff_thread_name(s, tid) : NULL;
+        int64_t tid = diff_side_chunk_thread(s, c);
+        const char *name = tid ? diff_side_thread_name(s, tid) : NULL;
         buf[0] = '\0';
         if (tid)
                 snprintf(buf, size, "%" PRId64 "%s%s", tid, name ? " " : "", name ? name : "");
@@ -126,9 +127,9 @@ static int print_new_leaks(struct text *t, const struct diff *d)
                 head_hex(c, hex, sizeof(hex));
                 head_text(c, text, sizeof(text));
                 struct output_cell cells[] = {
-                        cell_int((int64_t)c->mem), cell_int((int64_t)c->size), cell_text(how),
-                        thread[0] ? cell_text(thread) : cell_null(), cell_text(c->type),
-                        c->has_head ? cell_text(hex) : cell_null(), c->has_head ? cell_text(text) : cell_null(),
+                        cell_int((int64_t)c->mem), cell_int((int64_t)c->size), output_cell_text(how),
+                        thread[0] ? output_cell_text(thread) : cell_null(), output_cell_text(c->type),
+                        c->has_head ? output_cell_text(hex) : cell_null(), c->has_head ? output_cell_text(text) : cell_null(),
                 };
                 r = output_set_row(&t->o, cells);
         }
@@ -153,10 +154,14 @@ static int print_owner_growth(struct text *t, const struct diff *d)
                 int64_t delta = o->retained_after - o->retained_before;
                 uint64_t size = delta < 0 ? -(uint64_t)delta : (uint64_t)delta;
                 char buf[UNITS_BUF_MAX];
+                /* names come from the files (symbols, paths, thread names): escaped before a terminal sees them */
+                _cleanup_free_ char *name = text_escape_display(o->name);
+                if (!name)
+                        return log_error_errno(ENOMEM, "cannot print the diff: %m");
                 if (t->opt->human)
-                        fprintf(f, "%c%s retained by %s\n", delta < 0 ? '-' : '+', units_format_bytes(buf, size), o->name);
+                        fprintf(f, "%c%s retained by %s\n", delta < 0 ? '-' : '+', units_format_bytes(buf, size), name);
                 else
-                        fprintf(f, "%c%" PRIu64 " bytes retained by %s\n", delta < 0 ? '-' : '+', size, o->name);
+                        fprintf(f, "%c%" PRIu64 " bytes retained by %s\n", delta < 0 ? '-' : '+', size, name);
         }
         more_note(t, shown, d->nowners);
         return ferror(f) ? -EIO : 0;
@@ -179,7 +184,7 @@ static int print_growth(struct text *t, const struct diff *d)
                 else
                         snprintf(key, sizeof(key), "size class %" PRId64, g->size_class);
                 struct output_cell c[] = {
-                        cell_text(key), cell_int(g->count_before), cell_int(g->count_after),
+                        output_cell_text(key), cell_int(g->count_before), cell_int(g->count_after),
                         cell_int(g->count_after - g->count_before), cell_int(g->bytes_before), cell_int(g->bytes_after),
                         cell_int(g->bytes_after - g->bytes_before),
                 };
@@ -221,12 +226,12 @@ static int print_changed(struct text *t, const struct diff *d)
                 };
                 const char *what = whats[c->what & 7] ? whats[c->what & 7] : "";
                 struct output_cell cells[] = {
-                        cell_int((int64_t)c->after.mem), cell_text(what),
+                        cell_int((int64_t)c->after.mem), output_cell_text(what),
                         cell_int((int64_t)c->before.size), cell_int((int64_t)c->after.size),
-                        cell_text(schema_enum_text(&schema_enum_leak, c->before.leak)),
-                        cell_text(schema_enum_text(&schema_enum_leak, c->after.leak)),
-                        c->before.arena_id >= 0 ? cell_int(c->before.arena_id) : cell_text("mmapped"),
-                        c->after.arena_id >= 0 ? cell_int(c->after.arena_id) : cell_text("mmapped"),
+                        output_cell_text(schema_enum_text(&schema_enum_leak, c->before.leak)),
+                        output_cell_text(schema_enum_text(&schema_enum_leak, c->after.leak)),
+                        c->before.arena_id >= 0 ? cell_int(c->before.arena_id) : output_cell_text("mmapped"),
+                        c->after.arena_id >= 0 ? cell_int(c->after.arena_id) : output_cell_text("mmapped"),
                 };
                 r = output_set_row(&t->o, cells);
                 shown++;
@@ -254,9 +259,9 @@ static int print_segments(struct text *t, const struct diff *d)
                                 : x->change == DIFF_SEG_REMOVED ? -size
                                                                 : size - (int64_t)(x->before.end - x->before.start);
                 struct output_cell c[] = {
-                        cell_text(change[x->change]), cell_int((int64_t)s->start), cell_int((int64_t)s->end),
-                        cell_int(size), cell_int(delta), cell_text(s->kind), cell_text(s->perms),
-                        cell_text(s->path ? s->path : "[ anon ]"),
+                        output_cell_text(change[x->change]), cell_int((int64_t)s->start), cell_int((int64_t)s->end),
+                        cell_int(size), cell_int(delta), output_cell_text(s->kind), output_cell_text(s->perms),
+                        output_cell_text(s->path ? s->path : "[ anon ]"),
                 };
                 r = output_set_row(&t->o, c);
         }
@@ -279,7 +284,7 @@ static int print_kinds(struct text *t, const struct diff *d)
                 const struct diff_kind *k = &d->kinds[i];
                 bool rss = k->rss_kb_before >= 0 && k->rss_kb_after >= 0;
                 struct output_cell c[] = {
-                        cell_text(k->kind), cell_int(k->virt_kb_before), cell_int(k->virt_kb_after),
+                        output_cell_text(k->kind), cell_int(k->virt_kb_before), cell_int(k->virt_kb_after),
                         cell_int(k->virt_kb_after - k->virt_kb_before), kb_or_null(k->rss_kb_before),
                         kb_or_null(k->rss_kb_after), rss ? cell_int(k->rss_kb_after - k->rss_kb_before) : cell_null(),
                 };
@@ -297,8 +302,8 @@ static int print_threads(struct text *t, const struct diff *d)
         for (size_t i = 0; r == 0 && i < shown; i++) {
                 const struct diff_thread *th = &d->threads[i];
                 struct output_cell c[] = {
-                        cell_text(th->added ? "added" : "removed"), cell_int(th->tid), cell_text(th->name),
-                        cell_text(th->function),
+                        output_cell_text(th->added ? "added" : "removed"), cell_int(th->tid), output_cell_text(th->name),
+                        output_cell_text(th->function),
                 };
                 r = output_set_row(&t->o, c);
         }
@@ -309,7 +314,7 @@ static int print_threads(struct text *t, const struct diff *d)
         return r;
 }
 
-int diff_print_text(const struct diff *d, const struct diff_print_options *opt)
+int diff_text_print(const struct diff *d, const struct diff_print_options *opt)
 {
         struct output_options oo = {
                 .format = output_format_find("table"),

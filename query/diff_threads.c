@@ -48,7 +48,7 @@ static int threads_load(sqlite3 *db, struct db_guard *g, const char *schema, con
                  "  WHERE l.tid = t.tid AND l.function IS NOT NULL ORDER BY l.depth LIMIT 1)) "
                  "FROM \"%1$s\".threads t ORDER BY t.tid LIMIT %2$d", schema, DIFF_THREADS_MAX);
         if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_open_errmsg(db, g));
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (ARRAY_RESERVE(l->v, cap, l->n + 1) < 0)
                         return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
@@ -63,7 +63,7 @@ static int threads_load(sqlite3 *db, struct db_guard *g, const char *schema, con
                         return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(EIO, "cannot read the threads of '%s': %s", path, db_open_errmsg(db, g));
         l->matched = calloc(l->n + 1, sizeof(bool));
         if (!l->matched)
                 return log_error_errno(ENOMEM, "cannot read the threads of '%s': %m", path);

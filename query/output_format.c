@@ -169,7 +169,7 @@ enum output_role output_column_role(const char *name)
         return role_of(name);
 }
 
-struct output_cell cell_text(const char *s)
+struct output_cell output_cell_text(const char *s)
 {
         if (!s)
                 return cell_null();
@@ -196,7 +196,7 @@ static void quote_json(struct strbuf *b, const char *s, size_t n)
                         i++;
                         continue;
                 }
-                size_t len = text_utf8_sequence(u + i, n - i);
+                size_t len = text_escape_utf8_sequence(u + i, n - i);
                 if (len == 0) {
                         /* JSON text is UTF-8: a byte that is not becomes U+FFFD */
                         strbuf_addstr(b, "\\ufffd");
@@ -245,7 +245,7 @@ static void escape_byte(struct strbuf *b, unsigned char c)
 static void quote_csv(struct strbuf *b, const char *s, size_t n)
 {
         bool needs = n == 0 ? false : (s[0] == ' ' || s[n - 1] == ' ');
-        bool plain = text_printable_span(s, n, ",\"") == n;
+        bool plain = text_escape_printable_span(s, n, ",\"") == n;
         for (size_t i = 0; i < n && !needs; i++)
                 needs = s[i] == ',' || s[i] == '"' || s[i] == '\n';
         if (!needs && plain) {
@@ -255,7 +255,7 @@ static void quote_csv(struct strbuf *b, const char *s, size_t n)
         if (needs)
                 strbuf_addch(b, '"');
         for (size_t i = 0; i < n;) {
-                size_t span = text_printable_span(s + i, n - i, "\"");
+                size_t span = text_escape_printable_span(s + i, n - i, "\"");
                 strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
@@ -276,7 +276,7 @@ static void quote_csv(struct strbuf *b, const char *s, size_t n)
 static void quote_tsv(struct strbuf *b, const char *s, size_t n)
 {
         for (size_t i = 0; i < n;) {
-                size_t span = text_printable_span(s + i, n - i, "\\");
+                size_t span = text_escape_printable_span(s + i, n - i, "\\");
                 strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
@@ -296,7 +296,7 @@ static void quote_tsv(struct strbuf *b, const char *s, size_t n)
 static void quote_table(struct strbuf *b, const char *s, size_t n, bool markdown)
 {
         for (size_t i = 0; i < n;) {
-                size_t span = text_printable_span(s + i, n - i, markdown ? "|" : NULL);
+                size_t span = text_escape_printable_span(s + i, n - i, markdown ? "|" : NULL);
                 strbuf_add(b, s + i, span);
                 i += span;
                 if (i == n)
@@ -488,7 +488,7 @@ void output_free(struct output *o) { set_free(o); }
 /* Renders a column name (a header cell, a JSON key) with the format's quoting. */
 static char *render_name(const struct output *o, const char *name)
 {
-        struct output_cell c = cell_text(name);
+        struct output_cell c = output_cell_text(name);
         return output_render(&o->opt, ROLE_PLAIN, false, &c);
 }
 

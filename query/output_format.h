@@ -115,7 +115,7 @@ struct output_cell {
 static inline struct output_cell cell_null(void) { return (struct output_cell){ .type = CELL_NULL }; }
 static inline struct output_cell cell_int(int64_t v) { return (struct output_cell){ .type = CELL_INTEGER, .i = v }; }
 static inline struct output_cell cell_real(double v) { return (struct output_cell){ .type = CELL_REAL, .d = v }; }
-struct output_cell cell_text(const char *s); /* NULL gives a NULL cell */
+struct output_cell output_cell_text(const char *s); /* NULL gives a NULL cell */
 static inline struct output_cell cell_blob(const void *p, size_t len)
 {
         return (struct output_cell){ .type = CELL_BLOB, .p = p, .len = len };

@@ -127,15 +127,15 @@ static int refuse_write(sqlite3_stmt *st)
 static int statement_error(sqlite3 *db, struct db_guard *g, const char *path, const char *text)
 {
         char quote[STATEMENT_QUOTE_MAX * 4 + 8];
-        int r = db_error_code(db, g);
+        int r = db_open_error_code(db, g);
 
         if (r == -EPERM) {
                 text_quote(text, quote, sizeof(quote));
                 return log_error_errno(EPERM, "refusing to run '%s': %s", quote, g->refused);
         }
         if (r == -ETIME)
-                return log_error_errno(ETIME, "query on '%s' %s", path, db_errmsg(db, g));
-        return log_error_errno(EINVAL, "query failed on '%s': %s", path, db_errmsg(db, g));
+                return log_error_errno(ETIME, "query on '%s' %s", path, db_open_errmsg(db, g));
+        return log_error_errno(EINVAL, "query failed on '%s': %s", path, db_open_errmsg(db, g));
 }
 
 /*
@@ -154,7 +154,7 @@ static int check_readonly(sqlite3 *db, struct db_guard *g, const char *path, con
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 const char *tail = NULL;
                 if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
-                        return db_error_code(db, g) == -EPERM ? statement_error(db, g, path, p) : 0;
+                        return db_open_error_code(db, g) == -EPERM ? statement_error(db, g, path, p) : 0;
                 if (st && !sqlite3_stmt_readonly(st))
                         return refuse_write(st);
                 if (!tail || tail == p)

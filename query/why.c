@@ -72,7 +72,7 @@ static int block_from_row(sqlite3_stmt *st, struct why_block *b)
 static int prepare(struct why_db *w, const char *sql, sqlite3_stmt **st)
 {
         if (sqlite3_prepare_v2(w->db, sql, -1, st, NULL) != SQLITE_OK)
-                return log_error_errno(EIO, "cannot read '%s': %s", w->path, db_errmsg(w->db, w->guard));
+                return log_error_errno(EIO, "cannot read '%s': %s", w->path, db_open_errmsg(w->db, w->guard));
         return 0;
 }
 
@@ -88,7 +88,7 @@ static int block_query(struct why_db *w, const char *sql, int64_t v, struct why_
         if (r == SQLITE_DONE)
                 return 0;
         if (r != SQLITE_ROW)
-                return log_error_errno(EIO, "cannot read '%s': %s", w->path, db_errmsg(w->db, w->guard));
+                return log_error_errno(EIO, "cannot read '%s': %s", w->path, db_open_errmsg(w->db, w->guard));
         if (block_from_row(st, b) < 0)
                 return log_error_errno(ENOMEM, "cannot read '%s': %m", w->path);
         return 1;
@@ -117,9 +117,11 @@ static void where_is(struct why_db *w, uint64_t address, char *buf, size_t size)
         if (sqlite3_step(st) != SQLITE_ROW)
                 return;
         const unsigned char *kind = sqlite3_column_text(st, 2), *path = sqlite3_column_text(st, 3);
+        /* texts from the file: escaped before they reach a terminal */
         _cleanup_free_ char *shown = path ? text_escape_display((const char *)path) : NULL;
+        _cleanup_free_ char *kind_shown = text_escape_display(kind ? (const char *)kind : "unknown");
         snprintf(buf, size, "; it lies in the %s mapping 0x%" PRIx64 "-0x%" PRIx64 "%s%s%s",
-                 kind ? (const char *)kind : "unknown", (uint64_t)sqlite3_column_int64(st, 0),
+                 kind_shown ? kind_shown : "?", (uint64_t)sqlite3_column_int64(st, 0),
                  (uint64_t)sqlite3_column_int64(st, 1), shown ? " (" : "", shown ? shown : "", shown ? ")" : "");
 }
 
@@ -150,10 +152,12 @@ int why_db_locate(struct why_db *w, uint64_t address, struct why_block *b)
                                                address, w->path, where);
                 }
         }
-        if (strcmp(b->state, "free") == 0)
+        if (strcmp(b->state, "free") == 0) {
+                _cleanup_free_ char *bin = text_escape_display(b->bin[0] ? b->bin : "no");
                 return log_error_errno(EINVAL, "address 0x%" PRIx64 " is in a free chunk at 0x%" PRIx64
                                        " (%s%s): free memory has no owner", address, b->address,
-                                       b->bin[0] ? b->bin : "no", b->bin[0] ? " bin" : " bin known");
+                                       bin ? bin : "?", b->bin[0] ? " bin" : " bin known");
+        }
         if (strcmp(b->state, "top") == 0)
                 return log_error_errno(EINVAL, "address 0x%" PRIx64 " is in the top chunk of arena %" PRId64
                                        " at 0x%" PRIx64 ": memory malloc has not handed out yet", address,
@@ -193,7 +197,7 @@ int why_db_edges(void *ctx, int64_t to, struct why_edge **v, size_t *n, size_t *
                 };
         }
         if (r != SQLITE_DONE)
-                return log_error_errno(EIO, "cannot read the refs of '%s': %s", w->path, db_errmsg(w->db, w->guard));
+                return log_error_errno(EIO, "cannot read the refs of '%s': %s", w->path, db_open_errmsg(w->db, w->guard));
         return 0;
 }
 
@@ -225,7 +229,7 @@ int why_db_root(struct why_db *w, const struct why_edge *e, int64_t to, struct w
                 return log_error_errno(EINVAL, "'%s' is damaged: a ref names root holder %" PRId64 ", which roots "
                                        "does not hold", w->path, e->root_id);
         if (rc != SQLITE_ROW)
-                return log_error_errno(EIO, "cannot read the roots of '%s': %s", w->path, db_errmsg(w->db, w->guard));
+                return log_error_errno(EIO, "cannot read the roots of '%s': %s", w->path, db_open_errmsg(w->db, w->guard));
         r->id = sqlite3_column_int64(st, 0);
         r->tid = int_or(st, 3, 0);
         r->conservative = sqlite3_column_int64(st, 4) != 0;

@@ -40,8 +40,8 @@ static int read_segments(struct core *c, struct warnings *w)
                         nload++;
         }
         if (nload > CORE_SEGMENTS_MAX) {
-                warn_add(w, "core", 0, "%zu PT_LOAD segments; only the first %u are read", nload,
-                         CORE_SEGMENTS_MAX);
+                warnings_add(w, "core", 0, "%zu PT_LOAD segments; only the first %u are read", nload,
+                             CORE_SEGMENTS_MAX);
                 nload = CORE_SEGMENTS_MAX;
         }
         c->segs = calloc(nload ? nload : 1, sizeof(*c->segs));
@@ -57,21 +57,21 @@ static int read_segments(struct core *c, struct warnings *w)
                         .filesz = ph.p_filesz, .flags = ph.p_flags,
                 };
                 if (s.memsz == 0 || s.vaddr + s.memsz < s.vaddr) {
-                        warn_add(w, "core", s.vaddr, "program header %zu: empty or wrapping segment (size %llu) ignored",
-                                 i, (unsigned long long)s.memsz);
+                        warnings_add(w, "core", s.vaddr, "program header %zu: empty or wrapping segment (size %llu) ignored",
+                                     i, (unsigned long long)s.memsz);
                         continue;
                 }
                 if (s.filesz > s.memsz) {
-                        warn_add(w, "core", s.vaddr, "program header %zu: p_filesz %llu exceeds p_memsz %llu; clamped",
-                                 i, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
+                        warnings_add(w, "core", s.vaddr, "program header %zu: p_filesz %llu exceeds p_memsz %llu; clamped",
+                                     i, (unsigned long long)s.filesz, (unsigned long long)s.memsz);
                         s.filesz = s.memsz;
                 }
                 if (s.filesz && (s.offset > c->size || s.filesz > c->size - s.offset)) {
                         uint64_t have = s.offset > c->size ? 0 : c->size - s.offset;
-                        warn_add(w, "core", s.vaddr,
-                                 "program header %zu: data at offset %llu (%llu bytes) runs past the end of the file (%zu bytes): the core is truncated; %llu bytes kept",
-                                 i, (unsigned long long)s.offset, (unsigned long long)s.filesz, c->size,
-                                 (unsigned long long)have);
+                        warnings_add(w, "core", s.vaddr,
+                                     "program header %zu: data at offset %llu (%llu bytes) runs past the end of the file (%zu bytes): the core is truncated; %llu bytes kept",
+                                     i, (unsigned long long)s.offset, (unsigned long long)s.filesz, c->size,
+                                     (unsigned long long)have);
                         s.filesz = have;
                         s.truncated = true;
                 }
@@ -85,8 +85,8 @@ static int read_segments(struct core *c, struct warnings *w)
         size_t out = 0;
         for (size_t i = 0; i < c->nsegs; i++) {
                 if (out && c->segs[i].vaddr < c->segs[out - 1].vaddr + c->segs[out - 1].memsz) {
-                        warn_add(w, "core", c->segs[i].vaddr, "segment overlaps the one at 0x%llx; ignored",
-                                 (unsigned long long)c->segs[out - 1].vaddr);
+                        warnings_add(w, "core", c->segs[i].vaddr, "segment overlaps the one at 0x%llx; ignored",
+                                     (unsigned long long)c->segs[out - 1].vaddr);
                         continue;
                 }
                 c->segs[out++] = c->segs[i];
@@ -202,7 +202,7 @@ static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t
         /* Not off + size <= end: an offset near 2^64 (read_notes clamps len, not off) would wrap. */
         while (end - off >= sizeof(Elf64_Nhdr)) {
                 if (c->nnotes >= CORE_NOTES_MAX) {
-                        warn_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
+                        warnings_add(w, "core", 0, "more than %u notes; the rest are ignored", CORE_NOTES_MAX);
                         return 0;
                 }
                 Elf64_Nhdr nh;
@@ -211,8 +211,8 @@ static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t
                 uint64_t desc_off = name_off + ALIGN_UP((uint64_t)nh.n_namesz, NOTE_ALIGN);
                 uint64_t next = desc_off + ALIGN_UP((uint64_t)nh.n_descsz, NOTE_ALIGN);
                 if (desc_off > end || nh.n_descsz > end - desc_off) {
-                        warn_add(w, "core", 0, "note at file offset %llu (namesz %u, descsz %u) runs past its segment; notes after it are ignored",
-                                 (unsigned long long)off, nh.n_namesz, nh.n_descsz);
+                        warnings_add(w, "core", 0, "note at file offset %llu (namesz %u, descsz %u) runs past its segment; notes after it are ignored",
+                                     (unsigned long long)off, nh.n_namesz, nh.n_descsz);
                         return 0;
                 }
                 /* The name must be NUL-terminated inside namesz to be used as a string. */
@@ -220,8 +220,8 @@ static int read_note_segment(struct core *c, size_t *cap, uint64_t off, uint64_t
                 if (nh.n_namesz > 0 && c->data[name_off + nh.n_namesz - 1] == '\0')
                         name = (const char *)c->data + name_off;
                 else if (nh.n_namesz > 0)
-                        warn_add(w, "core", 0, "note at file offset %llu: name is not NUL-terminated",
-                                 (unsigned long long)off);
+                        warnings_add(w, "core", 0, "note at file offset %llu: name is not NUL-terminated",
+                                     (unsigned long long)off);
                 struct core_note n = {
                         .name = name, .type = nh.n_type, .desc = c->data + desc_off,
                         .descsz = nh.n_descsz, .file_offset = off,
@@ -245,8 +245,8 @@ static int read_notes(struct core *c, struct warnings *w)
                         continue;
                 uint64_t len = ph.p_filesz;
                 if (ph.p_offset > c->size || len > c->size - ph.p_offset) {
-                        warn_add(w, "core", 0, "PT_NOTE at file offset %llu (%llu bytes) runs past the end of the file (%zu bytes); truncated",
-                                 (unsigned long long)ph.p_offset, (unsigned long long)len, c->size);
+                        warnings_add(w, "core", 0, "PT_NOTE at file offset %llu (%llu bytes) runs past the end of the file (%zu bytes); truncated",
+                                     (unsigned long long)ph.p_offset, (unsigned long long)len, c->size);
                         len = ph.p_offset > c->size ? 0 : c->size - ph.p_offset;
                 }
                 int r = read_note_segment(c, &cap, ph.p_offset, len, w);
@@ -263,12 +263,12 @@ static int add_thread(struct core *c, size_t *cap, const struct core_note *n, st
         prstatus_t st;
 
         if (n->descsz < sizeof(st)) {
-                warn_add(w, "core", 0, "NT_PRSTATUS at file offset %llu is %zu bytes, expected %zu; ignored",
-                         (unsigned long long)n->file_offset, n->descsz, sizeof(st));
+                warnings_add(w, "core", 0, "NT_PRSTATUS at file offset %llu is %zu bytes, expected %zu; ignored",
+                             (unsigned long long)n->file_offset, n->descsz, sizeof(st));
                 return 0;
         }
         if (c->nthreads >= CORE_THREADS_MAX) {
-                warn_add(w, "core", 0, "more than %u threads; the rest are ignored", CORE_THREADS_MAX);
+                warnings_add(w, "core", 0, "more than %u threads; the rest are ignored", CORE_THREADS_MAX);
                 return 0;
         }
         if (ARRAY_RESERVE(c->threads, *cap, c->nthreads + 1) < 0)
@@ -293,19 +293,19 @@ static int read_nt_file(struct core *c, const struct core_note *n, struct warnin
         uint64_t count, page;
 
         if (n->descsz < 16) {
-                warn_add(w, "core", 0, "NT_FILE at file offset %llu is too short", (unsigned long long)n->file_offset);
+                warnings_add(w, "core", 0, "NT_FILE at file offset %llu is too short", (unsigned long long)n->file_offset);
                 return 0;
         }
         memcpy(&count, p, 8);
         memcpy(&page, p + 8, 8);
         if (count > CORE_FILES_MAX || count > (n->descsz - 16) / 24) {
-                warn_add(w, "core", 0, "NT_FILE at file offset %llu claims %llu entries, more than its %zu bytes hold; ignored",
-                         (unsigned long long)n->file_offset, (unsigned long long)count, n->descsz);
+                warnings_add(w, "core", 0, "NT_FILE at file offset %llu claims %llu entries, more than its %zu bytes hold; ignored",
+                             (unsigned long long)n->file_offset, (unsigned long long)count, n->descsz);
                 return 0;
         }
         if (page == 0 || (page & (page - 1))) {
-                warn_add(w, "core", 0, "NT_FILE page size %llu is not a power of two; ignored",
-                         (unsigned long long)page);
+                warnings_add(w, "core", 0, "NT_FILE page size %llu is not a power of two; ignored",
+                             (unsigned long long)page);
                 return 0;
         }
         c->files = calloc(count ? count : 1, sizeof(*c->files));
@@ -319,8 +319,8 @@ static int read_nt_file(struct core *c, const struct core_note *n, struct warnin
                 memcpy(e, p + 16 + i * 24, sizeof(e));
                 const char *nul = names < end ? memchr(names, '\0', (size_t)(end - names)) : NULL;
                 if (!nul) {
-                        warn_add(w, "core", 0, "NT_FILE names end after %llu of %llu entries",
-                                 (unsigned long long)i, (unsigned long long)count);
+                        warnings_add(w, "core", 0, "NT_FILE names end after %llu of %llu entries",
+                                     (unsigned long long)i, (unsigned long long)count);
                         break;
                 }
                 if (e[1] > e[0] && e[2] <= UINT64_MAX / page)
@@ -331,16 +331,16 @@ static int read_nt_file(struct core *c, const struct core_note *n, struct warnin
                 names = nul + 1;
         }
         if (bad)
-                warn_add(w, "core", 0, "NT_FILE at file offset %llu: %zu entries with an empty range or an absurd offset; ignored",
-                         (unsigned long long)n->file_offset, bad);
+                warnings_add(w, "core", 0, "NT_FILE at file offset %llu: %zu entries with an empty range or an absurd offset; ignored",
+                             (unsigned long long)n->file_offset, bad);
 
         /* The kernel lists mappings in address order, one per VMA; a crafted note need not. */
         qsort_safe(c->files, c->nfiles, sizeof(*c->files), file_cmp);
         size_t out = 0;
         for (size_t i = 0; i < c->nfiles; i++) {
                 if (out && c->files[i].start < c->files[out - 1].end) {
-                        warn_add(w, "core", c->files[i].start, "NT_FILE entry for '%s' overlaps the one at 0x%llx; ignored",
-                                 c->files[i].path, (unsigned long long)c->files[out - 1].start);
+                        warnings_add(w, "core", c->files[i].start, "NT_FILE entry for '%s' overlaps the one at 0x%llx; ignored",
+                                     c->files[i].path, (unsigned long long)c->files[out - 1].start);
                         continue;
                 }
                 c->files[out++] = c->files[i];
@@ -381,15 +381,15 @@ static int interpret_notes(struct core *c, struct warnings *w)
                                 memcpy(&c->prpsinfo_copy, n->desc, sizeof(c->prpsinfo_copy));
                                 c->prpsinfo = &c->prpsinfo_copy;
                         } else if (!c->prpsinfo) {
-                                warn_add(w, "core", 0, "NT_PRPSINFO at file offset %llu is %zu bytes, expected %zu; ignored",
-                                         (unsigned long long)n->file_offset, n->descsz, sizeof(struct elf_prpsinfo));
+                                warnings_add(w, "core", 0, "NT_PRPSINFO at file offset %llu is %zu bytes, expected %zu; ignored",
+                                             (unsigned long long)n->file_offset, n->descsz, sizeof(struct elf_prpsinfo));
                         }
                 } else if (is_core_name(n) && n->type == NT_AUXV) {
                         if (!c->auxv) {
                                 size_t count = MIN(n->descsz / 16, (size_t)CORE_AUXV_MAX);
                                 if (n->descsz / 16 > CORE_AUXV_MAX)
-                                        warn_add(w, "core", 0, "NT_AUXV at file offset %llu has %zu entries; only the first %u are read",
-                                                 (unsigned long long)n->file_offset, n->descsz / 16, CORE_AUXV_MAX);
+                                        warnings_add(w, "core", 0, "NT_AUXV at file offset %llu has %zu entries; only the first %u are read",
+                                                     (unsigned long long)n->file_offset, n->descsz / 16, CORE_AUXV_MAX);
                                 c->auxv = malloc(count ? count * 16 : 1);
                                 if (!c->auxv)
                                         return log_error_errno(ENOMEM, "cannot read core '%s': %m", c->path);
@@ -410,7 +410,7 @@ static int interpret_notes(struct core *c, struct warnings *w)
                 }
         }
         if (c->nthreads == 0)
-                warn_add(w, "core", 0, "the core has no NT_PRSTATUS note: no threads, no registers");
+                warnings_add(w, "core", 0, "the core has no NT_PRSTATUS note: no threads, no registers");
 
         if (memsnap)
                 c->source = CORE_SOURCE_MEMSNAP;
@@ -467,7 +467,7 @@ static int check_magic(const char *path, const uint8_t *d, size_t size)
 static int check_headers(const char *path, int fd, uint64_t size, struct warnings *w)
 {
         uint8_t head[sizeof(Elf64_Ehdr)];
-        ssize_t n = pread_full(fd, head, sizeof(head), 0);
+        ssize_t n = io_pread_full(fd, head, sizeof(head), 0);
         if (n < 0)
                 return log_error_errno((int)n, "cannot read core '%s': %m", path);
         int r = check_magic(path, head, (size_t)n);
@@ -487,7 +487,7 @@ static int check_headers(const char *path, int fd, uint64_t size, struct warning
         bool sh0_read = false;
         Elf64_Shdr sh0;
         if ((phnum == PN_XNUM || (eh.e_shoff && shnum == 0)) && eh.e_shoff <= size &&
-            size - eh.e_shoff >= sizeof(sh0) && pread_full(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
+            size - eh.e_shoff >= sizeof(sh0) && io_pread_full(fd, &sh0, sizeof(sh0), (off_t)eh.e_shoff) == sizeof(sh0))
                 sh0_read = true;
         if (phnum == PN_XNUM) {
                 if (!sh0_read)
@@ -513,9 +513,9 @@ static int check_headers(const char *path, int fd, uint64_t size, struct warning
         if (eh.e_shoff && shnum &&
             (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
              shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)))
-                warn_add(w, "core", 0,
-                         "%llu section headers at offset %llu run past the end of the file (%llu bytes): the core is truncated or damaged",
-                         (unsigned long long)shnum, (unsigned long long)eh.e_shoff, (unsigned long long)size);
+                warnings_add(w, "core", 0,
+                             "%llu section headers at offset %llu run past the end of the file (%llu bytes): the core is truncated or damaged",
+                             (unsigned long long)shnum, (unsigned long long)eh.e_shoff, (unsigned long long)size);
         return 0;
 }
 
@@ -669,6 +669,12 @@ bool core_mark_zero_tail(struct core *c, uint64_t vaddr)
                 return false;
         s->known = s->memsz;
         return true;
+}
+
+void core_unmark_zero_tails(struct core *c)
+{
+        for (size_t i = 0; i < c->nsegs; i++)
+                c->segs[i].known = c->segs[i].filesz;
 }
 
 const uint8_t *core_zeros(void)

@@ -163,6 +163,9 @@ void core_span_at(const struct core *c, uint64_t addr, struct core_span *out);
  */
 bool core_mark_zero_tail(struct core *c, uint64_t vaddr);
 
+/* Takes every such vouching back: the bytes past filesz are unknown again. */
+void core_unmark_zero_tails(struct core *c);
+
 /* A pointer to len zero bytes (len at most CORE_ZEROS_MAX), for reads that land in a hole. */
 #define CORE_ZEROS_MAX 4096
 const uint8_t *core_zeros(void);

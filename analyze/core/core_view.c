@@ -46,7 +46,7 @@ static bool name_allowed(struct name_check *nc, const char *name)
         const char *why;
         if (nc->last && strcmp(nc->last, name) == 0)
                 return nc->last_ok;
-        int fd = name[0] == '/' ? elf_file_open(name, &why) : -ENOENT;
+        int fd = name[0] == '/' ? elf_util_open(name, &why) : -ENOENT;
         if (fd >= 0)
                 close(fd);
         nc->last = name;

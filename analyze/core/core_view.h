@@ -12,7 +12,7 @@
  *   - PT_LOADs that hold no bytes (p_filesz 0) are left out: libdwfl can
  *     read nothing from them, and a crafted core can hold millions;
  *   - NT_FILE keeps only the entries whose file is a regular ELF file
- *     (elf_file_open), or none with core_only;
+ *     (elf_util_open), or none with core_only;
  *   - each link map name that is not such a file (every one with core_only)
  *     is made empty in the view's memory, which libdwfl skips.
  * Nothing is written to the file; struct core keeps reading the core as it

@@ -12,7 +12,7 @@
 
 #include "common/io.h"
 
-char *build_id_hex(const void *bits, size_t len)
+char *elf_util_build_id_hex(const void *bits, size_t len)
 {
         static const char digits[] = "0123456789abcdef";
         const uint8_t *p = bits;
@@ -27,14 +27,14 @@ char *build_id_hex(const void *bits, size_t len)
         return s;
 }
 
-int find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+int elf_util_find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
                            const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
                            char **debuginfo_file_name)
 {
         return -1;
 }
 
-int elf_file_open(const char *path, const char **why)
+int elf_util_open(const char *path, const char **why)
 {
         struct stat st;
         unsigned char magic[SELFMAG];
@@ -55,7 +55,7 @@ int elf_file_open(const char *path, const char **why)
                 *why = "not a regular file";
                 return -EINVAL;
         }
-        if (fcntl(fd, F_SETFL, 0) < 0 || pread_full(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+        if (fcntl(fd, F_SETFL, 0) < 0 || io_pread_full(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
             memcmp(magic, ELFMAG, SELFMAG) != 0) {
                 close(fd);
                 *why = "not an ELF file";
@@ -64,8 +64,8 @@ int elf_file_open(const char *path, const char **why)
         return fd;
 }
 
-int find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
-                     Elf **elfp)
+int elf_util_find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                              Elf **elfp)
 {
         struct stat st;
 
@@ -82,8 +82,8 @@ int find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwa
         return fd;
 }
 
-int find_elf_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
-                  Elf **elfp)
+int elf_util_find_elf_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                           Elf **elfp)
 {
         *elfp = NULL;
         return -1;

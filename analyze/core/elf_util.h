@@ -19,10 +19,10 @@ DEFINE_POINTER_CLEANUP(Elf, elf_end)
 DEFINE_POINTER_CLEANUP(Dwfl, dwfl_end)
 
 /* The len bytes at bits as lowercase hex, NUL-terminated; NULL when out of memory. */
-char *build_id_hex(const void *bits, size_t len);
+char *elf_util_build_id_hex(const void *bits, size_t len);
 
 /* Dwfl_Callbacks.find_debuginfo for --no-debuginfo: no separate debug file, ever. */
-int find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+int elf_util_find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
                            const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
                            char **debuginfo_file_name);
 
@@ -35,18 +35,18 @@ int find_debuginfo_none(Dwfl_Module *mod, void **userdata, const char *modname, 
  * (blocking again, at offset 0), or -errno with *why saying what is wrong
  * for a message.
  */
-int elf_file_open(const char *path, const char **why);
+int elf_util_open(const char *path, const char **why);
 
 /*
  * Dwfl_Callbacks.find_elf for modules of a core: libdwfl's build-id search
- * under the debuginfo path, each candidate checked as elf_file_open does;
+ * under the debuginfo path, each candidate checked as elf_util_open does;
  * never a file by a name the core gives (libdwfl would open it as it is).
  */
-int find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
-                     Elf **elfp);
+int elf_util_find_elf_checked(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                              Elf **elfp);
 
 /* Dwfl_Callbacks.find_elf for --core-only: no file, ever; libdwfl uses the ELF the core holds. */
-int find_elf_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
-                  Elf **elfp);
+int elf_util_find_elf_none(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base, char **file_name,
+                           Elf **elfp);
 
 #endif

@@ -79,7 +79,7 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
 {
         struct chunk_rows *rows = data;
         const struct analysis *a = rows->a;
-        const struct chunk *c = &a->chunks[row];
+        const struct chunk *c = &a->heap.chunks[row];
 
         switch (col) {
         case 0: sqlite3_result_int64(ctx, (sqlite3_int64)row + 1); break;
@@ -95,8 +95,8 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 10: result_id(ctx, c->segment_id); break;
         case 11: result_enum(ctx, &schema_enum_leak, c->leak); break;
         case 12:
-                if (c->type_id >= 0 && (size_t)c->type_id < a->ntypes)
-                        result_text(ctx, a->types[c->type_id]);
+                if (c->type_id >= 0 && (size_t)c->type_id < a->reach.ntypes)
+                        result_text(ctx, a->reach.types[c->type_id]);
                 break;
         case 13:
                 if (c->hash)
@@ -119,12 +119,12 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
 static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
 {
         const struct analysis *a = data;
-        const struct ref *x = &a->refs[row];
+        const struct ref *x = &a->reach.refs[row];
 
         switch (col) {
         case 0: result_id(ctx, x->from_chunk); break;
-        case 1: sqlite3_result_int64(ctx, ref_from_offset(a, x)); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)ref_from_address(x)); break;
+        case 1: sqlite3_result_int64(ctx, reach_ref_from_offset(a, x)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)reach_ref_from_address(x)); break;
         case 3: result_enum(ctx, &schema_enum_root_kind, x->root_kind); break;
         case 4:
                 if (x->tid > 0)
@@ -144,7 +144,7 @@ static int insert_from(const struct db *d, const struct db_source *src, const ch
                 sqlite3_mprintf("INSERT INTO %s(%s) SELECT %s FROM %s", table, columns, columns, src->name);
         if (!sql)
                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
-        return db_run(d, sql, table);
+        return db_sql_run(d, sql, table);
 }
 
 int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, size_t end, struct progress *progress,
@@ -174,7 +174,7 @@ int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, si
         src.first = from, src.end = end, src.progress = progress, src.progress_base = progress_base;
         if ((r = insert_from(d, &src, "chunks", CHUNK_COLUMNS_BUT_ID)) < 0)
                 return r;
-        /* refs, diff and every reader rely on a->chunks[k] being id k + 1 */
+        /* refs, diff and every reader rely on a->heap.chunks[k] being id k + 1 */
         if (sqlite3_last_insert_rowid(d->db) != (sqlite3_int64)end)
                 return log_error_errno(EIO, "cannot write database '%s': chunk ids do not follow the walk", d->path);
         return 0;
@@ -217,7 +217,7 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
                                        " AND coalesce((SELECT name FROM pragma_index_info(m.name) WHERE seqno = 0), '')"
                                        " NOT IN ('from_chunk', coalesce(?1, 'from_chunk'))",
                                        -1, &st, NULL) != SQLITE_OK)
-                        return db_error(d, "refs indexes");
+                        return db_sql_error(d, "refs indexes");
                 if (also_sorted)
                         sqlite3_bind_text(st, 1, also_sorted, -1, SQLITE_STATIC);
                 while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -231,9 +231,9 @@ static int refs_indexes_defer(const struct db *d, const char *also_sorted, char 
                                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
                 }
                 if (rc != SQLITE_DONE)
-                        return db_error(d, "refs indexes");
+                        return db_sql_error(d, "refs indexes");
         }
-        return db_exec(d, drop, "refs indexes");
+        return db_sql_exec(d, drop, "refs indexes");
 }
 
 int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *progress, size_t progress_base,
@@ -243,11 +243,11 @@ int db_rows_refs(const struct db *d, const struct analysis *a, struct progress *
                 .name = "ref_source", .columns = REF_COLUMNS, .column = ref_column, .data = (void *)a,
                 .progress = progress, .progress_base = progress_base,
         };
-        const char *also_sorted = refs_by_target(a->refs, a->nrefs) ? "to_chunk" : NULL;
+        const char *also_sorted = refs_by_target(a->reach.refs, a->reach.nrefs) ? "to_chunk" : NULL;
         int r;
 
         if ((r = db_source_register(d->db, d->path, &src)) < 0 || (r = refs_indexes_defer(d, also_sorted, rebuild)) < 0)
                 return r;
-        src.first = 0, src.end = a->nrefs;
+        src.first = 0, src.end = a->reach.nrefs;
         return insert_from(d, &src, "refs", REF_COLUMNS);
 }

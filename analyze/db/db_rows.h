@@ -15,7 +15,7 @@
 struct progress;
 
 /*
- * Appends a->chunks[from..end) to the chunks table, with ids from + 1 ..
+ * Appends a->heap.chunks[from..end) to the chunks table, with ids from + 1 ..
  * end: the table must hold exactly the chunks before `from`, or be empty
  * (a batch's in-memory database, db_side.h).  Rows go in walk order,
  * address order within each heap, so an index on mem grows at its end
@@ -26,7 +26,7 @@ int db_rows_chunks(const struct db *d, const struct analysis *a, size_t from, si
                    size_t progress_base);
 
 /*
- * Appends every ref to the (empty) refs table, in a->refs order: from_chunk
+ * Appends every ref to the (empty) refs table, in a->reach.refs order: from_chunk
  * order, as reach finds them.  Indexes on refs led by another column are
  * dropped first and must be built after the rows (but one on to_chunk
  * stays when the refs happen to point in ascending order too): *rebuild

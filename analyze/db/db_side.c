@@ -51,7 +51,7 @@ static int batch_build(struct db_side *s, size_t k, sqlite3 **ret)
 {
         _cleanup_(sqlite3_closep) sqlite3 *db = NULL;
         char uri[96];
-        size_t from = k * s->batch, end = MIN(from + s->batch, s->a->nchunks);
+        size_t from = k * s->batch, end = MIN(from + s->batch, s->a->heap.nchunks);
         int r;
 
         batch_uri(s, k, uri, sizeof(uri));
@@ -60,10 +60,10 @@ static int batch_build(struct db_side *s, size_t k, sqlite3 **ret)
                 return log_error_errno(EIO, "cannot write database '%s': cannot open an in-memory database: %s",
                                        s->path, db ? sqlite3_errmsg(db) : "out of memory");
         struct db side = { .db = db, .path = s->path, .fd = -1 };
-        if ((r = db_exec(&side, DB_SETTINGS, "in-memory database settings")) < 0 ||
-            (r = db_exec(&side, s->chunks_sql, "in-memory chunks table")) < 0 ||
-            (r = db_exec(&side, "BEGIN", "begin")) < 0 || (r = db_rows_chunks(&side, s->a, from, end, NULL, 0)) < 0 ||
-            (r = db_exec(&side, "COMMIT", "commit")) < 0)
+        if ((r = db_sql_exec(&side, DB_SETTINGS, "in-memory database settings")) < 0 ||
+            (r = db_sql_exec(&side, s->chunks_sql, "in-memory chunks table")) < 0 ||
+            (r = db_sql_exec(&side, "BEGIN", "begin")) < 0 || (r = db_rows_chunks(&side, s->a, from, end, NULL, 0)) < 0 ||
+            (r = db_sql_exec(&side, "COMMIT", "commit")) < 0)
                 return r;
         *ret = TAKE_PTR(db);
         return 0;
@@ -95,7 +95,7 @@ static void *side_main(void *arg)
                 if (r < 0)
                         break;
                 built++;
-                chunks += MIN(s->batch, s->a->nchunks - k * s->batch);
+                chunks += MIN(s->batch, s->a->heap.nchunks - k * s->batch);
         }
         pthread_mutex_unlock(&s->lock);
         clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -117,7 +117,7 @@ static int chunks_sql_read(const struct db *d, char **ret)
                                " ORDER BY type = 'index', rowid",
                                -1, &st, NULL) != SQLITE_OK) {
                 sqlite3_free(sql);
-                return db_error(d, "chunks table");
+                return db_sql_error(d, "chunks table");
         }
         while (sql && (rc = sqlite3_step(st)) == SQLITE_ROW) {
                 char *more = sqlite3_mprintf("%s%s;\n", sql, (const char *)sqlite3_column_text(st, 0));
@@ -128,7 +128,7 @@ static int chunks_sql_read(const struct db *d, char **ret)
                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
         if (rc != SQLITE_DONE) {
                 sqlite3_free(sql);
-                return db_error(d, "chunks table");
+                return db_sql_error(d, "chunks table");
         }
         *ret = sql;
         return 0;
@@ -139,9 +139,9 @@ int db_side_start(struct db_side *s, const struct analysis *a, const struct db *
         int r;
 
         *s = (struct db_side){ .a = a, .path = d->path };
-        s->batch = db_side_batch_size(a->nchunks);
-        s->nbatches = (a->nchunks + s->batch - 1) / s->batch;
-        size_t ahead_chunks = MIN(MAX(a->nchunks / 8, (size_t)SIDE_CHUNKS_MIN), (size_t)SIDE_CHUNKS_MAX);
+        s->batch = db_side_batch_size(a->heap.nchunks);
+        s->nbatches = (a->heap.nchunks + s->batch - 1) / s->batch;
+        size_t ahead_chunks = MIN(MAX(a->heap.nchunks / 8, (size_t)SIDE_CHUNKS_MIN), (size_t)SIDE_CHUNKS_MAX);
         s->ahead_max = MAX(ahead_chunks / s->batch, (size_t)2);
         s->batches = calloc(MAX(s->nbatches, (size_t)1), sizeof(*s->batches));
         if (!s->batches)
@@ -175,26 +175,26 @@ static int batch_copy(struct db_side *s, size_t k, const struct db *d)
         _cleanup_(sqlite3_freep) char *attach = sqlite3_mprintf("ATTACH %Q AS side", uri);
         if (!attach)
                 return log_error_errno(ENOMEM, "cannot write database '%s': %m", d->path);
-        if ((r = db_exec(d, attach, "attach a batch of chunks")) < 0)
+        if ((r = db_sql_exec(d, attach, "attach a batch of chunks")) < 0)
                 return r;
         /* d holds the batch's memory now; the side thread's connection can go. */
         sqlite3_close(s->batches[k].db);
         s->batches[k].db = NULL;
         /* The transfer optimization's plain form: a whole table into one of the same definition. */
-        r = db_exec(d, "INSERT INTO main.chunks SELECT * FROM side.chunks", "copy a batch of chunks");
-        int q = db_exec(d, "DETACH side", "detach a batch of chunks");
+        r = db_sql_exec(d, "INSERT INTO main.chunks SELECT * FROM side.chunks", "copy a batch of chunks");
+        int q = db_sql_exec(d, "DETACH side", "detach a batch of chunks");
         return r < 0 ? r : q;
 }
 
 int db_side_write(struct db_side *s, const struct db *d, struct progress *progress, size_t progress_base)
 {
-        const size_t n = s->a->nchunks;
+        const size_t n = s->a->heap.nchunks;
         size_t copied = 0;
         int r;
 
         if (!s->running) {
                 r = db_rows_chunks(d, s->a, 0, n, progress, progress_base);
-                db_writeback(d);
+                db_sql_writeback(d);
                 return r;
         }
         for (size_t k = 0; k < s->nbatches; k++) {
@@ -213,7 +213,7 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
                         r = db_rows_chunks(d, s->a, from, end, progress, progress_base);
                 else if ((r = s->batches[k].result) == 0 && (r = batch_copy(s, k, d)) == 0) {
                         copied++;
-                        /* refs, diff and every reader rely on a->chunks[k] being id k + 1 */
+                        /* refs, diff and every reader rely on a->heap.chunks[k] being id k + 1 */
                         if (sqlite3_last_insert_rowid(d->db) != (sqlite3_int64)end)
                                 r = log_error_errno(EIO, "cannot write database '%s': chunk ids do not follow the walk",
                                                     d->path);
@@ -227,7 +227,7 @@ int db_side_write(struct db_side *s, const struct db *d, struct progress *progre
                         return r;
                 if (progress)
                         progress_update(progress, progress_base + end);
-                db_writeback(d);
+                db_sql_writeback(d);
         }
         log_debug("database: %zu of %zu batches of chunks copied from the side thread, %zu written here", copied,
                   s->nbatches, s->nbatches - copied);

@@ -54,7 +54,7 @@ struct db_side {
 size_t db_side_batch_size(size_t n);
 
 /*
- * Cuts a->chunks into batches and, with two CPUs or more and two batches
+ * Cuts a->heap.chunks into batches and, with two CPUs or more and two batches
  * or more, starts the side thread building them.  d is the database file,
  * already holding the schema; its chunks table must stay empty until
  * db_side_write.  On failure (logged) no thread runs, and db_side_close
@@ -64,7 +64,7 @@ int db_side_start(struct db_side *s, const struct analysis *a, const struct db *
 
 /*
  * Appends every chunk to d's chunks table, batch by batch in id order
- * (ids k + 1 for a->chunks[k]), copying what the side thread built and
+ * (ids k + 1 for a->heap.chunks[k]), copying what the side thread built and
  * writing the rest; progress, when set, goes from progress_base up by the
  * chunks written.  Runs outside any transaction of d: each batch is a
  * statement of its own, and a built batch is attached to be copied.

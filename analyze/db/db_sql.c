@@ -5,12 +5,12 @@
 #include "common/log.h"
 #include "db_sql.h"
 
-int db_error(const struct db *d, const char *what)
+int db_sql_error(const struct db *d, const char *what)
 {
         return log_error_errno(EIO, "cannot write database '%s': %s: %s", d->path, what, sqlite3_errmsg(d->db));
 }
 
-int db_exec(const struct db *d, const char *sql, const char *what)
+int db_sql_exec(const struct db *d, const char *sql, const char *what)
 {
         char *err = NULL;
         if (sqlite3_exec(d->db, sql, NULL, NULL, &err) != SQLITE_OK) {
@@ -22,34 +22,34 @@ int db_exec(const struct db *d, const char *sql, const char *what)
         return 0;
 }
 
-int db_prepare(const struct db *d, const char *sql, sqlite3_stmt **st)
+int db_sql_prepare(const struct db *d, const char *sql, sqlite3_stmt **st)
 {
         if (sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-                return db_error(d, sql);
+                return db_sql_error(d, sql);
         return 0;
 }
 
-int db_step_reset(const struct db *d, sqlite3_stmt *st, const char *what)
+int db_sql_step_reset(const struct db *d, sqlite3_stmt *st, const char *what)
 {
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
         if (rc != SQLITE_DONE)
-                return db_error(d, what);
+                return db_sql_error(d, what);
         return 0;
 }
 
-int db_run(const struct db *d, const char *sql, const char *what)
+int db_sql_run(const struct db *d, const char *sql, const char *what)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK)
-                return db_error(d, what);
+                return db_sql_error(d, what);
         if (sqlite3_step(st) != SQLITE_DONE)
-                return db_error(d, what);
+                return db_sql_error(d, what);
         return 0;
 }
 
-void db_writeback(const struct db *d)
+void db_sql_writeback(const struct db *d)
 {
         /*
          * The kernel would write these pages by itself only after 30 s or

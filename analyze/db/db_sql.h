@@ -23,7 +23,7 @@
 struct db {
         sqlite3 *db;
         const char *path; /* for messages: the final name */
-        int fd;           /* the file, for db_writeback; -1 for an in-memory database */
+        int fd;           /* the file, for db_sql_writeback; -1 for an in-memory database */
 };
 
 DEFINE_POINTER_CLEANUP(sqlite3, sqlite3_close)
@@ -31,25 +31,25 @@ DEFINE_POINTER_CLEANUP(sqlite3_stmt, sqlite3_finalize)
 DEFINE_POINTER_CLEANUP(char, sqlite3_free)
 
 /* Logs "cannot write database 'PATH': WHAT: sqlite's message"; returns -EIO. */
-int db_error(const struct db *d, const char *what);
+int db_sql_error(const struct db *d, const char *what);
 
 /* Runs every statement of sql; what names the job in a failure's message. */
-int db_exec(const struct db *d, const char *sql, const char *what);
+int db_sql_exec(const struct db *d, const char *sql, const char *what);
 
 /* A statement prepared to run many times (SQLITE_PREPARE_PERSISTENT). */
-int db_prepare(const struct db *d, const char *sql, sqlite3_stmt **st);
+int db_sql_prepare(const struct db *d, const char *sql, sqlite3_stmt **st);
 
 /* Runs st to completion and makes it ready to run again with new bindings. */
-int db_step_reset(const struct db *d, sqlite3_stmt *st, const char *what);
+int db_sql_step_reset(const struct db *d, sqlite3_stmt *st, const char *what);
 
 /* Runs a statement that writes, once. */
-int db_run(const struct db *d, const char *sql, const char *what);
+int db_sql_run(const struct db *d, const char *sql, const char *what);
 
 /*
  * Starts writing to disk what SQLite has handed the kernel so far, without
  * waiting: the fsync before the rename then finds most of the file already
  * written, instead of all of it at once.  Advisory, so it never fails.
  */
-void db_writeback(const struct db *d);
+void db_sql_writeback(const struct db *d);
 
 #endif

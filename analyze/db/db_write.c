@@ -93,13 +93,13 @@ static int write_meta(const struct db *d, const struct analysis *a)
                 { "core_path", a->opt.core_path },
                 { "sqlite_version", sqlite3_libversion() },
         };
-        int r = db_prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
+        int r = db_sql_prepare(d, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
                 bind_text(st, 1, rows[i][0]);
                 bind_text(st, 2, rows[i][1]);
-                if ((r = db_step_reset(d, st, "meta")) < 0)
+                if ((r = db_sql_step_reset(d, st, "meta")) < 0)
                         return r;
         }
         return 0;
@@ -110,7 +110,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         const struct snapshot_info *s = &a->snap;
 
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO snapshot(pid, exe, cmdline, captured_at, source, glibc_version, glibc_build_id,"
                         " page_size, signal, pause_ms, core_path, core_size, threads, vm_rss_kb, vm_size_kb,"
                         " vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_swap_kb, vm_hwm_kb, vm_peak_kb,"
@@ -127,8 +127,8 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         bind_text(st, i++, s->cmdline);
         bind_text(st, i++, s->captured_at);
         bind_text(st, i++, schema_enum_text(&schema_enum_core_source, s->source));
-        bind_text(st, i++, s->glibc_version);
-        bind_text(st, i++, s->glibc_build_id);
+        bind_text(st, i++, a->heap.glibc_version);
+        bind_text(st, i++, a->heap.glibc_build_id);
         if (s->page_size)
                 bind_u64(st, i, s->page_size);
         i++;
@@ -138,7 +138,7 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         i++;
         bind_text(st, i++, a->opt.core_path);
         bind_u64(st, i++, a->core.size);
-        bind_u64(st, i++, a->nthreads);
+        bind_u64(st, i++, a->threads.n);
         const int64_t figures[] = { s->vm_rss_kb, s->vm_size_kb, s->vm_data_kb, s->vm_stk_kb, s->vm_exe_kb,
                                     s->vm_lib_kb, s->vm_swap_kb, s->vm_hwm_kb, s->vm_peak_kb, s->vm_pte_kb,
                                     s->rss_anon_kb, s->rss_file_kb, s->rss_shmem_kb };
@@ -151,21 +151,21 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         if (s->cmdline)
                 sqlite3_bind_int(st, i, s->cmdline_complete);
         i++;
-        return db_step_reset(d, st, "snapshot");
+        return db_sql_step_reset(d, st, "snapshot");
 }
 
 static int write_modules(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO modules(id, path, build_id, start, end, load_bias, is_main, file_status,"
                         " debug_file, text_size, data_size, bss_size, deleted, file_build_id, elf_file)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nmodules; k++) {
-                const struct module *m = &a->modules[k];
+        for (size_t k = 0; k < a->modules.n; k++) {
+                const struct module *m = &a->modules.v[k];
                 bind_id(st, 1, (int)k);
                 bind_text(st, 2, m->path);
                 bind_text(st, 3, m->build_id);
@@ -181,7 +181,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(st, 13, m->deleted);
                 bind_text(st, 14, m->file_build_id);
                 bind_text(st, 15, m->elf_file);
-                if ((r = db_step_reset(d, st, "modules")) < 0)
+                if ((r = db_sql_step_reset(d, st, "modules")) < 0)
                         return r;
         }
         return 0;
@@ -190,7 +190,7 @@ static int write_modules(const struct db *d, const struct analysis *a)
 static int write_segments(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO segments(id, start, end, perms, offset, path, deleted, kind, module_id, tid,"
                         " arena_id, in_core, rss_kb, pss_kb, swap_kb, private_dirty_kb, private_clean_kb,"
                         " shared_clean_kb, shared_dirty_kb, anonymous_kb, vm_flags)"
@@ -198,8 +198,8 @@ static int write_segments(const struct db *d, const struct analysis *a)
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nsegments; k++) {
-                const struct segment *s = &a->segments[k];
+        for (size_t k = 0; k < a->segments.n; k++) {
+                const struct segment *s = &a->segments.v[k];
                 bind_id(st, 1, (int)k);
                 bind_u64(st, 2, s->start);
                 bind_u64(st, 3, s->end);
@@ -222,7 +222,7 @@ static int write_segments(const struct db *d, const struct analysis *a)
                 bind_known(st, 19, s->shared_dirty_kb);
                 bind_known(st, 20, s->anonymous_kb);
                 bind_text(st, 21, s->vm_flags);
-                if ((r = db_step_reset(d, st, "segments")) < 0)
+                if ((r = db_sql_step_reset(d, st, "segments")) < 0)
                         return r;
         }
         return 0;
@@ -231,14 +231,14 @@ static int write_segments(const struct db *d, const struct analysis *a)
 static int write_threads(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT OR REPLACE INTO threads(tid, name, is_main, pc, sp, fs_base, signal, stack_segment,"
                         " frames, unwind_stop) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nthreads; k++) {
-                const struct thread *t = &a->threads[k];
+        for (size_t k = 0; k < a->threads.n; k++) {
+                const struct thread *t = &a->threads.v[k];
                 sqlite3_bind_int(st, 1, t->tid);
                 bind_text(st, 2, t->name);
                 sqlite3_bind_int(st, 3, t->is_main);
@@ -246,10 +246,10 @@ static int write_threads(const struct db *d, const struct analysis *a)
                 bind_u64(st, 5, t->sp);
                 bind_u64(st, 6, t->fs_base);
                 sqlite3_bind_int(st, 7, t->signal);
-                bind_id(st, 8, t->stack_segment);
+                bind_id(st, 8, analysis_thread_stack(a, k));
                 sqlite3_bind_int(st, 9, t->nframes);
                 bind_text(st, 10, t->unwind_stop);
-                if ((r = db_step_reset(d, st, "threads")) < 0)
+                if ((r = db_sql_step_reset(d, st, "threads")) < 0)
                         return r;
         }
         return 0;
@@ -258,14 +258,14 @@ static int write_threads(const struct db *d, const struct analysis *a)
 static int write_frames(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT OR REPLACE INTO frames(tid, depth, pc, module_id, function, symbol, offset, source_file, line)"
                         " VALUES (?,?,?,?,?,?,?,?,?)",
                         &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nframes; k++) {
-                const struct frame *f = &a->frames[k];
+        for (size_t k = 0; k < a->threads.nframes; k++) {
+                const struct frame *f = &a->threads.frames[k];
                 sqlite3_bind_int(st, 1, f->tid);
                 sqlite3_bind_int(st, 2, f->depth);
                 bind_u64(st, 3, f->pc);
@@ -277,18 +277,18 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 bind_text(st, 8, f->source_file);
                 if (f->line > 0)
                         sqlite3_bind_int(st, 9, f->line);
-                if ((r = db_step_reset(d, st, "frames")) < 0)
+                if ((r = db_sql_step_reset(d, st, "frames")) < 0)
                         return r;
         }
 
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *live = NULL;
-        r = db_prepare(d,
+        r = db_sql_prepare(d,
                     "INSERT OR REPLACE INTO live_frames(tid, depth, pc, function, symbol, offset, module) VALUES (?,?,?,?,?,?,?)",
                     &live);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nlive_frames; k++) {
-                const struct live_frame *f = &a->live_frames[k];
+        for (size_t k = 0; k < a->threads.nlive_frames; k++) {
+                const struct live_frame *f = &a->threads.live_frames[k];
                 sqlite3_bind_int(live, 1, f->tid);
                 sqlite3_bind_int(live, 2, f->depth);
                 bind_u64(live, 3, f->pc);
@@ -297,7 +297,7 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 if (f->function)
                         bind_u64(live, 6, f->offset);
                 bind_text(live, 7, f->module);
-                if ((r = db_step_reset(d, live, "live_frames")) < 0)
+                if ((r = db_sql_step_reset(d, live, "live_frames")) < 0)
                         return r;
         }
         return 0;
@@ -308,13 +308,13 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *ar = NULL, *hp = NULL, *tc = NULL, *ty = NULL;
         int r;
 
-        if ((r = db_prepare(d,
+        if ((r = db_sql_prepare(d,
                          "INSERT INTO arenas(id, address, is_main, top, top_size, system_mem, max_system_mem, next,"
                          " heaps, found_by, mutex, flags, attached_threads) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                          &ar)) < 0)
                 return r;
-        for (size_t k = 0; k < a->narenas; k++) {
-                const struct arena *x = &a->arenas[k];
+        for (size_t k = 0; k < a->heap.narenas; k++) {
+                const struct arena *x = &a->heap.arenas[k];
                 bind_id(ar, 1, (int)k);
                 bind_u64(ar, 2, x->address);
                 sqlite3_bind_int(ar, 3, x->is_main);
@@ -328,31 +328,31 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int64(ar, 11, x->mutex);
                 sqlite3_bind_int64(ar, 12, x->flags);
                 bind_u64(ar, 13, x->attached_threads);
-                if ((r = db_step_reset(d, ar, "arenas")) < 0)
+                if ((r = db_sql_step_reset(d, ar, "arenas")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d,
+        if ((r = db_sql_prepare(d,
                          "INSERT INTO heaps(id, arena_id, address, size, mprotect_size, prev) VALUES (?,?,?,?,?,?)",
                          &hp)) < 0)
                 return r;
-        for (size_t k = 0; k < a->nheaps; k++) {
-                const struct heap *h = &a->heaps[k];
+        for (size_t k = 0; k < a->heap.nheaps; k++) {
+                const struct heap *h = &a->heap.heaps[k];
                 bind_id(hp, 1, (int)k);
                 bind_id(hp, 2, h->arena_id);
                 bind_u64(hp, 3, h->address);
                 bind_u64(hp, 4, h->size);
                 bind_u64(hp, 5, h->mprotect_size);
                 bind_u64(hp, 6, h->prev);
-                if ((r = db_step_reset(d, hp, "heaps")) < 0)
+                if ((r = db_sql_step_reset(d, hp, "heaps")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
+        if ((r = db_sql_prepare(d, "INSERT INTO tcaches(id, tid, address, arena_id, found_by, entries) VALUES (?,?,?,?,?,?)",
                          &tc)) < 0)
                 return r;
-        for (size_t k = 0; k < a->ntcaches; k++) {
-                const struct tcache *t = &a->tcaches[k];
+        for (size_t k = 0; k < a->heap.ntcaches; k++) {
+                const struct tcache *t = &a->heap.tcaches[k];
                 bind_id(tc, 1, (int)k);
                 if (t->tid > 0)
                         sqlite3_bind_int(tc, 2, t->tid);
@@ -360,16 +360,16 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 bind_id(tc, 4, t->arena_id);
                 bind_text(tc, 5, t->found_by);
                 sqlite3_bind_int(tc, 6, (int)t->entries);
-                if ((r = db_step_reset(d, tc, "tcaches")) < 0)
+                if ((r = db_sql_step_reset(d, tc, "tcaches")) < 0)
                         return r;
         }
 
-        if ((r = db_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
+        if ((r = db_sql_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
                 return r;
-        for (size_t k = 0; k < a->ntypes; k++) {
+        for (size_t k = 0; k < a->reach.ntypes; k++) {
                 bind_id(ty, 1, (int)k);
-                bind_text(ty, 2, a->types[k]);
-                if ((r = db_step_reset(d, ty, "types")) < 0)
+                bind_text(ty, 2, a->reach.types[k]);
+                if ((r = db_sql_step_reset(d, ty, "types")) < 0)
                         return r;
         }
         return 0;
@@ -378,14 +378,14 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
 static int write_allocators(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        int r = db_prepare(d,
-                           "INSERT INTO allocators(id, name, module_id, state, serves_malloc, walked, evidence)"
-                           " VALUES (?,?,?,?,?,?,?)",
-                           &st);
+        int r = db_sql_prepare(d,
+                               "INSERT INTO allocators(id, name, module_id, state, serves_malloc, walked, evidence)"
+                               " VALUES (?,?,?,?,?,?,?)",
+                               &st);
         if (r < 0)
                 return r;
-        for (size_t k = 0; k < a->nallocators; k++) {
-                const struct allocator *x = &a->allocators[k];
+        for (size_t k = 0; k < a->heap.nallocators; k++) {
+                const struct allocator *x = &a->heap.allocators[k];
                 bind_id(st, 1, (int)k);
                 bind_text(st, 2, schema_enum_text(&schema_enum_allocator_kind, x->kind));
                 bind_id(st, 3, x->module_id);
@@ -393,7 +393,7 @@ static int write_allocators(const struct db *d, const struct analysis *a)
                 sqlite3_bind_int(st, 5, x->serves_malloc);
                 sqlite3_bind_int(st, 6, x->walked);
                 bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
-                if ((r = db_step_reset(d, st, "allocators")) < 0)
+                if ((r = db_sql_step_reset(d, st, "allocators")) < 0)
                         return r;
         }
         return 0;
@@ -402,11 +402,11 @@ static int write_allocators(const struct db *d, const struct analysis *a)
 static int write_malloc_par(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-        const struct malloc_par_info *m = &a->malloc_par;
+        const struct malloc_par_info *m = &a->heap.malloc_par;
 
         if (!m->found)
                 return 0;
-        int r = db_prepare(d,
+        int r = db_sql_prepare(d,
                         "INSERT INTO malloc_par(address, found_by, layout, trim_threshold, top_pad, mmap_threshold,"
                         " arena_test, arena_max, thp_pagesize, hp_pagesize, n_mmaps, n_mmaps_max, max_n_mmaps,"
                         " no_dyn_threshold, mmapped_mem, max_mmapped_mem, sbrk_base, tcache_bins, tcache_max_bytes,"
@@ -430,14 +430,14 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
                                   m->tcache_max_bytes, m->tcache_count, m->tcache_unsorted_limit };
         for (size_t k = 0; k < ELEMENTSOF(tail); k++)
                 bind_u64(st, i++, tail[k]);
-        return db_step_reset(d, st, "malloc_par");
+        return db_sql_step_reset(d, st, "malloc_par");
 }
 
 static int write_warnings(const struct db *d, struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         warnings_finish(&a->warnings);
-        int r = db_prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
+        int r = db_sql_prepare(d, "INSERT INTO warnings(stage, address, message) VALUES (?,?,?)", &st);
         if (r < 0)
                 return r;
         for (size_t k = 0; k < a->warnings.n; k++) {
@@ -446,7 +446,7 @@ static int write_warnings(const struct db *d, struct analysis *a)
                 if (w->address)
                         bind_u64(st, 2, w->address);
                 bind_text(st, 3, w->message);
-                if ((r = db_step_reset(d, st, "warnings")) < 0)
+                if ((r = db_sql_step_reset(d, st, "warnings")) < 0)
                         return r;
         }
         return 0;
@@ -470,20 +470,20 @@ static int write_all(const struct db *d, struct analysis *a)
 
         laps_begin(&laps);
         /* Only the file is locked for good: the batches attached one by one stay free for their writer. */
-        if ((r = db_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
-            (r = db_exec(d, schema_sql_schema, "schema")) < 0 || (r = db_exec(d, schema_sql_indexes, "indexes")) < 0)
+        if ((r = db_sql_exec(d, DB_SETTINGS " PRAGMA main.locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE;", "settings")) < 0 ||
+            (r = db_sql_exec(d, schema_sql_schema, "schema")) < 0 || (r = db_sql_exec(d, schema_sql_indexes, "indexes")) < 0)
                 return r;
 
         /* The side thread starts on the chunks at once (db_side.h); this one writes everything else first. */
         if ((r = db_side_start(&side, a, d, cpus_available())) < 0)
                 return r;
-        progress_begin(&p, "database", a->nrefs + a->nchunks, false, a->opt.quiet);
-        if ((r = db_exec(d, "BEGIN", "begin")) < 0)
+        progress_begin(&p, "database", a->reach.nrefs + a->heap.nchunks, false, a->opt.quiet);
+        if ((r = db_sql_exec(d, "BEGIN", "begin")) < 0)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
             (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
-            (r = db_exec(d, "COMMIT", "commit")) < 0)
+            (r = db_sql_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");
         /*
@@ -493,36 +493,36 @@ static int write_all(const struct db *d, struct analysis *a)
          * the file is deleted, so nothing depends on one transaction.
          */
         _cleanup_(sqlite3_freep) char *rebuild = NULL;
-        size_t nrefs = a->nrefs;
+        size_t nrefs = a->reach.nrefs;
         if ((r = db_rows_refs(d, a, &p, 0, &rebuild)) < 0)
                 return r;
         /* The refs are in the file now: their memory goes back before the index sort takes its own. */
-        free(a->refs);
-        a->refs = NULL;
-        a->nrefs = 0;
-        if ((r = db_exec(d, rebuild, "refs indexes")) < 0)
+        free(a->reach.refs);
+        a->reach.refs = NULL;
+        a->reach.nrefs = 0;
+        if ((r = db_sql_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
-        db_writeback(d);
+        db_sql_writeback(d);
         lap(&laps, "refs");
         if ((r = db_side_write(&side, d, &p, nrefs)) < 0)
                 return r;
-        progress_update(&p, nrefs + a->nchunks);
+        progress_update(&p, nrefs + a->heap.nchunks);
         lap(&laps, "chunks");
 
         /* The views: every embedded file but the schema and the indexes. */
         for (size_t k = 0; k < schema_sql_files_count; k++) {
                 const struct schema_sql_file *f = &schema_sql_files[k];
                 if (strcmp(f->name, "schema") != 0 && strcmp(f->name, "indexes") != 0 &&
-                    (r = db_exec(d, f->text, f->name)) < 0)
+                    (r = db_sql_exec(d, f->text, f->name)) < 0)
                         return r;
         }
         /* Statistics from a sample of each index: a full ANALYZE reads every row again. */
-        r = db_exec(d, "PRAGMA analysis_limit = 1000; ANALYZE", "analyze");
+        r = db_sql_exec(d, "PRAGMA analysis_limit = 1000; ANALYZE", "analyze");
         lap(&laps, "views and statistics");
         return r;
 }
 
-int db_open(struct analysis *a)
+int db_write_open(struct analysis *a)
 {
         int r = atomic_file_begin(&a->out, a->opt.db_path, a->opt.force, true);
         if (r < 0)

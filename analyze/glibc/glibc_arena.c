@@ -3,7 +3,7 @@
  * it comes back; for each other arena its heap_info chain, from the heap
  * that holds top (heap_for_ptr: top rounded down to HEAP_MAX_SIZE) back
  * through `prev` to the first heap, whose malloc_state follows heap_info.
- * The result is a->arenas, a->heaps and the regions glibc_chunks.c walks:
+ * The result is h->out->arenas, h->out->heaps and the regions glibc_chunks.c walks:
  *   main arena   mp_.sbrk_base (aligned) .. top + size
  *   first heap   after heap_info and malloc_state (aligned) .. heap end
  *   later heaps  after heap_info .. heap end (top's end for the newest)
@@ -17,74 +17,9 @@
 #include "addr_set.h"
 #include "common/array.h"
 #include "common/log.h"
-#include "glibc.h"
-
-static uint64_t u64_at(const uint8_t *buf, int off)
-{
-        uint64_t v;
-        memcpy(&v, buf + off, sizeof(v));
-        return v;
-}
-
-static uint32_t u32_at(const uint8_t *buf, int off)
-{
-        uint32_t v;
-        memcpy(&v, buf + off, sizeof(v));
-        return v;
-}
-
-static void glibc_arena_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr,
-                               struct glibc_arena_state *out)
-{
-        *out = (struct glibc_arena_state){ .address = addr };
-        out->mutex = u32_at(buf, l->ms_mutex);
-        out->flags = u32_at(buf, l->ms_flags);
-        if (l->ms_have_fastchunks >= 0)
-                out->have_fastchunks = u32_at(buf, l->ms_have_fastchunks);
-        for (unsigned i = 0; i < l->nfastbins; i++)
-                out->fastbins[i] = u64_at(buf, l->ms_fastbins + 8 * (int)i);
-        out->top = u64_at(buf, l->ms_top);
-        out->last_remainder = u64_at(buf, l->ms_last_remainder);
-        memcpy(out->bins, buf + l->ms_bins, sizeof(out->bins));
-        out->next = u64_at(buf, l->ms_next);
-        out->attached_threads = u64_at(buf, l->ms_attached_threads);
-        out->system_mem = u64_at(buf, l->ms_system_mem);
-        out->max_system_mem = u64_at(buf, l->ms_max_system_mem);
-}
-
-void glibc_par_decode(const struct glibc_layout *l, const uint8_t *buf, uint64_t addr, struct malloc_par_info *m)
-{
-        *m = (struct malloc_par_info){ .found = true, .address = addr };
-        memcpy(m->layout, l->name, sizeof(m->layout));
-        m->trim_threshold = u64_at(buf, l->mp_trim_threshold);
-        m->top_pad = u64_at(buf, l->mp_top_pad);
-        m->mmap_threshold = u64_at(buf, l->mp_mmap_threshold);
-        m->arena_test = u64_at(buf, l->mp_arena_test);
-        m->arena_max = u64_at(buf, l->mp_arena_max);
-        m->thp_pagesize = l->mp_thp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_thp_pagesize) : -1;
-        m->hp_pagesize = l->mp_hp_pagesize >= 0 ? (int64_t)u64_at(buf, l->mp_hp_pagesize) : -1;
-        m->n_mmaps = (int32_t)u32_at(buf, l->mp_n_mmaps);
-        m->n_mmaps_max = (int32_t)u32_at(buf, l->mp_n_mmaps_max);
-        m->max_n_mmaps = (int32_t)u32_at(buf, l->mp_max_n_mmaps);
-        m->no_dyn_threshold = (int32_t)u32_at(buf, l->mp_no_dyn_threshold);
-        m->mmapped_mem = u64_at(buf, l->mp_mmapped_mem);
-        m->max_mmapped_mem = u64_at(buf, l->mp_max_mmapped_mem);
-        m->sbrk_base = u64_at(buf, l->mp_sbrk_base);
-        m->tcache_bins = u64_at(buf, l->mp_tcache_bins);
-        m->tcache_max_bytes = u64_at(buf, l->mp_tcache_max_bytes);
-        m->tcache_count = u64_at(buf, l->mp_tcache_count);
-        m->tcache_unsorted_limit = u64_at(buf, l->mp_tcache_unsorted_limit);
-}
-
-bool glibc_arena_read(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr, struct glibc_arena_state *out)
-{
-        uint8_t buf[4096];
-        _Static_assert(sizeof(buf) >= 2200, "a malloc_state fits");
-        if (l->ms_size <= 0 || (size_t)l->ms_size > sizeof(buf) || !core_read(&h->a->core, addr, buf, (size_t)l->ms_size))
-                return false;
-        glibc_arena_decode(l, buf, addr, out);
-        return true;
-}
+#include "glibc_arena.h"
+#include "glibc_arena_state.h"
+#include "glibc_par.h"
 
 static int add_region(struct heap_ctx *h, const struct heap_region *r)
 {
@@ -96,10 +31,10 @@ static int add_region(struct heap_ctx *h, const struct heap_region *r)
 
 static int add_heap(struct heap_ctx *h, const struct heap *hp)
 {
-        struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->heaps, h->heaps_cap, a->nheaps + 1) < 0)
+        const struct analysis *a = h->a;
+        if (ARRAY_RESERVE(h->out->heaps, h->heaps_cap, h->out->nheaps + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->heaps[a->nheaps++] = *hp;
+        h->out->heaps[h->out->nheaps++] = *hp;
         return 0;
 }
 
@@ -112,7 +47,7 @@ static uint64_t first_chunk_at(uint64_t p)
 static bool top_size(struct heap_ctx *h, uint64_t top, uint64_t *size)
 {
         uint64_t field;
-        if (!top || (top & (GLIBC_MALLOC_ALIGNMENT - 1)) || !gmem_u64(&h->mem, top + 8, &field))
+        if (!top || (top & (GLIBC_MALLOC_ALIGNMENT - 1)) || !glibc_mem_u64(&h->mem, top + 8, &field))
                 return false;
         *size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         return true;
@@ -121,21 +56,21 @@ static bool top_size(struct heap_ctx *h, uint64_t top, uint64_t *size)
 static int main_region(struct heap_ctx *h, int arena_id)
 {
         const struct glibc_arena_state *s = &h->states[arena_id];
-        const struct malloc_par_info *mp = &h->a->malloc_par;
-        struct arena *ar = &h->a->arenas[arena_id];
+        const struct malloc_par_info *mp = &h->out->malloc_par;
+        struct arena *ar = &h->out->arenas[arena_id];
 
         /* Initialised, never given memory (its mmapped chunks, if any, are elsewhere): nothing to walk. */
-        if (s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem)
+        if (s->top == glibc_arena_state_initial_top(&h->layout, s->address) && !s->system_mem)
                 return 0;
         if (!mp->found || !mp->sbrk_base) {
                 /* Without mp_ the brk heap's start is where the [heap] mapping starts. */
                 const struct core_segment *cs = core_segment_at(&h->a->core, s->top);
                 if (!cs) {
-                        warn_add(h->w, "heap", s->top, "main arena: its top chunk is in no mapping; its chunks are not listed");
+                        warnings_add(h->w, "heap", s->top, "main arena: its top chunk is in no mapping; its chunks are not listed");
                         return 0;
                 }
-                warn_add(h->w, "heap", cs->vaddr,
-                         "main arena: mp_ was not found; the chunk walk starts at the start of the mapping that holds top");
+                warnings_add(h->w, "heap", cs->vaddr,
+                             "main arena: mp_ was not found; the chunk walk starts at the start of the mapping that holds top");
                 return add_region(h, &(struct heap_region){ .start = first_chunk_at(cs->vaddr), .end = s->top + ar->top_size,
                                                             .top = s->top, .arena_id = arena_id, .heap_id = NO_ID });
         }
@@ -143,9 +78,9 @@ static int main_region(struct heap_ctx *h, int arena_id)
         uint64_t end = s->top + ar->top_size;
         if (s->top < start || s->top - start > s->system_mem) {
                 /* sysmalloc fell back to mmap when brk failed: top is elsewhere (NONCONTIGUOUS_BIT). */
-                warn_add(h->w, "heap", s->top,
-                         "main arena is not contiguous (flags 0x%x): top lies outside the brk heap at 0x%llx; chunks of its mmapped extensions other than top are not listed",
-                         s->flags, (unsigned long long)mp->sbrk_base);
+                warnings_add(h->w, "heap", s->top,
+                             "main arena is not contiguous (flags 0x%x): top lies outside the brk heap at 0x%llx; chunks of its mmapped extensions other than top are not listed",
+                             s->flags, (unsigned long long)mp->sbrk_base);
                 const struct core_segment *cs = core_segment_at(&h->a->core, mp->sbrk_base);
                 int r = add_region(h, &(struct heap_region){ .start = start,
                                                              .end = cs ? cs->vaddr + cs->memsz : start,
@@ -164,44 +99,44 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
 {
         const struct glibc_layout *l = &h->layout;
         const struct glibc_arena_state *s = &h->states[arena_id];
-        struct arena *ar = &h->a->arenas[arena_id];
+        struct arena *ar = &h->out->arenas[arena_id];
         uint64_t hi_addr = s->top & ~(h->heap_max - 1);
         uint64_t sum = 0;
-        size_t first_heap = h->a->nheaps;
+        size_t first_heap = h->out->nheaps;
         _cleanup_(addr_set_free) struct addr_set seen = { 0 };
 
         for (unsigned n = 0; hi_addr; n++) {
                 uint8_t buf[64];
                 if (n >= GLIBC_HEAPS_MAX) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: more than %u heaps; the rest are not read",
-                                 (unsigned long long)s->address, GLIBC_HEAPS_MAX);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: more than %u heaps; the rest are not read",
+                                     (unsigned long long)s->address, GLIBC_HEAPS_MAX);
                         break;
                 }
                 int r = addr_set_add(&seen, hi_addr);
                 if (r < 0)
                         return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
                 if (r == 0) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
-                                 (unsigned long long)s->address, (unsigned long long)hi_addr);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: the heap_info chain loops back to heap 0x%llx",
+                                     (unsigned long long)s->address, (unsigned long long)hi_addr);
                         break;
                 }
                 if (!core_read(&h->a->core, hi_addr, buf, (size_t)l->hi_size_of)) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
-                                 (unsigned long long)s->address);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info is not in the core; this heap and older ones are not listed",
+                                     (unsigned long long)s->address);
                         break;
                 }
-                uint64_t ar_ptr = u64_at(buf, l->hi_ar_ptr), prev = u64_at(buf, l->hi_prev);
-                uint64_t size = u64_at(buf, l->hi_size), mprotect_size = u64_at(buf, l->hi_mprotect_size);
+                uint64_t ar_ptr = glibc_layout_u64(buf, l->hi_ar_ptr), prev = glibc_layout_u64(buf, l->hi_prev);
+                uint64_t size = glibc_layout_u64(buf, l->hi_size), mprotect_size = glibc_layout_u64(buf, l->hi_mprotect_size);
                 if (ar_ptr != s->address) {
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
-                                 (unsigned long long)s->address, (unsigned long long)ar_ptr);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: heap_info names arena 0x%llx; this heap and older ones are not listed",
+                                     (unsigned long long)s->address, (unsigned long long)ar_ptr);
                         break;
                 }
                 if (size > h->heap_max || size < (uint64_t)l->hi_size_of || (prev & (h->heap_max - 1))) {
-                        warn_add(h->w, "heap", hi_addr,
-                                 "arena 0x%llx: heap_info has size %llu and prev 0x%llx, impossible for %llu-byte heaps; this heap and older ones are not listed",
-                                 (unsigned long long)s->address, (unsigned long long)size, (unsigned long long)prev,
-                                 (unsigned long long)h->heap_max);
+                        warnings_add(h->w, "heap", hi_addr,
+                                     "arena 0x%llx: heap_info has size %llu and prev 0x%llx, impossible for %llu-byte heaps; this heap and older ones are not listed",
+                                     (unsigned long long)s->address, (unsigned long long)size, (unsigned long long)prev,
+                                     (unsigned long long)h->heap_max);
                         break;
                 }
                 /* The arena's own heap holds its malloc_state right after heap_info. */
@@ -216,49 +151,49 @@ static int heap_chain(struct heap_ctx *h, int arena_id)
                 r = add_region(h, &(struct heap_region){
                                           .start = start, .end = newest ? s->top + ar->top_size : hi_addr + size,
                                           .top = newest ? s->top : 0, .arena_id = arena_id,
-                                          .heap_id = (int)h->a->nheaps - 1 });
+                                          .heap_id = (int)h->out->nheaps - 1 });
                 if (r < 0)
                         return r;
                 sum += size;
                 if (first && prev)
-                        warn_add(h->w, "heap", hi_addr, "arena 0x%llx: its first heap has a previous heap 0x%llx; ignored",
-                                 (unsigned long long)s->address, (unsigned long long)prev);
+                        warnings_add(h->w, "heap", hi_addr, "arena 0x%llx: its first heap has a previous heap 0x%llx; ignored",
+                                     (unsigned long long)s->address, (unsigned long long)prev);
                 if (first)
                         break;
                 if (!prev)
-                        warn_add(h->w, "heap", hi_addr,
-                                 "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
+                        warnings_add(h->w, "heap", hi_addr,
+                                     "arena 0x%llx: the heap_info chain ends before the heap that holds the arena", (unsigned long long)s->address);
                 hi_addr = prev;
         }
-        ar->heaps = (int)(h->a->nheaps - first_heap);
+        ar->heaps = (int)(h->out->nheaps - first_heap);
         if (sum != s->system_mem && ar->heaps)
-                warn_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
-                         (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
+                warnings_add(h->w, "heap", s->address, "arena 0x%llx: its heaps add up to %llu bytes, but system_mem says %llu",
+                             (unsigned long long)s->address, (unsigned long long)sum, (unsigned long long)s->system_mem);
         return 0;
 }
 
 static int add_arena(struct heap_ctx *h, const struct glibc_arena_state *s, bool is_main, const char *found_by)
 {
-        struct analysis *a = h->a;
-        size_t n = a->narenas;
-        if (ARRAY_RESERVE(a->arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
+        const struct analysis *a = h->a;
+        size_t n = h->out->narenas;
+        if (ARRAY_RESERVE(h->out->arenas, h->arenas_cap, n + 1) < 0 || ARRAY_RESERVE(h->states, h->states_cap, n + 1) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         h->states[n] = *s;
 
         uint64_t tsize = 0;
-        bool idle = s->top == glibc_initial_top(&h->layout, s->address) && !s->system_mem;
+        bool idle = s->top == glibc_arena_state_initial_top(&h->layout, s->address) && !s->system_mem;
         if (!idle && !top_size(h, s->top, &tsize))
-                warn_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
-        a->arenas[n] = (struct arena){
+                warnings_add(h->w, "heap", s->top, "arena 0x%llx: its top chunk cannot be read", (unsigned long long)s->address);
+        h->out->arenas[n] = (struct arena){
                 .address = s->address, .is_main = is_main, .top = s->top, .top_size = tsize,
                 .system_mem = s->system_mem, .max_system_mem = s->max_system_mem, .next = s->next,
                 .found_by = found_by, .mutex = s->mutex, .flags = s->flags, .attached_threads = s->attached_threads,
         };
-        a->narenas++;
+        h->out->narenas++;
         if (s->mutex)
-                warn_add(h->w, "heap", s->address,
-                         "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
-                         (unsigned long long)s->address, s->mutex);
+                warnings_add(h->w, "heap", s->address,
+                             "arena 0x%llx was locked when the core was taken (mutex %u): a thread was inside malloc or free, and its lists may be half-updated",
+                             (unsigned long long)s->address, s->mutex);
         return 0;
 }
 
@@ -267,8 +202,8 @@ int glibc_arenas_collect(struct heap_ctx *h)
         struct glibc_arena_state s;
         int r;
 
-        if (!glibc_arena_read(h, &h->layout, h->roots.main_arena, &s)) {
-                warn_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
+        if (!glibc_arena_state_read(h, &h->layout, h->roots.main_arena, &s)) {
+                warnings_add(h->w, "heap", h->roots.main_arena, "main_arena is not in the core; no heap is listed");
                 return 0;
         }
         if ((r = add_arena(h, &s, true, h->roots.arena_found_by)) < 0)
@@ -279,20 +214,20 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
         uint64_t next = s.next;
         while (next && next != h->roots.main_arena) {
-                if (h->a->narenas >= GLIBC_ARENAS_MAX) {
-                        warn_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
+                if (h->out->narenas >= GLIBC_ARENAS_MAX) {
+                        warnings_add(h->w, "heap", next, "more than %u arenas in the ring; the rest are not read", GLIBC_ARENAS_MAX);
                         break;
                 }
                 if ((r = addr_set_add(&seen, next)) < 0)
                         return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
                 if (r == 0) {
-                        warn_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
-                                 (unsigned long long)next);
+                        warnings_add(h->w, "heap", next, "the arena ring loops back to arena 0x%llx without passing main_arena",
+                                     (unsigned long long)next);
                         break;
                 }
-                if (!glibc_arena_read(h, &h->layout, next, &s) || !glibc_arena_plausible(h, next, &h->layout, false)) {
-                        warn_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
-                                 (unsigned long long)next, (unsigned long long)h->a->arenas[h->a->narenas - 1].address);
+                if (!glibc_arena_state_read(h, &h->layout, next, &s) || !glibc_arena_state_plausible(h, next, &h->layout, false)) {
+                        warnings_add(h->w, "heap", next, "arena ring: 0x%llx (next of arena 0x%llx) is not an arena; the ring is not followed further",
+                                     (unsigned long long)next, (unsigned long long)h->out->arenas[h->out->narenas - 1].address);
                         break;
                 }
                 if ((r = add_arena(h, &s, false, "ring")) < 0)
@@ -300,11 +235,11 @@ int glibc_arenas_collect(struct heap_ctx *h)
                 next = s.next;
         }
         if (!next)
-                warn_add(h->w, "heap", h->a->arenas[h->a->narenas - 1].address,
-                         "the arena ring ends in a NULL next pointer instead of returning to main_arena");
+                warnings_add(h->w, "heap", h->out->arenas[h->out->narenas - 1].address,
+                             "the arena ring ends in a NULL next pointer instead of returning to main_arena");
 
-        for (size_t i = 0; i < h->a->narenas; i++) {
-                r = h->a->arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);
+        for (size_t i = 0; i < h->out->narenas; i++) {
+                r = h->out->arenas[i].is_main ? main_region(h, (int)i) : heap_chain(h, (int)i);
                 if (r < 0)
                         return r;
         }

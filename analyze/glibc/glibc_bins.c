@@ -12,7 +12,8 @@
  */
 #include <stdio.h>
 
-#include "glibc.h"
+#include "glibc_bins.h"
+#include "glibc_chunks.h"
 
 /* The list walks' message prefix: "fastbin 3 of arena 0x7f..." */
 struct list_name {
@@ -43,26 +44,25 @@ static bool on_list_of_kind(const struct chunk *c, enum chunk_bin bin)
 static struct chunk *list_step(struct heap_ctx *h, const char *name, size_t n, uint64_t p, size_t arena_id,
                                enum chunk_bin bin)
 {
-        struct analysis *a = h->a;
-        if (n > a->nchunks) {
-                warn_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name,
-                         (unsigned long long)p);
+        if (n > h->out->nchunks) {
+                warnings_add(h->w, "heap", p, "%s: longer than there are chunks; not followed past 0x%llx", name,
+                             (unsigned long long)p);
                 return NULL;
         }
-        ssize_t k = glibc_chunk_find(a, p);
+        ssize_t k = glibc_chunk_find(h->out, p);
         if (k < 0) {
-                warn_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there", name,
-                         (unsigned long long)p);
+                warnings_add(h->w, "heap", p, "%s: 0x%llx is not a chunk of the heap walk; the list ends there", name,
+                             (unsigned long long)p);
                 return NULL;
         }
-        struct chunk *c = &a->chunks[k];
+        struct chunk *c = &h->out->chunks[k];
         if (on_list_of_kind(c, bin)) {
-                warn_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name,
-                         (unsigned long long)p);
+                warnings_add(h->w, "heap", p, "%s loops: it comes back to chunk 0x%llx; the list ends there", name,
+                             (unsigned long long)p);
                 return NULL;
         }
         if (c->arena_id != (int)arena_id)
-                warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of another arena", name, (unsigned long long)p);
+                warnings_add(h->w, "heap", p, "%s holds chunk 0x%llx of another arena", name, (unsigned long long)p);
         glibc_chunk_mark_free(h, (size_t)k, bin, name);
         return c;
 }
@@ -76,22 +76,22 @@ static void walk_fastbin(struct heap_ctx *h, size_t arena_id, unsigned fb)
 
         for (size_t n = 0; p; n++) {
                 if (p & (GLIBC_MALLOC_ALIGNMENT - 1)) {
-                        warn_add(h->w, "heap", p, "%s: misaligned chunk pointer 0x%llx; the list ends there", name.text,
-                                 (unsigned long long)p);
+                        warnings_add(h->w, "heap", p, "%s: misaligned chunk pointer 0x%llx; the list ends there", name.text,
+                                     (unsigned long long)p);
                         return;
                 }
                 const struct chunk *c = list_step(h, name.text, n, p, arena_id, BIN_FAST);
                 if (!c)
                         return;
                 if (c->size != want)
-                        warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, not %llu", name.text,
-                                 (unsigned long long)p, (unsigned long long)c->size, (unsigned long long)want);
+                        warnings_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, not %llu", name.text,
+                                     (unsigned long long)p, (unsigned long long)c->size, (unsigned long long)want);
                 uint64_t fd;
-                if (!gmem_u64(&h->mem, p + 16, &fd)) {
-                        warn_add(h->w, "heap", p, "%s: the fd of chunk 0x%llx is not in the core", name.text, (unsigned long long)p);
+                if (!glibc_mem_u64(&h->mem, p + 16, &fd)) {
+                        warnings_add(h->w, "heap", p, "%s: the fd of chunk 0x%llx is not in the core", name.text, (unsigned long long)p);
                         return;
                 }
-                p = h->layout.safe_linking ? glibc_reveal_ptr(p + 16, fd) : fd;
+                p = h->layout.safe_linking ? glibc_layout_reveal_ptr(p + 16, fd) : fd;
         }
 }
 
@@ -117,39 +117,39 @@ static void walk_bin(struct heap_ctx *h, size_t arena_id, unsigned i)
 
         for (size_t n = 0; p != b; n++) {
                 if (!p || (p & (GLIBC_MALLOC_ALIGNMENT - 1))) {
-                        warn_add(h->w, "heap", prev, "%s: bad bk pointer 0x%llx after 0x%llx; the list ends there", name.text,
-                                 (unsigned long long)p, (unsigned long long)prev);
+                        warnings_add(h->w, "heap", prev, "%s: bad bk pointer 0x%llx after 0x%llx; the list ends there", name.text,
+                                     (unsigned long long)p, (unsigned long long)prev);
                         return;
                 }
                 const struct chunk *c = list_step(h, name.text, n, p, arena_id, kind);
                 if (!c)
                         return;
-                if (i > 1 && glibc_bin_index(c->size) != i)
-                        warn_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, which belongs in bin %u", name.text,
-                                 (unsigned long long)p, (unsigned long long)c->size, glibc_bin_index(c->size));
+                if (i > 1 && glibc_layout_bin_index(c->size) != i)
+                        warnings_add(h->w, "heap", p, "%s holds chunk 0x%llx of size %llu, which belongs in bin %u", name.text,
+                                     (unsigned long long)p, (unsigned long long)c->size, glibc_layout_bin_index(c->size));
 
                 uint64_t links[2];
-                if (!gmem_u64(&h->mem, p + 16, &links[0]) || !gmem_u64(&h->mem, p + 24, &links[1])) {
-                        warn_add(h->w, "heap", p, "%s: the links of chunk 0x%llx are not in the core", name.text,
-                                 (unsigned long long)p);
+                if (!glibc_mem_u64(&h->mem, p + 16, &links[0]) || !glibc_mem_u64(&h->mem, p + 24, &links[1])) {
+                        warnings_add(h->w, "heap", p, "%s: the links of chunk 0x%llx are not in the core", name.text,
+                                     (unsigned long long)p);
                         return;
                 }
                 if (links[0] != prev && !fd_warned) {
-                        warn_add(h->w, "heap", p, "%s: chunk 0x%llx has fd 0x%llx, but the list reaches it from 0x%llx (corrupted links)",
-                                 name.text, (unsigned long long)p, (unsigned long long)links[0], (unsigned long long)prev);
+                        warnings_add(h->w, "heap", p, "%s: chunk 0x%llx has fd 0x%llx, but the list reaches it from 0x%llx (corrupted links)",
+                                     name.text, (unsigned long long)p, (unsigned long long)links[0], (unsigned long long)prev);
                         fd_warned = true;
                 }
                 prev = p;
                 p = links[1];
         }
         if (fd != prev && !fd_warned)
-                warn_add(h->w, "heap", b, "%s: its fd 0x%llx is not the last chunk reached through bk (0x%llx)", name.text,
-                         (unsigned long long)fd, (unsigned long long)prev);
+                warnings_add(h->w, "heap", b, "%s: its fd 0x%llx is not the last chunk reached through bk (0x%llx)", name.text,
+                             (unsigned long long)fd, (unsigned long long)prev);
 }
 
 void glibc_bins_classify(struct heap_ctx *h)
 {
-        for (size_t i = 0; i < h->a->narenas; i++) {
+        for (size_t i = 0; i < h->out->narenas; i++) {
                 for (unsigned fb = 0; fb < h->layout.nfastbins; fb++)
                         walk_fastbin(h, i, fb);
                 for (unsigned b = 1; b < GLIBC_NBINS; b++)

@@ -16,7 +16,11 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_arena_state.h"
+#include "glibc_find.h"
+#include "glibc_par.h"
+#include "glibc_shape.h"
+#include "glibc_symbols.h"
 
 /*
  * How well a layout explains the core: main_arena found (1), mp_ found with
@@ -27,7 +31,7 @@
  */
 static int layout_score(struct heap_ctx *h, const struct glibc_layout *l, const struct glibc_symbols *sym)
 {
-        uint64_t arena = sym->main_arena ? (glibc_arena_plausible(h, sym->main_arena, l, true) ? sym->main_arena : 0)
+        uint64_t arena = sym->main_arena ? (glibc_arena_state_plausible(h, sym->main_arena, l, true) ? sym->main_arena : 0)
                                          : glibc_shape_main_arena(h, l);
         if (!arena)
                 return 0;
@@ -37,7 +41,7 @@ static int layout_score(struct heap_ctx *h, const struct glibc_layout *l, const 
                 return 1;
         uint64_t first = ALIGN_UP(sbrk_base + GLIBC_CHUNK_HDR_SZ, (uint64_t)GLIBC_MALLOC_ALIGNMENT) - GLIBC_CHUNK_HDR_SZ;
         if (core_read_u64(&h->a->core, first + 8, &field) &&
-            (field & ~(uint64_t)GLIBC_SIZE_FLAGS) == glibc_tcache_chunk_size(l))
+            (field & ~(uint64_t)GLIBC_SIZE_FLAGS) == glibc_layout_tcache_chunk_size(l))
                 return 4;
         return 2;
 }
@@ -52,9 +56,9 @@ static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
                         unsigned ma, mi;
                         glibc_layout_latest_known(&ma, &mi);
                         h->layout_guessed = true;
-                        warn_add(h->w, "heap", h->libc.base,
-                                 "glibc %s is %s the releases memsnap knows (2.26 to %u.%u); its malloc is read with the %s layout and may be misread",
-                                 v->text, m == GLIBC_LAYOUT_OLDER ? "older than" : "newer than", ma, mi, h->layout.name);
+                        warnings_add(h->w, "heap", h->libc.base,
+                                     "glibc %s is %s the releases memsnap knows (2.26 to %u.%u); its malloc is read with the %s layout and may be misread",
+                                     v->text, m == GLIBC_LAYOUT_OLDER ? "older than" : "newer than", ma, mi, h->layout.name);
                 }
                 return;
         }
@@ -72,16 +76,16 @@ static void choose_layout(struct heap_ctx *h, const struct glibc_symbols *sym)
         }
         glibc_layout_row(best >= 0 ? (unsigned)best : glibc_layout_count() - 1, &h->layout);
         if (best >= 0)
-                warn_add(h->w, "heap", h->libc.base,
-                         "the glibc version is unknown; malloc's structures fit the %s layout best (releases with the same shapes may be confused)",
-                         h->layout.name);
+                warnings_add(h->w, "heap", h->libc.base,
+                             "the glibc version is unknown; malloc's structures fit the %s layout best (releases with the same shapes may be confused)",
+                             h->layout.name);
 }
 
 static void check_size(struct heap_ctx *h, const char *what, uint64_t addr, uint64_t sym_size, int layout_size)
 {
         if (sym_size && sym_size != (uint64_t)layout_size)
-                warn_add(h->w, "heap", addr, "%s is %llu bytes by its symbol, but %d by the glibc %s layout: fields may be misread",
-                         what, (unsigned long long)sym_size, layout_size, h->layout.name);
+                warnings_add(h->w, "heap", addr, "%s is %llu bytes by its symbol, but %d by the glibc %s layout: fields may be misread",
+                             what, (unsigned long long)sym_size, layout_size, h->layout.name);
 }
 
 static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbol, uint64_t by_shape, uint64_t *out)
@@ -89,13 +93,13 @@ static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbo
         if (by_symbol) {
                 *out = by_symbol;
                 if (by_shape && by_shape != by_symbol)
-                        warn_add(h->w, "heap", by_symbol,
-                                 "%s: the symbol says 0x%llx, but its shape is found at 0x%llx; the symbol is used", what,
-                                 (unsigned long long)by_symbol, (unsigned long long)by_shape);
+                        warnings_add(h->w, "heap", by_symbol,
+                                     "%s: the symbol says 0x%llx, but its shape is found at 0x%llx; the symbol is used", what,
+                                     (unsigned long long)by_symbol, (unsigned long long)by_shape);
                 else if (!by_shape)
-                        warn_add(h->w, "heap", by_symbol,
-                                 "%s: the symbol says 0x%llx, but the shape search does not recognise it (glibc %s layout)",
-                                 what, (unsigned long long)by_symbol, h->layout.name);
+                        warnings_add(h->w, "heap", by_symbol,
+                                     "%s: the symbol says 0x%llx, but the shape search does not recognise it (glibc %s layout)",
+                                     what, (unsigned long long)by_symbol, h->layout.name);
                 return "symbol";
         }
         *out = by_shape;
@@ -105,23 +109,23 @@ static const char *agree(struct heap_ctx *h, const char *what, uint64_t by_symbo
 int glibc_find_roots(struct heap_ctx *h)
 {
         struct glibc_symbols sym;
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
 
         glibc_symbols_lookup(h, &sym);
         choose_layout(h, &sym);
         const struct glibc_layout *l = &h->layout;
 
         /* An arena malloc never used has no bins to recognise it by; its own shape does. */
-        enum allocator_state use = sym.main_arena ? glibc_arena_use(h, l, sym.main_arena) : ALLOCATOR_IN_USE;
+        enum allocator_state use = sym.main_arena ? glibc_arena_state_use(h, l, sym.main_arena) : ALLOCATOR_IN_USE;
         uint64_t shape_arena = use != ALLOCATOR_IN_USE ? sym.main_arena : glibc_shape_main_arena(h, l);
         if (!sym.main_arena && !shape_arena)
                 shape_arena = glibc_shape_unused_main_arena(h, l, &use);
         h->roots.use = use;
         h->roots.arena_found_by = agree(h, "main_arena", sym.main_arena, shape_arena, &h->roots.main_arena);
         if (!h->roots.main_arena) {
-                warn_add(h->w, "heap", h->libc.base,
-                         "main_arena was not found in '%s' (%s; no arena shape in its writable memory): no heap is listed",
-                         h->libc.path, sym.have_symtab ? "its symbol table has no main_arena" : "no debug symbols");
+                warnings_add(h->w, "heap", h->libc.base,
+                             "main_arena was not found in '%s' (%s; no arena shape in its writable memory): no heap is listed",
+                             h->libc.path, sym.have_symtab ? "its symbol table has no main_arena" : "no debug symbols");
                 return 0;
         }
         if (sym.main_arena)
@@ -136,11 +140,11 @@ int glibc_find_roots(struct heap_ctx *h)
                 check_size(h, "mp_", sym.mp, sym.mp_size, l->mp_size);
         uint8_t buf[256];
         if (h->roots.mp && (size_t)l->mp_size <= sizeof(buf) && core_read(&a->core, h->roots.mp, buf, (size_t)l->mp_size)) {
-                glibc_par_decode(l, buf, h->roots.mp, &a->malloc_par);
-                a->malloc_par.found_by = h->roots.mp_found_by;
+                glibc_par_decode(l, buf, h->roots.mp, &h->out->malloc_par);
+                h->out->malloc_par.found_by = h->roots.mp_found_by;
         } else {
-                warn_add(h->w, "heap", h->roots.mp ? h->roots.mp : h->libc.base,
-                         "mp_ (malloc_par) was not found: mmapped chunks cannot be checked against its counts");
+                warnings_add(h->w, "heap", h->roots.mp ? h->roots.mp : h->libc.base,
+                             "mp_ (malloc_par) was not found: mmapped chunks cannot be checked against its counts");
         }
 
         if (sym.tcache_key && l->tcache_key == GLIBC_TCACHE_KEY_RANDOM &&

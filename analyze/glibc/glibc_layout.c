@@ -173,13 +173,13 @@ void glibc_layout_latest_known(unsigned *major, unsigned *minor)
         *minor = LATEST_RELEASED_MINOR + 1;
 }
 
-uint64_t glibc_tcache_chunk_size(const struct glibc_layout *l)
+uint64_t glibc_layout_tcache_chunk_size(const struct glibc_layout *l)
 {
         /* malloc.c: request2size (req) = (req + SIZE_SZ + MALLOC_ALIGN_MASK) & ~MALLOC_ALIGN_MASK */
         return ALIGN_UP((uint64_t)l->tc_size + GLIBC_SIZE_SZ, GLIBC_MALLOC_ALIGNMENT);
 }
 
-unsigned glibc_bin_index(uint64_t sz)
+unsigned glibc_layout_bin_index(uint64_t sz)
 {
         if (sz < GLIBC_MIN_LARGE_SIZE)
                 return (unsigned)(sz >> 4); /* smallbin_index, SMALLBIN_WIDTH 16 */
@@ -197,7 +197,7 @@ unsigned glibc_bin_index(uint64_t sz)
         return 126;
 }
 
-void glibc_tcache_bin_sizes(unsigned tidx, uint64_t *lo, uint64_t *hi)
+void glibc_layout_tcache_bin_sizes(unsigned tidx, uint64_t *lo, uint64_t *hi)
 {
         if (tidx < GLIBC_TCACHE_SMALL_BINS) {
                 /* malloc.c: tidx2usize (idx) + SIZE_SZ, i.e. MINSIZE + idx * MALLOC_ALIGNMENT */

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/glibc_malloc.h"            /* what every supported release shares */
 
@@ -81,15 +82,30 @@ void glibc_layout_row(unsigned i, struct glibc_layout *out);
 void glibc_layout_latest_known(unsigned *major, unsigned *minor);
 
 /* Chunk size a tcache_perthread_struct occupies: request2size (sizeof). */
-uint64_t glibc_tcache_chunk_size(const struct glibc_layout *l);
+uint64_t glibc_layout_tcache_chunk_size(const struct glibc_layout *l);
 
 /* glibc malloc.c: bin_index() for a free chunk of this size (64-bit). */
-unsigned glibc_bin_index(uint64_t size);
+unsigned glibc_layout_bin_index(uint64_t size);
 
 /* Chunk sizes a tcache bin holds: [*lo, *hi].  Small bins hold one size. */
-void glibc_tcache_bin_sizes(unsigned tidx, uint64_t *lo, uint64_t *hi);
+void glibc_layout_tcache_bin_sizes(unsigned tidx, uint64_t *lo, uint64_t *hi);
+
+/* A field of a struct read whole into buf, at a layout's offset. */
+static inline uint64_t glibc_layout_u64(const uint8_t *buf, int off)
+{
+        uint64_t v;
+        memcpy(&v, buf + off, sizeof(v));
+        return v;
+}
+
+static inline uint32_t glibc_layout_u32(const uint8_t *buf, int off)
+{
+        uint32_t v;
+        memcpy(&v, buf + off, sizeof(v));
+        return v;
+}
 
 /* glibc malloc.c: REVEAL_PTR — a safe-linked pointer stored at pos. */
-static inline uint64_t glibc_reveal_ptr(uint64_t pos, uint64_t stored) { return (pos >> 12) ^ stored; }
+static inline uint64_t glibc_layout_reveal_ptr(uint64_t pos, uint64_t stored) { return (pos >> 12) ^ stored; }
 
 #endif

@@ -23,7 +23,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_libc.h"
 
 static bool is_libc_name(const char *path)
 {
@@ -66,7 +66,7 @@ static char *build_id_from_core(struct heap_ctx *h, uint64_t start)
                                 break;
                         if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
                             memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX)
-                                return build_id_hex(buf + desc_off, nh.n_descsz);
+                                return elf_util_build_id_hex(buf + desc_off, nh.n_descsz);
                         off = next;
                 }
         }
@@ -99,24 +99,24 @@ static void read_file(struct heap_ctx *h, struct glibc_libc *l)
         const char *why;
         if (h->a->opt.core_only)
                 return;         /* --core-only: no file but the core */
-        _cleanup_close_ int fd = elf_file_open(l->path, &why);
+        _cleanup_close_ int fd = elf_util_open(l->path, &why);
         if (fd < 0) {
-                warn_add(h->w, "heap", l->start, "cannot open the C library '%s': %s; its symbols and version come from the core only",
-                         l->path, why);
+                warnings_add(h->w, "heap", l->start, "cannot open the C library '%s': %s; its symbols and version come from the core only",
+                             l->path, why);
                 return;
         }
         _cleanup_(elf_endp) Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
         if (!e || elf_kind(e) != ELF_K_ELF) {
-                warn_add(h->w, "heap", l->start, "the C library '%s' is not an ELF file", l->path);
+                warnings_add(h->w, "heap", l->start, "the C library '%s' is not an ELF file", l->path);
                 return;
         }
         const void *id = NULL;
         ssize_t n = dwelf_elf_gnu_build_id(e, &id);
-        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? build_id_hex(id, (size_t)n) : NULL;
+        _cleanup_free_ char *file_id = n > 0 && n <= BUILD_ID_MAX ? elf_util_build_id_hex(id, (size_t)n) : NULL;
         if (l->build_id && file_id && strcmp(l->build_id, file_id) != 0) {
-                warn_add(h->w, "heap", l->start,
-                         "the C library '%s' on this machine (build-id %s) is not the one in the core (%s); it is not used",
-                         l->path, file_id, l->build_id);
+                warnings_add(h->w, "heap", l->start,
+                             "the C library '%s' on this machine (build-id %s) is not the one in the core (%s); it is not used",
+                             l->path, file_id, l->build_id);
                 return;
         }
         if (!l->build_id && file_id)
@@ -141,14 +141,14 @@ static void read_file(struct heap_ctx *h, struct glibc_libc *l)
 static void rw_from_segments(struct heap_ctx *h, struct glibc_libc *l)
 {
         const struct analysis *a = h->a;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, l->path) != 0 || s->perms[1] != 'w')
                         continue;
                 uint64_t hi = s->end;
-                if (i + 1 < a->nsegments && !a->segments[i + 1].path && a->segments[i + 1].start == s->end &&
-                    a->segments[i + 1].perms[1] == 'w')
-                        hi = a->segments[i + 1].end;
+                if (i + 1 < a->segments.n && !a->segments.v[i + 1].path && a->segments.v[i + 1].start == s->end &&
+                    a->segments.v[i + 1].perms[1] == 'w')
+                        hi = a->segments.v[i + 1].end;
                 add_rw(l, s->start, hi);
         }
 }
@@ -157,8 +157,8 @@ static void rw_from_segments(struct heap_ctx *h, struct glibc_libc *l)
 static bool extent_of(const struct analysis *a, const char *path, struct glibc_libc *l)
 {
         bool any = false;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, path) != 0)
                         continue;
                 if (!any || s->start < l->start)
@@ -174,7 +174,7 @@ static bool extent_of(const struct analysis *a, const char *path, struct glibc_l
 
 static int from_module(struct heap_ctx *h, size_t k, struct glibc_libc *l)
 {
-        const struct module *m = &h->a->modules[k];
+        const struct module *m = &h->a->modules.v[k];
         l->found = true;
         l->module_id = (int)k;
         l->path = strdup(m->path);
@@ -196,31 +196,31 @@ int glibc_libc_find(struct heap_ctx *h)
         int r;
 
         *l = (struct glibc_libc){ .module_id = NO_ID };
-        for (size_t k = 0; k < a->nmodules && !l->found; k++)
-                if (is_libc_name(a->modules[k].path) && (r = from_module(h, k, l)) < 0)
+        for (size_t k = 0; k < a->modules.n && !l->found; k++)
+                if (is_libc_name(a->modules.v[k].path) && (r = from_module(h, k, l)) < 0)
                         return r;
-        for (size_t i = 0; i < a->nsegments && !l->found; i++) {
-                if (!is_libc_name(a->segments[i].path))
+        for (size_t i = 0; i < a->segments.n && !l->found; i++) {
+                if (!is_libc_name(a->segments.v[i].path))
                         continue;
-                l->path = strdup(a->segments[i].path);
+                l->path = strdup(a->segments.v[i].path);
                 if (!l->path)
                         return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
                 l->found = extent_of(a, l->path, l);
                 if (!l->found) {
-                        warn_add(h->w, "heap", a->segments[i].start,
-                                 "the C library '%s' is mapped, but not its first page: its load address is unknown",
-                                 l->path);
+                        warnings_add(h->w, "heap", a->segments.v[i].start,
+                                     "the C library '%s' is mapped, but not its first page: its load address is unknown",
+                                     l->path);
                         free(l->path);
                         l->path = NULL;
                         return 0;
                 }
         }
         /* A static program: malloc lives in the executable. */
-        for (size_t k = 0; k < a->nmodules && !l->found; k++)
-                if (a->modules[k].is_main && (r = from_module(h, k, l)) < 0)
+        for (size_t k = 0; k < a->modules.n && !l->found; k++)
+                if (a->modules.v[k].is_main && (r = from_module(h, k, l)) < 0)
                         return r;
-        if (!l->found && a->nmodules == 0 && a->nsegments && a->segments[0].path && a->segments[0].offset == 0) {
-                l->path = strdup(a->segments[0].path);
+        if (!l->found && a->modules.n == 0 && a->segments.n && a->segments.v[0].path && a->segments.v[0].offset == 0) {
+                l->path = strdup(a->segments.v[0].path);
                 if (!l->path)
                         return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
                 l->found = extent_of(a, l->path, l);

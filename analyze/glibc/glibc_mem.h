@@ -17,18 +17,18 @@
 
 #include "analyze/core/core.h"
 
-struct gmem {
+struct glibc_mem {
         const struct core *core;
         uint64_t lo, hi;            /* [lo, hi): the cached span, data or zeros */
         const uint8_t *base;        /* the byte at address lo; NULL when the span is zeros */
 };
 
-static inline void gmem_init(struct gmem *m, const struct core *c)
+static inline void glibc_mem_init(struct glibc_mem *m, const struct core *c)
 {
-        *m = (struct gmem){ .core = c };
+        *m = (struct glibc_mem){ .core = c };
 }
 
-static inline bool gmem_load(struct gmem *m, uint64_t addr)
+static inline bool glibc_mem_load(struct glibc_mem *m, uint64_t addr)
 {
         struct core_span sp;
         core_span_at(m->core, addr, &sp);
@@ -41,10 +41,10 @@ static inline bool gmem_load(struct gmem *m, uint64_t addr)
 }
 
 /* Reads the 8 bytes at addr; false when the core does not hold all of them. */
-static inline bool gmem_u64(struct gmem *m, uint64_t addr, uint64_t *out)
+static inline bool glibc_mem_u64(struct glibc_mem *m, uint64_t addr, uint64_t *out)
 {
         if (__builtin_expect(addr < m->lo || addr >= m->hi || m->hi - addr < 8, 0)) {
-                if (!gmem_load(m, addr))
+                if (!glibc_mem_load(m, addr))
                         return false;
                 if (m->hi - addr < 8) /* straddles two spans */
                         return core_read(m->core, addr, out, 8);
@@ -57,10 +57,10 @@ static inline bool gmem_u64(struct gmem *m, uint64_t addr, uint64_t *out)
 }
 
 /* A pointer to len bytes at addr inside one span (zeros when in a hole, for len up to CORE_ZEROS_MAX), or NULL. */
-static inline const uint8_t *gmem_ptr(struct gmem *m, uint64_t addr, uint64_t len)
+static inline const uint8_t *glibc_mem_ptr(struct glibc_mem *m, uint64_t addr, uint64_t len)
 {
         if (addr < m->lo || addr >= m->hi || len > m->hi - addr) {
-                if (!gmem_load(m, addr) || len > m->hi - addr)
+                if (!glibc_mem_load(m, addr) || len > m->hi - addr)
                         return NULL;
         }
         if (!m->base)
@@ -73,7 +73,7 @@ static inline const uint8_t *gmem_ptr(struct gmem *m, uint64_t addr, uint64_t le
  * holds as data (not a hole, not a zero tail), or end when there is none:
  * where a search for nonzero bytes can go on.
  */
-static inline uint64_t gmem_data_from(struct gmem *m, uint64_t addr, uint64_t end)
+static inline uint64_t glibc_mem_data_from(struct glibc_mem *m, uint64_t addr, uint64_t end)
 {
         while (addr < end) {
                 if (addr < m->lo || addr >= m->hi) {

@@ -24,7 +24,8 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_chunks.h"
+#include "glibc_mmapped.h"
 
 struct range {
         uint64_t lo, hi;
@@ -39,15 +40,14 @@ static int range_cmp(const void *x, const void *y)
 /* Memory that belongs to arenas: never scanned for mmapped chunks. */
 static struct range *arena_ranges(const struct heap_ctx *h, size_t *n)
 {
-        const struct analysis *a = h->a;
-        struct range *v = calloc(h->nregions + a->nheaps + 1, sizeof(*v));
+        struct range *v = calloc(h->nregions + h->out->nheaps + 1, sizeof(*v));
         if (!v)
                 return NULL;
         size_t k = 0;
         for (size_t i = 0; i < h->nregions; i++)
                 v[k++] = (struct range){ h->regions[i].start, h->regions[i].end };
-        for (size_t i = 0; i < a->nheaps; i++)
-                v[k++] = (struct range){ a->heaps[i].address, a->heaps[i].address + h->heap_max };
+        for (size_t i = 0; i < h->out->nheaps; i++)
+                v[k++] = (struct range){ h->out->heaps[i].address, h->out->heaps[i].address + h->heap_max };
         qsort_safe(v, k, sizeof(*v), range_cmp);
         *n = k;
         return v;
@@ -70,7 +70,7 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
         /* mem = p + lead + 16 is aligned: lead + 16 is the alignment, or a page multiple beyond a page. */
         for (uint64_t lead = next_lead(0, h->page_size); lead + GLIBC_CHUNK_HDR_SZ < size;) {
                 /* Its prev_size is the lead, never 0: no header lies in a hole or a zero tail. */
-                uint64_t at = gmem_data_from(&h->mem, p + lead, p + size);
+                uint64_t at = glibc_mem_data_from(&h->mem, p + lead, p + size);
                 if (at > p + lead) {
                         if (at >= p + size)
                                 break;
@@ -78,8 +78,8 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
                         continue;
                 }
                 uint64_t head[2];
-                if (gmem_u64(&h->mem, p + lead, &head[0]) && head[0] == lead &&
-                    gmem_u64(&h->mem, p + lead + 8, &head[1]) && head[1] == ((size - lead) | GLIBC_IS_MMAPPED))
+                if (glibc_mem_u64(&h->mem, p + lead, &head[0]) && head[0] == lead &&
+                    glibc_mem_u64(&h->mem, p + lead + 8, &head[1]) && head[1] == ((size - lead) | GLIBC_IS_MMAPPED))
                         return lead;
                 lead = next_lead(lead + 1, h->page_size);
         }
@@ -90,7 +90,7 @@ static uint64_t aligned_lead(struct heap_ctx *h, uint64_t p, uint64_t size)
 static uint64_t chunk_at(struct heap_ctx *h, uint64_t p, uint64_t end)
 {
         uint64_t prev_size, field;
-        if (!gmem_u64(&h->mem, p, &prev_size) || prev_size != 0 || !gmem_u64(&h->mem, p + 8, &field))
+        if (!glibc_mem_u64(&h->mem, p, &prev_size) || prev_size != 0 || !glibc_mem_u64(&h->mem, p + 8, &field))
                 return 0;
         uint64_t size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         if ((field & GLIBC_SIZE_FLAGS) != GLIBC_IS_MMAPPED || size < h->page_size || size % h->page_size ||
@@ -107,7 +107,7 @@ static bool scannable(const struct segment *s)
 
 int glibc_mmapped_scan(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         size_t nex = 0;
         _cleanup_free_ struct range *ex = arena_ranges(h, &nex);
         uint64_t count = 0;
@@ -117,8 +117,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         h->mmapped_bytes = 0;
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!scannable(s))
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, s->start);
@@ -129,7 +129,7 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                 /* A thread's stack can share a VMA with chunks mapped above it: there a run
                  * of chunks must reach the end of the mapping to count. */
                 bool stack = s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK;
-                size_t first = a->nchunks;
+                size_t first = h->out->nchunks;
                 uint64_t run_bytes = 0;
                 size_t e = 0;
                 uint64_t p = ALIGN_UP(s->start, h->page_size);
@@ -142,10 +142,10 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                                 continue;
                         }
                         /* A header's size is never 0: none starts in a hole, so holes are stepped over whole. */
-                        uint64_t data = gmem_data_from(&h->mem, p, end);
+                        uint64_t data = glibc_mem_data_from(&h->mem, p, end);
                         if (data > p) {
-                                if (stack && a->nchunks > first) { /* the run broke: not chunks after all */
-                                        a->nchunks = first;
+                                if (stack && h->out->nchunks > first) { /* the run broke: not chunks after all */
+                                        h->out->nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p = ALIGN_UP(data, h->page_size);
@@ -154,8 +154,8 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         uint64_t limit = e < nex ? MIN(end, ex[e].lo) : end;
                         uint64_t size = chunk_at(h, p, limit);
                         if (!size) {
-                                if (stack && a->nchunks > first) { /* the run broke: not chunks after all */
-                                        a->nchunks = first;
+                                if (stack && h->out->nchunks > first) { /* the run broke: not chunks after all */
+                                        h->out->nchunks = first;
                                         run_bytes = 0;
                                 }
                                 p += h->page_size;
@@ -168,18 +168,18 @@ int glibc_mmapped_scan(struct heap_ctx *h)
                         p += size;
                 }
                 if (stack && p != end) {
-                        a->nchunks = first;
+                        h->out->nchunks = first;
                         run_bytes = 0;
                 }
-                count += a->nchunks - first;
+                count += h->out->nchunks - first;
                 h->mmapped_bytes += run_bytes;
         }
 
-        const struct malloc_par_info *mp = &a->malloc_par;
+        const struct malloc_par_info *mp = &h->out->malloc_par;
         if (mp->found && ((int64_t)count != mp->n_mmaps || h->mmapped_bytes != mp->mmapped_mem))
-                warn_add(h->w, "heap", mp->address,
-                         "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",
-                         (unsigned long long)count, (unsigned long long)h->mmapped_bytes, (long long)mp->n_mmaps,
-                         (unsigned long long)mp->mmapped_mem);
+                warnings_add(h->w, "heap", mp->address,
+                             "found %llu mmapped chunks of %llu bytes, but mp_ counts %lld of %llu bytes (n_mmaps, mmapped_mem)",
+                             (unsigned long long)count, (unsigned long long)h->mmapped_bytes, (long long)mp->n_mmaps,
+                             (unsigned long long)mp->mmapped_mem);
         return 0;
 }

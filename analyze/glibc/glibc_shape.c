@@ -19,58 +19,11 @@
 
 #include "addr_set.h"
 #include "common/cleanup.h"
-#include "glibc.h"
+#include "glibc_arena_state.h"
+#include "glibc_par.h"
+#include "glibc_shape.h"
 
-#define BROKEN_BINS_MAX 2           /* a corrupted bin or two must not hide the arena */
 #define CANDIDATES_MAX 8192
-
-bool glibc_arena_plausible(struct heap_ctx *h, uint64_t addr, const struct glibc_layout *l, bool main)
-{
-        struct glibc_arena_state s;
-        struct gmem *m = &h->mem;
-
-        if (!addr || (addr & 7) || !glibc_arena_read(h, l, addr, &s))
-                return false;
-        if (s.mutex > 2 || s.flags > 7 || s.have_fastchunks > 1)
-                return false;
-        if (!s.system_mem || s.system_mem > s.max_system_mem || !s.next || (s.next & 7))
-                return false;
-        /* Heaps and their tops end on page boundaries (sysmalloc keeps brk page-aligned; heap_info sizes are pages). */
-        uint64_t field, top_end;
-        if (!s.top || (s.top & (GLIBC_MALLOC_ALIGNMENT - 1)) || (s.top >= addr && s.top < addr + (uint64_t)l->ms_size) ||
-            !gmem_u64(m, s.top + 8, &field) || !(field & GLIBC_PREV_INUSE))
-                return false;
-        top_end = s.top + (field & ~(uint64_t)GLIBC_SIZE_FLAGS);
-        if (top_end % h->page_size || s.system_mem % h->page_size || (s.last_remainder & (GLIBC_MALLOC_ALIGNMENT - 1)))
-                return false;
-        for (unsigned i = 0; i < l->nfastbins; i++)
-                if (s.fastbins[i] & (GLIBC_MALLOC_ALIGNMENT - 1))
-                        return false;
-
-        unsigned broken = 0, empty = 0;
-        for (unsigned i = 1; i < GLIBC_NBINS; i++) {
-                uint64_t b = addr + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1) - 16;
-                uint64_t fd = s.bins[2 * (i - 1)], bk = s.bins[2 * (i - 1) + 1];
-                if (fd == b && bk == b) {
-                        empty++;
-                        continue;
-                }
-                uint64_t back_fd, back_bk;
-                if (!fd || !bk || ((fd | bk) & (GLIBC_MALLOC_ALIGNMENT - 1)) || !gmem_u64(m, fd + 24, &back_bk) ||
-                    !gmem_u64(m, bk + 16, &back_fd) || back_bk != b || back_fd != b)
-                        broken++;
-                if (broken > BROKEN_BINS_MAX)
-                        return false;
-        }
-        if (!main)
-                return true;
-        /* The main arena always has some empty bins; a heap that fills all 127 is not one we can tell from noise. */
-        if (empty == 0)
-                return false;
-        /* Its ring: next is itself, or an arena read with the same layout.  This rejects a
-         * layout that fits only because its fields sit at a shifted start. */
-        return s.next == addr || glibc_arena_plausible(h, s.next, l, false);
-}
 
 /* Visits the 8-byte-aligned words of the library's writable ranges that the core holds. */
 struct word_range {
@@ -134,7 +87,7 @@ uint64_t glibc_shape_main_arena(struct heap_ctx *h, const struct glibc_layout *l
                                 uint64_t a = x - 16 * (uint64_t)(i - 1) - (uint64_t)l->ms_bins;
                                 if (a < pc->lo || tested(&seen, a))
                                         continue;
-                                if (glibc_arena_plausible(h, a, l, true))
+                                if (glibc_arena_state_plausible(h, a, l, true))
                                         return a;
                         }
                 }
@@ -177,9 +130,9 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
         struct glibc_arena_state st, *main = NULL;
         uint64_t top_size = 0, field;
 
-        if (main_arena && glibc_arena_read(h, l, main_arena, &st)) {
+        if (main_arena && glibc_arena_state_read(h, l, main_arena, &st)) {
                 main = &st;
-                if (gmem_u64(&h->mem, st.top + 8, &field))
+                if (glibc_mem_u64(&h->mem, st.top + 8, &field))
                         top_size = field & ~(uint64_t)GLIBC_SIZE_FLAGS;
         }
         for (size_t r = 0; r < npieces; r++) {
@@ -200,34 +153,6 @@ uint64_t glibc_shape_mp(struct heap_ctx *h, const struct glibc_layout *l, uint64
         return 0;
 }
 
-/*
- * malloc.c: main_arena is a static whose initialiser sets only the mutex,
- * next (itself) and attached_threads; ptmalloc_init's malloc_init_state
- * then points every bin at itself and top at initial_top, and nothing
- * else changes until sysmalloc gives the arena memory (system_mem).  An
- * arena in either state holds no chunk, whatever its bins seem to say.
- */
-enum allocator_state glibc_arena_use(struct heap_ctx *h, const struct glibc_layout *l, uint64_t addr)
-{
-        struct glibc_arena_state s;
-        if (!addr || (addr & 7) || !glibc_arena_read(h, l, addr, &s))
-                return ALLOCATOR_IN_USE;
-        /* A second arena in the ring means a thread's malloc made one: glibc is in use. */
-        if (s.next != addr || s.system_mem || s.max_system_mem || s.last_remainder || s.mutex > 2 || s.flags > 7)
-                return ALLOCATOR_IN_USE;
-        for (unsigned i = 0; i < l->nfastbins; i++)
-                if (s.fastbins[i])
-                        return ALLOCATOR_IN_USE;
-        bool zero = s.top == 0, self = s.top == glibc_initial_top(l, addr);
-        for (unsigned i = 1; i < GLIBC_NBINS && (zero || self); i++) {
-                uint64_t b = addr + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1) - 16;
-                uint64_t fd = s.bins[2 * (i - 1)], bk = s.bins[2 * (i - 1) + 1];
-                zero &= fd == 0 && bk == 0;
-                self &= fd == b && bk == b;
-        }
-        return zero ? ALLOCATOR_UNINITIALISED : self ? ALLOCATOR_IDLE : ALLOCATOR_IN_USE;
-}
-
 uint64_t glibc_shape_unused_main_arena(struct heap_ctx *h, const struct glibc_layout *l, enum allocator_state *use)
 {
         struct word_range pieces[32];
@@ -241,7 +166,7 @@ uint64_t glibc_shape_unused_main_arena(struct heap_ctx *h, const struct glibc_la
                         memcpy(&next, pc->p + 8 * w, 8);
                         if (x < (uint64_t)l->ms_next || next != x - (uint64_t)l->ms_next || next < pc->lo)
                                 continue;
-                        *use = glibc_arena_use(h, l, next);
+                        *use = glibc_arena_state_use(h, l, next);
                         if (*use != ALLOCATOR_IN_USE)
                                 return next;
                 }

@@ -14,7 +14,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_symbols.h"
 
 static void scan(Dwfl_Module *mod, struct glibc_symbols *out)
 {
@@ -57,7 +57,7 @@ int glibc_symbols_lookup(struct heap_ctx *h, struct glibc_symbols *out)
         char *debuginfo_path = (char *)a->opt.debuginfo_path;
         const Dwfl_Callbacks callbacks = {
                 .find_elf = dwfl_build_id_find_elf,
-                .find_debuginfo = a->opt.no_debuginfo ? find_debuginfo_none : dwfl_standard_find_debuginfo,
+                .find_debuginfo = a->opt.no_debuginfo ? elf_util_find_debuginfo_none : dwfl_standard_find_debuginfo,
                 .section_address = dwfl_offline_section_address,
                 .debuginfo_path = &debuginfo_path,
         };
@@ -68,7 +68,7 @@ int glibc_symbols_lookup(struct heap_ctx *h, struct glibc_symbols *out)
         Dwfl_Module *mod = dwfl_report_elf(dwfl, "libc", l->path, -1, l->base, false);
         dwfl_report_end(dwfl, NULL, NULL);
         if (!mod) {
-                warn_add(h->w, "heap", l->base, "cannot read the symbols of '%s': %s", l->path, dwfl_errmsg(-1));
+                warnings_add(h->w, "heap", l->base, "cannot read the symbols of '%s': %s", l->path, dwfl_errmsg(-1));
                 return -ENOENT;
         }
         scan(mod, out);

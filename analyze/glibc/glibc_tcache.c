@@ -25,7 +25,8 @@
 #include "addr_set.h"
 #include "common/array.h"
 #include "common/log.h"
-#include "glibc.h"
+#include "glibc_chunks.h"
+#include "glibc_tcache.h"
 
 #define TLS_WINDOW (64u << 10)      /* static TLS searched below fs_base */
 #define TLS_VOTERS_ENOUGH 32        /* threads pointing at a tcache: enough to agree on the offset */
@@ -42,7 +43,7 @@ struct tcache_view {
 
 static uint64_t count_limit(const struct heap_ctx *h)
 {
-        const struct malloc_par_info *mp = &h->a->malloc_par;
+        const struct malloc_par_info *mp = &h->out->malloc_par;
         if (mp->found)
                 return mp->tcache_count;
         return h->layout.tcache_count_bytes == 1 ? 127 : 65535; /* MAX_TCACHE_COUNT */
@@ -57,7 +58,6 @@ static uint64_t count_limit(const struct heap_ctx *h)
 static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, bool strict)
 {
         const struct glibc_layout *l = &h->layout;
-        const struct analysis *a = h->a;
 
         if (!t || (t & (GLIBC_MALLOC_ALIGNMENT - 1)))
                 return false;
@@ -67,12 +67,12 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
          * "Exhaust" / remainder_size < MINSIZE): a thread whose arena already
          * had free chunks (arena_max reached, or one arena) can get 16 bytes more.
          */
-        const uint64_t want = glibc_tcache_chunk_size(l);
-        ssize_t k = glibc_chunk_find(a, t - GLIBC_CHUNK_HDR_SZ);
-        if (k < 0 || a->chunks[k].size < want || a->chunks[k].size - want >= GLIBC_MINSIZE ||
-            a->chunks[k].mmapped || a->chunks[k].state != CHUNK_USED)
+        const uint64_t want = glibc_layout_tcache_chunk_size(l);
+        ssize_t k = glibc_chunk_find(h->out, t - GLIBC_CHUNK_HDR_SZ);
+        if (k < 0 || h->out->chunks[k].size < want || h->out->chunks[k].size - want >= GLIBC_MINSIZE ||
+            h->out->chunks[k].mmapped || h->out->chunks[k].state != CHUNK_USED)
                 return false;
-        const uint8_t *buf = gmem_ptr(&h->mem, t, (uint64_t)l->tc_size);
+        const uint8_t *buf = glibc_mem_ptr(&h->mem, t, (uint64_t)l->tc_size);
         if (!buf)
                 return false;
 
@@ -106,7 +106,6 @@ static bool tcache_read(struct heap_ctx *h, uint64_t t, struct tcache_view *v, b
 /* Follows every bin of the tcache and marks what it holds; returns the entries found. */
 static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int tid)
 {
-        struct analysis *a = h->a;
         const struct glibc_layout *l = &h->layout;
         unsigned total = 0, key_warnings = 0;
         uint64_t key = l->tcache_key == GLIBC_TCACHE_KEY_PERTHREAD ? v->address : h->roots.tcache_key;
@@ -115,7 +114,7 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
         for (unsigned i = 0; i < l->tcache_bins; i++) {
                 uint64_t e = v->entry[i], lo, hi;
                 unsigned n = 0;
-                glibc_tcache_bin_sizes(i, &lo, &hi);
+                glibc_layout_tcache_bin_sizes(i, &lo, &hi);
                 if (tid)
                         snprintf(name, sizeof(name), "tcache bin %u of thread %d (0x%llx)", i, tid,
                                  (unsigned long long)v->address);
@@ -123,52 +122,52 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
                         snprintf(name, sizeof(name), "tcache bin %u of the tcache at 0x%llx", i,
                                  (unsigned long long)v->address);
                 while (e) {
-                        if (n > a->nchunks) {
-                                warn_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
-                                         (unsigned long long)e);
+                        if (n > h->out->nchunks) {
+                                warnings_add(h->w, "heap", e, "%s: longer than there are chunks; not followed past 0x%llx", name,
+                                             (unsigned long long)e);
                                 break;
                         }
                         if (e & (GLIBC_MALLOC_ALIGNMENT - 1)) {
-                                warn_add(h->w, "heap", e, "%s: misaligned entry 0x%llx; the list ends there", name,
-                                         (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: misaligned entry 0x%llx; the list ends there", name,
+                                             (unsigned long long)e);
                                 break;
                         }
-                        ssize_t k = glibc_chunk_find(a, e - GLIBC_CHUNK_HDR_SZ);
+                        ssize_t k = glibc_chunk_find(h->out, e - GLIBC_CHUNK_HDR_SZ);
                         if (k < 0) {
-                                warn_add(h->w, "heap", e, "%s: entry 0x%llx is not a chunk of the heap walk; the list ends there",
-                                         name, (unsigned long long)e);
+                                warnings_add(h->w, "heap", e, "%s: entry 0x%llx is not a chunk of the heap walk; the list ends there",
+                                             name, (unsigned long long)e);
                                 break;
                         }
-                        struct chunk *c = &a->chunks[k];
+                        struct chunk *c = &h->out->chunks[k];
                         if (c->bin == BIN_TCACHE) {
-                                warn_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
-                                         name, (unsigned long long)c->address);
+                                warnings_add(h->w, "heap", e, "%s loops or shares chunk 0x%llx with another tcache list; the list ends there",
+                                             name, (unsigned long long)c->address);
                                 break;
                         }
                         if (c->size < lo || c->size > hi)
-                                warn_add(h->w, "heap", e, "%s holds chunk 0x%llx of size %llu, outside %llu..%llu", name,
-                                         (unsigned long long)c->address, (unsigned long long)c->size,
-                                         (unsigned long long)lo, (unsigned long long)hi);
+                                warnings_add(h->w, "heap", e, "%s holds chunk 0x%llx of size %llu, outside %llu..%llu", name,
+                                             (unsigned long long)c->address, (unsigned long long)c->size,
+                                             (unsigned long long)lo, (unsigned long long)hi);
                         uint64_t words[2];
-                        if (!gmem_u64(&h->mem, e, &words[0]) || !gmem_u64(&h->mem, e + 8, &words[1])) {
-                                warn_add(h->w, "heap", e, "%s: entry 0x%llx is not in the core", name, (unsigned long long)e);
+                        if (!glibc_mem_u64(&h->mem, e, &words[0]) || !glibc_mem_u64(&h->mem, e + 8, &words[1])) {
+                                warnings_add(h->w, "heap", e, "%s: entry 0x%llx is not in the core", name, (unsigned long long)e);
                                 break;
                         }
                         if (l->tcache_key != GLIBC_TCACHE_KEY_NONE) {
                                 if (!key)
                                         key = words[1]; /* tcache_key unknown: learn it from the first entry */
                                 else if (words[1] != key && key_warnings++ < KEY_WARNINGS_MAX)
-                                        warn_add(h->w, "heap", e, "%s: entry 0x%llx has key 0x%llx, not the tcache key 0x%llx",
-                                                 name, (unsigned long long)e, (unsigned long long)words[1],
-                                                 (unsigned long long)key);
+                                        warnings_add(h->w, "heap", e, "%s: entry 0x%llx has key 0x%llx, not the tcache key 0x%llx",
+                                                     name, (unsigned long long)e, (unsigned long long)words[1],
+                                                     (unsigned long long)key);
                         }
                         glibc_chunk_mark_free(h, (size_t)k, BIN_TCACHE, name);
                         n++;
-                        e = l->safe_linking ? glibc_reveal_ptr(e, words[0]) : words[0];
+                        e = l->safe_linking ? glibc_layout_reveal_ptr(e, words[0]) : words[0];
                 }
                 if (n != v->count[i])
-                        warn_add(h->w, "heap", v->entry[i] ? v->entry[i] : v->address,
-                                 "%s: its count says %u entries, the list has %u", name, v->count[i], n);
+                        warnings_add(h->w, "heap", v->entry[i] ? v->entry[i] : v->address,
+                                     "%s: its count says %u entries, the list has %u", name, v->count[i], n);
                 total += n;
         }
         if (!h->roots.tcache_key && l->tcache_key == GLIBC_TCACHE_KEY_RANDOM)
@@ -179,14 +178,14 @@ static unsigned tcache_walk(struct heap_ctx *h, const struct tcache_view *v, int
 static int add_tcache(struct heap_ctx *h, struct addr_set *listed, const struct tcache_view *v, int tid,
                       const char *found_by)
 {
-        struct analysis *a = h->a;
-        if (ARRAY_RESERVE(a->tcaches, h->tcaches_cap, a->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
+        const struct analysis *a = h->a;
+        if (ARRAY_RESERVE(h->out->tcaches, h->tcaches_cap, h->out->ntcaches + 1) < 0 || addr_set_add(listed, v->address) < 0)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        a->tcaches[a->ntcaches] = (struct tcache){
-                .tid = tid, .address = v->address, .arena_id = a->chunks[v->chunk].arena_id, .found_by = found_by,
+        h->out->tcaches[h->out->ntcaches] = (struct tcache){
+                .tid = tid, .address = v->address, .arena_id = h->out->chunks[v->chunk].arena_id, .found_by = found_by,
         };
-        a->ntcaches++;
-        a->tcaches[a->ntcaches - 1].entries = tcache_walk(h, v, tid);
+        h->out->ntcaches++;
+        h->out->tcaches[h->out->ntcaches - 1].entries = tcache_walk(h, v, tid);
         return 0;
 }
 
@@ -207,8 +206,8 @@ static uint64_t tls_offset(struct heap_ctx *h)
         struct vote votes[64];
         size_t nvotes = 0, searched = 0, voters = 0;
 
-        for (size_t t = 0; t < a->nthreads && voters < TLS_VOTERS_ENOUGH && searched < TLS_SEARCHED_MAX; t++) {
-                uint64_t fs = a->threads[t].fs_base;
+        for (size_t t = 0; t < a->threads.n && voters < TLS_VOTERS_ENOUGH && searched < TLS_SEARCHED_MAX; t++) {
+                uint64_t fs = a->threads.v[t].fs_base;
                 if (!fs || fs < 8)
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, fs - 8);
@@ -216,7 +215,7 @@ static uint64_t tls_offset(struct heap_ctx *h)
                         continue;
                 uint64_t lo = MAX(cs->vaddr, fs > TLS_WINDOW ? fs - TLS_WINDOW : 0);
                 lo = ALIGN_UP(lo, 8);
-                const uint8_t *buf = gmem_ptr(&h->mem, lo, fs - lo);
+                const uint8_t *buf = glibc_mem_ptr(&h->mem, lo, fs - lo);
                 if (!buf)
                         continue;
                 searched++;
@@ -254,30 +253,30 @@ static uint64_t tls_offset(struct heap_ctx *h)
 
 int glibc_tcache_classify(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         _cleanup_(addr_set_free) struct addr_set listed = { 0 };
         int r;
 
-        if (!h->layout.tcache || a->nchunks == 0)
+        if (!h->layout.tcache || h->out->nchunks == 0)
                 return 0;
 
         uint64_t off = tls_offset(h);
         if (off)
                 log_debug("heap: the tcache TLS pointer is at fs_base - %llu", (unsigned long long)off);
-        for (size_t t = 0; off && t < a->nthreads; t++) {
-                const struct thread *th = &a->threads[t];
+        for (size_t t = 0; off && t < a->threads.n; t++) {
+                const struct thread *th = &a->threads.v[t];
                 uint64_t val;
                 if (!th->fs_base || !core_read_u64(&a->core, th->fs_base - off, &val) || !val)
                         continue;
                 struct tcache_view v;
                 if (!tcache_read(h, val, &v, false)) {
-                        warn_add(h->w, "heap", val, "thread %d: its tcache pointer 0x%llx (at fs_base - %llu) is not a valid tcache; its entries are not listed",
-                                 th->tid, (unsigned long long)val, (unsigned long long)off);
+                        warnings_add(h->w, "heap", val, "thread %d: its tcache pointer 0x%llx (at fs_base - %llu) is not a valid tcache; its entries are not listed",
+                                     th->tid, (unsigned long long)val, (unsigned long long)off);
                         continue;
                 }
                 if (addr_set_contains(&listed, val)) {
-                        warn_add(h->w, "heap", val, "thread %d shares tcache 0x%llx with another thread", th->tid,
-                                 (unsigned long long)val);
+                        warnings_add(h->w, "heap", val, "thread %d shares tcache 0x%llx with another thread", th->tid,
+                                     (unsigned long long)val);
                         continue;
                 }
                 if ((r = add_tcache(h, &listed, &v, th->tid, "tls")) < 0)
@@ -288,7 +287,7 @@ int glibc_tcache_classify(struct heap_ctx *h)
         for (size_t i = 0; i < h->nregions; i++) {
                 const struct heap_region *reg = &h->regions[i];
                 bool first = reg->heap_id == NO_ID ||
-                             reg->start == ALIGN_UP(a->arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
+                             reg->start == ALIGN_UP(h->out->arenas[reg->arena_id].address + (uint64_t)h->layout.ms_size +
                                                             GLIBC_CHUNK_HDR_SZ,
                                                     (uint64_t)GLIBC_MALLOC_ALIGNMENT) -
                                                    GLIBC_CHUNK_HDR_SZ;

@@ -19,7 +19,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/core/elf_util.h"
-#include "glibc.h"
+#include "glibc_version.h"
 
 static const char banner[] = "GNU C Library";
 static const char marker[] = "release version ";
@@ -96,7 +96,7 @@ bool glibc_version_from_filename(const char *path, struct glibc_version *v)
 static bool from_file(const char *path, struct glibc_version *v)
 {
         const char *why;
-        _cleanup_close_ int fd = elf_file_open(path, &why);
+        _cleanup_close_ int fd = elf_util_open(path, &why);
         struct stat st;
         if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0)
                 return false;
@@ -111,8 +111,8 @@ static bool from_file(const char *path, struct glibc_version *v)
 static bool from_core(struct heap_ctx *h, struct glibc_version *v)
 {
         const struct analysis *a = h->a;
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || strcmp(s->path, h->libc.path) != 0 || s->in_core == 0)
                         continue;
                 const struct core_segment *cs = core_segment_at(&a->core, s->start);
@@ -127,7 +127,6 @@ static bool from_core(struct heap_ctx *h, struct glibc_version *v)
 int glibc_version_detect(struct heap_ctx *h)
 {
         struct glibc_version *v = &h->version;
-        struct analysis *a = h->a;
 
         *v = (struct glibc_version){ 0 };
         if (!h->libc.found)
@@ -139,13 +138,13 @@ int glibc_version_detect(struct heap_ctx *h)
         else if (glibc_version_from_filename(h->libc.path, v))
                 v->source = "file name";
 
-        if (v->known && !a->snap.glibc_version && !(a->snap.glibc_version = strdup(v->text)))
+        if (v->known && !h->out->glibc_version && !(h->out->glibc_version = strdup(v->text)))
                 return -ENOMEM;
-        if (h->libc.build_id && !a->snap.glibc_build_id && !(a->snap.glibc_build_id = strdup(h->libc.build_id)))
+        if (h->libc.build_id && !h->out->glibc_build_id && !(h->out->glibc_build_id = strdup(h->libc.build_id)))
                 return -ENOMEM;
         if (!v->known)
-                warn_add(h->w, "heap", h->libc.base,
-                         "the glibc version of '%s' is unknown: the file on this machine is missing or differs (build-id %s) and the core holds no banner; every known malloc layout is tried",
-                         h->libc.path, h->libc.build_id ? h->libc.build_id : "unknown");
+                warnings_add(h->w, "heap", h->libc.base,
+                             "the glibc version of '%s' is unknown: the file on this machine is missing or differs (build-id %s) and the core holds no banner; every known malloc layout is tried",
+                             h->libc.path, h->libc.build_id ? h->libc.build_id : "unknown");
         return 0;
 }

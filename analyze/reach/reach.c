@@ -19,6 +19,7 @@
 
 #include "chunk_hash.h"
 #include "common/cleanup.h"
+#include "common/glibc_malloc.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/units.h"
@@ -26,7 +27,7 @@
 #include "analyze/stages.h"
 #include "type_hint.h"
 
-static void report_unknown(struct analysis *a, const struct scan *s)
+static void report_unknown(struct warnings *w, const struct scan *s)
 {
         char b[UNITS_BUF_MAX];
 
@@ -38,19 +39,19 @@ static void report_unknown(struct analysis *a, const struct scan *s)
                  * know a heap address.  Nothing is unknown there.
                  */
                 if (s->unknown.bytes[k] && k != SEG_RODATA)
-                        warn_add(&a->warnings, "reach", 0,
-                                 "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
-                                 units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
-                                 segment_kind_name(k), s->unknown.segments[k] == 1 ? "" : "s");
+                        warnings_add(w, "reach", 0,
+                                     "%s of %u %s segment%s scanned as roots are not in the core: pointers there are unknown, and blocks held only from there are called leaked",
+                                     units_format_bytes(b, s->unknown.bytes[k]), s->unknown.segments[k],
+                                     segment_kind_name(k), s->unknown.segments[k] == 1 ? "" : "s");
         if (s->unknown.blocks)
-                warn_add(&a->warnings, "reach", 0,
-                         "%s of %llu used block%s are not in the core: pointers in them are unknown, and they have no hash or type hint",
-                         units_format_bytes(b, s->unknown.block_bytes), (unsigned long long)s->unknown.blocks,
-                         s->unknown.blocks == 1 ? "" : "s");
+                warnings_add(w, "reach", 0,
+                             "%s of %llu used block%s are not in the core: pointers in them are unknown, and they have no hash or type hint",
+                             units_format_bytes(b, s->unknown.block_bytes), (unsigned long long)s->unknown.blocks,
+                             s->unknown.blocks == 1 ? "" : "s");
         if (s->refs_capped)
-                warn_add(&a->warnings, "reach", 0,
-                         "more than %zu pointers into heap blocks: the rest were not recorded, so verdicts may call reachable blocks leaked",
-                         s->max_refs);
+                warnings_add(w, "reach", 0,
+                             "more than %zu pointers into heap blocks: the rest were not recorded, so verdicts may call reachable blocks leaked",
+                             s->max_refs);
 }
 
 struct hash_job {
@@ -88,18 +89,19 @@ static void hash_thread_join(struct hash_thread *t)
  * Every used block once: its pointers and its type hint here, its hash on
  * a second thread (or here, when none can be started).
  */
-static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_index *ix)
+static int scan_blocks(const struct analysis *a, struct reach_result *out, struct chunk *chunks, struct scan *s,
+                       const struct reach_index *ix)
 {
         _cleanup_(type_hints_free) struct type_hints th = { 0 };
         _cleanup_(progress_end) struct progress p;
-        struct hash_job job = { .core = &a->core, .ix = ix, .chunks = a->chunks };
+        struct hash_job job = { .core = &a->core, .ix = ix, .chunks = chunks };
         /* Joined before anything it reads is freed, on every return. */
         _cleanup_(hash_thread_join) struct hash_thread hasher = { 0 };
         struct core_span hash_cur = { 0 };
         int r;
 
         progress_begin(&p, "reach", ix->n, false, a->opt.quiet);
-        if ((r = type_hints_init(&th, a)) < 0)
+        if ((r = type_hints_init(&th, a, out)) < 0)
                 return r;
         r = pthread_create(&hasher.id, NULL, hash_blocks, &job);
         if (r != 0)
@@ -107,9 +109,9 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
         hasher.running = r == 0;
         for (size_t u = 0; u < ix->n; u++) {
                 const uint8_t *bytes;
-                if ((r = scan_block(s, u, &bytes)) < 0)
+                if ((r = reach_scan_block(s, u, &bytes)) < 0)
                         return r;
-                struct chunk *c = &a->chunks[ix->area[u].chunk];
+                struct chunk *c = &chunks[ix->area[u].chunk];
                 c->type_id = NO_ID;
                 if (bytes) {
                         uint64_t len = ix->area[u].end - ix->area[u].mem;
@@ -128,49 +130,97 @@ static int scan_blocks(struct analysis *a, struct scan *s, const struct reach_in
         return 0;
 }
 
-int reach_compute(struct analysis *a)
+/*
+ * The stage over a's earlier results, read only; it writes out, the
+ * warnings and its own fields of the heap's chunks (hash, type_id, leak),
+ * which chunks is: the heap stage's array.
+ */
+static int compute(const struct analysis *a, struct reach_result *out, struct chunk *chunks, struct warnings *w)
 {
         _cleanup_(reach_index_free) struct reach_index ix = { 0 };
-        _cleanup_(root_set_free) struct root_set roots = { 0 };
-        _cleanup_(scan_free) struct scan s = { 0 };
+        _cleanup_(reach_roots_free) struct root_set roots = { 0 };
+        _cleanup_(reach_scan_free) struct scan s = { 0 };
         int r;
 
         /* Chunks come as the heap walker leaves them: no hash, no type, no verdict. */
-        if (a->nchunks == 0)
+        if (a->heap.nchunks == 0)
                 return 0;
 
-        if ((r = reach_index_build(&ix, a->chunks, a->nchunks, &a->warnings)) < 0 ||
+        if ((r = reach_index_build(&ix, chunks, a->heap.nchunks, w)) < 0 ||
             (r = reach_roots_collect(a, &roots)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
 
-        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments, .chunks = a->chunks,
+        s = (struct scan){ .core = &a->core, .ix = &ix, .segments = a->segments.v, .chunks = chunks,
                            .max_refs = REFS_MAX };
-        if ((r = scan_registers(&s, a->threads, a->nthreads)) < 0)
+        if ((r = reach_scan_registers(&s, a->threads.v, a->threads.n)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
         for (size_t i = 0; i < roots.n; i++)
-                if ((r = scan_root(&s, &roots.v[i])) < 0)
+                if ((r = reach_scan_root(&s, &roots.v[i])) < 0)
                         return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
-        if ((r = scan_blocks(a, &s, &ix)) < 0 || (r = scan_flush(&s)) < 0)
+        if ((r = scan_blocks(a, out, chunks, &s, &ix)) < 0 || (r = reach_scan_flush(&s)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': reachability: %m", a->opt.core_path);
-        report_unknown(a, &s);
+        report_unknown(w, &s);
 
         /* The refs are kept for the database; give back what the doubling over-allocated. */
         struct ref *fit = s.nrefs ? realloc(s.refs, s.nrefs * sizeof(*fit)) : NULL;
-        a->refs = fit ? fit : s.refs;
-        a->nrefs = s.nrefs;
+        out->refs = fit ? fit : s.refs;
+        out->nrefs = s.nrefs;
         s.refs = NULL;
-        if (!a->nrefs) {
-                free(a->refs);
-                a->refs = NULL;
+        if (!out->nrefs) {
+                free(out->refs);
+                out->refs = NULL;
         }
 
-        if ((r = reach_verdict(a->chunks, a->nchunks, a->refs, a->nrefs)) < 0)
+        if ((r = reach_verdict(chunks, a->heap.nchunks, out->refs, out->nrefs)) < 0)
                 return log_error_errno(r, "cannot analyze '%s': leak verdicts: %m", a->opt.core_path);
 
         /* Used chunks the index refused (overlapping, empty) are nobody's target: no verdict for them. */
         for (size_t k = 0; k < ix.nrefused; k++)
-                a->chunks[ix.refused[k]].leak = LEAK_NONE;
+                chunks[ix.refused[k]].leak = LEAK_NONE;
 
-        log_debug("reach: %zu root ranges, %zu used blocks, %zu refs", roots.n, ix.n, a->nrefs);
+        log_debug("reach: %zu root ranges, %zu used blocks, %zu refs", roots.n, ix.n, out->nrefs);
         return 0;
+}
+
+int reach_compute(struct analysis *a)
+{
+        return compute(a, &a->reach, a->heap.chunks, &a->warnings);
+}
+
+void reach_reset(struct analysis *a)
+{
+        struct reach_result *r = &a->reach;
+        free(r->refs);
+        for (size_t i = 0; i < r->ntypes; i++)
+                free(r->types[i]);
+        free(r->types);
+        *r = (struct reach_result){ 0 };
+        /* What the stage wrote into the heap's chunks, as glibc_chunks_add leaves it. */
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                a->heap.chunks[i].hash = 0;
+                a->heap.chunks[i].type_id = NO_ID;
+                a->heap.chunks[i].leak = LEAK_NONE;
+        }
+}
+
+uint64_t reach_ref_from_address(const struct ref *x)
+{
+        return x->root_kind == ROOT_REGISTER ? 0 : x->from;
+}
+
+static uint32_t offset32(uint64_t v)
+{
+        return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+uint32_t reach_ref_from_offset(const struct analysis *a, const struct ref *x)
+{
+        if (x->root_kind == ROOT_REGISTER)
+                return offset32(x->from);
+        if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->heap.nchunks) {
+                uint64_t mem = a->heap.chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
+                return x->from >= mem ? offset32(x->from - mem) : 0;
+        }
+        size_t i = segment_index_from(a->segments.v, a->segments.n, x->from);
+        return i < a->segments.n && a->segments.v[i].start <= x->from ? offset32(x->from - a->segments.v[i].start) : 0;
 }

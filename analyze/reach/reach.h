@@ -79,7 +79,7 @@ void reach_index_free(struct reach_index *ix);
  * because a TLB miss per lookup costs more than the lookup, under a
  * hypervisor most of all.  Free with free().
  */
-void *reach_alloc_hot(size_t n, size_t size);
+void *reach_index_alloc_hot(size_t n, size_t size);
 
 /*
  * A lookup in two steps, so a caller can prefetch between them: the slot
@@ -134,7 +134,7 @@ struct root_set {
  * tls.  Ranges come out sorted and disjoint.
  */
 int reach_roots_collect(const struct analysis *a, struct root_set *out);
-void root_set_free(struct root_set *r);
+void reach_roots_free(struct root_set *r);
 
 /* ---- reach_scan.c ------------------------------------------------------- */
 
@@ -179,10 +179,10 @@ struct scan {
 #define REFS_MAX (1u << 27)
 
 /* Scans every thread's general-purpose registers. */
-int scan_registers(struct scan *s, const struct thread *threads, size_t n);
+int reach_scan_registers(struct scan *s, const struct thread *threads, size_t n);
 
 /* Scans one root range through the core; what the core lacks is counted as unknown. */
-int scan_root(struct scan *s, const struct root_range *r);
+int reach_scan_root(struct scan *s, const struct root_range *r);
 
 /*
  * Scans the user bytes of used chunk u (an index into ix): the pointers it
@@ -190,12 +190,12 @@ int scan_root(struct scan *s, const struct root_range *r);
  * core knows every byte of the block, *bytes is set to its first bytes
  * (at least TYPE_HINT_BYTES_MAX of them, or all), for type hints; else NULL.
  */
-int scan_block(struct scan *s, size_t u, const uint8_t **bytes);
+int reach_scan_block(struct scan *s, size_t u, const uint8_t **bytes);
 
 /* Looks up the words still pending; call before reading s->refs.  Returns 0 or -ENOMEM. */
-int scan_flush(struct scan *s);
+int reach_scan_flush(struct scan *s);
 
-void scan_free(struct scan *s);
+void reach_scan_free(struct scan *s);
 
 /* ---- reach_verdict.c ---------------------------------------------------- */
 

@@ -30,7 +30,7 @@
 /* The kernel's HPAGE_PMD_SIZE on x86-64, 1 << PMD_SHIFT (arch/x86/include/asm/pgtable_64_types.h): a THP */
 #define HUGE_PAGE (2u << 20)
 
-void *reach_alloc_hot(size_t n, size_t size)
+void *reach_index_alloc_hot(size_t n, size_t size)
 {
         if (n && size > SIZE_MAX / n)
                 return NULL;
@@ -84,7 +84,7 @@ static int build_spans(struct reach_index *ix)
         if (nslots > UINT32_MAX)
                 return -ENOMEM;
         ix->spans = calloc(nspans ? nspans : 1, sizeof(*ix->spans));
-        ix->slots = reach_alloc_hot(nslots, sizeof(*ix->slots));
+        ix->slots = reach_index_alloc_hot(nslots, sizeof(*ix->slots));
         if (!ix->spans || !ix->slots)
                 return -ENOMEM;
 
@@ -126,7 +126,7 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
         for (size_t i = 0; i < n; i++)
                 used += chunks[i].state == CHUNK_USED;
 
-        ix->area = reach_alloc_hot(used, sizeof(*ix->area));
+        ix->area = reach_index_alloc_hot(used, sizeof(*ix->area));
         if (!ix->area) {
                 reach_index_free(ix);
                 return -ENOMEM;
@@ -157,9 +157,9 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 ix->n++;
         }
         if (skipped)
-                warn_add(w, "reach", first_skipped,
-                         "%zu used chunks (the first at 0x%llx) are empty, wrap, or overlap an earlier one: they are not pointer targets",
-                         skipped, (unsigned long long)first_skipped);
+                warnings_add(w, "reach", first_skipped,
+                             "%zu used chunks (the first at 0x%llx) are empty, wrap, or overlap an earlier one: they are not pointer targets",
+                             skipped, (unsigned long long)first_skipped);
 
         if (ix->n) {
                 ix->lo = ix->area[0].mem;

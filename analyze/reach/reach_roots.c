@@ -33,7 +33,7 @@
 /* When no ELF header in the core tells the modules' PT_TLS sizes. */
 #define TLS_MODULES_FALLBACK 4096
 
-void root_set_free(struct root_set *r)
+void reach_roots_free(struct root_set *r)
 {
         free(r->v);
         *r = (struct root_set){ 0 };
@@ -83,8 +83,8 @@ static uint64_t reach_tls_below(const struct analysis *a)
         bool seen_elf = false;
 
         /* Every module's first mapping (file offset 0) starts with its ELF header. */
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 if (!s->path || s->path[0] == '[' || s->offset != 0)
                         continue;
                 if (s->kind != SEG_TEXT && s->kind != SEG_RODATA && s->kind != SEG_DATA)
@@ -115,11 +115,12 @@ static int tls_cmp(const void *x, const void *y)
 static uint64_t tcb_size(const struct analysis *a)
 {
         uint64_t best = 0;
-        for (size_t t = 0; t < a->nthreads; t++) {
-                const struct thread *th = &a->threads[t];
-                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->nsegments)
+        for (size_t t = 0; t < a->threads.n; t++) {
+                const struct thread *th = &a->threads.v[t];
+                int stack = analysis_thread_stack(a, t);
+                if (stack < 0 || (size_t)stack >= a->segments.n)
                         continue;
-                const struct segment *s = &a->segments[th->stack_segment];
+                const struct segment *s = &a->segments.v[stack];
                 if (th->fs_base > th->sp && th->fs_base < s->end && s->end - th->fs_base < (64u << 10))
                         best = MAX(best, s->end - th->fs_base);
         }
@@ -129,15 +130,15 @@ static uint64_t tcb_size(const struct analysis *a)
 static int tls_ranges(const struct analysis *a, struct tls_range **out, size_t *n)
 {
         uint64_t below = reach_tls_below(a), above = tcb_size(a);
-        struct tls_range *v = calloc(a->nthreads ? a->nthreads : 1, sizeof(*v));
+        struct tls_range *v = calloc(a->threads.n ? a->threads.n : 1, sizeof(*v));
         if (!v)
                 return -ENOMEM;
         size_t k = 0;
-        for (size_t t = 0; t < a->nthreads; t++) {
-                uint64_t fs = a->threads[t].fs_base;
+        for (size_t t = 0; t < a->threads.n; t++) {
+                uint64_t fs = a->threads.v[t].fs_base;
                 if (fs < below || fs + above < fs)
                         continue;
-                v[k++] = (struct tls_range){ .start = fs - below, .end = fs + above, .tid = a->threads[t].tid };
+                v[k++] = (struct tls_range){ .start = fs - below, .end = fs + above, .tid = a->threads.v[t].tid };
         }
         qsort_safe(v, k, sizeof(*v), tls_cmp);
         /* Threads' windows cannot overlap in a sane process; if they do, the earlier one keeps the bytes. */
@@ -198,9 +199,9 @@ static int push_outside_chunks(const struct analysis *a, struct root_set *r, con
 {
         uint64_t pos = start;
         int rc;
-        for (size_t i = first_chunk_from(a->chunks, a->nchunks, start); i < a->nchunks && a->chunks[i].address < end;
+        for (size_t i = first_chunk_from(a->heap.chunks, a->heap.nchunks, start); i < a->heap.nchunks && a->heap.chunks[i].address < end;
              i++) {
-                const struct chunk *c = &a->chunks[i];
+                const struct chunk *c = &a->heap.chunks[i];
                 uint64_t c_end = c->address + c->size < c->address ? UINT64_MAX : c->address + c->size;
                 if (pos < c->address && (rc = push_labelled(r, tls, ntls, pos, c->address, segment, tid, kind)) < 0)
                         return rc;
@@ -245,16 +246,17 @@ static uint64_t live_stack_start(const struct thread *th, const struct segment *
  */
 static int stack_owners(const struct analysis *a, size_t **out)
 {
-        size_t *owner = calloc(a->nsegments ? a->nsegments : 1, sizeof(*owner));
+        size_t *owner = calloc(a->segments.n ? a->segments.n : 1, sizeof(*owner));
         if (!owner)
                 return -ENOMEM;
-        for (size_t t = 0; t < a->nthreads; t++) {
-                const struct thread *th = &a->threads[t];
-                if (th->stack_segment < 0 || (size_t)th->stack_segment >= a->nsegments)
+        for (size_t t = 0; t < a->threads.n; t++) {
+                const struct thread *th = &a->threads.v[t];
+                int stack = analysis_thread_stack(a, t);
+                if (stack < 0 || (size_t)stack >= a->segments.n)
                         continue;
-                const struct segment *s = &a->segments[th->stack_segment];
-                size_t *o = &owner[th->stack_segment];
-                if (!*o || live_stack_start(th, s) < live_stack_start(&a->threads[*o - 1], s))
+                const struct segment *s = &a->segments.v[stack];
+                size_t *o = &owner[stack];
+                if (!*o || live_stack_start(th, s) < live_stack_start(&a->threads.v[*o - 1], s))
                         *o = t + 1;
         }
         *out = owner;
@@ -272,8 +274,8 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
         if ((r = tls_ranges(a, &tls, &ntls)) < 0 || (r = stack_owners(a, &owner)) < 0)
                 return r;
 
-        for (size_t i = 0; i < a->nsegments; i++) {
-                const struct segment *s = &a->segments[i];
+        for (size_t i = 0; i < a->segments.n; i++) {
+                const struct segment *s = &a->segments.v[i];
                 uint8_t kind = segment_root_kind(s);
                 uint64_t start = s->start;
                 int32_t tid = 0;
@@ -283,7 +285,7 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
                 if (kind == ROOT_STACK) {
                         /* From the lowest SP of the threads on this stack: below it is dead. */
                         if (owner[i]) {
-                                const struct thread *th = &a->threads[owner[i] - 1];
+                                const struct thread *th = &a->threads.v[owner[i] - 1];
                                 start = live_stack_start(th, s);
                                 tid = th->tid;
                         } else {
@@ -291,7 +293,7 @@ int reach_roots_collect(const struct analysis *a, struct root_set *out)
                         }
                 }
                 if ((r = push_outside_chunks(a, out, tls, ntls, start, s->end, (int32_t)i, tid, kind)) < 0) {
-                        root_set_free(out);
+                        reach_roots_free(out);
                         return r;
                 }
         }

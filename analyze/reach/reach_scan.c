@@ -21,7 +21,7 @@
 #include "common/cleanup.h"
 #include "reach.h"
 
-void scan_free(struct scan *s)
+void reach_scan_free(struct scan *s)
 {
         free(s->refs);
         s->refs = NULL;
@@ -68,7 +68,7 @@ static int add_ref(struct scan *s, const struct scan_pending *pw, long u)
  * would wait for two or three misses in a row.  Refs come out in the order
  * the words were found.
  */
-int scan_flush(struct scan *s)
+int reach_scan_flush(struct scan *s)
 {
         const struct reach_index *ix = s->ix;
         int r = 0;
@@ -107,7 +107,7 @@ static int scan_words(struct scan *s, const uint8_t *p, uint64_t addr, uint64_t 
                 if (__builtin_expect(w - lo >= width, 1))
                         continue;
                 if (s->npending == SCAN_BATCH) {
-                        int r = scan_flush(s);
+                        int r = reach_scan_flush(s);
                         if (r < 0)
                                 return r;
                         have_proto = false;
@@ -149,7 +149,7 @@ static int64_t scan_through_core(struct scan *s, uint64_t start, uint64_t end, c
         return (int64_t)missing;
 }
 
-int scan_registers(struct scan *s, const struct thread *threads, size_t n)
+int reach_scan_registers(struct scan *s, const struct thread *threads, size_t n)
 {
         for (size_t t = 0; t < n; t++) {
                 if (!threads[t].core)
@@ -164,7 +164,7 @@ int scan_registers(struct scan *s, const struct thread *threads, size_t n)
         return 0;
 }
 
-int scan_root(struct scan *s, const struct root_range *rr)
+int reach_scan_root(struct scan *s, const struct root_range *rr)
 {
         const struct segment *seg = &s->segments[rr->segment];
         const struct ref proto = {
@@ -181,7 +181,7 @@ int scan_root(struct scan *s, const struct root_range *rr)
         return 0;
 }
 
-int scan_block(struct scan *s, size_t u, const uint8_t **bytes)
+int reach_scan_block(struct scan *s, size_t u, const uint8_t **bytes)
 {
         uint64_t mem = s->ix->area[u].mem, len = s->ix->area[u].end - mem;
         const struct ref proto = { .from_chunk = (int32_t)s->ix->area[u].chunk, .root_kind = ROOT_NONE };

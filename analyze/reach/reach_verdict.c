@@ -70,7 +70,7 @@ static int graph_build(struct graph *g, const uint8_t *state, size_t n, const st
         if (n >= START_BIT || nrefs >= UINT32_MAX)
                 return -ENOMEM; /* ids and counts must fit the 31 and 32 bits used here */
         g->n = n;
-        g->first = reach_alloc_hot(n + 1, sizeof(*g->first));
+        g->first = reach_index_alloc_hot(n + 1, sizeof(*g->first));
         if (!g->first)
                 return -ENOMEM;
         memset(g->first, 0, (n + 1) * sizeof(*g->first));
@@ -85,7 +85,7 @@ static int graph_build(struct graph *g, const uint8_t *state, size_t n, const st
         }
         for (size_t c = 0; c < n; c++)
                 g->first[c + 1] += g->first[c];
-        g->edge = reach_alloc_hot(edges, sizeof(*g->edge));
+        g->edge = reach_index_alloc_hot(edges, sizeof(*g->edge));
         if (!g->edge)
                 return -ENOMEM;
 
@@ -123,8 +123,8 @@ int reach_verdict(struct chunk *chunks, size_t nchunks, const struct ref *refs, 
 {
         _cleanup_(graph_free) struct graph g = { 0 };
         _cleanup_free_ uint8_t *state = malloc(nchunks ? nchunks : 1);
-        struct stack s = { .v = malloc((nchunks ? nchunks : 1) * sizeof(*s.v)) };
-        _cleanup_free_ uint32_t *stack_storage = s.v;
+        _cleanup_free_ uint32_t *stack_storage = malloc((nchunks ? nchunks : 1) * sizeof(*stack_storage));
+        struct stack s = { .v = stack_storage };
 
         if (!state || !s.v)
                 return -ENOMEM;

@@ -18,20 +18,20 @@ static int range_cmp(const void *x, const void *y)
         return a->start < b->start ? -1 : a->start > b->start;
 }
 
-int type_hints_init(struct type_hints *th, struct analysis *a)
+int type_hints_init(struct type_hints *th, const struct analysis *a, struct reach_result *out)
 {
-        *th = (struct type_hints){ .a = a, .string_id = NO_ID, .types_cap = a->ntypes };
-        th->mods = calloc(a->nmodules ? a->nmodules : 1, sizeof(*th->mods));
+        *th = (struct type_hints){ .a = a, .out = out, .string_id = NO_ID, .types_cap = out->ntypes };
+        th->mods = calloc(a->modules.n ? a->modules.n : 1, sizeof(*th->mods));
         th->cache_size = 1024;
         th->cache = calloc(th->cache_size, sizeof(*th->cache));
         if (!th->mods || !th->cache) {
                 type_hints_free(th);
                 return -ENOMEM;
         }
-        for (size_t i = 0; i < a->nmodules; i++)
-                if (a->modules[i].dwfl_mod && a->modules[i].end > a->modules[i].start)
+        for (size_t i = 0; i < a->modules.n; i++)
+                if (a->modules.v[i].dwfl_mod && a->modules.v[i].end > a->modules.v[i].start)
                         th->mods[th->nmods++] = (struct module_range){
-                                .start = a->modules[i].start, .end = a->modules[i].end, .mod = a->modules[i].dwfl_mod,
+                                .start = a->modules.v[i].start, .end = a->modules.v[i].end, .mod = a->modules.v[i].dwfl_mod,
                         };
         qsort_safe(th->mods, th->nmods, sizeof(*th->mods), range_cmp);
         return 0;
@@ -63,8 +63,8 @@ static int names_grow(struct type_hints *th)
         int32_t *v = calloc(size, sizeof(*v));
         if (!v)
                 return -ENOMEM;
-        for (size_t i = 0; i < th->a->ntypes; i++) {
-                size_t k = name_hash(th->a->types[i]) & (size - 1);
+        for (size_t i = 0; i < th->out->ntypes; i++) {
+                size_t k = name_hash(th->out->types[i]) & (size - 1);
                 while (v[k])
                         k = (k + 1) & (size - 1);
                 v[k] = (int32_t)i + 1;
@@ -81,23 +81,23 @@ static int names_grow(struct type_hints *th)
  */
 int32_t type_hint_intern(struct type_hints *th, const char *name)
 {
-        struct analysis *a = th->a;
-        if ((a->ntypes + 1) * 2 > th->names_size && names_grow(th) < 0)
+        struct reach_result *out = th->out;
+        if ((out->ntypes + 1) * 2 > th->names_size && names_grow(th) < 0)
                 return -ENOMEM;
         size_t k = name_hash(name) & (th->names_size - 1);
         for (; th->names[k]; k = (k + 1) & (th->names_size - 1))
-                if (strcmp(a->types[th->names[k] - 1], name) == 0)
+                if (strcmp(out->types[th->names[k] - 1], name) == 0)
                         return th->names[k] - 1;
-        if (a->ntypes >= INT32_MAX - 1)
+        if (out->ntypes >= INT32_MAX - 1)
                 return NO_ID;
         char *copy = strdup(name);
-        if (!copy || ARRAY_RESERVE(a->types, th->types_cap, a->ntypes + 1) < 0) {
+        if (!copy || ARRAY_RESERVE(out->types, th->types_cap, out->ntypes + 1) < 0) {
                 free(copy);
                 return -ENOMEM;
         }
-        a->types[a->ntypes] = copy;
-        th->names[k] = (int32_t)a->ntypes + 1;
-        return (int32_t)a->ntypes++;
+        out->types[out->ntypes] = copy;
+        th->names[k] = (int32_t)out->ntypes + 1;
+        return (int32_t)out->ntypes++;
 }
 
 static const struct module_range *module_of(const struct type_hints *th, uint64_t addr)

@@ -34,18 +34,19 @@ struct vtable_slot {
 };
 
 struct type_hints {
-        struct analysis *a;
+        const struct analysis *a;    /* the modules and the core, read only */
+        struct reach_result *out;    /* the type names found: out->types */
         struct module_range *mods;   /* sorted by start */
         size_t nmods;
         struct vtable_slot *cache;   /* open addressing, power-of-two size */
         size_t cache_size, cache_used;
         int32_t string_id;           /* NO_ID until the first string */
-        size_t types_cap;            /* allocated length of analysis.types */
+        size_t types_cap;            /* allocated length of out->types */
         int32_t *names;              /* open addressing by name hash: type ids + 1, 0 = empty */
         size_t names_size;           /* power of two, at least twice the types */
 };
 
-int type_hints_init(struct type_hints *th, struct analysis *a);
+int type_hints_init(struct type_hints *th, const struct analysis *a, struct reach_result *out);
 void type_hints_free(struct type_hints *th);
 
 /* The hint for a block whose len user bytes are at bytes, or NO_ID; -ENOMEM on failure. */

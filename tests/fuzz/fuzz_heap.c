@@ -76,13 +76,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
                 fuzz_fail("set MEMSNAP_FUZZ_CORE to a core the harness may write over");
         if (fuzz_stages_run(&a, fz.path, false) < 0)
                 fuzz_fail("cannot analyze the seed core '%s'", fz.path);
-        for (size_t i = 0; i < a.nsegments; i++)
-                if (a.segments[i].kind == SEG_HEAP)
-                        region_add(&a.core, a.segments[i].start, HEAP_REGION_MAX);
-        for (size_t i = 0; i < a.narenas; i++)
-                region_add(&a.core, a.arenas[i].address, STATE_REGION_MAX);
-        if (a.malloc_par.found)
-                region_add(&a.core, a.malloc_par.address, STATE_REGION_MAX);
+        for (size_t i = 0; i < a.segments.n; i++)
+                if (a.segments.v[i].kind == SEG_HEAP)
+                        region_add(&a.core, a.segments.v[i].start, HEAP_REGION_MAX);
+        for (size_t i = 0; i < a.heap.narenas; i++)
+                region_add(&a.core, a.heap.arenas[i].address, STATE_REGION_MAX);
+        if (a.heap.malloc_par.found)
+                region_add(&a.core, a.heap.malloc_par.address, STATE_REGION_MAX);
         analysis_free(&a);
         if (fz.n == 0)
                 fuzz_fail("the seed core '%s' has no glibc heap in its file", fz.path);

@@ -12,10 +12,11 @@
 #include "analyze/analysis.h"
 
 /*
- * Opens path into a (zeroed by this call) and runs the stages in
- * cmd_analyze.c's order; core_only as `analyze --core-only` (no file opened
- * but the core: not the files its NT_FILE names).  Returns 0 or the failing
- * step's negative errno; free a with analysis_free either way.
+ * Opens path into a (made afresh by this call) and runs every stage with
+ * analysis_run, as cmd_analyze.c does; core_only as `analyze --core-only`
+ * (no file opened but the core: not the files its NT_FILE names).  Returns
+ * 0 or the failing stage's negative errno; free a with analysis_free
+ * either way.
  */
 int fuzz_stages_run(struct analysis *a, const char *path, bool core_only);
 

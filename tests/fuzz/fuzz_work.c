@@ -72,7 +72,7 @@ uint8_t *fuzz_read_file(const char *path, size_t *len)
         if (fd < 0 || fstat(fd, &st) < 0)
                 fuzz_fail("cannot read '%s': %m", path);
         uint8_t *buf = malloc((size_t)st.st_size + 1);
-        if (!buf || pread_full(fd, buf, (size_t)st.st_size, 0) != (ssize_t)st.st_size)
+        if (!buf || io_pread_full(fd, buf, (size_t)st.st_size, 0) != (ssize_t)st.st_size)
                 fuzz_fail("cannot read '%s': %m", path);
         close(fd);
         *len = (size_t)st.st_size;

@@ -12,17 +12,17 @@
 
 #include <cmocka.h>
 
-#include "analyze/core/core.h"
+#include "analyze/stages.h"
 #include "core_run.h"
 
 void core_run_open(struct core_run *r, const struct core_builder *b)
 {
-        memset(r, 0, sizeof(*r));
+        *r = (struct core_run){ .a = ANALYSIS_INIT };
         r->path = cb_write_temp(b);
         r->a.opt.core_path = r->path;
         r->a.opt.max_frames = 16;
         r->a.opt.no_debuginfo = true;
-        assert_int_equal(core_open(&r->a.core, r->path, &r->a.warnings), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_CORE), 0);
 }
 
 void core_run_end(struct core_run *r)

@@ -25,7 +25,7 @@ static void test_note_layout(void **state)
         assert_int_equal(note_buf_add(&b, "CORE", 1, "abcde", 5), 0);
         /* 12-byte header, "CORE\0" padded to 8, 5 bytes padded to 8. */
         assert_int_equal(b.len, 12 + 8 + 8);
-        assert_int_equal(note_size("CORE", 5), 28);
+        assert_int_equal(note_buf_note_size("CORE", 5), 28);
         Elf64_Nhdr nh;
         memcpy(&nh, b.data, sizeof(nh));
         assert_int_equal(nh.n_namesz, 5);
@@ -57,7 +57,7 @@ static void test_file_note(void **state)
         struct map_list l = some_maps();
         uint8_t *d;
         size_t len;
-        assert_int_equal(core_file_note_build(&l, 4096, &d, &len), 0);
+        assert_int_equal(core_notes_file_build(&l, 4096, &d, &len), 0);
         uint64_t v[2 + 3 * 3];
         memcpy(v, d, sizeof(v));
         assert_int_equal(v[0], 3);     /* count: the file mappings */
@@ -88,7 +88,7 @@ static void test_prpsinfo(void **state)
         };
         strcpy(p.comm, "app");
         prpsinfo_t ps;
-        core_prpsinfo_fill(&ps, &p);
+        core_notes_prpsinfo_fill(&ps, &p);
         assert_int_equal(ps.pr_state, 1);
         assert_int_equal(ps.pr_sname, 'S');
         assert_int_equal(ps.pr_zomb, 0);
@@ -106,12 +106,12 @@ static void test_prpsinfo(void **state)
         p.cmdline = long_cmd;
         p.cmdline_len = sizeof(long_cmd);
         p.state = 't';
-        core_prpsinfo_fill(&ps, &p);
+        core_notes_prpsinfo_fill(&ps, &p);
         assert_int_equal(strlen(ps.pr_psargs), sizeof(ps.pr_psargs) - 1);
         assert_int_equal(ps.pr_sname, 'T');
         assert_int_equal(ps.pr_state, 3);
         p.state = 'I';
-        core_prpsinfo_fill(&ps, &p);
+        core_notes_prpsinfo_fill(&ps, &p);
         assert_int_equal(ps.pr_sname, '.');
 }
 
@@ -127,7 +127,7 @@ static void test_prstatus(void **state)
         struct core_thread_info t = { .tid = 101, .regs = &regs, .sigpend = 0x100, .sighold = 0x2,
                                       .utime = 1234, .stime = 5 };
         prstatus_t st;
-        core_prstatus_fill(&st, &p, &t);
+        core_notes_prstatus_fill(&st, &p, &t);
         assert_int_equal(st.pr_pid, 101);
         assert_int_equal(st.pr_ppid, 1);
         assert_int_equal(st.pr_sigpend, 0x100);
@@ -148,8 +148,8 @@ static void test_auxv_length(void **state)
 {
         (void)state;
         uint64_t auxv[] = { AT_PAGESZ, 4096, AT_NULL, 0, 0, 0, 0, 0 };
-        assert_int_equal(core_auxv_length((uint8_t *)auxv, sizeof(auxv)), 32);
-        assert_int_equal(core_auxv_length((uint8_t *)auxv, 20), 16);
+        assert_int_equal(core_notes_auxv_length((uint8_t *)auxv, sizeof(auxv)), 32);
+        assert_int_equal(core_notes_auxv_length((uint8_t *)auxv, 20), 16);
 }
 
 static void test_order(void **state)
@@ -195,7 +195,7 @@ static void test_order(void **state)
                         assert_int_equal(nh.n_descsz, sizeof(layout));
                         assert_memory_equal(b.data + off + 12 + 8, layout, sizeof(layout));
                 }
-                off += note_size(want[i].name, nh.n_descsz);
+                off += note_buf_note_size(want[i].name, nh.n_descsz);
                 i++;
         }
         assert_int_equal(i, sizeof(want) / sizeof(want[0]));

@@ -104,7 +104,7 @@ static void test_read_only(void **state)
         assert_int_equal(db_open_readonly(path, &guard, &db), 0);
         /* the guard refuses the write when it is prepared */
         assert_int_equal(sqlite3_exec(db, "INSERT INTO meta VALUES ('x', 'y')", NULL, NULL, NULL), SQLITE_AUTH);
-        assert_string_equal(db_errmsg(db, &guard), "refused: it inserts into 'meta'");
+        assert_string_equal(db_open_errmsg(db, &guard), "refused: it inserts into 'meta'");
         assert_int_equal(sqlite3_exec(db, "SELECT * FROM meta", NULL, NULL, NULL), SQLITE_OK);
         sqlite3_close(db);
         unlink(path);
@@ -121,14 +121,14 @@ static void test_attach(void **state)
         fixture_db(b, "PRAGMA user_version = 99;");
         /* as diff does: attach to an empty read-only connection, then guard it */
         assert_int_equal(sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-        assert_int_equal(db_attach_readonly(db, a, "x"), 0);
-        assert_int_equal(db_attach_readonly(db, b, "y"), -EPROTO);
-        assert_int_equal(db_attach_readonly(db, "/nonexistent.db", "z"), -ENOENT);
+        assert_int_equal(db_open_attach_readonly(db, a, "x"), 0);
+        assert_int_equal(db_open_attach_readonly(db, b, "y"), -EPROTO);
+        assert_int_equal(db_open_attach_readonly(db, "/nonexistent.db", "z"), -ENOENT);
         /* attached files are read-only too */
         assert_int_equal(sqlite3_exec(db, "INSERT INTO x.meta VALUES ('x', 'y')", NULL, NULL, NULL), SQLITE_READONLY);
         /* once guarded, no more ATTACH */
         assert_int_equal(db_guard_install(db, &guard), 0);
-        assert_int_equal(db_attach_readonly(db, "/tmp", "w"), -EISDIR);
+        assert_int_equal(db_open_attach_readonly(db, "/tmp", "w"), -EISDIR);
         sqlite3_close(db);
         unlink(a);
         unlink(b);
@@ -158,7 +158,7 @@ static void test_fifo(void **state)
         snprintf(fifo, sizeof(fifo), "%s/db", path);
         assert_int_equal(mkfifo(fifo, 0600), 0);
         assert_int_equal(open_ro(fifo), -EINVAL);
-        assert_int_equal(db_check_file(fifo), -EINVAL);
+        assert_int_equal(db_open_check_file(fifo), -EINVAL);
         unlink(fifo);
         rmdir(path);
 }
@@ -205,7 +205,7 @@ static void test_guard(void **state)
                 guard.refused[0] = '\0';
                 /* a refused function fails as SQLITE_ERROR, the rest as SQLITE_AUTH */
                 int r = sqlite3_exec(db, refused[i], NULL, NULL, NULL);
-                if ((r != SQLITE_AUTH && r != SQLITE_ERROR) || db_error_code(db, &guard) != -EPERM)
+                if ((r != SQLITE_AUTH && r != SQLITE_ERROR) || db_open_error_code(db, &guard) != -EPERM)
                         fail_msg("'%s' not refused by the guard: %d %s", refused[i], r, sqlite3_errmsg(db));
         }
         for (size_t i = 0; i < ELEMENTSOF(allowed); i++)
@@ -227,9 +227,9 @@ static void test_step_limit(void **state)
                          "SELECT count(*) FROM i;");
         assert_int_equal(db_open_readonly(path, &guard, &db), 0);
         assert_int_equal(sqlite3_exec(db, "SELECT * FROM endless", NULL, NULL, NULL), SQLITE_INTERRUPT);
-        assert_int_equal(db_error_code(db, &guard), -ETIME);
+        assert_int_equal(db_open_error_code(db, &guard), -ETIME);
         assert_true(guard.steps * DB_PROGRESS_PERIOD > guard.max_steps);
-        assert_non_null(strstr(db_errmsg(db, &guard), "stopped after 1000000 steps"));
+        assert_non_null(strstr(db_open_errmsg(db, &guard), "stopped after 1000000 steps"));
         sqlite3_close(db);
         unlink(path);
 }

@@ -57,24 +57,24 @@ static struct fixture *build(unsigned seed, size_t nrefs)
                                  .runs = &f->run, .nruns = 1, .fd = -1 };
         a->out = (struct atomic_file)ATOMIC_FILE_INIT;
 
-        a->nsegments = 1;
-        a->segments = calloc(1, sizeof(*a->segments));
-        a->segments[0] = (struct segment){ .start = HEAP, .end = HEAP + NCHUNKS * CHUNK, .kind = SEG_HEAP,
+        a->segments.n = 1;
+        a->segments.v = calloc(1, sizeof(*a->segments.v));
+        a->segments.v[0] = (struct segment){ .start = HEAP, .end = HEAP + NCHUNKS * CHUNK, .kind = SEG_HEAP,
                                            .perms = "rw-p", .module_id = NO_ID, .arena_id = 0,
                                            .in_core = NCHUNKS * CHUNK };
-        a->narenas = 1;
-        a->arenas = calloc(1, sizeof(*a->arenas));
-        a->arenas[0] = (struct arena){ .address = 0x7f0000001000, .is_main = true, .found_by = "symbol" };
-        a->ntypes = 2;
-        a->types = calloc(2, sizeof(char *));
+        a->heap.narenas = 1;
+        a->heap.arenas = calloc(1, sizeof(*a->heap.arenas));
+        a->heap.arenas[0] = (struct arena){ .address = 0x7f0000001000, .is_main = true, .found_by = "symbol" };
+        a->reach.ntypes = 2;
+        a->reach.types = calloc(2, sizeof(char *));
         for (size_t k = 0; k < 2; k++)
-                a->types[k] = strdup(types[k]);
+                a->reach.types[k] = strdup(types[k]);
 
         /* Every state, bin and verdict; a chunk in 7 mmapped, one in 11 typed. */
-        a->nchunks = NCHUNKS;
-        a->chunks = calloc(NCHUNKS, sizeof(*a->chunks));
+        a->heap.nchunks = NCHUNKS;
+        a->heap.chunks = calloc(NCHUNKS, sizeof(*a->heap.chunks));
         for (size_t k = 0; k < NCHUNKS; k++) {
-                struct chunk *c = &a->chunks[k];
+                struct chunk *c = &a->heap.chunks[k];
                 *c = (struct chunk){ .address = HEAP + k * CHUNK, .size = CHUNK, .arena_id = 0, .segment_id = 0,
                                      .type_id = NO_ID, .state = CHUNK_USED };
                 if (k % 3 == 1) {
@@ -91,15 +91,15 @@ static struct fixture *build(unsigned seed, size_t nrefs)
                         c->arena_id = NO_ID;
                 }
         }
-        a->chunks[NCHUNKS - 1].state = CHUNK_TOP;
-        a->chunks[NCHUNKS - 1].bin = BIN_NONE;
+        a->heap.chunks[NCHUNKS - 1].state = CHUNK_TOP;
+        a->heap.chunks[NCHUNKS - 1].bin = BIN_NONE;
 
         /* Roots first, then block to block in from_chunk order, to chunks anywhere. */
-        a->nrefs = nrefs;
-        a->refs = calloc(nrefs, sizeof(*a->refs));
+        a->reach.nrefs = nrefs;
+        a->reach.refs = calloc(nrefs, sizeof(*a->reach.refs));
         srand(seed);
         for (size_t k = 0; k < nrefs; k++) {
-                struct ref *x = &a->refs[k];
+                struct ref *x = &a->reach.refs[k];
                 bool root = k < 30;
                 *x = (struct ref){ .from_chunk = root ? NO_ID : (int32_t)((k - 30) * (NCHUNKS - 1) / nrefs),
                                    .to_chunk = (int32_t)(rand() % NCHUNKS),
@@ -107,7 +107,7 @@ static struct fixture *build(unsigned seed, size_t nrefs)
                                    .root_kind = root ? 1 + k % 5 : ROOT_NONE, .tid = root ? 4242 : 0 };
                 /* Where the pointer is: in its block, in the one segment for a root, a register's offset. */
                 if (!root)
-                        x->from = a->chunks[x->from_chunk].address + 16 + k % 48;
+                        x->from = a->heap.chunks[x->from_chunk].address + 16 + k % 48;
                 else
                         x->from = x->root_kind == ROOT_REGISTER ? k * 8 : HEAP + k * 8;
         }
@@ -121,13 +121,13 @@ static struct fixture *build(unsigned seed, size_t nrefs)
 
 static void destroy(struct fixture *f)
 {
-        free(f->a.segments);
-        free(f->a.arenas);
-        free(f->a.chunks);
-        free(f->a.refs);
-        for (size_t i = 0; i < f->a.ntypes; i++)
-                free(f->a.types[i]);
-        free(f->a.types);
+        free(f->a.segments.v);
+        free(f->a.heap.arenas);
+        free(f->a.heap.chunks);
+        free(f->a.reach.refs);
+        for (size_t i = 0; i < f->a.reach.ntypes; i++)
+                free(f->a.reach.types[i]);
+        free(f->a.reach.types);
         warnings_free(&f->a.warnings);
         atomic_file_discard(&f->a.out);
         free(f->data);
@@ -139,17 +139,17 @@ static char *write_db(struct fixture *f, const char *name)
         char *path = NULL;
         assert_true(asprintf(&path, "%s/%s", f->dir, name) > 0);
         f->a.opt.db_path = path;
-        assert_int_equal(db_open(&f->a), 0);
+        assert_int_equal(db_write_open(&f->a), 0);
         /* db_write gives the refs' memory back once they are written: keep them for the checks and the next write. */
-        size_t nrefs = f->a.nrefs;
+        size_t nrefs = f->a.reach.nrefs;
         struct ref *refs = malloc((nrefs ? nrefs : 1) * sizeof(*refs));
         assert_non_null(refs);
         if (nrefs)
-                memcpy(refs, f->a.refs, nrefs * sizeof(*refs));
+                memcpy(refs, f->a.reach.refs, nrefs * sizeof(*refs));
         assert_int_equal(db_write(&f->a), 0);
-        assert_null(f->a.refs);
-        f->a.refs = refs;
-        f->a.nrefs = nrefs;
+        assert_null(f->a.reach.refs);
+        f->a.reach.refs = refs;
+        f->a.reach.nrefs = nrefs;
         atomic_file_discard(&f->a.out);
         return path;
 }
@@ -202,7 +202,7 @@ static void check_chunks(const struct fixture *f, sqlite3 *db)
                          SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
                 assert_true(k < NCHUNKS);
-                const struct chunk *c = &f->a.chunks[k];
+                const struct chunk *c = &f->a.heap.chunks[k];
                 assert_int_equal(sqlite3_column_int64(st, 0), (int64_t)k + 1);
                 assert_int_equal(sqlite3_column_int64(st, 1), (int64_t)c->address);
                 assert_int_equal(sqlite3_column_int64(st, 2), (int64_t)c->address + 16);
@@ -246,14 +246,14 @@ static void check_refs(const struct fixture *f, sqlite3 *db)
                                             -1, &st, NULL),
                          SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
-                assert_true(k < f->a.nrefs);
-                const struct ref *x = &f->a.refs[k];
+                assert_true(k < f->a.reach.nrefs);
+                const struct ref *x = &f->a.reach.refs[k];
                 if (x->from_chunk < 0)
                         assert_int_equal(sqlite3_column_type(st, 0), SQLITE_NULL);
                 else
                         assert_int_equal(sqlite3_column_int64(st, 0), x->from_chunk + 1);
                 bool reg = x->root_kind == ROOT_REGISTER;
-                uint64_t base = x->from_chunk >= 0 ? f->a.chunks[x->from_chunk].address + 16 : reg ? 0 : HEAP;
+                uint64_t base = x->from_chunk >= 0 ? f->a.heap.chunks[x->from_chunk].address + 16 : reg ? 0 : HEAP;
                 assert_int_equal(sqlite3_column_int64(st, 1), x->from - base);
                 assert_int_equal(sqlite3_column_int64(st, 2), reg ? 0 : (int64_t)x->from);
                 assert_text(st, 3, roots[x->root_kind]);
@@ -266,7 +266,7 @@ static void check_refs(const struct fixture *f, sqlite3 *db)
                 k++;
         }
         sqlite3_finalize(st);
-        assert_int_equal(k, f->a.nrefs);
+        assert_int_equal(k, f->a.reach.nrefs);
 }
 
 /* What readers look blocks up by stays indexed: by pointer, and who holds it. */
@@ -363,7 +363,7 @@ static void test_shared_batches_and_sorted_refs(void **state)
         assert_true(NCHUNKS / db_side_batch_size(NCHUNKS) >= 4);
         struct fixture *f = build(3, nrefs);
         for (size_t k = 0; k < nrefs; k++)
-                f->a.refs[k].to_chunk = (int32_t)(k * (NCHUNKS - 1) / nrefs);
+                f->a.reach.refs[k].to_chunk = (int32_t)(k * (NCHUNKS - 1) / nrefs);
         char *path = write_db(f, "c.db");
         check_db(f, path);
         unlink(path);
@@ -377,8 +377,8 @@ static void test_no_chunks(void **state)
 {
         (void)state;
         struct fixture *f = build(4, NREFS);
-        f->a.nchunks = 0;
-        f->a.nrefs = 0;
+        f->a.heap.nchunks = 0;
+        f->a.reach.nrefs = 0;
         char *path = write_db(f, "d.db");
         sqlite3 *db = open_db(path);
         assert_int_equal(one(db, "SELECT count(*) FROM chunks"), 0);
@@ -396,16 +396,16 @@ static void test_short_last_batch(void **state)
 {
         (void)state;
         struct fixture *f = build(5, NREFS / 10);
-        f->a.nchunks = NCHUNKS - 333;
-        f->a.chunks[f->a.nchunks - 1].state = CHUNK_TOP;
-        f->a.chunks[f->a.nchunks - 1].bin = BIN_NONE;
-        for (size_t k = 0; k < f->a.nrefs; k++)
-                f->a.refs[k].to_chunk %= (int32_t)f->a.nchunks;
-        assert_true(f->a.nchunks % db_side_batch_size(f->a.nchunks) != 0);
+        f->a.heap.nchunks = NCHUNKS - 333;
+        f->a.heap.chunks[f->a.heap.nchunks - 1].state = CHUNK_TOP;
+        f->a.heap.chunks[f->a.heap.nchunks - 1].bin = BIN_NONE;
+        for (size_t k = 0; k < f->a.reach.nrefs; k++)
+                f->a.reach.refs[k].to_chunk %= (int32_t)f->a.heap.nchunks;
+        assert_true(f->a.heap.nchunks % db_side_batch_size(f->a.heap.nchunks) != 0);
         char *path = write_db(f, "e.db");
         sqlite3 *db = open_db(path);
-        assert_int_equal(one(db, "SELECT count(*) FROM chunks"), (int64_t)f->a.nchunks);
-        assert_int_equal(one(db, "SELECT max(id) FROM chunks"), (int64_t)f->a.nchunks);
+        assert_int_equal(one(db, "SELECT count(*) FROM chunks"), (int64_t)f->a.heap.nchunks);
+        assert_int_equal(one(db, "SELECT max(id) FROM chunks"), (int64_t)f->a.heap.nchunks);
         assert_int_equal(one(db, "SELECT count(*) FROM chunks WHERE mem <> address + 16"), 0);
         assert_int_equal(one(db, "SELECT count(*) FROM chunks c, chunks n WHERE n.id = c.id + 1 AND n.address <> c.address + 64"), 0);
         sqlite3_close(db);

@@ -24,7 +24,7 @@ static void test_same_program(void **state)
 
         /* a restarted service: another pid, the same build */
         db = fixture_diff_open(&d, SNAP(100, "/bin/svc", "'aa'"), SNAP(200, "/bin/svc", "'aa'"));
-        assert_int_equal(diff_check_same_program(db, &d, false), 0);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), 0);
         assert_int_equal(d.before.pid, 100);
         assert_int_equal(d.after.pid, 200);
         assert_string_equal(d.after.build_id, "aa");
@@ -32,17 +32,17 @@ static void test_same_program(void **state)
 
         /* a rebuilt program at the same path */
         db = fixture_diff_open(&d, SNAP(100, "/bin/svc", "'aa'"), SNAP(100, "/bin/svc", "'bb'"));
-        assert_int_equal(diff_check_same_program(db, &d, false), -EXDEV);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), -EXDEV);
         diff_free(&d);
-        assert_int_equal(diff_check_same_program(db, &d, true), 0);
+        assert_int_equal(diff_side_check_same_program(db, &d, true), 0);
         fixture_diff_close(db, &d);
 
         /* no build-ids (a core without notes): the executables decide */
         db = fixture_diff_open(&d, SNAP(1, "/bin/a", "NULL"), SNAP(1, "/bin/b", "NULL"));
-        assert_int_equal(diff_check_same_program(db, &d, false), -EXDEV);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), -EXDEV);
         fixture_diff_close(db, &d);
         db = fixture_diff_open(&d, SNAP(1, "/bin/a", "NULL"), SNAP(2, "/bin/a", "'cc'"));
-        assert_int_equal(diff_check_same_program(db, &d, false), 0);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), 0);
         fixture_diff_close(db, &d);
 }
 
@@ -55,17 +55,17 @@ static void test_threads_of_blocks(void **state)
                 "INSERT INTO tcaches (id, tid, arena_id) VALUES (1, 10, 1), (2, 11, 2), (3, 12, 3), (4, 13, 3);";
         sqlite3 *db = fixture_diff_open(&d, "INSERT INTO threads (tid, name) VALUES (10, 'main');", two);
 
-        assert_int_equal(diff_check_same_program(db, &d, false), 0);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), 0);
         struct diff_chunk in1 = { .arena_id = 1 }, in2 = { .arena_id = 2 }, in3 = { .arena_id = 3 },
                           mm = { .arena_id = -1 };
         /* one thread: it made every block */
-        assert_int_equal(diff_chunk_thread(&d.before, &mm), 10);
-        assert_int_equal(diff_chunk_thread(&d.after, &in1), 10);
-        assert_int_equal(diff_chunk_thread(&d.after, &in2), 11);
-        assert_string_equal(diff_thread_name(&d.after, 11), "worker");
+        assert_int_equal(diff_side_chunk_thread(&d.before, &mm), 10);
+        assert_int_equal(diff_side_chunk_thread(&d.after, &in1), 10);
+        assert_int_equal(diff_side_chunk_thread(&d.after, &in2), 11);
+        assert_string_equal(diff_side_thread_name(&d.after, 11), "worker");
         /* an arena two threads share names no one, nor does an mmapped block */
-        assert_int_equal(diff_chunk_thread(&d.after, &in3), 0);
-        assert_int_equal(diff_chunk_thread(&d.after, &mm), 0);
+        assert_int_equal(diff_side_chunk_thread(&d.after, &in3), 0);
+        assert_int_equal(diff_side_chunk_thread(&d.after, &mm), 0);
         fixture_diff_close(db, &d);
 }
 
@@ -82,16 +82,16 @@ static void test_many_threads(void **state)
         sqlite3 *db = fixture_diff_open(&d, many, many);
         char name[16];
 
-        assert_int_equal(diff_check_same_program(db, &d, false), 0);
+        assert_int_equal(diff_side_check_same_program(db, &d, false), 0);
         for (int64_t i = 1; i <= 5000; i++) {
                 struct diff_chunk c = { .arena_id = 7 * i };
-                assert_int_equal(diff_chunk_thread(&d.after, &c), 100000 - i);
+                assert_int_equal(diff_side_chunk_thread(&d.after, &c), 100000 - i);
                 snprintf(name, sizeof(name), "w%lld", (long long)i);
-                assert_string_equal(diff_thread_name(&d.after, 100000 - i), name);
+                assert_string_equal(diff_side_thread_name(&d.after, 100000 - i), name);
         }
         struct diff_chunk none = { .arena_id = 8 };
-        assert_int_equal(diff_chunk_thread(&d.after, &none), 0);
-        assert_null(diff_thread_name(&d.after, 100000));
+        assert_int_equal(diff_side_chunk_thread(&d.after, &none), 0);
+        assert_null(diff_side_thread_name(&d.after, 100000));
         fixture_diff_close(db, &d);
 }
 

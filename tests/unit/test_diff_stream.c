@@ -31,9 +31,9 @@ static void test_all_in_order(void **state)
         int64_t prev = -1, n = 0, typed = 0, chunks = 0, bytes = 0;
 
         fixture_db(path, rows);
-        assert_int_equal(chunk_stream_start(&s, path, 1, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 1, 0, &g), 0);
         int r;
-        while ((r = chunk_stream_next(s, &k)) == 1) {
+        while ((r = diff_stream_next(s, &k)) == 1) {
                 assert_true((int64_t)k.mem > prev);
                 prev = (int64_t)k.mem;
                 assert_int_equal(k.address + 16, k.mem);
@@ -48,7 +48,7 @@ static void test_all_in_order(void **state)
                 n++;
         }
         assert_int_equal(r, 0);
-        assert_int_equal(chunk_stream_finish(s, &chunks, &bytes), 0);
+        assert_int_equal(diff_stream_finish(s, &chunks, &bytes), 0);
         assert_int_equal(n, 10000);
         assert_int_equal(chunks, 10000);
         assert_int_equal(bytes, 640000);
@@ -68,17 +68,17 @@ static void test_early_stop(void **state)
         struct diff_chunk k;
 
         fixture_db(path, rows);
-        assert_int_equal(chunk_stream_start(&s, path, 0, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 0, 0, &g), 0);
         for (int i = 0; i < 5; i++) {
-                assert_int_equal(chunk_stream_next(s, &k), 1);
+                assert_int_equal(diff_stream_next(s, &k), 1);
                 free(k.type);
         }
         /* the producer is blocked on a full queue, holding typed blocks: finish frees them (ASan watches) */
-        assert_int_equal(chunk_stream_finish(s, NULL, NULL), 0);
+        assert_int_equal(diff_stream_finish(s, NULL, NULL), 0);
         growth_table_free(&g);
         /* and one never read at all */
-        assert_int_equal(chunk_stream_start(&s, path, 0, 0, &g), 0);
-        chunk_stream_finish(s, NULL, NULL);
+        assert_int_equal(diff_stream_start(&s, path, 0, 0, &g), 0);
+        diff_stream_finish(s, NULL, NULL);
         growth_table_free(&g);
         unlink(path);
 }
@@ -91,9 +91,9 @@ static void test_errors(void **state)
         struct diff_chunk k;
 
         /* the thread's open fails: the error arrives at the first read */
-        assert_int_equal(chunk_stream_start(&s, "/nonexistent.db", 0, 0, &g), 0);
-        assert_int_equal(chunk_stream_next(s, &k), -ENOENT);
-        assert_int_equal(chunk_stream_finish(s, NULL, NULL), -ENOENT);
+        assert_int_equal(diff_stream_start(&s, "/nonexistent.db", 0, 0, &g), 0);
+        assert_int_equal(diff_stream_next(s, &k), -ENOENT);
+        assert_int_equal(diff_stream_finish(s, NULL, NULL), -ENOENT);
         growth_table_free(&g);
 }
 

@@ -73,8 +73,8 @@ static void setup(struct fixture *f, bool read_swapped)
 
         struct segment_facts facts[6];
         enum segment_kind kinds[6];
-        segment_facts_fill(&f->maps, NULL, 0, SIZE_MAX, NULL, facts);
-        segment_classify(facts, 6, kinds);
+        segment_select_facts_fill(&f->maps, NULL, 0, SIZE_MAX, NULL, facts);
+        segment_kind_classify(facts, 6, kinds);
         select_options_default(&f->o);
         segment_select(&f->maps, kinds, &f->o, f->plans);
 

@@ -70,7 +70,7 @@ static void check_headers(size_t n)
         int fd = mkstemp(path);
         assert_true(fd >= 0);
         unlink(path);
-        assert_int_equal(core_write_headers(fd, path, &l), 0);
+        assert_int_equal(elf_core_write_headers(fd, path, &l), 0);
         assert_int_equal(ftruncate(fd, (off_t)l.file_size), 0);
 
         elf_version(EV_CURRENT);

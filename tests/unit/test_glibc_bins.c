@@ -15,7 +15,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_bins.h"
+#include "analyze/glibc/glibc_chunks.h"
 #include "core_run.h"
 
 #define BASE 0x10000ull
@@ -72,8 +73,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        free(f->a.chunks);
-        free(f->a.arenas);
+        free(f->a.heap.chunks);
+        free(f->a.heap.arenas);
         free(f->h.states);
         core_close(&f->a.core);
         warnings_free(&f->a.warnings);
@@ -90,24 +91,25 @@ static void classify(struct fixture *f)
         core_run_open_core(&f->a.core, &b);
         cb_free(&b);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
-        gmem_init(&f->h.mem, &f->a.core);
-        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
-        f->a.narenas = 1;
-        f->a.arenas[0] = (struct arena){ .address = ARENA, .is_main = true, .top = TOP, .top_size = LEN - 0x2a0 };
+        glibc_mem_init(&f->h.mem, &f->a.core);
+        f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
+        f->a.heap.narenas = 1;
+        f->a.heap.arenas[0] = (struct arena){ .address = ARENA, .is_main = true, .top = TOP, .top_size = LEN - 0x2a0 };
         struct heap_region r = { .start = BASE, .end = BASE + LEN, .top = TOP, .arena_id = 0, .heap_id = NO_ID };
         assert_int_equal(glibc_chunks_walk(&f->h, &r), 0);
-        assert_int_equal(f->a.nchunks, 7);
+        assert_int_equal(f->a.heap.nchunks, 7);
         assert_int_equal(f->a.warnings.n, 0);
         glibc_bins_classify(&f->h);
 }
 
 static const struct chunk *chunk(const struct fixture *f, uint64_t addr)
 {
-        ssize_t k = glibc_chunk_find(&f->a, addr);
+        ssize_t k = glibc_chunk_find(&f->a.heap, addr);
         assert_true(k >= 0);
-        return &f->a.chunks[k];
+        return &f->a.heap.chunks[k];
 }
 
 /* malloc.c PROTECT_PTR: a fastbin fd is stored as (&fd >> 12) ^ next */

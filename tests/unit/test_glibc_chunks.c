@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_chunks.h"
 #include "core_run.h"
 
 #define BASE 0x10000ull
@@ -44,8 +44,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        free(f->a.chunks);
-        free(f->a.arenas);
+        free(f->a.heap.chunks);
+        free(f->a.heap.arenas);
         core_close(&f->a.core);
         warnings_free(&f->a.warnings);
         free(f);
@@ -61,13 +61,14 @@ static int walk(struct fixture *f, uint64_t start, uint64_t end, uint64_t top)
         core_run_open_core(&f->a.core, &b);
         cb_free(&b);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
         glibc_layout_for(2, 36, 0, &f->h.layout);
-        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
-        f->a.narenas = 1;
-        f->a.arenas[0] = (struct arena){ .address = 0x5000, .top = top, .top_size = top ? BASE + LEN - top : 0 };
+        f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
+        f->a.heap.narenas = 1;
+        f->a.heap.arenas[0] = (struct arena){ .address = 0x5000, .top = top, .top_size = top ? BASE + LEN - top : 0 };
         struct heap_region r = { .start = start, .end = end, .top = top, .arena_id = 0, .heap_id = NO_ID };
         return glibc_chunks_walk(&f->h, &r);
 }
@@ -85,15 +86,15 @@ static void test_sound_heap(void **state)
         struct fixture *f = *state;
         sound_heap(f);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 4);
+        assert_int_equal(f->a.heap.nchunks, 4);
         static const uint64_t addr[] = { BASE, BASE + 0x20, BASE + 0x50, BASE + 0x90 };
         static const uint64_t size[] = { 0x20, 0x30, 0x40, LEN - 0x90 };
         for (size_t i = 0; i < 4; i++) {
-                assert_int_equal(f->a.chunks[i].address, addr[i]);
-                assert_int_equal(f->a.chunks[i].size, size[i]);
-                assert_int_equal(f->a.chunks[i].state, i == 3 ? CHUNK_TOP : CHUNK_USED);
-                assert_int_equal(f->a.chunks[i].arena_id, 0);
-                assert_false(f->a.chunks[i].mmapped);
+                assert_int_equal(f->a.heap.chunks[i].address, addr[i]);
+                assert_int_equal(f->a.heap.chunks[i].size, size[i]);
+                assert_int_equal(f->a.heap.chunks[i].state, i == 3 ? CHUNK_TOP : CHUNK_USED);
+                assert_int_equal(f->a.heap.chunks[i].arena_id, 0);
+                assert_false(f->a.heap.chunks[i].mmapped);
         }
         assert_int_equal(f->a.warnings.n, 0);
 }
@@ -104,7 +105,7 @@ static void test_free_chunk_footer(void **state)
         sound_heap(f);
         head(f, BASE + 0x50, 0x30, 0x40);          /* B free: prev_size = B's size, PREV_INUSE clear */
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 4);
+        assert_int_equal(f->a.heap.nchunks, 4);
         assert_int_equal(f->a.warnings.n, 0);
 }
 
@@ -114,7 +115,7 @@ static void test_bad_prev_size(void **state)
         sound_heap(f);
         head(f, BASE + 0x50, 0x99, 0x40);          /* PREV_INUSE clear, prev_size wrong */
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 4);
+        assert_int_equal(f->a.heap.nchunks, 4);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x50, "prev_size 153 differs from the size 48"));
 }
 
@@ -125,9 +126,9 @@ static void test_impossible_size(void **state)
         head(f, BASE + 0x20, 0, 0x13371337);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
         /* A, then the walk stops; top is still listed */
-        assert_int_equal(f->a.nchunks, 2);
-        assert_int_equal(f->a.chunks[0].address, BASE);
-        assert_int_equal(f->a.chunks[1].state, CHUNK_TOP);
+        assert_int_equal(f->a.heap.nchunks, 2);
+        assert_int_equal(f->a.heap.chunks[0].address, BASE);
+        assert_int_equal(f->a.heap.chunks[1].state, CHUNK_TOP);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "size field 0x13371337"));
 }
 
@@ -137,7 +138,7 @@ static void test_size_too_small_or_misaligned(void **state)
         sound_heap(f);
         head(f, BASE + 0x20, 0, 0x18 | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 2);
+        assert_int_equal(f->a.heap.nchunks, 2);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "an impossible size"));
 }
 
@@ -147,7 +148,7 @@ static void test_size_past_top(void **state)
         sound_heap(f);
         head(f, BASE + 0x20, 0, 0x800 | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 2);
+        assert_int_equal(f->a.heap.nchunks, 2);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "runs past the top chunk"));
 }
 
@@ -157,7 +158,7 @@ static void test_mmapped_bit_in_arena(void **state)
         sound_heap(f);
         head(f, BASE + 0x20, 0, 0x30 | GLIBC_IS_MMAPPED | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, BASE + 0x90), 0);
-        assert_int_equal(f->a.nchunks, 2);
+        assert_int_equal(f->a.heap.nchunks, 2);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + 0x20, "IS_MMAPPED"));
 }
 
@@ -170,7 +171,7 @@ static void test_older_heap_fenceposts(void **state)
         head(f, BASE + 0x120, 0x100, 0x10);
         head(f, BASE + 0x130, 0, 0 | P);
         assert_int_equal(walk(f, BASE, BASE + LEN, 0), 0);
-        assert_int_equal(f->a.nchunks, 2);
+        assert_int_equal(f->a.heap.nchunks, 2);
         assert_int_equal(f->a.warnings.n, 0);
 }
 
@@ -181,7 +182,7 @@ static void test_walk_leaves_the_core(void **state)
         head(f, BASE + 0x20, 0, (LEN - 0x20) | P);
         /* the region claims more than the core holds: the walk stops at the edge with a warning */
         assert_int_equal(walk(f, BASE, BASE + 2 * LEN, 0), 0);
-        assert_int_equal(f->a.nchunks, 2);
+        assert_int_equal(f->a.heap.nchunks, 2);
         assert_true(core_run_warned_at(&f->a.warnings, BASE + LEN, "is not in the core"));
 }
 

@@ -228,7 +228,7 @@ static void test_release_2_26(void **state)
         /* char counts[64]: a 576-byte struct in a 0x250 chunk */
         assert_int_equal(l.tcache_count_bytes, 1);
         assert_int_equal(l.tc_entries, 64);
-        assert_int_equal(glibc_tcache_chunk_size(&l), 0x250);
+        assert_int_equal(glibc_layout_tcache_chunk_size(&l), 0x250);
         assert_int_equal(l.tcache_key, GLIBC_TCACHE_KEY_NONE);
         assert_false(l.safe_linking);
 }
@@ -250,7 +250,7 @@ static void test_release_steps(void **state)
         assert_int_equal(l.tcache_count_bytes, 1);
         l = layout(30); /* uint16_t counts: 0x290 chunk */
         assert_int_equal(l.tcache_count_bytes, 2);
-        assert_int_equal(glibc_tcache_chunk_size(&l), 0x290);
+        assert_int_equal(glibc_layout_tcache_chunk_size(&l), 0x290);
         assert_false(l.safe_linking);
         l = layout(31);
         assert_false(l.safe_linking);
@@ -278,7 +278,7 @@ static void test_release_steps(void **state)
         assert_true(l.tcache_counts_free_slots);
         assert_int_equal(l.tc_entries, 152);
         assert_int_equal(l.tc_size, 760);
-        assert_int_equal(glibc_tcache_chunk_size(&l), 0x300);
+        assert_int_equal(glibc_layout_tcache_chunk_size(&l), 0x300);
         assert_int_equal(l.nfastbins, 10);
 }
 
@@ -327,34 +327,34 @@ static void test_bins(void **state)
 {
         (void)state;
         /* malloc.c: small bins hold one size each; largebin_index_64 for the rest */
-        assert_int_equal(glibc_bin_index(32), 2);
-        assert_int_equal(glibc_bin_index(1008), 63);
-        assert_int_equal(glibc_bin_index(1024), 64);
-        assert_int_equal(glibc_bin_index(3072), 96);    /* 3072 >> 6 = 48 -> 48 + 48 */
-        assert_int_equal(glibc_bin_index(3136), 97);    /* 3136 >> 9 = 6 -> 91 + 6 */
-        assert_int_equal(glibc_bin_index(10240), 111);  /* 10240 >> 9 = 20 */
-        assert_int_equal(glibc_bin_index(10752), 112);  /* 10752 >> 12 = 2 -> 110 + 2 */
-        assert_int_equal(glibc_bin_index(1u << 20), 126);
+        assert_int_equal(glibc_layout_bin_index(32), 2);
+        assert_int_equal(glibc_layout_bin_index(1008), 63);
+        assert_int_equal(glibc_layout_bin_index(1024), 64);
+        assert_int_equal(glibc_layout_bin_index(3072), 96);    /* 3072 >> 6 = 48 -> 48 + 48 */
+        assert_int_equal(glibc_layout_bin_index(3136), 97);    /* 3136 >> 9 = 6 -> 91 + 6 */
+        assert_int_equal(glibc_layout_bin_index(10240), 111);  /* 10240 >> 9 = 20 */
+        assert_int_equal(glibc_layout_bin_index(10752), 112);  /* 10752 >> 12 = 2 -> 110 + 2 */
+        assert_int_equal(glibc_layout_bin_index(1u << 20), 126);
 
         uint64_t lo, hi;
-        glibc_tcache_bin_sizes(0, &lo, &hi);
+        glibc_layout_tcache_bin_sizes(0, &lo, &hi);
         assert_int_equal(lo, 32);
         assert_int_equal(hi, 32);
-        glibc_tcache_bin_sizes(63, &lo, &hi);
+        glibc_layout_tcache_bin_sizes(63, &lo, &hi);
         assert_int_equal(lo, 1040);
         assert_int_equal(hi, 1040);
-        glibc_tcache_bin_sizes(64, &lo, &hi); /* 2.42 large_csize2tidx: highest bit 10 */
+        glibc_layout_tcache_bin_sizes(64, &lo, &hi); /* 2.42 large_csize2tidx: highest bit 10 */
         assert_int_equal(lo, 1056);
         assert_int_equal(hi, 2032);
-        glibc_tcache_bin_sizes(75, &lo, &hi);
+        glibc_layout_tcache_bin_sizes(75, &lo, &hi);
         assert_int_equal(lo, 2u << 20);
         assert_int_equal(hi, (4u << 20) - 16);
 
         /* PROTECT_PTR (pos, ptr) = (pos >> 12) ^ ptr, its own inverse */
         uint64_t pos = 0x55555555a2c0, ptr = 0x55555555a300;
         uint64_t stored = (pos >> 12) ^ ptr;
-        assert_int_equal(glibc_reveal_ptr(pos, stored), ptr);
-        assert_int_equal(glibc_reveal_ptr(pos, pos >> 12), 0);
+        assert_int_equal(glibc_layout_reveal_ptr(pos, stored), ptr);
+        assert_int_equal(glibc_layout_reveal_ptr(pos, pos >> 12), 0);
 }
 
 int main(void)

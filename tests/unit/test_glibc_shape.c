@@ -1,10 +1,10 @@
 /*
- * Unit tests for glibc_arena_use and glibc_shape_unused_main_arena
- * (analyze/glibc/glibc_shape.c): a main_arena as the C library was loaded (malloc
- * never ran), as ptmalloc_init leaves it (initialised, no memory), and in
- * use, in a fake core of libc's writable memory (glibc 2.36 layout).  Only
- * the first two are unused, and neither is mistaken for the other, nor for
- * an arena with one stray word.
+ * Unit tests for glibc_arena_state_use and glibc_shape_unused_main_arena
+ * (analyze/glibc/glibc_arena_state.c, glibc_shape.c): a main_arena as the C
+ * library was loaded (malloc never ran), as ptmalloc_init leaves it
+ * (initialised, no memory), and in use, in a fake core of libc's writable
+ * memory (glibc 2.36 layout).  Only the first two are unused, and neither is
+ * mistaken for the other, nor for an arena with one stray word.
  */
 #include <elf.h>
 #include <setjmp.h>
@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_arena_state.h"
+#include "analyze/glibc/glibc_shape.h"
 #include "core_run.h"
 
 #define BASE 0x7f0000010000ull      /* libc's .data */
@@ -37,6 +38,7 @@ static int setup(void **state)
         f->a.core.fd = -1;
         glibc_layout_for(2, 36, 0, &f->h.layout);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.libc.nrw = 1;
@@ -65,7 +67,7 @@ static void open_core(struct fixture *f)
         cb_load(&b, BASE, LEN, f->mem, LEN, PF_R | PF_W);
         core_run_open_core(&f->a.core, &b);
         cb_free(&b);
-        gmem_init(&f->h.mem, &f->a.core);
+        glibc_mem_init(&f->h.mem, &f->a.core);
 }
 
 /* malloc.c malloc_init_state: every bin points at itself, top at initial_top. */
@@ -77,13 +79,13 @@ static void init_state(struct fixture *f)
                 put(f, ARENA + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1), b);
                 put(f, ARENA + (uint64_t)l->ms_bins + 16 * (uint64_t)(i - 1) + 8, b);
         }
-        put(f, ARENA + (uint64_t)l->ms_top, glibc_initial_top(l, ARENA));
+        put(f, ARENA + (uint64_t)l->ms_top, glibc_arena_state_initial_top(l, ARENA));
 }
 
 static void expect(struct fixture *f, enum allocator_state want)
 {
         open_core(f);
-        assert_int_equal(glibc_arena_use(&f->h, &f->h.layout, ARENA), want);
+        assert_int_equal(glibc_arena_state_use(&f->h, &f->h.layout, ARENA), want);
         enum allocator_state use;
         uint64_t found = glibc_shape_unused_main_arena(&f->h, &f->h.layout, &use);
         assert_int_equal(found, want == ALLOCATOR_IN_USE ? 0 : ARENA);

@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_chunks.h"
+#include "analyze/glibc/glibc_tcache.h"
 #include "core_run.h"
 
 #define BASE 0x55550000ull
@@ -86,10 +87,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        free(f->a.chunks);
-        free(f->a.arenas);
-        free(f->a.tcaches);
-        free(f->a.threads);
+        free(f->a.heap.chunks);
+        free(f->a.heap.arenas);
+        free(f->a.heap.tcaches);
+        free(f->a.threads.v);
         free(f->h.regions);
         core_close(&f->a.core);
         warnings_free(&f->a.warnings);
@@ -107,33 +108,34 @@ static void classify(struct fixture *f, bool with_thread)
         core_run_open_core(&f->a.core, &b);
         cb_free(&b);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
-        gmem_init(&f->h.mem, &f->a.core);
-        f->a.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
-        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
-        f->a.narenas = 1;
-        f->a.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = TOP, .top_size = LEN - 0x320 };
+        glibc_mem_init(&f->h.mem, &f->a.core);
+        f->a.heap.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
+        f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
+        f->a.heap.narenas = 1;
+        f->a.heap.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = TOP, .top_size = LEN - 0x320 };
         f->h.regions = calloc(1, sizeof(*f->h.regions));
         f->h.regions[0] = (struct heap_region){ .start = BASE, .end = BASE + LEN, .top = TOP, .arena_id = 0,
                                                 .heap_id = NO_ID };
         f->h.nregions = 1;
         if (with_thread) {
-                f->a.threads = calloc(1, sizeof(*f->a.threads));
-                f->a.threads[0] = (struct thread){ .tid = 42, .fs_base = FS };
-                f->a.nthreads = 1;
+                f->a.threads.v = calloc(1, sizeof(*f->a.threads.v));
+                f->a.threads.v[0] = (struct thread){ .tid = 42, .fs_base = FS };
+                f->a.threads.n = 1;
         }
         assert_int_equal(glibc_chunks_walk(&f->h, &f->h.regions[0]), 0);
-        assert_int_equal(f->a.nchunks, f->nchunks);
+        assert_int_equal(f->a.heap.nchunks, f->nchunks);
         assert_int_equal(glibc_tcache_classify(&f->h), 0);
 }
 
 static const struct chunk *chunk(const struct fixture *f, uint64_t addr)
 {
-        ssize_t k = glibc_chunk_find(&f->a, addr);
+        ssize_t k = glibc_chunk_find(&f->a.heap, addr);
         assert_true(k >= 0);
-        return &f->a.chunks[k];
+        return &f->a.heap.chunks[k];
 }
 
 static void test_found_through_tls(void **state)
@@ -141,12 +143,12 @@ static void test_found_through_tls(void **state)
         struct fixture *f = *state;
         classify(f, true);
         assert_int_equal(f->a.warnings.n, 0);
-        assert_int_equal(f->a.ntcaches, 1);
-        assert_int_equal(f->a.tcaches[0].tid, 42);
-        assert_int_equal(f->a.tcaches[0].address, T + 16);
-        assert_string_equal(f->a.tcaches[0].found_by, "tls");
-        assert_int_equal(f->a.tcaches[0].entries, 4);
-        assert_int_equal(f->a.tcaches[0].arena_id, 0);
+        assert_int_equal(f->a.heap.ntcaches, 1);
+        assert_int_equal(f->a.heap.tcaches[0].tid, 42);
+        assert_int_equal(f->a.heap.tcaches[0].address, T + 16);
+        assert_string_equal(f->a.heap.tcaches[0].found_by, "tls");
+        assert_int_equal(f->a.heap.tcaches[0].entries, 4);
+        assert_int_equal(f->a.heap.tcaches[0].arena_id, 0);
         const uint64_t held[] = { X1, X2, X3, Y };
         for (size_t i = 0; i < 4; i++) {
                 assert_int_equal(chunk(f, held[i])->state, CHUNK_FREE);
@@ -160,9 +162,9 @@ static void test_found_at_heap_start(void **state)
 {
         struct fixture *f = *state;
         classify(f, false);
-        assert_int_equal(f->a.ntcaches, 1);
-        assert_int_equal(f->a.tcaches[0].tid, 0);
-        assert_string_equal(f->a.tcaches[0].found_by, "heap_start");
+        assert_int_equal(f->a.heap.ntcaches, 1);
+        assert_int_equal(f->a.heap.tcaches[0].tid, 0);
+        assert_string_equal(f->a.heap.tcaches[0].found_by, "heap_start");
         assert_int_equal(chunk(f, X3)->bin, BIN_TCACHE);
 }
 
@@ -184,7 +186,7 @@ static void test_wrong_count_and_key(void **state)
         classify(f, true);
         assert_true(core_run_warned_at(&f->a.warnings, X1 + 16, "its count says 5 entries, the list has 3"));
         assert_true(core_run_warned_at(&f->a.warnings, X2 + 16, "has key 0xbad"));
-        assert_int_equal(f->a.tcaches[0].entries, 4);
+        assert_int_equal(f->a.heap.tcaches[0].entries, 4);
 }
 
 static void test_wild_entry(void **state)
@@ -203,7 +205,7 @@ static void test_not_a_tcache(void **state)
         put16(f, T + 16 + 2 * 5, 100); /* more than mp_.tcache_count, and an empty list */
         classify(f, false);
         /* searching strictly, the first chunk is not taken for a tcache */
-        assert_int_equal(f->a.ntcaches, 0);
+        assert_int_equal(f->a.heap.ntcaches, 0);
         assert_int_equal(chunk(f, X1)->state, CHUNK_USED);
 }
 
@@ -212,8 +214,8 @@ static void test_thread_slot_read_leniently(void **state)
         struct fixture *f = *state;
         put16(f, T + 16 + 2 * 5, 100); /* damaged, but the thread's own TLS slot points at it */
         classify(f, true);
-        assert_int_equal(f->a.ntcaches, 1);
-        assert_string_equal(f->a.tcaches[0].found_by, "tls");
+        assert_int_equal(f->a.heap.ntcaches, 1);
+        assert_string_equal(f->a.heap.tcaches[0].found_by, "tls");
         assert_true(core_run_warned_at(&f->a.warnings, T + 16, "tcache bin 5 of thread 42 (0x55550010): its count says 100 entries, the list has 0"));
         assert_int_equal(chunk(f, X1)->bin, BIN_TCACHE);
 }
@@ -239,9 +241,9 @@ static void test_struct_in_a_bigger_chunk(void **state)
         f->nchunks = 5;
         classify(f, true);
         assert_int_equal(f->a.warnings.n, 0);
-        assert_int_equal(f->a.ntcaches, 1);
-        assert_string_equal(f->a.tcaches[0].found_by, "tls");
-        assert_int_equal(f->a.tcaches[0].entries, 3);
+        assert_int_equal(f->a.heap.ntcaches, 1);
+        assert_string_equal(f->a.heap.tcaches[0].found_by, "tls");
+        assert_int_equal(f->a.heap.tcaches[0].entries, 3);
         assert_int_equal(chunk(f, z)->bin, BIN_TCACHE);
         assert_int_equal(chunk(f, Y)->bin, BIN_TCACHE);
 }
@@ -256,7 +258,7 @@ static void test_struct_chunk_too_big(void **state)
         put(f, t + (uint64_t)f->h.layout.tc_entries + 0, X2 + 16);
         f->nchunks = 5;
         classify(f, true);
-        assert_int_equal(f->a.ntcaches, 0);
+        assert_int_equal(f->a.heap.ntcaches, 0);
         assert_int_equal(chunk(f, X2)->state, CHUNK_USED);
 }
 
@@ -299,14 +301,14 @@ static void test_many_threads(void **state)
         uint64_t damaged = MANY_HEAP + 16;
         for (size_t off = 0; off + 8 <= tls_len; off += 8)
                 memcpy(tls + off, &damaged, 8);
-        f->a.threads = calloc(MANY, sizeof(*f->a.threads));
-        assert_non_null(f->a.threads);
+        f->a.threads.v = calloc(MANY, sizeof(*f->a.threads.v));
+        assert_non_null(f->a.threads.v);
         for (size_t k = 0; k < MANY; k++) {
                 uint64_t fs = MANY_TLS + (64u << 10) + MANY_STRIDE * k, own = MANY_HEAP + (k + 1) * tsz + 16;
                 memcpy(tls + (fs - MANY_SLOT - MANY_TLS), &own, 8);
-                f->a.threads[k] = (struct thread){ .tid = (int)(k + 1), .fs_base = fs };
+                f->a.threads.v[k] = (struct thread){ .tid = (int)(k + 1), .fs_base = fs };
         }
-        f->a.nthreads = MANY;
+        f->a.threads.n = MANY;
 
         struct core_builder b;
         cb_init(&b);
@@ -315,29 +317,30 @@ static void test_many_threads(void **state)
         core_run_open_core(&f->a.core, &b);
         cb_free(&b);
         f->h.a = &f->a;
+        f->h.out = &f->a.heap;
         f->h.w = &f->a.warnings;
         f->h.page_size = 4096;
         f->h.roots.tcache_key = KEY;
-        gmem_init(&f->h.mem, &f->a.core);
-        f->a.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
-        f->a.arenas = calloc(1, sizeof(*f->a.arenas));
-        f->a.narenas = 1;
-        f->a.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = MANY_HEAP + (MANY + 1) * tsz,
+        glibc_mem_init(&f->h.mem, &f->a.core);
+        f->a.heap.malloc_par = (struct malloc_par_info){ .found = true, .tcache_count = 7, .tcache_bins = 64 };
+        f->a.heap.arenas = calloc(1, sizeof(*f->a.heap.arenas));
+        f->a.heap.narenas = 1;
+        f->a.heap.arenas[0] = (struct arena){ .address = 0x5000, .is_main = true, .top = MANY_HEAP + (MANY + 1) * tsz,
                                          .top_size = top_size };
         f->h.regions = calloc(1, sizeof(*f->h.regions));
         f->h.regions[0] = (struct heap_region){ .start = MANY_HEAP, .end = MANY_HEAP + heap_len,
-                                                .top = f->a.arenas[0].top, .arena_id = 0, .heap_id = NO_ID };
+                                                .top = f->a.heap.arenas[0].top, .arena_id = 0, .heap_id = NO_ID };
         f->h.nregions = 1;
         assert_int_equal(glibc_chunks_walk(&f->h, &f->h.regions[0]), 0);
-        assert_int_equal(f->a.nchunks, MANY + 2);
+        assert_int_equal(f->a.heap.nchunks, MANY + 2);
         assert_int_equal(glibc_tcache_classify(&f->h), 0);
 
         assert_int_equal(f->a.warnings.n, 0);
-        assert_int_equal(f->a.ntcaches, MANY);
+        assert_int_equal(f->a.heap.ntcaches, MANY);
         for (size_t k = 0; k < MANY; k++) {
-                assert_int_equal(f->a.tcaches[k].tid, k + 1);
-                assert_int_equal(f->a.tcaches[k].address, MANY_HEAP + (k + 1) * tsz + 16);
-                assert_string_equal(f->a.tcaches[k].found_by, "tls");
+                assert_int_equal(f->a.heap.tcaches[k].tid, k + 1);
+                assert_int_equal(f->a.heap.tcaches[k].address, MANY_HEAP + (k + 1) * tsz + 16);
+                assert_string_equal(f->a.heap.tcaches[k].found_by, "tls");
         }
         free(heap);
         free(tls);

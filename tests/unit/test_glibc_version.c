@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/glibc/glibc.h"
+#include "analyze/glibc/glibc_version.h"
 
 static struct glibc_version parse(const char *text, size_t len)
 {

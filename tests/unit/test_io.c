@@ -35,20 +35,20 @@ static void test_pread_full(void **state)
         int fd = file_with_pattern();
         static uint8_t buf[FILE_BYTES];
 
-        assert_int_equal(pread_full(fd, buf, 50000, 1000), 50000);
+        assert_int_equal(io_pread_full(fd, buf, 50000, 1000), 50000);
         for (uint32_t i = 0; i < 50000; i++)
                 assert_int_equal(buf[i], pattern_at(1000 + i));
         /* Past the end: what there is, then 0. */
-        assert_int_equal(pread_full(fd, buf, 100, FILE_BYTES - 10), 10);
+        assert_int_equal(io_pread_full(fd, buf, 100, FILE_BYTES - 10), 10);
         assert_int_equal(buf[9], pattern_at(FILE_BYTES - 1));
-        assert_int_equal(pread_full(fd, buf, 100, FILE_BYTES), 0);
+        assert_int_equal(io_pread_full(fd, buf, 100, FILE_BYTES), 0);
         /* pread leaves the file position alone. */
         assert_int_equal(lseek(fd, 0, SEEK_CUR), FILE_BYTES);
         close(fd);
-        assert_int_equal(pread_full(fd, buf, 1, 0), -EBADF);
+        assert_int_equal(io_pread_full(fd, buf, 1, 0), -EBADF);
 }
 
-/* A pipe fed in pieces: each read(2) returns part, read_full keeps going to the end. */
+/* A pipe fed in pieces: each read(2) returns part, io_read_full keeps going to the end. */
 static void test_read_full_pipe(void **state)
 {
         (void)state;
@@ -70,7 +70,7 @@ static void test_read_full_pipe(void **state)
                 _exit(0);
         }
         close(p[1]);
-        assert_int_equal(read_full(p[0], buf, sizeof(buf)), 3 * 4096);
+        assert_int_equal(io_read_full(p[0], buf, sizeof(buf)), 3 * 4096);
         assert_int_equal(buf[0], 'a');
         assert_int_equal(buf[4096], 'b');
         assert_int_equal(buf[3 * 4096 - 1], 'c');
@@ -80,7 +80,7 @@ static void test_read_full_pipe(void **state)
         close(p[0]);
 }
 
-/* read_full reads from the file position and moves it. */
+/* io_read_full reads from the file position and moves it. */
 static void test_read_full_position(void **state)
 {
         (void)state;
@@ -88,13 +88,13 @@ static void test_read_full_position(void **state)
         uint8_t buf[16];
 
         assert_int_equal(lseek(fd, FILE_BYTES - 20, SEEK_SET), FILE_BYTES - 20);
-        assert_int_equal(read_full(fd, buf, 16), 16);
+        assert_int_equal(io_read_full(fd, buf, 16), 16);
         assert_int_equal(buf[0], pattern_at(FILE_BYTES - 20));
-        assert_int_equal(read_full(fd, buf, 16), 4);
+        assert_int_equal(io_read_full(fd, buf, 16), 4);
         assert_int_equal(buf[3], pattern_at(FILE_BYTES - 1));
-        assert_int_equal(read_full(fd, buf, 16), 0);
+        assert_int_equal(io_read_full(fd, buf, 16), 0);
         close(fd);
-        assert_int_equal(read_full(fd, buf, 1), -EBADF);
+        assert_int_equal(io_read_full(fd, buf, 1), -EBADF);
 }
 
 int main(void)

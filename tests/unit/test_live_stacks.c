@@ -76,10 +76,10 @@ static void test_format_escaped(void **state)
         for (int i = 0; i < 3; i++)
                 f3 = strchr(f3, '\t') + 1;
         const char *e3 = strchr(f3, '\t');
-        char *function = text_unescape(f3, (size_t)(e3 - f3));
+        char *function = text_escape_undo(f3, (size_t)(e3 - f3));
         assert_string_equal(function, ls.v[0].function);
         const char *f5 = strchr(e3 + 1, '\t') + 1;
-        char *module = text_unescape(f5, (size_t)(strchr(f5, '\n') - f5));
+        char *module = text_escape_undo(f5, (size_t)(strchr(f5, '\n') - f5));
         assert_string_equal(module, ls.v[0].module);
         free(function);
         free(module);

@@ -17,10 +17,10 @@ static void test_time(void **state)
         (void)state;
         char buf[32];
         struct timespec t = { 1714566896, 789000000 }; /* 2024-05-01T12:34:56.789Z */
-        format_rfc3339_utc(&t, buf);
+        memsnap_notes_rfc3339_utc(&t, buf);
         assert_string_equal(buf, "2024-05-01T12:34:56.789Z");
         t.tv_nsec = 5000000;
-        format_rfc3339_utc(&t, buf);
+        memsnap_notes_rfc3339_utc(&t, buf);
         assert_string_equal(buf, "2024-05-01T12:34:56.005Z");
 }
 
@@ -36,7 +36,7 @@ static void test_settings(void **state)
         };
         char *text;
         size_t len;
-        assert_int_equal(memsnap_settings_format(&f, &text, &len), 0);
+        assert_int_equal(memsnap_notes_settings_format(&f, &text, &len), 0);
         static const char *const lines[] = {
                 "memsnap_version=1.2.3\n", "captured_at=2024-05-01T12:34:56.000Z\n", "pid=77\n",
                 "exe=/opt/a\\nb\n", "page_size=4096\n", "threads=3\n", "pause_ms=12\n", "segments=all\n",
@@ -54,7 +54,7 @@ static void test_settings(void **state)
         o.range_end = 0x2000;
         o.path_glob = "*lib*";
         o.max_size = 99;
-        assert_int_equal(memsnap_settings_format(&f, &text, &len), 0);
+        assert_int_equal(memsnap_notes_settings_format(&f, &text, &len), 0);
         assert_non_null(strstr(text, "segments=heap,stack\n"));
         assert_non_null(strstr(text, "range=1000-2000\n"));
         assert_non_null(strstr(text, "path=*lib*\n"));
@@ -62,7 +62,7 @@ static void test_settings(void **state)
         free(text);
 }
 
-/* Every value comes back whole through analyze's reader: keyval_get, then text_unescape. */
+/* Every value comes back whole through analyze's reader: keyval_get, then text_escape_undo. */
 static void test_settings_escaped(void **state)
 {
         (void)state;
@@ -74,16 +74,16 @@ static void test_settings_escaped(void **state)
         };
         char *text;
         size_t len;
-        assert_int_equal(memsnap_settings_format(&f, &text, &len), 0);
+        assert_int_equal(memsnap_notes_settings_format(&f, &text, &len), 0);
         assert_non_null(strstr(text, "exe=/opt/a\\tb\\\\c\\nd\\r\n"));
         const char *v;
         size_t vlen;
         assert_true(keyval_get(text, len, "exe", &v, &vlen));
-        char *back = text_unescape(v, vlen);
+        char *back = text_escape_undo(v, vlen);
         assert_string_equal(back, exe);
         free(back);
         assert_true(keyval_get(text, len, "comm", &v, &vlen));
-        back = text_unescape(v, vlen);
+        back = text_escape_undo(v, vlen);
         assert_string_equal(back, "x\ry");
         free(back);
         free(text);
@@ -97,7 +97,7 @@ static void test_threads(void **state)
         char *names[] = { a, b };
         char *text;
         size_t len;
-        assert_int_equal(memsnap_threads_format(tids, names, 2, &text, &len), 0);
+        assert_int_equal(memsnap_notes_threads_format(tids, names, 2, &text, &len), 0);
         assert_string_equal(text, "10\tmain\n11\todd\\tname\\\\\\r\n");
         free(text);
 }

@@ -84,25 +84,25 @@ static void test_render_numbers(void **state)
 static void test_render_text(void **state)
 {
         (void)state;
-        assert_render("csv", false, false, "t", cell_text("plain"), "plain");
-        assert_render("csv", false, false, "t", cell_text("a,b"), "\"a,b\"");
-        assert_render("csv", false, false, "t", cell_text("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_render("csv", false, false, "t", cell_text("two\nlines"), "\"two\nlines\"");
-        assert_render("tsv", false, false, "t", cell_text("a\tb\nc\\d"), "a\\tb\\nc\\\\d");
-        assert_render("json", false, false, "t", cell_text("q\"b\\\n\x01"), "\"q\\\"b\\\\\\n\\u0001\"");
-        assert_render("json", false, false, "t", cell_text("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+        assert_render("csv", false, false, "t", output_cell_text("plain"), "plain");
+        assert_render("csv", false, false, "t", output_cell_text("a,b"), "\"a,b\"");
+        assert_render("csv", false, false, "t", output_cell_text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_render("csv", false, false, "t", output_cell_text("two\nlines"), "\"two\nlines\"");
+        assert_render("tsv", false, false, "t", output_cell_text("a\tb\nc\\d"), "a\\tb\\nc\\\\d");
+        assert_render("json", false, false, "t", output_cell_text("q\"b\\\n\x01"), "\"q\\\"b\\\\\\n\\u0001\"");
+        assert_render("json", false, false, "t", output_cell_text("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
         /* JSON is UTF-8: a stray byte (a path in Latin-1) becomes U+FFFD, never invalid output */
-        assert_render("json", false, false, "t", cell_text("caf\xe9!"), "\"caf\\ufffd!\"");
-        assert_render("json", false, false, "t", cell_text("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
-        assert_render("table", false, false, "t", cell_text("a\nb\x1b"), "a\\nb\\x1b");
-        assert_render("markdown", false, false, "t", cell_text("a|b"), "a\\|b");
+        assert_render("json", false, false, "t", output_cell_text("caf\xe9!"), "\"caf\\ufffd!\"");
+        assert_render("json", false, false, "t", output_cell_text("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+        assert_render("table", false, false, "t", output_cell_text("a\nb\x1b"), "a\\nb\\x1b");
+        assert_render("markdown", false, false, "t", output_cell_text("a|b"), "a\\|b");
         /* untrusted text: ESC, BEL, DEL, C1 controls and bytes that are not UTF-8 never pass raw */
         static const char hostile[] = "\x1b]0;t\x07\x7f\xc2\x9b\xff caf\xc3\xa9";
-        assert_render("table", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
-        assert_render("tsv", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
-        assert_render("csv", false, false, "t", cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
-        assert_render("csv", false, false, "t", cell_text("a\r\tb,c"), "\"a\\x0d\tb,c\"");
-        assert_render("json", false, false, "t", cell_text(hostile), "\"\\u001b]0;t\\u0007\\u007f\\u009b\\ufffd caf\xc3\xa9\"");
+        assert_render("table", false, false, "t", output_cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("tsv", false, false, "t", output_cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("csv", false, false, "t", output_cell_text(hostile), "\\x1b]0;t\\x07\\x7f\\xc2\\x9b\\xff caf\xc3\xa9");
+        assert_render("csv", false, false, "t", output_cell_text("a\r\tb,c"), "\"a\\x0d\tb,c\"");
+        assert_render("json", false, false, "t", output_cell_text(hostile), "\"\\u001b]0;t\\u0007\\u007f\\u009b\\ufffd caf\xc3\xa9\"");
         static const unsigned char blob[] = { 0x00, 0xab, 0x7f };
         assert_render("table", false, false, "head", cell_blob(blob, 3), "00ab7f");
         assert_render("json", false, false, "head", cell_blob(blob, 3), "\"00ab7f\"");
@@ -119,9 +119,9 @@ static const char *print_set(struct capture *cap, const char *format, bool heade
         assert_int_equal(output_doc_begin(&o), 0);
         assert_int_equal(output_set_begin(&o, "mappings", false, names, 2), 0);
         struct output_cell rows[][2] = {
-                { cell_text("heap"), cell_int(8332) },
-                { cell_text("stack"), cell_null() },
-                { cell_text("a,b"), cell_int(4) },
+                { output_cell_text("heap"), cell_int(8332) },
+                { output_cell_text("stack"), cell_null() },
+                { output_cell_text("a,b"), cell_int(4) },
         };
         for (size_t i = 0; i < 3; i++)
                 assert_int_equal(output_set_row(&o, rows[i]), 0);
@@ -215,7 +215,7 @@ static void test_empty_and_vertical(void **state)
         oo = opts("table", true, false, false, capture_begin(&cap));
         output_init(&o, &oo, true);
         output_set_begin(&o, "process", true, names, 2);
-        struct output_cell row[] = { cell_int(4242), cell_text("/bin/leak") };
+        struct output_cell row[] = { cell_int(4242), output_cell_text("/bin/leak") };
         output_set_row(&o, row);
         output_set_end(&o);
         output_set_begin(&o, "leaks", false, names, 2);

@@ -15,18 +15,18 @@
 static void test_matches(void **state)
 {
         (void)state;
-        assert_true(pid_comm_matches("python3", "python3"));
-        assert_false(pid_comm_matches("python3", "python"));
-        assert_false(pid_comm_matches("python", "python3"));
-        assert_true(pid_comm_matches("python3", "/usr/bin/python3"));
-        assert_false(pid_comm_matches("python3", "/usr/bin/"));
-        assert_false(pid_comm_matches("", ""));
+        assert_true(pid_by_name_matches("python3", "python3"));
+        assert_false(pid_by_name_matches("python3", "python"));
+        assert_false(pid_by_name_matches("python", "python3"));
+        assert_true(pid_by_name_matches("python3", "/usr/bin/python3"));
+        assert_false(pid_by_name_matches("python3", "/usr/bin/"));
+        assert_false(pid_by_name_matches("", ""));
         /* the kernel keeps 15 bytes of a longer name */
-        assert_true(pid_comm_matches("systemd-journal", "systemd-journald"));
-        assert_false(pid_comm_matches("systemd-journa", "systemd-journald"));
+        assert_true(pid_by_name_matches("systemd-journal", "systemd-journald"));
+        assert_false(pid_by_name_matches("systemd-journa", "systemd-journald"));
         /* any longer name with those 15 bytes: the kernel cannot tell them apart */
-        assert_true(pid_comm_matches("systemd-journal", "systemd-journal-x"));
-        assert_true(pid_comm_matches("systemd-journal", "systemd-journal"));
+        assert_true(pid_by_name_matches("systemd-journal", "systemd-journal-x"));
+        assert_true(pid_by_name_matches("systemd-journal", "systemd-journal"));
 }
 
 static void test_find_child(void **state)

@@ -18,17 +18,17 @@ static void test_parse_pid(void **state)
 {
         (void)state;
         pid_t p;
-        assert_int_equal(proc_parse_pid("1234", &p), 0);
+        assert_int_equal(proc_read_parse_pid("1234", &p), 0);
         assert_int_equal(p, 1234);
-        assert_int_equal(proc_parse_pid("0", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("-5", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("12x", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("99999999999", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("4194304", &p), 0); /* PID_MAX_LIMIT itself */
-        assert_int_equal(proc_parse_pid("4194305", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid(" 12", &p), -EINVAL);
-        assert_int_equal(proc_parse_pid("+12", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("0", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("-5", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("12x", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("99999999999", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("4194304", &p), 0); /* PID_MAX_LIMIT itself */
+        assert_int_equal(proc_read_parse_pid("4194305", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid(" 12", &p), -EINVAL);
+        assert_int_equal(proc_read_parse_pid("+12", &p), -EINVAL);
 }
 
 static void test_stat(void **state)

@@ -24,7 +24,7 @@ static struct ptrace_facts same_user(void)
 static const char *why(const struct ptrace_facts *f)
 {
         static char buf[512];
-        ptrace_denied_reason(f, buf, sizeof(buf));
+        ptrace_permission_denied_reason(f, buf, sizeof(buf));
         return buf;
 }
 

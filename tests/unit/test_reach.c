@@ -77,35 +77,37 @@ static struct fixture *build(void)
         a->core = (struct core){ .data = f->data, .size = off, .segs = f->segs, .nsegs = NSEGS,
                              .runs = f->runs, .nruns = NSEGS, .fd = -1 };
 
-        a->segments = calloc(NSEGS, sizeof(*a->segments));
-        a->nsegments = NSEGS;
+        a->segments.v = calloc(NSEGS, sizeof(*a->segments.v));
+        a->segments.n = NSEGS;
         for (int i = 0; i < NSEGS; i++)
-                a->segments[i] = (struct segment){ .start = layout[i].start, .end = layout[i].start + layout[i].size,
+                a->segments.v[i] = (struct segment){ .start = layout[i].start, .end = layout[i].start + layout[i].size,
                                                    .kind = layout[i].kind, .perms = "rw-p", .module_id = NO_ID,
                                                    .arena_id = NO_ID, .in_core = f->segs[i].filesz };
 
         /* Chunks 0..9 of 0x30 bytes from 0x600000: 2 is in tcache, 9 is top. */
-        a->nchunks = 11;
-        a->chunks = calloc(a->nchunks, sizeof(*a->chunks));
+        a->heap.nchunks = 11;
+        a->heap.chunks = calloc(a->heap.nchunks, sizeof(*a->heap.chunks));
         for (int i = 0; i < 10; i++)
-                a->chunks[i] = (struct chunk){ .address = 0x600000 + 0x30 * (uint64_t)i, .size = 0x30,
+                a->heap.chunks[i] = (struct chunk){ .address = 0x600000 + 0x30 * (uint64_t)i, .size = 0x30,
                                                .state = CHUNK_USED, .segment_id = S_HEAP, .arena_id = 0,
                                                .type_id = NO_ID };
-        a->chunks[2].state = CHUNK_FREE;
-        a->chunks[2].bin = BIN_TCACHE;
-        a->chunks[9].state = CHUNK_TOP;
-        a->chunks[9].size = 0x1000 - 9 * 0x30;
-        a->chunks[10] = (struct chunk){ .address = MMAPPED, .size = 0x2000, .state = CHUNK_USED, .mmapped = true,
+        a->heap.chunks[2].state = CHUNK_FREE;
+        a->heap.chunks[2].bin = BIN_TCACHE;
+        a->heap.chunks[9].state = CHUNK_TOP;
+        a->heap.chunks[9].size = 0x1000 - 9 * 0x30;
+        a->heap.chunks[10] = (struct chunk){ .address = MMAPPED, .size = 0x2000, .state = CHUNK_USED, .mmapped = true,
                                         .arena_id = NO_ID, .segment_id = S_POOL, .type_id = NO_ID };
 
         f->ct.tid = TID;
         f->ct.regs.rsp = SP;
         f->ct.regs.rbx = mem_of(5);
         f->ct.regs.fs_base = FS_BASE;
-        a->threads = calloc(1, sizeof(*a->threads));
-        a->nthreads = 1;
-        a->threads[0] = (struct thread){ .tid = TID, .is_main = true, .sp = SP, .fs_base = FS_BASE,
-                                         .stack_segment = S_STACK, .core = &f->ct };
+        a->threads.v = calloc(1, sizeof(*a->threads.v));
+        a->threads.n = 1;
+        a->threads.v[0] = (struct thread){ .tid = TID, .is_main = true, .sp = SP, .fs_base = FS_BASE,
+                                         .core = &f->ct };
+        a->segments.thread_stack = calloc(1, sizeof(*a->segments.thread_stack));
+        a->segments.thread_stack[0] = S_STACK;
         a->opt.core_path = "synthetic.core";
         a->opt.quiet = true;
 
@@ -125,23 +127,17 @@ static struct fixture *build(void)
 
 static void destroy(struct fixture *f)
 {
-        free(f->a.segments);
-        free(f->a.chunks);
-        free(f->a.threads);
-        free(f->a.refs);
-        for (size_t i = 0; i < f->a.ntypes; i++)
-                free(f->a.types[i]);
-        free(f->a.types);
-        warnings_free(&f->a.warnings);
+        /* Every stage's reset frees what build made by hand; the core is not opened, so not closed. */
+        analysis_free(&f->a);
         free(f->data);
         free(f);
 }
 
 static const struct ref *ref_to(const struct analysis *a, int chunk, int from_chunk)
 {
-        for (size_t k = 0; k < a->nrefs; k++)
-                if (a->refs[k].to_chunk == chunk && a->refs[k].from_chunk == from_chunk)
-                        return &a->refs[k];
+        for (size_t k = 0; k < a->reach.nrefs; k++)
+                if (a->reach.refs[k].to_chunk == chunk && a->reach.refs[k].from_chunk == from_chunk)
+                        return &a->reach.refs[k];
         return NULL;
 }
 
@@ -156,9 +152,9 @@ static void test_verdicts(void **state)
                 LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_NONE, LEAK_DEFINITE, LEAK_REACHABLE, LEAK_REACHABLE,
                 LEAK_REACHABLE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_NONE, LEAK_POSSIBLE,
         };
-        for (size_t i = 0; i < a->nchunks; i++)
-                if (a->chunks[i].leak != want[i])
-                        fail_msg("chunk %zu: verdict %d, want %d", i, a->chunks[i].leak, want[i]);
+        for (size_t i = 0; i < a->heap.nchunks; i++)
+                if (a->heap.chunks[i].leak != want[i])
+                        fail_msg("chunk %zu: verdict %d, want %d", i, a->heap.chunks[i].leak, want[i]);
         destroy(f);
 }
 
@@ -173,26 +169,26 @@ static void test_refs(void **state)
 
         assert_non_null(r = ref_to(a, 0, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STATIC);
-        assert_int_equal(ref_from_address(r), 0x400100);
-        assert_int_equal(ref_from_offset(a, r), 0x100);
+        assert_int_equal(reach_ref_from_address(r), 0x400100);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x100);
         assert_int_equal(r->to_offset, 0);
 
         assert_non_null(r = ref_to(a, 1, 0));
         assert_int_equal(r->root_kind, ROOT_NONE);
-        assert_int_equal(ref_from_offset(a, r), 8);
-        assert_int_equal(ref_from_address(r), mem_of(0) + 8);
+        assert_int_equal(reach_ref_from_offset(a, r), 8);
+        assert_int_equal(reach_ref_from_address(r), mem_of(0) + 8);
         assert_int_equal(r->to_offset, 8);
 
         assert_non_null(r = ref_to(a, 4, NO_ID));
         assert_int_equal(r->root_kind, ROOT_STACK);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(ref_from_offset(a, r), 0x1000 - 0x40);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x1000 - 0x40);
 
         assert_non_null(r = ref_to(a, 5, NO_ID));
         assert_int_equal(r->root_kind, ROOT_REGISTER);
         assert_int_equal(r->tid, TID);
-        assert_int_equal(ref_from_offset(a, r), offsetof(struct user_regs_struct, rbx));
-        assert_int_equal(ref_from_address(r), 0);
+        assert_int_equal(reach_ref_from_offset(a, r), offsetof(struct user_regs_struct, rbx));
+        assert_int_equal(reach_ref_from_address(r), 0);
 
         assert_non_null(r = ref_to(a, 6, NO_ID));
         assert_int_equal(r->root_kind, ROOT_TLS);
@@ -203,7 +199,7 @@ static void test_refs(void **state)
         assert_int_equal(r->tid, 0);
 
         assert_non_null(r = ref_to(a, 8, 10));
-        assert_int_equal(ref_from_offset(a, r), 0x100);
+        assert_int_equal(reach_ref_from_offset(a, r), 0x100);
         assert_non_null(r = ref_to(a, 10, NO_ID));
         assert_int_equal(r->root_kind, ROOT_ANON);
         assert_int_equal(r->to_offset, 0x40);
@@ -213,8 +209,8 @@ static void test_refs(void **state)
         assert_null(ref_to(a, 8, NO_ID));
         assert_null(ref_to(a, 2, NO_ID));
         assert_null(ref_to(a, 9, NO_ID));
-        for (size_t k = 0; k < a->nrefs; k++)
-                assert_true(a->chunks[a->refs[k].to_chunk].state == CHUNK_USED);
+        for (size_t k = 0; k < a->reach.nrefs; k++)
+                assert_true(a->heap.chunks[a->reach.refs[k].to_chunk].state == CHUNK_USED);
         destroy(f);
 }
 
@@ -225,22 +221,22 @@ static void test_hash_type_and_warnings(void **state)
         struct analysis *a = &f->a;
 
         assert_int_equal(reach_compute(a), 0);
-        for (size_t i = 0; i < a->nchunks; i++) {
-                if (a->chunks[i].state == CHUNK_USED) {
-                        assert_int_not_equal(a->chunks[i].hash, 0);
+        for (size_t i = 0; i < a->heap.nchunks; i++) {
+                if (a->heap.chunks[i].state == CHUNK_USED) {
+                        assert_int_not_equal(a->heap.chunks[i].hash, 0);
                 } else {
-                        assert_int_equal(a->chunks[i].hash, 0);
-                        assert_int_equal(a->chunks[i].type_id, NO_ID);
+                        assert_int_equal(a->heap.chunks[i].hash, 0);
+                        assert_int_equal(a->heap.chunks[i].type_id, NO_ID);
                 }
         }
         /* Chunks 3 and 4 hold the same (zero) bytes; 0 holds a pointer. */
-        assert_int_equal(a->chunks[3].hash, a->chunks[4].hash);
-        assert_int_not_equal(a->chunks[0].hash, a->chunks[3].hash);
+        assert_int_equal(a->heap.chunks[3].hash, a->heap.chunks[4].hash);
+        assert_int_not_equal(a->heap.chunks[0].hash, a->heap.chunks[3].hash);
 
-        assert_int_equal(a->ntypes, 1);
-        assert_string_equal(a->types[0], "string");
-        assert_int_equal(a->chunks[7].type_id, 0);
-        assert_int_equal(a->chunks[0].type_id, NO_ID);
+        assert_int_equal(a->reach.ntypes, 1);
+        assert_string_equal(a->reach.types[0], "string");
+        assert_int_equal(a->heap.chunks[7].type_id, 0);
+        assert_int_equal(a->heap.chunks[0].type_id, NO_ID);
 
         /* One warning for the anonymous mapping the core lacks, naming its size and kind. */
         size_t found = 0;
@@ -259,14 +255,14 @@ static void test_no_roots(void **state)
         struct fixture *f = build();
         struct analysis *a = &f->a;
 
-        a->nsegments = 2; /* data and heap only */
+        a->segments.n = 2; /* data and heap only */
         memset(f->data + f->segs[S_DATA].offset, 0, f->segs[S_DATA].filesz);
-        a->nthreads = 0;
+        a->threads.n = 0;
         assert_int_equal(reach_compute(a), 0);
-        assert_int_equal(a->chunks[0].leak, LEAK_DEFINITE);
-        assert_int_equal(a->chunks[1].leak, LEAK_INDIRECT);
-        assert_int_equal(a->chunks[8].leak, LEAK_INDIRECT);
-        assert_int_equal(a->chunks[10].leak, LEAK_DEFINITE);
+        assert_int_equal(a->heap.chunks[0].leak, LEAK_DEFINITE);
+        assert_int_equal(a->heap.chunks[1].leak, LEAK_INDIRECT);
+        assert_int_equal(a->heap.chunks[8].leak, LEAK_INDIRECT);
+        assert_int_equal(a->heap.chunks[10].leak, LEAK_DEFINITE);
         destroy(f);
 }
 
@@ -297,28 +293,28 @@ static void test_garbage(void **state)
                                 v = 0x600000 + v % 0x1100;
                         memcpy(f->data + i, &v, MIN((size_t)8, f->a.core.size - i));
                 }
-                for (size_t i = 0; i < a->nchunks; i++) {
+                for (size_t i = 0; i < a->heap.nchunks; i++) {
                         uint64_t r = rnd(&seed);
                         if (r % 7 == 0)
-                                a->chunks[i].size = r % 5 == 0 ? UINT64_MAX - (r & 0xff) : r % 0x200;
+                                a->heap.chunks[i].size = r % 5 == 0 ? UINT64_MAX - (r & 0xff) : r % 0x200;
                         if (r % 11 == 0)
-                                a->chunks[i].address = UINT64_MAX - (r & 0xfff);
-                        a->chunks[i].state = (uint8_t)(r >> 20) % 3;
-                        a->chunks[i].mmapped = (r >> 30) & 1;
+                                a->heap.chunks[i].address = UINT64_MAX - (r & 0xfff);
+                        a->heap.chunks[i].state = (uint8_t)(r >> 20) % 3;
+                        a->heap.chunks[i].mmapped = (r >> 30) & 1;
                 }
                 f->ct.regs.rsp = rnd(&seed);
-                a->threads[0].sp = f->ct.regs.rsp % 3 ? f->ct.regs.rsp : SP;
-                a->threads[0].fs_base = rnd(&seed) % 2 ? rnd(&seed) : FS_BASE;
+                a->threads.v[0].sp = f->ct.regs.rsp % 3 ? f->ct.regs.rsp : SP;
+                a->threads.v[0].fs_base = rnd(&seed) % 2 ? rnd(&seed) : FS_BASE;
                 if (round % 5 == 0)
-                        a->threads[0].stack_segment = NO_ID;
+                        a->segments.thread_stack[0] = NO_ID;
 
                 assert_int_equal(reach_compute(a), 0);
-                for (size_t i = 0; i < a->nchunks; i++)
-                        if (a->chunks[i].state != CHUNK_USED)
-                                assert_int_equal(a->chunks[i].leak, LEAK_NONE);
-                for (size_t k = 0; k < a->nrefs; k++) {
-                        assert_true(a->refs[k].to_chunk >= 0 && (size_t)a->refs[k].to_chunk < a->nchunks);
-                        assert_int_equal(a->chunks[a->refs[k].to_chunk].state, CHUNK_USED);
+                for (size_t i = 0; i < a->heap.nchunks; i++)
+                        if (a->heap.chunks[i].state != CHUNK_USED)
+                                assert_int_equal(a->heap.chunks[i].leak, LEAK_NONE);
+                for (size_t k = 0; k < a->reach.nrefs; k++) {
+                        assert_true(a->reach.refs[k].to_chunk >= 0 && (size_t)a->reach.refs[k].to_chunk < a->heap.nchunks);
+                        assert_int_equal(a->heap.chunks[a->reach.refs[k].to_chunk].state, CHUNK_USED);
                 }
                 destroy(f);
         }

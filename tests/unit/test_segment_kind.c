@@ -56,17 +56,17 @@ static void test_classify_layout(void **state)
         size_t n = sizeof(f) / sizeof(f[0]);
         enum segment_kind k[sizeof(f) / sizeof(f[0])];
 
-        segment_guess_modules(f, n);
+        segment_kind_guess_modules(f, n);
         assert_int_equal(f[0].module, f[4].module);
         assert_int_equal(f[12].module, f[16].module);
         assert_true(f[0].module != f[12].module);
         assert_int_equal(f[18].module, -1);
 
-        f[7].malloc_heap = true;
-        f[8].malloc_heap = true;
+        f[7].malloc_use = SEGMENT_MALLOC_ARENA;
+        f[8].malloc_use = SEGMENT_MALLOC_ARENA;
         f[10].thread = 1;
 
-        segment_classify(f, n, k);
+        segment_kind_classify(f, n, k);
         enum segment_kind want[] = {
                 SEG_RODATA, SEG_TEXT, SEG_RODATA, SEG_RODATA, SEG_DATA, SEG_BSS, SEG_HEAP, SEG_HEAP,
                 SEG_HEAP,   SEG_GUARD, SEG_THREAD_STACK, SEG_ANON, SEG_RODATA, SEG_TEXT, SEG_RODATA,
@@ -99,7 +99,7 @@ static void test_shared(void **state)
         enum segment_kind want[] = { SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_SHM, SEG_FILE, SEG_FILE };
         enum segment_kind k[ELEMENTSOF(f)];
         for (size_t i = 0; i < ELEMENTSOF(f); i++) {
-                segment_classify(&f[i], 1, &k[i]);
+                segment_kind_classify(&f[i], 1, &k[i]);
                 if (k[i] != want[i])
                         fail_msg("%s %s: got %s, want %s", f[i].perms, f[i].path, segment_kind_name(k[i]),
                                  segment_kind_name(want[i]));
@@ -132,13 +132,57 @@ static void test_shared_without_smaps(void **state)
         };
         enum segment_kind k[ELEMENTSOF(f)];
         for (size_t i = 0; i < ELEMENTSOF(f); i++) {
-                segment_classify(&f[i], 1, &k[i]);
+                segment_kind_classify(&f[i], 1, &k[i]);
                 if (k[i] != want[i])
                         fail_msg("%s%s: got %s, want %s", f[i].path, f[i].deleted ? " (deleted)" : "",
                                  segment_kind_name(k[i]), segment_kind_name(want[i]));
-                assert_int_equal(segment_path_sharing(f[i].path, f[i].deleted), sharing[i]);
+                assert_int_equal(segment_kind_path_sharing(f[i].path, f[i].deleted), sharing[i]);
         }
-        assert_int_equal(segment_path_sharing(NULL, false), PATH_SHARING_UNKNOWN);
+        assert_int_equal(segment_kind_path_sharing(NULL, false), PATH_SHARING_UNKNOWN);
+}
+
+/*
+ * Malloc memory by the one rule capture's guess and analyze's walk share:
+ * arena memory is heap but on a stack; an mmapped chunk's header makes
+ * heap of anonymous memory only.
+ */
+static void test_malloc_rule(void **state)
+{
+        (void)state;
+        struct segment_facts f[] = {
+                F(0x555555558000, 0x555555559000, "rw-p", EXE),
+                F(0x555555559000, 0x55555555a000, "rw-p", NULL), /* bss, with a chunk-like word */
+                F(0x7ffff0000000, 0x7ffff0021000, "rw-p", NULL), /* an mmapped chunk */
+                F(0x7ffff0021000, 0x7ffff4000000, "---p", NULL), /* an arena heap's reserve */
+                F(0x7ffff7001000, 0x7ffff7801000, "rw-p", NULL), /* a thread's stack in a malloc'd block */
+                F(0x7ffff7900000, 0x7ffff7a00000, "rw-p", NULL), /* the same, held by an arena */
+                F(0x7ffff7f20000, 0x7ffff7f21000, "rw-s", "/dev/shm/x"),
+        };
+        size_t n = sizeof(f) / sizeof(f[0]);
+        enum segment_kind k[sizeof(f) / sizeof(f[0])];
+
+        segment_kind_guess_modules(f, n);
+        f[0].module = f[1].module = 0;
+        f[1].malloc_use = SEGMENT_MALLOC_MMAPPED;
+        f[2].malloc_use = SEGMENT_MALLOC_MMAPPED;
+        f[3].malloc_use = SEGMENT_MALLOC_ARENA;
+        f[4].malloc_use = SEGMENT_MALLOC_MMAPPED;
+        f[4].thread = 1;
+        f[5].malloc_use = SEGMENT_MALLOC_ARENA;
+        f[5].thread = 2;
+        f[6].malloc_use = SEGMENT_MALLOC_MMAPPED;
+        segment_kind_classify(f, n, k);
+        enum segment_kind want[] = {
+                SEG_DATA, SEG_BSS, SEG_HEAP, SEG_HEAP, SEG_THREAD_STACK, SEG_THREAD_STACK, SEG_SHM,
+        };
+        for (size_t i = 0; i < n; i++)
+                if (k[i] != want[i])
+                        fail_msg("mapping %zu: got %s, want %s", i, segment_kind_name(k[i]), segment_kind_name(want[i]));
+        /* The rule alone, as analyze applies it after its walk. */
+        assert_int_equal(segment_kind_malloc(SEG_GUARD, SEGMENT_MALLOC_ARENA), SEG_HEAP);
+        assert_int_equal(segment_kind_malloc(SEG_STACK, SEGMENT_MALLOC_ARENA), SEG_STACK);
+        assert_int_equal(segment_kind_malloc(SEG_GUARD, SEGMENT_MALLOC_MMAPPED), SEG_GUARD);
+        assert_int_equal(segment_kind_malloc(SEG_ANON, SEGMENT_MALLOC_NONE), SEG_ANON);
 }
 
 static void test_kind_names(void **state)
@@ -170,6 +214,7 @@ int main(void)
                 cmocka_unit_test(test_classify_layout),
                 cmocka_unit_test(test_shared),
                 cmocka_unit_test(test_shared_without_smaps),
+                cmocka_unit_test(test_malloc_rule),
                 cmocka_unit_test(test_kind_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

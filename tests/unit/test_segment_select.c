@@ -67,9 +67,9 @@ static void load(struct fixture *f)
         assert_int_equal(f->maps.n, N);
         /* The main thread's SP in [stack], a worker's in mapping 8; mapping 5 is malloc's. */
         uint64_t sps[] = { 0x7fffffffe000, 0x7ffff7800f00 };
-        bool heap[N] = { [5] = true };
-        segment_facts_fill(&f->maps, sps, 2, 0, heap, f->facts);
-        segment_classify(f->facts, N, f->kinds);
+        enum segment_malloc heap[N] = { [5] = SEGMENT_MALLOC_ARENA };
+        segment_select_facts_fill(&f->maps, sps, 2, 0, heap, f->facts);
+        segment_kind_classify(f->facts, N, f->kinds);
 }
 
 static void plan(struct fixture *f, const struct select_options *o)
@@ -239,11 +239,11 @@ static void test_describe(void **state)
         strbuf_reset(&buf);
         segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, f.maps.v[8].start, &buf);
         assert_non_null(strstr(strbuf_str(&buf), "larger than --max-size 4096"));
-        assert_true(map_has_vm_flag(&f.maps.v[9], "dd"));
-        assert_false(map_has_vm_flag(&f.maps.v[9], "d"));
-        assert_false(map_is_on_disk(&f.maps.v[18])); /* deleted */
-        assert_false(map_is_on_disk(&f.maps.v[17])); /* /dev/shm */
-        assert_true(map_is_on_disk(&f.maps.v[15]));
+        assert_true(segment_select_has_vm_flag(&f.maps.v[9], "dd"));
+        assert_false(segment_select_has_vm_flag(&f.maps.v[9], "d"));
+        assert_false(segment_select_on_disk(&f.maps.v[18])); /* deleted */
+        assert_false(segment_select_on_disk(&f.maps.v[17])); /* /dev/shm */
+        assert_true(segment_select_on_disk(&f.maps.v[15]));
         map_list_free(&f.maps);
 }
 

@@ -30,17 +30,14 @@
 static void run_stages(struct core_run *r, const struct core_builder *b)
 {
         core_run_open(r, b);
-        assert_int_equal(snapshot_read(&r->a), 0);
-        assert_int_equal(modules_report(&r->a), 0);
-        assert_int_equal(threads_unwind(&r->a), 0);
-        assert_int_equal(segments_build(&r->a), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_SEGMENTS), 0);
 }
 
 static const struct segment *seg_at(const struct core_run *r, uint64_t start)
 {
-        for (size_t i = 0; i < r->a.nsegments; i++)
-                if (r->a.segments[i].start == start)
-                        return &r->a.segments[i];
+        for (size_t i = 0; i < r->a.segments.n; i++)
+                if (r->a.segments.v[i].start == start)
+                        return &r->a.segments.v[i];
         return NULL;
 }
 
@@ -127,17 +124,18 @@ static void test_gcore_layout(void **state)
         s = seg_at(&r, MAIN_STACK);
         assert_int_equal(s->kind, SEG_STACK);
         assert_int_equal(s->tid, 500);
-        for (size_t i = 0; i < r.a.nthreads; i++) {
-                const struct thread *t = &r.a.threads[i];
-                assert_true(t->stack_segment >= 0);
-                assert_int_equal(r.a.segments[t->stack_segment].tid, t->tid);
+        for (size_t i = 0; i < r.a.threads.n; i++) {
+                const struct thread *t = &r.a.threads.v[i];
+                int stack = analysis_thread_stack(&r.a, i);
+                assert_true(stack >= 0);
+                assert_int_equal(r.a.segments.v[stack].tid, t->tid);
         }
-        assert_true(r.a.threads[0].is_main);
-        assert_string_equal(r.a.threads[0].name, "prog");
+        assert_true(r.a.threads.v[0].is_main);
+        assert_string_equal(r.a.threads.v[0].name, "prog");
 
         /* In address order, none overlapping. */
-        for (size_t i = 1; i < r.a.nsegments; i++)
-                assert_true(r.a.segments[i].start >= r.a.segments[i - 1].end);
+        for (size_t i = 1; i < r.a.segments.n; i++)
+                assert_true(r.a.segments.v[i].start >= r.a.segments.v[i - 1].end);
         core_run_end(&r);
         cb_free(&b);
 }
@@ -206,7 +204,7 @@ static void test_smaps(void **state)
         assert_int_equal(seg_at(&r, 0x400000)->pss_kb, 2);
         assert_int_equal(seg_at(&r, 0x800000)->rss_kb, -1);
         assert_true(warned(&r, "not a mapping of the smaps note"));
-        assert_string_equal(r.a.threads[0].name, "main-loop");
+        assert_string_equal(r.a.threads.v[0].name, "main-loop");
         core_run_end(&r);
         cb_free(&b);
 
@@ -218,7 +216,7 @@ static void test_smaps(void **state)
         cb_load(&b, 0x600000, 0x1000, page, sizeof(page), PF_R | PF_W);
         run_stages(&r, &b);
         assert_true(warned(&r, "not in address order"));
-        assert_int_equal(r.a.nsegments, 1);
+        assert_int_equal(r.a.segments.n, 1);
         assert_null(seg_at(&r, 0x600000)->path);
         assert_true(warned(&r, "stack pointer"));
         core_run_end(&r);

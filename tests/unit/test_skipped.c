@@ -73,11 +73,11 @@ static void test_explain(void **state)
         struct warnings w = { 0 };
 
         assert_int_equal(skipped_parse(note, strlen(note), &l, &w), 0);
-        warn_add(&w, "heap", 0x7f0000002010, "main arena: chunk 0x7f0000002010 has size 0; the walk stops");
-        warn_add(&w, "heap", 0x7f0000004000, "elsewhere");
-        warn_add(&w, "heap", 0, "no address");
-        warn_add(&w, "heap", 0x7f0000000fe0, "chunk 0x7f0000000fe0 looks free");
-        skipped_explain_warnings(&l, &w, fake_next, NULL);
+        warnings_add(&w, "heap", 0x7f0000002010, "main arena: chunk 0x7f0000002010 has size 0; the walk stops");
+        warnings_add(&w, "heap", 0x7f0000004000, "elsewhere");
+        warnings_add(&w, "heap", 0, "no address");
+        warnings_add(&w, "heap", 0x7f0000000fe0, "chunk 0x7f0000000fe0 looks free");
+        skipped_explain_warnings(&l, &w, fake_next, NULL, NULL);
         assert_true(has_warning(&w, 0x7f0000002010, "the walk stops; 0x7f0000002010 is in 0x7f0000001000-0x7f0000003000",
                                 "left out of the core as 'swapped'"));
         assert_true(has_warning(&w, 0x7f0000000fe0, "looks free; the next chunk's header 0x7f0000001020 is in 0x7f0000001000-",

@@ -25,7 +25,7 @@
 static void run_snapshot(struct core_run *r, const struct core_builder *b)
 {
         core_run_open(r, b);
-        assert_int_equal(snapshot_read(&r->a), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_SNAPSHOT), 0);
 }
 
 static bool warned(const struct core_run *r, const char *needle)

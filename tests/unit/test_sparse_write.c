@@ -19,13 +19,13 @@ static void test_zero(void **state)
 {
         (void)state;
         uint8_t b[PS] = { 0 };
-        assert_true(bytes_are_zero(b, sizeof(b)));
-        assert_true(bytes_are_zero(b, 0));
+        assert_true(sparse_write_is_zero(b, sizeof(b)));
+        assert_true(sparse_write_is_zero(b, 0));
         b[PS - 1] = 1;
-        assert_false(bytes_are_zero(b, sizeof(b)));
+        assert_false(sparse_write_is_zero(b, sizeof(b)));
         b[PS - 1] = 0;
         b[0] = 1;
-        assert_false(bytes_are_zero(b, sizeof(b)));
+        assert_false(sparse_write_is_zero(b, sizeof(b)));
 }
 
 static void test_sparse(void **state)
@@ -43,7 +43,7 @@ static void test_sparse(void **state)
         memset(d + 10 * PS + 7, 0xbb, 3);
         memset(d + 63 * PS, 0xcc, 100);
         uint64_t off = 1 << 20;
-        assert_int_equal(sparse_pwrite(fd, path, d, len, off, PS), 0);
+        assert_int_equal(sparse_write_range(fd, path, d, len, off, PS), 0);
         assert_int_equal(ftruncate(fd, (off_t)(off + len)), 0);
 
         uint8_t *back = malloc(len);
@@ -60,7 +60,7 @@ static void test_sparse(void **state)
         free(d);
         close(fd);
 
-        assert_int_equal(full_pwrite(-1, "nowhere", "x", 1, 0), -EBADF);
+        assert_int_equal(sparse_write_full(-1, "nowhere", "x", 1, 0), -EBADF);
 }
 
 int main(void)

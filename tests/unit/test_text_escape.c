@@ -66,7 +66,7 @@ static void test_round_trip(void **state)
                 char *e = escaped(cases[i], strlen(cases[i]));
                 assert_null(strchr(e, '\n'));
                 assert_null(strchr(e, '\t'));
-                char *u = text_unescape(e, strlen(e));
+                char *u = text_escape_undo(e, strlen(e));
                 assert_string_equal(u, cases[i]);
                 free(u);
                 free(e);
@@ -110,20 +110,20 @@ static void test_escape_display(void **state)
         char *e = text_escape_display(NULL);
         assert_string_equal(e, "(null)");
         free(e);
-        assert_int_equal(text_printable_span("ab|cd", 5, "|"), 2);
-        assert_int_equal(text_printable_span("ab\xc2", 3, NULL), 2);
+        assert_int_equal(text_escape_printable_span("ab|cd", 5, "|"), 2);
+        assert_int_equal(text_escape_printable_span("ab\xc2", 3, NULL), 2);
 }
 
 static void test_unescape_odd_input(void **state)
 {
         (void)state;
-        char *u = text_unescape("trailing\\", 9);
+        char *u = text_escape_undo("trailing\\", 9);
         assert_string_equal(u, "trailing\\");
         free(u);
-        u = text_unescape("\\q", 2);
+        u = text_escape_undo("\\q", 2);
         assert_string_equal(u, "q");
         free(u);
-        u = text_unescape("nul\0inside", 10);
+        u = text_escape_undo("nul\0inside", 10);
         assert_memory_equal(u, "nul\0inside", 11);
         free(u);
 }
@@ -156,14 +156,14 @@ static void test_read_full(void **state)
         unlink(path);
         assert_int_equal(write(fd, "0123456789", 10), 10);
         char buf[16];
-        assert_int_equal(pread_full(fd, buf, 4, 3), 4);
+        assert_int_equal(io_pread_full(fd, buf, 4, 3), 4);
         assert_memory_equal(buf, "3456", 4);
-        assert_int_equal(pread_full(fd, buf, 16, 8), 2);
-        assert_int_equal(pread_full(fd, buf, 4, 100), 0);
+        assert_int_equal(io_pread_full(fd, buf, 16, 8), 2);
+        assert_int_equal(io_pread_full(fd, buf, 4, 100), 0);
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_int_equal(read_full(fd, buf, 16), 10);
+        assert_int_equal(io_read_full(fd, buf, 16), 10);
         close(fd);
-        assert_int_equal(pread_full(-1, buf, 4, 0), -EBADF);
+        assert_int_equal(io_pread_full(-1, buf, 4, 0), -EBADF);
 }
 
 int main(void)

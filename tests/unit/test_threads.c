@@ -25,16 +25,14 @@
 static void run_threads(struct core_run *r, const struct core_builder *b)
 {
         core_run_open(r, b);
-        assert_int_equal(snapshot_read(&r->a), 0);
-        assert_int_equal(modules_report(&r->a), 0);
-        assert_int_equal(threads_unwind(&r->a), 0);
+        assert_int_equal(analysis_run(&r->a, STAGE_THREADS), 0);
 }
 
 static const struct thread *thread(const struct core_run *r, int tid)
 {
-        for (size_t i = 0; i < r->a.nthreads; i++)
-                if (r->a.threads[i].tid == tid)
-                        return &r->a.threads[i];
+        for (size_t i = 0; i < r->a.threads.n; i++)
+                if (r->a.threads.v[i].tid == tid)
+                        return &r->a.threads.v[i];
         fail_msg("no thread %d", tid);
         return NULL;
 }
@@ -74,15 +72,15 @@ static void test_escaped_names(void **state)
         assert_string_equal(thread(&r, 801)->name, "got\ttab\\and\nline");
         assert_string_equal(thread(&r, 802)->name, "plain");
 
-        assert_int_equal(r.a.nlive_frames, 2);
-        const struct live_frame *f = &r.a.live_frames[0];
+        assert_int_equal(r.a.threads.nlive_frames, 2);
+        const struct live_frame *f = &r.a.threads.live_frames[0];
         assert_int_equal(f->tid, 801);
         assert_int_equal(f->pc, 0x401000);
         assert_string_equal(f->function, "ns\\op\t<int>");
         assert_int_equal(f->offset, 0x10);
         assert_string_equal(f->module, "/opt/lib\\dir/lib.so");
-        assert_null(r.a.live_frames[1].function);
-        assert_null(r.a.live_frames[1].module);
+        assert_null(r.a.threads.live_frames[1].function);
+        assert_null(r.a.threads.live_frames[1].module);
         assert_true(warned(&r, "malformed line 3"));
         core_run_end(&r);
         cb_free(&b);

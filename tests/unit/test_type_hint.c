@@ -40,13 +40,13 @@ static void test_string_hint(void **state)
         a.core.segs = &seg;
         a.core.nsegs = 1;
         struct type_hints th;
-        assert_int_equal(type_hints_init(&th, &a), 0);
+        assert_int_equal(type_hints_init(&th, &a, &a.reach), 0);
 
         uint8_t block[40] = "hello, world";
         assert_int_equal(type_hint(&th, block, sizeof(block)), 0);
         assert_int_equal(type_hint(&th, block, sizeof(block)), 0);
-        assert_int_equal(a.ntypes, 1);
-        assert_string_equal(a.types[0], "string");
+        assert_int_equal(a.reach.ntypes, 1);
+        assert_string_equal(a.reach.types[0], "string");
 
         /* "`BUUUU" + NUL NUL: 0x555555554260, a heap pointer that reads as text. */
         uint64_t ptr = 0x555555554260ull;
@@ -57,8 +57,8 @@ static void test_string_hint(void **state)
 
         assert_int_equal(type_hint(&th, (const uint8_t *)"abcdefg", 7), NO_ID); /* shorter than a word */
         type_hints_free(&th);
-        free(a.types[0]);
-        free(a.types);
+        free(a.reach.types[0]);
+        free(a.reach.types);
 }
 
 /* Class names are interned once each, however many there are (a crafted module may name a million). */
@@ -69,18 +69,18 @@ static void test_intern_many(void **state)
         struct type_hints th;
         char name[32];
         const int n = 200000;
-        assert_int_equal(type_hints_init(&th, &a), 0);
+        assert_int_equal(type_hints_init(&th, &a, &a.reach), 0);
         for (int round = 0; round < 2; round++)
                 for (int i = 0; i < n; i++) {
                         snprintf(name, sizeof(name), "ns::Class%d", i);
                         assert_int_equal(type_hint_intern(&th, name), i);
                 }
-        assert_int_equal(a.ntypes, n);
-        assert_string_equal(a.types[n - 1], "ns::Class199999");
+        assert_int_equal(a.reach.ntypes, n);
+        assert_string_equal(a.reach.types[n - 1], "ns::Class199999");
         type_hints_free(&th);
-        for (size_t i = 0; i < a.ntypes; i++)
-                free(a.types[i]);
-        free(a.types);
+        for (size_t i = 0; i < a.reach.ntypes; i++)
+                free(a.reach.types[i]);
+        free(a.reach.types);
 }
 
 int main(void)

@@ -74,10 +74,10 @@ static void test_area_xcr0(void **state)
         uint8_t area[832] = { 0 };
         uint64_t mask = 0xe7, got = 0;
         memcpy(area + 464, &mask, sizeof(mask));
-        assert_true(xsave_area_xcr0(area, sizeof(area), &got));
+        assert_true(xsave_layout_area_xcr0(area, sizeof(area), &got));
         assert_int_equal(got, 0xe7);
-        assert_false(xsave_area_xcr0(area, 471, &got));
-        assert_false(xsave_area_xcr0(NULL, 0, &got));
+        assert_false(xsave_layout_area_xcr0(area, 471, &got));
+        assert_false(xsave_layout_area_xcr0(NULL, 0, &got));
 }
 
 /* This CPU, when it has AVX: its one record is where every AVX CPU puts it. */

@@ -6,8 +6,9 @@
  *
  * Chunks come out sorted by address without a sort in the usual case: the
  * mmapped ones are found first, then merged in while the arena regions are
- * walked in address order.  Segments holding malloc memory become kind
- * heap with their arena.
+ * walked in address order.  The ranges of arena memory are handed on:
+ * the heap-kinds stage makes heap of the segments holding them
+ * (segments.c), and of those where mmapped chunks lie.
  *
  * First, though, which allocators the process carries (allocators.h): a
  * process served by jemalloc or the Go runtime leaves glibc's main_arena
@@ -23,7 +24,14 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/allocators.h"
-#include "glibc.h"
+#include "glibc_arena.h"
+#include "glibc_bins.h"
+#include "glibc_chunks.h"
+#include "glibc_find.h"
+#include "glibc_libc.h"
+#include "glibc_mmapped.h"
+#include "glibc_tcache.h"
+#include "glibc_version.h"
 #include "analyze/stages.h"
 
 #define MISMATCH_WARNINGS_MAX 20    /* per kind of PREV_INUSE disagreement; the rest are counted */
@@ -35,39 +43,6 @@ static void heap_ctx_free(struct heap_ctx *h)
         free(h->states);
         free(h->regions);
         free(h->looks_free);
-}
-
-static const char *bin_label(enum chunk_bin b)
-{
-        switch (b) {
-        case BIN_TCACHE: return "a tcache";
-        case BIN_FAST: return "a fastbin";
-        case BIN_UNSORTED: return "the unsorted bin";
-        case BIN_SMALL: return "a small bin";
-        case BIN_LARGE: return "a large bin";
-        default: return "no list";
-        }
-}
-
-bool glibc_chunk_mark_free(struct heap_ctx *h, size_t i, enum chunk_bin bin, const char *list)
-{
-        struct chunk *c = &h->a->chunks[i];
-        if (c->state == CHUNK_TOP) {
-                warn_add(h->w, "heap", c->address, "%s lists the top chunk 0x%llx", list, (unsigned long long)c->address);
-                return false;
-        }
-        if (c->state == CHUNK_FREE) {
-                warn_add(h->w, "heap", c->address, "chunk 0x%llx is in %s and also in %s (a double free?)",
-                         (unsigned long long)c->address, bin_label((enum chunk_bin)c->bin), list);
-                return false;
-        }
-        if (c->mmapped) {
-                warn_add(h->w, "heap", c->address, "%s lists the mmapped chunk 0x%llx", list, (unsigned long long)c->address);
-                return false;
-        }
-        c->state = CHUNK_FREE;
-        c->bin = (uint8_t)bin;
-        return true;
 }
 
 static int chunk_cmp(const void *x, const void *y)
@@ -96,17 +71,17 @@ static int flush_mmapped(struct heap_ctx *h, const struct chunk *mm, size_t n, s
 /* Walks every region in address order, merging in the mmapped chunks found before. */
 static int walk_all(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         int r = glibc_mmapped_scan(h);
         if (r < 0)
                 return r;
-        size_t nmm = a->nchunks;
+        size_t nmm = h->out->nchunks;
         _cleanup_free_ struct chunk *mm = nmm ? malloc(nmm * sizeof(*mm)) : NULL;
         if (nmm && !mm)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         if (nmm)
-                memcpy(mm, a->chunks, nmm * sizeof(*mm));
-        a->nchunks = 0;
+                memcpy(mm, h->out->chunks, nmm * sizeof(*mm));
+        h->out->nchunks = 0;
 
         qsort_safe(h->regions, h->nregions, sizeof(*h->regions), region_cmp);
         size_t next = 0;
@@ -115,9 +90,9 @@ static int walk_all(struct heap_ctx *h)
                 const struct heap_region *reg = &h->regions[i];
                 /* Only a corrupt heap_info or arena makes two regions overlap: walk the memory once. */
                 if (reg->start < walked_to) {
-                        warn_add(h->w, "heap", reg->start,
-                                 "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
-                                 (unsigned long long)a->arenas[reg->arena_id].address, (unsigned long long)reg->start);
+                        warnings_add(h->w, "heap", reg->start,
+                                     "arena 0x%llx: heap memory at 0x%llx overlaps memory already walked; not walked again",
+                                     (unsigned long long)h->out->arenas[reg->arena_id].address, (unsigned long long)reg->start);
                         continue;
                 }
                 if ((r = flush_mmapped(h, mm, nmm, &next, reg->start)) < 0 || (r = glibc_chunks_walk(h, reg)) < 0)
@@ -127,40 +102,41 @@ static int walk_all(struct heap_ctx *h)
         if ((r = flush_mmapped(h, mm, nmm, &next, UINT64_MAX)) < 0)
                 return r;
 
-        for (size_t i = 1; i < a->nchunks; i++)
-                if (a->chunks[i].address <= a->chunks[i - 1].address) {
+        for (size_t i = 1; i < h->out->nchunks; i++)
+                if (h->out->chunks[i].address <= h->out->chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort_safe(a->chunks, a->nchunks, sizeof(*a->chunks), chunk_cmp);
+                        qsort_safe(h->out->chunks, h->out->nchunks, sizeof(*h->out->chunks), chunk_cmp);
                         break;
                 }
         return 0;
 }
 
 /* chunks[].segment_id, one pass with a cursor: both lists are sorted. */
-static void assign_segments(struct analysis *a)
+static void assign_segments(struct heap_ctx *h)
 {
+        const struct analysis *a = h->a;
         size_t s = 0;
-        for (size_t i = 0; i < a->nchunks; i++) {
-                uint64_t p = a->chunks[i].address;
-                while (s < a->nsegments && a->segments[s].end <= p)
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                uint64_t p = h->out->chunks[i].address;
+                while (s < a->segments.n && a->segments.v[s].end <= p)
                         s++;
-                a->chunks[i].segment_id = s < a->nsegments && a->segments[s].start <= p ? (int32_t)s : NO_ID;
+                h->out->chunks[i].segment_id = s < a->segments.n && a->segments.v[s].start <= p ? (int32_t)s : NO_ID;
         }
 }
 
 /* The PREV_INUSE bit of each arena chunk's successor: clear means glibc sees the chunk as free. */
 static int compute_looks_free(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
-        h->looks_free = calloc(a->nchunks / 64 + 1, sizeof(*h->looks_free));
+        const struct analysis *a = h->a;
+        h->looks_free = calloc(h->out->nchunks / 64 + 1, sizeof(*h->looks_free));
         if (!h->looks_free)
                 return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                const struct chunk *c = &h->out->chunks[i];
                 uint64_t field;
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
-                if (gmem_u64(&h->mem, c->address + c->size + 8, &field) && !(field & GLIBC_PREV_INUSE))
+                if (glibc_mem_u64(&h->mem, c->address + c->size + 8, &field) && !(field & GLIBC_PREV_INUSE))
                         h->looks_free[i / 64] |= 1ull << (i % 64);
         }
         return 0;
@@ -169,60 +145,57 @@ static int compute_looks_free(struct heap_ctx *h)
 /* Free lists and PREV_INUSE bits must agree, except for tcache and fastbins, which keep chunks "in use". */
 static void check_prev_inuse(struct heap_ctx *h)
 {
-        const struct analysis *a = h->a;
         size_t orphans = 0, listed = 0;
 
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
+        for (size_t i = 0; i < h->out->nchunks; i++) {
+                const struct chunk *c = &h->out->chunks[i];
                 if (c->mmapped || c->state == CHUNK_TOP)
                         continue;
-                bool looks = glibc_looks_free(h, i);
+                bool looks = glibc_chunk_looks_free(h, i);
                 if (c->state == CHUNK_USED && looks && orphans++ < MISMATCH_WARNINGS_MAX)
-                        warn_add(h->w, "heap", c->address,
-                                 "chunk 0x%llx looks free (the next chunk's PREV_INUSE is clear) but is on no free list",
-                                 (unsigned long long)c->address);
+                        warnings_add(h->w, "heap", c->address,
+                                     "chunk 0x%llx looks free (the next chunk's PREV_INUSE is clear) but is on no free list",
+                                     (unsigned long long)c->address);
                 if ((c->bin == BIN_UNSORTED || c->bin == BIN_SMALL || c->bin == BIN_LARGE) && !looks &&
                     listed++ < MISMATCH_WARNINGS_MAX)
-                        warn_add(h->w, "heap", c->address,
-                                 "chunk 0x%llx is in %s but the next chunk's PREV_INUSE says it is in use",
-                                 (unsigned long long)c->address, bin_label((enum chunk_bin)c->bin));
+                        warnings_add(h->w, "heap", c->address,
+                                     "chunk 0x%llx is in %s but the next chunk's PREV_INUSE says it is in use",
+                                     (unsigned long long)c->address, glibc_chunk_bin_label((enum chunk_bin)c->bin));
         }
         if (orphans > MISMATCH_WARNINGS_MAX)
-                warn_add(h->w, "heap", 0, "%zu chunks in all look free but are on no free list", orphans);
+                warnings_add(h->w, "heap", 0, "%zu chunks in all look free but are on no free list", orphans);
         if (listed > MISMATCH_WARNINGS_MAX)
-                warn_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
+                warnings_add(h->w, "heap", 0, "%zu chunks in all are on a free list but look in use", listed);
 }
 
-/* Called per region and per heap: a search, not a pass over every segment, keeps it linear. */
-static void mark_range(struct analysis *a, uint64_t lo, uint64_t hi, int arena_id)
+static int add_range(struct heap_result *out, size_t *cap, uint64_t start, uint64_t end, int arena_id)
 {
-        for (size_t i = segment_index_from(a->segments, a->nsegments, lo); i < a->nsegments && a->segments[i].start < hi; i++) {
-                struct segment *s = &a->segments[i];
-                if (s->kind == SEG_STACK || s->kind == SEG_THREAD_STACK)
-                        continue;
-                s->kind = SEG_HEAP;
-                if (arena_id != NO_ID)
-                        s->arena_id = arena_id;
-        }
+        if (ARRAY_RESERVE(out->ranges, *cap, out->nranges + 1) < 0)
+                return -ENOMEM;
+        out->ranges[out->nranges++] = (struct heap_range){ start, end, arena_id };
+        return 0;
 }
 
-/* Segments that hold malloc memory become kind heap; arena memory also names its arena. */
-static void mark_segments(struct heap_ctx *h)
+/*
+ * The arena memory the heap-kinds stage makes heap (segments.c): the
+ * regions walked, the whole reservation of each non-main heap, its
+ * PROT_NONE tail included, and the main arena's brk heap from its start.
+ */
+static int list_ranges(struct heap_ctx *h)
 {
-        struct analysis *a = h->a;
-        for (size_t i = 0; i < h->nregions; i++)
-                mark_range(a, h->regions[i].start, h->regions[i].end, h->regions[i].arena_id);
-        /* The whole reservation of each non-main heap, its PROT_NONE tail included. */
-        for (size_t i = 0; i < a->nheaps; i++)
-                mark_range(a, a->heaps[i].address, a->heaps[i].address + h->heap_max, a->heaps[i].arena_id);
-        if (a->malloc_par.found && a->malloc_par.sbrk_base && a->narenas && a->arenas[0].is_main &&
-            !(a->arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
-                mark_range(a, a->malloc_par.sbrk_base, a->arenas[0].top + a->arenas[0].top_size, 0);
-        for (size_t i = 0; i < a->nchunks; i++) {
-                const struct chunk *c = &a->chunks[i];
-                if (c->mmapped && c->segment_id != NO_ID && a->segments[c->segment_id].kind == SEG_ANON)
-                        a->segments[c->segment_id].kind = SEG_HEAP;
-        }
+        struct heap_result *out = h->out;
+        size_t cap = 0;
+        int r = 0;
+        for (size_t i = 0; i < h->nregions && r == 0; i++)
+                r = add_range(out, &cap, h->regions[i].start, h->regions[i].end, h->regions[i].arena_id);
+        for (size_t i = 0; i < out->nheaps && r == 0; i++)
+                r = add_range(out, &cap, out->heaps[i].address, out->heaps[i].address + h->heap_max, out->heaps[i].arena_id);
+        if (r == 0 && out->malloc_par.found && out->malloc_par.sbrk_base && out->narenas && out->arenas[0].is_main &&
+            !(out->arenas[0].flags & GLIBC_NONCONTIGUOUS_BIT))
+                r = add_range(out, &cap, out->malloc_par.sbrk_base, out->arenas[0].top + out->arenas[0].top_size, 0);
+        if (r < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", h->a->opt.core_path);
+        return 0;
 }
 
 static uint64_t page_size_of(const struct analysis *a)
@@ -238,7 +211,7 @@ static uint64_t page_size_of(const struct analysis *a)
 /* glibc malloc's heap; g is its allocators row, whose state and walked this sets. */
 static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 {
-        struct analysis *a = h->a;
+        const struct analysis *a = h->a;
         int r;
 
         if ((r = glibc_version_detect(h)) < 0)
@@ -260,52 +233,69 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
 
         h->heap_max = GLIBC_HEAP_MAX_SIZE;
         /* arena.c heap_max_size (2.35+): huge-page heaps are 4 huge pages */
-        if (a->malloc_par.found && a->malloc_par.hp_pagesize > 0)
-                h->heap_max = 4 * (uint64_t)a->malloc_par.hp_pagesize;
+        if (h->out->malloc_par.found && h->out->malloc_par.hp_pagesize > 0)
+                h->heap_max = 4 * (uint64_t)h->out->malloc_par.hp_pagesize;
 
         if ((r = glibc_arenas_collect(h)) < 0)
                 return r;
-        if (g->state == ALLOCATOR_IDLE && !(a->malloc_par.found && a->malloc_par.n_mmaps > 0))
+        if (g->state == ALLOCATOR_IDLE && !(h->out->malloc_par.found && h->out->malloc_par.n_mmaps > 0))
                 return 0;
         if ((r = walk_all(h)) < 0)
                 return r;
-        assign_segments(a);
+        assign_segments(h);
         if ((r = compute_looks_free(h)) < 0)
                 return r;
         glibc_bins_classify(h);
         if ((r = glibc_tcache_classify(h)) < 0)
                 return r;
         check_prev_inuse(h);
-        mark_segments(h);
+        if ((r = list_ranges(h)) < 0)
+                return r;
         g->walked = true;
 
-        if (a->nchunks < h->chunks_cap && a->nchunks) {
-                struct chunk *v = realloc(a->chunks, a->nchunks * sizeof(*v));
+        if (h->out->nchunks < h->chunks_cap && h->out->nchunks) {
+                struct chunk *v = realloc(h->out->chunks, h->out->nchunks * sizeof(*v));
                 if (v)
-                        a->chunks = v;
+                        h->out->chunks = v;
         }
-        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", a->narenas, a->nheaps, a->nchunks,
-                  a->ntcaches);
+        log_debug("heap: %zu arenas, %zu heaps, %zu chunks, %zu tcaches", h->out->narenas, h->out->nheaps, h->out->nchunks,
+                  h->out->ntcaches);
         return 0;
 }
 
-int heap_walk(struct analysis *a)
+int glibc_heap_walk(struct analysis *a)
 {
-        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .w = &a->warnings };
+        _cleanup_(heap_ctx_free) struct heap_ctx h = { .a = a, .out = &a->heap, .w = &a->warnings };
         struct allocator *g;
         int r;
 
-        gmem_init(&h.mem, &a->core);
+        glibc_mem_init(&h.mem, &a->core);
         h.page_size = page_size_of(a);
         if ((r = glibc_libc_find(&h)) < 0)
                 return r;
-        bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules[h.libc.module_id].is_main;
-        if ((r = allocators_detect(a, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
+        bool libc_static = h.libc.found && h.libc.module_id != NO_ID && a->modules.v[h.libc.module_id].is_main;
+        if ((r = allocators_detect(a, h.out, h.libc.found, h.libc.module_id, libc_static, &g)) < 0)
                 return r;
-        if (!g && !a->nallocators)
-                warn_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
+        if (!g && !h.out->nallocators)
+                warnings_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
         if (g && (r = walk_glibc(&h, g)) < 0)
                 return r;
-        allocators_note(a);
+        allocators_note(a, h.out, h.w);
         return 0;
+}
+
+void glibc_heap_reset(struct analysis *a)
+{
+        struct heap_result *h = &a->heap;
+        free(h->glibc_version);
+        free(h->glibc_build_id);
+        for (size_t i = 0; i < h->nallocators; i++)
+                free(h->allocators[i].evidence);
+        free(h->allocators);
+        free(h->arenas);
+        free(h->heaps);
+        free(h->chunks);
+        free(h->tcaches);
+        free(h->ranges);
+        *h = (struct heap_result){ 0 };
 }
