@@ -78,7 +78,8 @@ WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used')
 SELECT CASE o.kind
          WHEN 'static' THEN 'static ' || COALESCE(o.symbol, '(no symbol, ' || COALESCE(s.kind, 'data') || ')')
                             || ' in ' || replace(m.path, rtrim(m.path, replace(m.path, '/', '')), '')
-         WHEN 'tls' THEN 'TLS in ' || COALESCE(replace(m.path, rtrim(m.path, replace(m.path, '/', '')), ''), '?')
+         WHEN 'tls' THEN COALESCE('TLS in ' || replace(m.path, rtrim(m.path, replace(m.path, '/', '')), ''),
+                              'TLS outside any module (TCB or surplus)')
          WHEN 'stack' THEN 'stack ' || COALESCE('frame ' || o.function, 'outside any frame') || ' of thread '
                            || COALESCE(t.name, '?')
          WHEN 'register' THEN 'register ' || COALESCE(o.register, '?') || ' of thread ' || COALESCE(t.name, '?')
