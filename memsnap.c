@@ -33,6 +33,7 @@ static const struct builtin builtins[] = {
         { "query", cmd_query, 0, "run read-only SQL on a snapshot database" },
         { "report", cmd_report, 0, "print a named report of a snapshot database" },
         { "stacks", cmd_stacks, NEED_PROC, "print every thread's backtrace of a live process" },
+        { "why", cmd_why, 0, "show what keeps a block alive: the chain from a root, or its leak" },
 };
 
 static void usage(FILE *f)

@@ -56,7 +56,7 @@ int cmd_diff(int argc, char **argv)
         const struct option_spec options[] = {
                 OPTION_ENUM('f', "format", format, diff_formats,
                             "text (for people, the default) or json (one object: before, after, summary, added, "
-                            "removed, changed, growth, segments, threads)"),
+                            "removed, changed, growth, segments, threads, owners)"),
                 OPTION_FLAG(0, "fail-on-leak", fail_on_leak, "exit 3 when AFTER has new definite leaks"),
                 OPTION_FLAG(0, "force", force, "compare snapshots of different programs (build-ids)"),
                 OPTION_UNSIGNED(0, "limit", "N", limit, 0, INT64_MAX,
@@ -124,6 +124,7 @@ int cmd_diff(int argc, char **argv)
                 { "blocks", diff_chunks },
                 { "segments", diff_segments },
                 { "threads", diff_threads },
+                { "owners", diff_owners },
         };
         if (diff_side_check_same_program(db, d, force) < 0)
                 return EXIT_FAIL;

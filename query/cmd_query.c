@@ -33,7 +33,7 @@ static const char query_about[] =
 
 static const char query_epilogue[] =
         "Tables: snapshot, segments, modules, threads, frames, live_frames, arenas,\n"
-        "heaps, tcaches, chunks, refs, types, warnings, meta; views: heap_summary,\n"
+        "heaps, tcaches, chunks, refs, roots, types, warnings, meta; views: heap_summary,\n"
         "size_histogram, segment_summary, leak_summary (docs/database.md).\n\n"
         "examples:\n"
         "  memsnap query a.db \"select leak, count(*), sum(size) from chunks group by leak\"\n"

@@ -89,5 +89,11 @@ void diff_free(struct diff *d)
                 free(d->threads[i].function);
         }
         free(d->threads);
+        for (size_t i = 0; i < d->nowners; i++) {
+                free(d->owners[i].key);
+                free(d->owners[i].name);
+                free(d->owners[i].kind);
+        }
+        free(d->owners);
         *d = (struct diff){ .keep = d->keep, .guard = d->guard, .max_steps = d->max_steps };
 }

@@ -60,6 +60,22 @@ struct diff_growth {
         int64_t count_before, count_after, bytes_before, bytes_after;
 };
 
+/*
+ * What one root holder retains on each side (diff_owners.c).  Holders are
+ * matched by a key without addresses or thread ids, which differ between
+ * two processes: a static by module path and symbol, TLS by module path,
+ * a stack frame by thread name and function, a register by thread name and
+ * register, an anonymous mapping by its path; holders that share a key
+ * (the same frame in several threads) are summed.  The key "unowned" sums
+ * the blocks no single holder dominates (shared by two, or leaked).
+ */
+struct diff_owner {
+        char *key;
+        char *name;                 /* for people: "static g_cache in libfoo.so" (after's, else before's) */
+        char *kind;                 /* roots.kind, or "none" for unowned */
+        int64_t retained_before, retained_after; /* 0 where the side has no such holder */
+};
+
 struct diff_segment {
         uint64_t start, end;
         char perms[8];
@@ -152,6 +168,7 @@ struct diff {
         struct diff_segment_delta *segments; size_t nsegments; /* by address */
         struct diff_kind *kinds;        size_t nkinds;
         struct diff_thread *threads;    size_t nthreads;
+        struct diff_owner *owners;      size_t nowners;    /* largest retained growth first */
 };
 
 /*
@@ -180,6 +197,9 @@ int diff_segments(sqlite3 *db, struct diff *d);
 
 /* Fills d->threads: by tid when both sides are one process, else by name. */
 int diff_threads(sqlite3 *db, struct diff *d);
+
+/* Fills d->owners: the holders whose retained bytes differ (none when neither side has roots). */
+int diff_owners(sqlite3 *db, struct diff *d);
 
 /* The thread a block's arena belongs to on that side, or 0 when it is not known. */
 int64_t diff_side_chunk_thread(const struct diff_side *s, const struct diff_chunk *c);

@@ -1,7 +1,7 @@
 /*
  * `memsnap diff --format json`: the diff as one JSON object, the shape
  * docs/memsnap.md gives ("summary", "added", "removed", "growth") plus "changed",
- * "segments", "threads" and the two sides ("before", "after").  Addresses
+ * "segments", "threads", "owners" and the two sides ("before", "after").  Addresses
  * and sizes are JSON integers, exact as the databases hold them.
  */
 #include "diff_output.h"
@@ -280,6 +280,24 @@ static void j_threads(FILE *f, const struct diff *d)
         fputs("]}", f);
 }
 
+static void j_owners(FILE *f, const struct diff *d, size_t limit)
+{
+        fputs(",\n\"owners\": [", f);
+        for (size_t i = 0; i < d->nowners && i < limit; i++) {
+                const struct diff_owner *o = &d->owners[i];
+                fputs(i ? ",\n  {\"key\":" : "\n  {\"key\":", f);
+                output_json_string(f, o->key);
+                fputs(",\"name\":", f);
+                output_json_string(f, o->name);
+                fputs(",\"kind\":", f);
+                output_json_string(f, o->kind);
+                fprintf(f, ",\"retained_before\":%" PRId64 ",\"retained_after\":%" PRId64 ",\"retained_delta\":%" PRId64
+                           "}",
+                        o->retained_before, o->retained_after, o->retained_after - o->retained_before);
+        }
+        fputs("]", f);
+}
+
 int diff_json_print(const struct diff *d, const struct diff_print_options *opt)
 {
         FILE *f = opt->out;
@@ -307,6 +325,7 @@ int diff_json_print(const struct diff *d, const struct diff_print_options *opt)
         j_growth(f, d, limit);
         j_segments(f, d);
         j_threads(f, d);
+        j_owners(f, d, limit);
         fputs("}\n", f);
         return ferror(f) ? -EIO : 0;
 }

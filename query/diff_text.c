@@ -17,6 +17,7 @@
 #include "common/array.h"
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/text_escape.h"
 #include "common/units.h"
 #include "output_format.h"
 
@@ -139,6 +140,33 @@ static int print_new_leaks(struct text *t, const struct diff *d)
         return r;
 }
 
+/*
+ * Under the growth table, the same growth attributed to who holds it, one
+ * line per root holder: "+400 MiB retained by static g_cache in libfoo.so".
+ */
+static int print_owner_growth(struct text *t, const struct diff *d)
+{
+        size_t shown = t->opt->limit ? MIN(d->nowners, t->opt->limit) : d->nowners;
+        FILE *f = t->opt->out;
+
+        for (size_t i = 0; i < shown; i++) {
+                const struct diff_owner *o = &d->owners[i];
+                int64_t delta = o->retained_after - o->retained_before;
+                uint64_t size = delta < 0 ? -(uint64_t)delta : (uint64_t)delta;
+                char buf[UNITS_BUF_MAX];
+                /* names come from the files (symbols, paths, thread names): escaped before a terminal sees them */
+                _cleanup_free_ char *name = text_escape_display(o->name);
+                if (!name)
+                        return log_error_errno(ENOMEM, "cannot print the diff: %m");
+                if (t->opt->human)
+                        fprintf(f, "%c%s retained by %s\n", delta < 0 ? '-' : '+', units_format_bytes(buf, size), name);
+                else
+                        fprintf(f, "%c%" PRIu64 " bytes retained by %s\n", delta < 0 ? '-' : '+', size, name);
+        }
+        more_note(t, shown, d->nowners);
+        return ferror(f) ? -EIO : 0;
+}
+
 static int print_growth(struct text *t, const struct diff *d)
 {
         static const char *const names[] = { "key", "before_count", "after_count", "count_delta", "before_bytes",
@@ -166,6 +194,8 @@ static int print_growth(struct text *t, const struct diff *d)
                 r = output_set_end(&t->o);
         if (r == 0)
                 more_note(t, shown, d->ngrowth);
+        if (r == 0)
+                r = print_owner_growth(t, d);
         return r;
 }
 

@@ -61,6 +61,8 @@ void sql_directives_parse(const char *text, size_t len, struct sql_directives *d
                         snprintf(d->section, sizeof(d->section), "%s", value);
                 else if (directive(p, eol, "layout", value, sizeof(value)))
                         d->vertical = strcmp(value, "vertical") == 0;
+                else if (directive(p, eol, "empty", value, sizeof(value)))
+                        d->omit_empty = strcmp(value, "omit") == 0;
                 p = eol;
         }
 }
@@ -217,12 +219,18 @@ static int run_statement(sqlite3 *db, struct db_guard *g, const char *path, cons
         for (int i = 0; i < ncols; i++)
                 names[i] = sqlite3_column_name(st, i);
 
+        /* a set left out when empty is begun at its first row */
+        r = d->omit_empty ? sqlite3_step(st) : SQLITE_ROW;
+        if (r == SQLITE_DONE)
+                return 0;
+        if (r != SQLITE_ROW)
+                return statement_error(db, g, path, text);
         char title[32];
         snprintf(title, sizeof(title), "result %zu", o->sets + 1);
         r = output_set_begin(o, d->section[0] ? d->section : title, d->vertical, names, (size_t)ncols);
         if (r < 0)
                 return r;
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        for (bool first = d->omit_empty; first || (r = sqlite3_step(st)) == SQLITE_ROW; first = false) {
                 for (int i = 0; i < ncols; i++)
                         cells[i] = column_cell(st, i);
                 int w = output_set_row(o, cells);

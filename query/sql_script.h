@@ -12,6 +12,8 @@
  * Comment lines just before a statement may direct how its result is shown:
  *   -- section: NAME      names the result set (a title, a JSON key)
  *   -- layout: vertical   one "name  value" line per column in the table format
+ *   -- empty: omit        leave the result set out altogether when it has no rows
+ *                         (a section that only applies to some snapshots)
  * Named parameters (":n") are bound from the params given, by name.
  */
 #ifndef MEMSNAP_SQL_SCRIPT_H
@@ -33,6 +35,7 @@ struct sql_param {
 struct sql_directives {
         char section[64];  /* "" when none */
         bool vertical;
+        bool omit_empty;
 };
 
 /* Parses the comment lines at the start of text (up to len bytes). */

@@ -73,3 +73,29 @@ WHERE h.arena_id IS NULL;
 -- section: leaks
 -- valgrind's LEAK SUMMARY: usable bytes of used blocks, per verdict.
 SELECT kind, leak, bytes, blocks FROM leak_summary;
+
+-- section: owner
+-- layout: vertical
+-- empty: omit
+-- The owner retaining the most (report owners lists them): a root holder,
+-- or a block no single holder dominates.  Only in snapshots whose roots
+-- analyze named.
+WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used'),
+owner AS (
+  SELECT o.name AS owner, o.retained FROM roots o
+  UNION ALL
+  SELECT CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leaked block' ELSE 'block held by several roots' END
+           || printf(' 0x%x', c.mem) || COALESCE(' (' || c.type || ')', ''), c.retained
+  FROM chunks c
+  WHERE c.state = 'used' AND c.idom IS NULL AND c.idom_root IS NULL AND c.retained IS NOT NULL
+),
+top AS (SELECT * FROM owner WHERE EXISTS (SELECT 1 FROM roots) ORDER BY retained DESC, owner LIMIT 1)
+SELECT top.owner || ' retains '
+         || CASE WHEN top.retained >= 1073741824 THEN printf('%.2f GiB', top.retained / 1073741824.0)
+                 WHEN top.retained >= 1048576 THEN printf('%.2f MiB', top.retained / 1048576.0)
+                 WHEN top.retained >= 1024 THEN printf('%.2f KiB', top.retained / 1024.0)
+                 ELSE top.retained || ' B' END
+         || printf(' (%.0f%%)', 100.0 * top.retained / heap.used) AS top_owner,
+       top.retained AS retained_bytes,
+       round(100.0 * top.retained / heap.used, 1) AS share_pct
+FROM top, heap;

@@ -55,6 +55,19 @@ check_eq "segments: the big blocks' mapping grew down, a thread stack appeared" 
 check_eq "threads: worker appeared" '[{"change":"added","tid":4250,"name":"worker","function":"read"}]' "$(j '.threads.changes')"
 check_eq "before and after are named" '["memsnap","memsnap",4242,4242]' "$(j '[.before.source, .after.source, .before.pid, .after.pid]')"
 
+# owners (the fixture's description: kept retains records 2 and 1 in a, record 5 in b; rbx the temp
+# block in a only; what no single root holds, 64 + 4198464 + 4198400 in a, 512 + 4198464 + 4 * 4198400 in b)
+check_eq "owners: growth attributed to holders matched by name, largest first" \
+	'["unowned",8396928,20992576,12595648]|["register|leak|rbx",32,0,-32]|["static|/usr/local/bin/leak|kept",128,64,-64]' \
+	"$(jq -r '.owners[] | [.key, .retained_before, .retained_after, .retained_delta] | tojson' "$WORK/d.json" | paste -sd'|')"
+check_eq "owners: named for people" "static kept in leak" "$(jq -r '.owners[] | select(.kind == "static") | .name' "$WORK/d.json")"
+check "the JSON with owners is valid JSON (python3)" -- python3 -m json.tool "$WORK/d.json"
+check_eq "owners: a snapshot against itself, none" 0 "$("$MEMSNAP" diff -f json "$A" "$A" | jq '.owners | length')"
+cp "$B" "$WORK/restarted-tid.db"
+sqlite3 "$WORK/restarted-tid.db" "update threads set tid = tid + 1000; update roots set tid = tid + 1000; update snapshot set pid = 5242"
+check_eq "owners: matched across a restart (other tids), by thread name" \
+	"$(jq -c '.owners' "$WORK/d.json")" "$("$MEMSNAP" diff -f json "$A" "$WORK/restarted-tid.db" 2>/dev/null | jq -c '.owners')"
+
 # the text for people: new leaks first, with addresses, then growth, mappings, threads
 "$MEMSNAP" diff "$A" "$B" >"$WORK/d.txt"
 sections=$(grep -E '^(snapshots|summary|new definite leaks|growth|changed blocks|mappings|memory by kind|threads)' "$WORK/d.txt" | cut -c1-12 | paste -sd'|')
@@ -69,8 +82,12 @@ check "text: largest leak first" -- bash -c 'sed -n "/^new definite leaks/,/^$/p
 check "text: growth row for the 4 MiB class" -- grep -qE "^size class 4194304 +2 +5 +\+3 +8396800 +20992000 +\+12595200" "$WORK/d.txt"
 check "text: the resized mapping" -- grep -qE "^resized +0x7ffff65fb000 +0x7ffff7a00000 +20992000 +\+12595200 +heap" "$WORK/d.txt"
 check "text: the new thread" -- grep -qE "^added +4250 +worker +read" "$WORK/d.txt"
+check "text: growth by owner under the growth table" -- \
+	bash -c 'sed -n "/^growth by type/,/^$/p" "$1" | grep -qx -- "-64 bytes retained by static kept in leak"' _ "$WORK/d.txt"
+check "text: what no single root holds grew most" -- grep -qx -- "+12595648 bytes retained by blocks no single root holds (shared or leaked)" "$WORK/d.txt"
 tty=$(NO_COLOR=1 on_tty "$MEMSNAP" diff "$A" "$B")
 check "text on a terminal: sizes in binary units" -- grep -qE "^0x7ffff65fb010 +4.00 MiB +added" <<<"$tty"
+check "text on a terminal: owner growth in binary units" -- grep -qx -- "-32 B retained by register rbx of thread leak" <<<"$tty"
 "$MEMSNAP" diff --limit 2 "$A" "$B" >"$WORK/d2.txt"
 check "--limit 2: two leaks shown and the rest counted" -- grep -q "^... and 5 more (--limit 0 lists all)" "$WORK/d2.txt"
 check_eq "--limit 2 in JSON: lists cut, counts whole" "2 10" "$("$MEMSNAP" diff -f json --limit 2 "$A" "$B" | jq -r '"\(.added | length) \(.summary.added)"')"

@@ -9,7 +9,7 @@
 
 DB=$WORK/b.db
 fixture_db "$DB" b
-REPORTS="heap leaks segments sizes summary threads top"
+REPORTS="heap leaks owners segments sizes summary threads top"
 
 for r in $REPORTS; do
 	"$MEMSNAP" report "$DB" "$r" >"$WORK/$r.tsv" 2>"$WORK/err"

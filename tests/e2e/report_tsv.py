@@ -29,7 +29,12 @@ def same(text, value):
 def main():
     tsv = open(sys.argv[1]).read()
     doc = json.load(open(sys.argv[2]))
-    sections = re.findall(r"^-- section: (\S+)", open(sys.argv[3]).read(), re.M)
+    sql = open(sys.argv[3]).read()
+    sections = re.findall(r"^-- section: (\S+)", sql, re.M)
+    # a section marked "-- empty: omit" is left out when it has no rows: then neither shows it
+    optional = set(re.findall(r"^-- section: (\S+)\n(?:--.*\n)*?-- empty: omit$", sql, re.M))
+    if optional:
+        sections = [s for s in sections if s not in optional or s in json.load(open(sys.argv[2]))]
     problems = []
 
     blocks = [b.split("\n") for b in tsv.rstrip("\n").split("\n\n")]

@@ -16,7 +16,7 @@
 static void test_catalogue(void **state)
 {
         (void)state;
-        static const char *const expected[] = { "heap", "leaks", "segments", "sizes", "summary", "threads", "top" };
+        static const char *const expected[] = { "heap", "leaks", "owners", "segments", "sizes", "summary", "threads", "top" };
         struct report r;
 
         for (size_t i = 0; i < ELEMENTSOF(expected); i++) {

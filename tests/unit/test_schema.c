@@ -468,6 +468,10 @@ static void test_view_and_report_texts(void **state)
         enum_texts(&schema_enum_leak, &cols[2].known, &has_null);
         enum_texts(&schema_enum_root_kind, &cols[3].known, &has_null);
         enum_texts(NULL, &cols[4].known, &has_null);
+        /* kind: segments' and roots' (roots.kind takes refs.root_kind's texts) */
+        enum_texts(&schema_enum_root_kind, &more, &has_null);
+        for (size_t i = 0; i < more.n; i++)
+                words_add(&cols[4].known, more.w[i], strlen(more.w[i]));
         /* name: allocators' (no other table's name is compared with a text) */
         enum_texts(&schema_enum_allocator_kind, &cols[5].known, &has_null);
         enum_texts(&schema_enum_core_source, &cols[6].known, &has_null);
