@@ -4,9 +4,9 @@
 #
 #   build:  gcc meson ninja-build pkg-config and the -dev packages of
 #           libelf, libdw (elfutils), libunwind, sqlite3, xxhash, cmocka;
-#           g++ (libstdc++'s -dev, for its demangler; and tests/e2e/cxx_frames)
+#           g++ (libstdc++'s -dev, for its demangler; and tests/e2e/cxx_frames, cxx_why)
 #   tests:  gdb (gcore), elfutils (eu-readelf, eu-stack), sqlite3 (the shell),
-#           binutils (size), util-linux (setpriv, mkswap, fallocate),
+#           binutils (size, nm), util-linux (setpriv, mkswap, fallocate),
 #           mount (swapon, swapoff: a swap file for the swapped-page tests), procps, python3,
 #           libc6-dbg (glibc's debug symbols, for the with-symbols heap tests),
 #           zstd (the compressed-core case of the malformed-core suite),
