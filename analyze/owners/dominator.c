@@ -1,10 +1,12 @@
 /*
- * Semi-NCA dominators (dominator.h).  Every array but the caller's is
- * indexed by depth-first preorder number: vertex order[i] has number i, the
- * root 0.  Four int32 arrays over the vertices and the predecessors in
- * those numbers are the most it holds at once; the caller's idom holds each
- * vertex's number, then serves as eval's path stack, before it gets the
- * answer.
+ * Semi-NCA dominators (dominator.h).  The plain leaves (leaves_out) stay
+ * out of the search: in a heap most blocks hold no pointer and have one
+ * holder.  Every array but the caller's is indexed by depth-first preorder
+ * number of the searched vertices: vertex order[i] has number i, the root
+ * 0.  The caller's idom holds each vertex's number (or its plain leaf's
+ * predecessor) until the answer; the pass's parent array is by vertex, the
+ * rest by searched vertex: the cursor and stack of the search, then the
+ * predecessors in those numbers and anc, semi, label and eval's path.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,37 +17,80 @@
 #include "common/cleanup.h"
 
 /*
- * Depth-first preorder from root, without recursion: stack holds the path,
- * cursor[v] the next successor of v to try.  Fills order, num (in idom, by
- * vertex: -1 unreached) and each reached vertex's tree parent (by number).
+ * Depth-first preorder from root, without recursion: stack holds the path
+ * by number, cursor[i] the next successor of vertex number i to try.
+ * num (in idom, by vertex) comes in as -1 for a vertex to search and
+ * below -1 for a leaf left out (leaves_out), and leaves with each reached
+ * vertex's number; fills order and each reached vertex's tree parent (by
+ * number).
  */
-static uint32_t dfs(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *num, uint32_t *order,
+static uint32_t dfs(const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *num, uint32_t *order,
                     int32_t *parent, uint32_t *cursor, uint32_t *stack)
 {
-        for (uint32_t v = 0; v < n; v++)
-                num[v] = -1;
         uint32_t m = 0, sp = 0;
         num[root] = 0;
         order[m++] = root;
         parent[0] = -1;
-        cursor[root] = off[root];
-        stack[sp++] = root;
+        cursor[0] = off[root];
+        stack[sp++] = 0;
         while (sp) {
-                uint32_t v = stack[sp - 1];
-                if (cursor[v] == off[v + 1]) {
+                uint32_t i = stack[sp - 1], v = order[i];
+                if (cursor[i] == off[v + 1]) {
                         sp--;
                         continue;
                 }
-                uint32_t u = adj[cursor[v]++];
-                if (num[u] >= 0)
+                uint32_t u = adj[cursor[i]++];
+                if (num[u] != -1)
                         continue;
                 num[u] = (int32_t)m;
-                parent[m] = num[v];
-                order[m++] = u;
-                cursor[u] = off[u];
-                stack[sp++] = u;
+                parent[m] = (int32_t)i;
+                order[m] = u;
+                cursor[m] = off[u];
+                stack[sp++] = m++;
         }
         return m;
+}
+
+/*
+ * Leaves out of the search the vertices whose immediate dominator is
+ * plain: a leaf (no edge to another vertex) that is not root and has
+ * exactly one predecessor p other than itself.  Every path to it ends
+ * with p -> leaf, so p dominates it, and every other strict dominator
+ * dominates p: idom = p.  And no path to another vertex passes through a
+ * leaf, so without it the others' dominators stay what they were.  Such
+ * a leaf gets -2 - p in num (p cannot be a leaf: it has an edge to
+ * another vertex); every other vertex -1.  scratch holds n entries.
+ * Returns how many vertices stay.
+ */
+static uint32_t leaves_out(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *num,
+                           int32_t *scratch)
+{
+        /* num: 1 for a vertex with an edge to another; scratch: the one predecessor, -1 none, -2 several. */
+        for (uint32_t v = 0; v < n; v++) {
+                num[v] = 0;
+                scratch[v] = -1;
+        }
+        for (uint32_t v = 0; v < n; v++)
+                for (uint32_t e = off[v]; e < off[v + 1]; e++) {
+                        uint32_t u = adj[e];
+                        if (u == v)
+                                continue;
+                        num[v] = 1;
+                        if (scratch[u] == -1)
+                                scratch[u] = (int32_t)v;
+                        else if (scratch[u] != (int32_t)v)
+                                scratch[u] = -2;
+                }
+        uint32_t stay = 0;
+        for (uint32_t v = 0; v < n; v++) {
+                if (num[v] == 0 && v != root && scratch[v] >= 0) {
+                        num[v] = -2 - scratch[v];
+                } else {
+                        num[v] = -1;
+                        stay++;
+                }
+        }
+        return stay;
 }
 
 /*
@@ -86,16 +131,17 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
 {
         const uint32_t *off = *off_p, *adj = *adj_p;
         _cleanup_free_ int32_t *dom = malloc((size_t)n * sizeof(*dom));
-        _cleanup_free_ uint32_t *cursor = malloc((size_t)n * sizeof(*cursor));
-        _cleanup_free_ uint32_t *stack = malloc((size_t)n * sizeof(*stack));
-        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL;
+        _cleanup_free_ uint32_t *cursor = NULL, *stack = NULL;
+        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL, *path = NULL;
         _cleanup_free_ uint32_t *pred_off = NULL, *pred = NULL;
-        if (!dom || !cursor || !stack)
+        if (!dom)
                 return -ENOMEM;
 
-        /* num is kept in idom until the predecessors are built. */
-        uint32_t m = dfs(n, off, adj, root, idom, order, dom, cursor, stack);
-        *nreached = m;
+        /* num is kept in idom to the end; the plain leaves' predecessors in it too. */
+        uint32_t stay = leaves_out(n, off, adj, root, idom, dom);
+        if (!(cursor = malloc((size_t)stay * sizeof(*cursor))) || !(stack = malloc((size_t)stay * sizeof(*stack))))
+                return -ENOMEM;
+        uint32_t m = dfs(off, adj, root, idom, order, dom, cursor, stack);
         free(cursor);
         cursor = NULL;
         free(stack);
@@ -108,7 +154,8 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         for (uint32_t i = 0; i < m; i++) {
                 uint32_t v = order[i];
                 for (uint32_t e = off[v]; e < off[v + 1]; e++)
-                        pred_off[idom[adj[e]] + 1]++;
+                        if (idom[adj[e]] >= 0)
+                                pred_off[idom[adj[e]] + 1]++;
         }
         for (uint32_t i = 0; i < m; i++)
                 pred_off[i + 1] += pred_off[i];
@@ -119,7 +166,8 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         for (uint32_t i = 0; i < m; i++) {
                 uint32_t v = order[i];
                 for (uint32_t e = off[v]; e < off[v + 1]; e++)
-                        pred[pred_off[idom[adj[e]]]++] = i;
+                        if (idom[adj[e]] >= 0)
+                                pred[pred_off[idom[adj[e]]]++] = i;
         }
         for (uint32_t j = m; j > 0; j--)
                 pred_off[j] = pred_off[j - 1];
@@ -133,7 +181,7 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
 
         size_t k = m ? m : 1;
         if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) ||
-            !(label = malloc(k * sizeof(*label))))
+            !(label = malloc(k * sizeof(*label))) || !(path = malloc(k * sizeof(*path))))
                 return -ENOMEM;
         for (uint32_t i = 0; i < m; i++) {
                 semi[i] = (int32_t)i;
@@ -141,9 +189,7 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
                 anc[i] = dom[i];
         }
 
-        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done.
-         * The vertices' numbers are not needed any more: idom's room is eval's path. */
-        int32_t *path = idom;
+        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done. */
         for (int32_t w = (int32_t)m - 1; w > 0; w--) {
                 int32_t s = semi[w];
                 for (uint32_t e = pred_off[w]; e < pred_off[w + 1]; e++) {
@@ -168,11 +214,27 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
                 dom[i] = c;
         }
 
-        /* Back to vertices. */
-        for (uint32_t v = 0; v < n; v++)
-                idom[v] = -1;
+        /*
+         * Back to vertices.  A plain leaf is reached when its predecessor
+         * is (num >= 0; never a leaf itself, so its num is still there):
+         * it goes after the searched ones, behind its idom.
+         */
+        uint32_t r = m;
+        for (uint32_t v = 0; v < n; v++) {
+                if (idom[v] >= -1)
+                        continue;
+                int32_t p = -2 - idom[v];
+                if (idom[p] >= 0) {
+                        idom[v] = p;
+                        order[r++] = v;
+                } else {
+                        idom[v] = -1;
+                }
+        }
+        idom[root] = -1;
         for (uint32_t i = 1; i < m; i++)
                 idom[order[i]] = (int32_t)order[dom[i]];
+        *nreached = r;
         return 0;
 }
 
