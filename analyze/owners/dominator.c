@@ -4,9 +4,10 @@
  * holder.  Every array but the caller's is indexed by depth-first preorder
  * number of the searched vertices: vertex order[i] has number i, the root
  * 0.  The caller's idom holds each vertex's number (or its plain leaf's
- * predecessor) until the answer; the pass's parent array is by vertex, the
- * rest by searched vertex: the cursor and stack of the search, then the
- * predecessors in those numbers and anc, semi, label and eval's path.
+ * predecessor) until the answer, and order is the scratch of leaves_out
+ * before the search fills it; the pass's own arrays are by searched
+ * vertex: parent, the cursor and stack of the search, then the
+ * predecessors in those numbers and anc, semi and label.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -94,27 +95,33 @@ static uint32_t leaves_out(uint32_t n, const uint32_t *off, const uint32_t *adj,
 }
 
 /*
- * Lengauer-Tarjan's EVAL with path compression, iterative: of the vertices
- * on the forest path from v up to (not including) its tree's root, the one
- * with the smallest semidominator.  Vertices numbered above w are linked
- * (their anc is their parent, or nearer the root after compression).
+ * Lengauer-Tarjan's EVAL with path compression, iterative and without a
+ * stack: of the vertices on the forest path from v up to (not including)
+ * its tree's root, the one with the smallest semidominator.  Vertices
+ * numbered above w are linked (their anc is their parent, or nearer the
+ * root after compression).  The way up reverses anc along the path, so
+ * the way down can find it again.
  */
-static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const int32_t *semi, int32_t *path)
+static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const int32_t *semi)
 {
         if (v <= w)
                 return v;
-        size_t k = 0;
-        int32_t x = v;
+        int32_t x = v, below = -1;
         while (anc[x] > w) {
-                path[k++] = x;
-                x = anc[x];
+                int32_t up = anc[x];
+                anc[x] = below;
+                below = x;
+                x = up;
         }
-        /* From the vertex just below the top down to v: each takes its ancestor's best label and skips to the top. */
-        while (k) {
-                int32_t y = path[--k], p = anc[y];
+        /* From the vertex just below the top x down to v: each takes its ancestor's best label and skips to the top. */
+        int32_t top = anc[x], p = x;
+        while (below >= 0) {
+                int32_t y = below;
+                below = anc[y];
                 if (semi[label[p]] < semi[label[y]])
                         label[y] = label[p];
-                anc[y] = anc[p];
+                anc[y] = top;
+                p = y;
         }
         return label[v];
 }
@@ -130,16 +137,15 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
                 uint32_t *order, uint32_t *nreached)
 {
         const uint32_t *off = *off_p, *adj = *adj_p;
-        _cleanup_free_ int32_t *dom = malloc((size_t)n * sizeof(*dom));
+        _cleanup_free_ int32_t *dom = NULL;
         _cleanup_free_ uint32_t *cursor = NULL, *stack = NULL;
-        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL, *path = NULL;
+        _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL;
         _cleanup_free_ uint32_t *pred_off = NULL, *pred = NULL;
-        if (!dom)
-                return -ENOMEM;
 
-        /* num is kept in idom to the end; the plain leaves' predecessors in it too. */
-        uint32_t stay = leaves_out(n, off, adj, root, idom, dom);
-        if (!(cursor = malloc((size_t)stay * sizeof(*cursor))) || !(stack = malloc((size_t)stay * sizeof(*stack))))
+        /* num is kept in idom to the end, the plain leaves' predecessors in it too; order is free until the search. */
+        uint32_t stay = leaves_out(n, off, adj, root, idom, (int32_t *)order);
+        if (!(dom = malloc((size_t)stay * sizeof(*dom))) || !(cursor = malloc((size_t)stay * sizeof(*cursor))) ||
+            !(stack = malloc((size_t)stay * sizeof(*stack))))
                 return -ENOMEM;
         uint32_t m = dfs(off, adj, root, idom, order, dom, cursor, stack);
         free(cursor);
@@ -181,7 +187,7 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
 
         size_t k = m ? m : 1;
         if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) ||
-            !(label = malloc(k * sizeof(*label))) || !(path = malloc(k * sizeof(*path))))
+            !(label = malloc(k * sizeof(*label))))
                 return -ENOMEM;
         for (uint32_t i = 0; i < m; i++) {
                 semi[i] = (int32_t)i;
@@ -193,7 +199,7 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         for (int32_t w = (int32_t)m - 1; w > 0; w--) {
                 int32_t s = semi[w];
                 for (uint32_t e = pred_off[w]; e < pred_off[w + 1]; e++) {
-                        int32_t u = eval((int32_t)pred[e], w, anc, label, semi, path);
+                        int32_t u = eval((int32_t)pred[e], w, anc, label, semi);
                         if (semi[u] < s)
                                 s = semi[u];
                 }
