@@ -6,8 +6,8 @@
  * 0.  The caller's idom holds each vertex's number (or its plain leaf's
  * predecessor) until the answer, and order is the scratch of leaves_out
  * before the search fills it; the pass's own arrays are by searched
- * vertex: parent, the cursor and stack of the search, then the
- * predecessors in those numbers and anc, semi and label.
+ * vertex: parent, the cursor of the search, then the predecessors from
+ * higher numbers and anc, semi and label.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,36 +18,36 @@
 #include "common/cleanup.h"
 
 /*
- * Depth-first preorder from root, without recursion: stack holds the path
- * by number, cursor[i] the next successor of vertex number i to try.
- * num (in idom, by vertex) comes in as -1 for a vertex to search and
- * below -1 for a leaf left out (leaves_out), and leaves with each reached
- * vertex's number; fills order and each reached vertex's tree parent (by
- * number).
+ * Depth-first preorder from root, without recursion and without a stack:
+ * the path from root to the vertex at hand is its chain of tree parents.
+ * cursor[i] is the next successor of vertex number i to try.  num (in
+ * idom, by vertex) comes in as -1 for a vertex to search and below -1 for
+ * a leaf left out (leaves_out), and leaves with each reached vertex's
+ * number; fills order and each reached vertex's tree parent (by number).
  */
 static uint32_t dfs(const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *num, uint32_t *order,
-                    int32_t *parent, uint32_t *cursor, uint32_t *stack)
+                    int32_t *parent, uint32_t *cursor)
 {
-        uint32_t m = 0, sp = 0;
+        uint32_t m = 0;
         num[root] = 0;
         order[m++] = root;
         parent[0] = -1;
         cursor[0] = off[root];
-        stack[sp++] = 0;
-        while (sp) {
-                uint32_t i = stack[sp - 1], v = order[i];
+        int32_t i = 0;
+        while (i >= 0) {
+                uint32_t v = order[i];
                 if (cursor[i] == off[v + 1]) {
-                        sp--;
+                        i = parent[i];
                         continue;
                 }
                 uint32_t u = adj[cursor[i]++];
                 if (num[u] != -1)
                         continue;
                 num[u] = (int32_t)m;
-                parent[m] = (int32_t)i;
+                parent[m] = i;
                 order[m] = u;
                 cursor[m] = off[u];
-                stack[sp++] = m++;
+                i = (int32_t)m++;
         }
         return m;
 }
@@ -128,40 +128,49 @@ static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const in
 
 /*
  * The pass, in phases that each hold only what they need: the search (the
- * successors, parent in dom, cursor and stack), the predecessors (built
- * from the successors, which are then freed when the caller gave them
- * away: *off and *adj set NULL), the semidominators (anc, semi, label),
- * the NCA climb (dom, semi).
+ * successors, parent in dom, cursor), the predecessors from higher numbers
+ * and semi's start (from the successors, which are then freed when the
+ * caller gave them away: *off and *adj set NULL), the semidominators (anc,
+ * semi, label), the NCA climb (dom, semi).
  */
 static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, uint32_t root, int32_t *idom,
                 uint32_t *order, uint32_t *nreached)
 {
         const uint32_t *off = *off_p, *adj = *adj_p;
         _cleanup_free_ int32_t *dom = NULL;
-        _cleanup_free_ uint32_t *cursor = NULL, *stack = NULL;
+        _cleanup_free_ uint32_t *cursor = NULL;
         _cleanup_free_ int32_t *anc = NULL, *semi = NULL, *label = NULL;
         _cleanup_free_ uint32_t *pred_off = NULL, *pred = NULL;
 
         /* num is kept in idom to the end, the plain leaves' predecessors in it too; order is free until the search. */
         uint32_t stay = leaves_out(n, off, adj, root, idom, (int32_t *)order);
-        if (!(dom = malloc((size_t)stay * sizeof(*dom))) || !(cursor = malloc((size_t)stay * sizeof(*cursor))) ||
-            !(stack = malloc((size_t)stay * sizeof(*stack))))
+        if (!(dom = malloc((size_t)stay * sizeof(*dom))) || !(cursor = malloc((size_t)stay * sizeof(*cursor))))
                 return -ENOMEM;
-        uint32_t m = dfs(off, adj, root, idom, order, dom, cursor, stack);
+        uint32_t m = dfs(off, adj, root, idom, order, dom, cursor);
         free(cursor);
         cursor = NULL;
-        free(stack);
-        stack = NULL;
 
-        /* The predecessors of each reached vertex, by number (an unreached vertex reaches nothing reached). */
-        pred_off = calloc((size_t)m + 1, sizeof(*pred_off));
-        if (!pred_off)
+        /*
+         * An edge from a lower number (the tree's edges and those forward)
+         * gives its target that number as a semidominator candidate as it
+         * stands: semi starts as the least of them.  Only the edges from a
+         * higher number need eval, so only they are kept as predecessors,
+         * by number (an unreached vertex reaches nothing reached).
+         */
+        size_t k = m ? m : 1;
+        if (!(semi = malloc(k * sizeof(*semi))) || !(pred_off = calloc((size_t)m + 1, sizeof(*pred_off))))
                 return -ENOMEM;
+        for (uint32_t i = 0; i < m; i++)
+                semi[i] = (int32_t)i;
         for (uint32_t i = 0; i < m; i++) {
                 uint32_t v = order[i];
-                for (uint32_t e = off[v]; e < off[v + 1]; e++)
-                        if (idom[adj[e]] >= 0)
-                                pred_off[idom[adj[e]] + 1]++;
+                for (uint32_t e = off[v]; e < off[v + 1]; e++) {
+                        int32_t j = idom[adj[e]];
+                        if (j > (int32_t)i && (int32_t)i < semi[j])
+                                semi[j] = (int32_t)i;
+                        else if (j >= 0 && j < (int32_t)i)
+                                pred_off[j + 1]++;
+                }
         }
         for (uint32_t i = 0; i < m; i++)
                 pred_off[i + 1] += pred_off[i];
@@ -171,9 +180,11 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         /* Each row filled from its start, which moves pred_off[j] to row j's end; then shifted back. */
         for (uint32_t i = 0; i < m; i++) {
                 uint32_t v = order[i];
-                for (uint32_t e = off[v]; e < off[v + 1]; e++)
-                        if (idom[adj[e]] >= 0)
-                                pred[pred_off[idom[adj[e]]]++] = i;
+                for (uint32_t e = off[v]; e < off[v + 1]; e++) {
+                        int32_t j = idom[adj[e]];
+                        if (j >= 0 && j < (int32_t)i)
+                                pred[pred_off[j]++] = i;
+                }
         }
         for (uint32_t j = m; j > 0; j--)
                 pred_off[j] = pred_off[j - 1];
@@ -185,17 +196,19 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
                 *adj_p = NULL;
         }
 
-        size_t k = m ? m : 1;
-        if (!(anc = malloc(k * sizeof(*anc))) || !(semi = malloc(k * sizeof(*semi))) ||
-            !(label = malloc(k * sizeof(*label))))
+        if (!(anc = malloc(k * sizeof(*anc))) || !(label = malloc(k * sizeof(*label))))
                 return -ENOMEM;
         for (uint32_t i = 0; i < m; i++) {
-                semi[i] = (int32_t)i;
                 label[i] = (int32_t)i;
                 anc[i] = dom[i];
         }
 
-        /* Semidominators, in reverse preorder; each vertex is linked (its anc counts for eval) once done. */
+        /*
+         * Semidominators, in reverse preorder; each vertex is linked (its anc
+         * counts for eval) once done.  A predecessor u > w is done, and so
+         * is every vertex eval looks at; the semi of one not done yet (below
+         * w) is never read.
+         */
         for (int32_t w = (int32_t)m - 1; w > 0; w--) {
                 int32_t s = semi[w];
                 for (uint32_t e = pred_off[w]; e < pred_off[w + 1]; e++) {
