@@ -162,13 +162,16 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
                 return -ENOMEM;
         for (uint32_t i = 0; i < m; i++)
                 semi[i] = (int32_t)i;
-        for (uint32_t i = 0; i < m; i++) {
-                uint32_t v = order[i];
+        /* By vertex, not by number: the rows in memory order.  A leaf left out or unreached (num < 0) has no row that counts. */
+        for (uint32_t v = 0; v < n; v++) {
+                int32_t i = idom[v];
+                if (i < 0)
+                        continue;
                 for (uint32_t e = off[v]; e < off[v + 1]; e++) {
                         int32_t j = idom[adj[e]];
-                        if (j > (int32_t)i && (int32_t)i < semi[j])
-                                semi[j] = (int32_t)i;
-                        else if (j >= 0 && j < (int32_t)i)
+                        if (j > i && i < semi[j])
+                                semi[j] = i;
+                        else if (j >= 0 && j < i)
                                 pred_off[j + 1]++;
                 }
         }
@@ -178,12 +181,14 @@ static int tree(uint32_t n, uint32_t **off_p, uint32_t **adj_p, bool release, ui
         if (!pred)
                 return -ENOMEM;
         /* Each row filled from its start, which moves pred_off[j] to row j's end; then shifted back. */
-        for (uint32_t i = 0; i < m; i++) {
-                uint32_t v = order[i];
+        for (uint32_t v = 0; v < n; v++) {
+                int32_t i = idom[v];
+                if (i < 0)
+                        continue;
                 for (uint32_t e = off[v]; e < off[v + 1]; e++) {
                         int32_t j = idom[adj[e]];
-                        if (j >= 0 && j < (int32_t)i)
-                                pred[pred_off[j]++] = i;
+                        if (j >= 0 && j < i)
+                                pred[pred_off[j]++] = (uint32_t)i;
                 }
         }
         for (uint32_t j = m; j > 0; j--)
