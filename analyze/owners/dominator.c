@@ -1,6 +1,6 @@
 /*
  * Semi-NCA dominators (dominator.h).  The plain leaves (leaves_out) stay
- * out of the search: in a heap most blocks hold no pointer and have one
+ * out of the search: in a heap many blocks hold no pointer and have one
  * holder.  Every array but the caller's is indexed by depth-first preorder
  * number of the searched vertices: vertex order[i] has number i, the root
  * 0.  The caller's idom holds each vertex's number (or its plain leaf's
@@ -277,7 +277,7 @@ int dominator_tree_consume(uint32_t n, uint32_t **off, uint32_t **adj, uint32_t 
 
 void dominator_sum(const int32_t *idom, const uint32_t *order, uint32_t nreached, uint64_t *value)
 {
-        /* An immediate dominator is a tree ancestor, so it comes earlier in preorder: children first, backwards. */
+        /* A vertex comes after its immediate dominator in order: children first, backwards. */
         for (uint32_t i = nreached; i-- > 1;) {
                 uint32_t v = order[i];
                 value[idom[v]] += value[v];
