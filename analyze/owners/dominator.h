@@ -18,8 +18,8 @@
 /*
  * Fills idom[0..n) with each vertex's immediate dominator, -1 for root
  * and for vertices root does not reach; and order[0..*nreached) with the
- * reached vertices in depth-first preorder, root first, where every
- * vertex comes after its immediate dominator.  n < 2^31.  Returns 0 or
+ * reached vertices, root first, every vertex after its immediate
+ * dominator (depth-first preorder, then the leaves with one predecessor).  n < 2^31.  Returns 0 or
  * -ENOMEM (on which idom and order hold nothing of use).
  */
 int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, uint32_t root, int32_t *idom, uint32_t *order,

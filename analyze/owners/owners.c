@@ -193,7 +193,9 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
         dominator_sum(idom, order, m, value);
         for (uint32_t h = 0; h < nholders; h++)
                 out->holders[h].blocks = value[h];
-        memset(value, 0, (size_t)n * sizeof(*value));
+        /* Every used block's entry is set below; the holders' and the virtual root's are what is left to clear. */
+        memset(value, 0, (size_t)nholders * sizeof(*value));
+        value[root] = 0;
         for (size_t c = 0, v = nholders; c < a->heap.nchunks; c++)
                 if (a->heap.chunks[c].state == CHUNK_USED)
                         value[v++] = a->heap.chunks[c].size;

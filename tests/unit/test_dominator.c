@@ -79,6 +79,60 @@ static struct graph random_graph(uint32_t n, uint32_t degree)
         return g;
 }
 
+/*
+ * A heap's shape: a quarter of the vertices (a core, as random_graph makes
+ * it, and sometimes an island the root does not reach) point at the rest,
+ * leaves with no edge to another vertex.  Each leaf has one predecessor
+ * (sometimes twice over, sometimes also itself), several, or none; some
+ * hang from the island only, some from the island and the core.
+ */
+static struct graph leafy_graph(uint32_t n, uint32_t degree)
+{
+        uint32_t core = n / 4 + 1 < n ? n / 4 + 1 : n, cap = core * (degree * 2 + 1) + (n - core) * 4 + 1, ne = 0;
+        uint32_t island = rnd(3) == 0 ? core / 3 : 0; /* core vertices >= core - island: only among themselves */
+        uint32_t *from = malloc(cap * sizeof(uint32_t)), *to = malloc(cap * sizeof(uint32_t));
+        struct graph g = { .n = n, .off = calloc(n + 1, sizeof(uint32_t)), .adj = malloc(cap * sizeof(uint32_t)) };
+        assert_true(from && to && g.off && g.adj);
+        for (uint32_t v = 0; v < core; v++) {
+                uint32_t k = rnd(degree * 2 + 1);
+                bool in_island = v >= core - island;
+                for (uint32_t e = 0; e < k; e++) {
+                        uint32_t u = rnd(3) ? v + 1 + rnd(3) : rnd(core);
+                        if (u >= core)
+                                u = rnd(core);
+                        if (in_island != (u >= core - island))
+                                u = in_island ? core - island + rnd(island) : rnd(core - island);
+                        from[ne] = v;
+                        to[ne++] = u;
+                }
+        }
+        for (uint32_t v = core; v < n; v++) {
+                uint32_t r = rnd(10), k = r < 5 ? 1 : r < 8 ? 2 + rnd(2) : 0;
+                uint32_t p = rnd(core);
+                for (uint32_t e = 0; e < k; e++) {
+                        /* a repeat of the same predecessor, or another one */
+                        from[ne] = rnd(2) ? p : rnd(core);
+                        to[ne++] = v;
+                }
+                if (rnd(8) == 0) {
+                        from[ne] = v;
+                        to[ne++] = v;
+                }
+        }
+        for (uint32_t e = 0; e < ne; e++)
+                g.off[from[e] + 1]++;
+        for (uint32_t v = 0; v < n; v++)
+                g.off[v + 1] += g.off[v];
+        for (uint32_t e = 0; e < ne; e++)
+                g.adj[g.off[from[e]]++] = to[e];
+        for (uint32_t v = n; v > 0; v--)
+                g.off[v] = g.off[v - 1];
+        g.off[0] = 0;
+        free(from);
+        free(to);
+        return g;
+}
+
 /* Marks in seen what root reaches without passing through removed (UINT32_MAX: none). */
 static void reach(const struct graph *g, uint32_t root, uint32_t removed, bool *seen, uint32_t *queue)
 {
@@ -212,6 +266,21 @@ static void test_large_random_graphs(void **state)
         }
 }
 
+static void test_leafy_random_graphs(void **state)
+{
+        (void)state;
+        for (int k = 0; k < 2000; k++) {
+                struct graph g = leafy_graph(1 + rnd(80), 1 + rnd(2));
+                check_graph(&g, rnd(4) ? 0 : rnd(g.n));
+                graph_free(&g);
+        }
+        for (int k = 0; k < 20; k++) {
+                struct graph g = leafy_graph(200 + rnd(1800), 1 + rnd(2));
+                check_graph(&g, 0);
+                graph_free(&g);
+        }
+}
+
 /* A chain 0 -> 1 -> ... deeper than any recursion would survive, closed into a cycle. */
 static void test_deep_chain(void **state)
 {
@@ -259,6 +328,7 @@ int main(void)
                 cmocka_unit_test(test_small_random_graphs),
                 cmocka_unit_test(test_medium_random_graphs),
                 cmocka_unit_test(test_large_random_graphs),
+                cmocka_unit_test(test_leafy_random_graphs),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
