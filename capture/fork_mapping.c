@@ -3,28 +3,13 @@
 
 #include <string.h>
 
-bool fork_mapping_has_flag(const struct map_entry *e, const char *flag)
-{
-        if (!e->vm_flags)
-                return false;
-        for (const char *p = e->vm_flags; *p;) {
-                while (*p == ' ')
-                        p++;
-                size_t n = strcspn(p, " ");
-                if (n == strlen(flag) && memcmp(p, flag, n) == 0)
-                        return true;
-                p += n;
-        }
-        return false;
-}
-
 bool fork_mapping_in_child(const struct map_entry *e)
 {
         static const char *const not_copied[] = { "dc", "wf", "ht", "io", "pf" };
         if (e->perms[3] != 'p')
                 return false;
         for (size_t i = 0; i < sizeof(not_copied) / sizeof(not_copied[0]); i++)
-                if (fork_mapping_has_flag(e, not_copied[i]))
+                if (map_entry_has_vm_flag(e, not_copied[i]))
                         return false;
         if (e->path && e->path[0] == '[' && strcmp(e->path, "[heap]") != 0 && strcmp(e->path, "[stack]") != 0 &&
             strncmp(e->path, "[anon:", 6) != 0)

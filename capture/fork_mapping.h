@@ -27,7 +27,4 @@
 /* Whether the child holds e's bytes as they were at the fork. */
 bool fork_mapping_in_child(const struct map_entry *e);
 
-/* Whether e's VmFlags (smaps) list flag, a two-letter name. */
-bool fork_mapping_has_flag(const struct map_entry *e, const char *flag);
-
 #endif

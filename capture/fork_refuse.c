@@ -105,7 +105,7 @@ bool fork_refuse_stopped(const struct target_info *ti, const struct map_list *ma
         }
         for (size_t i = 0; i < maps->n; i++) {
                 const struct map_entry *e = &maps->v[i];
-                if (fork_mapping_has_flag(e, "um") || fork_mapping_has_flag(e, "uw") || fork_mapping_has_flag(e, "ui")) {
+                if (map_entry_has_vm_flag(e, "um") || map_entry_has_vm_flag(e, "uw") || map_entry_has_vm_flag(e, "ui")) {
                         snprintf(why, why_len,
                                  "it uses userfaultfd (mapping %" PRIx64 "-%" PRIx64 "): its fault handler would be told of the fork",
                                  e->start, e->end);

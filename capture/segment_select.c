@@ -31,21 +31,6 @@ bool segment_select_on_disk(const struct map_entry *e)
         return true;
 }
 
-bool segment_select_has_vm_flag(const struct map_entry *e, const char *flag)
-{
-        if (!e->vm_flags)
-                return false;
-        for (const char *p = e->vm_flags; *p;) {
-                while (*p == ' ')
-                        p++;
-                size_t n = strcspn(p, " ");
-                if (n == strlen(flag) && memcmp(p, flag, n) == 0)
-                        return true;
-                p += n;
-        }
-        return false;
-}
-
 void segment_select_facts_fill(const struct map_list *maps, const uint64_t *sps, size_t nsps, size_t main_index,
                         const enum segment_malloc *malloc_use, struct segment_facts *facts)
 {
@@ -85,11 +70,11 @@ static bool never_readable(const struct map_entry *e, enum skip_reason *why)
                 *why = SKIP_GUARD;
                 return true;
         }
-        if (segment_select_has_vm_flag(e, "io") || segment_select_has_vm_flag(e, "pf")) {
+        if (map_entry_has_vm_flag(e, "io") || map_entry_has_vm_flag(e, "pf")) {
                 *why = SKIP_IO;
                 return true;
         }
-        if (segment_select_has_vm_flag(e, "dd")) {
+        if (map_entry_has_vm_flag(e, "dd")) {
                 *why = SKIP_DONTDUMP;
                 return true;
         }

@@ -81,7 +81,4 @@ void segment_plan_describe(const struct segment_plan *p, const struct map_entry 
 /* True when the mapping's file is on disk (not deleted, not shmem or memfd). */
 bool segment_select_on_disk(const struct map_entry *e);
 
-/* True when smaps VmFlags holds the two-letter flag. */
-bool segment_select_has_vm_flag(const struct map_entry *e, const char *flag);
-
 #endif

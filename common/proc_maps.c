@@ -206,3 +206,18 @@ const struct map_entry *map_list_find(const struct map_list *l, uint64_t addr)
         }
         return NULL;
 }
+
+bool map_entry_has_vm_flag(const struct map_entry *e, const char *flag)
+{
+        if (!e->vm_flags)
+                return false;
+        for (const char *p = e->vm_flags; *p;) {
+                while (*p == ' ')
+                        p++;
+                size_t n = strcspn(p, " ");
+                if (n == strlen(flag) && memcmp(p, flag, n) == 0)
+                        return true;
+                p += n;
+        }
+        return false;
+}

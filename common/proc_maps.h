@@ -46,6 +46,9 @@ void map_list_free(struct map_list *l);
 /* The entry holding addr, or NULL; l must be sorted by start (as the kernel prints it). */
 const struct map_entry *map_list_find(const struct map_list *l, uint64_t addr);
 
+/* Whether e's smaps VmFlags list flag, a two-letter name (fs/proc/task_mmu.c show_smap_vma_flags). */
+bool map_entry_has_vm_flag(const struct map_entry *e, const char *flag);
+
 static inline bool map_is_anon(const struct map_entry *e) { return e->path == NULL; }
 static inline bool map_is_file(const struct map_entry *e) { return e->path && e->path[0] != '['; }
 

@@ -50,12 +50,12 @@ static void test_has_flag(void **state)
 {
         struct map_entry e = entry("rw-p", NULL, "rd wr mr mw me dc ac");
         struct map_entry none = entry("rw-p", NULL, NULL);
-        assert_true(fork_mapping_has_flag(&e, "dc"));
-        assert_true(fork_mapping_has_flag(&e, "rd"));
-        assert_true(fork_mapping_has_flag(&e, "ac"));
-        assert_false(fork_mapping_has_flag(&e, "d"));
-        assert_false(fork_mapping_has_flag(&e, "wf"));
-        assert_false(fork_mapping_has_flag(&none, "dc"));
+        assert_true(map_entry_has_vm_flag(&e, "dc"));
+        assert_true(map_entry_has_vm_flag(&e, "rd"));
+        assert_true(map_entry_has_vm_flag(&e, "ac"));
+        assert_false(map_entry_has_vm_flag(&e, "d"));
+        assert_false(map_entry_has_vm_flag(&e, "wf"));
+        assert_false(map_entry_has_vm_flag(&none, "dc"));
 }
 
 int main(void)

@@ -239,8 +239,8 @@ static void test_describe(void **state)
         strbuf_reset(&buf);
         segment_plan_describe(&f.plans[8], &f.maps.v[8], &o, f.maps.v[8].start, &buf);
         assert_non_null(strstr(strbuf_str(&buf), "larger than --max-size 4096"));
-        assert_true(segment_select_has_vm_flag(&f.maps.v[9], "dd"));
-        assert_false(segment_select_has_vm_flag(&f.maps.v[9], "d"));
+        assert_true(map_entry_has_vm_flag(&f.maps.v[9], "dd"));
+        assert_false(map_entry_has_vm_flag(&f.maps.v[9], "d"));
         assert_false(segment_select_on_disk(&f.maps.v[18])); /* deleted */
         assert_false(segment_select_on_disk(&f.maps.v[17])); /* /dev/shm */
         assert_true(segment_select_on_disk(&f.maps.v[15]));
