@@ -79,6 +79,8 @@ int cmd_report(int argc, char **argv)
                 .epilogue = report_epilogue,
                 /* options end at the database, as they do for query, whose SQL may start with "--" */
                 .operands_end_options = true,
+                .operands_noun = "the database",
+                .operands_pronoun = "it",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -106,12 +108,8 @@ int cmd_report(int argc, char **argv)
                 return EXIT_USAGE;
         }
         /* no report name or argument starts with '-': such a word is an option put too late */
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-') {
-                        log_error("'%s' comes after the database: options go before it "
-                                  "(memsnap report [OPTIONS] DB [REPORT [ARGS]])", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                return EXIT_USAGE;
         const char *path = argv[first];
         const char *name = argc - first >= 2 ? argv[first + 1] : "summary";
         if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {
