@@ -1,4 +1,4 @@
-/* Unit tests for capture/pid_operand.c: none, two, a mistyped number, one, and one after the options. */
+/* Unit tests for capture/pid_operand.c: none, two, a name no process has, a number out of range, one, and one after the options. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,11 @@ static void test_pid_operand(void **state)
 
         assert_int_equal(pid_operand_parse("capture", 1, none_argv, 1, &p), -EINVAL);
         assert_int_equal(pid_operand_parse("capture", 3, two_argv, 1, &p), -EINVAL);
-        assert_int_equal(pid_operand_parse("capture", 2, bad_argv, 1, &p), -EINVAL);
+        /* "7x" is a name (no process has it); "0" a number out of range */
+        assert_int_equal(pid_operand_parse("capture", 2, bad_argv, 1, &p), -ESRCH);
+        char zero[] = "0";
+        char *zero_argv[] = { cmd, zero, NULL };
+        assert_int_equal(pid_operand_parse("capture", 2, zero_argv, 1, &p), -EINVAL);
         assert_int_equal(p, 0);
         assert_int_equal(pid_operand_parse("capture", 2, one_argv, 1, &p), 0);
         assert_int_equal(p, 77);
