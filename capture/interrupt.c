@@ -149,6 +149,13 @@ void interrupt_guard_end(struct interrupt_guard *g)
                 sigaddset(&keep, SIGHUP);
         }
         sigprocmask(SIG_SETMASK, &keep, NULL);
+        /*
+         * A caller that blocks the signal itself (snap, watch) gets it back,
+         * pending, to end its own work with: the capture took it only to
+         * stop in time.  Still blocked, it cannot kill us on the way out.
+         */
+        if (g->signal && sigismember(&g->old_mask, g->signal) == 1)
+                raise(g->signal);
         sigaction(SIGCHLD, &g->old_chld, NULL);
         g->active = false;
 }

@@ -147,7 +147,7 @@ static int watch_loop(struct watch *w)
                 }
                 r = take_one(w);
                 if (r == -EINTR) {
-                        /* discarded; a signal still pending is read here, one the capture took has said its name */
+                        /* discarded; the signal is pending still (capture/interrupt.h), read here */
                         struct timespec zero = { 0, 0 };
                         if (watch_wait_until(&w->wait, &zero, &w->signal) != WATCH_WAIT_SIGNAL)
                                 w->signal = 0;
