@@ -122,7 +122,7 @@ static int number_is_a_name(const char *arg, pid_t pid)
         if (access(dir, F_OK) == 0 || pid_by_name_find(arg, named, ELEMENTSOF(named)) == 0)
                 return 0;
         return log_error_errno(ESRCH, "no process has pid %s, but a process is named '%s': write './%s' to take it "
-                                      "by name (digits are always a pid)",
+                                      "by name (a target that begins with a digit is a pid)",
                                arg, arg, arg);
 }
 
@@ -144,9 +144,15 @@ int pid_operand_parse(const char *command, int argc, char **argv, int first, pid
                 return 0;
         }
         /* "12x", "0", "99999999": a number mistyped; a word is a process name */
-        if (arg[0] >= '0' && arg[0] <= '9' && strspn(arg, "0123456789") == strlen(arg))
+        if (arg[0] >= '0' && arg[0] <= '9') {
+                pid_t named[1];
+                if (pid_by_name_find(arg, named, ELEMENTSOF(named)) > 0)
+                        return log_error_errno(EINVAL, "invalid process id '%s': a process is named so; write './%s' "
+                                                       "to take it by name",
+                                               arg, arg);
                 return log_error_errno(EINVAL, "invalid process id '%s': expected a number from 1 to %d", arg,
                                        PROC_PID_MAX_LIMIT);
+        }
         return by_name(command, arg, pid);
 }
 

@@ -7,11 +7,11 @@
  * listed, with pid, user, start time and command line, so the user can pick
  * one; none is an error.
  *
- * Digits only are always a process id, as kill and gdb -p read them: the
- * meaning of "4242" never depends on which processes run.  A process whose
- * name is digits is named as a path, "./4242" (a name is matched by its
- * last component); when no process has the id but one has the name, the
- * error says so.
+ * A target that begins with a digit is always a process id, as kill and
+ * gdb -p read it ("12x" is a mistyped one): the meaning of "4242" never
+ * depends on which processes run.  A process whose name begins with a digit
+ * is named as a path, "./4242" (a name is matched by its last component);
+ * when no process has the id but one has the name, the error says so.
  */
 #ifndef MEMSNAP_PID_OPERAND_H
 #define MEMSNAP_PID_OPERAND_H
@@ -22,8 +22,9 @@
 #define PID_OPERAND_HELP                                                                  \
         "TARGET is a process id or a process name, matched as pidof matches it\n"         \
         "(/proc/PID/comm, or a path's last component).  A name several processes\n"      \
-        "carry lists them (pid, user, start time, command line) and exits 2.  Digits\n"  \
-        "are always a process id: a process named 4242 is './4242'.\n"
+        "carry lists them (pid, user, start time, command line) and exits 2.  A\n"       \
+        "TARGET that begins with a digit is a process id: a process named 4242 is\n"      \
+        "'./4242'.\n"
 
 /* The most processes of one name an ambiguous target lists. */
 #define PID_OPERAND_CANDIDATES_MAX 32
