@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "builtin.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/parse_number.h"
 #include "common/segment_kind.h"
 #include "common/suggest.h"
+#include "interrupt.h"
 #include "live_stacks.h"
 #include "parallel_read.h"
+#include "pid_operand.h"
 
 /* --segments: kind names, comma-separated, into select_options.kinds. */
 static int parse_segments(const struct option_spec *row, const char *arg)
@@ -62,7 +65,7 @@ static const char *const capture_method_names[] = { "auto", "stop", "fork", NULL
 
 void capture_options_init(struct capture_options_cli *c)
 {
-        *c = (struct capture_options_cli){ .o = { .max_frames = LIVE_STACKS_DEFAULT_FRAMES } };
+        *c = (struct capture_options_cli){ .o = { .max_frames = LIVE_STACKS_DEFAULT_FRAMES }, .level = -1 };
         select_options_default(&c->o.select);
 }
 
@@ -110,9 +113,41 @@ size_t capture_options_rows(struct capture_options_cli *c, struct option_spec *r
         return CAPTURE_OPTIONS_ROWS;
 }
 
-int capture_options_check(const struct capture_options_cli *c)
+size_t capture_options_verbosity_rows(struct capture_options_cli *c, struct option_spec *rows)
 {
-        if (c->frames_given && !c->o.stacks)
-                return log_error_errno(EINVAL, "--frames needs --stacks");
-        return 0;
+        const struct option_spec table[CAPTURE_OPTIONS_VERBOSITY_ROWS] = {
+                OPTION_SET('q', "quiet", c->level, LOG_LEVEL_ERROR, "print errors only", .given = &c->o.quiet),
+                OPTION_SET('v', "verbose", c->level, LOG_LEVEL_DEBUG, "print debugging messages"),
+        };
+        memcpy(rows, table, sizeof(table));
+        return CAPTURE_OPTIONS_VERBOSITY_ROWS;
+}
+
+bool capture_options_parse(struct capture_options_cli *c, const struct options_command *cli, int argc, char **argv,
+                           int *status)
+{
+        int r = interrupt_block_early();
+        if (r < 0) {
+                log_error_errno(r, "cannot block signals: %m");
+                *status = EXIT_FAIL;
+                return false;
+        }
+        int first = options_parse(cli, argc, argv);
+        if (first <= 0) {
+                *status = first == 0 ? EXIT_OK : EXIT_USAGE;
+                return false;
+        }
+        r = pid_operand_parse(cli->name, argc, argv, first, &c->o.pid);
+        if (r < 0) {
+                *status = pid_operand_exit(r);
+                return false;
+        }
+        if (c->frames_given && !c->o.stacks) {
+                log_error("--frames needs --stacks");
+                *status = EXIT_USAGE;
+                return false;
+        }
+        if (c->level >= 0)
+                log_set_level(c->level);
+        return true;
 }

@@ -15,7 +15,6 @@
 #include "common/log.h"
 #include "common/options.h"
 #include "capture_options.h"
-#include "interrupt.h"
 #include "pid_operand.h"
 
 static const char capture_about[] =
@@ -42,18 +41,14 @@ int cmd_capture(int argc, char **argv)
 {
         struct capture_options_cli c;
         struct capture_options *o = &c.o;
-        int level = -1;
-
         capture_options_init(&c);
-        struct option_spec options[2 + CAPTURE_OPTIONS_ROWS + 2] = {
+        struct option_spec options[2 + CAPTURE_OPTIONS_ROWS + CAPTURE_OPTIONS_VERBOSITY_ROWS] = {
                 OPTION_STRING('o', "output", "FILE", o->output, "write the core to FILE (default: core.PID here)"),
                 OPTION_FLAG('f', "force", o->force, "replace FILE if it exists"),
         };
         size_t n = 2;
         n += capture_options_rows(&c, options + n);
-        options[n++] = (struct option_spec)OPTION_SET('q', "quiet", level, LOG_LEVEL_ERROR, "print errors only",
-                                                      .given = &o->quiet);
-        options[n++] = (struct option_spec)OPTION_SET('v', "verbose", level, LOG_LEVEL_DEBUG, "print debugging messages");
+        n += capture_options_verbosity_rows(&c, options + n);
         const struct options_command cli = {
                 .name = "capture",
                 .usage = "TARGET [-o FILE] [OPTIONS]",
@@ -64,31 +59,19 @@ int cmd_capture(int argc, char **argv)
         };
 
         /*
-         * Before anything else: "exit 1, interrupted, nothing written" holds
-         * from here on, and a signal after a capture succeeded cannot hide
-         * the success behind death by signal (interrupt.h).
+         * Signals blocked before anything else: "exit 1, interrupted, nothing
+         * written" holds from there on, and a signal after a capture
+         * succeeded cannot hide the success behind death by signal
+         * (interrupt.h).
          */
-        int r = interrupt_block_early();
-        if (r < 0) {
-                log_error_errno(r, "cannot block signals: %m");
-                return EXIT_FAIL;
-        }
-        int first = options_parse(&cli, argc, argv);
-        if (first <= 0)
-                return first == 0 ? EXIT_OK : EXIT_USAGE;
-        /* the last of -q and -v wins */
-        if (level >= 0)
-                log_set_level(level);
-        r = pid_operand_parse("capture", argc, argv, first, &o->pid);
-        if (r < 0)
-                return pid_operand_exit(r);
+        int status;
+        if (!capture_options_parse(&c, &cli, argc, argv, &status))
+                return status;
         if (o->output && strcmp(o->output, "-") == 0) {
                 /* the core is written in place, holes and all, then linked under its name */
                 log_error("a core cannot go to standard output: it is a sparse file written in place; "
                           "give -o a file name ('./-' for a file named '-')");
                 return EXIT_USAGE;
         }
-        if (capture_options_check(&c) < 0)
-                return EXIT_USAGE;
         return capture_run(o) < 0 ? EXIT_FAIL : EXIT_OK;
 }

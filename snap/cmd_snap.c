@@ -8,7 +8,6 @@
 
 #include "builtin.h"
 #include "capture/capture_options.h"
-#include "capture/interrupt.h"
 #include "capture/pid_operand.h"
 #include "common/log.h"
 #include "common/options.h"
@@ -37,18 +36,14 @@ int cmd_snap(int argc, char **argv)
 {
         struct capture_options_cli c;
         struct snap_options so = { .dir = "." };
-        int level = -1;
-
         capture_options_init(&c);
-        struct option_spec options[2 + CAPTURE_OPTIONS_ROWS + 2] = {
+        struct option_spec options[2 + CAPTURE_OPTIONS_ROWS + CAPTURE_OPTIONS_VERBOSITY_ROWS] = {
                 OPTION_STRING('d', "dir", "DIR", so.dir, "write the database (and the core) into DIR (default: here)"),
                 OPTION_FLAG(0, "keep-core", so.keep_core, "keep the core beside the database, as NAME.PID.TIME.core"),
         };
         size_t n = 2;
         n += capture_options_rows(&c, options + n);
-        options[n++] = (struct option_spec)OPTION_SET('q', "quiet", level, LOG_LEVEL_ERROR, "print errors only",
-                                                      .given = &so.quiet);
-        options[n++] = (struct option_spec)OPTION_SET('v', "verbose", level, LOG_LEVEL_DEBUG, "print debugging messages");
+        n += capture_options_verbosity_rows(&c, options + n);
         const struct options_command cli = {
                 .name = "snap",
                 .usage = "TARGET [-d DIR] [--keep-core] [CAPTURE OPTIONS]",
@@ -58,22 +53,11 @@ int cmd_snap(int argc, char **argv)
                 .noptions = n,
         };
 
-        /* Blocked for the whole run: a signal waits, pending, for the next step to see it (snap.h). */
-        int r = interrupt_block_early();
-        if (r < 0) {
-                log_error_errno(r, "cannot block signals: %m");
-                return EXIT_FAIL;
-        }
-        int first = options_parse(&cli, argc, argv);
-        if (first <= 0)
-                return first == 0 ? EXIT_OK : EXIT_USAGE;
-        if (level >= 0)
-                log_set_level(level);
-        r = pid_operand_parse("snap", argc, argv, first, &c.o.pid);
-        if (r < 0)
-                return pid_operand_exit(r);
-        if (capture_options_check(&c) < 0)
-                return EXIT_USAGE;
+        /* Signals blocked for the whole run: one waits, pending, for the next step to see it (snap.h). */
+        int status;
+        if (!capture_options_parse(&c, &cli, argc, argv, &status))
+                return status;
+        so.quiet = c.o.quiet;
         so.capture = c.o;
 
         struct snap_result res;

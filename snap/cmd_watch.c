@@ -8,7 +8,6 @@
 
 #include "builtin.h"
 #include "capture/capture_options.h"
-#include "capture/interrupt.h"
 #include "capture/pid_operand.h"
 #include "common/log.h"
 #include "common/options.h"
@@ -61,7 +60,6 @@ int cmd_watch(int argc, char **argv)
         struct capture_options_cli c;
         struct watch_options wo = { .snap = { .dir = "." } };
         bool every_given = false;
-        int level = -1;
 
         capture_options_init(&c);
         struct option_spec options[6 + CAPTURE_OPTIONS_ROWS + 1] = {
@@ -80,7 +78,7 @@ int cmd_watch(int argc, char **argv)
         };
         size_t n = 6;
         n += capture_options_rows(&c, options + n);
-        options[n++] = (struct option_spec)OPTION_SET('v', "verbose", level, LOG_LEVEL_DEBUG,
+        options[n++] = (struct option_spec)OPTION_SET('v', "verbose", c.level, LOG_LEVEL_DEBUG,
                                                       "print what each capture and analysis says, and debugging "
                                                       "messages");
         const struct options_command cli = {
@@ -92,26 +90,16 @@ int cmd_watch(int argc, char **argv)
                 .noptions = n,
         };
 
-        /* Blocked for the whole run: the wait reads them from a signalfd, a snapshot sees them pending (snap.h). */
-        int r = interrupt_block_early();
-        if (r < 0) {
-                log_error_errno(r, "cannot block signals: %m");
-                return EXIT_FAIL;
-        }
-        int first = options_parse(&cli, argc, argv);
-        if (first <= 0)
-                return first == 0 ? EXIT_OK : EXIT_USAGE;
+        /* Signals blocked for the whole run: the wait reads them from a signalfd, a snapshot sees them pending (snap.h). */
+        int status;
+        if (!capture_options_parse(&c, &cli, argc, argv, &status))
+                return status;
         if (!every_given) {
                 log_error("watch needs --every DURATION: how often to take a snapshot (30s, 10m, 2h)");
                 return EXIT_USAGE;
         }
-        r = pid_operand_parse("watch", argc, argv, first, &c.o.pid);
-        if (r < 0)
-                return pid_operand_exit(r);
-        if (capture_options_check(&c) < 0)
-                return EXIT_USAGE;
         /* Each snapshot's capture and analysis speak only of errors, unless -v: the lines say the rest. */
-        bool verbose = level == LOG_LEVEL_DEBUG;
+        bool verbose = c.level == LOG_LEVEL_DEBUG;
         log_set_level(verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_ERROR);
         wo.snap.quiet = !verbose;
         wo.snap.capture = c.o;

@@ -16,28 +16,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/stack_frames.h"
-
-static bool name_byte_ok(char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-               c == '.';
-}
-
-void snap_base_name(char out[SNAP_BASE_MAX], const char *comm, pid_t pid, time_t t)
-{
-        char name[32], stamp[20];
-        size_t n = 0;
-        struct tm tm;
-
-        for (const char *p = comm; *p && n < sizeof(name) - 1; p++, n++)
-                name[n] = name_byte_ok(*p) && !(n == 0 && *p == '.') ? *p : '_';
-        if (n == 0)
-                name[n++] = '_';
-        name[n] = '\0';
-        if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
-                snprintf(stamp, sizeof(stamp), "%lld", (long long)t);
-        snprintf(out, SNAP_BASE_MAX, "%s.%d.%s", name, (int)pid, stamp);
-}
+#include "snap_name.h"
 
 bool snap_interrupt_pending(int *sig)
 {
@@ -117,7 +96,7 @@ int snap_take(const struct snap_options *o, struct snap_result *res)
 {
         const char *dir = o->dir ? o->dir : ".";
         pid_t pid = o->capture.pid;
-        char comm[64], base[SNAP_BASE_MAX];
+        char comm[64], base[SNAP_NAME_MAX];
         _cleanup_free_ char *core = NULL, *db = NULL;
         struct tm tm;
 
@@ -132,7 +111,7 @@ int snap_take(const struct snap_options *o, struct snap_result *res)
          */
         for (int tries = 0;; tries++) {
                 time_t now = time(NULL);
-                snap_base_name(base, comm, pid, now);
+                snap_name_format(base, comm, pid, now);
                 if (gmtime_r(&now, &tm))
                         strftime(res->stamp, sizeof(res->stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
                 free(core);

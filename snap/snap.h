@@ -7,8 +7,7 @@
  * by running memsnap again.
  *
  * The files are named NAME.PID.YYYYMMDDTHHMMSSZ.core and .db in the output
- * folder: the process's name (/proc/PID/comm), its pid, and the time the
- * snapshot began in UTC, so that a listing sorts by time.
+ * folder (snap_name.h), so that a listing sorts by time.
  *
  * Whole or nothing: the core and the database are written under temporary
  * names and renamed when complete (common/atomic_file.h); the core is
@@ -27,9 +26,6 @@
 
 #include "capture/capture.h"
 
-/* "NAME.PID.20261206T193000Z": the process name at most 15 bytes (TASK_COMM_LEN) escaped, a pid, a stamp. */
-#define SNAP_BASE_MAX 96
-
 struct snap_options {
         const char *dir;              /* output folder ("." when NULL) */
         bool keep_core;               /* leave the core beside the database */
@@ -47,13 +43,6 @@ struct snap_result {
         uint64_t used_bytes;          /* used heap: the used chunks' sizes, as diff sums them */
         uint64_t used_blocks;
 };
-
-/*
- * The file name's base for a process called comm with pid, at t (UTC), into
- * out: bytes of comm that are not letters, digits, '-', '_' or '.' become
- * '_' (a name may hold '/' and spaces), and a leading '.' too.
- */
-void snap_base_name(char out[SNAP_BASE_MAX], const char *comm, pid_t pid, time_t t);
 
 /*
  * Takes one snapshot of o->capture.pid.  Returns 0 with *res filled, or
