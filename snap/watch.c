@@ -186,11 +186,11 @@ static void print_summary(const struct watch *w)
                 printf("no snapshot was taken\n");
                 return;
         }
-        printf("%u snapshots from %s to %s; since the first: %zu new definite leaks (%s), used heap %s; "
-               "%zu databases kept (the first, the baseline, always)\n",
-               w->taken, w->first_stamp, w->last_stamp, w->since_first.new_leaks,
-               units_format_bytes(bytes, w->since_first.new_leak_bytes), signed_bytes(growth, w->since_first.growth_bytes),
-               w->ndbs);
+        printf("%u snapshot%s from %s to %s; since the first: %zu new definite leak%s (%s), used heap %s; "
+               "%zu database%s kept (the first, the baseline, always)\n",
+               w->taken, w->taken == 1 ? "" : "s", w->first_stamp, w->last_stamp, w->since_first.new_leaks,
+               w->since_first.new_leaks == 1 ? "" : "s", units_format_bytes(bytes, w->since_first.new_leak_bytes),
+               signed_bytes(growth, w->since_first.growth_bytes), w->ndbs, w->ndbs == 1 ? "" : "s");
         for (size_t i = 0; i < w->ndbs; i++)
                 printf("  %s\n", w->dbs[i]);
 }
