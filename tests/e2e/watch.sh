@@ -13,7 +13,8 @@
 #    sqlite3 shell) are exactly the blocks the sample said it leaked before
 #    that snapshot's pause; the line's "new definite leaks" agree with that
 #    truth; the exit status is 3 (and with the same databases `memsnap diff
-#    --fail-on-leak` says 3 too).
+#    --fail-on-leak` says 3 too); `memsnap trend` on the six databases puts
+#    each leaked block's birth in the snapshot the steps say.
 # 2. --keep 2, SIGINT while the fourth capture writes: that snapshot is
 #    discarded, the summary says SIGINT, exit 0; only the baseline and the
 #    third database are left, whole (PRAGMA integrity_check), no core, no
@@ -82,6 +83,20 @@ check "the last step's blocks, leaked after the last pause, are in no snapshot" 
 check "the summary says six snapshots, as asked" -- grep -q "ended: 6 snapshots taken, as asked" six.txt
 "$MEMSNAP" diff --fail-on-leak "${dbs[0]}" "${dbs[5]}" >/dev/null 2>&1
 check_eq "memsnap diff --fail-on-leak FIRST LAST agrees: exit 3" 3 $?
+
+# trend over the six databases: each block the sample leaked after the
+# first snapshot is born in the snapshot its step says (step s before
+# snapshot s/2+1's pause, rounded down), and none died; no other block is a
+# definite leak.  (trend lists the lives of blocks born after the first
+# snapshot or dead before the last: step 1's are in neither.)
+trend_truth() {
+	awk '/^step / { s = $2 } /^leaked / && s >= 2 && s <= 11 { print $2, int(s / 2) + 1 }' "$L_OUT" |
+		while read -r addr born; do printf '%d,%d,\n' "$addr" "$born"; done | sort
+}
+"$MEMSNAP" trend --csv blocks --limit 0 "${dbs[@]}" >trend.csv 2>trend.err
+check_eq "memsnap trend --csv blocks on the six databases: exit 0" 0 $?
+check_eq "trend: each block leaked in steps 2..11 born in the snapshot its step says, none died, no other definite leak" \
+	"$(trend_truth)" "$(awk -F, 'NR > 1 && $7 == "definite" { print $1 "," $5 "," $6 }' trend.csv | sort)"
 
 # --- 2. --keep 2, SIGINT in the fourth snapshot --------------------------------
 mkdir keep
