@@ -41,6 +41,7 @@ int cmd_capture(int argc, char **argv)
 {
         struct capture_options_cli c;
         struct capture_options *o = &c.o;
+
         capture_options_init(&c);
         struct option_spec options[2 + CAPTURE_OPTIONS_ROWS + CAPTURE_OPTIONS_VERBOSITY_ROWS] = {
                 OPTION_STRING('o', "output", "FILE", o->output, "write the core to FILE (default: core.PID here)"),
