@@ -18,7 +18,8 @@
 #include "common/stack_frames.h"
 #include "snap_name.h"
 
-bool snap_interrupt_pending(int *sig)
+/* True when SIGINT, SIGTERM or SIGHUP is pending (blocked, not taken); *sig says which. */
+static bool interrupt_pending(int *sig)
 {
         sigset_t pending;
         static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -41,7 +42,7 @@ bool snap_interrupt_pending(int *sig)
 static int interrupted(pid_t pid, const char *what)
 {
         int sig = 0;
-        snap_interrupt_pending(&sig);
+        interrupt_pending(&sig);
         return log_error_errno(EINTR, "snapshot of process %d interrupted by %s: %s", (int)pid,
                                interrupt_signal_name(sig), what);
 }
@@ -72,7 +73,7 @@ static int analyze_core(const char *core_path, const char *db_path, bool quiet, 
         if (r < 0)
                 return r;
         /* The last moment an interruption can still keep the database from being written. */
-        if (snap_interrupt_pending(NULL))
+        if (interrupt_pending(NULL))
                 return interrupted(pid, "the core was analyzed, no database was written");
         r = db_write(&a);
         if (r < 0)
@@ -137,7 +138,7 @@ int snap_take(const struct snap_options *o, struct snap_result *res)
         int r = capture_run(&co);
         if (r < 0)
                 return r;
-        if (snap_interrupt_pending(NULL)) {
+        if (interrupt_pending(NULL)) {
                 r = interrupted(pid, o->keep_core ? "the core is kept, no database was written"
                                                   : "the core was removed, no database was written");
         } else {

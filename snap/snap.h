@@ -54,7 +54,4 @@ int snap_take(const struct snap_options *o, struct snap_result *res);
 
 void snap_result_free(struct snap_result *res);
 
-/* True when SIGINT, SIGTERM or SIGHUP is pending (blocked, not taken); *sig says which. */
-bool snap_interrupt_pending(int *sig);
-
 #endif
