@@ -32,7 +32,10 @@ static const struct builtin builtins[] = {
         { "diff", cmd_diff, 0, "compare two snapshot databases: what was added, what leaked" },
         { "query", cmd_query, 0, "run read-only SQL on a snapshot database" },
         { "report", cmd_report, 0, "print a named report of a snapshot database" },
+        { "snap", cmd_snap, NEED_PROC, "capture and analyze a live process in one step, by pid or name" },
         { "stacks", cmd_stacks, NEED_PROC, "print every thread's backtrace of a live process" },
+        { "trend", cmd_trend, 0, "follow snapshots of one process over time: born, died, steady growth" },
+        { "watch", cmd_watch, NEED_PROC, "snapshot a live process periodically: leaks and growth as they come" },
         { "why", cmd_why, 0, "show what keeps a block alive: the chain from a root, or its leak" },
 };
 
@@ -52,8 +55,10 @@ static void usage(FILE *f)
                    "  memsnap analyze a.core -o a.db      # core -> SQLite\n"
                    "  memsnap report a.db summary         # what is in there\n"
                    "  memsnap diff a.db b.db              # what leaked between two snapshots\n"
+                   "  memsnap watch myserver --every 10m  # a snapshot every 10 minutes, leaks as they come\n"
+                   "  memsnap trend *.db                  # what grows steadily over many snapshots\n"
                    "\nExit status: 0 success, 1 failure (a message says why), 2 bad usage,\n"
-                   "3 new definite leaks (diff --fail-on-leak).\n");
+                   "3 new definite leaks (diff or watch --fail-on-leak).\n");
 }
 
 static const struct builtin *find_builtin(const char *name)

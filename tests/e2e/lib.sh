@@ -212,7 +212,7 @@ sql() { sqlite3 -batch -noheader "$1" "$2"; }
 # --- holding memsnap at a phase (capture/test_hold.h) ------------------------
 # hold_start PHASES: the memsnap started next holds at each phase of the
 # comma-separated list (stopping, copying, forked, writing, renaming,
-# exiting).  Two fresh FIFOs are opened read-write here, so that neither side
+# exiting; snapshot, before each of memsnap watch's snapshots).  Two fresh FIFOs are opened read-write here, so that neither side
 # ever blocks in open: memsnap writes the phase to one and waits for a line
 # on the other.
 hold_start() {
