@@ -177,7 +177,12 @@ _memsnap() {
 	COMPREPLY=()
 	[[ $bin == "~/"* ]] && bin=$HOME/${bin#"~/"}
 	if ((COMP_CWORD == 1)); then
-		_memsnap_reply $(_memsnap_commands "$bin")
+		# the commands; --version when an option is begun
+		if [[ $cur == -* ]]; then
+			_memsnap_reply $(_memsnap_commands "$bin" | grep '^-')
+		else
+			_memsnap_reply $(_memsnap_commands "$bin" | grep -v '^-')
+		fi
 		return
 	fi
 	local cmd=${COMP_WORDS[1]}
