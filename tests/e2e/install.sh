@@ -3,7 +3,8 @@
 # for memsnap and for every command `memsnap help` lists, the bash
 # completion, the docs, each where meson's own options (meson introspect)
 # and bash-completion's pkg-config say, and nothing outside the prefix.
-# The pages render with neither man nor groff warning; --version shows the
+# The pages render with no groff warning (man --warnings=w) and hold what
+# the binary lists (commands, options, reports); --version shows the
 # source's version (meson), revision (git) and schema version
 # (schema/schema_version.h); the completion, sourced in bash, offers what
 # the installed binary lists, and a running process's pid and name; every
@@ -13,17 +14,14 @@
 
 BUILD=$(dirname "$MEMSNAP")
 DEST=$WORK/dest
-meson install -C "$BUILD" --destdir "$DEST" --no-rebuild >"$WORK/install.log" 2>&1
+install_build "$DEST"
 check_eq "meson install --destdir succeeds" 0 $?
 
-buildoptions=$(meson introspect "$BUILD" --buildoptions)
-option() { jq -r --arg n "$1" '.[] | select(.name == $n) | .value' <<<"$buildoptions"; }
-under_prefix() { case $1 in /*) echo "$1" ;; *) echo "$prefix/$1" ;; esac; }
-prefix=$(option prefix)
-bindir=$(under_prefix "$(option bindir)")
-mandir=$(under_prefix "$(option mandir)")
-datadir=$(under_prefix "$(option datadir)")
-completionsdir=$(option bashcompletiondir)
+prefix=$(install_dir prefix)
+bindir=$(install_dir bindir)
+mandir=$(install_dir mandir)
+datadir=$(install_dir datadir)
+completionsdir=$(build_option bashcompletiondir)
 if [ -z "$completionsdir" ]; then
 	completionsdir=$datadir/bash-completion/completions
 	pkg-config --exists bash-completion &&
@@ -50,8 +48,9 @@ ls "$MAN1" | sort >"$WORK/pages"
 check "man1 holds memsnap.1 and memsnap-COMMAND.1 for every command of 'memsnap help'" -- \
 	diff "$WORK/pages.expected" "$WORK/pages"
 
-# One long line per paragraph (MANWIDTH): no wrapping, no hyphens to undo.
-render() { LC_ALL=C.UTF-8 MANWIDTH=1000 MAN_KEEP_FORMATTING= man -l "$1" 2>/dev/null | col -b; }
+# One long line per paragraph (the line length): no wrapping, no hyphens to
+# undo, as plain text (grotty: no colours, overstrikes or underlines)
+render() { groff -t -man -Tutf8 -rLL=1000n -P-cbou "$1" 2>/dev/null; }
 # the option names of the lines of the options: list of a --help
 help_options() {
 	awk '/^options:$/ {f = 1; next} f && !NF {exit}
@@ -65,11 +64,10 @@ help_options() {
 
 for page in "$MAN1"/*.1; do
 	name=$(basename "$page" .1)
-	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" >"$WORK/$name.txt" 2>"$WORK/$name.man-err"
-	check_eq "$name(1): man --warnings -l renders it, exit 0" 0 $?
-	check "$name(1): man --warnings says nothing" -- test ! -s "$WORK/$name.man-err"
-	groff -ww -t -man -z "$page" >"$WORK/$name.groff-err" 2>&1
-	check "$name(1): groff -ww -t -man -z says nothing" -- test ! -s "$WORK/$name.groff-err"
+	# every groff warning (-ww), at a terminal's 80 columns
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings=w -l "$page" >"$WORK/$name.txt" 2>"$WORK/$name.man-err"
+	check_eq "$name(1): man -l renders it, exit 0" 0 $?
+	check "$name(1): man --warnings=w (groff -ww) says nothing" -- test ! -s "$WORK/$name.man-err"
 	render "$page" >"$WORK/$name.wide"
 	# what must not survive the conversion: Markdown's marks, roff requests
 	check "$name(1): no Markdown or roff left in the text" -- \

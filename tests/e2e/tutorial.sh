@@ -11,12 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 
 BUILD=$(dirname "$MEMSNAP")
-DEST=$WORK/dest
-meson install -C "$BUILD" --destdir "$DEST" --no-rebuild >"$WORK/install.log" 2>&1
+install_build "$WORK/dest"
 check_eq "meson install --destdir succeeds" 0 $?
-bindir=$(meson introspect "$BUILD" --buildoptions |
-	jq -r 'map({(.name): .value}) | add | if (.bindir | startswith("/")) then .bindir else .prefix + "/" + .bindir end')
-INSTALLED=$DEST$bindir
+INSTALLED=$WORK/dest$(install_dir bindir)
 mkdir "$WORK/samples-only"
 ln -s "$BUILD/samples" "$WORK/samples-only/samples"
 
