@@ -115,18 +115,35 @@ expected=$(printf 'memsnap %s\n%s\ndatabase schema version %s' "$version" "$revi
 check_eq "--version: version, git revision, schema version of the source" "$expected" "$("$BIN" --version)"
 check_eq "version: the same" "$expected" "$("$BIN" version)"
 
-# The completion, sourced in a bash of its own, asked as bash asks it
-# (COMP_WORDS, COMP_CWORD; memsnap is the installed one, on PATH)
+# The completion, sourced once in a bash of its own (as a shell keeps it),
+# asked as bash asks it: COMP_WORDS, COMP_CWORD, then COMPREPLY; memsnap is
+# the installed one, on PATH.  A request is the words, each ended by \x1f;
+# the answer COMPREPLY's words, a line each, then a \x1e line.
 cp /bin/sleep "$WORK/mscompl$$"
 "$WORK/mscompl$$" 600 &
 target=$!
 T_PIDS+=("$target")
+coproc COMPLETER {
+	PATH=$DEST$bindir:$PATH exec bash --norc --noprofile -c '
+		. "$1"
+		while IFS= read -r request; do
+			IFS=$'"'"'\x1f'"'"' read -r -a COMP_WORDS <<<"$request"
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMPREPLY=()
+			_memsnap
+			((${#COMPREPLY[@]})) && printf "%s\n" "${COMPREPLY[@]}"
+			printf "\x1e\n"
+		done' _ "$COMPLETION"
+}
+T_PIDS+=("$COMPLETER_PID")
+exec {to_completer}>&"${COMPLETER[1]}" {from_completer}<&"${COMPLETER[0]}"
 complete_words() {
-	PATH=$DEST$bindir:$PATH bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-		_memsnap
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$COMPLETION" memsnap "$@" | sort
+	local line
+	printf '%s\x1f' memsnap "$@" >&"$to_completer"
+	printf '\n' >&"$to_completer"
+	while IFS= read -r line <&"$from_completer" && [ "$line" != $'\x1e' ]; do
+		printf '%s\n' "$line"
+	done | sort
 }
 check "completion: the command names are 'memsnap help''s" -- diff "$WORK/commands" <(complete_words "")
 check "completion: after report DB, the report names of 'memsnap report --help'" -- \
