@@ -92,8 +92,7 @@ class Inline:
                 j = text.find("`", i + 1)
                 if j < 0:
                     fail("unclosed ` in: %s" % text)
-                # \% : a literal is never hyphenated at a line's end
-                lit = "\\%" + esc(self.code(text[i + 1:j]), code=True)
+                lit = esc(self.code(text[i + 1:j]), code=True)
                 out.append(lit if bold else "\\fB" + lit + "\\fR")
                 i = j + 1
             elif text[i] == "[":
@@ -311,7 +310,10 @@ def commands(help_text):
 
 def th(title, date, version):
     return ['.\\" Written by scripts/md2man.py from docs/memsnap.md and memsnap --help; do not edit.',
-            ".TH %s 1 %s %s %s" % (title, date, macro_arg("memsnap " + version), macro_arg("memsnap manual"))]
+            ".TH %s 1 %s %s %s" % (title, date, macro_arg("memsnap " + version), macro_arg("memsnap manual")),
+            # no hyphens and a ragged right edge: options and paths are
+            # copied from a man page, and stay whole and unstretched
+            ".nh", ".ad l"]
 
 
 def main():
@@ -351,9 +353,9 @@ def main():
         out.append(".SH COMMANDS")
         documented = {SECTION.match(doc[i]).group(1) for i in starts}
         for name, what in cmds:
-            ref = " (see \\fB\\%%memsnap\\-%s\\fR(1))" % esc(name, code=True) if name in documented else ""
+            ref = " (see \\fBmemsnap\\-%s\\fR(1))" % esc(name, code=True) if name in documented else ""
             out += [".TP", "\\fB%s\\fR" % esc(name, code=True), text_line(esc(what) + ref)]
-        see = ["\\fB\\%%memsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True) for i in starts]
+        see = ["\\fBmemsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True) for i in starts]
     else:
         idx = [i for i in starts if SECTION.match(doc[i]).group(1) == a.command]
         if not idx:
@@ -385,7 +387,7 @@ def main():
         render(body, begin + 1, inline, out)
         out.append(".SH OPTIONS")
         render_options(run_help(a.memsnap, a.command, "--help"), out)
-        see = ["\\fBmemsnap\\fR(1)"] + ["\\fB\\%%memsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True)
+        see = ["\\fBmemsnap\\fR(1)"] + ["\\fBmemsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True)
                                         for i in starts if i != idx[0]]
 
     out += [".SH SEE ALSO", ",\n".join(see)]

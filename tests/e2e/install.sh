@@ -68,6 +68,8 @@ for page in "$MAN1"/*.1; do
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings=w -l "$page" >"$WORK/$name.txt" 2>"$WORK/$name.man-err"
 	check_eq "$name(1): man -l renders it, exit 0" 0 $?
 	check "$name(1): man --warnings=w (groff -ww) says nothing" -- test ! -s "$WORK/$name.man-err"
+	check "$name(1): no word is hyphenated across lines (options and paths stay whole)" -- \
+		bash -c '! grep -q "‐$" "$1"' _ "$WORK/$name.txt"
 	render "$page" >"$WORK/$name.wide"
 	# what must not survive the conversion: Markdown's marks, roff requests
 	check "$name(1): no Markdown or roff left in the text" -- \
