@@ -331,14 +331,16 @@ def main():
     date = datetime.datetime.fromtimestamp(int(float(epoch)), datetime.timezone.utc).strftime("%Y-%m-%d")
 
     doc = open(a.docs, encoding="utf-8").read().splitlines()
-    starts = [i for i, l in enumerate(doc) if SECTION.match(l)]
+    # every "## " heading ends a section; "## memsnap NAME" starts a command's
+    heads = [i for i, l in enumerate(doc) if l.startswith("## ")]
+    starts = [i for i in heads if SECTION.match(doc[i])]
     cmds = commands(run_help(a.memsnap, "help"))
     summary = dict(cmds)
     inline = Inline(a.docdir)
     out = []
 
     if a.command is None:
-        intro = doc[:starts[0]] if starts else doc
+        intro = doc[:heads[0]] if heads else doc
         if intro and intro[0].startswith("# "):
             intro = intro[1:]
         helptext = run_help(a.memsnap, "help")
@@ -350,12 +352,18 @@ def main():
         out += ["\\&" + esc(re.sub(r"^(usage:)?\s+", "", l), code=True) for l in secs["usage"] if l.strip()]
         out += [".fi", ".SH DESCRIPTION"]
         render(intro, 2, inline, out)
+        # the page's other sections, those that are about no one command
+        for i in heads:
+            if i not in starts:
+                end = min([h for h in heads if h > i] + [len(doc)])
+                out.append(".SS " + macro_arg(inline(doc[i][3:].strip())))
+                render(doc[i + 1:end], i + 2, inline, out)
         out.append(".SH COMMANDS")
         documented = {SECTION.match(doc[i]).group(1) for i in starts}
         for name, what in cmds:
             ref = " (see \\fBmemsnap\\-%s\\fR(1))" % esc(name, code=True) if name in documented else ""
             out += [".TP", "\\fB%s\\fR" % esc(name, code=True), text_line(esc(what) + ref)]
-        see = ["\\fBmemsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True) for i in starts]
+        see = ["\\fBmemsnap\\-%s\\fR(1)" % esc(n, code=True) for n in sorted(documented)]
     else:
         idx = [i for i in starts if SECTION.match(doc[i]).group(1) == a.command]
         if not idx:
@@ -363,7 +371,7 @@ def main():
         if a.command not in summary:
             fail("'%s' has a section in %s but is not in 'memsnap help'" % (a.command, a.docs))
         begin = idx[0] + 1
-        end = min([i for i in starts if i > idx[0]] + [len(doc)])
+        end = min([i for i in heads if i > idx[0]] + [len(doc)])
         body = doc[begin:end]
         # the section's first code block is its synopsis
         k = 0
@@ -387,8 +395,8 @@ def main():
         render(body, begin + 1, inline, out)
         out.append(".SH OPTIONS")
         render_options(run_help(a.memsnap, a.command, "--help"), out)
-        see = ["\\fBmemsnap\\fR(1)"] + ["\\fBmemsnap\\-%s\\fR(1)" % esc(SECTION.match(doc[i]).group(1), code=True)
-                                        for i in starts if i != idx[0]]
+        others = {SECTION.match(doc[i]).group(1) for i in starts} - {a.command}
+        see = ["\\fBmemsnap\\fR(1)"] + ["\\fBmemsnap\\-%s\\fR(1)" % esc(n, code=True) for n in sorted(others)]
 
     out += [".SH SEE ALSO", ",\n".join(see)]
     if a.docdir:
