@@ -94,6 +94,45 @@ for page in "$MAN1"/*.1; do
 		diff "$WORK/$cmd.options" "$WORK/$cmd.man-options"
 done
 
+# What the docs do not use today but may tomorrow: a table of three columns
+# (tbl), a list, a sub-heading, roff's special characters at a line's start
+cmd=$(grep -vx -e help -e version "$WORK/commands" | head -n 1)
+long=$(printf 'word%.0s ' {1..40})
+cat >"$WORK/fixture.md" <<FIXTURE
+# memsnap — a fixture
+
+## memsnap $cmd
+
+\`\`\`
+memsnap $cmd ...
+\`\`\`
+
+### A sub-heading
+
+| name | kind | what it means |
+| --- | --- | --- |
+| \`--cell-one\` | first | a long cell that must wrap: $long|
+| two | second | 'quoted' and \\back\\slashed |
+
+- a list item
+  that goes on
+- another
+
+.a line that begins with a dot; 'and one with a quote'
+FIXTURE
+python3 "$SOURCE_ROOT/scripts/md2man.py" --memsnap "$BIN" --docs "$WORK/fixture.md" --command "$cmd" \
+	--version 0 -o "$WORK/fixture.1" 2>&1
+check_eq "md2man: a page with a three-column table, a list, a sub-heading" 0 $?
+LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings=w -l "$WORK/fixture.1" >"$WORK/fixture.txt" 2>"$WORK/fixture.err"
+check "md2man: man --warnings=w says nothing of it" -- test ! -s "$WORK/fixture.err"
+render "$WORK/fixture.1" >"$WORK/fixture.wide"
+check "md2man: the table's rows have their three cells on one line" -- \
+	grep -qE '^ +--cell-one +first +a long cell that must wrap: word' "$WORK/fixture.wide"
+check "md2man: a leading dot and quotes come out as written" -- \
+	grep -qx " *\.a line that begins with a dot; 'and one with a quote'" "$WORK/fixture.wide"
+check "md2man: backslashes come out as written" -- grep -qF "'quoted' and \\back\\slashed" "$WORK/fixture.wide"
+check "md2man: list items, bulleted" -- grep -qx ' *• a list item that goes on' "$WORK/fixture.wide"
+
 # report's Markdown table became a list: every report the binary has is an entry
 "$BIN" report --help | awk '/^reports:$/ {f = 1; next} f && !NF {exit} f && /^  [^ ]/ {print $1}' | sort >"$WORK/reports"
 # (an entry: its name at the list's indent, its text after two spaces or on the next line)
