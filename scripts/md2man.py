@@ -13,10 +13,12 @@ them.  A command with a section but not in `memsnap help` (or the other
 way round, for the command list) is an error: the two must not drift.
 
 It reads the Markdown the docs use and nothing more: paragraphs, **bold**,
-`code`, [links](target), "- " lists, ``` code blocks, ### headings, and
-pipe tables (two columns become a tagged list, which reads at any width;
-more become a tbl(1) table).  Anything else it meets is an error naming the
-line, rather than a page that renders wrongly.
+`code`, [links](target), "- " lists, ``` code blocks, ## and ### headings,
+and pipe tables (two columns become a tagged list, which reads at any
+width; more become a tbl(1) table).  What it would render wrongly is an
+error naming the line: another heading level, an indented code block, an
+unclosed code block, ` or **, a table without its | --- | line or with rows
+of different lengths.  Any other line is text.
 """
 import argparse
 import datetime
