@@ -22,6 +22,10 @@
 #   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
 #           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
 #   bench:  time (/usr/bin/time for peak RSS), bc
+#   install: git (the revision --version prints), bash-completion (its
+#           pkg-config completionsdir; tests/e2e/install.sh), man-db and
+#           groff-base (man -l, groff -ww: the man pages render without a
+#           warning), bsdextrautils (col), jq (meson introspect's JSON)
 set -euo pipefail
 
 packages=(
@@ -32,6 +36,7 @@ packages=(
 	perl memcached xxhash strace
 	clang libclang-rt-14-dev
 	time bc jq
+	git bash-completion man-db groff-base bsdextrautils
 )
 
 SUDO=

@@ -252,3 +252,27 @@ hold_end() {
 	unset MEMSNAP_TEST_HOLD MEMSNAP_TEST_HOLD_FIFO
 	rm -f "$WORK/hold.held" "$WORK/hold.go"
 }
+
+# install_build DEST: `meson install --destdir DEST` of the build MEMSNAP is
+# in, as a packager runs it; 0 when it succeeded (its log in $WORK/install.log).
+install_build() {
+	meson install -C "$(dirname "$MEMSNAP")" --destdir "$1" --no-rebuild >"$WORK/install.log" 2>&1
+}
+
+# build_option NAME: the value of that meson option in the build MEMSNAP is in
+build_option() {
+	local json=$WORK/buildoptions.json
+	[ -s "$json" ] || meson introspect "$(dirname "$MEMSNAP")" --buildoptions >"$json"
+	jq -r --arg o "$1" '.[] | select(.name == $o) | .value' "$json"
+}
+
+# install_dir OPTION: where that build installs the files of a meson
+# directory option (bindir, mandir, datadir; prefix itself), absolute
+install_dir() {
+	local dir
+	dir=$(build_option "$1")
+	case $dir in
+	/*) echo "$dir" ;;
+	*) echo "$(build_option prefix)/$dir" ;;
+	esac
+}
