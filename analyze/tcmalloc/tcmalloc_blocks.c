@@ -78,22 +78,43 @@ ptrdiff_t tcmalloc_blocks_span(const struct tcmalloc_heap *h, uint64_t addr)
         return -1;
 }
 
-enum tcmalloc_mark tcmalloc_blocks_mark(struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
-                                        uint32_t cl, enum tcmalloc_state state)
+/* The block of the object at addr of class cl, or NULL with *m saying why not. */
+static struct tcmalloc_block *object_at(const struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
+                                        uint32_t cl, enum tcmalloc_mark *m)
 {
         ptrdiff_t i = tcmalloc_blocks_span(h, addr);
-        if (i < 0 || h->spans[i].sizeclass != cl || cl == 0 || b->first[i] == UINT64_MAX)
-                return TCMALLOC_MARK_NO_SPAN;
+        if (i < 0 || h->spans[i].sizeclass != cl || cl == 0 || b->first[i] == UINT64_MAX) {
+                *m = TCMALLOC_MARK_NO_SPAN;
+                return NULL;
+        }
         const struct tcmalloc_span *s = &h->spans[i];
         uint64_t size = h->classes[cl].size;
         uint64_t k = (addr - s->start) / size;
-        if ((addr - s->start) % size != 0 || k >= (s->pages << TCMALLOC_PAGE_SHIFT) / size)
-                return TCMALLOC_MARK_MISALIGNED;
+        if ((addr - s->start) % size != 0 || k >= (s->pages << TCMALLOC_PAGE_SHIFT) / size) {
+                *m = TCMALLOC_MARK_MISALIGNED;
+                return NULL;
+        }
         struct tcmalloc_block *blk = &h->blocks[b->first[i] + k];
-        if (blk->state != TCMALLOC_USED)
-                return TCMALLOC_MARK_TWICE;
-        blk->state = (uint8_t)state;
-        return TCMALLOC_MARKED;
+        *m = blk->state == TCMALLOC_USED ? TCMALLOC_MARKED : TCMALLOC_MARK_TWICE;
+        return blk;
+}
+
+enum tcmalloc_mark tcmalloc_blocks_check(const struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
+                                         uint32_t cl)
+{
+        enum tcmalloc_mark m;
+        object_at(h, b, addr, cl, &m);
+        return m;
+}
+
+enum tcmalloc_mark tcmalloc_blocks_mark(struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
+                                        uint32_t cl, enum tcmalloc_state state)
+{
+        enum tcmalloc_mark m;
+        struct tcmalloc_block *blk = object_at(h, b, addr, cl, &m);
+        if (m == TCMALLOC_MARKED)
+                blk->state = (uint8_t)state;
+        return m;
 }
 
 const char *tcmalloc_blocks_mark_reason(enum tcmalloc_mark m)

@@ -45,6 +45,10 @@ enum tcmalloc_mark {
 enum tcmalloc_mark tcmalloc_blocks_mark(struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
                                         uint32_t cl, enum tcmalloc_state state);
 
+/* What tcmalloc_blocks_mark would say, without marking. */
+enum tcmalloc_mark tcmalloc_blocks_check(const struct tcmalloc_heap *h, const struct tcmalloc_blocks *b, uint64_t addr,
+                                         uint32_t cl);
+
 /* The message for a refusal: "is in no in-use span of its size class", ... */
 const char *tcmalloc_blocks_mark_reason(enum tcmalloc_mark m);
 

@@ -67,8 +67,8 @@ static uint64_t load_u64(const struct scan *s, size_t off)
 
 static uint64_t scan_sizemap(const struct scan *s, struct tcmalloc_class *classes, uint32_t *n)
 {
-        /* class_to_size_ starts 0, 8, 16 (common.cc: SizeMap::Init, kAlignment 8) */
-        static const int32_t head[3] = { 0, 8, 16 };
+        /* class_to_size_ starts 0, 8 (common.cc: SizeMap::Init starts at kAlignment, 8) */
+        static const int32_t head[2] = { 0, 8 };
         for (size_t off = TCMALLOC_SIZEMAP_SIZE; off + sizeof(head) <= s->len; off += 4)
                 if (memcmp(s->bytes + off, head, sizeof(head)) == 0 &&
                     tcmalloc_sizemap_read(s->c, s->vaddr + off - TCMALLOC_SIZEMAP_SIZE, classes, n))

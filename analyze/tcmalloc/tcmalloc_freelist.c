@@ -10,9 +10,10 @@ uint64_t tcmalloc_freelist_walk(const struct core *c, struct tcmalloc_heap *h, c
         *last = 0;
         *ended = false;
         for (uint64_t obj = l->head; obj != 0; n++) {
-                if (n >= l->max) {
-                        warnings_add(w, "heap", l->owner, "%s of size class %u goes on past %llu objects, at %#llx", l->what,
-                                     l->cl, (unsigned long long)l->max, (unsigned long long)obj);
+                /* past its length, a list that comes back to an object is a loop, anything else too long */
+                if (n >= l->max && tcmalloc_blocks_check(h, b, obj, l->cl) == TCMALLOC_MARKED) {
+                        warnings_add(w, "heap", obj, "%s at %#llx (size class %u) goes on past its %llu objects, here",
+                                     l->what, (unsigned long long)l->owner, l->cl, (unsigned long long)l->max);
                         return n;
                 }
                 enum tcmalloc_mark m = tcmalloc_blocks_mark(h, b, obj, l->cl, l->state);
