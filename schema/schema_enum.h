@@ -40,7 +40,8 @@ enum module_file_status {
 
 /* chunks.state, chunks.bin (NULL: BIN_NONE, a chunk in no free list), chunks.leak (NULL: LEAK_NONE). */
 enum chunk_state { CHUNK_USED, CHUNK_FREE, CHUNK_TOP };
-enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE };
+/* BIN_SLAB: jemalloc, a region its slab's bitmap marks free (BIN_TCACHE: one a thread cache holds). */
+enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE, BIN_SLAB };
 enum leak_kind { LEAK_NONE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_INDIRECT, LEAK_DEFINITE };
 
 /* refs.root_kind: where a root pointer is; NULL (ROOT_NONE) for a pointer between chunks. */
@@ -77,6 +78,7 @@ extern const struct schema_enum schema_enum_chunk_bin;          /* chunks.bin */
 extern const struct schema_enum schema_enum_leak;               /* chunks.leak */
 extern const struct schema_enum schema_enum_root_kind;          /* refs.root_kind */
 extern const struct schema_enum schema_enum_allocator_kind;     /* allocators.name */
+extern const struct schema_enum schema_enum_chunk_allocator;    /* chunks.allocator: the same texts */
 extern const struct schema_enum schema_enum_allocator_state;    /* allocators.state */
 
 /* Every table above, for the tests that hold them against the SQL. */

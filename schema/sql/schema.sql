@@ -7,7 +7,7 @@
 -- comments list for a column (chunks.state, refs.root_kind, ...) are the
 -- tables of schema/schema_enum.c; unit-schema checks that they agree.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -203,17 +203,22 @@ CREATE TABLE types (
   name TEXT
 );
 
+-- Every block of every allocator walked (allocators.walked): glibc's chunks,
+-- jemalloc's regions and large extents.  Columns that only glibc has a
+-- notion of read as glibc's when allocator = 'glibc'; for another
+-- allocator address = mem, size = usable, mmapped = 0, arena_id NULL
+-- (its own tables say where the block lives; docs/database.md maps them).
 CREATE TABLE chunks (
   id         INTEGER PRIMARY KEY,
-  address    INTEGER NOT NULL,  -- chunk header
+  address    INTEGER NOT NULL,  -- glibc: the chunk header; others: the block itself (= mem)
   mem        INTEGER NOT NULL,  -- the pointer malloc returned
-  size       INTEGER NOT NULL,  -- chunk size, flags masked off
+  size       INTEGER NOT NULL,  -- glibc: chunk size, flags masked off; others: the block's size class (= usable)
   size_class INTEGER NOT NULL,  -- the power of two at or below size
   usable     INTEGER NOT NULL,  -- what malloc_usable_size() says
   state      TEXT NOT NULL,     -- used, free, top
-  bin        TEXT,              -- tcache, fast, unsorted, small, large; NULL unless free
-  mmapped    INTEGER NOT NULL,
-  arena_id   INTEGER REFERENCES arenas(id),
+  bin        TEXT,              -- tcache, fast, unsorted, small, large, slab; NULL unless free
+  mmapped    INTEGER NOT NULL,  -- glibc: an mmapped chunk; others: 0
+  arena_id   INTEGER REFERENCES arenas(id), -- glibc's arenas only: NULL for mmapped chunks and other allocators' blocks
   segment_id INTEGER REFERENCES segments(id),
   leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
   type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
@@ -221,7 +226,8 @@ CREATE TABLE chunks (
   head       BLOB,              -- the first 32 user bytes of a used chunk, as the core holds them
   idom       INTEGER REFERENCES chunks(id), -- the block that immediately dominates this one; NULL otherwise
   idom_root  INTEGER REFERENCES roots(id),  -- the root holder that immediately dominates it; NULL otherwise
-  retained   INTEGER            -- used blocks: its size plus the sizes of every block it dominates; NULL unless used
+  retained   INTEGER,           -- used blocks: its size plus the sizes of every block it dominates; NULL unless used
+  allocator  TEXT               -- whose: glibc, jemalloc, tcmalloc, mimalloc, go
 );
 
 CREATE TABLE refs (
