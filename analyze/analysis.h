@@ -40,6 +40,7 @@
 #include "analyze/core/core_view.h"
 #include "schema/schema_enum.h"
 #include "skipped.h"
+#include "tcmalloc_tables.h"
 #include "warnings.h"
 
 #define NO_ID (-1)
@@ -339,6 +340,7 @@ struct heap_result {
         struct tcache *tcaches;     size_t ntcaches;
         /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
         struct heap_range *ranges;  size_t nranges;
+        struct tcmalloc_heap tcmalloc; /* gperftools' own structures (tcmalloc/tcmalloc_heap.c) */
 };
 
 /*

@@ -53,4 +53,11 @@ int heap_chunk_cmp(const void *x, const void *y);
  */
 int glibc_heap_walk(struct analysis *a);
 
+/*
+ * tcmalloc/tcmalloc_heap.c: gperftools 2.10's page heap spans, central,
+ * transfer and thread caches; its tables in heap->tcmalloc.
+ */
+heap_walker_fn tcmalloc_heap_walk;
+heap_walker_reset_fn tcmalloc_heap_reset;
+
 #endif

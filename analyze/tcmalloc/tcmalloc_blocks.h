@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcmalloc.h"
+#include "analyze/tcmalloc_tables.h"
+#include "tcmalloc_layout.h"
 
 #define TCMALLOC_BLOCKS_MAX (1u << 28) /* objects; past them spans are left out, with a warning */
 

@@ -19,14 +19,8 @@
 #include <stdint.h>
 
 #include "analyze/core/core.h"
+#include "analyze/tcmalloc_tables.h"
 #include "analyze/warnings.h"
-
-struct tcmalloc_roots {
-        uint64_t pageheap;      /* Static::pageheap_: the PageHeap */
-        uint64_t sizemap;       /* Static::sizemap_ */
-        uint64_t central;       /* Static::central_cache_[0] */
-        uint64_t thread_heaps;  /* &ThreadCache::thread_heaps_ (0: thread caches are not read) */
-};
 
 /*
  * Fills in the fields of r that are 0 and checks those that are not,

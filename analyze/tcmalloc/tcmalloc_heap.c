@@ -1,93 +1,154 @@
 /*
- * The tcmalloc walk, in order, and its figures (tcmalloc_heap.h).
+ * The tcmalloc walker in the heap stage (heap.h): finds gperftools' statics
+ * in its module, by the module's symbols where they name them (a debug
+ * file's symbol table names the hidden Static members; .dynsym only
+ * ThreadCache::thread_heaps_) and by shape for the rest, walks the heap
+ * (tcmalloc_walk.h), and hands its blocks to chunks and its spans to the
+ * heap ranges.  Its own tables stay in a->heap.tcmalloc.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "tcmalloc_blocks.h"
-#include "tcmalloc_central.h"
-#include "tcmalloc_heap.h"
-#include "tcmalloc_pagemap.h"
-#include "tcmalloc_sizemap.h"
-#include "tcmalloc_thread_cache.h"
+#include "analyze/heap.h"
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "tcmalloc_find.h"
+#include "tcmalloc_walk.h"
 
-/*
- * The figures as tcmalloc.cc's ExtractStats and GetNumericProperty make
- * them, from the walk: free bytes of each kind, the central caches'
- * OverheadBytes (each span's tail too short for one more object), and
- * current_allocated_bytes as heap_size less all free bytes.
- */
-static void count_figures(struct tcmalloc_heap *h)
+/* The symbols of mod that name what r holds; how many it found. */
+static int symbols_lookup(Dwfl_Module *mod, struct tcmalloc_roots *r)
 {
-        struct tcmalloc_figures *f = &h->figures;
-        for (size_t i = 0; i < h->nspans; i++) {
-                const struct tcmalloc_span *s = &h->spans[i];
-                uint64_t bytes = s->pages << TCMALLOC_PAGE_SHIFT;
-                f->heap_size += bytes;
-                if (s->location == TCMALLOC_ON_NORMAL_FREELIST)
-                        f->pageheap_free_bytes += bytes;
-                else if (s->location == TCMALLOC_ON_RETURNED_FREELIST)
-                        f->pageheap_unmapped_bytes += bytes;
+        static const struct { const char *name; size_t offset; } wanted[] = {
+                { TCMALLOC_SYM_PAGEHEAP, offsetof(struct tcmalloc_roots, pageheap) },
+                { TCMALLOC_SYM_SIZEMAP, offsetof(struct tcmalloc_roots, sizemap) },
+                { TCMALLOC_SYM_CENTRAL, offsetof(struct tcmalloc_roots, central) },
+                { TCMALLOC_SYM_THREAD_HEAPS, offsetof(struct tcmalloc_roots, thread_heaps) },
+        };
+        int found = 0;
+        int n = mod ? dwfl_module_getsymtab(mod) : 0;
+        for (int i = 0; i < n; i++) {
+                GElf_Sym sym;
+                GElf_Addr addr;
+                const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+                if (!name || sym.st_shndx == SHN_UNDEF || GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
+                        continue;
+                for (size_t k = 0; k < ELEMENTSOF(wanted); k++) {
+                        uint64_t *slot = (uint64_t *)((char *)r + wanted[k].offset);
+                        if (!*slot && strcmp(name, wanted[k].name) == 0) {
+                                *slot = addr;
+                                found++;
+                        }
+                }
         }
-        for (size_t i = 0; i < h->nblocks; i++)
-                if (h->blocks[i].sizeclass)
-                        h->classes[h->blocks[i].sizeclass].count[h->blocks[i].state]++;
-        for (uint32_t cl = 1; cl < h->nclasses; cl++) {
-                const struct tcmalloc_class *k = &h->classes[cl];
-                uint64_t span_bytes = (uint64_t)k->pages << TCMALLOC_PAGE_SHIFT;
-                f->central_cache_free_bytes += k->size * k->count[TCMALLOC_CENTRAL] + k->central_spans * (span_bytes % k->size);
-                f->transfer_cache_free_bytes += k->size * k->count[TCMALLOC_TRANSFER];
-                f->thread_cache_free_bytes += k->size * k->count[TCMALLOC_THREAD];
-        }
-        uint64_t free_bytes = f->pageheap_free_bytes + f->pageheap_unmapped_bytes + f->central_cache_free_bytes +
-                              f->transfer_cache_free_bytes + f->thread_cache_free_bytes;
-        f->current_allocated_bytes = f->heap_size >= free_bytes ? f->heap_size - free_bytes : 0;
+        return found;
 }
 
-/* The page heap's own Stats beside the walk's sums: a difference is damage, or a walk that missed spans. */
-static void compare_stats(const struct core *c, uint64_t pageheap, struct tcmalloc_heap *h, struct warnings *w)
+/* How the three hidden statics were known: kept from the symbols, found by shape, or both. */
+static enum tcmalloc_found_by found_by(const struct tcmalloc_roots *sym, const struct tcmalloc_roots *r)
 {
-        struct tcmalloc_figures *f = &h->figures;
-        uint64_t stats[3];
-        uint64_t at = pageheap + TCMALLOC_PAGEHEAP_STATS;
-        if (!core_read(c, at, stats, sizeof(stats))) {
-                warnings_add(w, "heap", at, "tcmalloc page heap stats are not in the core");
-                return;
-        }
-        f->stats_system_bytes = stats[0];
-        f->stats_free_bytes = stats[1];
-        f->stats_unmapped_bytes = stats[2];
-        static const char *const names[] = { "system_bytes", "free_bytes", "unmapped_bytes" };
-        const uint64_t walked[] = { f->heap_size, f->pageheap_free_bytes, f->pageheap_unmapped_bytes };
-        for (size_t i = 0; i < 3; i++)
-                if (walked[i] != stats[i])
-                        warnings_add(w, "heap", at + 8 * i, "tcmalloc page heap stats say %s is %llu, its spans hold %llu",
-                                     names[i], (unsigned long long)stats[i], (unsigned long long)walked[i]);
+        int kept = (sym->pageheap && sym->pageheap == r->pageheap) + (sym->sizemap && sym->sizemap == r->sizemap) +
+                   (sym->central && sym->central == r->central);
+        return kept == 3 ? TCMALLOC_FOUND_SYMBOLS : kept == 0 ? TCMALLOC_FOUND_SHAPE : TCMALLOC_FOUND_BOTH;
 }
 
-int tcmalloc_heap_walk(const struct core *c, const struct tcmalloc_roots *r, struct tcmalloc_heap *h, struct warnings *w)
+static enum chunk_bin block_bin(enum tcmalloc_state s)
 {
-        if (!tcmalloc_sizemap_read(c, r->sizemap, h->classes, &h->nclasses)) {
-                warnings_add(w, "heap", r->sizemap, "tcmalloc size map cannot be read: the heap is not walked");
+        switch (s) {
+        case TCMALLOC_THREAD:
+                return BIN_TCACHE;
+        case TCMALLOC_CENTRAL:
+                return BIN_CENTRAL;
+        case TCMALLOC_TRANSFER:
+                return BIN_TRANSFER;
+        case TCMALLOC_PAGEHEAP:
+                return BIN_PAGEHEAP;
+        case TCMALLOC_RETURNED:
+                return BIN_RETURNED;
+        case TCMALLOC_USED:
+        case TCMALLOC_STATES:
+                break;
+        }
+        return BIN_NONE;
+}
+
+#define BATCH 4096 /* blocks handed to chunks at a time */
+
+static int hand_on_blocks(struct heap_result *heap, const struct tcmalloc_heap *h)
+{
+        struct chunk v[BATCH];
+        for (size_t i = 0; i < h->nblocks;) {
+                size_t n = 0;
+                for (; n < BATCH && i < h->nblocks; n++, i++) {
+                        const struct tcmalloc_block *b = &h->blocks[i];
+                        v[n] = (struct chunk){
+                                .address = b->address,
+                                .size = b->size,
+                                .arena_id = NO_ID,
+                                .segment_id = NO_ID,
+                                .type_id = NO_ID,
+                                .state = b->state == TCMALLOC_USED ? CHUNK_USED : CHUNK_FREE,
+                                .bin = (uint8_t)block_bin(b->state),
+                                .allocator = ALLOCATOR_TCMALLOC,
+                        };
+                }
+                if (heap_chunks_append(heap, v, n) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* The spans as heap ranges, neighbours joined: the memory the heap-kinds stage calls heap. */
+static int hand_on_ranges(struct heap_result *heap, const struct tcmalloc_heap *h)
+{
+        for (size_t i = 0; i < h->nspans;) {
+                struct heap_range r = { .start = h->spans[i].start, .arena_id = NO_ID };
+                r.end = r.start + h->spans[i].pages * h->page_size;
+                for (i++; i < h->nspans && h->spans[i].start == r.end; i++)
+                        r.end += h->spans[i].pages * h->page_size;
+                if (heap_ranges_append(heap, &r, 1) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int tcmalloc_heap_walk(struct analysis *a, struct allocator *row)
+{
+        struct tcmalloc_heap *h = &a->heap.tcmalloc;
+        h->module_id = row->module_id;
+        if (row->module_id == NO_ID || (size_t)row->module_id >= a->modules.n) {
+                warnings_add(&a->warnings, "heap", 0, "tcmalloc's heap is not read: the module that carries it is not known");
                 return 0;
         }
-        int ret = tcmalloc_pagemap_walk(c, r->pageheap, h, w);
+        const struct module *m = &a->modules.v[row->module_id];
+        struct tcmalloc_roots sym = { 0 };
+        symbols_lookup(m->dwfl_mod, &sym);
+        struct tcmalloc_roots r = sym;
+        int ret = tcmalloc_find(&a->core, m->start, m->end, &r, &a->warnings);
+        if (ret == -ENOMEM)
+                return log_error_errno(ret, "no memory to walk tcmalloc's heap");
         if (ret < 0)
-                return ret;
-        struct tcmalloc_blocks b = { 0 };
-        bool capped;
-        ret = tcmalloc_blocks_build(h, &b, &capped);
-        if (ret < 0) {
-                tcmalloc_blocks_free(&b);
-                return ret;
-        }
-        if (capped)
-                warnings_add(w, "heap", r->pageheap, "more than %u tcmalloc blocks: the spans past them have none",
-                             TCMALLOC_BLOCKS_MAX);
-        tcmalloc_central_walk(c, r->central, h, &b, w);
-        if (r->thread_heaps)
-                tcmalloc_thread_cache_walk(c, r->thread_heaps, h, &b, w);
-        tcmalloc_blocks_free(&b);
-        count_figures(h);
-        compare_stats(c, r->pageheap, h, w);
+                return 0;
+        h->found_by = found_by(&sym, &r);
+        if (!r.thread_heaps)
+                warnings_add(&a->warnings, "heap", m->start,
+                             "tcmalloc's ThreadCache::thread_heaps_ is not in the symbols of '%s': thread caches are not read", m->path);
+        ret = tcmalloc_walk(&a->core, &r, h, &a->warnings);
+        if (ret >= 0)
+                ret = hand_on_blocks(&a->heap, h);
+        if (ret >= 0)
+                ret = hand_on_ranges(&a->heap, h);
+        free(h->blocks);
+        h->blocks = NULL;
+        h->nblocks = h->blocks_cap = 0;
+        if (ret < 0)
+                return log_error_errno(ret, "no memory to walk tcmalloc's heap");
+        row->state = ALLOCATOR_IN_USE;
+        row->walked = true;
         return 0;
+}
+
+void tcmalloc_heap_reset(struct heap_result *heap)
+{
+        tcmalloc_heap_free(&heap->tcmalloc);
 }

@@ -11,10 +11,11 @@
 #ifndef MEMSNAP_TCMALLOC_LAYOUT_H
 #define MEMSNAP_TCMALLOC_LAYOUT_H
 
-/* common.h: kPageShift, kClassSizesMax, kMaxSize, kMaxPages (1 << (20 - kPageShift)) */
+#include "analyze/tcmalloc_tables.h" /* TCMALLOC_CLASSES_MAX */
+
+/* common.h: kPageShift, kMaxSize, kMaxPages (1 << (20 - kPageShift)) */
 #define TCMALLOC_PAGE_SHIFT 13
 #define TCMALLOC_PAGE_SIZE (1ull << TCMALLOC_PAGE_SHIFT)
-#define TCMALLOC_CLASSES_MAX 128
 #define TCMALLOC_MAX_SIZE (256u * 1024)
 #define TCMALLOC_MAX_PAGES 128
 

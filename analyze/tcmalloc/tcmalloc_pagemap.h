@@ -19,7 +19,8 @@
 
 #include "analyze/core/core.h"
 #include "analyze/warnings.h"
-#include "tcmalloc.h"
+#include "analyze/tcmalloc_tables.h"
+#include "tcmalloc_layout.h"
 
 #define TCMALLOC_SPANS_MAX (1u << 24) /* past them the rest is a warning, not memory */
 

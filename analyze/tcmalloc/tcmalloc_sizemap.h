@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #include "analyze/core/core.h"
-#include "tcmalloc.h"
+#include "analyze/tcmalloc_tables.h"
+#include "tcmalloc_layout.h"
 
 /*
  * Reads the SizeMap at addr into classes[0 .. *nclasses) (size, pages,

@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 #include "analyze/core/core.h"
-#include "tcmalloc.h"
+#include "analyze/tcmalloc_tables.h"
+#include "tcmalloc_layout.h"
 
 /* A Span as read, with its list links (which the heap's span table does not keep). */
 struct tcmalloc_span_read {

@@ -2,14 +2,15 @@
 # gperftools' tcmalloc read from cores: a program linked with
 # -ltcmalloc_minimal (tcmalloc_user: four threads, small and large blocks,
 # a third freed, some given back to the system), captured by memsnap and by
-# gcore, walked by analyze/tcmalloc/ (tcmalloc_walk).  Then a write after
-# free that makes a free list loop: the walk ends with a warning naming the
-# block, never a loop.
+# gcore and analyzed; the database's blocks, its tcmalloc_* tables and its
+# tcmalloc_properties and tcmalloc_class_stats views are held to what
+# tcmalloc said.  Then a write after free makes a free list loop: analyze
+# ends with a warning naming the block, never a loop.
 #
 # Truth: tcmalloc's own MallocExtension_GetNumericProperty figures and its
 # MallocExtension_GetStats per-class counts, printed by the sample just
 # before the capture, and the addresses it holds and freed, with
-# tc_malloc_size's usable sizes.
+# tc_malloc_size's usable sizes (tcmalloc_judge.py, with Python's sqlite3).
 . "$(dirname "$0")/lib.sh"
 
 command -v gcore >/dev/null || { skip "gcore is not installed (scripts/setup-debian.sh: gdb)"; done_testing; }
@@ -18,17 +19,16 @@ command -v gcore >/dev/null || { skip "gcore is not installed (scripts/setup-deb
 	done_testing
 }
 
-# judge LABEL CORE: walks CORE and holds it to what the sample printed.
+# judge LABEL CORE: analyzes CORE and holds the database to what the sample printed.
 judge() {
-	local label=$1 core=$2
-	check "$label: tcmalloc_walk reads the heap" -- sh -c "timeout 60 '$TESTS_DIR/tcmalloc_walk' '$core' >'$WORK/$label.walk'"
-	local line
+	local label=$1 core=$2 line
+	check "$label: analyze" -- "$MEMSNAP" analyze -q -o "$WORK/$label.db" "$core"
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) t_result 0 "${line#ok }" ;;
 		*) t_result 1 "${line#not ok }" ;;
 		esac
-	done < <(python3 "$(dirname "$0")/tcmalloc_judge.py" "$label" "$TC_OUT" "$WORK/$label.walk")
+	done < <(python3 "$(dirname "$0")/tcmalloc_judge.py" "$label" "$TC_OUT" "$WORK/$label.db" 2>&1)
 }
 
 start_sample TC tcmalloc_user || { t_result 1 "tcmalloc_user starts"; done_testing; }
@@ -48,10 +48,9 @@ wait_for_line "$TC_OUT" '^looped ' 30
 looped=$(truth TC looped)
 check "the sample damaged a freed block ($looped)" -- test -n "$looped"
 check "memsnap capture of the damaged heap" -- "$MEMSNAP" capture -q -o "$WORK/loop.core" "$TC_PID"
-check "tcmalloc_walk ends on the looping list (within 60 s)" -- \
-	sh -c "timeout 60 '$TESTS_DIR/tcmalloc_walk' '$WORK/loop.core' >'$WORK/loop.walk'"
-check "a warning names the looped block $looped and says its list loops" -- \
-	grep -qE "^warning $looped .*this list loops" "$WORK/loop.walk"
+check "analyze ends on the looping list (within 60 s)" -- timeout 60 "$MEMSNAP" analyze -q -o "$WORK/loop.db" "$WORK/loop.core"
+check_eq "a heap warning names the looped block $looped and says its list loops" 1 \
+	"$(sql "$WORK/loop.db" "SELECT count(*) > 0 FROM warnings WHERE stage = 'heap' AND address = $((looped)) AND message LIKE '%this list loops%'")"
 check_unharmed TC
 send TC quit
 wait "$TC_PID" 2>/dev/null

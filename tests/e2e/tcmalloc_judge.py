@@ -1,84 +1,91 @@
 #!/usr/bin/env python3
-"""Holds what the tcmalloc walker read from a core (tcmalloc_walk's lines)
-to what tcmalloc_user printed before the capture (its own figures and the
-blocks it holds and freed).  Prints one TAP-ready line per check:
-"ok DESCRIPTION" or "not ok DESCRIPTION: why"; lib.sh counts them.
+"""Holds a database analyze wrote for a core of tcmalloc_user to what the
+sample printed just before the capture: tcmalloc's own figures
+(MallocExtension_GetNumericProperty), its per-class statistics
+(MallocExtension_GetStats), and the blocks it holds (tc_malloc_size's
+usable sizes) and freed.  The database is read with Python's sqlite3
+module, not memsnap.  Prints one line per check, "ok DESCRIPTION" or
+"not ok DESCRIPTION: why", which heap_tcmalloc.sh turns into TAP.
 
-Usage: tcmalloc_judge.py LABEL SAMPLE_OUTPUT WALK_OUTPUT
+Usage: tcmalloc_judge.py LABEL SAMPLE_OUTPUT DATABASE
 """
 import bisect
 import re
+import sqlite3
 import sys
 
 
-def main():
-    label, sample_path, walk_path = sys.argv[1:4]
-    props, again, stats_objs, heaps = {}, {}, {}, None
-    held, freed = [], []
-    for line in open(sample_path):
+def read_sample(path):
+    s = {'property': {}, 'again': {}, 'objs': {}, 'heaps': None, 'held': [], 'freed': []}
+    for line in open(path):
         f = line.split()
         if not f:
             continue
-        if f[0] == 'property':
-            props[f[1]] = int(f[2])
-        elif f[0] == 'again':
-            again[f[1]] = int(f[2])
+        if f[0] in ('property', 'again'):
+            s[f[0]][f[1]] = int(f[2])
         elif f[0] == 'held':
-            held.append((int(f[1], 16), int(f[2]), int(f[3])))
+            s['held'].append((int(f[1], 16), int(f[3])))
         elif f[0] == 'freed':
-            freed.append(int(f[1], 16))
+            s['freed'].append(int(f[1], 16))
         elif f[0] == 'stats':
             m = re.match(r'stats class +(\d+) \[ +(\d+) bytes \] : +(\d+) objs', line)
             if m:
-                stats_objs[int(m.group(1))] = int(m.group(3))
+                s['objs'][int(m.group(1))] = int(m.group(3))
             m = re.match(r'stats MALLOC: +(\d+) +Thread heaps in use', line)
             if m:
-                heaps = int(m.group(1))
-    figures, classes, blocks, caches, warnings = {}, {}, [], 0, []
-    for line in open(walk_path):
-        f = line.split(None, 2) if line.startswith('warning') else line.split()
-        if f[0] == 'figure':
-            figures[f[1]] = int(f[2])
-        elif f[0] == 'class':
-            cl, size, used, central, transfer, thread = map(int, f[1:7])
-            classes[cl] = central + transfer + thread
-        elif f[0] == 'block':
-            blocks.append((int(f[1], 16), int(f[2]), f[3]))
-        elif f[0] == 'cache':
-            caches += 1
-        elif f[0] == 'warning':
-            warnings.append(line.strip())
+                s['heaps'] = int(m.group(1))
+    return s
+
+
+def main():
+    label, sample_path, db_path = sys.argv[1:4]
+    s = read_sample(sample_path)
+    db = sqlite3.connect('file:%s?mode=ro' % db_path, uri=True)
+    q = lambda sql: db.execute(sql).fetchall()
 
     def result(ok, what, why=''):
         print(('ok ' if ok else 'not ok ') + label + ': ' + what + ('' if ok else ': ' + why))
 
-    result(props and props == again, 'the sample allocated nothing while it reported (figures read twice agree)',
-           '%s vs %s' % (props, again))
-    result(not warnings, 'no warning', '; '.join(warnings[:5]))
-    for name, value in sorted(props.items()):
-        result(figures.get(name) == value, '%s is %d, as tcmalloc said' % (name, value),
-               'walked %s' % figures.get(name))
-    wrong = [(cl, classes.get(cl, 0), n) for cl, n in stats_objs.items() if classes.get(cl, 0) != n]
-    wrong += [(cl, n, 0) for cl, n in classes.items() if n and cl not in stats_objs]
-    result(stats_objs and not wrong, 'free objects per size class (central + transfer + thread) as tcmalloc\'s stats count them',
-           'class, walked, tcmalloc: %s' % wrong[:8])
-    result(heaps is not None and caches == heaps, 'thread caches found: %s, as "Thread heaps in use" says' % heaps,
-           'walked %d' % caches)
+    result(s['property'] and s['property'] == s['again'],
+           'the sample allocated nothing while it reported (its figures read twice agree)',
+           '%s vs %s' % (s['property'], s['again']))
+    warnings = q("SELECT address, message FROM warnings WHERE stage = 'heap'")
+    result(not warnings, 'no heap warning', str(warnings[:5]))
+    result(q("SELECT walked, state FROM allocators WHERE name = 'tcmalloc'") == [(1, 'in_use')],
+           'tcmalloc is walked and in use', str(q("SELECT * FROM allocators")))
+    props = dict(q('SELECT name, value FROM tcmalloc_properties'))
+    for name, value in sorted(s['property'].items()):
+        result(props.get(name) == value, 'tcmalloc_properties: %s is %d, as tcmalloc says' % (name, value),
+               'the database says %s' % props.get(name))
+    stats = dict(q('SELECT system_bytes, free_bytes FROM tcmalloc_heap'))
+    result(stats == {s['property'].get('generic.heap_size'): s['property'].get('tcmalloc.pageheap_free_bytes')},
+           "tcmalloc_heap: the page heap's own Stats are tcmalloc's heap_size and pageheap_free_bytes", str(stats))
+    objs = dict(q('SELECT class, objs FROM tcmalloc_class_stats'))
+    result(s['objs'] and objs == s['objs'], "tcmalloc_class_stats: free objects per size class, as tcmalloc's GetStats counts them",
+           'differ at %s' % sorted((k, objs.get(k), s['objs'].get(k)) for k in set(objs) | set(s['objs'])
+                                   if objs.get(k) != s['objs'].get(k))[:8])
+    caches = q('SELECT count(*) FROM tcmalloc_thread_caches')[0][0]
+    result(caches == s['heaps'], 'tcmalloc_thread_caches: %s, as "Thread heaps in use" says' % s['heaps'],
+           'the database has %d' % caches)
+    blocks = q("SELECT mem, usable, state, leak FROM chunks WHERE allocator = 'tcmalloc' ORDER BY mem")
     starts = [b[0] for b in blocks]
 
     def block_holding(addr):
         i = bisect.bisect_right(starts, addr) - 1
-        if i >= 0 and addr < blocks[i][0] + blocks[i][1]:
-            return blocks[i]
-        return None
+        return blocks[i] if i >= 0 and addr < blocks[i][0] + blocks[i][1] else None
 
-    bad = [(hex(a), block_holding(a)) for a, size, usable in held
-           if block_holding(a) != (a, usable, 'used')]
-    result(held and not bad, 'the %d blocks the sample holds are used blocks of tc_malloc_size bytes' % len(held),
+    bad = [(hex(a), block_holding(a)) for a, usable in s['held']
+           if not block_holding(a) or block_holding(a)[:3] != (a, usable, 'used')]
+    result(s['held'] and not bad, 'the %d blocks the sample holds are used blocks of tc_malloc_size bytes' % len(s['held']),
            str(bad[:5]))
-    bad = [(hex(a), block_holding(a)) for a in freed if not block_holding(a) or block_holding(a)[2] == 'used']
-    result(freed and not bad, 'the %d blocks the sample freed are free (cached, or in a free span)' % len(freed),
+    bad = [(hex(a), block_holding(a)) for a, usable in s['held'] if block_holding(a) and block_holding(a)[3] != 'reachable']
+    result(not bad, 'none of them is called leaked: the sample keeps them in a static table', str(bad[:5]))
+    bad = [(hex(a), block_holding(a)) for a in s['freed'] if not block_holding(a) or block_holding(a)[2] != 'free']
+    result(s['freed'] and not bad, 'the %d blocks the sample freed are free (cached, or in a free span)' % len(s['freed']),
            str(bad[:5]))
+    used = q("SELECT count(*), sum(usable) FROM chunks WHERE allocator = 'tcmalloc' AND state = 'used'")[0]
+    result(used[1] == s['property'].get('generic.current_allocated_bytes'),
+           'the used blocks add up to generic.current_allocated_bytes', 'they are %s' % (used,))
 
 
 main()

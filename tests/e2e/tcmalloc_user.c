@@ -15,6 +15,7 @@
  * every other block of a burst of 64-byte ones, more than its cache
  * keeps, so that whole batches reach the transfer cache.  The workers then wait, alive, so
  * that their thread caches are still there when the process is captured.
+ * Every block kept stays in a static table (kept), so none is a leak.
  *
  * Prints "held ADDR SIZE USABLE" for each block kept (USABLE by
  * tc_malloc_size, tcmalloc's word), "freed ADDR" for each block given
@@ -60,8 +61,13 @@ static const char *const properties[] = {
         "tcmalloc.thread_cache_free_bytes",
 };
 
+/* What each thread keeps, where a root scan finds it: nothing the sample holds is a leak. */
+#define KEPT (SIZES * COPIES + BURST)
+static void *kept[WORKERS + 1][KEPT];
+
 struct sample {
         pthread_barrier_t allocated, freed;
+        int next_worker;        /* atomically taken: each worker's thread number */
         pthread_mutex_t lock;
         pthread_cond_t quit_cond;
         int quit;
@@ -76,8 +82,9 @@ static void *allocate(size_t size)
         return p;
 }
 
-static void keep_or_free(void *p, size_t size, bool give_back)
+static void keep_or_free(void **slot, void *p, size_t size, bool give_back)
 {
+        *slot = give_back ? NULL : p;
         if (give_back) {
                 say("freed %#lx", (unsigned long)(uintptr_t)p);
                 free(p);
@@ -86,9 +93,10 @@ static void keep_or_free(void *p, size_t size, bool give_back)
         }
 }
 
-/* Returns the last burst block it freed. */
-static void *allocate_and_free(struct sample *s)
+/* Thread number t (0 is main); returns the last burst block it freed. */
+static void *allocate_and_free(struct sample *s, int t)
 {
+        size_t k = 0;
         void *blocks[SIZES][COPIES], *burst[BURST];
         for (size_t i = 0; i < SIZES; i++)
                 for (int c = 0; c < COPIES; c++)
@@ -98,9 +106,9 @@ static void *allocate_and_free(struct sample *s)
         pthread_barrier_wait(&s->allocated);
         for (size_t i = 0; i < SIZES; i++)
                 for (int c = 0; c < COPIES; c++)
-                        keep_or_free(blocks[i][c], sizes[i], c == 1);
+                        keep_or_free(&kept[t][k++], blocks[i][c], sizes[i], c == 1);
         for (int i = 0; i < BURST; i++)
-                keep_or_free(burst[i], BURST_SIZE, i % 2);
+                keep_or_free(&kept[t][k++], burst[i], BURST_SIZE, i % 2);
         pthread_barrier_wait(&s->freed);
         return burst[BURST - 1];
 }
@@ -108,7 +116,7 @@ static void *allocate_and_free(struct sample *s)
 static void *worker(void *arg)
 {
         struct sample *s = arg;
-        (void)allocate_and_free(s);
+        (void)allocate_and_free(s, __atomic_add_fetch(&s->next_worker, 1, __ATOMIC_RELAXED));
         pthread_mutex_lock(&s->lock);
         while (!s->quit)
                 pthread_cond_wait(&s->quit_cond, &s->lock);
@@ -160,7 +168,7 @@ int main(void)
         for (int i = 0; i < WORKERS; i++)
                 if (pthread_create(&workers[i], NULL, worker, &s))
                         return 1;
-        void *freed = allocate_and_free(&s);
+        void *freed = allocate_and_free(&s, 0);
         MallocExtension_ReleaseToSystem(RELEASE_BYTES);
         say_figures("property");
         say_stats();

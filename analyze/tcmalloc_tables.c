@@ -1,10 +1,10 @@
 /*
- * What the tcmalloc walker's result shares: the state names, and freeing
- * it (tcmalloc.h).
+ * The tcmalloc walker's result (tcmalloc_tables.h): its state names, and
+ * freeing it.
  */
 #include <stdlib.h>
 
-#include "tcmalloc.h"
+#include "tcmalloc_tables.h"
 
 const char *tcmalloc_state_name(enum tcmalloc_state s)
 {
@@ -24,5 +24,5 @@ void tcmalloc_heap_free(struct tcmalloc_heap *h)
         free(h->blocks);
         free(h->spans);
         free(h->caches);
-        *h = (struct tcmalloc_heap){ 0 };
+        *h = (struct tcmalloc_heap){ .module_id = -1 };
 }

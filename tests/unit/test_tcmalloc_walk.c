@@ -1,5 +1,6 @@
 /*
- * Unit tests for the tcmalloc walker (analyze/tcmalloc/) on a fabricated
+ * Unit tests for the tcmalloc walk (analyze/tcmalloc/tcmalloc_walk.c and the
+ * layers under it) on a fabricated
  * gperftools 2.10 heap laid out as tcmalloc_layout.h says: the library's
  * writable memory (PageHeap, central caches, SizeMap, thread_heaps_), its
  * metadata (Spans, a pagemap leaf, a ThreadCache) and seven pages of heap:
@@ -21,7 +22,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/tcmalloc/tcmalloc_heap.h"
+#include "analyze/tcmalloc/tcmalloc_find.h"
+#include "analyze/tcmalloc/tcmalloc_walk.h"
 #include "core_run.h"
 
 /* The library's writable memory: the statics, each 64-byte aligned as the compiler places them. */
@@ -199,7 +201,7 @@ static int walk(struct fixture *f, struct tcmalloc_roots *r)
         open_core(f);
         int ret = tcmalloc_find(&f->c, LIB, LIB + LIB_LEN, r, &f->w);
         if (ret == 0)
-                assert_int_equal(tcmalloc_heap_walk(&f->c, r, &f->h, &f->w), 0);
+                assert_int_equal(tcmalloc_walk(&f->c, r, &f->h, &f->w), 0);
         return ret;
 }
 

@@ -1,18 +1,20 @@
 /*
- * What the tcmalloc walker finds in a core: gperftools' blocks, its spans,
- * its size classes and the figures MallocExtension reports, as plain
- * arrays a database writer or a test reads.  The walker is
- * tcmalloc_heap_walk (tcmalloc_heap.h); where it starts is found by
- * tcmalloc_find (tcmalloc_find.h).  Structure offsets are in
- * tcmalloc_layout.h.
+ * What the tcmalloc walker (analyze/tcmalloc/) finds in a core and the
+ * database writer (analyze/db/db_tcmalloc.c) stores: gperftools' blocks,
+ * spans, size classes, thread caches and the figures MallocExtension
+ * reports, as plain arrays.  The blocks themselves go on into the heap
+ * stage's chunks (heap.h); the rest is a->heap.tcmalloc.
  */
-#ifndef MEMSNAP_TCMALLOC_H
-#define MEMSNAP_TCMALLOC_H
+#ifndef MEMSNAP_TCMALLOC_TABLES_H
+#define MEMSNAP_TCMALLOC_TABLES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcmalloc_layout.h"
+#include "schema/schema_enum.h" /* enum tcmalloc_location, tcmalloc_found_by */
+
+/* gperftools common.h: kClassSizesMax, the size-class slots of every per-class array */
+#define TCMALLOC_CLASSES_MAX 128
 
 /* Where a block is, tcmalloc's own places named. */
 enum tcmalloc_state {
@@ -36,21 +38,14 @@ struct tcmalloc_block {
         uint8_t state;          /* enum tcmalloc_state */
 };
 
-/* Span.location (span.h) */
-enum tcmalloc_location {
-        TCMALLOC_IN_USE,
-        TCMALLOC_ON_NORMAL_FREELIST,
-        TCMALLOC_ON_RETURNED_FREELIST,
-};
-
 struct tcmalloc_span {
         uint64_t address;       /* of the Span object (tcmalloc's metadata) */
         uint64_t start;         /* first byte it covers */
-        uint64_t pages;         /* its length, in TCMALLOC_PAGE_SIZE pages */
+        uint64_t pages;         /* its length, in tcmalloc pages (tcmalloc_heap.page_size) */
         uint64_t objects;       /* head of its free objects (small-object spans) */
         uint32_t refcount;      /* objects handed out to caches or users */
         uint8_t sizeclass;      /* 0: a large block or a free span */
-        uint8_t location;       /* enum tcmalloc_location */
+        uint8_t location;       /* enum tcmalloc_location (schema_enum.h) */
 };
 
 /* One size class: SizeMap's figures and what the walk counted in it. */
@@ -88,8 +83,20 @@ struct tcmalloc_thread_cache {
         uint64_t bytes;         /* and their bytes */
 };
 
+/* Where the walk started, and how each place was known. */
+struct tcmalloc_roots {
+        uint64_t pageheap;      /* Static::pageheap_: the PageHeap */
+        uint64_t sizemap;       /* Static::sizemap_ */
+        uint64_t central;       /* Static::central_cache_[0] */
+        uint64_t thread_heaps;  /* &ThreadCache::thread_heaps_ (0: thread caches are not read) */
+};
+
 struct tcmalloc_heap {
-        struct tcmalloc_block *blocks;      /* in address order */
+        int module_id;                      /* the library's module, or NO_ID */
+        uint64_t page_size;                 /* tcmalloc's page (kPageSize), not the kernel's */
+        struct tcmalloc_roots roots;
+        enum tcmalloc_found_by found_by;    /* how roots were known */
+        struct tcmalloc_block *blocks;      /* in address order; handed to chunks, then freed */
         size_t nblocks, blocks_cap;
         struct tcmalloc_span *spans;        /* in address order */
         size_t nspans, spans_cap;

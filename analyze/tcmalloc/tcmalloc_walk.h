@@ -1,5 +1,5 @@
 /*
- * The tcmalloc walker: from where gperftools keeps its heap
+ * The tcmalloc walk: from where gperftools keeps its heap
  * (tcmalloc_find.h) to every block, span, thread cache and size class,
  * and the figures MallocExtension would report, read from the core alone.
  *
@@ -9,12 +9,13 @@
  * free (tcmalloc_central.h, tcmalloc_thread_cache.h).  A pure function of
  * the core: what is damaged becomes a warning naming its address.
  */
-#ifndef MEMSNAP_TCMALLOC_HEAP_H
-#define MEMSNAP_TCMALLOC_HEAP_H
+#ifndef MEMSNAP_TCMALLOC_WALK_H
+#define MEMSNAP_TCMALLOC_WALK_H
 
 #include "analyze/core/core.h"
 #include "analyze/warnings.h"
-#include "tcmalloc.h"
+#include "analyze/tcmalloc_tables.h"
+#include "tcmalloc_layout.h"
 #include "tcmalloc_find.h"
 
 /*
@@ -22,6 +23,6 @@
  * which starts zeroed; free it with tcmalloc_heap_free.  0, or -ENOMEM
  * (h then holds what was walked).
  */
-int tcmalloc_heap_walk(const struct core *c, const struct tcmalloc_roots *r, struct tcmalloc_heap *h, struct warnings *w);
+int tcmalloc_walk(const struct core *c, const struct tcmalloc_roots *r, struct tcmalloc_heap *h, struct warnings *w);
 
 #endif
