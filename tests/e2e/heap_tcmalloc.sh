@@ -4,8 +4,9 @@
 # a third freed, some given back to the system), captured by memsnap and by
 # gcore and analyzed; the database's blocks, its tcmalloc_* tables and its
 # tcmalloc_properties and tcmalloc_class_stats views are held to what
-# tcmalloc said.  Then a write after free makes a free list loop: analyze
-# ends with a warning naming the block, never a loop.
+# tcmalloc said.  Then a span damaged in the core (tcmalloc_damage.py), and
+# a write after free that makes a free list loop: analyze ends with a
+# warning naming the span or the block, never a loop.
 #
 # Truth: tcmalloc's own MallocExtension_GetNumericProperty figures and its
 # MallocExtension_GetStats per-class counts, printed by the sample just
@@ -41,6 +42,16 @@ check "gcore wrote a core" -- test -s "$WORK/tc-gcore.core"
 judge memsnap "$WORK/tc.core"
 judge gcore "$WORK/tc-gcore.core"
 check_unharmed TC
+
+# --- a damaged span: the first large block's Span says it is 0 pages long ---
+cp "$WORK/tc.core" "$WORK/span.core"
+span=$(/usr/bin/python3 "$TESTS_DIR/tcmalloc_damage.py" "$WORK/span.core" "$WORK/memsnap.db")
+check "a large block's span was damaged in the core ($span)" -- test -n "$span"
+check "analyze ends on the damaged span (within 60 s)" -- timeout 60 "$MEMSNAP" analyze -q -o "$WORK/span.db" "$WORK/span.core"
+check_eq "a heap warning names the span $span" 1 \
+	"$(sql "$WORK/span.db" "SELECT count(*) > 0 FROM warnings WHERE stage = 'heap' AND address = $((span)) AND message LIKE '%span%damaged%'")"
+check_eq "the other spans are all read" \
+	"$(sql "$WORK/memsnap.db" 'SELECT count(*) - 1 FROM tcmalloc_spans')" "$(sql "$WORK/span.db" 'SELECT count(*) FROM tcmalloc_spans')"
 
 # --- a free list that loops: the block's link is its own address ---
 send TC loop

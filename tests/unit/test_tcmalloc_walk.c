@@ -332,6 +332,17 @@ static void test_wrong_symbol(void **state)
         assert_int_equal(r.pageheap, PAGEHEAP);
 }
 
+/* A debug file's symbols: kept when they fit, with no search. */
+static void test_symbols_kept(void **state)
+{
+        struct fixture *f = *state;
+        struct tcmalloc_roots r = { .pageheap = PAGEHEAP, .sizemap = SIZEMAP, .central = CENTRAL, .thread_heaps = THREAD_HEAPS };
+        assert_int_equal(walk(f, &r), 0);
+        assert_int_equal(f->w.n, 0);
+        assert_int_equal(r.pageheap, PAGEHEAP);
+        assert_int_equal(f->h.figures.heap_size, HEAP_LEN);
+}
+
 static void test_not_found(void **state)
 {
         struct fixture *f = *state;
@@ -353,6 +364,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_damaged_span, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_object_of_another_class, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_wrong_symbol, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_symbols_kept, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
