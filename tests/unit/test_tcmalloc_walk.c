@@ -8,8 +8,8 @@
  * slot, two in a thread cache), a two-page large block, a three-page free
  * span and a returned one.  The statics are found by shape, their figures
  * computed as tcmalloc does; damage (a span, a looping object list, a
- * looping span list, a looping cache list, a wrong symbol) ends in
- * warnings that name the address.
+ * looping span list, a looping cache list, a wrong symbol, and damage at
+ * random) ends in warnings that name the address.
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,6 +24,7 @@
 
 #include "analyze/tcmalloc/tcmalloc_find.h"
 #include "analyze/tcmalloc/tcmalloc_walk.h"
+#include "common/cleanup.h"
 #include "core_run.h"
 
 /* The library's writable memory: the statics, each 64-byte aligned as the compiler places them. */
@@ -352,6 +353,55 @@ static void test_not_found(void **state)
         assert_true(core_run_warned_at(&f->w, LIB, "size map, central caches"));
 }
 
+/*
+ * Damage at random, deterministically: words of the spans, the central
+ * cache of class 1, the thread cache, the free objects, the pagemap leaf
+ * and the page heap's stats get random values or addresses of one another.
+ * Every walk must end (the sanitizer build checks its reads).
+ */
+static void test_random_damage(void **state)
+{
+        (void)state;
+        uint64_t words[64];
+        size_t n = 0;
+        for (uint64_t i = 0; i < 4; i++)
+                for (uint64_t off = 0; off < TCMALLOC_SPAN_BYTES; off += 8)
+                        words[n++] = SPAN(i) + off;
+        uint64_t c1 = CENTRAL + TCMALLOC_CENTRAL_BYTES;
+        static const uint64_t central_words[] = { TCMALLOC_CENTRAL_NONEMPTY + TCMALLOC_SPAN_NEXT,
+                                                  TCMALLOC_CENTRAL_EMPTY + TCMALLOC_SPAN_PREV, TCMALLOC_CENTRAL_SLOTS,
+                                                  TCMALLOC_CENTRAL_SLOTS + 8, TCMALLOC_CENTRAL_USED_SLOTS };
+        for (size_t i = 0; i < ELEMENTSOF(central_words); i++)
+                words[n++] = c1 + central_words[i];
+        words[n++] = CACHE + TCMALLOC_FREELIST_BYTES;
+        words[n++] = CACHE + TCMALLOC_FREELIST_BYTES + TCMALLOC_FREELIST_LENGTH;
+        words[n++] = CACHE + TCMALLOC_THREAD_NEXT;
+        for (uint64_t k = 0; k < 8; k++)
+                words[n++] = OBJ(k);
+        words[n++] = LEAF + 8 * (PAGE0 & ((1u << TCMALLOC_PAGEMAP_LEAF_BITS) - 1));
+        words[n++] = LEAF + 8 * ((PAGE0 + 2) & ((1u << TCMALLOC_PAGEMAP_LEAF_BITS) - 1));
+        const uint64_t targets[] = { 0, 1, SPAN(0), SPAN(1), SPAN(3), OBJ(0), OBJ(3), OBJ(7), LARGE, CACHE, c1,
+                                     c1 + TCMALLOC_CENTRAL_NONEMPTY, UINT64_MAX, 0x7fffffffffffull };
+        uint64_t seed = 0x9e3779b97f4a7c15ull;
+        for (int round = 0; round < 48; round++) {
+                void *s = NULL;
+                setup(&s);
+                struct fixture *f = s;
+                for (int k = 0; k < 3; k++) {
+                        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                        uint64_t at = words[(seed >> 33) % n];
+                        uint64_t v = (seed >> 20) & 1 ? targets[(seed >> 40) % ELEMENTSOF(targets)] : seed;
+                        put(f, at, v);
+                }
+                struct tcmalloc_roots r = { .thread_heaps = THREAD_HEAPS };
+                int ret = walk(f, &r);
+                assert_true(ret == 0 || ret == -ENOENT);
+                for (size_t i = 1; i < f->h.nblocks; i++)
+                        assert_true(f->h.blocks[i - 1].address < f->h.blocks[i].address);
+                teardown(&s);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -366,6 +416,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_wrong_symbol, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_symbols_kept, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
+                cmocka_unit_test(test_random_damage),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
