@@ -132,18 +132,28 @@ int tcmalloc_find(const struct core *c, uint64_t lo, uint64_t hi, struct tcmallo
         struct tcmalloc_class classes[TCMALLOC_CLASSES_MAX];
         uint32_t n = 0;
         drop_misfits(c, r, classes, &n, w);
-        for (size_t i = 0; i < c->nsegs && !(r->sizemap && r->central && r->pageheap); i++) {
-                const struct core_segment *seg = &c->segs[i];
+        /* runs of adjacent writable segments: .data and the .bss after it are two mappings, a struct may span both */
+        for (size_t i = 0; i < c->nsegs && !(r->sizemap && r->central && r->pageheap);) {
+                const struct core_segment *seg = &c->segs[i++];
                 if (!(seg->flags & PF_W) || seg->vaddr >= hi || seg->vaddr + seg->memsz <= lo)
                         continue;
-                uint64_t from = seg->vaddr > lo ? seg->vaddr : lo;
-                uint64_t to = seg->vaddr + seg->memsz < hi ? seg->vaddr + seg->memsz : hi;
+                size_t first = i - 1;
+                uint64_t from = seg->vaddr > lo ? seg->vaddr : lo, end = seg->vaddr + seg->memsz;
+                for (; i < c->nsegs && (c->segs[i].flags & PF_W) && c->segs[i].vaddr == end && end < hi; i++)
+                        end += c->segs[i].memsz;
+                uint64_t to = end < hi ? end : hi;
                 size_t len = (size_t)(to - from < SCAN_MAX ? to - from : SCAN_MAX);
                 _cleanup_free_ uint8_t *bytes = calloc(len ? len : 1, 1);
                 if (!bytes)
                         return -ENOMEM;
-                /* bytes the core lacks read as zeros: they match no shape */
-                core_read(c, from, bytes, len);
+                /* segment by segment: bytes the core lacks stay zeros, which match no shape */
+                for (size_t k = first; k < i; k++) {
+                        uint64_t a = c->segs[k].vaddr > from ? c->segs[k].vaddr : from;
+                        uint64_t b = c->segs[k].vaddr + c->segs[k].memsz < from + len ? c->segs[k].vaddr + c->segs[k].memsz
+                                                                                      : from + len;
+                        if (a < b)
+                                core_read(c, a, bytes + (a - from), (size_t)(b - a));
+                }
                 struct scan s = { .c = c, .vaddr = from, .bytes = bytes, .len = len };
                 scan_segment(&s, r, classes, &n);
         }

@@ -53,6 +53,7 @@
 
 struct fixture {
         uint8_t *lib, *meta, *heap;
+        uint64_t lib_split;     /* nonzero: the library's memory is two mappings, split here */
         struct core c;
         struct warnings w;
         struct tcmalloc_heap h;
@@ -191,7 +192,13 @@ static void open_core(struct fixture *f)
         cb_init(&b);
         cb_load(&b, META, META_LEN, f->meta, META_LEN, PF_R | PF_W);
         cb_load(&b, HEAP, HEAP_LEN, f->heap, HEAP_LEN, PF_R | PF_W);
-        cb_load(&b, LIB, LIB_LEN, f->lib, LIB_LEN, PF_R | PF_W);
+        if (f->lib_split) {
+                uint64_t n = f->lib_split - LIB;
+                cb_load(&b, LIB, n, f->lib, n, PF_R | PF_W);
+                cb_load(&b, f->lib_split, LIB_LEN - n, f->lib + n, LIB_LEN - n, PF_R | PF_W);
+        } else {
+                cb_load(&b, LIB, LIB_LEN, f->lib, LIB_LEN, PF_R | PF_W);
+        }
         core_run_open_core(&f->c, &b);
         cb_free(&b);
 }
@@ -226,6 +233,17 @@ static void test_found_by_shape(void **state)
         assert_int_equal(f->h.nclasses, 4);
         assert_int_equal(f->h.classes[1].size, 8);
         assert_int_equal(f->h.nspans, 4);
+}
+
+/* .data and .bss are two mappings: the page heap across them is found all the same. */
+static void test_across_two_mappings(void **state)
+{
+        struct fixture *f = *state;
+        f->lib_split = PAGEHEAP + TCMALLOC_PAGEHEAP_FREE - 4096;
+        struct tcmalloc_roots r = { .thread_heaps = THREAD_HEAPS };
+        assert_int_equal(walk(f, &r), 0);
+        assert_int_equal(r.pageheap, PAGEHEAP);
+        assert_int_equal(f->w.n, 0);
 }
 
 static void test_blocks_and_states(void **state)
@@ -406,6 +424,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_found_by_shape, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_across_two_mappings, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_blocks_and_states, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_thread_list_loops, setup, teardown),
