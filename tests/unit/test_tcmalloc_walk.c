@@ -401,7 +401,7 @@ static void test_random_damage(void **state)
         const uint64_t targets[] = { 0, 1, SPAN(0), SPAN(1), SPAN(3), OBJ(0), OBJ(3), OBJ(7), LARGE, CACHE, c1,
                                      c1 + TCMALLOC_CENTRAL_NONEMPTY, UINT64_MAX, 0x7fffffffffffull };
         uint64_t seed = 0x9e3779b97f4a7c15ull;
-        for (int round = 0; round < 48; round++) {
+        for (int round = 0; round < 16; round++) {
                 void *s = NULL;
                 setup(&s);
                 struct fixture *f = s;
