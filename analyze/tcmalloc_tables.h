@@ -77,7 +77,8 @@ struct tcmalloc_figures {
 
 struct tcmalloc_thread_cache {
         uint64_t address;       /* of the ThreadCache */
-        uint64_t tid;           /* pthread_t of its thread (the pthread's address) */
+        uint64_t pthread;       /* tid_: pthread_t of its thread (the thread's struct pthread) */
+        int tid;                /* the core's thread whose fs_base is that pthread_t, or 0 */
         uint64_t size;          /* its size_: bytes it says its lists hold */
         uint64_t objects;       /* objects the walk found in its lists */
         uint64_t bytes;         /* and their bytes */

@@ -91,20 +91,24 @@ static int write_caches(const struct db *d, const struct tcmalloc_heap *h)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
         int r = db_sql_prepare(d,
-                               "INSERT INTO tcmalloc_thread_caches(id, address, thread, size_bytes, objects, bytes)"
-                               " VALUES (?,?,?,?,?,?)",
+                               "INSERT INTO tcmalloc_thread_caches(id, address, pthread, tid, size_bytes, objects, bytes)"
+                               " VALUES (?,?,?,?,?,?,?)",
                                &st);
         for (size_t i = 0; r >= 0 && i < h->ncaches; i++) {
                 const struct tcmalloc_thread_cache *c = &h->caches[i];
                 bind_u64(st, 1, i);
                 bind_u64(st, 2, c->address);
-                if (c->tid)
-                        bind_u64(st, 3, c->tid);
+                if (c->pthread)
+                        bind_u64(st, 3, c->pthread);
                 else
                         sqlite3_bind_null(st, 3);
-                sqlite3_bind_int64(st, 4, (sqlite3_int64)(int64_t)c->size);
-                bind_u64(st, 5, c->objects);
-                bind_u64(st, 6, c->bytes);
+                if (c->tid)
+                        sqlite3_bind_int(st, 4, c->tid);
+                else
+                        sqlite3_bind_null(st, 4);
+                sqlite3_bind_int64(st, 5, (sqlite3_int64)(int64_t)c->size);
+                bind_u64(st, 6, c->objects);
+                bind_u64(st, 7, c->bytes);
                 r = db_sql_step_reset(d, st, "tcmalloc_thread_caches");
         }
         return r;

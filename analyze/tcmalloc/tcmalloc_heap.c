@@ -112,6 +112,15 @@ static int hand_on_ranges(struct heap_result *heap, const struct tcmalloc_heap *
         return 0;
 }
 
+/* Each cache's thread: on x86-64 glibc a pthread_t is the thread's struct pthread, which fs_base points to. */
+static void name_threads(const struct analysis *a, struct tcmalloc_heap *h)
+{
+        for (size_t i = 0; i < h->ncaches; i++)
+                for (size_t t = 0; t < a->threads.n; t++)
+                        if (h->caches[i].pthread && a->threads.v[t].fs_base == h->caches[i].pthread)
+                                h->caches[i].tid = a->threads.v[t].tid;
+}
+
 int tcmalloc_heap_walk(struct analysis *a, struct allocator *row)
 {
         struct tcmalloc_heap *h = &a->heap.tcmalloc;
@@ -134,6 +143,7 @@ int tcmalloc_heap_walk(struct analysis *a, struct allocator *row)
                 warnings_add(&a->warnings, "heap", m->start,
                              "tcmalloc's ThreadCache::thread_heaps_ is not in the symbols of '%s': thread caches are not read", m->path);
         ret = tcmalloc_walk(&a->core, &r, h, &a->warnings);
+        name_threads(a, h);
         if (ret >= 0)
                 ret = hand_on_blocks(&a->heap, h);
         if (ret >= 0)

@@ -123,7 +123,7 @@ void tcmalloc_thread_cache_walk(const struct core *c, uint64_t thread_heaps, str
                 int32_t size;
                 memcpy(&size, raw + TCMALLOC_THREAD_SIZE, sizeof(size));
                 *tc = (struct tcmalloc_thread_cache){ .address = order[i], .size = (uint64_t)(int64_t)size };
-                memcpy(&tc->tid, raw + TCMALLOC_THREAD_TID, sizeof(tc->tid));
+                memcpy(&tc->pthread, raw + TCMALLOC_THREAD_TID, sizeof(tc->pthread));
                 walk_cache(c, h, b, raw, tc, w);
                 if (tc->bytes != tc->size)
                         warnings_add(w, "heap", tc->address, "tcmalloc thread cache holds %llu bytes of objects, its size_ says %lld",

@@ -315,7 +315,8 @@ CREATE TABLE tcmalloc_size_classes (
 CREATE TABLE tcmalloc_thread_caches (
   id         INTEGER PRIMARY KEY,
   address    INTEGER NOT NULL, -- of the ThreadCache
-  thread     INTEGER,          -- its pthread_t (the thread's struct pthread address)
+  pthread    INTEGER,          -- its pthread_t (the thread's struct pthread address)
+  tid        INTEGER,          -- the thread whose fs_base is that pthread_t; NULL when no thread of the core has it
   size_bytes INTEGER NOT NULL, -- its size_: what it says its lists hold
   objects    INTEGER NOT NULL, -- objects found in its lists
   bytes      INTEGER NOT NULL  -- their bytes

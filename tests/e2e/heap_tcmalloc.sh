@@ -29,10 +29,11 @@ judge() {
 		"ok "*) t_result 0 "${line#ok }" ;;
 		*) t_result 1 "${line#not ok }" ;;
 		esac
-	done < <(python3 "$(dirname "$0")/tcmalloc_judge.py" "$label" "$TC_OUT" "$WORK/$label.db" 2>&1)
+	done < <(python3 "$(dirname "$0")/tcmalloc_judge.py" "$label" "$TC_OUT" "$WORK/$label.db" "$TASKS" 2>&1)
 }
 
 start_sample TC tcmalloc_user || { t_result 1 "tcmalloc_user starts"; done_testing; }
+TASKS=$(ls "/proc/$TC_PID/task" | paste -sd,)
 check "memsnap capture" -- "$MEMSNAP" capture -q -o "$WORK/tc.core" "$TC_PID"
 kill -STOP "$TC_PID"
 gcore -o "$WORK/tc-gcore" "$TC_PID" >"$WORK/gcore.log" 2>&1

@@ -7,7 +7,8 @@ usable sizes) and freed.  The database is read with Python's sqlite3
 module, not memsnap.  Prints one line per check, "ok DESCRIPTION" or
 "not ok DESCRIPTION: why", which heap_tcmalloc.sh turns into TAP.
 
-Usage: tcmalloc_judge.py LABEL SAMPLE_OUTPUT DATABASE
+Usage: tcmalloc_judge.py LABEL SAMPLE_OUTPUT DATABASE TASKS
+(TASKS: the thread ids in /proc/PID/task at the capture, comma-separated)
 """
 import bisect
 import re
@@ -38,8 +39,9 @@ def read_sample(path):
 
 
 def main():
-    label, sample_path, db_path = sys.argv[1:4]
+    label, sample_path, db_path, tasks = sys.argv[1:5]
     s = read_sample(sample_path)
+    s['tasks'] = [int(t) for t in tasks.split(',') if t]
     db = sqlite3.connect('file:%s?mode=ro' % db_path, uri=True)
     q = lambda sql: db.execute(sql).fetchall()
 
@@ -67,6 +69,11 @@ def main():
     caches = q('SELECT count(*) FROM tcmalloc_thread_caches')[0][0]
     result(caches == s['heaps'], 'tcmalloc_thread_caches: %s, as "Thread heaps in use" says' % s['heaps'],
            'the database has %d' % caches)
+    # A thread may own two: gperftools makes one before its TSD is set up, and another after.
+    tids = [r[0] for r in q('SELECT tid FROM tcmalloc_thread_caches')]
+    result(None not in tids and sorted(set(tids)) == sorted(s['tasks']),
+           'tcmalloc_thread_caches: every thread of the process (/proc/PID/task) has one, found by fs_base',
+           'caches of %s, tasks %s' % (tids, sorted(s['tasks'])))
     blocks = q("SELECT mem, usable, state, leak FROM chunks WHERE allocator = 'tcmalloc' ORDER BY mem")
     starts = [b[0] for b in blocks]
 
