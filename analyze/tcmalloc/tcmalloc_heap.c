@@ -72,7 +72,7 @@ static enum chunk_bin block_bin(enum tcmalloc_state s)
         return BIN_NONE;
 }
 
-#define BATCH 4096 /* blocks handed to chunks at a time */
+#define BATCH 1024 /* blocks handed to chunks at a time (a stack array) */
 
 static int hand_on_blocks(struct heap_result *heap, const struct tcmalloc_heap *h)
 {
