@@ -18,6 +18,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/strbuf.h"
+#include "heap.h"
 
 #define MARKERS_MAX 4
 
@@ -25,12 +26,15 @@ static const struct allocator_desc {
         const char *memory;         /* what the note calls its blocks */
         const char *markers[MARKERS_MAX]; /* defined symbols only this allocator has */
         const char *sections[2];    /* sections only its programs have */
+        heap_walker_fn *walk;       /* its walker (heap.h), or NULL: its blocks are not read */
+        heap_walker_reset_fn *reset; /* frees what walk put in struct heap_result */
 } allocator_table[] = {
         [ALLOCATOR_GLIBC] = { "glibc malloc's heap", { "__libc_malloc" }, { NULL } },
         /* jemalloc's API; "je_" is the prefix of builds that leave malloc() alone (Redis's own) */
         [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL } },
         /* gperftools' tc_* API; TCMallocInternalMalloc in Google's tcmalloc */
-        [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL } },
+        [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL },
+                                tcmalloc_heap_walk, tcmalloc_heap_reset },
         [ALLOCATOR_MIMALLOC] = { "mimalloc's heap", { "mi_malloc" }, { NULL } },
         /* the Go linker's build-info and build-id sections survive -s, its symbols do not */
         [ALLOCATOR_GO] = { "the Go runtime heap", { "runtime.mallocgc" }, { ".go.buildinfo", ".note.go.buildid" } },
@@ -233,6 +237,16 @@ int allocators_detect(const struct analysis *a, struct heap_result *out, bool li
         return 0;
 }
 
+heap_walker_fn *allocator_walker(enum allocator_kind kind)
+{
+        return kind < ALLOCATOR_KINDS ? allocator_table[kind].walk : NULL;
+}
+
+heap_walker_reset_fn *allocator_walker_reset(enum allocator_kind kind)
+{
+        return kind < ALLOCATOR_KINDS ? allocator_table[kind].reset : NULL;
+}
+
 static const char *module_name(const struct analysis *a, int id)
 {
         if (id == NO_ID)
@@ -262,9 +276,11 @@ void allocators_note(const struct analysis *a, const struct heap_result *heap, s
         _cleanup_strbuf_ struct strbuf others = STRBUF_INIT;
         size_t n = 0;
         uint64_t at = 0;
+        bool walked = false, failed = false;
 
         for (size_t i = 0; i < heap->nallocators; i++) {
                 const struct allocator *x = &heap->allocators[i];
+                walked |= x->walked;
                 if (x->kind == ALLOCATOR_GLIBC) {
                         g = x;
                         continue;
@@ -273,18 +289,20 @@ void allocators_note(const struct analysis *a, const struct heap_result *heap, s
                         continue;
                 if (!at && x->module_id != NO_ID)
                         at = a->modules.v[x->module_id].start;
+                /* A walker that ran and read nothing has said why in a warning of its own. */
+                failed |= allocator_table[x->kind].walk != NULL;
                 strbuf_addf(&others, "%s%s (%s%s)", n ? ", " : "", allocator_table[x->kind].memory,
                             module_name(a, x->module_id), x->serves_malloc ? ", which serves malloc" : "");
                 n++;
         }
-        if (g && g->walked) {
+        if (walked) {
                 if (n)
                         warnings_add(w, "heap", at,
-                                     "%s: not read, as memsnap reads glibc malloc only; chunks lists glibc malloc's blocks alone",
-                                     strbuf_str(&others));
+                                     "%s: not read%s; chunks lists the blocks of the allocators walked alone",
+                                     strbuf_str(&others), failed ? " (the walker's warnings say why)" : "");
         } else if (n) {
-                warnings_add(w, "heap", at, "%s: not read, as memsnap reads glibc malloc only; and %s: no chunks are listed",
-                             strbuf_str(&others), glibc_absence(heap, g));
+                warnings_add(w, "heap", at, "%s: not read%s; and %s: no chunks are listed",
+                             strbuf_str(&others), failed ? " (the walker's warnings say why)" : "", glibc_absence(heap, g));
         } else if (g && (g->state == ALLOCATOR_UNINITIALISED || g->state == ALLOCATOR_IDLE)) {
                 warnings_add(w, "heap", 0, "%s, and no other allocator was recognised: no chunks are listed",
                              glibc_absence(heap, g));

@@ -12,14 +12,15 @@
  *
  * To add an allocator: a value in enum allocator_kind and its name in
  * schema/schema_enum.c (the allocators.name column), and a row in
- * allocators.c's table (what its memory is called, its marker symbols).
- * A walker for its blocks is called from glibc/glibc_heap.c and sets the
- * row's `walked`.
+ * allocators.c's table (what its memory is called, its marker symbols,
+ * its walker).  A walker (heap.h) is run by the heap stage (heap.c) for
+ * each row of its kind and sets the row's `walked`.
  */
 #ifndef MEMSNAP_ALLOCATORS_H
 #define MEMSNAP_ALLOCATORS_H
 
 #include "analysis.h"
+#include "heap.h"
 
 /*
  * Fills out->allocators from the modules.  libc_found says the heap stage
@@ -31,6 +32,10 @@
  */
 int allocators_detect(const struct analysis *a, struct heap_result *out, bool libc_found, int libc_module_id,
                       bool libc_static, struct allocator **glibc);
+
+/* The walker of an allocator kind (allocators.c's table), or NULL when memsnap reads none. */
+heap_walker_fn *allocator_walker(enum allocator_kind kind);
+heap_walker_reset_fn *allocator_walker_reset(enum allocator_kind kind);
 
 /*
  * After the heap stage: one warning (stage "heap") that names the

@@ -42,7 +42,7 @@ static const struct {
         [STAGE_MODULES] = { "modules", modules_report, modules_reset },
         [STAGE_THREADS] = { "threads", threads_unwind, threads_reset },
         [STAGE_SEGMENTS] = { "segments", segments_build, segments_reset },
-        [STAGE_HEAP] = { "heap", glibc_heap_walk, glibc_heap_reset },
+        [STAGE_HEAP] = { "heap", heap_walk, heap_reset },
         [STAGE_HEAP_KINDS] = { "heap kinds", segments_mark_heap, segments_unmark_heap },
         [STAGE_REACH] = { "reach", reach_compute, reach_reset },
         [STAGE_OWNERS] = { "owners", owners_compute, owners_reset },

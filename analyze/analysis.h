@@ -11,8 +11,9 @@
  *   modules     -> modules          (modules.c, libdwfl)
  *   threads     -> threads          (threads.c, libdwfl: threads and frames)
  *   segments    -> segments         (segments.c: PT_LOADs + NT_FILE + smaps, classified)
- *   heap        -> heap             (glibc/glibc_heap.c: allocators, arenas, heaps,
- *                                    chunks, tcaches, arena ranges)
+ *   heap        -> heap             (heap.c: allocators, and each walker's blocks
+ *                                    (chunks) and structures: glibc/glibc_heap.c's
+ *                                    arenas, heaps, tcaches; ranges of their memory)
  *   heap kinds  -> segments' kinds  (segments.c: malloc memory becomes heap)
  *   reach       -> reach            (reach/reach.c: refs, type names; and
  *                                    chunks' hash, type_id, leak)
@@ -33,11 +34,13 @@
 #include <stdint.h>
 
 #include "common/atomic_file.h"
+#include "common/glibc_malloc.h"
 #include "common/segment_kind.h"
 #include "analyze/core/core.h"
 #include "analyze/core/core_view.h"
 #include "schema/schema_enum.h"
 #include "skipped.h"
+#include "tcmalloc_tables.h"
 #include "warnings.h"
 
 #define NO_ID (-1)
@@ -204,19 +207,46 @@ struct heap_range {
         int arena_id;
 };
 
-/* One malloc chunk.  Kept small: a heap can have many millions. */
+/*
+ * One block of an allocator: a glibc malloc chunk, or a region or large
+ * extent of another allocator.  Every stage after the heap stage reads a
+ * block through chunk_mem and chunk_usable, whatever allocator made it.
+ * Kept small: a heap can have many millions.
+ */
 struct chunk {
-        uint64_t address;           /* of the chunk header; mem = address + 16 */
-        uint64_t size;              /* chunksize(): flags masked off */
+        uint64_t address;           /* glibc: of the chunk header (mem = address + 16); others: the user address */
+        uint64_t size;              /* glibc: chunksize(), flags masked off; others: the usable size */
         uint64_t hash;              /* of the usable bytes (used chunks), 0 when not computed */
-        int32_t arena_id;           /* NO_ID for mmapped chunks */
+        int32_t arena_id;           /* glibc: index into arenas, NO_ID for mmapped chunks; others: NO_ID */
         int32_t segment_id;
         int32_t type_id;            /* index into types, or NO_ID */
         uint8_t state;              /* enum chunk_state */
         uint8_t bin;                /* enum chunk_bin */
         uint8_t leak;               /* enum leak_kind */
-        bool mmapped;
+        uint8_t mmapped : 1;        /* glibc: an mmapped chunk; others: 0 */
+        uint8_t allocator : 7;      /* enum allocator_kind: ALLOCATOR_GLIBC (0) unless a walker says otherwise */
 };
+_Static_assert(sizeof(struct chunk) == 40, "struct chunk stays 40 bytes");
+
+/* The address malloc returned for c. */
+static inline uint64_t chunk_mem(const struct chunk *c)
+{
+        return c->allocator == ALLOCATOR_GLIBC ? c->address + GLIBC_CHUNK_HDR_SZ : c->address;
+}
+
+/*
+ * What malloc_usable_size() says of c.  glibc malloc.c musable(): a used
+ * chunk may also use the next chunk's prev_size field, unless mmapped.
+ * Other allocators' blocks carry no header: their size is what is usable.
+ */
+static inline uint64_t chunk_usable(const struct chunk *c)
+{
+        if (c->allocator != ALLOCATOR_GLIBC)
+                return c->size;
+        if (c->size < GLIBC_CHUNK_HDR_SZ)
+                return 0;
+        return c->mmapped ? c->size - GLIBC_CHUNK_HDR_SZ : c->size - GLIBC_SIZE_SZ;
+}
 
 /*
  * A pointer into a used block.  Kept to 24 bytes (there are often several
@@ -256,8 +286,9 @@ struct tcache {
 /*
  * The memory allocators a process carries (allocators.c): glibc's malloc
  * when a C library is mapped, and any other whose entry points a module
- * defines.  Only glibc's heap has a walker; the others are named, so that
- * no one takes an empty or odd glibc heap for the whole story.
+ * defines.  Those with a walker (heap.h) have their blocks in chunks; the
+ * others are named, so that no one takes an empty or odd glibc heap for
+ * the whole story.
  */
 struct allocator {
         enum allocator_kind kind;
@@ -294,8 +325,9 @@ struct segments_result {
 };
 
 /*
- * The heap stage (glibc/glibc_heap.c, allocators.c): the allocators and glibc
- * malloc's structures and chunks, and the ranges of arena memory.
+ * The heap stage (heap.c, allocators.c, each walker): the allocators, the
+ * blocks of all the walked ones (chunks), each walker's structures, and
+ * the ranges of their memory.
  */
 struct heap_result {
         char *glibc_version;        /* of the C library: "2.36", or NULL */
@@ -308,6 +340,7 @@ struct heap_result {
         struct tcache *tcaches;     size_t ntcaches;
         /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
         struct heap_range *ranges;  size_t nranges;
+        struct tcmalloc_heap tcmalloc; /* gperftools' own structures (tcmalloc/tcmalloc_heap.c) */
 };
 
 /*

@@ -59,11 +59,12 @@ int segments_build(struct analysis *a);
 void segments_reset(struct analysis *a);
 
 /*
- * glibc/glibc_heap.c: the allocators (allocators.c), and glibc malloc's
- * arenas, heaps, tcaches and every chunk, and the ranges of arena memory.
+ * heap.c: the allocators (allocators.c), and the blocks of each one that
+ * has a walker (heap.h): glibc malloc's arenas, heaps, tcaches and chunks,
+ * and each other allocator's structures and blocks; the ranges of their memory.
  */
-int glibc_heap_walk(struct analysis *a);
-void glibc_heap_reset(struct analysis *a);
+int heap_walk(struct analysis *a);
+void heap_reset(struct analysis *a);
 
 /*
  * segments.c, the heap-kinds stage: the segments holding malloc memory

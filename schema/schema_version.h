@@ -8,6 +8,6 @@
 #ifndef MEMSNAP_SCHEMA_VERSION_H
 #define MEMSNAP_SCHEMA_VERSION_H
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 #endif

@@ -19,14 +19,6 @@ static void result_enum(sqlite3_context *ctx, const struct schema_enum *e, unsig
                 sqlite3_result_text(ctx, e->texts[v].s, e->texts[v].len, SQLITE_STATIC);
 }
 
-/* glibc malloc.c: musable() — the next chunk's prev_size field is usable unless mmapped. */
-static uint64_t chunk_usable(const struct chunk *c)
-{
-        if (c->size < 16)
-                return 0;
-        return c->mmapped ? c->size - 16 : c->size - 8;
-}
-
 /* How much of each used block the database keeps, for people to recognise it. */
 #define CHUNK_HEAD_BYTES 32
 
@@ -52,10 +44,10 @@ static void result_id(sqlite3_context *ctx, int index)
 /* chunk_source's columns: the chunks table's, id first. */
 #define CHUNK_SOURCE_COLUMNS                                                                           \
         "id, address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, " \
-        "type, hash, head, idom, idom_root, retained"
+        "type, hash, head, idom, idom_root, retained, allocator"
 #define CHUNK_COLUMNS_BUT_ID                                                                           \
         "address, mem, size, size_class, usable, state, bin, mmapped, arena_id, segment_id, leak, type, " \
-        "hash, head, idom, idom_root, retained"
+        "hash, head, idom, idom_root, retained, allocator"
 
 /* chunk_source's data: the analysis, and the core segment the last head was in. */
 struct chunk_rows {
@@ -84,7 +76,7 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
         switch (col) {
         case 0: sqlite3_result_int64(ctx, (sqlite3_int64)row + 1); break;
         case 1: sqlite3_result_int64(ctx, (sqlite3_int64)c->address); break;
-        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)(c->address + 16)); break;
+        case 2: sqlite3_result_int64(ctx, (sqlite3_int64)chunk_mem(c)); break;
         case 3: sqlite3_result_int64(ctx, (sqlite3_int64)c->size); break;
         case 4: sqlite3_result_int64(ctx, (sqlite3_int64)size_class(c->size)); break;
         case 5: sqlite3_result_int64(ctx, (sqlite3_int64)chunk_usable(c)); break;
@@ -106,7 +98,7 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
                 if (c->state == CHUNK_USED) {
                         size_t n = (size_t)MIN(chunk_usable(c), (uint64_t)CHUNK_HEAD_BYTES);
                         bool copied;
-                        const void *head = chunk_bytes(rows, c->address + 16, n, &copied);
+                        const void *head = chunk_bytes(rows, chunk_mem(c), n, &copied);
                         if (head && n)
                                 sqlite3_result_blob(ctx, head, (int)n, copied ? SQLITE_TRANSIENT : SQLITE_STATIC);
                 }
@@ -124,6 +116,7 @@ static void chunk_column(void *data, size_t row, int col, sqlite3_context *ctx)
                 if (a->owners.retained && c->state == CHUNK_USED)
                         sqlite3_result_int64(ctx, (sqlite3_int64)a->owners.retained[row]);
                 break;
+        case 18: result_enum(ctx, &schema_enum_chunk_allocator, c->allocator); break;
         }
 }
 

@@ -1,5 +1,5 @@
 /*
- * The heap stage of `memsnap analyze`: glibc malloc's arenas, heaps,
+ * glibc malloc's part of the heap stage (analyze/heap.c): its arenas, heaps,
  * tcaches and every chunk, each free one classified by the list that holds
  * it, so that the database adds up to what mallinfo2() said at the moment
  * of the snapshot (glibc.h lists the parts and their order).
@@ -12,7 +12,8 @@
  *
  * First, though, which allocators the process carries (allocators.h): a
  * process served by jemalloc or the Go runtime leaves glibc's main_arena
- * as it was loaded, and a note says so instead of a heap of warnings.
+ * as it was loaded; the heap stage walks the others and its note says what
+ * was not read, instead of a heap of warnings.
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/allocators.h"
+#include "analyze/heap.h"
 #include "glibc_arena.h"
 #include "glibc_bins.h"
 #include "glibc_chunks.h"
@@ -32,7 +34,6 @@
 #include "glibc_mmapped.h"
 #include "glibc_tcache.h"
 #include "glibc_version.h"
-#include "analyze/stages.h"
 
 #define MISMATCH_WARNINGS_MAX 20    /* per kind of PREV_INUSE disagreement; the rest are counted */
 #define DEFAULT_PAGE_SIZE 4096
@@ -43,12 +44,6 @@ static void heap_ctx_free(struct heap_ctx *h)
         free(h->states);
         free(h->regions);
         free(h->looks_free);
-}
-
-static int chunk_cmp(const void *x, const void *y)
-{
-        const struct chunk *a = x, *b = y;
-        return a->address < b->address ? -1 : a->address > b->address;
 }
 
 static int region_cmp(const void *x, const void *y)
@@ -105,23 +100,10 @@ static int walk_all(struct heap_ctx *h)
         for (size_t i = 1; i < h->out->nchunks; i++)
                 if (h->out->chunks[i].address <= h->out->chunks[i - 1].address) {
                         /* Overlapping regions (a corrupt heap_info) or a non-contiguous main arena. */
-                        qsort_safe(h->out->chunks, h->out->nchunks, sizeof(*h->out->chunks), chunk_cmp);
+                        qsort_safe(h->out->chunks, h->out->nchunks, sizeof(*h->out->chunks), heap_chunk_cmp);
                         break;
                 }
         return 0;
-}
-
-/* chunks[].segment_id, one pass with a cursor: both lists are sorted. */
-static void assign_segments(struct heap_ctx *h)
-{
-        const struct analysis *a = h->a;
-        size_t s = 0;
-        for (size_t i = 0; i < h->out->nchunks; i++) {
-                uint64_t p = h->out->chunks[i].address;
-                while (s < a->segments.n && a->segments.v[s].end <= p)
-                        s++;
-                h->out->chunks[i].segment_id = s < a->segments.n && a->segments.v[s].start <= p ? (int32_t)s : NO_ID;
-        }
 }
 
 /* The PREV_INUSE bit of each arena chunk's successor: clear means glibc sees the chunk as free. */
@@ -242,7 +224,6 @@ static int walk_glibc(struct heap_ctx *h, struct allocator *g)
                 return 0;
         if ((r = walk_all(h)) < 0)
                 return r;
-        assign_segments(h);
         if ((r = compute_looks_free(h)) < 0)
                 return r;
         glibc_bins_classify(h);
@@ -280,22 +261,5 @@ int glibc_heap_walk(struct analysis *a)
                 warnings_add(h.w, "heap", 0, "no C library is mapped (and no static executable carries one): no heap is listed");
         if (g && (r = walk_glibc(&h, g)) < 0)
                 return r;
-        allocators_note(a, h.out, h.w);
         return 0;
-}
-
-void glibc_heap_reset(struct analysis *a)
-{
-        struct heap_result *h = &a->heap;
-        free(h->glibc_version);
-        free(h->glibc_build_id);
-        for (size_t i = 0; i < h->nallocators; i++)
-                free(h->allocators[i].evidence);
-        free(h->allocators);
-        free(h->arenas);
-        free(h->heaps);
-        free(h->chunks);
-        free(h->tcaches);
-        free(h->ranges);
-        *h = (struct heap_result){ 0 };
 }

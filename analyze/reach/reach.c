@@ -218,7 +218,7 @@ uint32_t reach_ref_from_offset(const struct analysis *a, const struct ref *x)
         if (x->root_kind == ROOT_REGISTER)
                 return offset32(x->from);
         if (x->from_chunk >= 0 && (size_t)x->from_chunk < a->heap.nchunks) {
-                uint64_t mem = a->heap.chunks[x->from_chunk].address + GLIBC_CHUNK_HDR_SZ;
+                uint64_t mem = chunk_mem(&a->heap.chunks[x->from_chunk]);
                 return x->from >= mem ? offset32(x->from - mem) : 0;
         }
         size_t i = segment_index_from(a->segments.v, a->segments.n, x->from);

@@ -17,16 +17,7 @@
 #include <stdint.h>
 
 #include "analyze/analysis.h"
-#include "common/glibc_malloc.h"
 #include "type_hint.h"
-
-/* glibc malloc.c: musable() — a used chunk may also use the next chunk's prev_size field. */
-static inline uint64_t chunk_usable_bytes(const struct chunk *c)
-{
-        if (c->size < GLIBC_CHUNK_HDR_SZ)
-                return 0;
-        return c->mmapped ? c->size - GLIBC_CHUNK_HDR_SZ : c->size - GLIBC_SIZE_SZ;
-}
 
 /* ---- reach_index.c ------------------------------------------------------ */
 

@@ -136,8 +136,8 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 const struct chunk *c = &chunks[i];
                 if (c->state != CHUNK_USED)
                         continue;
-                uint64_t usable = chunk_usable_bytes(c);
-                uint64_t mem = c->address + GLIBC_CHUNK_HDR_SZ, end = mem + usable;
+                uint64_t usable = chunk_usable(c);
+                uint64_t mem = chunk_mem(c), end = mem + usable;
                 /* A crafted or torn heap: areas must be ordered, disjoint and not wrap. */
                 if (usable == 0 || mem < c->address || end < mem || (ix->n && mem < ix->area[ix->n - 1].end)) {
                         if (!skipped++)
@@ -151,7 +151,7 @@ int reach_index_build(struct reach_index *ix, const struct chunk *chunks, size_t
                 }
                 ix->area[ix->n] = (struct reach_area){
                         .mem = mem, .end = end, .chunk = (uint32_t)i,
-                        .before_free = !c->mmapped && i + 1 < n && chunks[i + 1].state != CHUNK_USED &&
+                        .before_free = c->allocator == ALLOCATOR_GLIBC && !c->mmapped && i + 1 < n && chunks[i + 1].state != CHUNK_USED &&
                                        chunks[i + 1].address == c->address + c->size,
                 };
                 ix->n++;

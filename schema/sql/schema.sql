@@ -7,7 +7,7 @@
 -- comments list for a column (chunks.state, refs.root_kind, ...) are the
 -- tables of schema/schema_enum.c; unit-schema checks that they agree.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -203,17 +203,22 @@ CREATE TABLE types (
   name TEXT
 );
 
+-- Every block of every allocator walked (allocators.walked): glibc's chunks,
+-- jemalloc's regions and large extents.  Columns that only glibc has a
+-- notion of read as glibc's when allocator = 'glibc'; for another
+-- allocator address = mem, size = usable, mmapped = 0, arena_id NULL
+-- (its own tables say where the block lives; docs/database.md maps them).
 CREATE TABLE chunks (
   id         INTEGER PRIMARY KEY,
-  address    INTEGER NOT NULL,  -- chunk header
+  address    INTEGER NOT NULL,  -- glibc: the chunk header; others: the block itself (= mem)
   mem        INTEGER NOT NULL,  -- the pointer malloc returned
-  size       INTEGER NOT NULL,  -- chunk size, flags masked off
+  size       INTEGER NOT NULL,  -- glibc: chunk size, flags masked off; others: the block's size class (= usable)
   size_class INTEGER NOT NULL,  -- the power of two at or below size
   usable     INTEGER NOT NULL,  -- what malloc_usable_size() says
   state      TEXT NOT NULL,     -- used, free, top
-  bin        TEXT,              -- tcache, fast, unsorted, small, large; NULL unless free
-  mmapped    INTEGER NOT NULL,
-  arena_id   INTEGER REFERENCES arenas(id),
+  bin        TEXT,              -- tcache, fast, unsorted, small, large, slab, central, transfer, pageheap, returned; NULL unless free
+  mmapped    INTEGER NOT NULL,  -- glibc: an mmapped chunk; others: 0
+  arena_id   INTEGER REFERENCES arenas(id), -- glibc's arenas only: NULL for mmapped chunks and other allocators' blocks
   segment_id INTEGER REFERENCES segments(id),
   leak       TEXT,              -- reachable, possible, indirect, definite; NULL unless used
   type       TEXT,              -- a type hint where one is sure: a C++ class, 'string'
@@ -221,7 +226,8 @@ CREATE TABLE chunks (
   head       BLOB,              -- the first 32 user bytes of a used chunk, as the core holds them
   idom       INTEGER REFERENCES chunks(id), -- the block that immediately dominates this one; NULL otherwise
   idom_root  INTEGER REFERENCES roots(id),  -- the root holder that immediately dominates it; NULL otherwise
-  retained   INTEGER            -- used blocks: its size plus the sizes of every block it dominates; NULL unless used
+  retained   INTEGER,           -- used blocks: its size plus the sizes of every block it dominates; NULL unless used
+  allocator  TEXT               -- whose: glibc, jemalloc, tcmalloc, mimalloc, go
 );
 
 CREATE TABLE refs (
@@ -260,4 +266,58 @@ CREATE TABLE warnings (
   stage   TEXT,
   address INTEGER,
   message TEXT
+);
+
+-- tcmalloc (gperftools 2.10): one row when its heap was read.  Where the
+-- walk started (Static's members, ThreadCache::thread_heaps_), how those
+-- were known, and the page heap's own Stats as the core holds them, which
+-- the view tcmalloc_properties sets beside the walk's sums.
+CREATE TABLE tcmalloc_heap (
+  module_id      INTEGER REFERENCES modules(id), -- the library
+  page_size      INTEGER NOT NULL, -- tcmalloc's page (kPageSize) in bytes: spans are counted in these
+  pageheap       INTEGER NOT NULL, -- address of Static::pageheap_
+  sizemap        INTEGER NOT NULL, -- address of Static::sizemap_
+  central_cache  INTEGER NOT NULL, -- address of Static::central_cache_
+  thread_heaps   INTEGER,          -- address of ThreadCache::thread_heaps_; NULL: thread caches not read
+  found_by       TEXT NOT NULL,    -- symbols, shape, both
+  system_bytes   INTEGER,          -- PageHeap::Stats: bytes of all spans
+  free_bytes     INTEGER,          -- PageHeap::Stats: bytes of spans on the normal free lists
+  unmapped_bytes INTEGER           -- PageHeap::Stats: bytes of spans given back to the system
+);
+
+-- Every span of tcmalloc's page heap, from its pagemap: a run of pages that
+-- is one large block, the objects of one size class, or free.
+CREATE TABLE tcmalloc_spans (
+  id         INTEGER PRIMARY KEY,
+  address    INTEGER NOT NULL, -- of the Span (tcmalloc's metadata)
+  start      INTEGER NOT NULL, -- first byte it covers
+  pages      INTEGER NOT NULL, -- its length in tcmalloc pages (tcmalloc_heap.page_size)
+  size_class INTEGER NOT NULL, -- 0: a large block or a free span
+  location   TEXT NOT NULL,    -- in_use, normal, returned
+  refcount   INTEGER NOT NULL  -- objects handed out of it (small-object spans)
+);
+
+-- Per size class (SizeMap): its figures and where its objects are.
+CREATE TABLE tcmalloc_size_classes (
+  size_class    INTEGER PRIMARY KEY,
+  size          INTEGER NOT NULL, -- bytes per object (class_to_size)
+  pages         INTEGER NOT NULL, -- pages per span (class_to_pages)
+  batch         INTEGER NOT NULL, -- objects per transfer slot (num_objects_to_move)
+  spans         INTEGER NOT NULL, -- in-use spans of the class
+  central_spans INTEGER NOT NULL, -- of which on the central cache's lists (num_spans_)
+  used          INTEGER NOT NULL, -- objects handed out by malloc
+  central       INTEGER NOT NULL, -- objects free on their span's list (central cache)
+  transfer      INTEGER NOT NULL, -- objects in transfer cache slots
+  thread        INTEGER NOT NULL  -- objects in thread caches
+);
+
+-- One row per thread cache (ThreadCache), in the order thread_heaps_ lists them.
+CREATE TABLE tcmalloc_thread_caches (
+  id         INTEGER PRIMARY KEY,
+  address    INTEGER NOT NULL, -- of the ThreadCache
+  pthread    INTEGER,          -- its pthread_t (the thread's struct pthread address)
+  tid        INTEGER,          -- the thread whose fs_base is that pthread_t; NULL when no thread of the core has it
+  size_bytes INTEGER NOT NULL, -- its size_: what it says its lists hold
+  objects    INTEGER NOT NULL, -- objects found in its lists
+  bytes      INTEGER NOT NULL  -- their bytes
 );

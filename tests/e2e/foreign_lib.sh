@@ -96,7 +96,7 @@ check_glibc_mmapped() {
 			"$(sql "$db" 'SELECT count(*), mem, mmapped, usable, state FROM chunks')"
 		check_eq "$label: mp_ counts it" 1 "$(sql "$db" 'SELECT n_mmaps FROM malloc_par')"
 		check_eq "$label: one warning, the note that jemalloc's heap is not read" "1|1" \
-			"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists glibc malloc''s blocks alone') FROM warnings")"
+			"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists the blocks of the allocators walked alone') FROM warnings")"
 	else
 		check_eq "$label: glibc is idle, not walked" "idle|0" "$(sql "$db" "SELECT state, walked FROM allocators WHERE name = 'glibc'")"
 		check_eq "$label: the note says mmapped chunks were not searched for" "1|1" \
@@ -119,6 +119,6 @@ check_glibc_beside() {
 	check_eq "$label: the block from __libc_malloc is a used chunk of the usable size glibc gave" 1 \
 		"$(sql "$db" "SELECT count(*) FROM chunks WHERE mem = $((addr)) AND state = 'used' AND usable = $usable")"
 	check_eq "$label: one warning, the note that jemalloc's heap is not read" "1|1" \
-		"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists glibc malloc''s blocks alone') FROM warnings")"
+		"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists the blocks of the allocators walked alone') FROM warnings")"
 	check_proc_truth "$label" "$db" "$name"
 }

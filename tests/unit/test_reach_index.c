@@ -16,7 +16,7 @@ static long brute(const struct chunk *c, size_t n, uint64_t addr)
         for (size_t i = 0; i < n; i++) {
                 if (c[i].state != CHUNK_USED)
                         continue;
-                uint64_t mem = c[i].address + 16, end = mem + chunk_usable_bytes(&c[i]);
+                uint64_t mem = chunk_mem(&c[i]), end = mem + chunk_usable(&c[i]);
                 bool next_free = !c[i].mmapped && i + 1 < n && c[i + 1].state != CHUNK_USED &&
                                  c[i + 1].address == c[i].address + c[i].size;
                 if (addr >= mem && addr < end && !(next_free && addr == end - 8))
