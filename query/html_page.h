@@ -1,0 +1,24 @@
+/*
+ * One self-contained HTML page: `report --html` and `trend --html`.  The page
+ * is built from the template files under query/html/ (carried in the
+ * executable as html_template.c, made by scripts/embed.py, as the report SQL
+ * is): page.html is the frame, with markers that take style.css, common.js
+ * and the page's own script (report.js, trend.js), and the figures as one
+ * JSON document.  Nothing is fetched when the page opens: its
+ * Content-Security-Policy allows inline scripts, styles and data: images
+ * only, so a stray request fails where a browser's console shows it.
+ */
+#ifndef MEMSNAP_HTML_PAGE_H
+#define MEMSNAP_HTML_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Writes the page whose script is query/html/SCRIPT.js to path, with json
+ * (len bytes, a JSON value) as its data: whole or not at all (atomic_file.h;
+ * an existing file is replaced only when force).  Logs and returns -errno.
+ */
+int html_page_write(const char *path, bool force, const char *script, const char *json, size_t len);
+
+#endif
