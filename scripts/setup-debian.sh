@@ -21,6 +21,9 @@
 #           a second tracer, signals injected at a chosen system call)
 #   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
 #           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
+#           chromium and python3-websocket (tests/e2e/html_report: the pages of
+#           report --html opened headless, driven over the DevTools protocol;
+#           docs/screenshots-regenerate)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 set -euo pipefail
 
@@ -29,7 +32,7 @@ packages=(
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libxxhash-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
-	perl memcached xxhash strace
+	perl memcached xxhash strace chromium python3-websocket
 	clang libclang-rt-14-dev
 	time bc jq
 )

@@ -12,11 +12,15 @@
 -- param: bins 16384 about how many bins to cut the heap into
 
 -- section: regions
--- The segments holding chunks: where each starts in the strip of bins.
-WITH region AS (
-  SELECT s.id AS segment_id, s.start, s.end, s.kind, s.arena_id
-  FROM segments s
-  WHERE s.id IN (SELECT segment_id FROM chunks)
+-- The segments holding chunks: where each starts in the strip of bins, and
+-- the arena of its chunks (NULL: mmapped chunks only).
+WITH per AS (
+  SELECT segment_id, count(*) AS chunks, min(CASE WHEN NOT mmapped THEN arena_id END) AS arena_id
+  FROM chunks WHERE segment_id IS NOT NULL GROUP BY segment_id
+),
+region AS (
+  SELECT s.id AS segment_id, s.start, s.end, p.chunks, p.arena_id
+  FROM segments s JOIN per p ON p.segment_id = s.id
 ),
 width AS (
   SELECT max(16, ((sum(end - start) / max(:bins, 1)) + 15) / 16 * 16) AS w FROM region
@@ -30,7 +34,7 @@ SELECT r.segment_id,
                   OVER (ORDER BY r.start ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first_bin,
        (r.end - r.start + w.w - 1) / w.w AS bins,
        w.w AS bin_size,
-       (SELECT count(*) FROM chunks c WHERE c.segment_id = r.segment_id) AS chunks
+       r.chunks
 FROM region r CROSS JOIN width w LEFT JOIN arenas a ON a.id = r.arena_id
 ORDER BY r.start;
 
