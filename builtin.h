@@ -33,6 +33,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_stacks(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 
 #endif

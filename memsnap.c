@@ -33,6 +33,7 @@ static const struct builtin builtins[] = {
         { "query", cmd_query, 0, "run read-only SQL on a snapshot database" },
         { "report", cmd_report, 0, "print a named report of a snapshot database" },
         { "stacks", cmd_stacks, NEED_PROC, "print every thread's backtrace of a live process" },
+        { "trend", cmd_trend, 0, "follow snapshots of one process over time: born, died, steady growth" },
         { "why", cmd_why, 0, "show what keeps a block alive: the chain from a root, or its leak" },
 };
 
@@ -52,6 +53,7 @@ static void usage(FILE *f)
                    "  memsnap analyze a.core -o a.db      # core -> SQLite\n"
                    "  memsnap report a.db summary         # what is in there\n"
                    "  memsnap diff a.db b.db              # what leaked between two snapshots\n"
+                   "  memsnap trend *.db                  # what grows steadily over many snapshots\n"
                    "\nExit status: 0 success, 1 failure (a message says why), 2 bad usage,\n"
                    "3 new definite leaks (diff --fail-on-leak).\n");
 }

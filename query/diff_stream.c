@@ -75,6 +75,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
                 .has_hash = sqlite3_column_type(st, 8) != SQLITE_NULL,
                 .hash = sqlite3_column_int64(st, 8),
                 .mmapped = sqlite3_column_int64(st, 10) != 0,
+                .size_class = sqlite3_column_int64(st, 11),
         };
         if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
                 k->type = strdup((const char *)sqlite3_column_text(st, 7));
@@ -91,7 +92,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
         }
         s->used_chunks++;
         s->used_bytes += (int64_t)k->size;
-        return growth_table_add(s->growth, s->side, k->type, sqlite3_column_int64(st, 11), k->size);
+        return growth_table_add(s->growth, s->side, k->type, k->size_class, k->size);
 }
 
 /* Gets a free batch, or NULL when the merge asked us to stop. */
