@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# memsnap report --html in a real browser: the page of a snapshot of the leak
-# sample opens from disk in headless Chromium (Debian's chromium, driven over
-# the DevTools protocol by html_browser.py) with no console error and no
-# request, and every figure the page shows reads back from the rendered DOM
-# equal to what the sqlite3 shell says of the database.  The checker is
-# shown to catch what it must: the same page with an external <script src>,
-# with an exception, and without its Content-Security-Policy but with an
-# external image each fail it.  One browser start for all the pages.
+# memsnap report --html and trend --html in a real browser: the pages of
+# snapshots of the leak sample open from disk in headless Chromium (Debian's
+# chromium, driven over the DevTools protocol by html_browser.py) with no
+# console error and no request, and every figure a page shows reads back
+# from the rendered DOM equal to what the sqlite3 shell says of the
+# databases.  The checker is shown to catch what it must: the report page
+# with an external <script src>, with an exception, and without its
+# Content-Security-Policy but with an external image each fail it.  One
+# browser start for all the pages.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v chromium >/dev/null; then
@@ -21,13 +22,27 @@ if ! $PY -c 'import websocket' 2>/dev/null; then
 	done_testing
 fi
 
+# snapshot NAME: $WORK/NAME.db of the sample as it is now
+snapshot() {
+	"$MEMSNAP" capture -q "$S_PID" -o "$WORK/$1.core" 2>"$WORK/capture.err" ||
+		{ echo "Bail out! capture failed: $(head -n 1 "$WORK/capture.err")"; exit 1; }
+	"$MEMSNAP" analyze -q "$WORK/$1.core" -o "$WORK/$1.db" 2>"$WORK/analyze.err" ||
+		{ echo "Bail out! analyze failed: $(head -n 1 "$WORK/analyze.err")"; exit 1; }
+	rm -f "$WORK/$1.core"
+}
+# three snapshots, a step of the sample (a leak) between each two
 start_sample S leak -n 3 || { echo "Bail out! leak sample did not start"; exit 1; }
-"$MEMSNAP" capture "$S_PID" -o "$WORK/leak.core" 2>"$WORK/capture.err" ||
-	{ echo "Bail out! capture failed: $(head -n 1 "$WORK/capture.err")"; exit 1; }
-"$MEMSNAP" analyze "$WORK/leak.core" -o "$WORK/leak.db" 2>"$WORK/analyze.err" ||
-	{ echo "Bail out! analyze failed: $(head -n 1 "$WORK/analyze.err")"; exit 1; }
+snapshot leak
+for k in 2 3; do
+	send S step
+	wait_for_line "$S_OUT" "^done $((k + 2))\$" 30 || { echo "Bail out! step $k did not finish"; exit 1; }
+	snapshot "leak$k"
+done
+check_unharmed S
 DB=$WORK/leak.db
 PAGE=$WORK/leak.html
+check "trend --html writes the page" -- \
+	"$MEMSNAP" trend --html "$WORK/trend.html" "$WORK/leak3.db" "$WORK/leak.db" "$WORK/leak2.db"
 
 check "report --html writes the page" -- "$MEMSNAP" report --html "$PAGE" "$DB"
 check "the page is one file: no src= or href= to anything" -- \
@@ -42,18 +57,20 @@ sed -e 's|<meta http-equiv="Content-Security-Policy"[^>]*>||' \
 	-e 's|</body>|<img src="http://127.0.0.1:9/x.png"></body>|' "$PAGE" >"$WORK/bad-request.html"
 
 cd "$WORK" || exit 1
-if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html bad-script.html bad-throw.html \
+if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html trend.html bad-script.html bad-throw.html \
 	bad-request.html >"$WORK/browser.json" 2>"$WORK/browser.err"; then
 	echo "Bail out! the browser check failed: $(tail -n 3 "$WORK/browser.err")"
 	exit 1
 fi
 page() { jq -r --arg f "$1" ".pages[] | select(.file == \$f) | $2" "$WORK/browser.json"; }
 
-check_eq "the page drew to the end (body[data-ready])" true "$(page leak.html .ready)"
-check_eq "no console error, exception or error log: $(page leak.html '.errors | join("; ")')" 0 \
-	"$(page leak.html '.errors | length')"
-check_eq "no request but the page itself: $(page leak.html '.requests | join(" ")')" 0 \
-	"$(page leak.html '.requests | length')"
+for p in leak.html trend.html; do
+	check_eq "$p drew to the end (body[data-ready])" true "$(page $p .ready)"
+	check_eq "$p: no console error, exception or error log: $(page $p '.errors | join("; ")')" 0 \
+		"$(page $p '.errors | length')"
+	check_eq "$p: no request but the page itself: $(page $p '.requests | join(" ")')" 0 \
+		"$(page $p '.requests | length')"
+done
 check "a click on the heap map zooms in ($(page leak.html '.zoom.after'))" -- \
 	test "$(page leak.html '.zoom.before')" != "$(page leak.html '.zoom.after')"
 check "the checker sees an external script (CSP refusal)" -- \
@@ -135,6 +152,27 @@ check_eq "threads" "$(q "select count(*) from threads")" "$(fig threads.count)"
 check_eq "frames" "$(q "select (select count(*) from frames) + (select count(*) from live_frames where tid not in (select tid from frames))")" \
 	"$(fig threads.frames)"
 
+# the trend page: each snapshot's figures, in capture order, from its own database
+check_eq "trend: snapshots" 3 "$(page trend.html '.figures["trend.snapshots"]')"
+k=0
+for db in leak leak2 leak3; do
+	k=$((k + 1))
+	tfig() { page trend.html ".figures[\"trend.$k.$1\"] // \"missing\""; }
+	check_eq "trend: snapshot $k ($db) RSS" "$(sql "$WORK/$db.db" "select vm_rss_kb from snapshot")" "$(tfig vm_rss_kb)"
+	check_eq "trend: snapshot $k used blocks" "$(sql "$WORK/$db.db" "select count(*) from chunks where state = 'used'")" \
+		"$(tfig used_blocks)"
+	check_eq "trend: snapshot $k used bytes" "$(sql "$WORK/$db.db" "select sum(size) from chunks where state = 'used'")" \
+		"$(tfig used_bytes)"
+	check_eq "trend: snapshot $k definitely lost blocks" \
+		"$(sql "$WORK/$db.db" "select count(*) from chunks where state = 'used' and leak = 'definite'")" \
+		"$(tfig definite_blocks)"
+	check_eq "trend: snapshot $k definitely lost bytes" \
+		"$(sql "$WORK/$db.db" "select total(size) from chunks where state = 'used' and leak = 'definite'")" \
+		"$(tfig definite_bytes).0"
+done
+check "trend: the leak grows from the first snapshot to the last" -- \
+	test "$(page trend.html '.figures["trend.3.definite_bytes"]')" -gt "$(page trend.html '.figures["trend.1.definite_bytes"]')"
+
 # bad use: a clear error, exit status, and no file half-written or replaced
 printf 'keep' >"$WORK/kept.html"
 "$MEMSNAP" report --html "$WORK/kept.html" "$DB" 2>"$WORK/exists.err"
@@ -149,5 +187,9 @@ printf 'not a database' >"$WORK/junk.db"
 "$MEMSNAP" report --html "$WORK/junk.html" "$WORK/junk.db" 2>"$WORK/junk.err"
 check_eq "a file that is no database fails (exit 1)" 1 $?
 check "... and writes no page" -- test ! -e "$WORK/junk.html"
+"$MEMSNAP" trend --html "$WORK/t2.html" -f json "$DB" "$WORK/leak2.db" 2>"$WORK/tformat.err"
+check_eq "trend --html with --format is bad usage (exit 2)" 2 $?
+"$MEMSNAP" trend --html "$WORK/trend.html" "$DB" "$WORK/leak2.db" 2>"$WORK/texists.err"
+check_eq "trend --html does not replace a page without --force (exit 1)" 1 $?
 
 done_testing
