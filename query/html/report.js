@@ -184,7 +184,7 @@ function heapMap(s) {
   function binAddress(bin) { const r = regionOf(bin); return r.start + (bin - r.first_bin) * binSize; }
 
   s.append(el("p", { class: "note" },
-    `${count(regions.length)} segments holding chunks, ${human(regions.reduce((n, r) => n + r.size, 0))} in all, cut into `,
+    `${count(regions.length)} segment${regions.length === 1 ? "" : "s"} holding chunks, ${human(regions.reduce((n, r) => n + r.size, 0))} in all, cut into `,
     fig("heapmap.bins", nbins), ` bins of ${human(binSize)}. Each cell fills from the bottom with the bytes of its bins in each state; ` +
     "a black tick marks where a segment starts. Scroll or click to zoom in, shift-click or the buttons to zoom out."));
   s.append(legend(CATS.map(([k, label, color]) =>
@@ -295,7 +295,7 @@ function heapMap(s) {
   }, { passive: false });
   draw();
 
-  s.append(el("details", {}, el("summary", {}, `The ${regions.length} segments of the map`),
+  s.append(el("details", {}, el("summary", {}, regions.length === 1 ? "The segment of the map" : `The ${regions.length} segments of the map`),
     table(regions, [
       { label: "holds", value: regionName, kind: "text" }, { key: "start", label: "start", kind: "addr" },
       { key: "end", label: "end", kind: "addr" }, { key: "size", label: "size", kind: "bytes" },
