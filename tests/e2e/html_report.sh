@@ -63,6 +63,10 @@ if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html trend.html b
 	exit 1
 fi
 page() { jq -r --arg f "$1" ".pages[] | select(.file == \$f) | $2" "$WORK/browser.json"; }
+# every figure of every page once, as "PAGE<TAB>NAME<TAB>VALUE" lines: one jq, then awk per lookup
+jq -r '.pages[] | .file as $f | .figures | to_entries[] | [$f, .key, .value] | @tsv' "$WORK/browser.json" \
+	>"$WORK/figures.tsv"
+figure_of() { awk -F '\t' -v p="$1" -v n="$2" '$1 == p && $2 == n { print $3; found = 1 } END { if (!found) print "missing" }' "$WORK/figures.tsv"; }
 
 for p in leak.html trend.html; do
 	check_eq "$p drew to the end (body[data-ready])" true "$(page $p .ready)"
@@ -81,7 +85,7 @@ check "the checker sees a request" -- \
 	test "$(page bad-request.html '.requests | length')" -gt 0
 
 # fig NAME: the exact value behind a figure the page shows
-fig() { page leak.html ".figures[\"$1\"] // \"missing\""; }
+fig() { figure_of leak.html "$1"; }
 q() { sql "$DB" "$1"; }
 
 # memory as top counts it: the status figures the core carries
@@ -145,7 +149,7 @@ while IFS=$'\t' read -r name value; do
 		want=$(q "select retained from roots where name = '${name//\'/\'\'}'")
 	fi
 	check_eq "owner '$name' retains" "$want" "$value"
-done < <(page leak.html '.figures | to_entries[] | select(.key | startswith("owners.")) | [(.key | ltrimstr("owners.")), .value] | @tsv')
+done < <(awk -F '\t' '$1 == "leak.html" && $2 ~ /^owners\./ { print substr($2, 8) "\t" $3 }' "$WORK/figures.tsv")
 check "owners are drawn ($owners)" -- test "$owners" -gt 0
 
 check_eq "threads" "$(q "select count(*) from threads")" "$(fig threads.count)"
@@ -157,7 +161,7 @@ check_eq "trend: snapshots" 3 "$(page trend.html '.figures["trend.snapshots"]')"
 k=0
 for db in leak leak2 leak3; do
 	k=$((k + 1))
-	tfig() { page trend.html ".figures[\"trend.$k.$1\"] // \"missing\""; }
+	tfig() { figure_of trend.html "trend.$k.$1"; }
 	check_eq "trend: snapshot $k ($db) RSS" "$(sql "$WORK/$db.db" "select vm_rss_kb from snapshot")" "$(tfig vm_rss_kb)"
 	check_eq "trend: snapshot $k used blocks" "$(sql "$WORK/$db.db" "select count(*) from chunks where state = 'used'")" \
 		"$(tfig used_blocks)"
