@@ -75,14 +75,34 @@ static int put_page(FILE *f, const char *frame, const char *script, const char *
         }
 }
 
-int html_page_write(const char *path, bool force, const char *script, const char *json, size_t len)
+/* The figures, as data() prints them, into a malloc'd buffer. */
+static int figures(html_page_data_fn *data, const void *ctx, char **json, size_t *len)
+{
+        FILE *f = open_memstream(json, len);
+        if (!f)
+                return log_error_errno(errno, "cannot build the page: %m");
+        int r = data(f, ctx);
+        if (fclose(f) != 0 && r == 0)
+                r = log_error_errno(ENOMEM, "cannot build the page: %m");
+        return r;
+}
+
+int html_page_write(const char *path, bool force, const char *script, html_page_data_fn *data, const void *ctx,
+                    size_t *data_len)
 {
         const char *frame = template_text("page");
         if (!frame || !template_text(script))
                 return log_error_errno(ENOENT, "no page template for '%s'", script);
 
+        _cleanup_free_ char *json = NULL;
+        size_t len = 0;
+        int r = figures(data, ctx, &json, &len);
+        if (r < 0)
+                return r;
+        *data_len = len;
+
         struct atomic_file af = ATOMIC_FILE_INIT;
-        int r = atomic_file_begin(&af, path, force, false);
+        r = atomic_file_begin(&af, path, force, false);
         if (r < 0)
                 return r;
 

@@ -13,12 +13,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+/* Prints the page's data, one JSON value, to f; returns 0 or a logged -errno. */
+typedef int html_page_data_fn(FILE *f, const void *ctx);
 
 /*
- * Writes the page whose script is query/html/SCRIPT.js to path, with json
- * (len bytes, a JSON value) as its data: whole or not at all (atomic_file.h;
- * an existing file is replaced only when force).  Logs and returns -errno.
+ * Writes the page whose script is query/html/SCRIPT.js to path, with what
+ * data(ctx) prints as its figures: whole or not at all (atomic_file.h; an
+ * existing file is replaced only when force).  *data_len is set to the
+ * figures' size in bytes.  Logs and returns -errno.
  */
-int html_page_write(const char *path, bool force, const char *script, const char *json, size_t len);
+int html_page_write(const char *path, bool force, const char *script, html_page_data_fn *data, const void *ctx,
+                    size_t *data_len);
 
 #endif

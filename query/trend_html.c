@@ -6,28 +6,28 @@
  */
 #include "trend_output.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "common/cleanup.h"
 #include "common/log.h"
 #include "html_page.h"
 
+struct trend_html {
+        const struct trend *t;
+        size_t limit;
+};
+
+static int put_trend(FILE *f, const void *ctx)
+{
+        const struct trend_html *h = ctx;
+        const struct trend_print_options po = { .out = f, .limit = h->limit };
+        return trend_json_print(h->t, &po);
+}
+
 int trend_html_write(const struct trend *t, const char *path, bool force, size_t limit)
 {
-        _cleanup_free_ char *json = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&json, &len);
-        if (!f)
-                return log_error_errno(errno, "cannot build the page: %m");
-        const struct trend_print_options po = { .out = f, .limit = limit };
-        int r = trend_json_print(t, &po);
-        if (fclose(f) != 0 && r == 0)
-                r = log_error_errno(ENOMEM, "cannot build the page: %m");
-        if (r < 0)
-                return r;
-        r = html_page_write(path, force, "trend", json, len);
+        const struct trend_html h = { .t = t, .limit = limit };
+        size_t len;
+        int r = html_page_write(path, force, "trend", put_trend, &h, &len);
         if (r < 0)
                 return r;
         log_info("wrote '%s' (%zu snapshots, %.1f KiB of figures)", path, t->nsnapshots, len / 1024.0);
