@@ -15,6 +15,9 @@ each it records, from the protocol's events:
   figures   {data-fig: data-value} of every element the page marks as a
             figure (what a person reads there, exactly)
   zoom      the heap map's caption before and after a click on its first cell
+  title     the document's title
+  load_ms   from the navigation to the end of the load event (the page's
+            script runs before it), in milliseconds
 It also opens every <details> and moves the mouse over and clicks each
 canvas, so the handlers run: an exception there is an error too.
 
@@ -110,6 +113,7 @@ FIGURES_JS = """JSON.stringify({
   ready: document.body.dataset.ready === '1',
   figures: Object.fromEntries([...document.querySelectorAll('[data-fig]')].map(e => [e.dataset.fig, e.dataset.value])),
   title: document.title,
+  load_ms: Math.round(performance.getEntriesByType('navigation')[0].loadEventEnd),
 })"""
 
 # Runs the handlers a person would: open every details, move over and click every canvas.

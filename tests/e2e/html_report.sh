@@ -50,6 +50,12 @@ check "the page is one file: no src= or href= to anything" -- \
 check "the page carries a Content-Security-Policy of default-src 'none'" -- \
 	grep -q "Content-Security-Policy\" content=\"default-src 'none';" "$PAGE"
 
+# names the target chose (a thread's, its command line) that try to end the data's <script>
+cp "$DB" "$WORK/hostile.db"
+sql "$WORK/hostile.db" "update threads set name = '</script><script>document.title = \"pwned\"</script>';
+	update snapshot set cmdline = '<img src=x onerror=\"document.title = ''pwned''\"> \u2028 </SCRIPT>'"
+check "report --html of names with markup" -- "$MEMSNAP" report --html "$WORK/hostile.html" "$WORK/hostile.db"
+
 # the checker's own proof: each of these must fail it
 sed 's|</body>|<script src="http://203.0.113.1/x.js"></script></body>|' "$PAGE" >"$WORK/bad-script.html"
 sed 's|</body>|<script>throw new Error("deliberate")</script></body>|' "$PAGE" >"$WORK/bad-throw.html"
@@ -57,7 +63,7 @@ sed -e 's|<meta http-equiv="Content-Security-Policy"[^>]*>||' \
 	-e 's|</body>|<img src="http://127.0.0.1:9/x.png"></body>|' "$PAGE" >"$WORK/bad-request.html"
 
 cd "$WORK" || exit 1
-if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html trend.html bad-script.html bad-throw.html \
+if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html trend.html hostile.html bad-script.html bad-throw.html \
 	bad-request.html >"$WORK/browser.json" 2>"$WORK/browser.err"; then
 	echo "Bail out! the browser check failed: $(tail -n 3 "$WORK/browser.err")"
 	exit 1
@@ -68,13 +74,17 @@ jq -r '.pages[] | .file as $f | .figures | to_entries[] | [$f, .key, .value] | @
 	>"$WORK/figures.tsv"
 figure_of() { awk -F '\t' -v p="$1" -v n="$2" '$1 == p && $2 == n { print $3; found = 1 } END { if (!found) print "missing" }' "$WORK/figures.tsv"; }
 
-for p in leak.html trend.html; do
+for p in leak.html trend.html hostile.html; do
 	check_eq "$p drew to the end (body[data-ready])" true "$(page $p .ready)"
 	check_eq "$p: no console error, exception or error log: $(page $p '.errors | join("; ")')" 0 \
 		"$(page $p '.errors | length')"
 	check_eq "$p: no request but the page itself: $(page $p '.requests | join(" ")')" 0 \
 		"$(page $p '.requests | length')"
 done
+check "names with markup stay text: the title is the page's ($(page hostile.html .title))" -- \
+	bash -c "[[ '$(page hostile.html .title)' == 'memsnap report: '* ]]"
+check_eq "... and the page shows what the database holds" "$(figure_of leak.html threads.count)" \
+	"$(page hostile.html '.figures["threads.count"]')"
 check "a click on the heap map zooms in ($(page leak.html '.zoom.after'))" -- \
 	test "$(page leak.html '.zoom.before')" != "$(page leak.html '.zoom.after')"
 check "the checker sees an external script (CSP refusal)" -- \
