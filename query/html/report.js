@@ -211,8 +211,8 @@ function heapMap(s) {
   function draw() {
     const n = view.hi - view.lo;
     // cell side: as big as fits, 3 px at least (then a cell takes several bins), 28 px at most
-    let side = Math.floor(Math.sqrt((cv.w * MAX_H) / n));
-    side = Math.max(3, Math.min(28, side));
+    let side = Math.max(3, Math.min(28, Math.floor(Math.sqrt((cv.w * MAX_H) / n))));
+    while (side > 3 && Math.floor(cv.w / side) * Math.floor(MAX_H / side) < n) side--;
     const cols = Math.floor(cv.w / side);
     const maxCells = cols * Math.floor(MAX_H / side);
     const per = Math.max(1, Math.ceil(n / maxCells));
