@@ -4,8 +4,8 @@
 # chromium, driven over the DevTools protocol by html_browser.py) with no
 # console error and no request, and every figure a page shows reads back
 # from the rendered DOM equal to what the sqlite3 shell says of the
-# databases.  The checker is shown to catch what it must: the report page
-# with an external <script src>, with an exception, and without its
+# databases.  The checker is shown to catch what it must: a page with an
+# external <script src>, with an exception, and without its
 # Content-Security-Policy but with an external image each fail it.  One
 # browser start for all the pages.
 . "$(dirname "$0")/lib.sh"
@@ -56,11 +56,11 @@ sql "$WORK/hostile.db" "update threads set name = '</script><script>document.tit
 	update snapshot set cmdline = '<img src=x onerror=\"document.title = ''pwned''\"> \u2028 </SCRIPT>'"
 check "report --html of names with markup" -- "$MEMSNAP" report --html "$WORK/hostile.html" "$WORK/hostile.db"
 
-# the checker's own proof: each of these must fail it
-sed 's|</body>|<script src="http://203.0.113.1/x.js"></script></body>|' "$PAGE" >"$WORK/bad-script.html"
-sed 's|</body>|<script>throw new Error("deliberate")</script></body>|' "$PAGE" >"$WORK/bad-throw.html"
+# the checker's own proof: each of these must fail it (made from the trend page, the smaller one)
+sed 's|</body>|<script src="http://203.0.113.1/x.js"></script></body>|' "$WORK/trend.html" >"$WORK/bad-script.html"
+sed 's|</body>|<script>throw new Error("deliberate")</script></body>|' "$WORK/trend.html" >"$WORK/bad-throw.html"
 sed -e 's|<meta http-equiv="Content-Security-Policy"[^>]*>||' \
-	-e 's|</body>|<img src="http://127.0.0.1:9/x.png"></body>|' "$PAGE" >"$WORK/bad-request.html"
+	-e 's|</body>|<img src="http://127.0.0.1:9/x.png"></body>|' "$WORK/trend.html" >"$WORK/bad-request.html"
 
 cd "$WORK" || exit 1
 if ! $PY "$SOURCE_ROOT/tests/e2e/html_browser.py" "$WORK" leak.html trend.html hostile.html bad-script.html bad-throw.html \
