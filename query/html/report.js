@@ -39,7 +39,7 @@ function memory() {
   const m = one("summary", "memory");
   const s = section("memory", "Memory, as top counts it",
     `From ${m.figures_from}. VIRT = VmSize, RES = VmRSS, SHR = RssFile + RssShmem, DATA = VmData + VmStk, CODE = VmExe.`);
-  const kb = v => human(v * 1024);
+  const kb = v => v === null || v === undefined ? "–" : human(v * 1024);
   s.append(el("div", { class: "cards" },
     card("VIRT", fig("memory.virt_kb", m.virt_kb, kb)),
     card("RES", fig("memory.res_kb", m.res_kb, kb)),
@@ -60,7 +60,7 @@ function addressSpace() {
     "Each mapping in address order, coloured by kind; width grows with √size, unmapped gaps are cut to a white break. " +
     "Point at a mapping for its figures (pmap -x's columns).");
   s.append(legend(kinds.filter(k => k.kind !== "total").map(k =>
-    [kindColor(k.kind), k.kind, el("span", { class: "sub" }, fig(`mappings.${k.kind}.virt_kb`, k.virt_kb, v => human(v * 1024)))])));
+    [kindColor(k.kind), k.kind, el("span", { class: "sub" }, fig(`mappings.${k.kind}.virt_kb`, k.virt_kb, v => v === null ? "–" : human(v * 1024)))])));
   const LANE = 30, GAP = 6, PAD = 1;
   const box = el("div");
   s.append(box);
@@ -189,7 +189,7 @@ function heapMap(s) {
     "a black tick marks where a segment starts. Scroll or click to zoom in, shift-click or the buttons to zoom out."));
   s.append(legend(CATS.map(([k, label, color]) =>
     [color, label, el("span", { class: "sub" }, fig(`heapmap.${k}_bytes`, totals[k], human))]).concat(
-    [["var(--empty)", "no chunk", null]])));
+    [["#e2e6ec", "no chunk", null]])));
   const status = el("div", { class: "status" });
   const where = el("span");
   const bar = el("div", { class: "toolbar" },

@@ -8,6 +8,7 @@ const SERIES_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#
 
 function duration(s) {
   if (s === null || s === undefined) return "–";
+  if (s < 10) return `${Math.round(s * 10) / 10} s`;
   if (s < 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${(s / 60).toFixed(1)} min`;
   if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
