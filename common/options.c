@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
@@ -488,4 +489,13 @@ void options_help(const struct options_command *c, FILE *f)
         check_table(c);
         defaults_read(c, defaults);
         help_render(c, f, defaults);
+}
+
+int options_check_late(const struct options_command *c, int argc, char **argv, int first)
+{
+        for (int i = first + 1; i < argc; i++)
+                if (argv[i][0] == '-' && access(argv[i], F_OK) < 0)
+                        return log_error_errno(EINVAL, "'%s' comes after the databases: options go before them "
+                                               "(memsnap %s %s)", argv[i], c->name, c->usage);
+        return 0;
 }

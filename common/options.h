@@ -136,6 +136,13 @@ struct options_command {
  */
 int options_parse(const struct options_command *c, int argc, char **argv);
 
+/*
+ * For commands whose options end at the first operand, files: a word after
+ * argv[first] that starts with '-' and names no file is an option put too
+ * late.  Logs that it is, with c's usage line, and returns -EINVAL; else 0.
+ */
+int options_check_late(const struct options_command *c, int argc, char **argv, int first);
+
 /* Prints c's help: usage, about, the options aligned in columns, epilogue. */
 void options_help(const struct options_command *c, FILE *f);
 

@@ -81,7 +81,7 @@ int cmd_trend(int argc, char **argv)
         };
         const struct options_command cli = {
                 .name = "trend",
-                .usage = "[OPTIONS] DB DB...\n--html FILE [--force] [--limit N] DB DB...",
+                .usage = "[OPTIONS] DB DB...",
                 .about = trend_about,
                 .epilogue = trend_epilogue,
                 .operands_end_options = true,
@@ -92,12 +92,8 @@ int cmd_trend(int argc, char **argv)
         int first = options_parse(&cli, argc, argv);
         if (first <= 0)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-' && access(argv[i], F_OK) < 0) {
-                        log_error("'%s' comes after the databases: options go before them "
-                                  "(memsnap trend [OPTIONS] DB DB...)", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first) < 0)
+                return EXIT_USAGE;
         if (argc - first < 2) {
                 log_error("trend needs two snapshot databases or more, of one process; got %d", argc - first);
                 return EXIT_USAGE;
