@@ -24,6 +24,8 @@
 
 /* How many rows of each list the text shows unless --limit says otherwise. */
 #define TREND_TEXT_LIMIT 20
+/* ... and the page of --html: its lists are tables to read, not data to load. */
+#define TREND_HTML_LIMIT 50
 
 /* --format: the index of its name in trend_formats */
 enum trend_format { TREND_FORMAT_TEXT, TREND_FORMAT_JSON };
@@ -53,7 +55,8 @@ DEFINE_POINTER_CLEANUP(struct trend, trend_destroy)
 int cmd_trend(int argc, char **argv)
 {
         enum trend_format format = TREND_FORMAT_TEXT;
-        const char *csv = NULL;
+        const char *csv = NULL, *html = NULL;
+        bool force = false;
         int human = -1;
         int64_t limit = -1;
         uint64_t max_steps = DB_MAX_STEPS_DEFAULT;
@@ -64,9 +67,14 @@ int cmd_trend(int argc, char **argv)
                 OPTION_STRING(0, "csv", "TABLE", csv,
                               "print one table as CSV with a header row: fastest, snapshots, survivors, growth "
                               "or blocks"),
+                OPTION_STRING(0, "html", "FILE", html,
+                              "write the trend as one self-contained HTML page (RSS, used heap and leaked "
+                              "bytes over time, the fastest growth) instead of printing it"),
+                OPTION_FLAG(0, "force", force, "replace an existing --html FILE"),
                 OPTION_UNSIGNED(0, "limit", "N", limit, 0, INT64_MAX,
                                 "list at most N rows of each list (default " OPTIONS_STR(TREND_TEXT_LIMIT)
-                                " in text, all in json and csv; 0 for all)"),
+                                " in text, " OPTIONS_STR(TREND_HTML_LIMIT) " in --html, all in json and csv; "
+                                "0 for all)"),
                 OPTION_SET(0, "bytes", human, 0, "text: sizes as exact byte counts (the default in a pipe)"),
                 OPTION_SET(0, "human", human, 1, "text: sizes in B/KiB/MiB (the default on a terminal)"),
                 DB_MAX_STEPS_OPTION(max_steps, "; the limit is per connection, one or two per snapshot"),
@@ -77,6 +85,8 @@ int cmd_trend(int argc, char **argv)
                 .about = trend_about,
                 .epilogue = trend_epilogue,
                 .operands_end_options = true,
+                .operands_noun = "the databases",
+                .operands_pronoun = "them",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -84,12 +94,8 @@ int cmd_trend(int argc, char **argv)
         int first = options_parse(&cli, argc, argv);
         if (first <= 0)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-' && access(argv[i], F_OK) < 0) {
-                        log_error("'%s' comes after the databases: options go before them "
-                                  "(memsnap trend [OPTIONS] DB DB...)", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                return EXIT_USAGE;
         if (argc - first < 2) {
                 log_error("trend needs two snapshot databases or more, of one process; got %d", argc - first);
                 return EXIT_USAGE;
@@ -111,6 +117,14 @@ int cmd_trend(int argc, char **argv)
                         return EXIT_USAGE;
                 }
         }
+        if (html && (csv || format != TREND_FORMAT_TEXT || human >= 0)) {
+                log_error("--html writes a page: --csv, --format, --bytes and --human shape printed output only");
+                return EXIT_USAGE;
+        }
+        if (force && !html) {
+                log_error("--force replaces an --html FILE: there is none");
+                return EXIT_USAGE;
+        }
         bool text = !csv && format == TREND_FORMAT_TEXT;
         if (!text && human >= 0) {
                 log_error("--bytes and --human apply to the text format; json and csv sizes are always bytes");
@@ -130,6 +144,10 @@ int cmd_trend(int argc, char **argv)
                 return EXIT_FAIL;
         clock_gettime(CLOCK_MONOTONIC, &t1);
         log_debug("trend: %zu snapshots read in %.0f ms", t->nsnapshots, timespec_diff_ms(&t0, &t1));
+
+        if (html)
+                return trend_html_write(t, html, force, limit >= 0 ? (size_t)limit : TREND_HTML_LIMIT) < 0
+                               ? EXIT_FAIL : EXIT_OK;
 
         struct trend_print_options po = {
                 .out = stdout,

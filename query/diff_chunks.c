@@ -256,9 +256,9 @@ int diff_chunks(sqlite3 *db, struct diff *d)
         struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, &growth_a);
+        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, DIFF_STREAM_DEPTH, &growth_a);
         if (r == 0)
-                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, &growth_b);
+                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, DIFF_STREAM_DEPTH, &growth_b);
         if (r == 0)
                 r = cursor_next(&a);
         if (r == 0)

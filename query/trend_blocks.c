@@ -85,6 +85,26 @@ static int settle_run(struct trend_blocks *b)
         size_t nold = 0;
         while (b->pos + nold < b->nheld && b->held[b->pos + nold].c.mem == mem)
                 nold++;
+        /*
+         * One block on each side at most, as every real database has it:
+         * diff_match_run would pair them exactly when they are the same block.
+         */
+        if (b->nrun == 1 && nold <= 1) {
+                struct trend_held *old = nold ? &b->held[b->pos] : NULL;
+                bool lives_on = old && diff_match_same_block(&old->c, &b->run[0]);
+                r = block_keep(b, &b->run[0], lives_on ? old->born : b->index);
+                if (r == 0 && old) {
+                        if (lives_on) {
+                                free(old->c.type);
+                                old->c.type = NULL;
+                        } else
+                                r = held_died(b, old);
+                }
+                b->pos += nold;
+                free(b->run[0].type);
+                b->nrun = 0;
+                return r;
+        }
         size_t need = MAX(nold, b->nrun) + 1;
         if (ARRAY_RESERVE(b->old_run, b->cap_old_run, need) < 0 ||
             (need > b->cap_match &&

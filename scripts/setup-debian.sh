@@ -22,6 +22,9 @@
 #           a second tracer, signals injected at a chosen system call)
 #   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
 #           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
+#           chromium and python3-websocket (tests/e2e/html_report: the pages of
+#           report --html opened headless, driven over the DevTools protocol;
+#           docs/screenshots-regenerate)
 #   bench:  time (/usr/bin/time for peak RSS), bc
 #   install: git (the revision --version prints), bash-completion (its
 #           pkg-config completionsdir; tests/e2e/install.sh), man-db and
@@ -34,7 +37,7 @@ packages=(
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libxxhash-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
 	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev golang-go
-	perl memcached xxhash strace
+	perl memcached xxhash strace chromium python3-websocket
 	clang libclang-rt-14-dev
 	time bc jq
 	git bash-completion man-db groff-base bsdextrautils
