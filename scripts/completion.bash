@@ -74,20 +74,27 @@ _memsnap_option_list() {
 }
 
 # One line per usage line of `memsnap CMD --help`: FLAG;OPERANDS, where
-# FLAG is an option the line requires (report --sql REPORT), or empty
+# FLAG is the option a line begins with, which selects it among the
+# command's lines (report --sql REPORT), or empty.  An option later in a
+# line is one the line requires (watch TARGET --every DURATION): it and
+# its value are not operands.
 _memsnap_usages() {
 	_memsnap_ask "$1" "$2" --help | awk -v cmd="$2" '
 		/^usage: / { u = 1 }
 		u && !NF { exit }
 		u {
 			for (i = 1; i <= NF && $i != cmd; i++) ;
-			flag = ""; ops = ""; skip = 0
+			flag = ""; ops = ""; skip = 0; first = i + 1
 			for (i++; i <= NF; i++) {
 				w = $i
 				opens = gsub(/\[/, "[", w); closes = gsub(/\]/, "]", w)
 				if (skip > 0) { skip += opens - closes; continue }
 				if (w ~ /^\[-/ || w ~ /^\[OPTIONS\]/) { skip = opens - closes; continue }
-				if (w ~ /^-/) { flag = w; continue }
+				if (w ~ /^-/) {
+					if (i == first) flag = w
+					else if ($(i + 1) ~ /^[A-Z]+$/) i++
+					continue
+				}
 				gsub(/[][]/, "", w)
 				if (w != "") ops = ops " " w
 			}

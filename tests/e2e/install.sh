@@ -136,7 +136,7 @@ check "md2man: list items, bulleted" -- grep -qx ' *• a list item that goes on
 # report's Markdown table became a list: every report the binary has is an entry
 "$BIN" report --help | awk '/^reports:$/ {f = 1; next} f && !NF {exit} f && /^  [^ ]/ {print $1}' | sort >"$WORK/reports"
 # (an entry: its name at the list's indent, its text after two spaces or on the next line)
-sed -n '/^DESCRIPTION$/,/^OPTIONS$/ s/^       \([a-z_]\+\)\( \[N\]\)\?\(  .*\)\?$/\1/p' "$WORK/memsnap-report.wide" |
+sed -n '/^DESCRIPTION$/,/^OPTIONS$/ s/^       \([a-z_]\+\)\( \[[A-Z]\+\]\)\?\(  .*\)\?$/\1/p' "$WORK/memsnap-report.wide" |
 	sort -u >"$WORK/report-entries"
 comm -23 "$WORK/reports" "$WORK/report-entries" >"$WORK/reports-missing"
 check "memsnap-report(1): the docs' table of reports has an entry for every report of 'memsnap report --help'" -- \
