@@ -11,12 +11,12 @@
  *               each searched vertex's parent (dom) and starting
  *               semidominator (semi), and only the edges from a higher
  *               number to a lower one, the ones eval needs; the graph is
- *               then freed
+ *               then done with (its two arrays become the next phase's)
  *   semi        the semidominators, in reverse preorder (anc; label shares
  *               the predecessors' row offsets, each slot taken once its
  *               row is done)
  *   nca         each immediate dominator, in preorder (dom, semi)
- *   back        to vertices, and order, allocated last
+ *   back        to vertices, and order (made of semi)
  *
  * Every array but idom and order is indexed by preorder number of the
  * searched vertices: vertex order[i] has number i, the root 0.
@@ -226,13 +226,23 @@ static int32_t eval(int32_t v, int32_t w, int32_t *anc, int32_t *label, const in
  * to w and leaves as w's semidominator.  The edges from higher numbers,
  * grouped by target into rows (pred_off, pred), go through eval.  label[x]
  * lives in pred_off[x + 1], which row x no longer needs once done.
+ * pred_off and anc are made of the search's row offsets and edges (*off,
+ * *adj, taken over and freed here): pages already at hand cost less than
+ * fresh ones.
  */
-static int semidominators(uint32_t m, const int32_t *dom, int32_t *semi, struct back_edges *back)
+static int semidominators(uint32_t m, const int32_t *dom, int32_t *semi, struct back_edges *back, uint32_t **off,
+                          uint32_t **adj)
 {
-        _cleanup_free_ int32_t *pred_off = calloc((size_t)m + 1, sizeof(*pred_off));
+        _cleanup_free_ int32_t *pred_off = realloc(*off, ((size_t)m + 1) * sizeof(*pred_off));
+        if (pred_off)
+                *off = NULL;
+        _cleanup_free_ int32_t *anc = realloc(*adj, (m ? m : 1) * sizeof(*anc));
+        if (anc)
+                *adj = NULL;
         _cleanup_free_ uint32_t *pred = malloc((back->n ? back->n : 1) * sizeof(*pred));
-        if (!pred_off || !pred)
+        if (!pred_off || !anc || !pred)
                 return -ENOMEM;
+        memset(pred_off, 0, ((size_t)m + 1) * sizeof(*pred_off));
         for (size_t k = 0; k < back->n; k++)
                 pred_off[back->v[k].to + 1]++;
         for (uint32_t w = 0; w < m; w++)
@@ -246,9 +256,6 @@ static int semidominators(uint32_t m, const int32_t *dom, int32_t *semi, struct 
         free(back->v);
         *back = (struct back_edges){ 0 };
 
-        _cleanup_free_ int32_t *anc = malloc((m ? m : 1) * sizeof(*anc));
-        if (!anc)
-                return -ENOMEM;
         int32_t *label = pred_off + 1;
         /*
          * In reverse preorder; each vertex is linked (its anc and label
@@ -291,10 +298,6 @@ static int tree_run(uint32_t n, uint32_t **off_p, uint32_t **adj_p, const uint64
         if (!(dom = malloc((size_t)stay * sizeof(*dom))) || !(semi = malloc((size_t)stay * sizeof(*semi))))
                 return -ENOMEM;
         long reached = search(n, off, adj, root_to, root, idom, dom, semi, &back);
-        free(*off_p);
-        free(*adj_p);
-        *off_p = NULL;
-        *adj_p = NULL;
         if (reached < 0) {
                 free(back.v);
                 return (int)reached;
@@ -303,7 +306,7 @@ static int tree_run(uint32_t n, uint32_t **off_p, uint32_t **adj_p, const uint64
         for (uint32_t i = 1; i < m; i++)
                 dom[i] = idom[dom[i]];
 
-        r = semidominators(m, dom, semi, &back);
+        r = semidominators(m, dom, semi, &back, off_p, adj_p);
         free(back.v);
         if (r < 0)
                 return r;
@@ -315,17 +318,17 @@ static int tree_run(uint32_t n, uint32_t **off_p, uint32_t **adj_p, const uint64
                         c = dom[c];
                 dom[i] = c;
         }
-        free(semi);
-        semi = NULL;
 
         /*
          * Back to vertices.  A plain leaf is reached when its predecessor
          * is (num >= 0; never a leaf itself, so its num is still there):
          * it goes after the searched ones, behind its idom.
          */
-        uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
+        /* order is made of semi, done with. */
+        uint32_t *order = realloc(semi, (n ? n : 1) * sizeof(*order));
         if (!order)
                 return -ENOMEM;
+        semi = NULL;
         for (uint32_t v = 0; v < n; v++)
                 if (idom[v] >= 0)
                         order[idom[v]] = v;

@@ -30,10 +30,10 @@ int dominator_tree(uint32_t n, const uint32_t *off, const uint32_t *adj, const u
                    int32_t *idom, uint32_t **order, uint32_t *nreached);
 
 /*
- * dominator_tree, which uses *off and *adj up (their contents change) and
- * frees them (and sets them NULL) as soon as the search is done, before
- * its own largest arrays: the peak is lower by the successor graph.  On
- * failure they may be freed too.
+ * dominator_tree, which uses *off and *adj up: their contents change, and
+ * once the search is done their memory becomes two of its own arrays, so
+ * the peak is lower by the successor graph.  They are freed (and set NULL)
+ * before it returns, whatever it returns.
  */
 int dominator_tree_consume(uint32_t n, uint32_t **off, uint32_t **adj, const uint64_t *root_to, uint32_t root,
                            int32_t *idom, uint32_t **order, uint32_t *nreached);
