@@ -19,9 +19,11 @@
 -- running); blocks = the blocks a root holder dominates (NULL for a block).
 -- param: n 20 how many owners, blocks and groups to list
 
--- section: suspects
--- Owners retaining at least 10% of the used heap, largest first.
-WITH heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL),
+-- Every section starts with the WITH clause below, written once here
+-- (sql_script.h; report --sql writes it in front of each): heap, the used
+-- heap's bytes; owner, every owner with what it retains.
+-- shared: with
+WITH RECURSIVE heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL),
 owner AS (
   SELECT o.name AS owner, o.kind, NULL AS mem, o.conservative, o.blocks, o.retained
   FROM roots o
@@ -33,6 +35,10 @@ owner AS (
   FROM chunks c
   WHERE c.idom IS NULL AND c.retained IS NOT NULL AND c.idom_root IS NULL
 )
+-- end shared
+
+-- section: suspects
+-- Owners retaining at least 10% of the used heap, largest first.
 SELECT owner, kind, mem, retained AS retained_bytes, round(100.0 * retained / heap.used, 1) AS share_pct, blocks,
        conservative
 FROM owner, heap
@@ -41,18 +47,6 @@ ORDER BY retained DESC, owner, mem;
 
 -- section: owners
 -- The :n owners retaining the most; suspect = 1 at 10% of the used heap or more.
-WITH heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL),
-owner AS (
-  SELECT o.name AS owner, o.kind, NULL AS mem, o.conservative, o.blocks, o.retained
-  FROM roots o
-  UNION ALL
-  SELECT CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leaked block' ELSE 'block held by several roots' END
-           || COALESCE(' (' || c.type || ')', ''),
-         CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leak' ELSE 'shared' END,
-         c.mem, 0, NULL, c.retained
-  FROM chunks c
-  WHERE c.idom IS NULL AND c.retained IS NOT NULL AND c.idom_root IS NULL
-)
 SELECT owner, kind, mem, retained AS retained_bytes, round(100.0 * retained / heap.used, 1) AS share_pct, blocks,
        conservative, retained * 10 >= heap.used AS suspect
 FROM owner, heap
@@ -66,8 +60,7 @@ LIMIT :n;
 -- tops (idom NULL) down the dominator tree, largest first, reading at
 -- most :n children of each block (chunks_idom holds them largest first,
 -- ties in id order, which is address order) instead of every block.
-WITH RECURSIVE heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL),
-ranked(id, retained) AS (
+, ranked(id, retained) AS (
   SELECT id, retained FROM chunks WHERE idom IS NULL AND retained IS NOT NULL
   UNION ALL
   SELECT c.id, c.retained FROM ranked JOIN chunks c ON c.idom = ranked.id
@@ -88,7 +81,6 @@ ORDER BY c.retained DESC, c.mem;
 -- module and symbol, TLS by module, a stack frame by thread name and
 -- function, a register by thread name and register (the key diff matches
 -- owners by between two snapshots).
-WITH heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL)
 SELECT CASE o.kind
          WHEN 'static' THEN 'static ' || COALESCE(o.symbol, '(no symbol, ' || COALESCE(s.kind, 'data') || ')')
                             || ' in ' || replace(m.path, rtrim(m.path, replace(m.path, '/', '')), '')
@@ -117,7 +109,6 @@ LIMIT :n;
 -- The blocks right under the owners (idom NULL: dominated by a root holder
 -- or by no single one) grouped by type hint, as MAT groups its dominator
 -- tree by class: nothing is counted twice.
-WITH heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL)
 SELECT c.type, count(*) AS blocks, sum(c.retained) AS retained_bytes,
        round(100.0 * sum(c.retained) / heap.used, 1) AS share_pct
 FROM chunks c, heap
