@@ -122,9 +122,10 @@ static void rows_start(struct graph *g)
  * The CSR of every edge, the virtual root's row (the holders) last, and
  * its edges to the heads in root_to.
  * vid[c] is chunk c's vertex (holders + its rank among the used chunks),
- * NO_ID for chunks not used; a temporary of the build.
+ * NO_ID for chunks not used; a temporary of the build, handed to the
+ * caller in *scratch (its pages are at hand: cheaper than fresh ones).
  */
-static int graph_build(const struct analysis *a, const struct owners_result *o, struct graph *g)
+static int graph_build(const struct analysis *a, const struct owners_result *o, struct graph *g, int32_t **scratch)
 {
         size_t nrefs = a->reach.nrefs, nchunks = a->heap.nchunks;
         uint64_t used = 0;
@@ -134,6 +135,7 @@ static int graph_build(const struct analysis *a, const struct owners_result *o, 
         if (n >= INT32_MAX || cap >= INT32_MAX)
                 return -E2BIG;
         _cleanup_free_ int32_t *vid = malloc((nchunks ? nchunks : 1) * sizeof(*vid));
+        *scratch = NULL;
         *g = (struct graph){ .n = (uint32_t)n,
                              .root = (uint32_t)n - 1,
                              .nholders = (uint32_t)o->nholders,
@@ -167,6 +169,7 @@ static int graph_build(const struct analysis *a, const struct owners_result *o, 
         g->off[0] = 0;
         if (dropped)
                 log_debug("owners: %u refs from or to a chunk not used left out", dropped);
+        *scratch = TAKE_PTR(vid);
         return 0;
 }
 
@@ -212,18 +215,22 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
                 return r;
         if (a->heap.nchunks == 0)
                 return 0;
-        if ((r = graph_build(a, out, &g)) < 0)
+        if ((r = graph_build(a, out, &g, &idom)) < 0)
                 return r;
         uint32_t n = g.n, nholders = g.nholders, root = g.root;
-        if (!(idom = malloc((size_t)n * sizeof(*idom))))
+        /* idom is made of the build's chunk-to-vertex map, done with. */
+        int32_t *scratch = realloc(idom, (size_t)n * sizeof(*idom));
+        if (!scratch)
                 return -ENOMEM;
+        idom = scratch;
         /* The graph goes as soon as the search is done. */
         if ((r = dominator_tree_consume(n, &g.off, &g.adj, g.root_to, root, idom, &order, &m)) < 0)
                 return r;
         if (m < n) {
                 /* Vertices not reached: used blocks no holder or head reaches; the graph again, with heads. */
                 graph_free(&g);
-                if ((r = graph_build(a, out, &g)) < 0)
+                _cleanup_free_ int32_t *vid = NULL;
+                if ((r = graph_build(a, out, &g, &vid)) < 0)
                         return r;
                 long heads = add_heads(&g, idom, order);
                 free(order);
