@@ -127,7 +127,7 @@ int cmd_report(int argc, char **argv)
                         unknown_report(argv[first]);
                         return EXIT_USAGE;
                 }
-                fputs(rep.sql, stdout);
+                sql_script_expand(rep.sql, stdout);
                 return EXIT_OK;
         }
 

@@ -537,8 +537,9 @@ static int write_all(const struct db *d, struct analysis *a)
         free(a->reach.refs);
         a->reach.refs = NULL;
         a->reach.nrefs = 0;
-        free(a->owners.ref_root);
-        a->owners.ref_root = NULL;
+        free(a->owners.root_refs);
+        a->owners.root_refs = NULL;
+        a->owners.nroot_refs = 0;
         if ((r = db_sql_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
         db_sql_writeback(d);
