@@ -77,7 +77,7 @@ int cmd_trend(int argc, char **argv)
                                 "0 for all)"),
                 OPTION_SET(0, "bytes", human, 0, "text: sizes as exact byte counts (the default in a pipe)"),
                 OPTION_SET(0, "human", human, 1, "text: sizes in B/KiB/MiB (the default on a terminal)"),
-                DB_MAX_STEPS_OPTION(max_steps, "; the limit is per connection, one or two per snapshot"),
+                DB_MAX_STEPS_OPTION(max_steps, "; the limit is per connection: three per snapshot (its facts, blocks, owners)"),
         };
         const struct options_command cli = {
                 .name = "trend",
