@@ -31,7 +31,8 @@ static const struct allocator_desc {
 } allocator_table[] = {
         [ALLOCATOR_GLIBC] = { "glibc malloc's heap", { "__libc_malloc" }, { NULL } },
         /* jemalloc's API; "je_" is the prefix of builds that leave malloc() alone (Redis's own) */
-        [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL } },
+        [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL },
+                                 jemalloc_heap_walk, jemalloc_heap_reset },
         /* gperftools' tc_* API; TCMallocInternalMalloc in Google's tcmalloc */
         [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL } },
         [ALLOCATOR_MIMALLOC] = { "mimalloc's heap", { "mi_malloc" }, { NULL } },
