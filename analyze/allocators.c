@@ -300,6 +300,9 @@ void allocators_note(const struct analysis *a, const struct heap_result *heap, s
                         warnings_add(w, "heap", at,
                                      "%s: not read%s; chunks lists the blocks of the allocators walked alone",
                                      strbuf_str(&others), failed ? " (the walker's warnings say why)" : "");
+                /* An idle glibc whose mp_ was not found may have mmapped chunks no one searched for. */
+                if (g && !g->walked && g->state == ALLOCATOR_IDLE && !heap->malloc_par.found)
+                        warnings_add(w, "heap", 0, "%s", glibc_absence(heap, g));
         } else if (n) {
                 warnings_add(w, "heap", at, "%s: not read%s; and %s: no chunks are listed",
                              strbuf_str(&others), failed ? " (the walker's warnings say why)" : "", glibc_absence(heap, g));
