@@ -15,7 +15,7 @@
 #include "analyze/heap.h"
 #include "jemalloc.h"
 
-#define BASE_BLOCKS_MAX 1000000     /* base_block_t per arena: each at least a huge page (2 MiB) */
+#define BASE_BLOCKS_MAX 65536       /* base_block_t per arena, each at least a huge page: 128 GiB of metadata */
 #define BASE_BLOCKS 160             /* base_structs.h base_s.blocks; base_block_t: size, next */
 
 static int add_range(struct heap_range **v, size_t *n, size_t *cap, uint64_t start, uint64_t end)
@@ -44,13 +44,22 @@ static int list_ranges(struct je_ctx *x)
         }
         for (size_t i = 0; i < x->out->narenas && r == 0; i++) {
                 uint64_t b;
-                size_t k = 0;
+                size_t first = n;
                 if (!x->out->arenas[i].base || !core_read_u64(c, x->out->arenas[i].base + BASE_BLOCKS, &b))
                         continue;
-                for (; b && r == 0; k++) {
+                for (size_t k = 0; b && r == 0; k++) {
                         uint64_t size;
                         if (k == BASE_BLOCKS_MAX || !core_read_u64(c, b, &size) || !size || size > 1ull << JE_LG_VADDR) {
                                 warnings_add(x->w, "heap", b, "jemalloc: arena %u's base block 0x%llx cannot be read or its list does not end; the rest are not listed",
+                                             x->out->arenas[i].ind, (unsigned long long)b);
+                                break;
+                        }
+                        /* A block met again (its ranges are listed) closes a cycle. */
+                        bool seen = false;
+                        for (size_t m = first; m < n && !seen; m++)
+                                seen = v[m].start <= b && b < v[m].end;
+                        if (seen) {
+                                warnings_add(x->w, "heap", b, "jemalloc: arena %u's list of base blocks comes back to 0x%llx: a cycle; the rest are not listed",
                                              x->out->arenas[i].ind, (unsigned long long)b);
                                 break;
                         }

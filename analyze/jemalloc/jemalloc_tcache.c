@@ -18,7 +18,7 @@
 #include "common/log.h"
 #include "jemalloc.h"
 
-#define TCACHES_PER_ARENA_MAX 65536  /* threads tied to one arena, past any real process */
+#define TCACHES_PER_ARENA_MAX 16384  /* threads tied to one arena, past any real process */
 
 static int cached_cmp(const void *x, const void *y)
 {
@@ -124,18 +124,27 @@ int jemalloc_tcache_collect(struct je_ctx *x)
                 if (!core_read_u64(c, ar->address + JE_ARENA_TCACHE_QL, &first) || !first)
                         continue;
                 ts = first;
-                size_t k = 0;
+                size_t k = 0, from = out->ntcaches;
                 do {
                         uint64_t tcache;
                         if (k++ == TCACHES_PER_ARENA_MAX) {
                                 warnings_add(x->w, "heap", ar->address + JE_ARENA_TCACHE_QL,
-                                             "jemalloc: arena %u's list of thread caches does not come back to its head 0x%llx in %u entries: a cycle; the rest are not read",
+                                             "jemalloc: arena %u's list of thread caches does not come back to its head 0x%llx in %u entries; the rest are not read",
                                              ar->ind, (unsigned long long)first, TCACHES_PER_ARENA_MAX);
                                 break;
                         }
                         if (!core_read_u64(c, ts + JE_TCACHE_SLOW_TCACHE, &tcache) || !tcache) {
                                 warnings_add(x->w, "heap", ts, "jemalloc: arena %u's thread cache entry 0x%llx cannot be read; the rest are not read",
                                              ar->ind, (unsigned long long)ts);
+                                break;
+                        }
+                        /* A ring that meets one of its entries again, but not its head, is a cycle. */
+                        bool seen = false;
+                        for (size_t m = from; m < out->ntcaches && !seen; m++)
+                                seen = out->tcaches[m].address == tcache;
+                        if (seen) {
+                                warnings_add(x->w, "heap", ts, "jemalloc: arena %u's list of thread caches comes back to 0x%llx, not to its head 0x%llx: a cycle; the rest are not read",
+                                             ar->ind, (unsigned long long)ts, (unsigned long long)first);
                                 break;
                         }
                         struct jemalloc_tcache row = { .tid = tls_owner(x->a, tcache), .address = tcache, .arena = ar->ind };

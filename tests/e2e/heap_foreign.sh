@@ -57,6 +57,11 @@ else
 	for v in redis redis-shape redis-gcore; do
 		check_served "$v" "$WORK/$v.db" redis jemalloc "$lib" uninitialised
 	done
+	for v in redis redis-gcore; do
+		check_eq "$v: no block redis holds is called leaked (redis frees what it drops)" 0 \
+			"$(sql "$WORK/$v.db" "SELECT count(*) FROM chunks WHERE state = 'used' AND leak IN ('definite', 'indirect')")"
+		check "$v: the 20020 keys' blocks are there" -- test "$(sql "$WORK/$v.db" "SELECT count(*) FROM chunks WHERE state = 'used'")" -gt 40040
+	done
 	check_eq "summary report: jemalloc serves malloc and is read, glibc never initialised" \
 		"jemalloc (malloc; read), glibc (uninitialised, not read)" \
 		"$("$MEMSNAP" report -f json "$WORK/redis.db" summary | jq -r '.process[0].allocators')"

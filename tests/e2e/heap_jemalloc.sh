@@ -7,7 +7,9 @@
 # arena's bins' curregs, lextents' curlextents and tcache_bytes), with the
 # thread caches full and then flushed, in a memsnap core and gdb's gcore.
 # Every block the program holds is a used block of the usable size
-# jemalloc's malloc_usable_size gave, and none is called leaked.
+# jemalloc's malloc_usable_size gave, and none is called leaked.  Then a
+# damaged extent, slab bitmap and a cycle in a list (jemalloc_damage.py)
+# each end in a warning naming the address.
 #
 # Truth: jemalloc's mallctl and malloc_usable_size in the process.
 . "$(dirname "$0")/lib.sh"
@@ -71,4 +73,16 @@ check "flushed: analyze the gcore core" -- "$MEMSNAP" analyze -q -o "$WORK/flush
 check_phase flushed "$WORK/flushed.report"
 check_eq "flushed: no thread cache holds a block" 0 "$(sql "$WORK/flushed.db" "SELECT count(*) FROM chunks WHERE bin = 'tcache'")"
 check_unharmed J
+
+# --- damaged structures: each ends in a warning naming the address, never a loop or a crash ---
+core=$WORK/flushed.core
+for kind in extent bitmap cycle; do
+	/usr/bin/python3 "$TESTS_DIR/jemalloc_damage.py" "$core" "$WORK/flushed.db" "$kind" >"$WORK/undo.$kind"
+	addr=$(head -n 1 "$WORK/undo.$kind")
+	timeout 120 "$MEMSNAP" analyze -q -f -o "$WORK/damaged.db" "$core" 2>"$WORK/err.$kind"
+	check_eq "damaged $kind: analyze ends with exit 0" 0 $?
+	check "damaged $kind: a heap warning names 0x$(printf %x "$addr")" -- \
+		test "$(sql "$WORK/damaged.db" "SELECT count(*) FROM warnings WHERE stage = 'heap' AND address = $addr AND message LIKE 'jemalloc: %' AND message LIKE '%' || printf('0x%x', $addr) || '%'")" -ge 1
+	/usr/bin/python3 "$TESTS_DIR/jemalloc_damage.py" --restore "$core" <"$WORK/undo.$kind"
+done
 done_testing

@@ -97,7 +97,9 @@ def restore(path):
             core.write(bytes.fromhex(old))
 
 
-if sys.argv[1] == "--restore":
-    restore(sys.argv[2])
-else:
-    mutate(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+# jemalloc_damage.py imports the ELF readers above.
+if __name__ == "__main__":
+    if sys.argv[1] == "--restore":
+        restore(sys.argv[2])
+    else:
+        mutate(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
