@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "jemalloc.h"
 
@@ -92,8 +93,14 @@ static int walk_slab(struct je_ctx *x, const struct jemalloc_extent *e, struct j
         return 0;
 }
 
-/* Keeps the rows with something in them, in (arena, class) order. */
-static int compact(struct je_ctx *x, struct tallies *t)
+static void tallies_free(struct tallies *t)
+{
+        free(t->bins);
+        free(t->lextents);
+}
+
+/* Hands the rows with something in them to out, in (arena, class) order; t keeps nothing. */
+static void compact(struct je_ctx *x, struct tallies *t)
 {
         struct jemalloc_heap *out = x->out;
         size_t nb = 0, nl = 0;
@@ -103,22 +110,23 @@ static int compact(struct je_ctx *x, struct tallies *t)
         for (size_t i = 0; i < (size_t)t->narenas * NLEXTENTS; i++)
                 if (t->lextents[i].used || t->lextents[i].cached)
                         t->lextents[nl++] = t->lextents[i];
-        out->bins = nb ? realloc(t->bins, nb * sizeof(*t->bins)) : NULL;
-        out->lextents = nl ? realloc(t->lextents, nl * sizeof(*t->lextents)) : NULL;
-        if ((nb && !out->bins) || (nl && !out->lextents))
-                return -ENOMEM;
+        /* Shrinking cannot fail for want of memory; a NULL from realloc keeps the larger block. */
+        struct jemalloc_bin *b = nb ? realloc(t->bins, nb * sizeof(*b)) : NULL;
+        struct jemalloc_lextent *l = nl ? realloc(t->lextents, nl * sizeof(*l)) : NULL;
+        out->bins = b ? b : nb ? t->bins : NULL;
+        out->lextents = l ? l : nl ? t->lextents : NULL;
         if (!nb)
                 free(t->bins);
         if (!nl)
                 free(t->lextents);
+        t->bins = NULL, t->lextents = NULL;
         out->nbins = nb, out->nlextents = nl;
-        return 0;
 }
 
 int jemalloc_blocks_collect(struct je_ctx *x)
 {
         struct jemalloc_heap *out = x->out;
-        struct tallies t = { 0 };
+        _cleanup_(tallies_free) struct tallies t = { 0 };
         size_t bad = 0;
 
         for (size_t i = 0; i < out->nextents; i++)
@@ -127,7 +135,7 @@ int jemalloc_blocks_collect(struct je_ctx *x)
         t.bins = calloc((size_t)t.narenas * JE_SC_NBINS + 1, sizeof(*t.bins));
         t.lextents = calloc((size_t)t.narenas * NLEXTENTS + 1, sizeof(*t.lextents));
         if (!t.bins || !t.lextents)
-                goto nomem;
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", x->a->opt.core_path);
         for (unsigned ar = 0; ar < t.narenas; ar++) {
                 for (unsigned b = 0; b < JE_SC_NBINS; b++)
                         t.bins[ar * JE_SC_NBINS + b] = (struct jemalloc_bin){
@@ -147,13 +155,13 @@ int jemalloc_blocks_collect(struct je_ctx *x)
                         struct jemalloc_bin *row = &t.bins[e->arena * JE_SC_NBINS + e->szind];
                         row->nregs = e->nregs;
                         if (walk_slab(x, e, row, &bad) < 0)
-                                goto nomem;
+                                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", x->a->opt.core_path);
                         continue;
                 }
                 struct jemalloc_lextent *row = &t.lextents[e->arena * NLEXTENTS + (e->szind - JE_SC_NBINS)];
                 bool cached;
                 if (add_block(x, e->address, row->size, true, &cached) < 0)
-                        goto nomem;
+                        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", x->a->opt.core_path);
                 if (cached)
                         row->cached++;
                 else
@@ -186,11 +194,6 @@ int jemalloc_blocks_collect(struct je_ctx *x)
                 warnings_add(x->w, "heap", first_stray,
                              "jemalloc: %zu addresses thread caches hold (the first 0x%llx) are no allocated region or large block",
                              stray, (unsigned long long)first_stray);
-        if (compact(x, &t) < 0)
-                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", x->a->opt.core_path);
+        compact(x, &t);
         return 0;
-nomem:
-        free(t.bins);
-        free(t.lextents);
-        return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", x->a->opt.core_path);
 }

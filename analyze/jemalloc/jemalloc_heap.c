@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "common/array.h"
+#include "common/cleanup.h"
 #include "common/log.h"
 #include "analyze/heap.h"
 #include "jemalloc.h"
@@ -74,9 +75,15 @@ static int list_ranges(struct je_ctx *x)
         return r;
 }
 
+static void je_ctx_free(struct je_ctx *x)
+{
+        free(x->cached);
+        free(x->blocks);
+}
+
 int jemalloc_heap_walk(struct analysis *a, struct allocator *row)
 {
-        struct je_ctx x = { .a = a, .w = &a->warnings, .out = &a->heap.jemalloc, .module_id = row->module_id };
+        _cleanup_(je_ctx_free) struct je_ctx x = { .a = a, .w = &a->warnings, .out = &a->heap.jemalloc, .module_id = row->module_id };
         int r = 0;
 
         /* A second jemalloc (two copies linked in) is named but not walked: the tables hold one. */
@@ -86,27 +93,20 @@ int jemalloc_heap_walk(struct analysis *a, struct allocator *row)
                 return 0;
         if ((r = jemalloc_extents_collect(&x)) < 0 || (r = jemalloc_tcache_collect(&x)) < 0 ||
             (r = jemalloc_blocks_collect(&x)) < 0)
-                goto out;
-        if ((r = heap_chunks_append(&a->heap, x.blocks, x.nblocks)) < 0 || (r = list_ranges(&x)) < 0) {
-                r = log_error_errno(r, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-                goto out;
-        }
+                return r;
+        if ((r = heap_chunks_append(&a->heap, x.blocks, x.nblocks)) < 0 || (r = list_ranges(&x)) < 0)
+                return log_error_errno(r, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         char *evidence;
         if (asprintf(&evidence, "%s; arenas at 0x%llx, extent map at 0x%llx (found by %s)", row->evidence,
-                     (unsigned long long)x.out->arenas_at, (unsigned long long)x.out->emap_at, x.out->found_by) < 0) {
-                r = log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
-                goto out;
-        }
+                     (unsigned long long)x.out->arenas_at, (unsigned long long)x.out->emap_at, x.out->found_by) < 0)
+                return log_error_errno(ENOMEM, "cannot analyze the heap of '%s': %m", a->opt.core_path);
         free(row->evidence);
         row->evidence = evidence;
         row->state = ALLOCATOR_IN_USE;
         row->walked = true;
         log_debug("jemalloc: %zu arenas, %zu extents, %zu blocks, %zu thread caches (found by %s)", x.out->narenas,
                   x.out->nextents, x.nblocks, x.out->ntcaches, x.out->found_by);
-out:
-        free(x.cached);
-        free(x.blocks);
-        return r;
+        return 0;
 }
 
 void jemalloc_heap_reset(struct heap_result *heap)

@@ -42,6 +42,10 @@ check_phase() {
 			"$(sql "$db" "SELECT walked, serves_malloc, evidence LIKE '%(found by shape)%' FROM allocators WHERE name = 'jemalloc'")"
 		check_eq "$v: every figure jemalloc's mallctl gave, exactly" "$want" \
 			"$(sql "$db" 'SELECT name || "|" || value FROM jemalloc_stats' | sort)"
+		check_eq "$v: each bin's and large class's size is what mallctl's arenas.bin/lextent.<j>.size says" \
+			"$(awk '$1 == "curregs" || $1 == "curlextents" { print $1 "|" $2 "|" $3 "|" $4 }' "$report" | sort)" \
+			"$(sql "$db" "SELECT 'curregs|' || arena || '|' || bin || '|' || size FROM jemalloc_bins WHERE curregs > 0
+			              UNION ALL SELECT 'curlextents|' || arena || '|' || lextent || '|' || size FROM jemalloc_lextents" | sort)"
 		check_eq "$v: stats.allocated is the used and thread-cached blocks' usable bytes" \
 			"$(sql "$db" "SELECT value FROM jemalloc_stats WHERE name = 'stats.allocated'")" \
 			"$(sql "$db" "SELECT sum(usable) FROM chunks WHERE allocator = 'jemalloc' AND (state = 'used' OR bin = 'tcache')")"
