@@ -133,7 +133,7 @@ CREATE TABLE allocators (
   id            INTEGER PRIMARY KEY,
   name          TEXT,     -- glibc, jemalloc, tcmalloc, mimalloc, go
   module_id     INTEGER REFERENCES modules(id),
-  state         TEXT,     -- glibc: in_use, idle, uninitialised, unknown; others: in_use (walked), present
+  state         TEXT,     -- glibc: in_use, idle, uninitialised, unknown; others: in_use, present
   serves_malloc INTEGER,  -- 1: the process's malloc() is this allocator's
   walked        INTEGER,  -- 1: its blocks are in chunks
   evidence      TEXT      -- how it was recognised
