@@ -1,5 +1,5 @@
-# Shared by the tests of heaps that are not glibc's (heap_foreign,
-# heap_preload, heap_go): checks of a database against the live process it
+# Shared by the tests of heaps that are not glibc's (heap_foreign, heap_redis,
+# heap_jemalloc, heap_preload, heap_go): checks of a database against the live process it
 # was taken from, read while the process is stopped — /proc/PID/maps for
 # the modules, /proc/PID/task for the threads, gdb for glibc's own
 # variables — and the captures and checks the foreign-heap tests repeat.
@@ -130,4 +130,21 @@ check_glibc_beside() {
 	check_eq "$label: jemalloc is walked beside it, and nothing warns" "1|0" \
 		"$(sql "$db" "SELECT walked, (SELECT count(*) FROM warnings) FROM allocators WHERE name = 'jemalloc'")"
 	check_proc_truth "$label" "$db" "$name"
+}
+
+# redis_start: Debian's redis-server on a unix socket in the work folder (no
+# port to find free, nothing on the network), no persistence; sets R (its
+# folder, the socket is $R/sock) and RPID, and checks that it answers.
+redis_start() {
+	R=$WORK/redis
+	mkdir -p "$R"
+	redis-server --port 0 --unixsocket "$R/sock" --unixsocketperm 700 --save '' --appendonly no \
+		--dir "$R" --logfile "$R/log" --daemonize no &
+	RPID=$!
+	T_PIDS+=("$RPID")
+	for ((i = 0; i < 600; i++)); do
+		[ "$(redis-cli -s "$R/sock" ping 2>/dev/null)" = PONG ] && break
+		sleep 0.05
+	done
+	check_eq "redis-server answers on its socket" PONG "$(redis-cli -s "$R/sock" ping 2>&1)"
 }

@@ -22,18 +22,7 @@ done
 if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
 	skip "redis-server and redis-cli are not installed (scripts/setup-debian.sh: redis-server, redis-tools)"
 else
-	# A unix socket in the work folder: no port to find free, nothing on the network.
-	R=$WORK/redis
-	mkdir -p "$R"
-	redis-server --port 0 --unixsocket "$R/sock" --unixsocketperm 700 --save '' --appendonly no \
-		--dir "$R" --logfile "$R/log" --daemonize no &
-	RPID=$!
-	T_PIDS+=("$RPID")
-	for ((i = 0; i < 600; i++)); do
-		[ "$(redis-cli -s "$R/sock" ping 2>/dev/null)" = PONG ] && break
-		sleep 0.05
-	done
-	check_eq "redis-server answers on its socket" PONG "$(redis-cli -s "$R/sock" ping 2>&1)"
+	redis_start
 	awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "SET key:%d %0120d\r\n", i, i;
 	             for (i = 1; i <= 200; i++) printf "RPUSH list:%d a b c d e f g h\r\n", i % 20 }' |
 		redis-cli -s "$R/sock" --pipe >"$R/pipe.log" 2>&1

@@ -14,22 +14,13 @@
 #
 # Truth: Redis's INFO memory and DBSIZE, jemalloc's mallctl through gdb.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/foreign_lib.sh"
 
 for tool in gdb sqlite3 redis-server redis-cli; do
 	command -v "$tool" >/dev/null || { skip "$tool is not installed (scripts/setup-debian.sh)"; done_testing; }
 done
 
-R=$WORK/redis
-mkdir -p "$R"
-redis-server --port 0 --unixsocket "$R/sock" --unixsocketperm 700 --save '' --appendonly no \
-	--dir "$R" --logfile "$R/log" --daemonize no &
-RPID=$!
-T_PIDS+=("$RPID")
-for ((i = 0; i < 600; i++)); do
-	[ "$(redis-cli -s "$R/sock" ping 2>/dev/null)" = PONG ] && break
-	sleep 0.05
-done
-check_eq "redis-server answers on its socket" PONG "$(redis-cli -s "$R/sock" ping 2>&1)"
+redis_start
 redis-cli -s "$R/sock" EVAL "
 	for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'key:' .. i, string.rep('v', (i * 37) % 700 + 1)) end
 	for i = 1, 4000 do
