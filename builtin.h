@@ -20,7 +20,7 @@ enum exit_code {
         EXIT_OK = 0,
         EXIT_FAIL = 1,  /* the job failed; a message said what and why */
         EXIT_USAGE = 2, /* bad command line */
-        EXIT_LEAK = 3,  /* diff --fail-on-leak found new definite leaks */
+        EXIT_LEAK = 3,  /* diff or watch --fail-on-leak found new definite leaks */
 };
 
 enum builtin_flags {
@@ -32,7 +32,10 @@ int cmd_capture(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_snap(int argc, char **argv);
 int cmd_stacks(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 
 #endif

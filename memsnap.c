@@ -17,6 +17,8 @@
 #include "common/log.h"
 #include "common/suggest.h"
 #include "config.h"
+#include "revision.h"
+#include "schema/schema_version.h"
 
 struct builtin {
         const char *name;
@@ -32,7 +34,10 @@ static const struct builtin builtins[] = {
         { "diff", cmd_diff, 0, "compare two snapshot databases: what was added, what leaked" },
         { "query", cmd_query, 0, "run read-only SQL on a snapshot database" },
         { "report", cmd_report, 0, "print a named report of a snapshot database" },
+        { "snap", cmd_snap, NEED_PROC, "capture and analyze a live process in one step, by pid or name" },
         { "stacks", cmd_stacks, NEED_PROC, "print every thread's backtrace of a live process" },
+        { "trend", cmd_trend, 0, "follow snapshots of one process over time: born, died, steady growth" },
+        { "watch", cmd_watch, NEED_PROC, "snapshot a live process periodically: leaks and growth as they come" },
         { "why", cmd_why, 0, "show what keeps a block alive: the chain from a root, or its leak" },
 };
 
@@ -46,14 +51,28 @@ static void usage(FILE *f)
         for (size_t i = 0; i < ELEMENTSOF(builtins); i++)
                 fprintf(f, "  %-10s %s\n", builtins[i].name, builtins[i].summary);
         fprintf(f, "  %-10s %s\n", "help", "show this list, or a command's help");
-        fprintf(f, "  %-10s %s\n", "version", "print memsnap's version");
+        fprintf(f, "  %-10s %s\n", "version", "print memsnap's version, git revision and schema version");
         fprintf(f, "\nA typical session:\n"
                    "  memsnap capture 1234 -o a.core      # snapshot process 1234\n"
                    "  memsnap analyze a.core -o a.db      # core -> SQLite\n"
                    "  memsnap report a.db summary         # what is in there\n"
                    "  memsnap diff a.db b.db              # what leaked between two snapshots\n"
+                   "  memsnap watch myserver --every 10m  # a snapshot every 10 minutes, leaks as they come\n"
+                   "  memsnap trend *.db                  # what grows steadily over many snapshots\n"
                    "\nExit status: 0 success, 1 failure (a message says why), 2 bad usage,\n"
-                   "3 new definite leaks (diff --fail-on-leak).\n");
+                   "3 new definite leaks (diff or watch --fail-on-leak).\n");
+}
+
+/* What a bug report needs: the release, the commit it was built from
+ * (none from a tarball) and the database schema it writes and reads. */
+static void print_version(void)
+{
+        printf("memsnap %s\n", MEMSNAP_VERSION);
+        if (MEMSNAP_REVISION[0] != '\0')
+                printf("git revision %s\n", MEMSNAP_REVISION);
+        else
+                printf("git revision unknown (not built from a git checkout)\n");
+        printf("database schema version %d\n", SCHEMA_VERSION);
 }
 
 static const struct builtin *find_builtin(const char *name)
@@ -151,7 +170,7 @@ static int dispatch(int argc, char **argv)
 
         const char *cmd = argv[1];
         if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-                printf("memsnap %s\n", MEMSNAP_VERSION);
+                print_version();
                 return EXIT_OK;
         }
         if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

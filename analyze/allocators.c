@@ -34,7 +34,8 @@ static const struct allocator_desc {
         [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL },
                                  jemalloc_heap_walk, jemalloc_heap_reset },
         /* gperftools' tc_* API; TCMallocInternalMalloc in Google's tcmalloc */
-        [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL } },
+        [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL },
+                                tcmalloc_heap_walk, tcmalloc_heap_reset },
         [ALLOCATOR_MIMALLOC] = { "mimalloc's heap", { "mi_malloc" }, { NULL } },
         /* the Go linker's build-info and build-id sections survive -s, its symbols do not */
         [ALLOCATOR_GO] = { "the Go runtime heap", { "runtime.mallocgc" }, { ".go.buildinfo", ".note.go.buildid" } },

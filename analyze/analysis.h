@@ -41,6 +41,7 @@
 #include "jemalloc_tables.h"
 #include "schema/schema_enum.h"
 #include "skipped.h"
+#include "tcmalloc_tables.h"
 #include "warnings.h"
 
 #define NO_ID (-1)
@@ -341,6 +342,7 @@ struct heap_result {
         /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
         struct heap_range *ranges;  size_t nranges;
         struct jemalloc_heap jemalloc; /* jemalloc's structures (analyze/jemalloc/) */
+        struct tcmalloc_heap tcmalloc; /* gperftools' own structures (tcmalloc/tcmalloc_heap.c) */
 };
 
 /*
@@ -381,9 +383,16 @@ struct root_holder {
  * Per-chunk results are parallel arrays here, not fields of struct chunk:
  * most analyses never read them before the database is written.
  */
+/* A root ref (its index in reach.refs) and the holder it belongs to (index into owners.holders). */
+struct owners_root_ref {
+        uint32_t ref;
+        int32_t holder;
+};
+
 struct owners_result {
         struct root_holder *holders; size_t nholders;
-        int32_t *ref_root;          /* per ref: index into holders, NO_ID between chunks */
+        struct owners_root_ref *root_refs; /* every root ref, by ref index: a few per holder, not one per ref */
+        size_t nroot_refs;
         int32_t *idom;              /* per chunk: a chunk index, owners_idom_holder(h), or NO_ID (the virtual root, or unused) */
         uint64_t *retained;         /* per chunk: its size plus what it dominates; 0 for chunks not used */
 };
@@ -398,6 +407,20 @@ static inline int32_t owners_idom_holder(size_t h)
 static inline int32_t owners_idom_as_holder(int32_t idom)
 {
         return idom < NO_ID ? -2 - idom : NO_ID;
+}
+
+/* The holder of ref number ref (index into owners.holders), or NO_ID for a ref between chunks: a bisection. */
+static inline int32_t owners_ref_holder(const struct owners_result *o, size_t ref)
+{
+        size_t lo = 0, hi = o->nroot_refs;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (o->root_refs[mid].ref < ref)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < o->nroot_refs && o->root_refs[lo].ref == ref ? o->root_refs[lo].holder : NO_ID;
 }
 
 /* The stages, in the order they run (stages.h; analysis.c has the table). */

@@ -60,4 +60,11 @@ int glibc_heap_walk(struct analysis *a);
 int jemalloc_heap_walk(struct analysis *a, struct allocator *row);
 void jemalloc_heap_reset(struct heap_result *heap);
 
+/*
+ * tcmalloc/tcmalloc_heap.c: gperftools 2.10's page heap spans, central,
+ * transfer and thread caches; its tables in heap->tcmalloc.
+ */
+heap_walker_fn tcmalloc_heap_walk;
+heap_walker_reset_fn tcmalloc_heap_reset;
+
 #endif

@@ -100,7 +100,7 @@ int cmd_stacks(int argc, char **argv)
         };
         const struct options_command cli = {
                 .name = "stacks",
-                .usage = "PID [-n FRAMES] [-m] [-q]",
+                .usage = "TARGET [-n FRAMES] [-m] [-q]",
                 .about = stacks_about,
                 .epilogue = "Exit status: 0 printed, 1 failed (the message says why), 2 bad usage.\n",
                 .options = options,
@@ -113,13 +113,14 @@ int cmd_stacks(int argc, char **argv)
         if (quiet)
                 log_set_level(LOG_LEVEL_ERROR);
         pid_t pid;
-        if (pid_operand_parse("stacks", argc, argv, first, &pid) < 0)
-                return EXIT_USAGE;
+        int r = pid_operand_parse("stacks", argc, argv, first, &pid);
+        if (r < 0)
+                return pid_operand_exit(r);
 
         _cleanup_(stacks_job_done) struct stacks_job j = { .target = TARGET_CHECK_INIT, .stop = PTRACE_STOP_INIT };
         if (target_check(&j.target, pid) < 0)
                 return EXIT_FAIL;
-        int r = interrupt_guard_begin(&j.intr);
+        r = interrupt_guard_begin(&j.intr);
         if (r < 0) {
                 log_error_errno(r, "cannot block signals: %m");
                 return EXIT_FAIL;

@@ -122,6 +122,16 @@ void interrupt_guard_end(struct interrupt_guard *g)
         sigset_t set;
         const struct timespec zero = { 0, 0 };
         interrupt_set(&set);
+        /*
+         * One the caller itself blocks (snap, watch: their own guard is the
+         * whole run) stays pending for it, unless this capture was
+         * interrupted already: it then stops the caller's snapshot after
+         * the capture succeeded, instead of vanishing with the guard.
+         */
+        if (!g->signal)
+                for (int sig = 1; sig < NSIG; sig++)
+                        if (sigismember(&set, sig) == 1 && sigismember(&g->old_mask, sig) == 1)
+                                sigdelset(&set, sig);
         sigaddset(&set, SIGCHLD);
         for (int sig; (sig = sigtimedwait(&set, NULL, &zero)) > 0;)
                 if (sig != SIGCHLD && !g->signal)
@@ -139,6 +149,13 @@ void interrupt_guard_end(struct interrupt_guard *g)
                 sigaddset(&keep, SIGHUP);
         }
         sigprocmask(SIG_SETMASK, &keep, NULL);
+        /*
+         * A caller that blocks the signal itself (snap, watch) gets it back,
+         * pending, to end its own work with: the capture took it only to
+         * stop in time.  Still blocked, it cannot kill us on the way out.
+         */
+        if (g->signal && sigismember(&g->old_mask, g->signal) == 1)
+                raise(g->signal);
         sigaction(SIGCHLD, &g->old_chld, NULL);
         g->active = false;
 }

@@ -61,7 +61,10 @@ const char *interrupt_signal_name(int sig);
  * interrupting signal still pending is consumed (and remembered in signal)
  * rather than delivered: run it after the cleanup it would cut short.
  * After an interruption SIGINT, SIGTERM and SIGHUP stay blocked, so that
- * memsnap exits 1 as it said, whatever comes on the way out.
+ * memsnap exits 1 as it said, whatever comes on the way out.  One the
+ * caller had blocked before the guard (snap and watch block them for their
+ * whole run) is left pending for the caller: one that came after the last
+ * check, untaken; the one that interrupted the capture, raised again.
  */
 void interrupt_guard_end(struct interrupt_guard *g);
 

@@ -1,8 +1,7 @@
 /*
- * The processes called NAME, for the answer to `memsnap capture python3`:
- * capture takes a process id, and a name gets the pids that carry it, as
- * pidof would list them, instead of a page of usage.  Taking a name as the
- * target itself is left to the commands that will accept names.
+ * The processes called NAME, as pidof would list them, for `memsnap
+ * capture python3`: pid_operand.h takes the one process of a name as the
+ * target, and lists them when there are several.
  */
 #ifndef MEMSNAP_PID_BY_NAME_H
 #define MEMSNAP_PID_BY_NAME_H
@@ -22,7 +21,7 @@
 bool pid_by_name_matches(const char *comm, const char *name);
 
 /*
- * Scans /proc for processes called name (memsnap itself left out), puts up
+ * Scans /proc for processes called name (memsnap itself and zombies left out), puts up
  * to max of their pids, in /proc's order, into pids, and returns how many
  * there are in all (0 also when /proc cannot be read).
  */

@@ -117,12 +117,14 @@ int proc_stat_parse(const char *text, size_t len, struct proc_stat *st)
         char state;
         int ppid, pgrp, session, tty, tpgid;
         unsigned long long flags, minflt, cminflt, majflt, cmajflt, utime, stime;
-        long long cutime, cstime, priority, nice;
-        int n = sscanf(rest, " %c %d %d %d %d %d %llu %llu %llu %llu %llu %llu %llu %lld %lld %lld %lld", &state,
-                       &ppid, &pgrp, &session, &tty, &tpgid, &flags, &minflt, &cminflt, &majflt, &cmajflt, &utime,
-                       &stime, &cutime, &cstime, &priority, &nice);
-        if (n != 17)
+        long long cutime, cstime, priority, nice, num_threads, itrealvalue;
+        unsigned long long starttime;
+        int n = sscanf(rest, " %c %d %d %d %d %d %llu %llu %llu %llu %llu %llu %llu %lld %lld %lld %lld %lld %lld %llu",
+                       &state, &ppid, &pgrp, &session, &tty, &tpgid, &flags, &minflt, &cminflt, &majflt, &cmajflt,
+                       &utime, &stime, &cutime, &cstime, &priority, &nice, &num_threads, &itrealvalue, &starttime);
+        if (n != 20)
                 return -EINVAL;
+        st->starttime = starttime;
         st->state = state;
         st->ppid = ppid;
         st->pgrp = pgrp;

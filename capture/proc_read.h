@@ -45,6 +45,7 @@ struct proc_stat {
         uint64_t flags;       /* task flags (PF_*) */
         uint64_t utime, stime, cutime, cstime;
         int64_t nice;
+        uint64_t starttime;   /* field 22: clock ticks (_SC_CLK_TCK) after boot */
 };
 
 /* Parses "pid (comm) state ppid ..."; comm may hold spaces and parentheses. */

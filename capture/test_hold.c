@@ -11,7 +11,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 
-static const char *const phase_names[] = { "starting", "reserving", "stopping", "copying", "forked", "writing", "renaming", "exiting" };
+static const char *const phase_names[] = { "starting", "reserving", "stopping", "copying", "forked", "writing", "renaming", "exiting", "snapshot" };
 
 static bool phase_known(const char *name, size_t len)
 {
@@ -44,7 +44,7 @@ int test_hold_init(struct test_hold *h)
                 size_t len = strcspn(p, ",");
                 if (!phase_known(p, len))
                         return log_error_errno(EINVAL,
-                                               "bad MEMSNAP_TEST_HOLD '%s': '%.*s' is no phase (stopping, copying, writing, renaming, exiting)",
+                                               "bad MEMSNAP_TEST_HOLD '%s': '%.*s' is no phase (stopping, copying, writing, renaming, exiting, snapshot)",
                                                phases, (int)len, p);
                 p += len + (p[len] == ',');
         }

@@ -15,6 +15,8 @@
  *     writing    the target released, before the core is written
  *     renaming   the core written and synced, before the last look for a signal and the rename
  *     exiting    the capture over and cleaned up (signals restored), before memsnap returns
+ *     snapshot   memsnap watch (snap/watch.c): a snapshot due, before its capture
+ *                begins; after it, watch looks whether the target exited or a signal came
  *   MEMSNAP_TEST_HOLD_FIFO=PATH          two FIFOs the test made: at each
  *     phase memsnap writes the phase's name and a newline to PATH.held, then
  *     reads PATH.go up to a newline before it goes on.

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
@@ -303,6 +304,19 @@ static int parse_error(const struct options_command *c, int ret, int argc, char 
 }
 
 static void help_render(const struct options_command *c, FILE *f, const uint64_t *defaults);
+
+int options_check_late(const struct options_command *c, int argc, char **argv, int from)
+{
+        for (int i = from; i < argc; i++) {
+                if (argv[i][0] != '-' || argv[i][1] == '\0' || access(argv[i], F_OK) == 0)
+                        continue;
+                /* the usage's first line: report's second is its --sql form */
+                int len = (int)strcspn(c->usage, "\n");
+                return log_error_errno(EINVAL, "'%s' comes after %s: options go before %s (memsnap %s %.*s)", argv[i],
+                                       c->operands_noun, c->operands_pronoun, c->name, len, c->usage);
+        }
+        return 0;
+}
 
 int options_parse(const struct options_command *c, int argc, char **argv)
 {

@@ -122,6 +122,8 @@ struct options_command {
         const char *epilogue; /* paragraphs after the options: notes, examples, exit status */
         /* options stop at the first operand (getopt's "+"): what follows it is taken as written */
         bool operands_end_options;
+        /* with it, what the operands are, for options_check_late: "the database", "it" */
+        const char *operands_noun, *operands_pronoun;
         const struct option_spec *options;
         size_t noptions;
 };
@@ -135,6 +137,15 @@ struct options_command {
  * nearest names).  Resets getopt's state first, so it may run again.
  */
 int options_parse(const struct options_command *c, int argc, char **argv);
+
+/*
+ * For a command whose operands end its options: a word of argv[from..argc)
+ * that looks like an option ("-f", not "-", and no file of that name) is an
+ * option put too late.  Logs "'-f' comes after the database: options go
+ * before it (memsnap report [OPTIONS] DB ...)" and returns -EINVAL; 0 when
+ * there is none.
+ */
+int options_check_late(const struct options_command *c, int argc, char **argv, int from);
 
 /* Prints c's help: usage, about, the options aligned in columns, epilogue. */
 void options_help(const struct options_command *c, FILE *f);

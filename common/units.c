@@ -95,3 +95,29 @@ int units_parse_bytes(const char *s, uint64_t *out)
         *out = (uint64_t)v << shift;
         return 0;
 }
+
+int units_parse_duration_ms(const char *s, uint64_t *ms)
+{
+        static const struct {
+                const char *suffix;
+                uint64_t ms;
+        } units[] = {
+                { "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 3600 * 1000 }, { "d", 86400 * 1000 },
+        };
+        unsigned long long v;
+        char *end;
+        /* digits only: "0x10m" would be hex to parse_leading */
+        if (!isdigit((unsigned char)s[0]) || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+                return -EINVAL;
+        int r = parse_leading(s, &v, &end);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+                if (strcmp(end, units[i].suffix) == 0) {
+                        if (v > UINT64_MAX / units[i].ms)
+                                return -ERANGE;
+                        *ms = v * units[i].ms;
+                        return 0;
+                }
+        return -EINVAL;
+}

@@ -73,6 +73,8 @@ int cmd_diff(int argc, char **argv)
                 .epilogue = diff_epilogue,
                 /* options end at the first database, as they do for query and report */
                 .operands_end_options = true,
+                .operands_noun = "the databases",
+                .operands_pronoun = "them",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -81,12 +83,8 @@ int cmd_diff(int argc, char **argv)
         if (first <= 0)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
         bool json = format == DIFF_FORMAT_JSON;
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-' && access(argv[i], F_OK) < 0) {
-                        log_error("'%s' comes after the databases: options go before them "
-                                  "(memsnap diff [OPTIONS] BEFORE.db AFTER.db)", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                return EXIT_USAGE;
         if (argc - first != 2) {
                 log_error("diff needs two databases: BEFORE.db AFTER.db");
                 return EXIT_USAGE;

@@ -81,6 +81,8 @@ int cmd_query(int argc, char **argv)
                 .epilogue = query_epilogue,
                 /* options end at the database, so SQL may start with "--" (a comment) */
                 .operands_end_options = true,
+                .operands_noun = "the database",
+                .operands_pronoun = "it",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -93,12 +95,8 @@ int cmd_query(int argc, char **argv)
                 return EXIT_USAGE;
         }
         if (argc - first > 2) {
-                for (int i = first + 1; i < argc; i++)
-                        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-                                log_error("'%s' comes after the database: options go before it "
-                                          "(memsnap query [OPTIONS] DB [SQL])", argv[i]);
-                                return EXIT_USAGE;
-                        }
+                if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                        return EXIT_USAGE;
                 log_error("query takes one SQL argument; put several statements in it, separated by ';'");
                 return EXIT_USAGE;
         }

@@ -17,6 +17,7 @@
 #include "db_open.h"
 #include "output_args.h"
 #include "report.h"
+#include "report_html.h"
 
 static const char report_epilogue[] =
         "Each report is an SQL file (query/reports/NAME.sql); --sql shows it, to adapt\n"
@@ -59,26 +60,51 @@ static int report_take_args(struct report *r, char **args, size_t nargs)
         return 0;
 }
 
+/* report --html FILE DB: the one database, and no option that shapes text. */
+static int report_html(char **operands, size_t noperands, const char *html_path, bool force,
+                       const struct output_args *oa, struct db_guard *guard)
+{
+        if (noperands > 1) {
+                log_error("'%s': --html shows every report: give the database only", operands[1]);
+                return EXIT_USAGE;
+        }
+        if (oa->format || oa->header >= 0 || oa->hex >= 0 || oa->human >= 0) {
+                log_error("--html writes a page: --format, --header, --hex and the size units shape text only");
+                return EXIT_USAGE;
+        }
+        _cleanup_sqlite3_ sqlite3 *db = NULL;
+        if (db_open_readonly(operands[0], guard, &db) < 0)
+                return EXIT_FAIL;
+        return report_html_write(db, guard, operands[0], html_path, force) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
         struct output_args oa = OUTPUT_ARGS_INIT;
         struct db_guard guard = DB_GUARD_INIT;
-        bool show_sql = false;
+        bool show_sql = false, force = false;
+        const char *html_path = NULL;
         const struct option_spec options[] = {
                 OUTPUT_ARGS_OPTIONS(oa),
                 OPTION_SET(0, "bytes", oa.human, 0, "sizes as exact byte (or KiB) counts; the default in a pipe"),
                 OPTION_SET(0, "human", oa.human, 1, "sizes in B/KiB/MiB; the default in table, markdown, line"),
                 DB_MAX_STEPS_OPTION(guard.max_steps, ""),
                 OPTION_FLAG(0, "sql", show_sql, "print the report's SQL instead of running it"),
+                OPTION_STRING(0, "html", "FILE", html_path,
+                              "write every report as one self-contained HTML page (maps of the address "
+                              "space and the heap, sizes, leaks, owners, threads) instead of printing one"),
+                OPTION_FLAG(0, "force", force, "replace an existing --html FILE"),
         };
         const struct options_command cli = {
                 .name = "report",
-                .usage = "[OPTIONS] DB [REPORT [ARGS]]\n--sql REPORT",
+                .usage = "[OPTIONS] DB [REPORT [ARGS]]\n--html FILE [--force] DB\n--sql REPORT",
                 .about = "Print a named report of a snapshot database (default: summary).\n\nreports:\n",
                 .about_more = report_list_help,
                 .epilogue = report_epilogue,
                 /* options end at the database, as they do for query, whose SQL may start with "--" */
                 .operands_end_options = true,
+                .operands_noun = "the database",
+                .operands_pronoun = "it",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -88,6 +114,10 @@ int cmd_report(int argc, char **argv)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
 
         struct report rep;
+        if (show_sql && html_path) {
+                log_error("--sql prints one report's SQL: not with --html");
+                return EXIT_USAGE;
+        }
         if (show_sql) {
                 if (argc - first != 1) {
                         log_error("--sql takes the name of one report");
@@ -97,7 +127,7 @@ int cmd_report(int argc, char **argv)
                         unknown_report(argv[first]);
                         return EXIT_USAGE;
                 }
-                fputs(rep.sql, stdout);
+                sql_script_expand(rep.sql, stdout);
                 return EXIT_OK;
         }
 
@@ -105,13 +135,15 @@ int cmd_report(int argc, char **argv)
                 log_error("report needs a database");
                 return EXIT_USAGE;
         }
+        if (html_path)
+                return report_html(argv + first, (size_t)(argc - first), html_path, force, &oa, &guard);
+        if (force) {
+                log_error("--force replaces an --html FILE: there is none");
+                return EXIT_USAGE;
+        }
         /* no report name or argument starts with '-': such a word is an option put too late */
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-') {
-                        log_error("'%s' comes after the database: options go before it "
-                                  "(memsnap report [OPTIONS] DB [REPORT [ARGS]])", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                return EXIT_USAGE;
         const char *path = argv[first];
         const char *name = argc - first >= 2 ? argv[first + 1] : "summary";
         if (report_find(path, &rep) == 0 && access(path, F_OK) < 0) {

@@ -208,6 +208,8 @@ int cmd_why(int argc, char **argv)
                 .about = why_about,
                 .epilogue = why_epilogue,
                 .operands_end_options = true,
+                .operands_noun = "the database",
+                .operands_pronoun = "it",
                 .options = options,
                 .noptions = ELEMENTSOF(options),
         };
@@ -216,12 +218,8 @@ int cmd_why(int argc, char **argv)
         if (first <= 0)
                 return first == 0 ? EXIT_OK : EXIT_USAGE;
         /* no address starts with '-': such a word is an option put too late */
-        for (int i = first + 1; i < argc; i++)
-                if (argv[i][0] == '-') {
-                        log_error("'%s' comes after the database: options go before it "
-                                  "(memsnap why [OPTIONS] DB ADDRESS)", argv[i]);
-                        return EXIT_USAGE;
-                }
+        if (options_check_late(&cli, argc, argv, first + 1) < 0)
+                return EXIT_USAGE;
         if (argc - first != 2) {
                 log_error("why needs a database and one address: memsnap why [OPTIONS] DB ADDRESS");
                 return EXIT_USAGE;

@@ -32,6 +32,7 @@
 struct diff_chunk {
         int64_t id;                 /* chunks.id in its database */
         uint64_t address, mem, size, usable;
+        int64_t size_class;         /* chunks.size_class: the power of two at or below size */
         int64_t arena_id;           /* -1: none (mmapped) */
         int64_t hash;
         char *type;                 /* type hint, or NULL */
@@ -200,6 +201,16 @@ int diff_threads(sqlite3 *db, struct diff *d);
 
 /* Fills d->owners: the holders whose retained bytes differ (none when neither side has roots). */
 int diff_owners(sqlite3 *db, struct diff *d);
+
+/*
+ * One side's holders as diff_owners keys and names them, sorted by key,
+ * into *ret (retained_before holds the side's figure; retained_after is
+ * 0), from the database attached as schema ("main" on a connection of its
+ * own).  Logs and returns -errno; free with diff_owners_free.
+ */
+int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct diff_owner **ret,
+                     size_t *n);
+void diff_owners_free(struct diff_owner *v, size_t n);
 
 /* The thread a block's arena belongs to on that side, or 0 when it is not known. */
 int64_t diff_side_chunk_thread(const struct diff_side *s, const struct diff_chunk *c);

@@ -3,7 +3,7 @@
  * and merged, like comm(1) on two sorted lists, so two million-chunk
  * snapshots cost two index scans and no join, each on a thread of its own
  * (diff_stream.c), which also counts growth (diff_growth.c).  Runs of equal mem (one block on each side, unless a
- * database was crafted) are matched in diff_group.
+ * database was crafted) are matched in diff_group, by the rule of diff_match.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "diff.h"
 #include "diff_growth.h"
+#include "diff_match.h"
 #include "diff_stream.h"
 
 /* A side's used blocks, one at a time, from its stream. */
@@ -36,12 +37,6 @@ static int cursor_next(struct chunk_cursor *c)
                 return r;
         c->done = r == 0;
         return 0;
-}
-
-/* The same block on both sides: same mem and size, and same content where both were hashed. */
-static bool same_block(const struct diff_chunk *a, const struct diff_chunk *b)
-{
-        return a->size == b->size && (!a->has_hash || !b->has_hash || a->hash == b->hash);
 }
 
 /* Ordered as the text lists new leaks: largest first, then by mem. */
@@ -199,44 +194,27 @@ static int pair_chunks(struct diff *d, const struct diff_chunk *a, const struct 
 }
 
 /*
- * Matches the blocks of one mem: same blocks pair first (changed when their
- * arena or verdict differs), then blocks whose size differs pair as
- * changed; what is left was added or removed.
+ * Hands on the blocks of one mem as diff_match_run pairs them: pairs (a
+ * same block, changed when its arena or verdict differs; or a block resized
+ * in place) first, in before's order; what is left was removed or added.
  */
 static int match_run(struct diff *d, struct chunk_run *ga, struct chunk_run *gb)
 {
-        _cleanup_free_ bool *used_a = calloc(ga->n + 1, sizeof(bool));
-        _cleanup_free_ bool *used_b = calloc(gb->n + 1, sizeof(bool));
+        _cleanup_free_ size_t *match_a = calloc(ga->n + 1, sizeof(size_t));
+        _cleanup_free_ size_t *match_b = calloc(gb->n + 1, sizeof(size_t));
         int r;
 
-        if (!used_a || !used_b)
+        if (!match_a || !match_b)
                 return log_error_errno(ENOMEM, "cannot diff: %m");
+        diff_match_run(ga->v, ga->n, gb->v, gb->n, match_a, match_b);
         for (size_t i = 0; i < ga->n; i++)
-                for (size_t j = 0; j < gb->n; j++)
-                        if (!used_b[j] && same_block(&ga->v[i], &gb->v[j])) {
-                                used_a[i] = used_b[j] = true;
-                                r = pair_chunks(d, &ga->v[i], &gb->v[j]);
-                                if (r < 0)
-                                        return r;
-                                break;
-                        }
-        for (size_t i = 0; i < ga->n; i++) {
-                if (used_a[i])
-                        continue;
-                for (size_t j = 0; j < gb->n; j++)
-                        if (!used_b[j] && ga->v[i].size != gb->v[j].size) {
-                                used_a[i] = used_b[j] = true;
-                                r = pair_chunks(d, &ga->v[i], &gb->v[j]);
-                                if (r < 0)
-                                        return r;
-                                break;
-                        }
-        }
+                if (match_a[i] != DIFF_MATCH_NONE && (r = pair_chunks(d, &ga->v[i], &gb->v[match_a[i]])) < 0)
+                        return r;
         for (size_t i = 0; i < ga->n; i++)
-                if (!used_a[i] && (r = add_chunk(d, &ga->v[i], false)) < 0)
+                if (match_a[i] == DIFF_MATCH_NONE && (r = add_chunk(d, &ga->v[i], false)) < 0)
                         return r;
         for (size_t j = 0; j < gb->n; j++)
-                if (!used_b[j] && (r = add_chunk(d, &gb->v[j], true)) < 0)
+                if (match_b[j] == DIFF_MATCH_NONE && (r = add_chunk(d, &gb->v[j], true)) < 0)
                         return r;
         return 0;
 }
@@ -278,9 +256,9 @@ int diff_chunks(sqlite3 *db, struct diff *d)
         struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, &growth_a);
+        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, DIFF_STREAM_DEPTH, &growth_a);
         if (r == 0)
-                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, &growth_b);
+                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, DIFF_STREAM_DEPTH, &growth_b);
         if (r == 0)
                 r = cursor_next(&a);
         if (r == 0)

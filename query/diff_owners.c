@@ -23,14 +23,19 @@ struct owner_list {
         size_t n;
 };
 
+void diff_owners_free(struct diff_owner *v, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].key);
+                free(v[i].name);
+                free(v[i].kind);
+        }
+        free(v);
+}
+
 static void owner_list_free(struct owner_list *l)
 {
-        for (size_t i = 0; i < l->n; i++) {
-                free(l->v[i].key);
-                free(l->v[i].name);
-                free(l->v[i].kind);
-        }
-        free(l->v);
+        diff_owners_free(l->v, l->n);
         *l = (struct owner_list){ 0 };
 }
 
@@ -106,6 +111,20 @@ static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, cons
                 return log_error_errno(EIO, "cannot read the roots of '%s': %s", path, db_open_errmsg(db, g));
         /* sorted here, not by SQL's collation: the merge below compares with strcmp */
         qsort_safe(l->v, l->n, sizeof(*l->v), by_key);
+        return 0;
+}
+
+int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct diff_owner **ret,
+                     size_t *n)
+{
+        struct owner_list l = { 0 };
+        int r = owners_load(db, g, schema, path, &l);
+        if (r < 0) {
+                owner_list_free(&l);
+                return r;
+        }
+        *ret = l.v;
+        *n = l.n;
         return 0;
 }
 

@@ -1,8 +1,8 @@
 /*
  * Implementation of diff_stream.h: a producer thread per side and a queue
- * of batches.  There are QUEUE_BATCHES batches in all; each is at any time
- * free (the producer may fill it), queued (full, waiting for the merge), or
- * being filled or read.  Blocks own their type string until the merge moves
+ * of batches.  There are at most `depth` batches in all, made as the
+ * producer first needs them; each is at any time free (the producer may
+ * fill it), queued (full, waiting for the merge), or being filled or read.  Blocks own their type string until the merge moves
  * them out; whatever is left unread when the stream stops is freed here.
  */
 #include "diff_stream.h"
@@ -18,9 +18,7 @@
 #include "db_open.h"
 
 /* Blocks per batch: big enough that locking is rare, small enough to stay in cache. */
-#define BATCH_CHUNKS 1024
-/* Batches in all: one filling, one being read, the rest queued. */
-#define QUEUE_BATCHES 4
+#define BATCH_CHUNKS DIFF_STREAM_BATCH
 
 struct batch {
         struct diff_chunk v[BATCH_CHUNKS];
@@ -34,10 +32,12 @@ struct chunk_stream {
         pthread_cond_t cond;
 
         /* under lock */
-        struct batch *queued[QUEUE_BATCHES]; /* ring of full batches */
+        size_t depth;               /* batches at most: one filling, one being read, the rest queued */
+        struct batch **queued;      /* ring of depth full batches */
         size_t head, count;
-        struct batch *free[QUEUE_BATCHES];
+        struct batch **free;
         size_t nfree;
+        size_t nbatches;            /* made so far */
         bool done;                  /* the producer has finished; result says how */
         bool stop;                  /* the merge gave up: the producer ends early */
         int result;
@@ -51,7 +51,7 @@ struct chunk_stream {
         int side;
         struct growth_table *growth;
         struct db_guard guard;      /* of the producer's connection */
-        struct batch *batches[QUEUE_BATCHES]; /* all of them, for freeing */
+        struct batch **batches;     /* all of them, for freeing */
         int64_t used_chunks, used_bytes;
 };
 
@@ -75,6 +75,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
                 .has_hash = sqlite3_column_type(st, 8) != SQLITE_NULL,
                 .hash = sqlite3_column_int64(st, 8),
                 .mmapped = sqlite3_column_int64(st, 10) != 0,
+                .size_class = sqlite3_column_int64(st, 11),
         };
         if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
                 k->type = strdup((const char *)sqlite3_column_text(st, 7));
@@ -91,7 +92,7 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
         }
         s->used_chunks++;
         s->used_bytes += (int64_t)k->size;
-        return growth_table_add(s->growth, s->side, k->type, sqlite3_column_int64(st, 11), k->size);
+        return growth_table_add(s->growth, s->side, k->type, k->size_class, k->size);
 }
 
 /* Gets a free batch, or NULL when the merge asked us to stop. */
@@ -100,10 +101,20 @@ static struct batch *take_free(struct chunk_stream *s)
         struct batch *b = NULL;
 
         pthread_mutex_lock(&s->lock);
-        while (s->nfree == 0 && !s->stop)
+        while (s->nfree == 0 && !s->stop) {
+                if (s->nbatches < s->depth) {
+                        struct batch *fresh = calloc(1, sizeof(*fresh));
+                        if (fresh) {
+                                s->batches[s->nbatches++] = fresh;
+                                s->free[s->nfree++] = fresh;
+                                break;
+                        }
+                        /* out of memory: wait for the merge to hand one back (start made the first) */
+                }
                 pthread_cond_wait(&s->cond, &s->lock);
+        }
         if (!s->stop)
-                b = s->free[--s->nfree];
+                b = s->nfree ? s->free[--s->nfree] : NULL;
         pthread_mutex_unlock(&s->lock);
         return b;
 }
@@ -113,7 +124,7 @@ static void hand_over(struct chunk_stream *s, struct batch *b, bool end, int res
 {
         pthread_mutex_lock(&s->lock);
         if (b && b->n > 0) {
-                s->queued[(s->head + s->count) % QUEUE_BATCHES] = b;
+                s->queued[(s->head + s->count) % s->depth] = b;
                 s->count++;
         } else if (b)
                 s->free[s->nfree++] = b;
@@ -195,8 +206,8 @@ static void batch_free_types(struct batch *b, size_t from)
         }
 }
 
-int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
-                       struct growth_table *growth)
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps, size_t depth,
+                      struct growth_table *growth)
 {
         struct chunk_stream *s = calloc(1, sizeof(*s));
         int r;
@@ -210,13 +221,15 @@ int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uin
         s->guard.max_steps = max_steps;
         s->growth = growth;
         s->path = strdup(path);
-        for (size_t i = 0; i < QUEUE_BATCHES; i++) {
-                s->batches[i] = calloc(1, sizeof(struct batch));
-                if (!s->batches[i])
-                        break;
-                s->free[s->nfree++] = s->batches[i];
+        s->depth = depth < 2 ? 2 : depth;
+        s->batches = calloc(s->depth, sizeof(*s->batches));
+        s->queued = calloc(s->depth, sizeof(*s->queued));
+        s->free = calloc(s->depth, sizeof(*s->free));
+        if (s->batches && s->queued && s->free && (s->batches[0] = calloc(1, sizeof(struct batch)))) {
+                s->free[s->nfree++] = s->batches[0];
+                s->nbatches = 1;
         }
-        if (!s->path || s->nfree != QUEUE_BATCHES) {
+        if (!s->path || s->nbatches != 1) {
                 diff_stream_finish(s, NULL, NULL);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         }
@@ -253,7 +266,7 @@ int diff_stream_next(struct chunk_stream *s, struct diff_chunk *out)
                         return r < 0 ? r : 0;
                 }
                 s->cur = s->queued[s->head];
-                s->head = (s->head + 1) % QUEUE_BATCHES;
+                s->head = (s->head + 1) % s->depth;
                 s->count--;
                 s->pos = 0;
                 pthread_mutex_unlock(&s->lock);
@@ -277,9 +290,12 @@ int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *us
         if (s->cur)
                 batch_free_types(s->cur, s->pos);
         for (size_t i = 0; i < s->count; i++)
-                batch_free_types(s->queued[(s->head + i) % QUEUE_BATCHES], 0);
-        for (size_t i = 0; i < QUEUE_BATCHES; i++)
+                batch_free_types(s->queued[(s->head + i) % s->depth], 0);
+        for (size_t i = 0; i < s->nbatches; i++)
                 free(s->batches[i]);
+        free(s->batches);
+        free(s->queued);
+        free(s->free);
         if (used_chunks)
                 *used_chunks = s->used_chunks;
         if (used_bytes)

@@ -15,15 +15,26 @@
 
 struct chunk_stream;
 
+/* Blocks in one batch of the queue. */
+#define DIFF_STREAM_BATCH 1024
+
+/*
+ * The queue's depth diff uses: one batch filling, one being read, two
+ * queued.  A deeper queue lets the reader run ahead of a merge that waits
+ * on something else (trend reads the next snapshot while it merges this
+ * one); batches are made as the reader first needs them.
+ */
+#define DIFF_STREAM_DEPTH 4
+
 /*
  * Starts reading the used blocks of the database at path (already checked
  * by diff_open) as side 0 (before) or 1 (after), counting them into growth,
  * which the caller must not touch until diff_stream_finish; the reader's
- * connection may run max_steps steps (db_guard.max_steps).  Logs and
- * returns -errno.
+ * connection may run max_steps steps (db_guard.max_steps), and holds at
+ * most depth batches of DIFF_STREAM_BATCH blocks.  Logs and returns -errno.
  */
-int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps,
-                       struct growth_table *growth);
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps, size_t depth,
+                      struct growth_table *growth);
 
 /*
  * Moves the next block into *out (ownership of out->type goes with it) and

@@ -4,7 +4,9 @@
  * report file opens with "-- NAME: what it shows", may declare parameters
  * ("-- param: NAME DEFAULT what it means", bound as :NAME from the words
  * after the report's name on the command line), and holds one statement
- * per section (see sql_script.h for "-- section:" and "-- layout:").
+ * per section (see sql_script.h for "-- section:" and "-- layout:", and
+ * for "-- shared: with", the CTEs its sections have in common, written
+ * once).
  */
 #ifndef MEMSNAP_REPORT_H
 #define MEMSNAP_REPORT_H

@@ -146,14 +146,126 @@ static int statement_error(sqlite3 *db, struct db_guard *g, const char *path, co
  * does not prepare for another reason (bad SQL) ends the check; the run
  * reports it in turn.
  */
-static int check_readonly(sqlite3 *db, struct db_guard *g, const char *path, const char *sql)
-{
-        const char *p = sql;
+/* A script's shared WITH clause (sql_script.h): [with, with + len), and where the statements begin. */
+struct shared_with {
+        const char *with;
+        size_t len;
+        const char *rest;
+};
 
-        while (*p) {
+static bool line_is(const char *p, const char *line)
+{
+        size_t n = strlen(line);
+        return strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0');
+}
+
+/* Finds "-- shared: with" ... "-- end shared" among the script's leading lines, before any statement. */
+static struct shared_with shared_with_find(const char *sql)
+{
+        struct shared_with w = { .rest = sql };
+        const char *p = sql;
+        /* only comment lines and blanks may come before it */
+        for (;;) {
+                p += strspn(p, " \t\r\n");
+                if (line_is(p, "-- shared: with"))
+                        break;
+                if (p[0] != '-' || p[1] != '-')
+                        return w;
+                p += strcspn(p, "\n");
+        }
+        const char *start = p + strcspn(p, "\n");
+        for (const char *l = start; *l; l += strcspn(l, "\n")) {
+                l += *l == '\n';
+                if (line_is(l, "-- end shared")) {
+                        w.with = start;
+                        w.len = (size_t)(l - start);
+                        w.rest = l + strcspn(l, "\n");
+                        return w;
+                }
+        }
+        return w;
+}
+
+/*
+ * sqlite3_prepare_v2 of the statement at p, with the script's shared WITH
+ * clause in front when there is one; *tail points into p's text either way.
+ */
+static int prepare_next(sqlite3 *db, const struct shared_with *w, const char *p, sqlite3_stmt **st,
+                        const char **tail)
+{
+        if (!w->with)
+                return sqlite3_prepare_v2(db, p, -1, st, tail);
+        size_t n = strlen(p);
+        _cleanup_free_ char *text = malloc(w->len + n + 1);
+        if (!text)
+                return SQLITE_NOMEM;
+        memcpy(text, w->with, w->len);
+        memcpy(text + w->len, p, n + 1);
+        const char *t = NULL;
+        int rc = sqlite3_prepare_v2(db, text, (int)(w->len + n + 1), st, &t);
+        *tail = t && t >= text + w->len ? p + (t - text - w->len) : p + n;
+        return rc;
+}
+
+/* Where the statement at p ends: after the ';' that completes it with w's clause in front, else the text's end. */
+static const char *statement_end(const struct shared_with *w, const char *p)
+{
+        size_t n = strlen(p);
+        _cleanup_free_ char *text = malloc(w->len + n + 1);
+        if (!text)
+                return p + n;
+        memcpy(text, w->with, w->len);
+        for (const char *e = strchr(p, ';'); e; e = strchr(e + 1, ';')) {
+                size_t k = (size_t)(e + 1 - p);
+                memcpy(text + w->len, p, k);
+                text[w->len + k] = '\0';
+                if (sqlite3_complete(text))
+                        return e + 1;
+        }
+        return p + n;
+}
+
+void sql_script_expand(const char *sql, FILE *out)
+{
+        struct shared_with w = shared_with_find(sql);
+        if (!w.with) {
+                fputs(sql, out);
+                return;
+        }
+        /* the comment lines before the clause, then each statement: its own comment lines, the clause, the rest */
+        const char *head_end = w.with;
+        while (head_end > sql && head_end[-1] != '\n')
+                head_end--;
+        fwrite(sql, 1, (size_t)(head_end - sql), out);
+        const char *p = w.rest;
+        while (*p && !sql_script_empty(p)) {
+                const char *end = statement_end(&w, p), *body = p;
+                for (;;) {
+                        body += strspn(body, " \t\r\n");
+                        if (body[0] != '-' || body[1] != '-')
+                                break;
+                        body += strcspn(body, "\n");
+                }
+                if (body > end)
+                        body = end;
+                while (body > p && body[-1] != '\n')
+                        body--;
+                fwrite(p, 1, (size_t)(body - p), out);
+                fwrite(w.with + (w.with[0] == '\n'), 1, w.len - (w.with[0] == '\n'), out);
+                fwrite(body, 1, (size_t)(end - body), out);
+                p = end;
+        }
+        fputs(p, out);
+}
+
+static int check_readonly(sqlite3 *db, struct db_guard *g, const char *path, const struct shared_with *w)
+{
+        const char *p = w->rest;
+
+        while (*p && !(w->with && sql_script_empty(p))) {
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 const char *tail = NULL;
-                if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
+                if (prepare_next(db, w, p, &st, &tail) != SQLITE_OK)
                         return db_open_error_code(db, g) == -EPERM ? statement_error(db, g, path, p) : 0;
                 if (st && !sqlite3_stmt_readonly(st))
                         return refuse_write(st);
@@ -248,18 +360,20 @@ int sql_script_run(sqlite3 *db, struct db_guard *g, const char *path, const char
         const char *p = sql;
         int r;
 
-        r = check_readonly(db, g, path, sql);
+        struct shared_with w = shared_with_find(sql);
+        p = w.rest;
+        r = check_readonly(db, g, path, &w);
         if (r < 0)
                 return r;
 
         r = output_doc_begin(o);
         if (r < 0)
                 return r;
-        while (*p) {
+        while (*p && !(w.with && sql_script_empty(p))) {
                 _cleanup_stmt_ sqlite3_stmt *st = NULL;
                 const char *tail = NULL;
 
-                if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK)
+                if (prepare_next(db, &w, p, &st, &tail) != SQLITE_OK)
                         return statement_error(db, g, path, p);
                 if (!st) /* only blanks and comments left */
                         break;

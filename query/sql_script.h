@@ -15,6 +15,14 @@
  *   -- empty: omit        leave the result set out altogether when it has no rows
  *                         (a section that only applies to some snapshots)
  * Named parameters (":n") are bound from the params given, by name.
+ *
+ * A script may share one WITH clause among its statements (a report's
+ * common CTEs, written once): among its leading comment lines,
+ *   -- shared: with
+ *   WITH name AS (...), ...
+ *   -- end shared
+ * puts that clause in front of every statement after it, which then starts
+ * with SELECT, or with ", other AS (...)" for CTEs of its own.
  */
 #ifndef MEMSNAP_SQL_SCRIPT_H
 #define MEMSNAP_SQL_SCRIPT_H
@@ -22,6 +30,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db_open.h"
 #include "output_format.h"
@@ -47,6 +56,13 @@ void sql_directives_parse(const char *text, size_t len, struct sql_directives *d
  * after the database reads as an SQL comment).
  */
 bool sql_script_empty(const char *sql);
+
+/*
+ * Writes sql to out as a script the sqlite3 shell runs alike: a shared
+ * WITH clause is written in front of every statement after it instead of
+ * once (report --sql).
+ */
+void sql_script_expand(const char *sql, FILE *out);
 
 /*
  * Runs every statement of sql (NUL-terminated) on db, guarded by g (db_open.h),

@@ -37,6 +37,8 @@ static const struct schema_enum_text chunk_bin_texts[] = {
         [BIN_NONE] = { NULL, 0 },
         [BIN_TCACHE] = TEXT("tcache"), [BIN_FAST] = TEXT("fast"),   [BIN_UNSORTED] = TEXT("unsorted"),
         [BIN_SMALL] = TEXT("small"),   [BIN_LARGE] = TEXT("large"),     [BIN_SLAB] = TEXT("slab"),
+        [BIN_CENTRAL] = TEXT("central"), [BIN_TRANSFER] = TEXT("transfer"),
+        [BIN_PAGEHEAP] = TEXT("pageheap"), [BIN_RETURNED] = TEXT("returned"),
 };
 const struct schema_enum schema_enum_chunk_bin = SCHEMA_ENUM("chunks", "bin", chunk_bin_texts);
 
@@ -77,11 +79,24 @@ static const struct schema_enum_text allocator_state_texts[] = {
 };
 const struct schema_enum schema_enum_allocator_state = SCHEMA_ENUM("allocators", "state", allocator_state_texts);
 
+static const struct schema_enum_text tcmalloc_location_texts[] = {
+        [TCMALLOC_IN_USE] = TEXT("in_use"), [TCMALLOC_ON_NORMAL_FREELIST] = TEXT("normal"),
+        [TCMALLOC_ON_RETURNED_FREELIST] = TEXT("returned"),
+};
+const struct schema_enum schema_enum_tcmalloc_location = SCHEMA_ENUM("tcmalloc_spans", "location", tcmalloc_location_texts);
+
+static const struct schema_enum_text tcmalloc_found_by_texts[] = {
+        [TCMALLOC_FOUND_SYMBOLS] = TEXT("symbols"), [TCMALLOC_FOUND_SHAPE] = TEXT("shape"),
+        [TCMALLOC_FOUND_BOTH] = TEXT("both"),
+};
+const struct schema_enum schema_enum_tcmalloc_found_by = SCHEMA_ENUM("tcmalloc_heap", "found_by", tcmalloc_found_by_texts);
+
 const struct schema_enum *const schema_enums[] = {
         &schema_enum_core_source, &schema_enum_module_file_status, &schema_enum_chunk_state,
         &schema_enum_chunk_bin,   &schema_enum_leak,               &schema_enum_root_kind,
         &schema_enum_allocator_kind, &schema_enum_allocator_state, &schema_enum_chunk_allocator,
         &schema_enum_jemalloc_extent_state,
+        &schema_enum_tcmalloc_location, &schema_enum_tcmalloc_found_by,
 };
 const size_t schema_enums_count = ELEMENTSOF(schema_enums);
 

@@ -40,8 +40,13 @@ enum module_file_status {
 
 /* chunks.state, chunks.bin (NULL: BIN_NONE, a chunk in no free list), chunks.leak (NULL: LEAK_NONE). */
 enum chunk_state { CHUNK_USED, CHUNK_FREE, CHUNK_TOP };
-/* BIN_SLAB: jemalloc, a region its slab's bitmap marks free (BIN_TCACHE: one a thread cache holds). */
-enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE, BIN_SLAB };
+/*
+ * BIN_SLAB: jemalloc, a region its slab's bitmap marks free (BIN_TCACHE: one a thread cache holds).
+ * tcmalloc: BIN_CENTRAL an object on its span's list (the central cache), BIN_TRANSFER one in a
+ * transfer cache slot, BIN_PAGEHEAP a free span, BIN_RETURNED a free span given back to the system.
+ */
+enum chunk_bin { BIN_NONE, BIN_TCACHE, BIN_FAST, BIN_UNSORTED, BIN_SMALL, BIN_LARGE, BIN_SLAB,
+                 BIN_CENTRAL, BIN_TRANSFER, BIN_PAGEHEAP, BIN_RETURNED };
 enum leak_kind { LEAK_NONE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_INDIRECT, LEAK_DEFINITE };
 
 /* refs.root_kind: where a root pointer is; NULL (ROOT_NONE) for a pointer between chunks. */
@@ -62,6 +67,14 @@ enum allocator_state {
         ALLOCATOR_IDLE,             /* glibc: malloc was initialised, but no arena ever got memory */
         ALLOCATOR_UNINITIALISED,    /* glibc: main_arena is as the library was loaded: malloc never ran */
         ALLOCATOR_UNKNOWN,          /* glibc: main_arena was not found */
+};
+
+/* tcmalloc_spans.location: Span::location (gperftools span.h); tcmalloc_heap.found_by. */
+enum tcmalloc_location { TCMALLOC_IN_USE, TCMALLOC_ON_NORMAL_FREELIST, TCMALLOC_ON_RETURNED_FREELIST };
+enum tcmalloc_found_by {
+        TCMALLOC_FOUND_SYMBOLS,     /* Static's members named by the library's symbol table */
+        TCMALLOC_FOUND_SHAPE,       /* found by what they look like */
+        TCMALLOC_FOUND_BOTH,        /* some one way, some the other */
 };
 
 /* A value's text and its length in bytes (writers hand SQLite both: no strlen per row). */
@@ -87,6 +100,8 @@ extern const struct schema_enum schema_enum_allocator_kind;     /* allocators.na
 extern const struct schema_enum schema_enum_chunk_allocator;    /* chunks.allocator: the same texts */
 extern const struct schema_enum schema_enum_jemalloc_extent_state; /* jemalloc_extents.state */
 extern const struct schema_enum schema_enum_allocator_state;    /* allocators.state */
+extern const struct schema_enum schema_enum_tcmalloc_location;  /* tcmalloc_spans.location */
+extern const struct schema_enum schema_enum_tcmalloc_found_by;  /* tcmalloc_heap.found_by */
 
 /* Every table above, for the tests that hold them against the SQL. */
 extern const struct schema_enum *const schema_enums[];

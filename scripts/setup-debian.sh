@@ -13,7 +13,8 @@
 #           redis-server and redis-tools (tests/e2e/heap_foreign: a process
 #           served by jemalloc), libjemalloc-dev (its program linked with
 #           -ljemalloc), libtcmalloc-minimal4 (its program run with tcmalloc
-#           preloaded), golang-go (tests/e2e/heap_go: a cgo program),
+#           preloaded), libgoogle-perftools-dev (tests/e2e/heap_tcmalloc: a
+#           program linked with -ltcmalloc_minimal), golang-go (tests/e2e/heap_go: a cgo program),
 #           perl, sqlite3, memcached (the programs tests/e2e/real_*.sh capture;
 #           with python3, gdb and libc6-dbg: glibc's mallinfo2() as the judge),
 #           xxhash (xxhsum: the judge of chunks.hash in tests/e2e/reach),
@@ -21,17 +22,25 @@
 #           a second tracer, signals injected at a chosen system call)
 #   fuzz:   clang and libclang-rt-14-dev (libFuzzer and clang's sanitizer
 #           runtimes: the build-fuzz of scripts/run-tests, bench/fuzz)
+#           chromium and python3-websocket (tests/e2e/html_report: the pages of
+#           report --html opened headless, driven over the DevTools protocol;
+#           docs/screenshots-regenerate)
 #   bench:  time (/usr/bin/time for peak RSS), bc
+#   install: git (the revision --version prints), bash-completion (its
+#           pkg-config completionsdir; tests/e2e/install.sh), man-db and
+#           groff-base (man -l, groff -ww: the man pages render without a
+#           warning), bsdextrautils (col), jq (meson introspect's JSON)
 set -euo pipefail
 
 packages=(
 	gcc g++ libc6-dev meson ninja-build pkg-config
 	libelf-dev libdw-dev libunwind-dev libsqlite3-dev libxxhash-dev libcmocka-dev
 	gdb elfutils sqlite3 binutils util-linux mount procps python3 libc6-dbg zstd
-	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 golang-go
-	perl memcached xxhash strace
+	redis-server redis-tools libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev golang-go
+	perl memcached xxhash strace chromium python3-websocket
 	clang libclang-rt-14-dev
 	time bc jq
+	git bash-completion man-db groff-base bsdextrautils
 )
 
 SUDO=

@@ -139,8 +139,8 @@ static void ref_column(void *data, size_t row, int col, sqlite3_context *ctx)
         case 5: result_id(ctx, x->to_chunk); break;
         case 6: sqlite3_result_int64(ctx, x->to_offset); break;
         case 7:
-                if (a->owners.ref_root)
-                        result_id(ctx, a->owners.ref_root[row]);
+                if (x->from_chunk == NO_ID)
+                        result_id(ctx, owners_ref_holder(&a->owners, row));
                 break;
         }
 }

@@ -25,6 +25,7 @@
 #include "db_rows.h"
 #include "db_side.h"
 #include "db_sql.h"
+#include "db_tcmalloc.h"
 #include "analyze/stages.h"
 #include "schema/schema_enum.h"
 #include "schema/schema_sql.h"
@@ -492,7 +493,7 @@ static int write_all(const struct db *d, struct analysis *a)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = db_jemalloc_write(d, a)) < 0 || (r = write_roots(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = db_jemalloc_write(d, a)) < 0 || (r = db_tcmalloc_write(d, a)) < 0 || (r = write_roots(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
             (r = db_sql_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");
@@ -510,8 +511,9 @@ static int write_all(const struct db *d, struct analysis *a)
         free(a->reach.refs);
         a->reach.refs = NULL;
         a->reach.nrefs = 0;
-        free(a->owners.ref_root);
-        a->owners.ref_root = NULL;
+        free(a->owners.root_refs);
+        a->owners.root_refs = NULL;
+        a->owners.nroot_refs = 0;
         if ((r = db_sql_exec(d, rebuild, "refs indexes")) < 0)
                 return r;
         db_sql_writeback(d);

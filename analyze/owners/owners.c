@@ -15,8 +15,10 @@
  * lowest-address block not yet reached: that block heads its structure.
  *
  * Vertices: holders 0..H-1, the used chunks in address order from H, the
- * virtual root last, so its row of edges is the last one and can grow.  Everything but the
- * per-chunk results is freed before the stage returns.
+ * virtual root last.  Its edges to the holders are its row; those to the
+ * heads (in a leaky heap, half the blocks) are a bit per vertex
+ * (dominator.h's root_to).  Everything but the per-chunk results is freed
+ * before the stage returns.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,16 +33,22 @@
 
 struct graph {
         uint32_t n, root, nholders;
-        uint32_t *off; /* n + 1 */
+        uint32_t *off;     /* n + 1 */
         uint32_t *adj;
-        uint32_t nadj, cap;
+        uint64_t *root_to; /* bit v: the virtual root has an edge to vertex v (a head) */
 };
 
 static void graph_free(struct graph *g)
 {
         free(g->off);
         free(g->adj);
+        free(g->root_to);
         *g = (struct graph){ 0 };
+}
+
+static void root_to_set(uint64_t *root_to, uint32_t v)
+{
+        root_to[v / 64] |= 1ull << (v % 64);
 }
 
 /* A used block no root or block points at by the reach stage's account: the virtual root holds it. */
@@ -49,65 +57,119 @@ static bool is_head(const struct chunk *c)
         return c->state == CHUNK_USED && (c->leak == LEAK_DEFINITE || c->leak == LEAK_NONE);
 }
 
-/*
- * The CSR of every edge, the virtual root's row (holders, then heads) last.
- * vid[c] is chunk c's vertex (holders + its rank among the used chunks),
- * NO_ID for chunks not used; a temporary of the build.
- */
-static int graph_build(const struct analysis *a, const struct owners_result *o, struct graph *g)
+/* The vertex ref x comes from: its holder (rr walks o->root_refs, which are in ref order) or its chunk's; < 0 for none. */
+static inline int32_t ref_from(const struct ref *x, const struct owners_result *o, const int32_t *vid, size_t *rr)
 {
-        const struct ref *refs = a->reach.refs;
-        size_t nrefs = a->reach.nrefs, nchunks = a->heap.nchunks;
-        uint64_t used = 0, nheads = 0;
-        for (size_t c = 0; c < nchunks; c++) {
-                used += a->heap.chunks[c].state == CHUNK_USED;
-                nheads += is_head(&a->heap.chunks[c]);
+        return x->from_chunk == NO_ID ? o->root_refs[(*rr)++].holder : vid[x->from_chunk];
+}
+
+/*
+ * Counts each vertex's edges in off[v + 1]: by where each ref is, which
+ * the refs come in order of, without looking where it points (a cache miss
+ * per ref) unless check_to.  Returns how many refs it left out.
+ */
+static uint32_t rows_count(const struct analysis *a, const struct owners_result *o, const int32_t *vid, uint32_t *off,
+                           bool check_to)
+{
+        uint32_t dropped = 0;
+        for (size_t x = 0, rr = 0; x < a->reach.nrefs; x++) {
+                const struct ref *ref = &a->reach.refs[x];
+                int32_t from = ref_from(ref, o, vid, &rr);
+                if (from < 0 || (check_to && vid[ref->to_chunk] < 0))
+                        dropped++;
+                else
+                        off[from + 1]++;
         }
-        uint64_t n = (uint64_t)o->nholders + used + 1, cap = nrefs + o->nholders + nheads + 1;
-        if (n >= INT32_MAX || cap >= UINT32_MAX)
+        return dropped;
+}
+
+/*
+ * Fills the rows counted (off[v] holds row v's start and moves to its
+ * end).  Returns how many counted refs it found pointing at a chunk not
+ * used, whose rows are then short.
+ */
+static uint32_t rows_fill(const struct analysis *a, const struct owners_result *o, const int32_t *vid, uint32_t *off,
+                          uint32_t *adj)
+{
+        uint32_t short_by = 0;
+        for (size_t x = 0, rr = 0; x < a->reach.nrefs; x++) {
+                const struct ref *ref = &a->reach.refs[x];
+                /* The targets are all over the heap: ask for them ahead, so the misses overlap. */
+                if (x + 16 < a->reach.nrefs)
+                        __builtin_prefetch(&vid[a->reach.refs[x + 16].to_chunk]);
+                int32_t from = ref_from(ref, o, vid, &rr);
+                if (from < 0)
+                        continue;
+                int32_t to = vid[ref->to_chunk];
+                if (to < 0)
+                        short_by++;
+                else
+                        adj[off[from]++] = (uint32_t)to;
+        }
+        return short_by;
+}
+
+/* Turns counts in off[v + 1] into row starts in off[v]. */
+static void rows_start(struct graph *g)
+{
+        g->off[0] = 0;
+        g->off[g->root + 1] = g->nholders;
+        for (uint32_t v = 0; v < g->n; v++)
+                g->off[v + 1] += g->off[v];
+}
+
+/*
+ * The CSR of every edge, the virtual root's row (the holders) last, and
+ * its edges to the heads in root_to.
+ * vid[c] is chunk c's vertex (holders + its rank among the used chunks),
+ * NO_ID for chunks not used; a temporary of the build, handed to the
+ * caller in *scratch (its pages are at hand: cheaper than fresh ones).
+ */
+static int graph_build(const struct analysis *a, const struct owners_result *o, struct graph *g, int32_t **scratch)
+{
+        size_t nrefs = a->reach.nrefs, nchunks = a->heap.nchunks;
+        uint64_t used = 0;
+        for (size_t c = 0; c < nchunks; c++)
+                used += a->heap.chunks[c].state == CHUNK_USED;
+        uint64_t n = (uint64_t)o->nholders + used + 1, cap = nrefs + o->nholders + 1;
+        if (n >= INT32_MAX || cap >= INT32_MAX)
                 return -E2BIG;
         _cleanup_free_ int32_t *vid = malloc((nchunks ? nchunks : 1) * sizeof(*vid));
+        *scratch = NULL;
         *g = (struct graph){ .n = (uint32_t)n,
                              .root = (uint32_t)n - 1,
                              .nholders = (uint32_t)o->nholders,
                              .off = calloc(n + 1, sizeof(uint32_t)),
                              .adj = malloc(cap * sizeof(uint32_t)),
-                             .cap = (uint32_t)cap };
-        if (!vid || !g->off || !g->adj)
+                             .root_to = calloc(n / 64 + 1, sizeof(uint64_t)) };
+        if (!vid || !g->off || !g->adj || !g->root_to)
                 return -ENOMEM;
         uint32_t k = g->nholders;
-        for (size_t c = 0; c < nchunks; c++)
-                vid[c] = a->heap.chunks[c].state == CHUNK_USED ? (int32_t)k++ : NO_ID;
-
-        /* Counts per source in off[v + 1], then starts, then filled (off[v] moves to the row's end; shifted back). */
-        uint32_t dropped = 0;
-        for (size_t x = 0; x < nrefs; x++) {
-                int32_t from = refs[x].from_chunk == NO_ID ? o->ref_root[x] : vid[refs[x].from_chunk];
-                if (from < 0 || vid[refs[x].to_chunk] < 0) {
-                        dropped++;
-                        continue;
-                }
-                g->off[from + 1]++;
+        for (size_t c = 0; c < nchunks; c++) {
+                const struct chunk *ch = &a->heap.chunks[c];
+                vid[c] = ch->state == CHUNK_USED ? (int32_t)k++ : NO_ID;
+                if (is_head(ch))
+                        root_to_set(g->root_to, (uint32_t)vid[c]);
         }
-        g->off[g->root + 1] = (uint32_t)(o->nholders + nheads);
-        for (uint32_t v = 0; v < g->n; v++)
-                g->off[v + 1] += g->off[v];
-        for (size_t x = 0; x < nrefs; x++) {
-                int32_t from = refs[x].from_chunk == NO_ID ? o->ref_root[x] : vid[refs[x].from_chunk];
-                if (from >= 0 && vid[refs[x].to_chunk] >= 0)
-                        g->adj[g->off[from]++] = (uint32_t)vid[refs[x].to_chunk];
+
+        /* Counted by source only; when a ref turns out to point at a chunk not used (none do, as reach makes them), counted again. */
+        uint32_t dropped = rows_count(a, o, vid, g->off, false);
+        rows_start(g);
+        uint32_t short_by = rows_fill(a, o, vid, g->off, g->adj);
+        if (short_by) {
+                memset(g->off, 0, (n + 1) * sizeof(uint32_t));
+                dropped = rows_count(a, o, vid, g->off, true);
+                rows_start(g);
+                rows_fill(a, o, vid, g->off, g->adj);
         }
         for (uint32_t h = 0; h < g->nholders; h++)
                 g->adj[g->off[g->root]++] = h;
-        for (size_t c = 0; c < nchunks; c++)
-                if (is_head(&a->heap.chunks[c]))
-                        g->adj[g->off[g->root]++] = (uint32_t)vid[c];
         for (uint32_t v = g->n; v > 0; v--)
                 g->off[v] = g->off[v - 1];
         g->off[0] = 0;
-        g->nadj = g->off[g->n];
         if (dropped)
                 log_debug("owners: %u refs from or to a chunk not used left out", dropped);
+        *scratch = TAKE_PTR(vid);
         return 0;
 }
 
@@ -115,7 +177,7 @@ static int graph_build(const struct analysis *a, const struct owners_result *o, 
  * Gives the virtual root an edge to each used block still unreached (idom
  * -1; the reach stage's verdicts leave none, but the rule must hold
  * whatever they say), lowest address first, marking what each new head
- * reaches.  Returns how many it added, or -ENOMEM.
+ * reaches; stack holds n entries.  Returns how many it added.
  */
 static long add_heads(struct graph *g, int32_t *idom, uint32_t *stack)
 {
@@ -123,16 +185,7 @@ static long add_heads(struct graph *g, int32_t *idom, uint32_t *stack)
         for (uint32_t v = g->nholders; v < g->root; v++) {
                 if (idom[v] != -1)
                         continue;
-                if (g->nadj == g->cap) {
-                        uint32_t cap = g->cap + g->cap / 2 + 16;
-                        uint32_t *adj = realloc(g->adj, (size_t)cap * sizeof(*adj));
-                        if (!adj)
-                                return -ENOMEM;
-                        g->adj = adj;
-                        g->cap = cap;
-                }
-                g->adj[g->nadj++] = v;
-                g->off[g->n] = g->nadj;
+                root_to_set(g->root_to, v);
                 added++;
                 /* Marked with -2 until the next dominator_tree overwrites every idom. */
                 size_t sp = 0;
@@ -162,46 +215,52 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
                 return r;
         if (a->heap.nchunks == 0)
                 return 0;
-        if ((r = graph_build(a, out, &g)) < 0)
+        if ((r = graph_build(a, out, &g, &idom)) < 0)
                 return r;
         uint32_t n = g.n, nholders = g.nholders, root = g.root;
-        if (!(idom = malloc((size_t)n * sizeof(*idom))) || !(order = malloc((size_t)n * sizeof(*order))))
+        /* idom is made of the build's chunk-to-vertex map, done with. */
+        int32_t *scratch = realloc(idom, (size_t)n * sizeof(*idom));
+        if (!scratch)
                 return -ENOMEM;
-        /* The graph goes as soon as the pass has its predecessors. */
-        if ((r = dominator_tree_consume(n, &g.off, &g.adj, root, idom, order, &m)) < 0)
+        idom = scratch;
+        /* The graph goes as soon as the search is done. */
+        if ((r = dominator_tree_consume(n, &g.off, &g.adj, g.root_to, root, idom, &order, &m)) < 0)
                 return r;
         if (m < n) {
                 /* Vertices not reached: used blocks no holder or head reaches; the graph again, with heads. */
                 graph_free(&g);
-                if ((r = graph_build(a, out, &g)) < 0)
+                _cleanup_free_ int32_t *vid = NULL;
+                if ((r = graph_build(a, out, &g, &vid)) < 0)
                         return r;
                 long heads = add_heads(&g, idom, order);
-                if (heads < 0)
-                        return (int)heads;
+                free(order);
+                order = NULL;
                 log_debug("owners: %ld used blocks head structures no holder or definite leak reaches", heads);
-                if ((r = dominator_tree_consume(n, &g.off, &g.adj, root, idom, order, &m)) < 0)
+                if ((r = dominator_tree_consume(n, &g.off, &g.adj, g.root_to, root, idom, &order, &m)) < 0)
                         return r;
         }
         graph_free(&g);
 
-        /* Blocks each holder dominates, then bytes: one sum up the tree each, in one array. */
-        _cleanup_free_ uint64_t *value = calloc(n, sizeof(*value));
-        if (!value)
+        /* Bytes and blocks each vertex dominates, in one sum up the tree; a holder's and the virtual root's own are none. */
+        _cleanup_free_ uint64_t *value = malloc((size_t)n * sizeof(*value));
+        _cleanup_free_ uint32_t *count = malloc((size_t)n * sizeof(*count));
+        if (!value || !count)
                 return -ENOMEM;
-        for (uint32_t v = nholders; v < root; v++)
-                value[v] = 1;
-        dominator_sum(idom, order, m, value);
         for (uint32_t h = 0; h < nholders; h++)
-                out->holders[h].blocks = value[h];
-        /* Every used block's entry is set below; the holders' and the virtual root's are what is left to clear. */
-        memset(value, 0, (size_t)nholders * sizeof(*value));
-        value[root] = 0;
+                value[h] = count[h] = 0;
+        value[root] = count[root] = 0;
         for (size_t c = 0, v = nholders; c < a->heap.nchunks; c++)
-                if (a->heap.chunks[c].state == CHUNK_USED)
-                        value[v++] = a->heap.chunks[c].size;
-        dominator_sum(idom, order, m, value);
-        for (uint32_t h = 0; h < nholders; h++)
+                if (a->heap.chunks[c].state == CHUNK_USED) {
+                        value[v] = a->heap.chunks[c].size;
+                        count[v++] = 1;
+                }
+        dominator_sum(idom, order, m, value, count);
+        for (uint32_t h = 0; h < nholders; h++) {
+                out->holders[h].blocks = count[h];
                 out->holders[h].retained = value[h];
+        }
+        free(count);
+        count = NULL;
         /*
          * The per-chunk results, by chunk, in the arrays at hand (fresh pages
          * cost more than the work): order becomes each used vertex's chunk,
@@ -214,6 +273,8 @@ static int compute(const struct analysis *a, struct owners_result *out, struct w
                 if (a->heap.chunks[c].state == CHUNK_USED)
                         order[v++] = (uint32_t)c;
         for (uint32_t v = nholders; v < root; v++) {
+                if (v + 16 < root && idom[v + 16] >= 0)
+                        __builtin_prefetch(&order[idom[v + 16]]);
                 int32_t d = idom[v];
                 idom[v] = d < 0 || (uint32_t)d == root ? NO_ID
                           : (uint32_t)d < nholders     ? owners_idom_holder((size_t)d)
@@ -267,7 +328,7 @@ void owners_reset(struct analysis *a)
                 free(o->holders[h].name);
         }
         free(o->holders);
-        free(o->ref_root);
+        free(o->root_refs);
         free(o->idom);
         free(o->retained);
         *o = (struct owners_result){ 0 };

@@ -46,7 +46,7 @@ const struct owners_symbol *owners_symbols_find(struct owners_symbols *s, const 
  * Groups the root refs of a->reach into holders (struct root_holder, one
  * per static symbol or module segment, stack frame of a thread, register
  * of a thread, thread's TLS in a module, anonymous mapping) and names
- * them: out->holders and out->ref_root.  Warns of a register root no register name fits.
+ * them: out->holders and out->root_refs.  Warns of a register root no register name fits.
  * Returns 0 or -ENOMEM.
  */
 int owners_holders_build(const struct analysis *a, struct owners_result *out, struct warnings *w);

@@ -43,6 +43,7 @@ struct slot {
         uint64_t from;      /* where the slot is */
         int32_t where;      /* the segment the slot is in */
         uint32_t ref;
+        uint32_t index; /* its entry in owners.root_refs */
         const char *symbol;
 };
 
@@ -408,24 +409,27 @@ int owners_holders_build(const struct analysis *a, struct owners_result *out, st
         size_t ntls = 0, n = 0;
         int r;
 
-        out->ref_root = malloc((a->reach.nrefs ? a->reach.nrefs : 1) * sizeof(*out->ref_root));
-        if (!out->ref_root)
-                return -ENOMEM;
-        for (size_t k = 0; k < a->reach.nrefs; k++) {
-                out->ref_root[k] = NO_ID;
+        for (size_t k = 0; k < a->reach.nrefs; k++)
                 n += a->reach.refs[k].from_chunk == NO_ID;
-        }
         if (n == 0)
                 return 0;
+        /* Filled in ref order, as the slots are taken, so owners_ref_holder can bisect it. */
+        if (!(out->root_refs = malloc(n * sizeof(*out->root_refs))))
+                return -ENOMEM;
+        out->nroot_refs = n;
         if (!(slots = malloc(n * sizeof(*slots))) || (r = thread_index_build(a, &ti)) < 0 ||
             (r = owners_symbols_init(&syms, a->modules.n)) < 0 || (r = tls_layout(a, &tls, &ntls)) < 0)
                 return -ENOMEM;
 
         size_t k = 0;
         for (size_t i = 0; i < a->reach.nrefs; i++)
-                if (a->reach.refs[i].from_chunk == NO_ID &&
-                    (r = slot_of(a, &ti, &syms, tls, ntls, &a->reach.refs[i], (uint32_t)i, &slots[k++])) < 0)
-                        return r;
+                if (a->reach.refs[i].from_chunk == NO_ID) {
+                        out->root_refs[k] = (struct owners_root_ref){ .ref = (uint32_t)i, .holder = NO_ID };
+                        if ((r = slot_of(a, &ti, &syms, tls, ntls, &a->reach.refs[i], (uint32_t)i, &slots[k])) < 0)
+                                return r;
+                        slots[k].index = (uint32_t)k;
+                        k++;
+                }
         qsort_safe(slots, n, sizeof(*slots), slot_cmp);
 
         size_t nh = 0;
@@ -442,7 +446,7 @@ int owners_holders_build(const struct analysis *a, struct owners_result *out, st
                         }
                         out->nholders++;
                 }
-                out->ref_root[slots[i].ref] = (int32_t)(out->nholders - 1);
+                out->root_refs[slots[i].index].holder = (int32_t)(out->nholders - 1);
         }
         return 0;
 }

@@ -10,14 +10,20 @@
 -- exactly one owner, so owners' shares add up to the used heap (chunk
 -- sizes of the used blocks, mmapped ones included).  Owners retaining at
 -- least 10% of it are the suspects, as Eclipse MAT's leak suspects.
+-- Every section reads only the tops of the dominator tree (idom NULL:
+-- under a holder or an owner), through the index chunks_idom, never the
+-- whole chunks table: the used heap is what the tops retain, which is the
+-- sum of the used blocks' sizes, since every used block is under one top.
 -- Columns: conservative = 1 for a holder that may be a stale copy (a stack
 -- slot below a frame's stack pointer, a register of a thread that was not
 -- running); blocks = the blocks a root holder dominates (NULL for a block).
 -- param: n 20 how many owners, blocks and groups to list
 
--- section: suspects
--- Owners retaining at least 10% of the used heap, largest first.
-WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used'),
+-- Every section starts with the WITH clause below, written once here
+-- (sql_script.h; report --sql writes it in front of each): heap, the used
+-- heap's bytes; owner, every owner with what it retains.
+-- shared: with
+WITH RECURSIVE heap AS (SELECT max(sum(retained), 1) AS used FROM chunks WHERE idom IS NULL AND retained IS NOT NULL),
 owner AS (
   SELECT o.name AS owner, o.kind, NULL AS mem, o.conservative, o.blocks, o.retained
   FROM roots o
@@ -27,8 +33,12 @@ owner AS (
          CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leak' ELSE 'shared' END,
          c.mem, 0, NULL, c.retained
   FROM chunks c
-  WHERE c.state = 'used' AND c.idom IS NULL AND c.idom_root IS NULL AND c.retained IS NOT NULL
+  WHERE c.idom IS NULL AND c.retained IS NOT NULL AND c.idom_root IS NULL
 )
+-- end shared
+
+-- section: suspects
+-- Owners retaining at least 10% of the used heap, largest first.
 SELECT owner, kind, mem, retained AS retained_bytes, round(100.0 * retained / heap.used, 1) AS share_pct, blocks,
        conservative
 FROM owner, heap
@@ -37,18 +47,6 @@ ORDER BY retained DESC, owner, mem;
 
 -- section: owners
 -- The :n owners retaining the most; suspect = 1 at 10% of the used heap or more.
-WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used'),
-owner AS (
-  SELECT o.name AS owner, o.kind, NULL AS mem, o.conservative, o.blocks, o.retained
-  FROM roots o
-  UNION ALL
-  SELECT CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leaked block' ELSE 'block held by several roots' END
-           || COALESCE(' (' || c.type || ')', ''),
-         CASE WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'leak' ELSE 'shared' END,
-         c.mem, 0, NULL, c.retained
-  FROM chunks c
-  WHERE c.state = 'used' AND c.idom IS NULL AND c.idom_root IS NULL AND c.retained IS NOT NULL
-)
 SELECT owner, kind, mem, retained AS retained_bytes, round(100.0 * retained / heap.used, 1) AS share_pct, blocks,
        conservative, retained * 10 >= heap.used AS suspect
 FROM owner, heap
@@ -58,23 +56,31 @@ LIMIT :n;
 -- section: blocks
 -- The :n blocks retaining the most, nested ones too (a table and the
 -- block it dominates both show), and what immediately dominates each.
-WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used')
+-- A block retains less than its dominator, so the :n are found from the
+-- tops (idom NULL) down the dominator tree, largest first, reading at
+-- most :n children of each block (chunks_idom holds them largest first,
+-- ties in id order, which is address order) instead of every block.
+, ranked(id, retained) AS (
+  SELECT id, retained FROM chunks WHERE idom IS NULL AND retained IS NOT NULL
+  UNION ALL
+  SELECT c.id, c.retained FROM ranked JOIN chunks c ON c.idom = ranked.id
+  WHERE c.id IN (SELECT d.id FROM chunks d WHERE d.idom = ranked.id ORDER BY d.retained DESC, d.id LIMIT :n)
+  ORDER BY 2 DESC, 1
+  LIMIT :n
+)
 SELECT c.mem, c.size, c.type, c.leak, c.retained AS retained_bytes, round(100.0 * c.retained / heap.used, 1) AS share_pct,
        CASE WHEN c.idom IS NOT NULL THEN printf('block 0x%x', (SELECT d.mem FROM chunks d WHERE d.id = c.idom))
             WHEN c.idom_root IS NOT NULL THEN (SELECT o.name FROM roots o WHERE o.id = c.idom_root)
             WHEN c.leak IN ('definite', 'indirect', 'possible') THEN 'none: a leak'
             ELSE 'several roots' END AS dominated_by
-FROM chunks c, heap
-WHERE c.state = 'used' AND c.retained IS NOT NULL
-ORDER BY c.retained DESC, c.mem
-LIMIT :n;
+FROM ranked JOIN chunks c ON c.id = ranked.id, heap
+ORDER BY c.retained DESC, c.mem;
 
 -- section: by_holder
 -- Root holders grouped so that threads do not split them: a static by
 -- module and symbol, TLS by module, a stack frame by thread name and
 -- function, a register by thread name and register (the key diff matches
 -- owners by between two snapshots).
-WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used')
 SELECT CASE o.kind
          WHEN 'static' THEN 'static ' || COALESCE(o.symbol, '(no symbol, ' || COALESCE(s.kind, 'data') || ')')
                             || ' in ' || replace(m.path, rtrim(m.path, replace(m.path, '/', '')), '')
@@ -103,11 +109,10 @@ LIMIT :n;
 -- The blocks right under the owners (idom NULL: dominated by a root holder
 -- or by no single one) grouped by type hint, as MAT groups its dominator
 -- tree by class: nothing is counted twice.
-WITH heap AS (SELECT max(sum(size), 1) AS used FROM chunks WHERE state = 'used')
 SELECT c.type, count(*) AS blocks, sum(c.retained) AS retained_bytes,
        round(100.0 * sum(c.retained) / heap.used, 1) AS share_pct
 FROM chunks c, heap
-WHERE c.state = 'used' AND c.idom IS NULL AND c.retained IS NOT NULL
+WHERE c.idom IS NULL AND c.retained IS NOT NULL
 GROUP BY c.type
 ORDER BY retained_bytes DESC, c.type
 LIMIT :n;

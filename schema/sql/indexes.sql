@@ -7,9 +7,11 @@
 --   refs(to_chunk)     who holds a block
 --   refs(from_chunk)   what a block points to (leak trees, chains to a root)
 --   segments(start)    which mapping holds an address
---   chunks(idom)       what a block dominates (its dominator subtree)
+--   chunks(idom, retained DESC)  what a block dominates (its dominator
+--                      subtree), largest first; the tops (idom NULL) that
+--                      report owners reads instead of the whole table
 CREATE INDEX chunks_mem ON chunks(mem);
 CREATE INDEX refs_to ON refs(to_chunk);
 CREATE INDEX refs_from ON refs(from_chunk);
 CREATE INDEX segments_start ON segments(start);
-CREATE INDEX chunks_idom ON chunks(idom);
+CREATE INDEX chunks_idom ON chunks(idom, retained DESC);

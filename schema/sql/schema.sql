@@ -274,7 +274,7 @@ CREATE TABLE chunks (
   size_class INTEGER NOT NULL,  -- the power of two at or below size
   usable     INTEGER NOT NULL,  -- what malloc_usable_size() says
   state      TEXT NOT NULL,     -- used, free, top
-  bin        TEXT,              -- tcache, fast, unsorted, small, large, slab; NULL unless free
+  bin        TEXT,              -- tcache, fast, unsorted, small, large, slab, central, transfer, pageheap, returned; NULL unless free
   mmapped    INTEGER NOT NULL,  -- glibc: an mmapped chunk; others: 0
   arena_id   INTEGER REFERENCES arenas(id), -- glibc's arenas only: NULL for mmapped chunks and other allocators' blocks
   segment_id INTEGER REFERENCES segments(id),
@@ -324,4 +324,58 @@ CREATE TABLE warnings (
   stage   TEXT,
   address INTEGER,
   message TEXT
+);
+
+-- tcmalloc (gperftools 2.10): one row when its heap was read.  Where the
+-- walk started (Static's members, ThreadCache::thread_heaps_), how those
+-- were known, and the page heap's own Stats as the core holds them, which
+-- the view tcmalloc_properties sets beside the walk's sums.
+CREATE TABLE tcmalloc_heap (
+  module_id      INTEGER REFERENCES modules(id), -- the library
+  page_size      INTEGER NOT NULL, -- tcmalloc's page (kPageSize) in bytes: spans are counted in these
+  pageheap       INTEGER NOT NULL, -- address of Static::pageheap_
+  sizemap        INTEGER NOT NULL, -- address of Static::sizemap_
+  central_cache  INTEGER NOT NULL, -- address of Static::central_cache_
+  thread_heaps   INTEGER,          -- address of ThreadCache::thread_heaps_; NULL: thread caches not read
+  found_by       TEXT NOT NULL,    -- symbols, shape, both
+  system_bytes   INTEGER,          -- PageHeap::Stats: bytes of all spans
+  free_bytes     INTEGER,          -- PageHeap::Stats: bytes of spans on the normal free lists
+  unmapped_bytes INTEGER           -- PageHeap::Stats: bytes of spans given back to the system
+);
+
+-- Every span of tcmalloc's page heap, from its pagemap: a run of pages that
+-- is one large block, the objects of one size class, or free.
+CREATE TABLE tcmalloc_spans (
+  id         INTEGER PRIMARY KEY,
+  address    INTEGER NOT NULL, -- of the Span (tcmalloc's metadata)
+  start      INTEGER NOT NULL, -- first byte it covers
+  pages      INTEGER NOT NULL, -- its length in tcmalloc pages (tcmalloc_heap.page_size)
+  size_class INTEGER NOT NULL, -- 0: a large block or a free span
+  location   TEXT NOT NULL,    -- in_use, normal, returned
+  refcount   INTEGER NOT NULL  -- objects handed out of it (small-object spans)
+);
+
+-- Per size class (SizeMap): its figures and where its objects are.
+CREATE TABLE tcmalloc_size_classes (
+  size_class    INTEGER PRIMARY KEY,
+  size          INTEGER NOT NULL, -- bytes per object (class_to_size)
+  pages         INTEGER NOT NULL, -- pages per span (class_to_pages)
+  batch         INTEGER NOT NULL, -- objects per transfer slot (num_objects_to_move)
+  spans         INTEGER NOT NULL, -- in-use spans of the class
+  central_spans INTEGER NOT NULL, -- of which on the central cache's lists (num_spans_)
+  used          INTEGER NOT NULL, -- objects handed out by malloc
+  central       INTEGER NOT NULL, -- objects free on their span's list (central cache)
+  transfer      INTEGER NOT NULL, -- objects in transfer cache slots
+  thread        INTEGER NOT NULL  -- objects in thread caches
+);
+
+-- One row per thread cache (ThreadCache), in the order thread_heaps_ lists them.
+CREATE TABLE tcmalloc_thread_caches (
+  id         INTEGER PRIMARY KEY,
+  address    INTEGER NOT NULL, -- of the ThreadCache
+  pthread    INTEGER,          -- its pthread_t (the thread's struct pthread address)
+  tid        INTEGER,          -- the thread whose fs_base is that pthread_t; NULL when no thread of the core has it
+  size_bytes INTEGER NOT NULL, -- its size_: what it says its lists hold
+  objects    INTEGER NOT NULL, -- objects found in its lists
+  bytes      INTEGER NOT NULL  -- their bytes
 );

@@ -14,50 +14,26 @@ Prints one line per difference and exits 1 when there is any:
 """
 import hashlib
 import mmap
-import struct
 import sys
 
-# docs/core-format.md: the MEMSNAP note types, 0x4d534e00 ("MSN") + n.
-MEMSNAP_TYPES = {name: 0x4d534e00 + n for n, name in enumerate(
-    ["smaps", "status", "stat", "cmdline", "settings", "skipped", "threads", "stacks"], start=1)}
-NT_PRSTATUS = 1
-PN_XNUM = 0xFFFF
+from elfnote import MEMSNAP_TYPES, PT_LOAD, notes, phdrs
+
 # include/uapi/linux/elfcore.h struct elf_prstatus on x86-64: the four
 # struct timevals (16 bytes each) follow pr_info (12), pr_cursig (2, padded
 # to 4), pr_sigpend, pr_sighold (8 each) and four pids (4 each): bytes 48-112.
 PRSTATUS_TIMES = (48, 112)
+NT_PRSTATUS = 1
 SKIP = {("MEMSNAP", MEMSNAP_TYPES[n]) for n in ("settings", "status", "stat")}
 
 
-def phdrs(data):
-    if data[:4] != b"\x7fELF" or data[4] != 2:
-        sys.exit("not a 64-bit ELF file")
-    phoff, shoff = struct.unpack_from("<QQ", data, 32)
-    phnum = struct.unpack_from("<H", data, 56)[0]
-    if phnum == PN_XNUM:
-        phnum = struct.unpack_from("<I", data, shoff + 44)[0]  # sh_info of section 0
-    for i in range(phnum):
-        yield struct.unpack_from("<IIQQQQQQ", data, phoff + 56 * i)
-
-
 def note_list(data):
-    out = []
-    for p_type, _, off, _, _, filesz, _, _ in phdrs(data):
-        if p_type != 4:
-            continue
-        pos, end = off, off + filesz
-        while pos + 12 <= end:
-            namesz, descsz, ntype = struct.unpack_from("<III", data, pos)
-            name = data[pos + 12:pos + 12 + namesz].rstrip(b"\0").decode()
-            dpos = pos + 12 + ((namesz + 3) & ~3)
-            out.append((name, ntype, bytearray(data[dpos:dpos + descsz])))
-            pos = dpos + ((descsz + 3) & ~3)
-    return out
+    # copies: the CPU times are zeroed in place before comparing
+    return [(name, ntype, bytearray(desc)) for name, ntype, desc in notes(data)]
 
 
 def loads(data):
     return [(vaddr, memsz, filesz, flags, off) for p_type, flags, off, vaddr, _, filesz, memsz, _ in phdrs(data)
-            if p_type == 1]
+            if p_type == PT_LOAD]
 
 
 def main():

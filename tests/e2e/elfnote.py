@@ -61,4 +61,5 @@ def main():
                 sys.stdout.buffer.write(desc)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,8 @@
 #
 # usage: heap_mutate.py CORE DB SEED COUNT   (DB: memsnap's analysis of CORE)
 # Prints the offsets it changed and their old bytes as "offset hex" lines,
-# which "heap_mutate.py --restore CORE < LOG" puts back.
+# which "heap_mutate.py --restore CORE < LOG" puts back.  tcmalloc_damage.py
+# imports its core readers.
 import random
 import sqlite3
 import struct
@@ -97,7 +98,6 @@ def restore(path):
             core.write(bytes.fromhex(old))
 
 
-# jemalloc_damage.py imports the ELF readers above.
 if __name__ == "__main__":
     if sys.argv[1] == "--restore":
         restore(sys.argv[2])

@@ -2,10 +2,11 @@
 # Heaps that are not glibc's, in programs of our own: one linked with
 # -ljemalloc (glibc's malloc never initialised; initialised by mallopt and
 # idle; idle with one mmapped chunk of glibc's own; in use beside jemalloc,
-# and then walked), and a glibc sample run
-# with tcmalloc preloaded.  analyze names the allocator that serves malloc,
-# says what state glibc's malloc is in, lists only glibc's own chunks and
-# reads glibc's empty bins as no damage.
+# and then walked), and a glibc sample run with tcmalloc preloaded.
+# analyze names the allocator that serves malloc, says what state glibc's
+# malloc is in, lists only the chunks of allocators it walks and reads
+# glibc's empty bins as no damage.  tcmalloc's heap is walked: the blocks
+# leak says it leaked and holds are its used blocks, leaked and reachable.
 #
 # Truth: jemalloc's mallctl ("version"), the libraries' symbols (nm -D),
 # glibc's own malloc_usable_size, __malloc_initialized, main_arena and mp_
@@ -76,8 +77,22 @@ else
 		bash -c "nm -D --defined-only '$lib' | grep -qw tc_malloc && nm -D --defined-only '$lib' | grep -qw malloc"
 	snap tc "$T_PID"
 	analyze_all tc
+	leaked=$(truth T leaked | while read -r a _; do printf '%d,' "$((a))"; done)
+	held=$(truth T held | while read -r a _; do printf '%d,' "$((a))"; done)
 	for v in tc tc-shape tc-gcore; do
-		check_served "$v" "$WORK/$v.db" tc tcmalloc "$lib" uninitialised
+		db=$WORK/$v.db
+		check_eq "$v: tcmalloc serves malloc" tcmalloc "$(sql "$db" 'SELECT name FROM allocators WHERE serves_malloc')"
+		check_eq "$v: tcmalloc's module is $lib, walked, in use" "$lib|1|in_use" \
+			"$(sql "$db" "SELECT m.path, a.walked, a.state FROM allocators a JOIN modules m ON m.id = a.module_id WHERE a.name = 'tcmalloc'")"
+		check_eq "$v: glibc malloc is uninitialised, not walked" "glibc|uninitialised|0|0" \
+			"$(sql "$db" "SELECT name, state, serves_malloc, walked FROM allocators WHERE name = 'glibc'")"
+		check_eq "$v: every chunk is tcmalloc's, and there are some" "0|1" \
+			"$(sql "$db" "SELECT count(*) FILTER (WHERE allocator != 'tcmalloc'), count(*) > 0 FROM chunks")"
+		check_eq "$v: no warning" 0 "$(sql "$db" 'SELECT count(*) FROM warnings')"
+		check_eq "$v: the blocks leak leaked are used and definite; those it holds, used and reachable" \
+			"$(truth T leaked | wc -l)|$(truth T held | wc -l)" \
+			"$(sql "$db" "SELECT sum(mem IN (${leaked%,}) AND state = 'used' AND leak = 'definite'), sum(mem IN (${held%,}) AND state = 'used' AND leak = 'reachable') FROM chunks")"
+		check_proc_truth "$v" "$db" tc
 	done
 	initialized=$(gdb_values "$SAMPLES_DIR/leak" "$WORK/tc-gcore.core" '(int) __malloc_initialized')
 	if [ -n "$initialized" ]; then

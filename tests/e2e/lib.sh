@@ -212,7 +212,7 @@ sql() { sqlite3 -batch -noheader "$1" "$2"; }
 # --- holding memsnap at a phase (capture/test_hold.h) ------------------------
 # hold_start PHASES: the memsnap started next holds at each phase of the
 # comma-separated list (stopping, copying, forked, writing, renaming,
-# exiting).  Two fresh FIFOs are opened read-write here, so that neither side
+# exiting; snapshot, before each of memsnap watch's snapshots).  Two fresh FIFOs are opened read-write here, so that neither side
 # ever blocks in open: memsnap writes the phase to one and waits for a line
 # on the other.
 hold_start() {
@@ -251,4 +251,28 @@ hold_end() {
 	exec {HOLD_HELD_FD}>&- {HOLD_GO_FD}>&-
 	unset MEMSNAP_TEST_HOLD MEMSNAP_TEST_HOLD_FIFO
 	rm -f "$WORK/hold.held" "$WORK/hold.go"
+}
+
+# install_build DEST: `meson install --destdir DEST` of the build MEMSNAP is
+# in, as a packager runs it; 0 when it succeeded (its log in $WORK/install.log).
+install_build() {
+	meson install -C "$(dirname "$MEMSNAP")" --destdir "$1" --no-rebuild >"$WORK/install.log" 2>&1
+}
+
+# build_option NAME: the value of that meson option in the build MEMSNAP is in
+build_option() {
+	local json=$WORK/buildoptions.json
+	[ -s "$json" ] || meson introspect "$(dirname "$MEMSNAP")" --buildoptions >"$json"
+	jq -r --arg o "$1" '.[] | select(.name == $o) | .value' "$json"
+}
+
+# install_dir OPTION: where that build installs the files of a meson
+# directory option (bindir, mandir, datadir; prefix itself), absolute
+install_dir() {
+	local dir
+	dir=$(build_option "$1")
+	case $dir in
+	/*) echo "$dir" ;;
+	*) echo "$(build_option prefix)/$dir" ;;
+	esac
 }

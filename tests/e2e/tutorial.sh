@@ -5,14 +5,24 @@
 # the page then shows must agree with the sample's own account of what it
 # leaked: the diff's new definite leaks are the blocks it dropped after the
 # first snapshot, nothing prints colour codes into the page.
+# It is run with memsnap as a user has it: installed (meson install
+# --destdir), its bin first on PATH, and a build folder holding only the
+# samples, so that the story's `export PATH=$PWD/build:$PATH` finds no other.
 . "$(dirname "$0")/lib.sh"
 
 BUILD=$(dirname "$MEMSNAP")
+install_build "$WORK/dest"
+check_eq "meson install --destdir succeeds" 0 $?
+INSTALLED=$WORK/dest$(install_dir bindir)
+mkdir "$WORK/samples-only"
+ln -s "$BUILD/samples" "$WORK/samples-only/samples"
+
 DOC=$WORK/tutorial.md
 cp "$SOURCE_ROOT/docs/tutorial.md" "$DOC"
-timeout 240 "$SOURCE_ROOT/docs/tutorial-regenerate" "$BUILD" "$DOC" >"$WORK/regen.log" 2>&1; rc=$?
+PATH=$INSTALLED:$PATH timeout 240 "$SOURCE_ROOT/docs/tutorial-regenerate" "$WORK/samples-only" "$DOC" >"$WORK/regen.log" 2>&1; rc=$?
 check_eq "every command of the tutorial and of its outputs succeeds" 0 $rc
 [ $rc -eq 0 ] || sed 's/^/#   /' "$WORK/regen.log" | tail -n 40
+check_eq "the memsnap it ran is the installed one" "$DOC: outputs regenerated with $INSTALLED/memsnap" "$(tail -n 1 "$WORK/regen.log")"
 
 # block MARKER: the text under the output marker MARKER
 block() {

@@ -31,7 +31,7 @@ static void test_all_in_order(void **state)
         int64_t prev = -1, n = 0, typed = 0, chunks = 0, bytes = 0;
 
         fixture_db(path, rows);
-        assert_int_equal(diff_stream_start(&s, path, 1, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 1, 0, DIFF_STREAM_DEPTH, &g), 0);
         int r;
         while ((r = diff_stream_next(s, &k)) == 1) {
                 assert_true((int64_t)k.mem > prev);
@@ -68,7 +68,7 @@ static void test_early_stop(void **state)
         struct diff_chunk k;
 
         fixture_db(path, rows);
-        assert_int_equal(diff_stream_start(&s, path, 0, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 0, 0, DIFF_STREAM_DEPTH, &g), 0);
         for (int i = 0; i < 5; i++) {
                 assert_int_equal(diff_stream_next(s, &k), 1);
                 free(k.type);
@@ -77,7 +77,7 @@ static void test_early_stop(void **state)
         assert_int_equal(diff_stream_finish(s, NULL, NULL), 0);
         growth_table_free(&g);
         /* and one never read at all */
-        assert_int_equal(diff_stream_start(&s, path, 0, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 0, 0, DIFF_STREAM_DEPTH, &g), 0);
         diff_stream_finish(s, NULL, NULL);
         growth_table_free(&g);
         unlink(path);
@@ -91,7 +91,7 @@ static void test_errors(void **state)
         struct diff_chunk k;
 
         /* the thread's open fails: the error arrives at the first read */
-        assert_int_equal(diff_stream_start(&s, "/nonexistent.db", 0, 0, &g), 0);
+        assert_int_equal(diff_stream_start(&s, "/nonexistent.db", 0, 0, DIFF_STREAM_DEPTH, &g), 0);
         assert_int_equal(diff_stream_next(s, &k), -ENOENT);
         assert_int_equal(diff_stream_finish(s, NULL, NULL), -ENOENT);
         growth_table_free(&g);

@@ -154,28 +154,57 @@ static void reach(const struct graph *g, uint32_t root, uint32_t removed, bool *
         }
 }
 
-/* Checks dominator_tree and dominator_sum on g against the definition. */
-static void check_graph(const struct graph *g, uint32_t root)
+/*
+ * g with its root's edges to the vertices of root_to moved into root's
+ * row: the graph the definition is checked on.
+ */
+static struct graph with_root_edges(const struct graph *g, uint32_t root, const uint64_t *root_to)
+{
+        uint32_t n = g->n, extra = 0;
+        for (uint32_t v = 0; v < n; v++)
+                extra += root_to[v / 64] >> (v % 64) & 1;
+        struct graph h = { .n = n, .off = malloc((n + 1) * sizeof(uint32_t)),
+                           .adj = malloc((g->off[n] + extra + 1) * sizeof(uint32_t)) };
+        assert_true(h.off && h.adj);
+        uint32_t ne = 0;
+        for (uint32_t v = 0; v < n; v++) {
+                h.off[v] = ne;
+                for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++)
+                        h.adj[ne++] = g->adj[e];
+                for (uint32_t u = 0; v == root && u < n; u++)
+                        if (root_to[u / 64] >> (u % 64) & 1)
+                                h.adj[ne++] = u;
+        }
+        h.off[n] = ne;
+        return h;
+}
+
+/*
+ * Checks dominator_tree and dominator_sum on g against the definition;
+ * with root_to (NULL for none) too, on g with those root edges.
+ */
+static void check_graph_with(const struct graph *g, uint32_t root, const uint64_t *root_to)
 {
         uint32_t n = g->n;
         int32_t *idom = malloc(n * sizeof(*idom));
-        uint32_t *order = malloc(n * sizeof(*order)), *queue = malloc(n * sizeof(*queue)), m = 0;
+        uint32_t *order = NULL, *queue = malloc(n * sizeof(*queue)), m = 0;
         bool *all = malloc(n), *without = malloc(n);
         /* dom[a * n + b]: a strictly dominates b */
         bool *dom = calloc((size_t)n * n, 1);
         uint64_t *size = malloc(n * sizeof(*size)), *sum = malloc(n * sizeof(*sum));
-        assert_true(idom && order && queue && all && without && dom && size && sum);
+        assert_true(idom && queue && all && without && dom && size && sum);
 
-        assert_int_equal(dominator_tree(n, g->off, g->adj, root, idom, order, &m), 0);
+        assert_int_equal(dominator_tree(n, g->off, g->adj, root_to, root, idom, &order, &m), 0);
+        assert_non_null(order);
 
-        /* The variant that frees the graph gives the same answer, and frees it. */
+        /* The variant that uses the graph up gives the same answer, and frees it. */
         uint32_t *off2 = malloc((n + 1) * sizeof(uint32_t)), *adj2 = malloc((g->off[n] + 1) * sizeof(uint32_t)), m2 = 0;
         int32_t *idom2 = malloc(n * sizeof(*idom2));
-        uint32_t *order2 = malloc(n * sizeof(*order2));
-        assert_true(off2 && adj2 && idom2 && order2);
+        uint32_t *order2 = NULL;
+        assert_true(off2 && adj2 && idom2);
         memcpy(off2, g->off, (n + 1) * sizeof(uint32_t));
         memcpy(adj2, g->adj, g->off[n] * sizeof(uint32_t));
-        assert_int_equal(dominator_tree_consume(n, &off2, &adj2, root, idom2, order2, &m2), 0);
+        assert_int_equal(dominator_tree_consume(n, &off2, &adj2, root_to, root, idom2, &order2, &m2), 0);
         assert_null(off2);
         assert_null(adj2);
         assert_int_equal(m2, m);
@@ -184,9 +213,35 @@ static void check_graph(const struct graph *g, uint32_t root)
         free(idom2);
         free(order2);
 
-        for (uint32_t v = 0; v < n; v++)
+        /* The root's edges as bits give what the same edges in its row give; the definition is checked on that graph. */
+        struct graph h = { 0 };
+        if (root_to) {
+                h = with_root_edges(g, root, root_to);
+                int32_t *idom3 = malloc(n * sizeof(*idom3));
+                uint32_t *order3 = NULL, m3 = 0;
+                assert_non_null(idom3);
+                assert_int_equal(dominator_tree(n, h.off, h.adj, NULL, root, idom3, &order3, &m3), 0);
+                assert_int_equal(m3, m);
+                assert_memory_equal(idom3, idom, n * sizeof(*idom));
+                free(idom3);
+                free(order3);
+                g = &h;
+        }
+
+        uint32_t *count = malloc(n * sizeof(*count));
+        assert_non_null(count);
+        for (uint32_t v = 0; v < n; v++) {
                 size[v] = sum[v] = 16 + rnd(1000);
-        dominator_sum(idom, order, m, sum);
+                count[v] = 1;
+        }
+        /* Without count, then with it: the same sums, and the blocks each vertex dominates. */
+        uint64_t *sum_alone = malloc(n * sizeof(*sum_alone));
+        assert_non_null(sum_alone);
+        memcpy(sum_alone, sum, n * sizeof(*sum));
+        dominator_sum(idom, order, m, sum_alone, NULL);
+        dominator_sum(idom, order, m, sum, count);
+        assert_memory_equal(sum_alone, sum, n * sizeof(*sum));
+        free(sum_alone);
 
         reach(g, root, UINT32_MAX, all, queue);
         uint32_t reached = 0;
@@ -200,13 +255,17 @@ static void check_graph(const struct graph *g, uint32_t root)
                         continue;
                 reach(g, root, a, without, queue);
                 uint64_t retained = size[a];
+                uint32_t blocks = 1;
                 for (uint32_t b = 0; b < n; b++)
                         if (b != a && all[b] && !without[b]) {
                                 dom[(size_t)a * n + b] = true;
                                 retained += size[b];
+                                blocks++;
                         }
                 assert_int_equal(sum[a], retained);
+                assert_int_equal(count[a], blocks);
         }
+        free(count);
 
         /* Preorder: a vertex comes after its idom. */
         uint32_t *pos = queue;
@@ -234,6 +293,25 @@ static void check_graph(const struct graph *g, uint32_t root)
         free(dom);
         free(size);
         free(sum);
+        if (root_to)
+                graph_free(&h);
+}
+
+/* check_graph_with g as it is, and one time in three also with the root's edges to a random set of vertices as bits. */
+static void check_graph(const struct graph *g, uint32_t root)
+{
+        check_graph_with(g, root, NULL);
+        if (rnd(3) != 0)
+                return;
+        uint32_t n = g->n;
+        uint64_t *root_to = calloc(n / 64 + 1, sizeof(uint64_t));
+        assert_non_null(root_to);
+        uint32_t share = 1 + rnd(8);
+        for (uint32_t v = 0; v < n; v++)
+                if (rnd(share) == 0)
+                        root_to[v / 64] |= 1ull << (v % 64);
+        check_graph_with(g, root, root_to);
+        free(root_to);
 }
 
 static void test_small_random_graphs(void **state)
@@ -288,14 +366,14 @@ static void test_deep_chain(void **state)
         uint32_t n = 1u << 20;
         struct graph g = { .n = n, .off = malloc((n + 1) * sizeof(uint32_t)), .adj = malloc(n * sizeof(uint32_t)) };
         int32_t *idom = malloc(n * sizeof(*idom));
-        uint32_t *order = malloc(n * sizeof(*order)), m = 0;
-        assert_true(g.off && g.adj && idom && order);
+        uint32_t *order = NULL, m = 0;
+        assert_true(g.off && g.adj && idom);
         for (uint32_t v = 0; v < n; v++) {
                 g.off[v] = v;
                 g.adj[v] = (v + 1) % n;
         }
         g.off[n] = n;
-        assert_int_equal(dominator_tree(n, g.off, g.adj, 0, idom, order, &m), 0);
+        assert_int_equal(dominator_tree(n, g.off, g.adj, NULL, 0, idom, &order, &m), 0);
         assert_int_equal(m, n);
         for (uint32_t v = 1; v < n; v++)
                 assert_int_equal(idom[v], (int32_t)v - 1);
@@ -311,8 +389,9 @@ static void test_diamond(void **state)
         uint32_t off[] = { 0, 2, 3, 4, 5, 5 }, adj[] = { 1, 2, 3, 3, 4 };
         struct graph g = { .n = 5, .off = off, .adj = adj };
         int32_t idom[5];
-        uint32_t order[5], m;
-        assert_int_equal(dominator_tree(g.n, g.off, g.adj, 0, idom, order, &m), 0);
+        uint32_t *order = NULL, m;
+        assert_int_equal(dominator_tree(g.n, g.off, g.adj, NULL, 0, idom, &order, &m), 0);
+        free(order);
         assert_int_equal(idom[1], 0);
         assert_int_equal(idom[2], 0);
         assert_int_equal(idom[3], 0);

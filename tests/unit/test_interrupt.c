@@ -42,6 +42,9 @@ static void test_pending_at_end(void **state)
 {
         (void)state;
         struct interrupt_guard g;
+        sigset_t none, pending;
+        sigemptyset(&none);
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
 
         /* A signal after the last check is taken at the end, not delivered (it would kill us). */
         assert_int_equal(interrupt_guard_begin(&g), 0);
@@ -50,6 +53,7 @@ static void test_pending_at_end(void **state)
         assert_int_equal(g.signal, SIGINT);
 
         /* One seen, then another: the first is what interrupted, the second must not kill. */
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
         assert_int_equal(interrupt_guard_begin(&g), 0);
         raise(SIGTERM);
         assert_true(interrupt_check(&g));
@@ -57,9 +61,44 @@ static void test_pending_at_end(void **state)
         interrupt_guard_end(&g);
         assert_int_equal(g.signal, SIGTERM);
 
-        sigset_t pending;
         assert_int_equal(sigpending(&pending), 0);
         assert_false(sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) || sigismember(&pending, SIGHUP));
+}
+
+/*
+ * A caller that blocks the signals itself (snap, watch) gets them back,
+ * pending: one after the last check is left untaken, the one that
+ * interrupted the capture is raised again.
+ */
+static void test_pending_for_caller(void **state)
+{
+        (void)state;
+        struct interrupt_guard g;
+        sigset_t none, pending;
+        const struct timespec zero = { 0, 0 };
+        sigemptyset(&none);
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
+        assert_int_equal(interrupt_block_early(), 0);
+
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGINT);
+        interrupt_guard_end(&g);
+        assert_int_equal(g.signal, 0);
+        assert_int_equal(sigpending(&pending), 0);
+        assert_true(sigismember(&pending, SIGINT));
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        assert_int_equal(sigtimedwait(&set, NULL, &zero), SIGINT);
+
+        assert_int_equal(interrupt_guard_begin(&g), 0);
+        raise(SIGTERM);
+        assert_true(interrupt_check(&g));
+        interrupt_guard_end(&g);
+        assert_int_equal(g.signal, SIGTERM);
+        assert_int_equal(sigtimedwait(&set, NULL, &zero), SIGTERM);
+        assert_int_equal(sigprocmask(SIG_SETMASK, &none, NULL), 0);
 }
 
 /* After an interruption, a signal on the way out is held, not obeyed: memsnap exits 1 as it said. */
@@ -118,6 +157,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_interrupt),
                 cmocka_unit_test(test_pending_at_end),
+                cmocka_unit_test(test_pending_for_caller),
                 cmocka_unit_test(test_held_after_interrupt),
                 cmocka_unit_test(test_wait_child_only),
         };

@@ -50,10 +50,12 @@ static void test_stat(void **state)
         assert_int_equal(st.cutime, 11);
         assert_int_equal(st.cstime, 4);
         assert_int_equal(st.nice, -5);
+        assert_int_equal(st.starttime, 123456);
 
         static const char kthread[] = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 2\n";
         assert_int_equal(proc_stat_parse(kthread, strlen(kthread), &st), 0);
         assert_true(st.flags & PROC_PF_KTHREAD);
+        assert_int_equal(st.starttime, 2);
 
         assert_int_equal(proc_stat_parse("1234 churn S 1", 14, &st), -EINVAL);
         static const char short_text[] = "1234 (x) S 1 2 3";

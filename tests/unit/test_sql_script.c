@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -137,6 +139,41 @@ static void test_errors_and_params(void **state)
         capture_free(&cap);
 }
 
+static void test_shared_with(void **state)
+{
+        (void)state;
+        struct capture cap = { 0 };
+        int r;
+
+        /* the clause begins every statement after it; one adds a CTE of its own; a trailing comment is no statement */
+        const char *sql = "-- r: a report\n-- shared: with\nWITH t AS (SELECT tid FROM threads WHERE tid > 1)\n"
+                          "-- end shared\n-- section: a\nSELECT count(*) AS n FROM t;\n"
+                          "-- section: b\n, u AS (SELECT max(tid) AS m FROM t)\nSELECT m FROM u;\n-- the end\n";
+        assert_string_equal(run(&cap, sql, NULL, 0, &r), "n\n2\n\nm\n3\n");
+        assert_int_equal(r, 0);
+        /* expanded, with the clause in front of each statement and no "-- shared:" left, it gives the same */
+        char *expanded = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&expanded, &len);
+        assert_non_null(f);
+        sql_script_expand(sql, f);
+        fclose(f);
+        assert_null(strstr(expanded, "-- shared:"));
+        assert_non_null(strstr(expanded, "-- section: b\nWITH t AS"));
+        assert_string_equal(run(&cap, expanded, NULL, 0, &r), "n\n2\n\nm\n3\n");
+        assert_int_equal(r, 0);
+        free(expanded);
+        /* a statement that writes is refused before anything runs, the clause in front of it too */
+        sql = "-- shared: with\nWITH t AS (SELECT 1)\n-- end shared\nSELECT 1; DELETE FROM threads;";
+        assert_string_equal(run(&cap, sql, NULL, 0, &r), "");
+        assert_int_equal(r, -EPERM);
+        /* after a statement the lines are no directive: the clause is a statement's start */
+        sql = "SELECT 1 AS a;\n-- shared: with\nWITH t AS (SELECT 2 AS b)\n-- end shared\nSELECT b FROM t";
+        assert_string_equal(run(&cap, sql, NULL, 0, &r), "a\n1\n\nb\n2\n");
+        assert_int_equal(r, 0);
+        capture_free(&cap);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -145,6 +182,7 @@ int main(void)
                 cmocka_unit_test(test_empty),
                 cmocka_unit_test(test_writes_refused_first),
                 cmocka_unit_test(test_errors_and_params),
+                cmocka_unit_test(test_shared_with),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

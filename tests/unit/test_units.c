@@ -54,11 +54,34 @@ static void test_parse(void **state)
         assert_int_equal(v, 8);
 }
 
+static void test_duration(void **state)
+{
+        (void)state;
+        uint64_t ms = 0;
+        assert_int_equal(units_parse_duration_ms("10m", &ms), 0);
+        assert_int_equal(ms, 600000);
+        assert_int_equal(units_parse_duration_ms("500ms", &ms), 0);
+        assert_int_equal(ms, 500);
+        assert_int_equal(units_parse_duration_ms("30", &ms), 0);
+        assert_int_equal(ms, 30000);
+        assert_int_equal(units_parse_duration_ms("2h", &ms), 0);
+        assert_int_equal(ms, 7200000);
+        assert_int_equal(units_parse_duration_ms("1d", &ms), 0);
+        assert_int_equal(ms, 86400000);
+        assert_int_equal(units_parse_duration_ms("10x", &ms), -EINVAL);
+        assert_int_equal(units_parse_duration_ms("m", &ms), -EINVAL);
+        assert_int_equal(units_parse_duration_ms("-1s", &ms), -EINVAL);
+        assert_int_equal(units_parse_duration_ms("0x10s", &ms), -EINVAL);
+        assert_int_equal(units_parse_duration_ms("", &ms), -EINVAL);
+        assert_int_equal(units_parse_duration_ms("18446744073709551615d", &ms), -ERANGE);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_format),
                 cmocka_unit_test(test_parse),
+                cmocka_unit_test(test_duration),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
