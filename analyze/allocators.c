@@ -31,7 +31,8 @@ static const struct allocator_desc {
 } allocator_table[] = {
         [ALLOCATOR_GLIBC] = { "glibc malloc's heap", { "__libc_malloc" }, { NULL } },
         /* jemalloc's API; "je_" is the prefix of builds that leave malloc() alone (Redis's own) */
-        [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL } },
+        [ALLOCATOR_JEMALLOC] = { "jemalloc's heap", { "mallctl", "mallocx", "je_mallctl", "je_mallocx" }, { NULL },
+                                 jemalloc_heap_walk, jemalloc_heap_reset },
         /* gperftools' tc_* API; TCMallocInternalMalloc in Google's tcmalloc */
         [ALLOCATOR_TCMALLOC] = { "tcmalloc's heap", { "tc_malloc", "TCMallocInternalMalloc" }, { NULL },
                                 tcmalloc_heap_walk, tcmalloc_heap_reset },
@@ -300,6 +301,9 @@ void allocators_note(const struct analysis *a, const struct heap_result *heap, s
                         warnings_add(w, "heap", at,
                                      "%s: not read%s; chunks lists the blocks of the allocators walked alone",
                                      strbuf_str(&others), failed ? " (the walker's warnings say why)" : "");
+                /* An idle glibc whose mp_ was not found may have mmapped chunks no one searched for. */
+                if (g && !g->walked && g->state == ALLOCATOR_IDLE && !heap->malloc_par.found)
+                        warnings_add(w, "heap", 0, "%s", glibc_absence(heap, g));
         } else if (n) {
                 warnings_add(w, "heap", at, "%s: not read%s; and %s: no chunks are listed",
                              strbuf_str(&others), failed ? " (the walker's warnings say why)" : "", glibc_absence(heap, g));

@@ -38,6 +38,7 @@
 #include "common/segment_kind.h"
 #include "analyze/core/core.h"
 #include "analyze/core/core_view.h"
+#include "jemalloc_tables.h"
 #include "schema/schema_enum.h"
 #include "skipped.h"
 #include "tcmalloc_tables.h"
@@ -340,6 +341,7 @@ struct heap_result {
         struct tcache *tcaches;     size_t ntcaches;
         /* arena memory, in the order it was found: where the heap-kinds stage looks for segments */
         struct heap_range *ranges;  size_t nranges;
+        struct jemalloc_heap jemalloc; /* jemalloc's structures (analyze/jemalloc/) */
         struct tcmalloc_heap tcmalloc; /* gperftools' own structures (tcmalloc/tcmalloc_heap.c) */
 };
 

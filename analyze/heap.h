@@ -54,6 +54,13 @@ int heap_chunk_cmp(const void *x, const void *y);
 int glibc_heap_walk(struct analysis *a);
 
 /*
+ * jemalloc/jemalloc_heap.c: jemalloc 5.x's arenas, extents, slabs and
+ * their bitmaps, large extents and thread caches (analyze/jemalloc_tables.h).
+ */
+int jemalloc_heap_walk(struct analysis *a, struct allocator *row);
+void jemalloc_heap_reset(struct heap_result *heap);
+
+/*
  * tcmalloc/tcmalloc_heap.c: gperftools 2.10's page heap spans, central,
  * transfer and thread caches; its tables in heap->tcmalloc.
  */

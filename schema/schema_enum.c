@@ -64,6 +64,14 @@ static const struct schema_enum_text allocator_kind_texts[] = {
 const struct schema_enum schema_enum_allocator_kind = SCHEMA_ENUM("allocators", "name", allocator_kind_texts);
 const struct schema_enum schema_enum_chunk_allocator = SCHEMA_ENUM("chunks", "allocator", allocator_kind_texts);
 
+static const struct schema_enum_text jemalloc_extent_state_texts[] = {
+        [JEMALLOC_EXTENT_ACTIVE] = TEXT("active"),         [JEMALLOC_EXTENT_DIRTY] = TEXT("dirty"),
+        [JEMALLOC_EXTENT_MUZZY] = TEXT("muzzy"),           [JEMALLOC_EXTENT_RETAINED] = TEXT("retained"),
+        [JEMALLOC_EXTENT_TRANSITION] = TEXT("transition"), [JEMALLOC_EXTENT_MERGING] = TEXT("merging"),
+};
+const struct schema_enum schema_enum_jemalloc_extent_state =
+        SCHEMA_ENUM("jemalloc_extents", "state", jemalloc_extent_state_texts);
+
 static const struct schema_enum_text allocator_state_texts[] = {
         [ALLOCATOR_PRESENT] = TEXT("present"), [ALLOCATOR_IN_USE] = TEXT("in_use"),
         [ALLOCATOR_IDLE] = TEXT("idle"),       [ALLOCATOR_UNINITIALISED] = TEXT("uninitialised"),
@@ -87,6 +95,7 @@ const struct schema_enum *const schema_enums[] = {
         &schema_enum_core_source, &schema_enum_module_file_status, &schema_enum_chunk_state,
         &schema_enum_chunk_bin,   &schema_enum_leak,               &schema_enum_root_kind,
         &schema_enum_allocator_kind, &schema_enum_allocator_state, &schema_enum_chunk_allocator,
+        &schema_enum_jemalloc_extent_state,
         &schema_enum_tcmalloc_location, &schema_enum_tcmalloc_found_by,
 };
 const size_t schema_enums_count = ELEMENTSOF(schema_enums);

@@ -53,6 +53,12 @@ enum leak_kind { LEAK_NONE, LEAK_REACHABLE, LEAK_POSSIBLE, LEAK_INDIRECT, LEAK_D
 enum root_kind { ROOT_NONE, ROOT_REGISTER, ROOT_STACK, ROOT_STATIC, ROOT_TLS, ROOT_ANON };
 
 /* allocators.name and allocators.state: the allocators a process carries (analyze/allocators.h). */
+/* jemalloc_extents.state: jemalloc 5.3 extent_state_t (include/jemalloc/internal/extent_types.h), same values */
+enum jemalloc_extent_state {
+        JEMALLOC_EXTENT_ACTIVE, JEMALLOC_EXTENT_DIRTY, JEMALLOC_EXTENT_MUZZY, JEMALLOC_EXTENT_RETAINED,
+        JEMALLOC_EXTENT_TRANSITION, JEMALLOC_EXTENT_MERGING,
+};
+
 enum allocator_kind { ALLOCATOR_GLIBC, ALLOCATOR_JEMALLOC, ALLOCATOR_TCMALLOC, ALLOCATOR_MIMALLOC, ALLOCATOR_GO };
 
 enum allocator_state {
@@ -92,6 +98,7 @@ extern const struct schema_enum schema_enum_leak;               /* chunks.leak *
 extern const struct schema_enum schema_enum_root_kind;          /* refs.root_kind */
 extern const struct schema_enum schema_enum_allocator_kind;     /* allocators.name */
 extern const struct schema_enum schema_enum_chunk_allocator;    /* chunks.allocator: the same texts */
+extern const struct schema_enum schema_enum_jemalloc_extent_state; /* jemalloc_extents.state */
 extern const struct schema_enum schema_enum_allocator_state;    /* allocators.state */
 extern const struct schema_enum schema_enum_tcmalloc_location;  /* tcmalloc_spans.location */
 extern const struct schema_enum schema_enum_tcmalloc_found_by;  /* tcmalloc_heap.found_by */

@@ -7,6 +7,7 @@
 #define MEMSNAP_DB_SQL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "common/cleanup.h"
 
@@ -51,5 +52,33 @@ int db_sql_run(const struct db *d, const char *sql, const char *what);
  * written, instead of all of it at once.  Advisory, so it never fails.
  */
 void db_sql_writeback(const struct db *d);
+
+/* Binders that map "unknown" (NULL pointer, negative figure, NO_ID) to SQL NULL. */
+static inline void db_sql_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+        if (s)
+                sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+        else
+                sqlite3_bind_null(st, i);
+}
+
+static inline void db_sql_bind_u64(sqlite3_stmt *st, int i, uint64_t v) { sqlite3_bind_int64(st, i, (sqlite3_int64)v); }
+
+static inline void db_sql_bind_known(sqlite3_stmt *st, int i, int64_t v)
+{
+        if (v >= 0)
+                sqlite3_bind_int64(st, i, v);
+        else
+                sqlite3_bind_null(st, i);
+}
+
+static inline void db_sql_bind_id(sqlite3_stmt *st, int i, int index)
+{
+        if (index >= 0)
+                sqlite3_bind_int64(st, i, (sqlite3_int64)index + 1);
+        else
+                sqlite3_bind_null(st, i);
+}
+
 
 #endif

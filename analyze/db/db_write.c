@@ -21,6 +21,7 @@
 #include "common/progress.h"
 #include "common/timespec.h"
 #include "config.h"
+#include "db_jemalloc.h"
 #include "db_rows.h"
 #include "db_side.h"
 #include "db_sql.h"
@@ -51,33 +52,6 @@ static void lap(struct laps *l, const char *step)
         *l = now;
 }
 
-/* Binders that map "unknown" (NULL pointer, negative figure, NO_ID) to SQL NULL. */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-        if (s)
-                sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-        else
-                sqlite3_bind_null(st, i);
-}
-
-static void bind_u64(sqlite3_stmt *st, int i, uint64_t v) { sqlite3_bind_int64(st, i, (sqlite3_int64)v); }
-
-static void bind_known(sqlite3_stmt *st, int i, int64_t v)
-{
-        if (v >= 0)
-                sqlite3_bind_int64(st, i, v);
-        else
-                sqlite3_bind_null(st, i);
-}
-
-static void bind_id(sqlite3_stmt *st, int i, int index)
-{
-        if (index >= 0)
-                sqlite3_bind_int64(st, i, (sqlite3_int64)index + 1);
-        else
-                sqlite3_bind_null(st, i);
-}
-
 static int write_meta(const struct db *d, const struct analysis *a)
 {
         _cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
@@ -98,8 +72,8 @@ static int write_meta(const struct db *d, const struct analysis *a)
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
-                bind_text(st, 1, rows[i][0]);
-                bind_text(st, 2, rows[i][1]);
+                db_sql_bind_text(st, 1, rows[i][0]);
+                db_sql_bind_text(st, 2, rows[i][1]);
                 if ((r = db_sql_step_reset(d, st, "meta")) < 0)
                         return r;
         }
@@ -124,31 +98,31 @@ static int write_snapshot(const struct db *d, const struct analysis *a)
         if (s->pid > 0)
                 sqlite3_bind_int(st, i, s->pid);
         i++;
-        bind_text(st, i++, s->exe);
-        bind_text(st, i++, s->cmdline);
-        bind_text(st, i++, s->captured_at);
-        bind_text(st, i++, schema_enum_text(&schema_enum_core_source, s->source));
-        bind_text(st, i++, a->heap.glibc_version);
-        bind_text(st, i++, a->heap.glibc_build_id);
+        db_sql_bind_text(st, i++, s->exe);
+        db_sql_bind_text(st, i++, s->cmdline);
+        db_sql_bind_text(st, i++, s->captured_at);
+        db_sql_bind_text(st, i++, schema_enum_text(&schema_enum_core_source, s->source));
+        db_sql_bind_text(st, i++, a->heap.glibc_version);
+        db_sql_bind_text(st, i++, a->heap.glibc_build_id);
         if (s->page_size)
-                bind_u64(st, i, s->page_size);
+                db_sql_bind_u64(st, i, s->page_size);
         i++;
         sqlite3_bind_int(st, i++, s->signal);
         if (s->pause_ms >= 0)
                 sqlite3_bind_double(st, i, s->pause_ms);
         i++;
-        bind_text(st, i++, a->opt.core_path);
-        bind_u64(st, i++, a->core.size);
-        bind_u64(st, i++, a->threads.n);
+        db_sql_bind_text(st, i++, a->opt.core_path);
+        db_sql_bind_u64(st, i++, a->core.size);
+        db_sql_bind_u64(st, i++, a->threads.n);
         const int64_t figures[] = { s->vm_rss_kb, s->vm_size_kb, s->vm_data_kb, s->vm_stk_kb, s->vm_exe_kb,
                                     s->vm_lib_kb, s->vm_swap_kb, s->vm_hwm_kb, s->vm_peak_kb, s->vm_pte_kb,
                                     s->rss_anon_kb, s->rss_file_kb, s->rss_shmem_kb };
         for (size_t k = 0; k < ELEMENTSOF(figures); k++)
-                bind_known(st, i++, figures[k]);
+                db_sql_bind_known(st, i++, figures[k]);
         if (s->ppid > 0)
                 sqlite3_bind_int(st, i, s->ppid);
         i++;
-        bind_text(st, i++, s->comm);
+        db_sql_bind_text(st, i++, s->comm);
         if (s->cmdline)
                 sqlite3_bind_int(st, i, s->cmdline_complete);
         i++;
@@ -167,21 +141,21 @@ static int write_modules(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->modules.n; k++) {
                 const struct module *m = &a->modules.v[k];
-                bind_id(st, 1, (int)k);
-                bind_text(st, 2, m->path);
-                bind_text(st, 3, m->build_id);
-                bind_u64(st, 4, m->start);
-                bind_u64(st, 5, m->end);
-                bind_u64(st, 6, m->load_bias);
+                db_sql_bind_id(st, 1, (int)k);
+                db_sql_bind_text(st, 2, m->path);
+                db_sql_bind_text(st, 3, m->build_id);
+                db_sql_bind_u64(st, 4, m->start);
+                db_sql_bind_u64(st, 5, m->end);
+                db_sql_bind_u64(st, 6, m->load_bias);
                 sqlite3_bind_int(st, 7, m->is_main);
-                bind_text(st, 8, schema_enum_text(&schema_enum_module_file_status, m->file_status));
-                bind_text(st, 9, m->debug_file);
-                bind_known(st, 10, m->text_size);
-                bind_known(st, 11, m->data_size);
-                bind_known(st, 12, m->bss_size);
+                db_sql_bind_text(st, 8, schema_enum_text(&schema_enum_module_file_status, m->file_status));
+                db_sql_bind_text(st, 9, m->debug_file);
+                db_sql_bind_known(st, 10, m->text_size);
+                db_sql_bind_known(st, 11, m->data_size);
+                db_sql_bind_known(st, 12, m->bss_size);
                 sqlite3_bind_int(st, 13, m->deleted);
-                bind_text(st, 14, m->file_build_id);
-                bind_text(st, 15, m->elf_file);
+                db_sql_bind_text(st, 14, m->file_build_id);
+                db_sql_bind_text(st, 15, m->elf_file);
                 if ((r = db_sql_step_reset(d, st, "modules")) < 0)
                         return r;
         }
@@ -201,28 +175,28 @@ static int write_segments(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->segments.n; k++) {
                 const struct segment *s = &a->segments.v[k];
-                bind_id(st, 1, (int)k);
-                bind_u64(st, 2, s->start);
-                bind_u64(st, 3, s->end);
-                bind_text(st, 4, s->perms);
-                bind_u64(st, 5, s->offset);
-                bind_text(st, 6, s->path);
+                db_sql_bind_id(st, 1, (int)k);
+                db_sql_bind_u64(st, 2, s->start);
+                db_sql_bind_u64(st, 3, s->end);
+                db_sql_bind_text(st, 4, s->perms);
+                db_sql_bind_u64(st, 5, s->offset);
+                db_sql_bind_text(st, 6, s->path);
                 sqlite3_bind_int(st, 7, s->deleted);
-                bind_text(st, 8, segment_kind_name(s->kind));
-                bind_id(st, 9, s->module_id);
+                db_sql_bind_text(st, 8, segment_kind_name(s->kind));
+                db_sql_bind_id(st, 9, s->module_id);
                 if (s->tid > 0)
                         sqlite3_bind_int(st, 10, s->tid);
-                bind_id(st, 11, s->arena_id);
-                bind_u64(st, 12, s->in_core);
-                bind_known(st, 13, s->rss_kb);
-                bind_known(st, 14, s->pss_kb);
-                bind_known(st, 15, s->swap_kb);
-                bind_known(st, 16, s->private_dirty_kb);
-                bind_known(st, 17, s->private_clean_kb);
-                bind_known(st, 18, s->shared_clean_kb);
-                bind_known(st, 19, s->shared_dirty_kb);
-                bind_known(st, 20, s->anonymous_kb);
-                bind_text(st, 21, s->vm_flags);
+                db_sql_bind_id(st, 11, s->arena_id);
+                db_sql_bind_u64(st, 12, s->in_core);
+                db_sql_bind_known(st, 13, s->rss_kb);
+                db_sql_bind_known(st, 14, s->pss_kb);
+                db_sql_bind_known(st, 15, s->swap_kb);
+                db_sql_bind_known(st, 16, s->private_dirty_kb);
+                db_sql_bind_known(st, 17, s->private_clean_kb);
+                db_sql_bind_known(st, 18, s->shared_clean_kb);
+                db_sql_bind_known(st, 19, s->shared_dirty_kb);
+                db_sql_bind_known(st, 20, s->anonymous_kb);
+                db_sql_bind_text(st, 21, s->vm_flags);
                 if ((r = db_sql_step_reset(d, st, "segments")) < 0)
                         return r;
         }
@@ -241,15 +215,15 @@ static int write_threads(const struct db *d, const struct analysis *a)
         for (size_t k = 0; k < a->threads.n; k++) {
                 const struct thread *t = &a->threads.v[k];
                 sqlite3_bind_int(st, 1, t->tid);
-                bind_text(st, 2, t->name);
+                db_sql_bind_text(st, 2, t->name);
                 sqlite3_bind_int(st, 3, t->is_main);
-                bind_u64(st, 4, t->pc);
-                bind_u64(st, 5, t->sp);
-                bind_u64(st, 6, t->fs_base);
+                db_sql_bind_u64(st, 4, t->pc);
+                db_sql_bind_u64(st, 5, t->sp);
+                db_sql_bind_u64(st, 6, t->fs_base);
                 sqlite3_bind_int(st, 7, t->signal);
-                bind_id(st, 8, analysis_thread_stack(a, k));
+                db_sql_bind_id(st, 8, analysis_thread_stack(a, k));
                 sqlite3_bind_int(st, 9, t->nframes);
-                bind_text(st, 10, t->unwind_stop);
+                db_sql_bind_text(st, 10, t->unwind_stop);
                 if ((r = db_sql_step_reset(d, st, "threads")) < 0)
                         return r;
         }
@@ -269,13 +243,13 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 const struct frame *f = &a->threads.frames[k];
                 sqlite3_bind_int(st, 1, f->tid);
                 sqlite3_bind_int(st, 2, f->depth);
-                bind_u64(st, 3, f->pc);
-                bind_id(st, 4, f->module_id);
-                bind_text(st, 5, f->function);
-                bind_text(st, 6, f->symbol);
+                db_sql_bind_u64(st, 3, f->pc);
+                db_sql_bind_id(st, 4, f->module_id);
+                db_sql_bind_text(st, 5, f->function);
+                db_sql_bind_text(st, 6, f->symbol);
                 if (f->function)
-                        bind_u64(st, 7, f->offset);
-                bind_text(st, 8, f->source_file);
+                        db_sql_bind_u64(st, 7, f->offset);
+                db_sql_bind_text(st, 8, f->source_file);
                 if (f->line > 0)
                         sqlite3_bind_int(st, 9, f->line);
                 if ((r = db_sql_step_reset(d, st, "frames")) < 0)
@@ -292,12 +266,12 @@ static int write_frames(const struct db *d, const struct analysis *a)
                 const struct live_frame *f = &a->threads.live_frames[k];
                 sqlite3_bind_int(live, 1, f->tid);
                 sqlite3_bind_int(live, 2, f->depth);
-                bind_u64(live, 3, f->pc);
-                bind_text(live, 4, f->function);
-                bind_text(live, 5, f->symbol);
+                db_sql_bind_u64(live, 3, f->pc);
+                db_sql_bind_text(live, 4, f->function);
+                db_sql_bind_text(live, 5, f->symbol);
                 if (f->function)
-                        bind_u64(live, 6, f->offset);
-                bind_text(live, 7, f->module);
+                        db_sql_bind_u64(live, 6, f->offset);
+                db_sql_bind_text(live, 7, f->module);
                 if ((r = db_sql_step_reset(d, live, "live_frames")) < 0)
                         return r;
         }
@@ -317,23 +291,23 @@ static int write_roots(const struct db *d, const struct analysis *a)
         for (size_t k = 0; k < a->owners.nholders; k++) {
                 const struct root_holder *h = &a->owners.holders[k];
                 sqlite3_bind_int64(st, 1, (sqlite3_int64)k + 1);
-                bind_text(st, 2, schema_enum_text(&schema_enum_root_kind, h->kind));
+                db_sql_bind_text(st, 2, schema_enum_text(&schema_enum_root_kind, h->kind));
                 if (h->tid > 0)
                         sqlite3_bind_int(st, 3, h->tid);
-                bind_id(st, 4, h->module_id);
+                db_sql_bind_id(st, 4, h->module_id);
                 if (h->symbol) {
-                        bind_text(st, 5, h->symbol);
-                        bind_u64(st, 6, h->symbol_offset);
+                        db_sql_bind_text(st, 5, h->symbol);
+                        db_sql_bind_u64(st, 6, h->symbol_offset);
                 }
                 if (h->frame_depth >= 0)
                         sqlite3_bind_int(st, 7, h->frame_depth);
-                bind_text(st, 8, h->function);
-                bind_text(st, 9, h->reg);
-                bind_id(st, 10, h->segment_id);
-                bind_text(st, 11, h->name);
+                db_sql_bind_text(st, 8, h->function);
+                db_sql_bind_text(st, 9, h->reg);
+                db_sql_bind_id(st, 10, h->segment_id);
+                db_sql_bind_text(st, 11, h->name);
                 sqlite3_bind_int(st, 12, h->conservative);
-                bind_u64(st, 13, h->blocks);
-                bind_u64(st, 14, h->retained);
+                db_sql_bind_u64(st, 13, h->blocks);
+                db_sql_bind_u64(st, 14, h->retained);
                 if ((r = db_sql_step_reset(d, st, "roots")) < 0)
                         return r;
         }
@@ -352,19 +326,19 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->heap.narenas; k++) {
                 const struct arena *x = &a->heap.arenas[k];
-                bind_id(ar, 1, (int)k);
-                bind_u64(ar, 2, x->address);
+                db_sql_bind_id(ar, 1, (int)k);
+                db_sql_bind_u64(ar, 2, x->address);
                 sqlite3_bind_int(ar, 3, x->is_main);
-                bind_u64(ar, 4, x->top);
-                bind_u64(ar, 5, x->top_size);
-                bind_u64(ar, 6, x->system_mem);
-                bind_u64(ar, 7, x->max_system_mem);
-                bind_u64(ar, 8, x->next);
+                db_sql_bind_u64(ar, 4, x->top);
+                db_sql_bind_u64(ar, 5, x->top_size);
+                db_sql_bind_u64(ar, 6, x->system_mem);
+                db_sql_bind_u64(ar, 7, x->max_system_mem);
+                db_sql_bind_u64(ar, 8, x->next);
                 sqlite3_bind_int(ar, 9, x->heaps);
-                bind_text(ar, 10, x->found_by);
+                db_sql_bind_text(ar, 10, x->found_by);
                 sqlite3_bind_int64(ar, 11, x->mutex);
                 sqlite3_bind_int64(ar, 12, x->flags);
-                bind_u64(ar, 13, x->attached_threads);
+                db_sql_bind_u64(ar, 13, x->attached_threads);
                 if ((r = db_sql_step_reset(d, ar, "arenas")) < 0)
                         return r;
         }
@@ -375,12 +349,12 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->heap.nheaps; k++) {
                 const struct heap *h = &a->heap.heaps[k];
-                bind_id(hp, 1, (int)k);
-                bind_id(hp, 2, h->arena_id);
-                bind_u64(hp, 3, h->address);
-                bind_u64(hp, 4, h->size);
-                bind_u64(hp, 5, h->mprotect_size);
-                bind_u64(hp, 6, h->prev);
+                db_sql_bind_id(hp, 1, (int)k);
+                db_sql_bind_id(hp, 2, h->arena_id);
+                db_sql_bind_u64(hp, 3, h->address);
+                db_sql_bind_u64(hp, 4, h->size);
+                db_sql_bind_u64(hp, 5, h->mprotect_size);
+                db_sql_bind_u64(hp, 6, h->prev);
                 if ((r = db_sql_step_reset(d, hp, "heaps")) < 0)
                         return r;
         }
@@ -390,12 +364,12 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->heap.ntcaches; k++) {
                 const struct tcache *t = &a->heap.tcaches[k];
-                bind_id(tc, 1, (int)k);
+                db_sql_bind_id(tc, 1, (int)k);
                 if (t->tid > 0)
                         sqlite3_bind_int(tc, 2, t->tid);
-                bind_u64(tc, 3, t->address);
-                bind_id(tc, 4, t->arena_id);
-                bind_text(tc, 5, t->found_by);
+                db_sql_bind_u64(tc, 3, t->address);
+                db_sql_bind_id(tc, 4, t->arena_id);
+                db_sql_bind_text(tc, 5, t->found_by);
                 sqlite3_bind_int(tc, 6, (int)t->entries);
                 if ((r = db_sql_step_reset(d, tc, "tcaches")) < 0)
                         return r;
@@ -404,8 +378,8 @@ static int write_heap_tables(const struct db *d, const struct analysis *a)
         if ((r = db_sql_prepare(d, "INSERT INTO types(id, name) VALUES (?,?)", &ty)) < 0)
                 return r;
         for (size_t k = 0; k < a->reach.ntypes; k++) {
-                bind_id(ty, 1, (int)k);
-                bind_text(ty, 2, a->reach.types[k]);
+                db_sql_bind_id(ty, 1, (int)k);
+                db_sql_bind_text(ty, 2, a->reach.types[k]);
                 if ((r = db_sql_step_reset(d, ty, "types")) < 0)
                         return r;
         }
@@ -423,13 +397,13 @@ static int write_allocators(const struct db *d, const struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->heap.nallocators; k++) {
                 const struct allocator *x = &a->heap.allocators[k];
-                bind_id(st, 1, (int)k);
-                bind_text(st, 2, schema_enum_text(&schema_enum_allocator_kind, x->kind));
-                bind_id(st, 3, x->module_id);
-                bind_text(st, 4, schema_enum_text(&schema_enum_allocator_state, x->state));
+                db_sql_bind_id(st, 1, (int)k);
+                db_sql_bind_text(st, 2, schema_enum_text(&schema_enum_allocator_kind, x->kind));
+                db_sql_bind_id(st, 3, x->module_id);
+                db_sql_bind_text(st, 4, schema_enum_text(&schema_enum_allocator_state, x->state));
                 sqlite3_bind_int(st, 5, x->serves_malloc);
                 sqlite3_bind_int(st, 6, x->walked);
-                bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
+                db_sql_bind_text(st, 7, x->evidence && x->evidence[0] ? x->evidence : NULL);
                 if ((r = db_sql_step_reset(d, st, "allocators")) < 0)
                         return r;
         }
@@ -452,21 +426,21 @@ static int write_malloc_par(const struct db *d, const struct analysis *a)
         if (r < 0)
                 return r;
         int i = 1;
-        bind_u64(st, i++, m->address);
-        bind_text(st, i++, m->found_by);
-        bind_text(st, i++, m->layout);
+        db_sql_bind_u64(st, i++, m->address);
+        db_sql_bind_text(st, i++, m->found_by);
+        db_sql_bind_text(st, i++, m->layout);
         const uint64_t head[] = { m->trim_threshold, m->top_pad, m->mmap_threshold, m->arena_test, m->arena_max };
         for (size_t k = 0; k < ELEMENTSOF(head); k++)
-                bind_u64(st, i++, head[k]);
-        bind_known(st, i++, m->thp_pagesize);
-        bind_known(st, i++, m->hp_pagesize);
+                db_sql_bind_u64(st, i++, head[k]);
+        db_sql_bind_known(st, i++, m->thp_pagesize);
+        db_sql_bind_known(st, i++, m->hp_pagesize);
         const int64_t counts[] = { m->n_mmaps, m->n_mmaps_max, m->max_n_mmaps, m->no_dyn_threshold };
         for (size_t k = 0; k < ELEMENTSOF(counts); k++)
                 sqlite3_bind_int64(st, i++, counts[k]);
         const uint64_t tail[] = { m->mmapped_mem, m->max_mmapped_mem, m->sbrk_base, m->tcache_bins,
                                   m->tcache_max_bytes, m->tcache_count, m->tcache_unsorted_limit };
         for (size_t k = 0; k < ELEMENTSOF(tail); k++)
-                bind_u64(st, i++, tail[k]);
+                db_sql_bind_u64(st, i++, tail[k]);
         return db_sql_step_reset(d, st, "malloc_par");
 }
 
@@ -479,10 +453,10 @@ static int write_warnings(const struct db *d, struct analysis *a)
                 return r;
         for (size_t k = 0; k < a->warnings.n; k++) {
                 const struct warning *w = &a->warnings.v[k];
-                bind_text(st, 1, w->stage);
+                db_sql_bind_text(st, 1, w->stage);
                 if (w->address)
-                        bind_u64(st, 2, w->address);
-                bind_text(st, 3, w->message);
+                        db_sql_bind_u64(st, 2, w->address);
+                db_sql_bind_text(st, 3, w->message);
                 if ((r = db_sql_step_reset(d, st, "warnings")) < 0)
                         return r;
         }
@@ -519,7 +493,7 @@ static int write_all(const struct db *d, struct analysis *a)
                 return r;
         if ((r = write_meta(d, a)) < 0 || (r = write_snapshot(d, a)) < 0 || (r = write_modules(d, a)) < 0 ||
             (r = write_segments(d, a)) < 0 || (r = write_threads(d, a)) < 0 || (r = write_frames(d, a)) < 0 ||
-            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = db_tcmalloc_write(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = write_roots(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
+            (r = write_allocators(d, a)) < 0 || (r = write_heap_tables(d, a)) < 0 || (r = write_malloc_par(d, a)) < 0 || (r = db_jemalloc_write(d, a)) < 0 || (r = db_tcmalloc_write(d, a)) < 0 || (r = write_roots(d, a)) < 0 || (r = write_warnings(d, a)) < 0 ||
             (r = db_sql_exec(d, "COMMIT", "commit")) < 0)
                 return r;
         lap(&laps, "small tables");

@@ -133,7 +133,7 @@ CREATE TABLE allocators (
   id            INTEGER PRIMARY KEY,
   name          TEXT,     -- glibc, jemalloc, tcmalloc, mimalloc, go
   module_id     INTEGER REFERENCES modules(id),
-  state         TEXT,     -- glibc: in_use, idle, uninitialised, unknown; others: present
+  state         TEXT,     -- glibc: in_use, idle, uninitialised, unknown; others: in_use, present
   serves_malloc INTEGER,  -- 1: the process's malloc() is this allocator's
   walked        INTEGER,  -- 1: its blocks are in chunks
   evidence      TEXT      -- how it was recognised
@@ -196,6 +196,64 @@ CREATE TABLE tcaches (
   arena_id INTEGER REFERENCES arenas(id),
   found_by TEXT,
   entries  INTEGER
+);
+
+-- jemalloc 5.x (allocators.name = 'jemalloc', walked): its own structures.
+-- Its blocks are chunks rows with allocator = 'jemalloc'.  docs/database.md
+-- ("jemalloc") says how each is read and what the jemalloc_stats view counts.
+CREATE TABLE jemalloc_arenas (
+  ind            INTEGER PRIMARY KEY, -- the arena's index, as mallctl's stats.arenas.<i>
+  address        INTEGER,  -- its arena_t
+  base           INTEGER,  -- its base_t, where its metadata comes from
+  nthreads       INTEGER,  -- threads bound to it
+  base_allocated INTEGER,  -- base_t figures: bytes of metadata handed out; NULL unread
+  base_resident  INTEGER,  -- bytes of its metadata pages that are resident
+  base_mapped    INTEGER   -- bytes mapped for its metadata
+);
+
+CREATE TABLE jemalloc_extents (
+  id        INTEGER PRIMARY KEY,
+  edata     INTEGER,  -- its edata_t
+  address   INTEGER,  -- e_addr: the first region of a slab, the block of a large extent
+  size      INTEGER,  -- bytes of its pages
+  arena     INTEGER,  -- jemalloc_arenas.ind
+  szind     INTEGER,  -- size class index: below 36 a slab's region class, else a large class
+  state     TEXT,     -- active, dirty, muzzy, retained, transition, merging
+  slab      INTEGER,  -- 1: regions of one small class
+  nregs     INTEGER,  -- active slabs: regions
+  nfree     INTEGER   -- active slabs: regions its edata_t counts free
+);
+
+CREATE TABLE jemalloc_bins (
+  arena   INTEGER,  -- jemalloc_arenas.ind
+  bin     INTEGER,  -- size class index, as mallctl's bins.<j>
+  size    INTEGER,  -- region size
+  nregs   INTEGER,  -- regions per slab
+  slabs   INTEGER,  -- active slabs
+  curregs INTEGER,  -- regions handed out: used + cached, as jemalloc counts them
+  used    INTEGER,  -- regions in use (chunks: used)
+  free    INTEGER,  -- regions free in their slabs (chunks: bin slab)
+  cached  INTEGER,  -- regions thread caches hold (chunks: bin tcache)
+  PRIMARY KEY (arena, bin)
+) WITHOUT ROWID;
+
+CREATE TABLE jemalloc_lextents (
+  arena       INTEGER,  -- jemalloc_arenas.ind
+  lextent     INTEGER,  -- large size class, as mallctl's lextents.<j> (size class index - 36)
+  size        INTEGER,  -- usable size of the class
+  curlextents INTEGER,  -- large extents handed out: used + cached
+  used        INTEGER,
+  cached      INTEGER,  -- held by thread caches
+  PRIMARY KEY (arena, lextent)
+) WITHOUT ROWID;
+
+CREATE TABLE jemalloc_tcaches (
+  id      INTEGER PRIMARY KEY,
+  tid     INTEGER,  -- the thread whose TLS holds it; NULL when none does
+  address INTEGER,  -- its tcache_t
+  arena   INTEGER,  -- jemalloc_arenas.ind it is tied to
+  entries INTEGER,  -- regions and large blocks it holds
+  bytes   INTEGER   -- their usable bytes
 );
 
 CREATE TABLE types (

@@ -1,5 +1,5 @@
-# Shared by the tests of heaps that are not glibc's (heap_foreign,
-# heap_preload, heap_go): checks of a database against the live process it
+# Shared by the tests of heaps that are not glibc's (heap_foreign, heap_redis,
+# heap_jemalloc, heap_preload, heap_go): checks of a database against the live process it
 # was taken from, read while the process is stopped — /proc/PID/maps for
 # the modules, /proc/PID/task for the threads, gdb for glibc's own
 # variables — and the captures and checks the foreign-heap tests repeat.
@@ -62,7 +62,8 @@ snap() {
 	kill -CONT "$pid"
 }
 
-# check_served LABEL DB NAME ALLOC LIB STATE: ALLOC in LIB serves malloc, glibc is STATE, no chunk, one note.
+# check_served LABEL DB NAME ALLOC LIB STATE: ALLOC in LIB serves malloc, glibc is STATE; jemalloc's
+# blocks are the only chunks and nothing warns, another allocator's are not read: no chunk, one note.
 check_served() {
 	local label=$1 db=$2 name=$3 alloc=$4 lib=$5 state=$6
 	check_eq "$label: $alloc serves malloc" "$alloc" "$(sql "$db" 'SELECT name FROM allocators WHERE serves_malloc')"
@@ -70,9 +71,17 @@ check_served() {
 		"$(sql "$db" "SELECT m.path FROM allocators a JOIN modules m ON m.id = a.module_id WHERE a.name = '$alloc'")"
 	check_eq "$label: glibc malloc is $state, not walked" "glibc|$state|0|0" \
 		"$(sql "$db" "SELECT name, state, serves_malloc, walked FROM allocators WHERE name = 'glibc'")"
-	check_eq "$label: no chunk is listed" 0 "$(sql "$db" 'SELECT count(*) FROM chunks')"
-	check_eq "$label: one warning in all, the note that $alloc's heap is not read" \
-		"1|1" "$(sql "$db" "SELECT count(*), sum(message LIKE '$alloc''s heap (%which serves malloc): not read%') FROM warnings")"
+	if [ "$alloc" = jemalloc ]; then
+		check_eq "$label: jemalloc is walked; every chunk is its block" "1|0" \
+			"$(sql "$db" "SELECT (SELECT walked FROM allocators WHERE name = 'jemalloc'), count(*) FILTER (WHERE allocator <> 'jemalloc') FROM chunks")"
+		check "$label: jemalloc's blocks are listed" -- test "$(sql "$db" 'SELECT count(*) FROM chunks')" -gt 0
+		check_eq "$label: no warning but, without mp_, that glibc's mmapped chunks were not searched for" 0 \
+			"$(sql "$db" "SELECT count(*) FROM warnings WHERE message NOT LIKE '%mp_ was not found, so mmapped chunks it may have are not searched for%'")"
+	else
+		check_eq "$label: no chunk is listed" 0 "$(sql "$db" 'SELECT count(*) FROM chunks')"
+		check_eq "$label: one warning in all, the note that $alloc's heap is not read" \
+			"1|1" "$(sql "$db" "SELECT count(*), sum(message LIKE '$alloc''s heap (%which serves malloc): not read%') FROM warnings")"
+	fi
 	check_eq "$label: nothing about bins, links or corruption" 0 \
 		"$(sql "$db" "SELECT count(*) FROM warnings WHERE message LIKE '%bin%' OR message LIKE '%corrupt%' OR message LIKE '%bad %pointer%'")"
 	check_proc_truth "$label" "$db" "$name"
@@ -92,11 +101,11 @@ check_glibc_mmapped() {
 	check_proc_truth "$label" "$db" "$name"
 	if [ "$(sql "$db" 'SELECT count(*) FROM malloc_par')" = 1 ]; then
 		check_eq "$label: glibc is idle, walked" "idle|1" "$(sql "$db" "SELECT state, walked FROM allocators WHERE name = 'glibc'")"
-		check_eq "$label: the one chunk is glibc's mmapped block, of the usable size glibc gave" "1|$((addr))|1|$usable|used" \
-			"$(sql "$db" 'SELECT count(*), mem, mmapped, usable, state FROM chunks')"
+		check_eq "$label: the one glibc chunk is glibc's mmapped block, of the usable size glibc gave" "1|$((addr))|1|$usable|used" \
+			"$(sql "$db" "SELECT count(*), mem, mmapped, usable, state FROM chunks WHERE allocator = 'glibc'")"
 		check_eq "$label: mp_ counts it" 1 "$(sql "$db" 'SELECT n_mmaps FROM malloc_par')"
-		check_eq "$label: one warning, the note that jemalloc's heap is not read" "1|1" \
-			"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists the blocks of the allocators walked alone') FROM warnings")"
+		check_eq "$label: jemalloc is walked beside it, and nothing warns" "1|0" \
+			"$(sql "$db" "SELECT walked, (SELECT count(*) FROM warnings) FROM allocators WHERE name = 'jemalloc'")"
 	else
 		check_eq "$label: glibc is idle, not walked" "idle|0" "$(sql "$db" "SELECT state, walked FROM allocators WHERE name = 'glibc'")"
 		check_eq "$label: the note says mmapped chunks were not searched for" "1|1" \
@@ -118,7 +127,24 @@ check_glibc_beside() {
 		"$(sql "$db" "SELECT state, serves_malloc, walked FROM allocators WHERE name = 'glibc'")"
 	check_eq "$label: the block from __libc_malloc is a used chunk of the usable size glibc gave" 1 \
 		"$(sql "$db" "SELECT count(*) FROM chunks WHERE mem = $((addr)) AND state = 'used' AND usable = $usable")"
-	check_eq "$label: one warning, the note that jemalloc's heap is not read" "1|1" \
-		"$(sql "$db" "SELECT count(*), sum(message LIKE 'jemalloc''s heap (%): not read%chunks lists the blocks of the allocators walked alone') FROM warnings")"
+	check_eq "$label: jemalloc is walked beside it, and nothing warns" "1|0" \
+		"$(sql "$db" "SELECT walked, (SELECT count(*) FROM warnings) FROM allocators WHERE name = 'jemalloc'")"
 	check_proc_truth "$label" "$db" "$name"
+}
+
+# redis_start: Debian's redis-server on a unix socket in the work folder (no
+# port to find free, nothing on the network), no persistence; sets R (its
+# folder, the socket is $R/sock) and RPID, and checks that it answers.
+redis_start() {
+	R=$WORK/redis
+	mkdir -p "$R"
+	redis-server --port 0 --unixsocket "$R/sock" --unixsocketperm 700 --save '' --appendonly no \
+		--dir "$R" --logfile "$R/log" --daemonize no &
+	RPID=$!
+	T_PIDS+=("$RPID")
+	for ((i = 0; i < 600; i++)); do
+		[ "$(redis-cli -s "$R/sock" ping 2>/dev/null)" = PONG ] && break
+		sleep 0.05
+	done
+	check_eq "redis-server answers on its socket" PONG "$(redis-cli -s "$R/sock" ping 2>&1)"
 }

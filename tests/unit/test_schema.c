@@ -463,9 +463,12 @@ static void test_view_and_report_texts(void **state)
         };
         struct words more;
 
-        /* state: chunks' and allocators'; a comparison does not say which table it reads */
+        /* state: chunks', allocators' and jemalloc_extents'; a comparison does not say which table it reads */
         enum_texts(&schema_enum_chunk_state, &cols[0].known, &has_null);
         enum_texts(&schema_enum_allocator_state, &more, &has_null);
+        for (size_t i = 0; i < more.n; i++)
+                words_add(&cols[0].known, more.w[i], strlen(more.w[i]));
+        enum_texts(&schema_enum_jemalloc_extent_state, &more, &has_null);
         for (size_t i = 0; i < more.n; i++)
                 words_add(&cols[0].known, more.w[i], strlen(more.w[i]));
         enum_texts(&schema_enum_chunk_bin, &cols[1].known, &has_null);
