@@ -51,7 +51,9 @@ static int snapshots_read(struct trend *t, char *const *paths, size_t n)
         return 0;
 }
 
-static int owners_read(struct trend *t, struct trend_series_table *st, size_t index)
+/* Snapshot index's holders; its unowned blocks come summed from its stream (totals). */
+static int owners_read(struct trend *t, struct trend_series_table *st, size_t index,
+                       const struct diff_stream_totals *totals)
 {
         struct trend_snapshot *s = &t->snapshots[index];
         struct db_guard g = t->guard;
@@ -61,7 +63,9 @@ static int owners_read(struct trend *t, struct trend_series_table *st, size_t in
 
         int r = db_open_readonly(s->path, &g, &db);
         if (r == 0)
-                r = diff_owners_load(db, &g, "main", s->path, &owners, &n);
+                r = diff_owners_load(db, &g, "main", s->path, false, &owners, &n);
+        if (r == 0)
+                r = diff_owners_add_unowned(&owners, &n, totals->unowned_chunks, totals->unowned_bytes, s->path);
         if (r == 0)
                 r = trend_series_add_owners(st, owners, n, index);
         diff_owners_free(owners, n);
@@ -92,17 +96,18 @@ static int follow(struct trend *t)
         int r = t_s ? 0 : log_error_errno(ENOMEM, "cannot follow the blocks: %m");
 
         if (r == 0)
-                r = diff_stream_start(&stream[0], t->snapshots[0].path, 0, t->guard.max_steps, TREND_READ_AHEAD,
-                                      &growth[0]);
+                r = diff_stream_start(&stream[0], t->snapshots[0].path, 0, DIFF_STREAM_MATCH, t->guard.max_steps,
+                                      TREND_READ_AHEAD, &growth[0]);
         for (size_t i = 0; r == 0 && i < t->nsnapshots; i++) {
                 size_t cur = i % 2, nxt = (i + 1) % 2;
                 t_s[i] = t->snapshots[i].t_s;
                 if (i + 1 < t->nsnapshots)
-                        r = diff_stream_start(&stream[nxt], t->snapshots[i + 1].path, 0, t->guard.max_steps,
-                                              TREND_READ_AHEAD, &growth[nxt]);
+                        r = diff_stream_start(&stream[nxt], t->snapshots[i + 1].path, 0, DIFF_STREAM_MATCH,
+                                              t->guard.max_steps, TREND_READ_AHEAD, &growth[nxt]);
                 if (r == 0)
                         r = blocks_read(t, &b, stream[cur], i);
-                int rs = diff_stream_finish(stream[cur], NULL, NULL);
+                struct diff_stream_totals totals = { 0 };
+                int rs = diff_stream_finish(stream[cur], &totals);
                 stream[cur] = NULL;
                 if (r == 0)
                         r = rs;
@@ -110,10 +115,10 @@ static int follow(struct trend *t)
                         r = trend_series_add_growth(&st, &growth[cur], i);
                 growth_table_free(&growth[cur]);
                 if (r == 0)
-                        r = owners_read(t, &st, i);
+                        r = owners_read(t, &st, i, &totals);
         }
         for (size_t k = 0; k < 2; k++) {
-                diff_stream_finish(stream[k], NULL, NULL);
+                diff_stream_finish(stream[k], NULL);
                 growth_table_free(&growth[k]);
         }
         if (r == 0)

@@ -28,10 +28,10 @@ static void test_all_in_order(void **state)
         struct chunk_stream *s = NULL;
         struct growth_table g = { 0 };
         struct diff_chunk k;
-        int64_t prev = -1, n = 0, typed = 0, chunks = 0, bytes = 0;
+        int64_t prev = -1, n = 0, typed = 0;
 
         fixture_db(path, rows);
-        assert_int_equal(diff_stream_start(&s, path, 1, 0, DIFF_STREAM_DEPTH, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 1, DIFF_STREAM_ALL, 0, DIFF_STREAM_DEPTH, &g), 0);
         int r;
         while ((r = diff_stream_next(s, &k)) == 1) {
                 assert_true((int64_t)k.mem > prev);
@@ -48,10 +48,11 @@ static void test_all_in_order(void **state)
                 n++;
         }
         assert_int_equal(r, 0);
-        assert_int_equal(diff_stream_finish(s, &chunks, &bytes), 0);
+        struct diff_stream_totals totals;
+        assert_int_equal(diff_stream_finish(s, &totals), 0);
         assert_int_equal(n, 10000);
-        assert_int_equal(chunks, 10000);
-        assert_int_equal(bytes, 640000);
+        assert_int_equal(totals.used_chunks, 10000);
+        assert_int_equal(totals.used_bytes, 640000);
         assert_int_equal(typed, 2000); /* n % 3 == 0 and n % 6 != 0 */
         /* the side's growth: 7 types and the untyped 64 class, all on side 1 */
         assert_int_equal(g.n, 8);
@@ -68,17 +69,17 @@ static void test_early_stop(void **state)
         struct diff_chunk k;
 
         fixture_db(path, rows);
-        assert_int_equal(diff_stream_start(&s, path, 0, 0, DIFF_STREAM_DEPTH, &g), 0);
+        assert_int_equal(diff_stream_start(&s, path, 0, DIFF_STREAM_ALL, 0, DIFF_STREAM_DEPTH, &g), 0);
         for (int i = 0; i < 5; i++) {
                 assert_int_equal(diff_stream_next(s, &k), 1);
                 free(k.type);
         }
         /* the producer is blocked on a full queue, holding typed blocks: finish frees them (ASan watches) */
-        assert_int_equal(diff_stream_finish(s, NULL, NULL), 0);
+        assert_int_equal(diff_stream_finish(s, NULL), 0);
         growth_table_free(&g);
         /* and one never read at all */
-        assert_int_equal(diff_stream_start(&s, path, 0, 0, DIFF_STREAM_DEPTH, &g), 0);
-        diff_stream_finish(s, NULL, NULL);
+        assert_int_equal(diff_stream_start(&s, path, 0, DIFF_STREAM_ALL, 0, DIFF_STREAM_DEPTH, &g), 0);
+        diff_stream_finish(s, NULL);
         growth_table_free(&g);
         unlink(path);
 }
@@ -91,9 +92,9 @@ static void test_errors(void **state)
         struct diff_chunk k;
 
         /* the thread's open fails: the error arrives at the first read */
-        assert_int_equal(diff_stream_start(&s, "/nonexistent.db", 0, 0, DIFF_STREAM_DEPTH, &g), 0);
+        assert_int_equal(diff_stream_start(&s, "/nonexistent.db", 0, DIFF_STREAM_ALL, 0, DIFF_STREAM_DEPTH, &g), 0);
         assert_int_equal(diff_stream_next(s, &k), -ENOENT);
-        assert_int_equal(diff_stream_finish(s, NULL, NULL), -ENOENT);
+        assert_int_equal(diff_stream_finish(s, NULL), -ENOENT);
         growth_table_free(&g);
 }
 
