@@ -10,6 +10,7 @@
 #include "trend.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,23 @@ static int blocks_read(struct trend *t, struct trend_blocks *b, struct chunk_str
         return r < 0 ? r : re;
 }
 
+/*
+ * Each snapshot needs about the memory the one before it freed: its
+ * reader's batches, its connection's page cache, the next array of held
+ * blocks.  By default glibc gives freed memory back (the top of a heap
+ * above 128 KiB is trimmed, a block above 128 KiB is its own mapping), and
+ * the next snapshot faults it in again page by page: a third of the CPU
+ * time once the reading was lean.  So the trend keeps it: no trimming
+ * below 1 GiB, and blocks up to 32 MiB (glibc malloc.c:
+ * DEFAULT_MMAP_THRESHOLD_MAX on 64 bits) from the heap.  Only the speed
+ * depends on it; an allocator that refuses (ASan's) is left as it is.
+ */
+static void memory_keep(void)
+{
+        if (!mallopt(M_TRIM_THRESHOLD, 1 << 30) || !mallopt(M_MMAP_THRESHOLD, 32 << 20))
+                log_debug("malloc keeps its own thresholds: the trend may be slower");
+}
+
 static int follow(struct trend *t)
 {
         struct trend_series_table st = { .nsnapshots = t->nsnapshots };
@@ -95,6 +113,7 @@ static int follow(struct trend *t)
         _cleanup_free_ double *t_s = calloc(t->nsnapshots, sizeof(double));
         int r = t_s ? 0 : log_error_errno(ENOMEM, "cannot follow the blocks: %m");
 
+        memory_keep();
         if (r == 0)
                 r = diff_stream_start(&stream[0], t->snapshots[0].path, 0, DIFF_STREAM_MATCH, t->guard.max_steps,
                                       TREND_READ_AHEAD, &growth[0]);
