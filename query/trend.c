@@ -94,13 +94,16 @@ static int blocks_read(struct trend *t, struct trend_blocks *b, struct chunk_str
  * above 128 KiB is trimmed, a block above 128 KiB is its own mapping), and
  * the next snapshot faults it in again page by page: a third of the CPU
  * time once the reading was lean.  So the trend keeps it: no trimming
- * below 1 GiB, and blocks up to 32 MiB (glibc malloc.c:
- * DEFAULT_MMAP_THRESHOLD_MAX on 64 bits) from the heap.  Only the speed
+ * below 1 GiB, and blocks up to 4 MiB (a batch is 0.1 MiB, SQLite's first
+ * page cache allocation 0.3 MiB) from the heap.  Larger ones (the held
+ * blocks, the lives) stay mappings of their own: they live through the
+ * trend, and a mapping grows by mremap where the heap would keep the old
+ * copy (32 MiB cost 20 MiB more RSS for the same time).  Only the speed
  * depends on it; an allocator that refuses (ASan's) is left as it is.
  */
 static void memory_keep(void)
 {
-        if (!mallopt(M_TRIM_THRESHOLD, 1 << 30) || !mallopt(M_MMAP_THRESHOLD, 32 << 20))
+        if (!mallopt(M_TRIM_THRESHOLD, 1 << 30) || !mallopt(M_MMAP_THRESHOLD, 4 << 20))
                 log_debug("malloc keeps its own thresholds: the trend may be slower");
 }
 
