@@ -3,9 +3,10 @@
  * ordering them, then one pass over the snapshots in time order in which
  * each one's blocks stream (diff_stream.c) past the previous one's
  * (trend_blocks.c) while its growth keys are counted (diff_growth.c), and
- * its owners are read (diff_owners.c).  A snapshot's reader starts when
- * the merge of the one before it begins and reads ahead, so two readers
- * decode at once.
+ * its owners are read (diff_owners.c: the root holders by SQL, the
+ * unowned blocks summed by the stream, which reads only the columns a
+ * trend needs).  A snapshot's reader starts when the merge of the one
+ * before it begins and reads ahead, so two readers decode at once.
  */
 #include "trend.h"
 
