@@ -206,10 +206,23 @@ int diff_owners(sqlite3 *db, struct diff *d);
  * One side's holders as diff_owners keys and names them, sorted by key,
  * into *ret (retained_before holds the side's figure; retained_after is
  * 0), from the database attached as schema ("main" on a connection of its
- * own).  Logs and returns -errno; free with diff_owners_free.
+ * own).  With unowned false the unowned blocks are left out: a caller that
+ * streamed the blocks already sums them (diff_stream.h's
+ * DIFF_STREAM_MATCH) and adds them with diff_owners_add_unowned, sparing a
+ * second pass over the chunks.  Logs and returns -errno; free with
+ * diff_owners_free.
  */
-int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct diff_owner **ret,
-                     size_t *n);
+int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, bool unowned,
+                     struct diff_owner **ret, size_t *n);
+
+/*
+ * Adds the "unowned" holder to v[0..*n) (from diff_owners_load with
+ * unowned false) as diff_owners_load would have read it: chunks blocks
+ * retaining bytes that no single holder dominates, added only when v has
+ * root holders and chunks > 0; v stays sorted by key.  path names the
+ * database in errors.  Logs and returns -errno.
+ */
+int diff_owners_add_unowned(struct diff_owner **v, size_t *n, int64_t chunks, int64_t bytes, const char *path);
 void diff_owners_free(struct diff_owner *v, size_t n);
 
 /* The thread a block's arena belongs to on that side, or 0 when it is not known. */

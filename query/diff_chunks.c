@@ -256,9 +256,9 @@ int diff_chunks(sqlite3 *db, struct diff *d)
         struct growth_table growth_a = { 0 }, growth_b = { 0 };
         int r;
 
-        r = diff_stream_start(&a.stream, d->before.path, 0, d->max_steps, DIFF_STREAM_DEPTH, &growth_a);
+        r = diff_stream_start(&a.stream, d->before.path, 0, DIFF_STREAM_ALL, d->max_steps, DIFF_STREAM_DEPTH, &growth_a);
         if (r == 0)
-                r = diff_stream_start(&b.stream, d->after.path, 1, d->max_steps, DIFF_STREAM_DEPTH, &growth_b);
+                r = diff_stream_start(&b.stream, d->after.path, 1, DIFF_STREAM_ALL, d->max_steps, DIFF_STREAM_DEPTH, &growth_b);
         if (r == 0)
                 r = cursor_next(&a);
         if (r == 0)
@@ -288,8 +288,13 @@ int diff_chunks(sqlite3 *db, struct diff *d)
                 free(a.cur.type);
         if (!b.done)
                 free(b.cur.type);
-        int ra = diff_stream_finish(a.stream, &d->before.used_chunks, &d->before.used_bytes);
-        int rb = diff_stream_finish(b.stream, &d->after.used_chunks, &d->after.used_bytes);
+        struct diff_stream_totals ta = { 0 }, tb = { 0 };
+        int ra = diff_stream_finish(a.stream, &ta);
+        int rb = diff_stream_finish(b.stream, &tb);
+        d->before.used_chunks = ta.used_chunks;
+        d->before.used_bytes = ta.used_bytes;
+        d->after.used_chunks = tb.used_chunks;
+        d->after.used_bytes = tb.used_bytes;
         if (r == 0)
                 r = ra < 0 ? ra : rb;
         run_free(&ga);

@@ -5,6 +5,7 @@
  * "+400 MiB retained by static g_cache in libfoo.so".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,27 +67,41 @@ static const char owners_sql[] =
         " LEFT JOIN \"%1$s\".modules m ON m.id = r.module_id"
         " LEFT JOIN \"%1$s\".segments s ON s.id = r.segment_id"
         " LEFT JOIN \"%1$s\".threads t ON t.tid = r.tid"
+        "%3$s)"
+        "SELECT key, min(name), min(kind), sum(retained) FROM o GROUP BY key LIMIT %2$d";
+
+/* The unowned blocks as one more holder: the root holders' keys all hold a '|', so this key is apart. */
+#define UNOWNED_KEY "unowned"
+#define UNOWNED_NAME "blocks no single root holds (shared or leaked)"
+#define UNOWNED_KIND "none"
+
+/* The unowned row of owners_sql, when SQL sums it (diff_owners_add_unowned when the caller did). */
+static const char unowned_sql[] =
         " UNION ALL"
-        " SELECT 'unowned', 'blocks no single root holds (shared or leaked)', 'none', sum(c.retained)"
+        " SELECT '" UNOWNED_KEY "', '" UNOWNED_NAME "', '" UNOWNED_KIND "', sum(c.retained)"
         " FROM \"%1$s\".chunks c"
         " WHERE c.state = 'used' AND c.idom IS NULL AND c.idom_root IS NULL AND c.retained IS NOT NULL"
         "  AND EXISTS (SELECT 1 FROM \"%1$s\".roots)"
-        " HAVING count(*) > 0)"
-        "SELECT key, min(name), min(kind), sum(retained) FROM o GROUP BY key LIMIT %2$d";
+        " HAVING count(*) > 0";
 
 static int by_key(const void *p, const void *q)
 {
         return strcmp(((const struct diff_owner *)p)->key, ((const struct diff_owner *)q)->key);
 }
 
-static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct owner_list *l)
+static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, bool unowned,
+                       struct owner_list *l)
 {
         _cleanup_stmt_ sqlite3_stmt *st = NULL;
-        _cleanup_free_ char *sql = NULL;
+        _cleanup_free_ char *sql = NULL, *unowned_part = NULL;
         size_t cap = 0;
         int r;
 
-        if (asprintf(&sql, owners_sql, schema, DIFF_OWNERS_MAX) < 0) {
+        if (asprintf(&unowned_part, unowned ? unowned_sql : "", schema) < 0) {
+                unowned_part = NULL;
+                return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
+        }
+        if (asprintf(&sql, owners_sql, schema, DIFF_OWNERS_MAX, unowned_part) < 0) {
                 sql = NULL;
                 return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
         }
@@ -114,17 +129,39 @@ static int owners_load(sqlite3 *db, struct db_guard *g, const char *schema, cons
         return 0;
 }
 
-int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, struct diff_owner **ret,
-                     size_t *n)
+int diff_owners_load(sqlite3 *db, struct db_guard *g, const char *schema, const char *path, bool unowned,
+                     struct diff_owner **ret, size_t *n)
 {
         struct owner_list l = { 0 };
-        int r = owners_load(db, g, schema, path, &l);
+        int r = owners_load(db, g, schema, path, unowned, &l);
         if (r < 0) {
                 owner_list_free(&l);
                 return r;
         }
         *ret = l.v;
         *n = l.n;
+        return 0;
+}
+
+int diff_owners_add_unowned(struct diff_owner **v, size_t *n, int64_t chunks, int64_t bytes, const char *path)
+{
+        /* as unowned_sql: only beside root holders, and only when some block is unowned */
+        if (*n == 0 || chunks == 0)
+                return 0;
+        struct diff_owner *w = reallocarray(*v, *n + 1, sizeof(**v));
+        if (!w)
+                return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
+        *v = w;
+        struct diff_owner *o = &w[*n];
+        *o = (struct diff_owner){
+                .key = strdup(UNOWNED_KEY), .name = strdup(UNOWNED_NAME), .kind = strdup(UNOWNED_KIND),
+                .retained_before = bytes,
+        };
+        (*n)++;
+        if (!o->key || !o->name || !o->kind)
+                return log_error_errno(ENOMEM, "cannot read the roots of '%s': %m", path);
+        /* sorted by key, as diff_owners_load leaves them */
+        qsort_safe(w, *n, sizeof(*w), by_key);
         return 0;
 }
 
@@ -152,9 +189,9 @@ int diff_owners(sqlite3 *db, struct diff *d)
         struct owner_list a = { 0 }, b = { 0 };
         int r;
 
-        r = owners_load(db, &d->guard, "a", d->before.path, &a);
+        r = owners_load(db, &d->guard, "a", d->before.path, true, &a);
         if (r == 0)
-                r = owners_load(db, &d->guard, "b", d->after.path, &b);
+                r = owners_load(db, &d->guard, "b", d->after.path, true, &b);
         if (r == 0 && !(d->owners = calloc(a.n + b.n + 1, sizeof(*d->owners))))
                 r = log_error_errno(ENOMEM, "cannot compare owners: %m");
         for (size_t i = 0, j = 0; r == 0 && (i < a.n || j < b.n);) {

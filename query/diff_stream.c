@@ -49,10 +49,11 @@ struct chunk_stream {
         /* the producer's side */
         char *path;
         int side;
+        enum diff_stream_columns columns;
         struct growth_table *growth;
         struct db_guard guard;      /* of the producer's connection */
         struct batch **batches;     /* all of them, for freeing */
-        int64_t used_chunks, used_bytes;
+        struct diff_stream_totals totals;
 };
 
 /* A verdict another program wrote (no text of ours) reads as none, as NULL does. */
@@ -62,6 +63,7 @@ static uint8_t leak_from_text(const char *s)
         return v < 0 ? LEAK_NONE : (uint8_t)v;
 }
 
+/* DIFF_STREAM_ALL's columns (select_sql). */
 static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chunk *k)
 {
         *k = (struct diff_chunk){
@@ -90,9 +92,61 @@ static int decode_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chun
                         memcpy(k->head, h, k->head_len);
                 k->has_head = true;
         }
-        s->used_chunks++;
-        s->used_bytes += (int64_t)k->size;
+        return 0;
+}
+
+/* DIFF_STREAM_MATCH's columns (select_sql); column 6 is the block's retained size when it is unowned. */
+static int decode_match_row(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chunk *k)
+{
+        *k = (struct diff_chunk){
+                .mem = (uint64_t)sqlite3_column_int64(st, 0),
+                .size = (uint64_t)sqlite3_column_int64(st, 1),
+                .size_class = sqlite3_column_int64(st, 2),
+                .leak = leak_from_text((const char *)sqlite3_column_text(st, 3)),
+                .has_hash = sqlite3_column_type(st, 4) != SQLITE_NULL,
+                .hash = sqlite3_column_int64(st, 4),
+                .arena_id = -1,
+        };
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+                k->type = strdup((const char *)sqlite3_column_text(st, 5));
+                if (!k->type)
+                        return log_error_errno(ENOMEM, "cannot read the chunks of '%s': %m", s->path);
+        }
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+                /* SQL's sum() fails on overflow too (diff_owners.c sums them so) */
+                if (__builtin_add_overflow(s->totals.unowned_bytes, sqlite3_column_int64(st, 6),
+                                           &s->totals.unowned_bytes))
+                        return log_error_errno(EOVERFLOW, "cannot read the chunks of '%s': the retained sizes of "
+                                               "its unowned blocks overflow 64 bits", s->path);
+                s->totals.unowned_chunks++;
+        }
+        return 0;
+}
+
+/* One row into k, and k into the side's totals and growth. */
+static int decode(struct chunk_stream *s, sqlite3_stmt *st, struct diff_chunk *k)
+{
+        int r = s->columns == DIFF_STREAM_MATCH ? decode_match_row(s, st, k) : decode_row(s, st, k);
+        if (r < 0)
+                return r;
+        s->totals.used_chunks++;
+        s->totals.used_bytes += (int64_t)k->size;
         return growth_table_add(s->growth, s->side, k->type, k->size_class, k->size);
+}
+
+/*
+ * The statement for each kind of columns.  "+state" keeps SQLite off the
+ * (state, size) index: without statistics it would take it and then sort
+ * every row, where the mem index hands them over in order.
+ */
+static const char *select_sql(enum diff_stream_columns columns)
+{
+        if (columns == DIFF_STREAM_MATCH)
+                return "SELECT mem, size, size_class, leak, hash, type, "
+                       "CASE WHEN idom IS NULL AND idom_root IS NULL THEN retained END "
+                       "FROM chunks WHERE +state = ?1 ORDER BY mem";
+        return "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
+               "size_class FROM chunks WHERE +state = ?1 ORDER BY mem";
 }
 
 /* Gets a free batch, or NULL when the merge asked us to stop. */
@@ -146,15 +200,7 @@ static int produce(struct chunk_stream *s)
         r = db_open_readonly(s->path, &s->guard, &db);
         if (r < 0)
                 return r;
-        /*
-         * "+state" keeps SQLite off the (state, size) index: without
-         * statistics it would take it and then sort every row, where the
-         * mem index hands them over in order.
-         */
-        if (sqlite3_prepare_v2(db,
-                               "SELECT id, address, mem, size, usable, arena_id, leak, type, hash, head, mmapped, "
-                               "size_class FROM chunks WHERE +state = ?1 ORDER BY mem",
-                               -1, &st, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(db, select_sql(s->columns), -1, &st, NULL) != SQLITE_OK)
                 return log_error_errno(EIO, "cannot read the chunks of '%s': %s", s->path, db_open_errmsg(db, &s->guard));
         sqlite3_bind_text(st, 1, schema_enum_text(&schema_enum_chunk_state, CHUNK_USED), -1, SQLITE_STATIC);
 
@@ -166,7 +212,7 @@ static int produce(struct chunk_stream *s)
                 r = SQLITE_ROW;
                 while (b->n < BATCH_CHUNKS && (r = sqlite3_step(st)) == SQLITE_ROW) {
                         struct diff_chunk *k = &b->v[b->n];
-                        int d = decode_row(s, st, k);
+                        int d = decode(s, st, k);
                         if (d < 0) {
                                 free(k->type);
                                 hand_over(s, b, false, 0);
@@ -206,8 +252,8 @@ static void batch_free_types(struct batch *b, size_t from)
         }
 }
 
-int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps, size_t depth,
-                      struct growth_table *growth)
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, enum diff_stream_columns columns,
+                      uint64_t max_steps, size_t depth, struct growth_table *growth)
 {
         struct chunk_stream *s = calloc(1, sizeof(*s));
         int r;
@@ -217,6 +263,7 @@ int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uin
         pthread_mutex_init(&s->lock, NULL);
         pthread_cond_init(&s->cond, NULL);
         s->side = side;
+        s->columns = columns;
         s->guard = (struct db_guard)DB_GUARD_INIT;
         s->guard.max_steps = max_steps;
         s->growth = growth;
@@ -230,12 +277,12 @@ int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uin
                 s->nbatches = 1;
         }
         if (!s->path || s->nbatches != 1) {
-                diff_stream_finish(s, NULL, NULL);
+                diff_stream_finish(s, NULL);
                 return log_error_errno(ENOMEM, "cannot diff: %m");
         }
         r = pthread_create(&s->thread, NULL, producer_main, s);
         if (r != 0) {
-                diff_stream_finish(s, NULL, NULL);
+                diff_stream_finish(s, NULL);
                 return log_error_errno(r, "cannot start a thread to read '%s': %m", path);
         }
         s->started = true;
@@ -273,7 +320,7 @@ int diff_stream_next(struct chunk_stream *s, struct diff_chunk *out)
         }
 }
 
-int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes)
+int diff_stream_finish(struct chunk_stream *s, struct diff_stream_totals *totals)
 {
         int r = 0;
 
@@ -296,10 +343,8 @@ int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *us
         free(s->batches);
         free(s->queued);
         free(s->free);
-        if (used_chunks)
-                *used_chunks = s->used_chunks;
-        if (used_bytes)
-                *used_bytes = s->used_bytes;
+        if (totals)
+                *totals = s->totals;
         pthread_mutex_destroy(&s->lock);
         pthread_cond_destroy(&s->cond);
         free(s->path);

@@ -27,14 +27,43 @@ struct chunk_stream;
 #define DIFF_STREAM_DEPTH 4
 
 /*
- * Starts reading the used blocks of the database at path (already checked
- * by diff_open) as side 0 (before) or 1 (after), counting them into growth,
- * which the caller must not touch until diff_stream_finish; the reader's
- * connection may run max_steps steps (db_guard.max_steps), and holds at
- * most depth batches of DIFF_STREAM_BATCH blocks.  Logs and returns -errno.
+ * Which columns of a block the reader decodes.  Decoding is most of the
+ * reading, so a reader that needs less decodes less.
  */
-int diff_stream_start(struct chunk_stream **ret, const char *path, int side, uint64_t max_steps, size_t depth,
-                      struct growth_table *growth);
+enum diff_stream_columns {
+        /* every field of struct diff_chunk: what diff reports */
+        DIFF_STREAM_ALL,
+        /*
+         * what pairing blocks (diff_match.h), growth keys and trend's lives
+         * need: mem, size, size_class, leak, type, hash (has_hash); the
+         * other fields stay zero (arena_id -1).  The reader also sums the
+         * unowned blocks' retained bytes (struct diff_stream_totals), which
+         * spares trend a second pass over the chunks for its owners.
+         */
+        DIFF_STREAM_MATCH,
+};
+
+/* A side's totals, known when its reader is finished. */
+struct diff_stream_totals {
+        int64_t used_chunks, used_bytes;
+        /*
+         * DIFF_STREAM_MATCH only: the used blocks with a retained size that
+         * neither a block nor a root holder dominates (diff_owners.c's
+         * "unowned"), and the sum of their retained sizes.
+         */
+        int64_t unowned_chunks, unowned_bytes;
+};
+
+/*
+ * Starts reading the used blocks of the database at path (already checked
+ * by diff_open) as side 0 (before) or 1 (after), decoding columns, counting
+ * them into growth, which the caller must not touch until
+ * diff_stream_finish; the reader's connection may run max_steps steps
+ * (db_guard.max_steps), and holds at most depth batches of
+ * DIFF_STREAM_BATCH blocks.  Logs and returns -errno.
+ */
+int diff_stream_start(struct chunk_stream **ret, const char *path, int side, enum diff_stream_columns columns,
+                      uint64_t max_steps, size_t depth, struct growth_table *growth);
 
 /*
  * Moves the next block into *out (ownership of out->type goes with it) and
@@ -45,9 +74,9 @@ int diff_stream_next(struct chunk_stream *s, struct diff_chunk *out);
 
 /*
  * Stops the thread (early, if the caller gave up), frees everything, and
- * returns the thread's result; *used_chunks, *used_bytes get the side's
+ * returns the thread's result; *totals (unless NULL) gets the side's
  * totals.  s may be NULL.
  */
-int diff_stream_finish(struct chunk_stream *s, int64_t *used_chunks, int64_t *used_bytes);
+int diff_stream_finish(struct chunk_stream *s, struct diff_stream_totals *totals);
 
 #endif

@@ -3,13 +3,15 @@
  * ordering them, then one pass over the snapshots in time order in which
  * each one's blocks stream (diff_stream.c) past the previous one's
  * (trend_blocks.c) while its growth keys are counted (diff_growth.c), and
- * its owners are read (diff_owners.c).  A snapshot's reader starts when
- * the merge of the one before it begins and reads ahead, so two readers
- * decode at once.
+ * its owners are read (diff_owners.c: the root holders by SQL, the
+ * unowned blocks summed by the stream, which reads only the columns a
+ * trend needs).  A snapshot's reader starts when the merge of the one
+ * before it begins and reads ahead, so two readers decode at once.
  */
 #include "trend.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +53,9 @@ static int snapshots_read(struct trend *t, char *const *paths, size_t n)
         return 0;
 }
 
-static int owners_read(struct trend *t, struct trend_series_table *st, size_t index)
+/* Snapshot index's holders; its unowned blocks come summed from its stream (totals). */
+static int owners_read(struct trend *t, struct trend_series_table *st, size_t index,
+                       const struct diff_stream_totals *totals)
 {
         struct trend_snapshot *s = &t->snapshots[index];
         struct db_guard g = t->guard;
@@ -61,7 +65,9 @@ static int owners_read(struct trend *t, struct trend_series_table *st, size_t in
 
         int r = db_open_readonly(s->path, &g, &db);
         if (r == 0)
-                r = diff_owners_load(db, &g, "main", s->path, &owners, &n);
+                r = diff_owners_load(db, &g, "main", s->path, false, &owners, &n);
+        if (r == 0)
+                r = diff_owners_add_unowned(&owners, &n, totals->unowned_chunks, totals->unowned_bytes, s->path);
         if (r == 0)
                 r = trend_series_add_owners(st, owners, n, index);
         diff_owners_free(owners, n);
@@ -82,6 +88,26 @@ static int blocks_read(struct trend *t, struct trend_blocks *b, struct chunk_str
         return r < 0 ? r : re;
 }
 
+/*
+ * Each snapshot needs about the memory the one before it freed: its
+ * reader's batches, its connection's page cache, the next array of held
+ * blocks.  By default glibc gives freed memory back (the top of a heap
+ * above 128 KiB is trimmed, a block above 128 KiB is its own mapping), and
+ * the next snapshot faults it in again page by page: a third of the CPU
+ * time once the reading was lean.  So the trend keeps it: no trimming
+ * below 1 GiB, and blocks up to 4 MiB (a batch is 0.1 MiB, SQLite's first
+ * page cache allocation 0.3 MiB) from the heap.  Larger ones (the held
+ * blocks, the lives) stay mappings of their own: they live through the
+ * trend, and a mapping grows by mremap where the heap would keep the old
+ * copy (32 MiB cost 20 MiB more RSS for the same time).  Only the speed
+ * depends on it; an allocator that refuses (ASan's) is left as it is.
+ */
+static void memory_keep(void)
+{
+        if (!mallopt(M_TRIM_THRESHOLD, 1 << 30) || !mallopt(M_MMAP_THRESHOLD, 4 << 20))
+                log_debug("malloc keeps its own thresholds: the trend may be slower");
+}
+
 static int follow(struct trend *t)
 {
         struct trend_series_table st = { .nsnapshots = t->nsnapshots };
@@ -91,18 +117,20 @@ static int follow(struct trend *t)
         _cleanup_free_ double *t_s = calloc(t->nsnapshots, sizeof(double));
         int r = t_s ? 0 : log_error_errno(ENOMEM, "cannot follow the blocks: %m");
 
+        memory_keep();
         if (r == 0)
-                r = diff_stream_start(&stream[0], t->snapshots[0].path, 0, t->guard.max_steps, TREND_READ_AHEAD,
-                                      &growth[0]);
+                r = diff_stream_start(&stream[0], t->snapshots[0].path, 0, DIFF_STREAM_MATCH, t->guard.max_steps,
+                                      TREND_READ_AHEAD, &growth[0]);
         for (size_t i = 0; r == 0 && i < t->nsnapshots; i++) {
                 size_t cur = i % 2, nxt = (i + 1) % 2;
                 t_s[i] = t->snapshots[i].t_s;
                 if (i + 1 < t->nsnapshots)
-                        r = diff_stream_start(&stream[nxt], t->snapshots[i + 1].path, 0, t->guard.max_steps,
-                                              TREND_READ_AHEAD, &growth[nxt]);
+                        r = diff_stream_start(&stream[nxt], t->snapshots[i + 1].path, 0, DIFF_STREAM_MATCH,
+                                              t->guard.max_steps, TREND_READ_AHEAD, &growth[nxt]);
                 if (r == 0)
                         r = blocks_read(t, &b, stream[cur], i);
-                int rs = diff_stream_finish(stream[cur], NULL, NULL);
+                struct diff_stream_totals totals = { 0 };
+                int rs = diff_stream_finish(stream[cur], &totals);
                 stream[cur] = NULL;
                 if (r == 0)
                         r = rs;
@@ -110,10 +138,10 @@ static int follow(struct trend *t)
                         r = trend_series_add_growth(&st, &growth[cur], i);
                 growth_table_free(&growth[cur]);
                 if (r == 0)
-                        r = owners_read(t, &st, i);
+                        r = owners_read(t, &st, i, &totals);
         }
         for (size_t k = 0; k < 2; k++) {
-                diff_stream_finish(stream[k], NULL, NULL);
+                diff_stream_finish(stream[k], NULL);
                 growth_table_free(&growth[k]);
         }
         if (r == 0)
